@@ -1,0 +1,49 @@
+"""Command-line entry: parse arguments, run one command, or start the GUI.
+
+Each command lives in its own module here and exposes ``register(subparsers)``, which adds
+its sub-parser and sets ``func`` (taking the parsed args, returning an exit code). Modules
+import their heavy dependencies inside ``func`` so that starting the GUI stays fast.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from geo.errors import DataError
+
+# Module names under cli/, in the order `--help` lists them.
+COMMANDS = ["screenshot"]
+
+
+class UserError(Exception):
+    """A mistake in how a command was called (not a bug): one line, exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python main.py",
+        description="Medway estates planner: localities, practices, extended practice "
+                    "groups, GP demand from housing growth and hub sites. With no command, "
+                    "opens the desktop app.")
+    parser.add_argument("--data", metavar="DIR",
+                        help="open this canonical data folder instead of the illustrative "
+                             "sample")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND",
+                                title="commands (python main.py COMMAND --help for options)")
+    for name in COMMANDS:
+        importlib.import_module(f"cli.{name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from gui.app import run_app
+            return run_app(args.data)
+        return int(args.func(args) or 0)
+    except (DataError, UserError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

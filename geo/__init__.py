@@ -1,0 +1,1 @@
+"""Geospatial I/O and geometry helpers (plain Python, never Qt)."""

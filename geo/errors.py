@@ -1,0 +1,32 @@
+"""One error type for bad input, so every reader speaks to the user the same way.
+
+A planner fixes a file in Excel: the message must name the file, the spreadsheet row
+(header = row 1, first data row = row 2) and the column, and say what is wrong.
+"""
+from __future__ import annotations
+
+
+class DataError(ValueError):
+    """Bad input data. ``str(err)`` is the one-line message shown to the user."""
+
+    def __init__(self, file: str, reason: str, row: int | None = None,
+                 field: str | None = None):
+        self.file = str(file)
+        self.reason = reason
+        self.row = row
+        self.field = field
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.field is not None:
+            where.append(f"field '{self.field}'")
+        return ", ".join(where) + ": " + self.reason
+
+
+def spreadsheet_row(index: int) -> int:
+    """0-based data-row position → the row number a spreadsheet shows (header is row 1)."""
+    return int(index) + 2

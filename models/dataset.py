@@ -1,0 +1,379 @@
+"""The Dataset: localities, hubs, practices (with branches) and housing sites.
+
+Loaded from a canonical data folder (DESIGN.md §3) and validated as a whole before anything
+is returned, so a bad folder never yields a half-loaded dataset. Points are kept as WGS84
+longitude/latitude columns; locality polygons as a GeoDataFrame in EPSG:4326.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.validation import explain_validity
+
+from geo.atomic import atomic_path
+from geo.errors import DataError, spreadsheet_row
+from geo.tables import (
+    check_not_blank, check_uk_coordinates, check_unique, parse_bool, parse_float, parse_int,
+    read_csv_text,
+)
+
+PRACTICE_COLUMNS = ["practice_code", "name", "latitude", "longitude", "list_size",
+                    "parent_code", "locality", "gp_wte", "postcode"]
+HUB_COLUMNS = ["hub_id", "name", "latitude", "longitude", "status", "locality",
+               "capacity_patients"]
+HOUSING_COLUMNS = ["site_id", "name", "latitude", "longitude", "dwellings", "status",
+                   "include", "start_year"]
+HUB_STATUSES = ("existing", "planned", "proposed")
+YEAR_COLUMN = re.compile(r"^y(\d{4})$")
+DEFAULT_BUILD_YEARS = 5
+
+FILES = {
+    "practices": "practices.csv",
+    "hubs": "hubs.csv",
+    "housing": "housing_sites.csv",
+    "localities": "localities.geojson",
+}
+OPTIONAL_FILES = {"groups": "groups.csv", "pcns": "pcns.csv", "population": "population.csv",
+                  "sources": "sources.csv"}
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
+SAMPLE_LABEL = "Illustrative sample (not real data)"
+
+
+@dataclass
+class Dataset:
+    """Everything the map and the models work on, plus where it came from."""
+
+    localities: gpd.GeoDataFrame
+    hubs: pd.DataFrame
+    practices: pd.DataFrame
+    housing: pd.DataFrame
+    folder: Path | None = None
+    is_sample: bool = False
+    warnings: list[str] = field(default_factory=list)
+    groups: pd.DataFrame | None = None       # practice_code, group (an existing grouping)
+    pcns: pd.DataFrame | None = None         # practice_code, pcn_code, pcn_name
+    population: pd.DataFrame | None = None   # area_code, area_name, residents, lat/long
+    sources: pd.DataFrame | None = None      # file, publisher, date, rows_kept, rows_skipped
+
+    @property
+    def label(self) -> str:
+        """What the title bar, status bar and every export say about the data shown."""
+        if self.is_sample:
+            return SAMPLE_LABEL
+        return str(self.folder) if self.folder else "Unsaved data"
+
+    @property
+    def year_columns(self) -> list[str]:
+        return sorted(c for c in self.housing.columns if YEAR_COLUMN.match(c))
+
+    def main_practices(self) -> pd.DataFrame:
+        return self.practices[self.practices["parent_code"] == ""]
+
+    def branches(self) -> pd.DataFrame:
+        return self.practices[self.practices["parent_code"] != ""]
+
+    def copy(self) -> "Dataset":
+        return copy.deepcopy(self)
+
+    def save(self, folder: str | Path) -> None:
+        """Write the canonical folder; each file is replaced atomically."""
+        save_folder(self, folder)
+
+
+# ---------------------------------------------------------------- loading
+
+def load_sample() -> Dataset:
+    ds = load_folder(SAMPLE_DIR)
+    ds.is_sample = True
+    return ds
+
+
+def load_folder(folder: str | Path) -> Dataset:
+    """Read and validate a canonical data folder; raise DataError on the first problem."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataError(str(folder), "is not a folder")
+    missing = [name for key, name in FILES.items()
+               if key != "localities" and not (folder / name).exists()]
+    if _localities_path(folder) is None:
+        missing.append("localities.geojson (or localities.gpkg)")
+    if missing:
+        raise DataError(str(folder), "the data folder lacks " + ", ".join(missing))
+    localities = read_localities(_localities_path(folder))
+    names = set(localities["name"])
+    practices = read_practices(folder / FILES["practices"], names)
+    hubs = read_hubs(folder / FILES["hubs"], names)
+    housing = read_housing(folder / FILES["housing"])
+    ds = Dataset(localities=localities, hubs=hubs, practices=practices, housing=housing,
+                 folder=folder)
+    _read_optional(ds, folder)
+    assign_localities(ds)
+    return ds
+
+
+def _localities_path(folder: Path) -> Path | None:
+    for name in ("localities.geojson", "localities.gpkg"):
+        if (folder / name).exists():
+            return folder / name
+    return None
+
+
+def read_localities(path: Path) -> gpd.GeoDataFrame:
+    label = path.name
+    try:
+        gdf = gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several types for unreadable files
+        raise DataError(label, f"cannot be read as a boundary file ({str(exc)[:160]})") from None
+    if gdf.empty:
+        raise DataError(label, "contains no locality polygons")
+    if gdf.crs is None:
+        raise DataError(label, "declares no coordinate reference system (CRS); "
+                               "save it with one (e.g. EPSG:27700 or EPSG:4326)")
+    if "name" not in gdf.columns:
+        raise DataError(label, "missing attribute 'name' (the locality name)", field="name")
+    gdf = gdf.to_crs(4326)
+    gdf["name"] = gdf["name"].fillna("").astype(str).str.strip()
+    for pos, (name, geom) in enumerate(zip(gdf["name"], gdf.geometry)):
+        row = pos + 1
+        if not name:
+            raise DataError(label, "locality name is blank", row=row, field="name")
+        if geom is None or geom.is_empty:
+            raise DataError(label, f"locality '{name}' has no geometry", row=row,
+                            field="geometry")
+        if geom.geom_type not in ("Polygon", "MultiPolygon"):
+            raise DataError(label, f"locality '{name}' is a {geom.geom_type}, not a polygon",
+                            row=row, field="geometry")
+        if not geom.is_valid:
+            raise DataError(label, f"locality '{name}' is not a valid polygon "
+                                   f"({explain_validity(geom)})", row=row, field="geometry")
+    frame = pd.DataFrame({"name": gdf["name"]})
+    check_unique(frame.rename(columns={"name": "name"}), "name", label)
+    minx, miny, maxx, maxy = gdf.total_bounds
+    if not (-8.7 <= minx and maxx <= 1.9 and 49.8 <= miny and maxy <= 60.9):
+        raise DataError(label, "the polygons are not in the UK once reprojected; is the "
+                               f"declared CRS ({gdf.crs.to_string()}) right?")
+    if "hub_id" not in gdf.columns:
+        gdf["hub_id"] = ""
+    gdf["hub_id"] = gdf["hub_id"].fillna("").astype(str)
+    if "locality_id" not in gdf.columns:
+        gdf["locality_id"] = [_slug(n) for n in gdf["name"]]
+    return gdf[["locality_id", "name", "hub_id", "geometry"]].reset_index(drop=True)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def _check_locality_names(frame: pd.DataFrame, label: str, names: set[str]) -> None:
+    bad = (frame["locality"] != "") & ~frame["locality"].isin(names)
+    if bad.any():
+        pos = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(label, f"locality '{frame['locality'].iloc[pos]}' is not one of the "
+                               f"localities ({', '.join(sorted(names))}); leave it blank to "
+                               "assign it from the map", row=spreadsheet_row(pos),
+                        field="locality")
+
+
+def _points(frame: pd.DataFrame, label: str) -> None:
+    frame["latitude"] = parse_float(frame, "latitude", label)
+    frame["longitude"] = parse_float(frame, "longitude", label)
+    check_uk_coordinates(frame, frame["longitude"], frame["latitude"], label)
+
+
+def read_practices(path: Path, locality_names: set[str]) -> pd.DataFrame:
+    label = path.name
+    required = ["practice_code", "name", "latitude", "longitude", "list_size"]
+    frame = read_csv_text(path, label, required=required)
+    for col in PRACTICE_COLUMNS:
+        if col not in frame.columns:
+            frame[col] = ""
+    if frame.empty:
+        raise DataError(label, "has a header but no practices")
+    check_not_blank(frame, "practice_code", label)
+    check_unique(frame, "practice_code", label)
+    _points(frame, label)
+    frame["list_size"] = parse_int(frame, "list_size", label, lo=0)
+    frame["gp_wte"] = parse_float(frame, "gp_wte", label, required=False, lo=0)
+    codes = set(frame["practice_code"])
+    is_branch = frame["parent_code"] != ""
+    for pos in np.flatnonzero(is_branch.to_numpy()):
+        parent = frame["parent_code"].iloc[pos]
+        row = spreadsheet_row(pos)
+        if parent not in codes:
+            raise DataError(label, f"branch's parent practice '{parent}' is not in the file",
+                            row=row, field="parent_code")
+        if parent == frame["practice_code"].iloc[pos]:
+            raise DataError(label, "a site cannot be its own parent", row=row,
+                            field="parent_code")
+        parent_row = frame.index[frame["practice_code"] == parent][0]
+        if frame.at[parent_row, "parent_code"] != "":
+            raise DataError(label, f"parent '{parent}' is itself a branch; name the main "
+                                   "practice", row=row, field="parent_code")
+        if frame["list_size"].iloc[pos] != 0:
+            raise DataError(label, "a branch's list_size must be 0 (its patients are on "
+                                   f"the parent practice {parent}'s list)", row=row,
+                            field="list_size")
+    _check_locality_names(frame, label, locality_names)
+    frame["list_size"] = frame["list_size"].astype(int)
+    return frame[PRACTICE_COLUMNS].reset_index(drop=True)
+
+
+def read_hubs(path: Path, locality_names: set[str]) -> pd.DataFrame:
+    label = path.name
+    frame = read_csv_text(path, label, required=["hub_id", "name", "latitude", "longitude",
+                                                 "status"])
+    for col in HUB_COLUMNS:
+        if col not in frame.columns:
+            frame[col] = ""
+    check_not_blank(frame, "hub_id", label)
+    check_unique(frame, "hub_id", label)
+    _points(frame, label)
+    frame["status"] = frame["status"].str.lower()
+    bad = ~frame["status"].isin(HUB_STATUSES)
+    if bad.any():
+        pos = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(label, f"status '{frame['status'].iloc[pos]}' must be one of "
+                               f"{', '.join(HUB_STATUSES)}", row=spreadsheet_row(pos),
+                        field="status")
+    frame["capacity_patients"] = parse_float(frame, "capacity_patients", label,
+                                             required=False, lo=0)
+    _check_locality_names(frame, label, locality_names)
+    return frame[HUB_COLUMNS].reset_index(drop=True)
+
+
+def read_housing(path: Path) -> pd.DataFrame:
+    label = path.name
+    frame = read_csv_text(path, label, required=["site_id", "name", "latitude", "longitude",
+                                                 "dwellings"])
+    for col in HOUSING_COLUMNS:
+        if col not in frame.columns:
+            frame[col] = ""
+    check_not_blank(frame, "site_id", label)
+    check_unique(frame, "site_id", label)
+    _points(frame, label)
+    frame["dwellings"] = parse_int(frame, "dwellings", label, lo=0)
+    frame["include"] = parse_bool(frame, "include", label, default=True)
+    frame["start_year"] = parse_int(frame, "start_year", label, required=False, lo=1990,
+                                    hi=2100)
+    if "build_years" in frame.columns:
+        frame["build_years"] = parse_int(frame, "build_years", label, required=False, lo=1,
+                                         hi=50)
+    else:
+        frame["build_years"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    years = sorted(c for c in frame.columns if YEAR_COLUMN.match(c))
+    for col in years:
+        frame[col] = parse_int(frame, col, label, required=False, lo=0)
+    phased = frame[years].notna().any(axis=1) if years else pd.Series(False, frame.index)
+    for pos in range(len(frame)):
+        row = spreadsheet_row(pos)
+        if phased.iloc[pos]:
+            total = int(frame[years].iloc[pos].fillna(0).sum())
+            if total > frame["dwellings"].iloc[pos]:
+                raise DataError(label, f"per-year completions add up to {total:,}, more than "
+                                       f"the site's {frame['dwellings'].iloc[pos]:,} dwellings",
+                                row=row, field=years[0])
+        elif frame["dwellings"].iloc[pos] > 0 and pd.isna(frame["start_year"].iloc[pos]):
+            raise DataError(label, "give start_year (or per-year completions y2017, y2018, …) "
+                                   "so the dwellings can be phased", row=row,
+                            field="start_year")
+    frame["dwellings"] = frame["dwellings"].astype(int)
+    return frame[HOUSING_COLUMNS + ["build_years"] + years].reset_index(drop=True)
+
+
+def _read_optional(ds: Dataset, folder: Path) -> None:
+    """Optional extras of a data folder; each validated like the main layers."""
+    path = folder / OPTIONAL_FILES["groups"]
+    if path.exists():
+        frame = read_csv_text(path, path.name, required=["practice_code", "group"])
+        check_unique(frame, "practice_code", path.name)
+        _check_known_codes(frame, ds.practices, path.name)
+        ds.groups = frame[["practice_code", "group"]]
+    path = folder / OPTIONAL_FILES["pcns"]
+    if path.exists():
+        frame = read_csv_text(path, path.name, required=["practice_code", "pcn_code",
+                                                         "pcn_name"])
+        check_unique(frame, "practice_code", path.name)
+        ds.pcns = frame[["practice_code", "pcn_code", "pcn_name"]]
+    path = folder / OPTIONAL_FILES["population"]
+    if path.exists():
+        frame = read_csv_text(path, path.name, required=["area_code", "area_name", "residents",
+                                                         "latitude", "longitude"])
+        check_unique(frame, "area_code", path.name)
+        frame["residents"] = parse_int(frame, "residents", path.name, lo=0).astype(int)
+        _points(frame, path.name)
+        ds.population = frame
+    path = folder / OPTIONAL_FILES["sources"]
+    if path.exists():
+        ds.sources = read_csv_text(path, path.name, required=["file", "publisher", "date"])
+
+
+def _check_known_codes(frame: pd.DataFrame, practices: pd.DataFrame, label: str) -> None:
+    bad = ~frame["practice_code"].isin(practices["practice_code"])
+    if bad.any():
+        pos = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(label, f"practice '{frame['practice_code'].iloc[pos]}' is not in "
+                               "practices.csv", row=spreadsheet_row(pos), field="practice_code")
+
+
+# ---------------------------------------------------------------- spatial assignment
+
+def locality_of_points(localities: gpd.GeoDataFrame, lon, lat) -> np.ndarray:
+    """Name of the locality polygon containing each point ('' where none does)."""
+    pts = shapely.points(np.asarray(lon, float), np.asarray(lat, float))
+    out = np.full(len(pts), "", dtype=object)
+    tree = shapely.STRtree(localities.geometry.values)
+    pt_idx, poly_idx = tree.query(pts, predicate="within")
+    names = localities["name"].to_numpy()
+    out[pt_idx] = names[poly_idx]
+    return out
+
+
+def assign_localities(ds: Dataset) -> None:
+    """Fill blank ``locality`` cells from the polygons; note points outside every locality."""
+    for layer, id_col in (("practices", "practice_code"), ("hubs", "hub_id"),
+                          ("housing", "site_id")):
+        frame = getattr(ds, layer)
+        if "locality" not in frame.columns:
+            frame["locality"] = ""
+        blank = frame["locality"] == ""
+        if blank.any():
+            found = locality_of_points(ds.localities, frame.loc[blank, "longitude"],
+                                       frame.loc[blank, "latitude"])
+            frame.loc[blank, "locality"] = found
+        outside = frame.loc[frame["locality"] == "", id_col].tolist()
+        if outside:
+            what = {"practices": "practice sites", "hubs": "hubs",
+                    "housing": "housing sites"}[layer]
+            ds.warnings.append(f"{len(outside)} {what} lie outside every locality: "
+                               + ", ".join(outside[:10]) + (" …" if len(outside) > 10 else ""))
+
+
+# ---------------------------------------------------------------- saving
+
+def save_folder(ds: Dataset, folder: str | Path) -> None:
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_csv(ds.practices[PRACTICE_COLUMNS], folder / FILES["practices"])
+    _write_csv(ds.hubs[HUB_COLUMNS], folder / FILES["hubs"])
+    housing = ds.housing.copy()
+    housing["include"] = housing["include"].map({True: "true", False: "false"})
+    _write_csv(housing, folder / FILES["housing"])
+    with atomic_path(folder / FILES["localities"]) as tmp:
+        ds.localities[["name", "hub_id", "locality_id", "geometry"]].to_file(
+            tmp, driver="GeoJSON")
+    for key, frame in (("groups", ds.groups), ("pcns", ds.pcns),
+                       ("population", ds.population), ("sources", ds.sources)):
+        if frame is not None:
+            _write_csv(frame, folder / OPTIONAL_FILES[key])
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    with atomic_path(path) as tmp:
+        frame.to_csv(tmp, index=False, float_format="%.10g")

@@ -1,0 +1,48 @@
+"""Shared test set-up: headless Qt, the sample data, and the real Medway files in ../shared."""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
+os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# The web engine must be imported before the QApplication exists (DESIGN §7).
+try:  # pragma: no cover - only absent on a machine without Qt
+    import PySide6.QtWebEngineWidgets  # noqa: F401
+except ImportError:
+    pass
+
+SAMPLE = ROOT / "data" / "sample"
+SHARED_MEDWAY = ROOT.parent / "shared" / "data" / "medway"
+
+
+@pytest.fixture
+def sample_dir() -> Path:
+    return SAMPLE
+
+
+@pytest.fixture
+def sample_copy(tmp_path) -> Path:
+    """A writable copy of the sample folder, for tests that break it on purpose."""
+    dest = tmp_path / "data"
+    shutil.copytree(SAMPLE, dest)
+    return dest
+
+
+@pytest.fixture
+def medway() -> Path:
+    """The real published Medway files; skipped (with the reason) where ../shared is absent."""
+    if not SHARED_MEDWAY.is_dir():
+        pytest.skip("real Medway data not found at ../shared/data/medway (it sits beside the "
+                    "repository in CI; a user's clone has none)")
+    return SHARED_MEDWAY

@@ -66,9 +66,10 @@ def _short(exc: Exception) -> str:
 
 
 def _check_columns(frame: pd.DataFrame, required, label: str) -> None:
+    """Rename required columns to their canonical spelling (in place), or explain."""
     lower = {c.lower(): c for c in frame.columns}
     rename = {lower[r.lower()]: r for r in required if r.lower() in lower}
-    frame.rename(columns=rename, inplace=True)
+    frame.columns = [rename.get(c, c) for c in frame.columns]
     missing = [r for r in required if r not in frame.columns]
     if not missing:
         return

@@ -1,0 +1,308 @@
+"""Build the offline Leaflet map (folium) of a dataset: one GeoJSON layer per map layer.
+
+No tile server and no CDN: Leaflet comes from the xstatic-leaflet package, linked by file
+URI for the app or inlined for a standalone export. Each feature carries ``id``, ``style``
+(applied by folium) and ``tip`` (label/value pairs the page renders as text, never as
+HTML). resources/map_glue.js turns the folium layers into a small page API (``medway``)
+that the app drives through QWebChannel / runJavaScript.
+"""
+from __future__ import annotations
+
+import html
+import json
+import math
+from pathlib import Path
+
+import folium
+import numpy as np
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+LOCALITY_MIN, LOCALITY_MAX = 30_000, 50_000   # Operational Plan 2017–19 ch. 3 target band
+
+LOCALITY_COLOURS = ["#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462",
+                    "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd"]
+PRACTICE_COLOUR = "#1f4e9c"
+HOUSING_COLOUR = "#e8590c"
+EXCLUDED_COLOUR = "#9e9e9e"
+HUB_COLOUR = "#6a1b9a"
+PRACTICE_MAX_RADIUS = 18.0   # px, for the largest list
+HOUSING_MAX_RADIUS = 16.0    # px, for the largest site
+
+LAYERS = ("localities", "branch_links", "housing", "practices", "hubs")
+LAYER_TITLES = {"localities": "Localities", "branch_links": "Branch links",
+                "housing": "Housing growth sites", "practices": "Practices and branches",
+                "hubs": "Healthy Living Centres / hubs"}
+
+
+def leaflet_dir() -> Path:
+    import xstatic.pkg.leaflet as xl
+    return Path(xl.BASE_DIR)
+
+
+def _fmt(n) -> str:
+    if n is None or (isinstance(n, float) and math.isnan(n)):
+        return "unknown"
+    return f"{n:,.0f}" if float(n).is_integer() else f"{n:,.1f}"
+
+
+def _point(lon, lat) -> dict:
+    return {"type": "Point", "coordinates": [float(lon), float(lat)]}
+
+
+def _collection(features: list[dict]) -> dict:
+    return {"type": "FeatureCollection", "features": features}
+
+
+def practice_radius(list_size: float, largest: float) -> float:
+    """Circle area ∝ list size: radius ∝ √list, the largest at PRACTICE_MAX_RADIUS px."""
+    if largest <= 0:
+        return 4.0
+    return max(3.0, PRACTICE_MAX_RADIUS * math.sqrt(max(list_size, 0) / largest))
+
+
+def practice_style(list_size: float, largest: float, branch: bool,
+                   colour: str = PRACTICE_COLOUR) -> dict:
+    if branch:
+        return {"radius": 4.5, "color": colour, "weight": 2, "fill": True, "fillColor": "#ffffff",
+                "fillOpacity": 1.0, "dashArray": "2 2"}
+    return {"radius": practice_radius(list_size, largest), "color": "#ffffff", "weight": 1,
+            "fill": True, "fillColor": colour, "fillOpacity": 0.85}
+
+
+def hub_style(status: str) -> dict:
+    return {"fill": True, **_hub_style(status)}
+
+
+def _hub_style(status: str) -> dict:
+    if status == "existing":
+        return {"radius": 11, "color": "#ffffff", "weight": 3, "fillColor": HUB_COLOUR,
+                "fillOpacity": 1.0}
+    if status == "planned":
+        return {"radius": 11, "color": HUB_COLOUR, "weight": 3, "fillColor": "#ffffff",
+                "fillOpacity": 1.0, "dashArray": "4 3"}
+    return {"radius": 10, "color": HUB_COLOUR, "weight": 2, "fillColor": "#e1bee7",
+            "fillOpacity": 1.0, "dashArray": "2 3"}
+
+
+def housing_style(dwellings: float, largest: float, included: bool) -> dict:
+    return {"fill": True, **_housing_style(dwellings, largest, included)}
+
+
+def _housing_style(dwellings: float, largest: float, included: bool) -> dict:
+    radius = max(4.0, HOUSING_MAX_RADIUS * math.sqrt(max(dwellings, 0) / max(largest, 1)))
+    if included:
+        return {"radius": radius, "color": "#7f2704", "weight": 1, "fillColor": HOUSING_COLOUR,
+                "fillOpacity": 0.75}
+    return {"radius": radius, "color": "#616161", "weight": 1.5, "fillColor": EXCLUDED_COLOUR,
+            "fillOpacity": 0.35, "dashArray": "4 3"}
+
+
+def locality_style(index: int, population: float) -> dict:
+    out_of_band = not (LOCALITY_MIN <= population <= LOCALITY_MAX)
+    return {"color": "#c62828" if out_of_band else "#424242",
+            "weight": 2.5 if out_of_band else 1.5,
+            "dashArray": "6 4" if out_of_band else None,
+            "fillColor": LOCALITY_COLOURS[index % len(LOCALITY_COLOURS)],
+            "fillOpacity": 0.30}
+
+
+# ---------------------------------------------------------------- layers → GeoJSON
+
+def locality_features(ds) -> dict:
+    pop = ds.practices.groupby("locality")["list_size"].sum()
+    feats = []
+    for i, row in enumerate(ds.localities.itertuples()):
+        n = float(pop.get(row.name, 0))
+        label_pt = row.geometry.representative_point()
+        flag = "" if LOCALITY_MIN <= n <= LOCALITY_MAX else " (outside 30,000–50,000)"
+        feats.append({
+            "type": "Feature", "geometry": row.geometry.__geo_interface__,
+            "properties": {
+                "id": row.name, "name": row.name, "style": locality_style(i, n),
+                "label": [label_pt.y, label_pt.x],
+                "tip": [["Locality", row.name],
+                        ["Registered patients", _fmt(n) + flag]],
+            }})
+    return _collection(feats)
+
+
+def practice_features(ds) -> dict:
+    p = ds.practices
+    largest = float(p["list_size"].max() or 1)
+    names = dict(zip(p["practice_code"], p["name"]))
+    feats = []
+    for row in p.itertuples(index=False):
+        branch = row.parent_code != ""
+        tip = [["Branch surgery" if branch else "Practice", row.name],
+               ["Code", row.practice_code]]
+        if branch:
+            tip.append(["Branch of", f"{names.get(row.parent_code, '')} ({row.parent_code})"])
+        else:
+            tip.append(["Registered patients", _fmt(row.list_size)])
+            tip.append(["GP WTE", _fmt(row.gp_wte)])
+        tip.append(["Locality", row.locality or "outside every locality"])
+        feats.append({"type": "Feature", "geometry": _point(row.longitude, row.latitude),
+                      "properties": {"id": row.practice_code, "name": row.name,
+                                     "branch": branch,
+                                     "style": practice_style(row.list_size, largest, branch),
+                                     "tip": tip}})
+    return _collection(feats)
+
+
+def branch_link_features(ds) -> dict:
+    p = ds.practices.set_index("practice_code")
+    feats = []
+    for code, row in p[p["parent_code"] != ""].iterrows():
+        parent = p.loc[row["parent_code"]]
+        feats.append({"type": "Feature",
+                      "geometry": {"type": "LineString", "coordinates": [
+                          [float(row["longitude"]), float(row["latitude"])],
+                          [float(parent["longitude"]), float(parent["latitude"])]]},
+                      "properties": {"id": code, "style": {
+                          "color": PRACTICE_COLOUR, "weight": 1.5, "opacity": 0.7,
+                          "dashArray": "3 4"},
+                          "tip": [["Branch link", f"{row['name']} → {parent['name']}"]]}})
+    return _collection(feats)
+
+
+def housing_features(ds) -> dict:
+    h = ds.housing
+    largest = float(h["dwellings"].max() or 1)
+    feats = []
+    for row in h.itertuples(index=False):
+        tip = [["Housing site", row.name], ["Dwellings", _fmt(row.dwellings)],
+               ["Status", row.status or "—"],
+               ["In projections", "yes" if row.include else "no (excluded)"],
+               ["Locality", row.locality or "outside every locality"]]
+        feats.append({"type": "Feature", "geometry": _point(row.longitude, row.latitude),
+                      "properties": {"id": row.site_id, "name": row.name,
+                                     "style": housing_style(row.dwellings, largest,
+                                                            bool(row.include)),
+                                     "tip": tip}})
+    return _collection(feats)
+
+
+def hub_features(ds) -> dict:
+    feats = []
+    for row in ds.hubs.itertuples(index=False):
+        cap = row.capacity_patients
+        tip = [["Hub", row.name], ["Status", row.status],
+               ["Locality", row.locality or "outside every locality"],
+               ["Capacity (patients)", _fmt(cap) if cap == cap else "not set"]]
+        feats.append({"type": "Feature", "geometry": _point(row.longitude, row.latitude),
+                      "properties": {"id": row.hub_id, "name": row.name,
+                                     "status": row.status, "style": hub_style(row.status),
+                                     "tip": tip}})
+    return _collection(feats)
+
+
+LAYER_BUILDERS = {"localities": locality_features, "branch_links": branch_link_features,
+                  "housing": housing_features, "practices": practice_features,
+                  "hubs": hub_features}
+
+
+# ---------------------------------------------------------------- legend
+
+def legend_html(is_sample: bool) -> str:
+    def dot(fill, border, size=12, dash=False):
+        style = (f"display:inline-block;width:{size}px;height:{size}px;border-radius:50%;"
+                 f"background:{fill};border:2px {'dashed' if dash else 'solid'} {border};"
+                 "vertical-align:middle;margin-right:6px")
+        return f'<span style="{style}"></span>'
+
+    rows = [
+        (dot(HUB_COLOUR, "#fff"), "Healthy Living Centre, existing"),
+        (dot("#fff", HUB_COLOUR, dash=True), "HLC / hub, planned"),
+        (dot("#e1bee7", HUB_COLOUR, dash=True), "Hub, proposed"),
+        (dot(PRACTICE_COLOUR, "#fff", 14), "Practice (area ∝ list size)"),
+        (dot("#fff", PRACTICE_COLOUR, 8, True), "Branch surgery (dashed line to parent)"),
+        (dot(HOUSING_COLOUR, "#7f2704"), "Housing site (area ∝ dwellings)"),
+        (dot(EXCLUDED_COLOUR, "#616161", dash=True), "Housing site excluded from projections"),
+        ('<span style="display:inline-block;width:16px;height:10px;border:2px dashed #c62828;'
+         'margin-right:6px;vertical-align:middle"></span>',
+         "Locality outside 30,000–50,000 patients"),
+    ]
+    body = "".join(f"<div>{sym}{html.escape(text)}</div>" for sym, text in rows)
+    head = "<b>Legend</b>"
+    if is_sample:
+        head += '<div class="medway-sample">Illustrative sample data — not real</div>'
+    return head + body
+
+
+# ---------------------------------------------------------------- the page
+
+class _Glue(MacroElement):
+    """Runs after the layers exist: config, then resources/map_glue.js."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var medwayConfig = {{ this.config }};
+        {{ this.glue }}
+        {% endmacro %}
+    """)
+
+    def __init__(self, config: dict, glue: str):
+        super().__init__()
+        self._name = "MedwayGlue"
+        self.config = json.dumps(config).replace("</", "<\\/")
+        self.glue = glue
+
+
+def build_map(ds, *, inline: bool = False, bridge: bool = True) -> folium.Map:
+    """The folium map of a dataset. ``inline`` embeds Leaflet (for a standalone HTML file);
+    ``bridge`` adds the QWebChannel script the desktop app talks through."""
+    minx, miny, maxx, maxy = ds.localities.total_bounds
+    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=12,
+                   tiles=None, control_scale=True, prefer_canvas=False,
+                   zoom_snap=0.25, zoom_delta=0.5)
+    leaflet = leaflet_dir()
+    if inline:
+        m.default_js, m.default_css = [], []
+        js = (leaflet / "leaflet.js").read_text(encoding="utf-8")
+        css = (leaflet / "leaflet.css").read_text(encoding="utf-8")
+        m.get_root().header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css")
+        m.get_root().header.add_child(Element(f"<script>{js}</script>"), name="leaflet")
+    else:
+        # On the instance, never the class (DESIGN §7): folium's lists are module-level.
+        m.default_js = [("leaflet", (leaflet / "leaflet.js").as_uri())]
+        m.default_css = [("leaflet_css", (leaflet / "leaflet.css").as_uri())]
+    if bridge:
+        m.get_root().header.add_child(
+            Element('<script src="qrc:///qtwebchannel/qwebchannel.js"></script>'),
+            name="qwebchannel")
+    css = (RESOURCES / "map.css").read_text(encoding="utf-8")
+    m.get_root().header.add_child(Element(f"<style>{css}</style>"), name="medway_css")
+    names = {}
+    for layer in LAYERS:
+        gj = folium.GeoJson(LAYER_BUILDERS[layer](ds), name=LAYER_TITLES[layer],
+                            marker=folium.CircleMarker(radius=6), control=False)
+        gj.add_to(m)
+        names[layer] = gj.get_name()
+    m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(10, 10))
+    config = {"map": m.get_name(), "layers": names, "legend": legend_html(ds.is_sample),
+              "sample": bool(ds.is_sample), "label": ds.label}
+    _Glue(config, (RESOURCES / "map_glue.js").read_text(encoding="utf-8")).add_to(m)
+    return m
+
+
+def write_map_html(ds, path: str | Path, *, inline: bool = False, bridge: bool = True) -> Path:
+    path = Path(path)
+    build_map(ds, inline=inline, bridge=bridge).save(str(path))
+    return path
+
+
+def layer_json(ds, layer: str) -> str:
+    """One layer's GeoJSON as text, for replacing it in a live page."""
+    return json.dumps(LAYER_BUILDERS[layer](ds), default=_json_default)
+
+
+def _json_default(value):
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return float(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    raise TypeError(type(value))

@@ -1,0 +1,46 @@
+"""Layer toggles: one checkbox per map layer; overlays (groups, catchments) join later."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QListWidget, QListWidgetItem
+
+from geo.webmap import LAYER_TITLES, LAYERS
+
+
+class LayersPanel(QListWidget):
+    toggled = Signal(str, bool)   # layer name, visible
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setToolTip("Tick to show a layer on the map, untick to hide it")
+        for layer in reversed(LAYERS):   # top of the map first, as in QGIS
+            self.add_layer(layer, LAYER_TITLES[layer])
+        self.itemChanged.connect(self._changed)
+
+    def add_layer(self, name: str, title: str, visible: bool = True) -> None:
+        if self.item_for(name) is not None:
+            return
+        item = QListWidgetItem(title)
+        item.setData(Qt.ItemDataRole.UserRole, name)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked if visible else Qt.CheckState.Unchecked)
+        self.addItem(item)
+
+    def item_for(self, name: str):
+        for i in range(self.count()):
+            if self.item(i).data(Qt.ItemDataRole.UserRole) == name:
+                return self.item(i)
+        return None
+
+    def set_checked(self, name: str, on: bool) -> None:
+        item = self.item_for(name)
+        if item is not None:
+            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+
+    def visible_layers(self) -> list[str]:
+        return [self.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.count())
+                if self.item(i).checkState() == Qt.CheckState.Checked]
+
+    def _changed(self, item) -> None:
+        self.toggled.emit(item.data(Qt.ItemDataRole.UserRole),
+                          item.checkState() == Qt.CheckState.Checked)

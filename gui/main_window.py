@@ -1,0 +1,289 @@
+"""The main window: the map in the middle, layers left, details right, tables below."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget,
+)
+
+from geo import webmap
+from geo.errors import DataError
+from gui.details_panel import DetailsPanel
+from gui.layers_panel import LayersPanel
+from gui.map_view import MapView
+from gui.tables import (
+    HOUSING_COLUMNS, LOCALITY_COLUMNS, PRACTICE_COLUMNS, TablePanel, housing_frame,
+    localities_frame, practices_frame,
+)
+from gui.workspace import Workspace
+from models.dataset import load_folder, load_sample
+
+APP_NAME = "Medway Estates Planner"
+
+
+class MainWindow(QMainWindow):
+    mapReady = Signal(dict)
+
+    def __init__(self, dataset, parent=None):
+        super().__init__(parent)
+        self.workspace = Workspace(dataset, self)
+        self.settings = QSettings()
+        self.map = MapView(self)
+        self.setCentralWidget(self.map)
+        self._build_panels()
+        self._build_actions()
+        self._build_status()
+        self.map.ready.connect(self._on_map_ready)
+        self.map.failed.connect(self._on_map_failed)
+        self.map.featureClicked.connect(self._on_feature_clicked)
+        self.workspace.replaced.connect(self._show_dataset)
+        self.workspace.edited.connect(self._on_edited)
+        self.resize(1400, 900)
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        self._show_dataset()
+
+    @property
+    def dataset(self):
+        return self.workspace.dataset
+
+    # -------------------------------------------------------------- construction
+    def _dock(self, title: str, widget, area, name: str) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_panels(self) -> None:
+        self.layers_panel = LayersPanel(self)
+        self.layers_panel.toggled.connect(self.map.set_layer_visible)
+        self.layers_dock = self._dock("Layers", self.layers_panel,
+                                      Qt.DockWidgetArea.LeftDockWidgetArea, "layers")
+        self.details = DetailsPanel(self)
+        self.details_dock = self._dock("Details", self.details,
+                                       Qt.DockWidgetArea.RightDockWidgetArea, "details")
+        self.practices_table = TablePanel(PRACTICE_COLUMNS, "practice_code",
+                                          "Filter practices by code, name or locality…")
+        self.practices_table.model.on_edit = self._edit_from_table("practices")
+        self.practices_table.rowSelected.connect(
+            lambda code: self._select("practices", code, from_table=True))
+        self.localities_table = TablePanel(LOCALITY_COLUMNS, "locality", "Filter localities…")
+        self.localities_table.model.flag_tip = "Outside the 30,000–50,000 target"
+        self.localities_table.rowSelected.connect(
+            lambda name: self._select("localities", name, from_table=True))
+        self.housing_table = TablePanel(HOUSING_COLUMNS, "site_id", "Filter housing sites…")
+        self.housing_table.model.on_edit = self._edit_from_table("housing")
+        self.housing_table.rowSelected.connect(
+            lambda sid: self._select("housing", sid, from_table=True))
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.practices_table, "Practices")
+        self.tabs.addTab(self.localities_table, "Localities")
+        self.tabs.addTab(self.housing_table, "Housing sites")
+        self.tables_dock = self._dock("Tables", self.tabs,
+                                      Qt.DockWidgetArea.BottomDockWidgetArea, "tables")
+        self.resizeDocks([self.layers_dock], [230], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.details_dock], [320], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.tables_dock], [260], Qt.Orientation.Vertical)
+
+    def _build_actions(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        self.open_action = self._action(file_menu, "&Open data folder…", self.choose_folder,
+                                        QKeySequence.StandardKey.Open,
+                                        "Open a folder in the canonical format "
+                                        "(practices.csv, hubs.csv, housing_sites.csv, "
+                                        "localities.geojson)")
+        self._action(file_menu, "Open the illustrative &sample", self.open_sample, None,
+                     "Go back to the embedded illustrative sample")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence("Ctrl+Q"))
+        edit_menu = menu.addMenu("&Edit")
+        undo = self.workspace.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.workspace.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        edit_menu.addAction(undo)
+        edit_menu.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
+        view_menu = menu.addMenu("&View")
+        self.zoom_in_action = self._action(view_menu, "Zoom &in", lambda: self.map.zoom(0.5),
+                                           None, "Zoom the map in (+)")
+        self.zoom_in_action.setShortcuts([QKeySequence("+"), QKeySequence("="),
+                                          QKeySequence.StandardKey.ZoomIn])
+        self.zoom_out_action = self._action(view_menu, "Zoom &out",
+                                            lambda: self.map.zoom(-0.5), None,
+                                            "Zoom the map out (-)")
+        self.zoom_out_action.setShortcuts([QKeySequence("-"),
+                                           QKeySequence.StandardKey.ZoomOut])
+        self._action(view_menu, "Zoom to &Medway", self.map.fit, QKeySequence("Ctrl+0"))
+        view_menu.addSeparator()
+        for dock in (self.layers_dock, self.details_dock, self.tables_dock):
+            view_menu.addAction(dock.toggleViewAction())
+        help_menu = menu.addMenu("&Help")
+        self._action(help_menu, "&About", self.about)
+
+    def _action(self, menu, text, slot, shortcut=None, tip="") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_status(self) -> None:
+        self.data_label = QLabel(self)
+        self.map_label = QLabel("Map loading…", self)
+        self.statusBar().addPermanentWidget(self.map_label)
+        self.statusBar().addPermanentWidget(self.data_label)
+
+    # -------------------------------------------------------------- data
+    def _show_dataset(self) -> None:
+        ds = self.dataset
+        label = ds.label
+        self.setWindowTitle(f"{APP_NAME} — {label}")
+        if ds.is_sample:
+            self.data_label.setText(f"<b style='color:#b71c1c'>{label}</b>")
+        else:
+            self.data_label.setText(f"Data: {label}")
+        self.data_label.setToolTip("The data shown on the map and in every table")
+        self.map_label.setText("Map loading…")
+        self.practices_table.set_frame(practices_frame(ds))
+        self.localities_table.set_frame(*localities_frame(ds))
+        self.housing_table.set_frame(housing_frame(ds))
+        self.details.clear_details()
+        for warning in ds.warnings:
+            self.statusBar().showMessage(warning, 15000)
+        self.map.show_dataset(ds)
+
+    def open_folder(self, folder: str | Path) -> bool:
+        """Open a canonical folder; on bad data say why and keep what is open."""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            ds = load_folder(folder)
+        except DataError as exc:
+            QApplication.restoreOverrideCursor()
+            self.show_error("The folder could not be opened", str(exc))
+            return False
+        QApplication.restoreOverrideCursor()
+        self.settings.setValue("data/last_folder", str(folder))
+        self.workspace.replace(ds)
+        return True
+
+    def open_sample(self) -> None:
+        self.workspace.replace(load_sample())
+
+    def choose_folder(self) -> None:
+        start = self.settings.value("data/last_folder", str(Path.home()))
+        folder = QFileDialog.getExistingDirectory(self, "Open data folder", start)
+        if folder:
+            self.open_folder(folder)
+
+    def show_error(self, title: str, message: str) -> None:
+        self.last_error = message
+        self.statusBar().showMessage(message, 20000)
+        if QApplication.platformName() != "offscreen":
+            QMessageBox.warning(self, title, message + "\n\nNothing was changed.")
+
+    # -------------------------------------------------------------- edits
+    def _edit_from_table(self, layer: str):
+        table = {"practices": lambda: self.practices_table,
+                 "housing": lambda: self.housing_table}[layer]
+
+        def edit(row: int, column: str, value) -> bool:
+            panel = table()
+            item_id = str(panel.model.frame.at[row, panel.key])
+            try:
+                self.workspace.set_value(layer, item_id, column, value)
+            except ValueError as exc:
+                self.show_error("Edit refused", str(exc))
+                return False
+            return True
+        return edit
+
+    def _on_edited(self, layer: str, item_id: str, column: str) -> None:
+        """Refresh the tables and restyle the map through the page (no reload)."""
+        ds = self.dataset
+        if layer == "practices":
+            self.practices_table.set_frame(practices_frame(ds))
+            self.localities_table.set_frame(*localities_frame(ds))
+            self._restyle_layer("practices")
+            self._restyle_layer("localities")
+        elif layer == "housing":
+            self.housing_table.set_frame(housing_frame(ds))
+            self._restyle_layer("housing")
+        if self.details.current:
+            self.details.show_item(ds, *self.details.current)
+
+    def _restyle_layer(self, layer: str) -> None:
+        collection = webmap.LAYER_BUILDERS[layer](self.dataset)
+        styles = {f["properties"]["id"]: f["properties"]["style"]
+                  for f in collection["features"]}
+        tips = {f["properties"]["id"]: f["properties"]["tip"] for f in collection["features"]}
+        self.map.restyle(layer, styles)
+        self.map.call("retip", layer, tips)
+
+    # -------------------------------------------------------------- selection
+    def _on_feature_clicked(self, layer: str, item_id: str) -> None:
+        self._select(layer, item_id, from_table=False)
+
+    def _select(self, layer: str, item_id: str, from_table: bool) -> None:
+        if layer == "branch_links":
+            layer = "practices"
+        self.details.show_item(self.dataset, layer, item_id)
+        table = {"practices": self.practices_table, "localities": self.localities_table,
+                 "housing": self.housing_table}.get(layer)
+        if from_table:
+            self.map.select(layer, item_id)
+        elif table is not None:
+            table.select_key(item_id)
+            self.tabs.setCurrentWidget(table)
+
+    # -------------------------------------------------------------- map state
+    def _on_map_ready(self, counts: dict) -> None:
+        sites = counts.get("practices", 0)
+        self.map_label.setText(f"Map ready: {counts.get('localities', 0)} localities, "
+                               f"{counts.get('hubs', 0)} hubs, {sites} practice sites, "
+                               f"{counts.get('housing', 0)} housing sites")
+        for name in webmap.LAYERS:   # keep toggles the user set before a reload
+            if name not in self.layers_panel.visible_layers():
+                self.map.set_layer_visible(name, False)
+        self.mapReady.emit(counts)
+
+    def _on_map_failed(self, reason: str) -> None:
+        self.map_label.setText("Map failed to load")
+        self.show_error("The map could not be shown", reason)
+
+    def about(self) -> None:
+        QMessageBox.about(self, APP_NAME,
+                          f"<b>{APP_NAME}</b><br>Planning primary care estates for the Medway "
+                          "Model: six localities, Healthy Living Centres, extended practice "
+                          "groups and GP demand from housing growth.<br><br>Works offline: "
+                          "no map tiles, no network.<br>Data shown: "
+                          f"{self.dataset.label}")
+
+    def closeEvent(self, event):  # noqa: N802
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.map.dispose()
+        super().closeEvent(event)
+
+    def wait_for_map(self, timeout_ms: int = 30000) -> bool:
+        """Block (running the event loop) until the map reports ready; for CLI/tests."""
+        from PySide6.QtCore import QEventLoop
+        if self.map.is_ready:
+            return True
+        loop = QEventLoop()
+        timer = QTimer(singleShot=True)
+        timer.timeout.connect(loop.quit)
+        self.map.ready.connect(loop.quit)
+        self.map.failed.connect(loop.quit)
+        timer.start(timeout_ms)
+        loop.exec()
+        return self.map.is_ready

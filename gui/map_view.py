@@ -1,0 +1,193 @@
+"""The map: a QWebEngineView over the folium page, and the channel back to Python.
+
+Python → page: ``run_js`` calls the ``medway`` API in resources/map_glue.js (restyle,
+select, overlays) so edits never rebuild the page. Page → Python: the QWebChannel object
+``bridge`` reports clicks and readiness. An interceptor blocks and records any network
+request: the app must work in a room with no network and must not try.
+"""
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QUrl, Signal, Slot
+from PySide6.QtWebChannel import QWebChannel
+from PySide6.QtWebEngineCore import (
+    QWebEnginePage, QWebEngineProfile, QWebEngineSettings, QWebEngineUrlRequestInterceptor,
+)
+from PySide6.QtWebEngineWidgets import QWebEngineView
+
+from geo import webmap
+
+NETWORK_SCHEMES = {"http", "https", "ws", "wss", "ftp"}
+
+
+def _parse(text):
+    try:
+        return json.loads(text) if isinstance(text, str) and text else None
+    except ValueError:
+        return None
+
+
+class OfflineGuard(QWebEngineUrlRequestInterceptor):
+    """Blocks every network request the page makes, and remembers it."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.blocked: list[str] = []
+        self.requests: list[str] = []
+
+    def interceptRequest(self, info):  # noqa: N802 (Qt's name)
+        url = info.requestUrl()
+        self.requests.append(url.toString())
+        if url.scheme().lower() in NETWORK_SCHEMES:
+            self.blocked.append(url.toString())
+            info.block(True)
+
+
+class MapBridge(QObject):
+    """The object the page sees as ``bridge``."""
+
+    clicked = Signal(str, str)
+    mapClickedAt = Signal(float, float)
+    ready = Signal(dict)
+
+    @Slot(str, str)
+    def featureClicked(self, layer: str, feature_id: str):  # noqa: N802 (called from JS)
+        self.clicked.emit(layer, feature_id)
+
+    @Slot(float, float)
+    def mapClicked(self, lat: float, lon: float):  # noqa: N802
+        self.mapClickedAt.emit(lat, lon)
+
+    @Slot(str)
+    def pageReady(self, counts_json: str):  # noqa: N802
+        self.ready.emit(json.loads(counts_json))
+
+
+class _Page(QWebEnginePage):
+    """Forwards the page's console errors to Python (they explain a blank map)."""
+
+    console = Signal(str)
+
+    def javaScriptConsoleMessage(self, level, message, line, source):  # noqa: N802
+        if level == QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel:
+            self.console.emit(f"{message} (line {line})")
+
+
+class MapView(QWebEngineView):
+    """Shows a dataset's map. ``ready`` fires (with feature counts) once Leaflet runs."""
+
+    ready = Signal(dict)
+    failed = Signal(str)
+    featureClicked = Signal(str, str)
+    mapClicked = Signal(float, float)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._profile = QWebEngineProfile(self)   # off-the-record: nothing written to disk
+        self.guard = OfflineGuard(self)
+        self._profile.setUrlRequestInterceptor(self.guard)
+        page = _Page(self._profile, self)
+        self.setPage(page)
+        settings = page.settings()
+        settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, True)
+        settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls,
+                              False)
+        self.bridge = MapBridge(self)
+        self.channel = QWebChannel(self)
+        self.channel.registerObject("bridge", self.bridge)
+        page.setWebChannel(self.channel)       # before any load (DESIGN §7)
+        self.bridge.clicked.connect(self.featureClicked)
+        self.bridge.mapClickedAt.connect(self.mapClicked)
+        self.bridge.ready.connect(self._on_ready)
+        page.console.connect(self._on_console)
+        self.loadFinished.connect(self._on_load_finished)
+        self._tmp = tempfile.TemporaryDirectory(prefix="medway-map-")
+        self.html_path: Path | None = None
+        self.is_ready = False
+        self.counts: dict = {}
+        self.errors: list[str] = []
+        self._generation = 0
+
+    def show_dataset(self, ds) -> Path:
+        """Write the page for ``ds`` and load it; ``ready`` follows."""
+        self.is_ready = False
+        self._generation += 1
+        self.html_path = Path(self._tmp.name) / f"map-{self._generation}.html"
+        webmap.write_map_html(ds, self.html_path)
+        self.load(QUrl.fromLocalFile(str(self.html_path)))
+        return self.html_path
+
+    def run_js(self, code: str, callback=None) -> None:
+        """Run a JavaScript expression; ``callback`` gets its value, passed as JSON (PySide
+        hands JS objects back as empty strings otherwise)."""
+        if callback is None:
+            self.page().runJavaScript(code)
+            return
+        wrapped = f"(function(){{ var v = ({code}); return v === undefined ? 'null' : JSON.stringify(v); }})()"
+        self.page().runJavaScript(wrapped, 0, lambda text: callback(_parse(text)))
+
+    def call(self, method: str, *args, callback=None) -> None:
+        """Call ``medway.<method>(*args)`` in the page with JSON-encoded arguments."""
+        payload = ", ".join(json.dumps(a) for a in args)
+        self.run_js(f"window.medway && medway.{method}({payload})", callback)
+
+    # -------------------------------------------------------------- convenience API
+    def set_layer_visible(self, layer: str, on: bool) -> None:
+        self.call("setVisible", layer, bool(on))
+
+    def select(self, layer: str, feature_id: str) -> None:
+        self.call("selectAndShow", layer, feature_id)
+
+    def clear_selection(self) -> None:
+        self.call("clearSelection")
+
+    def restyle(self, layer: str, styles: dict) -> None:
+        self.call("restyle", layer, styles)
+
+    def replace_layer(self, layer: str, geojson: dict | str) -> None:
+        data = geojson if isinstance(geojson, str) else json.dumps(geojson)
+        self.run_js(f"window.medway && medway.replaceLayer({json.dumps(layer)}, {data})")
+
+    def set_overlay(self, name: str, geojson: dict, interactive: bool = True) -> None:
+        self.call("setOverlay", name, geojson, interactive)
+
+    def remove_overlay(self, name: str) -> None:
+        self.call("removeOverlay", name)
+
+    def zoom(self, delta: float) -> None:
+        self.call("zoom", delta)
+
+    def fit(self) -> None:
+        self.call("fit")
+
+    # -------------------------------------------------------------- readiness
+    def _on_load_finished(self, ok: bool) -> None:
+        # loadFinished(True) fires even when Leaflet failed to load (DESIGN §7): check.
+        if not ok:
+            self.failed.emit("the map page did not load")
+            return
+        self.run_js("typeof L === 'undefined' ? 'no-leaflet' : "
+                    "(window.medway ? 'ok' : 'no-glue')", self._check_page)
+
+    def _check_page(self, state) -> None:
+        if state == "no-leaflet":
+            self.failed.emit("Leaflet did not load (is the xstatic-leaflet package installed?)")
+        elif state == "no-glue":
+            self.failed.emit("the map's script failed: " + "; ".join(self.errors[-3:]))
+
+    def _on_ready(self, counts: dict) -> None:
+        self.counts = counts
+        self.is_ready = True
+        self.ready.emit(counts)
+
+    def _on_console(self, message: str) -> None:
+        self.errors.append(message)
+
+    def dispose(self) -> None:
+        """Tear the page down before the profile (avoids a web-engine crash at exit)."""
+        page = self.page()
+        self.setPage(None)
+        page.deleteLater()

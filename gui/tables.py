@@ -1,0 +1,143 @@
+"""Table panels: practices, localities and housing sites, each a filterable sortable view."""
+from __future__ import annotations
+
+import pandas as pd
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget,
+)
+
+from gui.frame_model import Column, FilterProxy, FrameModel, one_dp, whole
+from models.localities import TARGET_SOURCE, locality_summary
+
+PRACTICE_COLUMNS = [
+    Column("practice_code", "Code", tip="ODS code; branch sites are PARENT-Bn"),
+    Column("name", "Name"),
+    Column("kind", "Site", tip="Main practice or branch surgery"),
+    Column("locality", "Locality", tip="Locality polygon containing the site"),
+    Column("list_size", "List size", whole, "Registered patients (practices.csv, list_size). "
+           "Branches: 0, their patients are on the parent's list. Double-click to edit.",
+           editable=True, align_right=True),
+    Column("gp_wte", "GP WTE", one_dp, "Whole-time-equivalent GPs (practices.csv, gp_wte). "
+           "Double-click to edit.", editable=True, align_right=True),
+    Column("parent_code", "Parent", tip="Main practice of a branch"),
+]
+
+LOCALITY_COLUMNS = [
+    Column("locality", "Locality"),
+    Column("registered_patients", "Registered patients", whole,
+           "Sum of practice list sizes in the locality", align_right=True),
+    Column("practices", "Practices", whole, align_right=True),
+    Column("branches", "Branches", whole, align_right=True),
+    Column("hlc", "HLC / hub"),
+    Column("gp_wte", "GP WTE", one_dp, "Sum of practice GP WTE", align_right=True),
+    Column("patients_per_gp_wte", "Patients per GP WTE", whole,
+           "Registered patients ÷ GP WTE", align_right=True),
+    Column("flag", "Against 30–50k target", tip=TARGET_SOURCE),
+]
+
+HOUSING_COLUMNS = [
+    Column("site_id", "Site"),
+    Column("name", "Name"),
+    Column("locality", "Locality"),
+    Column("dwellings", "Dwellings", whole, "Net new dwellings (housing_sites.csv)",
+           editable=True, align_right=True),
+    Column("status", "Status"),
+    Column("start_year", "Start year", whole, "First planning year of completions"),
+    Column("include", "In projections", tip="Untick to keep the site on the map but out of "
+           "the demand projections (Lodge Hill is out by default)", editable=True, check=True),
+]
+
+
+class TablePanel(QWidget):
+    """A filter box over a sortable table; emits ``rowSelected(key)``."""
+
+    rowSelected = Signal(str)
+
+    def __init__(self, columns: list[Column], key: str, placeholder: str, parent=None):
+        super().__init__(parent)
+        self.key = key
+        self.model = FrameModel(columns, self)
+        self.proxy = FilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText(placeholder)
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.view = QTableView(self)
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)   # file order until asked
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().setVisible(False)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.selectionModel().selectionChanged.connect(self._on_selection)
+        self.note = QLabel(self)
+        self.note.setWordWrap(True)
+        self.note.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.view)
+        layout.addWidget(self.note)
+        self._quiet = False
+
+    def set_frame(self, frame: pd.DataFrame, flag_rows=None) -> None:
+        keep = self.selected_key()
+        self._quiet = True
+        self.model.set_frame(frame, flag_rows)
+        self.view.resizeColumnsToContents()
+        if keep is not None:
+            self.select_key(keep)
+        self._quiet = False
+
+    def selected_key(self) -> str | None:
+        rows = self.view.selectionModel().selectedRows()
+        if not rows:
+            return None
+        src = self.proxy.mapToSource(rows[0])
+        return str(self.model.frame.at[src.row(), self.key])
+
+    def select_key(self, value: str) -> bool:
+        """Select (and scroll to) the row with this key, without emitting rowSelected."""
+        row = self.model.row_of(self.key, value)
+        if row is None:
+            return False
+        proxy_index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not proxy_index.isValid():   # filtered out: clear the filter so it can be shown
+            self.filter.clear()
+            proxy_index = self.proxy.mapFromSource(self.model.index(row, 0))
+        quiet, self._quiet = self._quiet, True
+        self.view.selectionModel().select(
+            proxy_index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.view.setCurrentIndex(proxy_index)
+        self.view.scrollTo(proxy_index)
+        self._quiet = quiet
+        return True
+
+    def _on_selection(self, *_):
+        if self._quiet:
+            return
+        key = self.selected_key()
+        if key is not None:
+            self.rowSelected.emit(key)
+
+
+def practices_frame(ds) -> pd.DataFrame:
+    frame = ds.practices.copy()
+    frame["kind"] = (frame["parent_code"] != "").map({True: "branch", False: "practice"})
+    return frame
+
+
+def localities_frame(ds) -> tuple[pd.DataFrame, set[int]]:
+    summary = locality_summary(ds)
+    flagged = set(summary.index[~summary["within_target"]].tolist())
+    return summary, flagged
+
+
+def housing_frame(ds) -> pd.DataFrame:
+    return ds.housing.copy()

@@ -1,0 +1,52 @@
+"""The open dataset plus its undo stack: the one place the GUI changes data.
+
+Panels never write to the dataset directly; they ask the workspace, which validates through
+models/edits.py, records a QUndoCommand and tells every view what changed.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from models.edits import KEYS, apply_edit
+
+
+class _EditCommand(QUndoCommand):
+    def __init__(self, ws: "Workspace", layer: str, item_id: str, column: str, new, old):
+        super().__init__(f"Set {column.replace('_', ' ')} of {item_id} to {new}")
+        self.ws, self.layer, self.item_id, self.column = ws, layer, item_id, column
+        self.new, self.old = new, old
+        self._first = True
+
+    def redo(self):
+        if self._first:          # already applied (and validated) when pushed
+            self._first = False
+        else:
+            apply_edit(self.ws.dataset, self.layer, self.item_id, self.column, self.new)
+        self.ws.edited.emit(self.layer, self.item_id, self.column)
+
+    def undo(self):
+        apply_edit(self.ws.dataset, self.layer, self.item_id, self.column, self.old)
+        self.ws.edited.emit(self.layer, self.item_id, self.column)
+
+
+class Workspace(QObject):
+    replaced = Signal()                  # a different dataset is open
+    edited = Signal(str, str, str)       # layer, item id, column
+
+    def __init__(self, dataset, parent=None):
+        super().__init__(parent)
+        self.dataset = dataset
+        self.undo_stack = QUndoStack(self)
+
+    def replace(self, dataset) -> None:
+        self.dataset = dataset
+        self.undo_stack.clear()
+        self.replaced.emit()
+
+    def set_value(self, layer: str, item_id: str, column: str, value) -> None:
+        """Apply an edit (raises ValueError with a user message if refused)."""
+        old = apply_edit(self.dataset, layer, item_id, column, value)
+        frame = getattr(self.dataset, layer)
+        new = frame.loc[frame[KEYS[layer]] == item_id, column].iloc[0]
+        self.undo_stack.push(_EditCommand(self, layer, item_id, column, new, old))

@@ -1,0 +1,72 @@
+"""Cell edits a planner makes in the tables (list size, GP WTE, a site's include flag).
+
+One function validates and applies an edit and returns the old value, so the GUI's undo
+stack can put it back. Refused edits raise ValueError with a message for the user and
+leave the dataset unchanged.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+KEYS = {"practices": "practice_code", "hubs": "hub_id", "housing": "site_id"}
+NOUNS = {"practices": "practice", "hubs": "hub", "housing": "housing site"}
+EDITABLE = {
+    "practices": {"list_size", "gp_wte", "name"},
+    "housing": {"include", "dwellings", "name"},
+    "hubs": {"name", "status", "capacity_patients"},
+}
+
+
+def _coerce(layer: str, column: str, value, row: pd.Series):
+    label = f"{column.replace('_', ' ')}"
+    if column in ("list_size", "dwellings"):
+        try:
+            number = float(str(value).replace(",", ""))
+        except ValueError:
+            raise ValueError(f"{label} must be a whole number, not '{value}'") from None
+        if number < 0 or number != int(number):
+            raise ValueError(f"{label} must be a whole number of 0 or more, not '{value}'")
+        if column == "list_size" and row["parent_code"] != "":
+            raise ValueError("a branch has no list of its own: edit its parent practice "
+                             f"{row['parent_code']}")
+        if column == "dwellings" and row.index.str.match(r"^y\d{4}$").any():
+            phased = row[row.index.str.match(r"^y\d{4}$")].dropna()
+            if len(phased) and phased.sum() > number:
+                raise ValueError(f"the site's per-year completions add up to {phased.sum():,}; "
+                                 "dwellings cannot be fewer")
+        return int(number)
+    if column in ("gp_wte", "capacity_patients"):
+        if value in ("", None):
+            return float("nan")
+        try:
+            number = float(str(value).replace(",", ""))
+        except ValueError:
+            raise ValueError(f"{label} must be a number, not '{value}'") from None
+        if number < 0:
+            raise ValueError(f"{label} cannot be negative")
+        return number
+    if column == "include":
+        return bool(value)
+    if column == "status":
+        if value not in ("existing", "planned", "proposed"):
+            raise ValueError("status must be existing, planned or proposed")
+        return value
+    text = str(value).strip()
+    if not text:
+        raise ValueError(f"{label} cannot be blank")
+    return text
+
+
+def apply_edit(ds, layer: str, item_id: str, column: str, value):
+    """Set ``ds.<layer>[item_id, column] = value`` after validation; return the old value."""
+    if column not in EDITABLE.get(layer, ()):
+        raise ValueError(f"{column} of {layer} cannot be edited here")
+    frame = getattr(ds, layer)
+    hits = frame.index[frame[KEYS[layer]] == item_id]
+    if len(hits) == 0:
+        raise ValueError(f"no {NOUNS[layer]} with code {item_id}")
+    pos = hits[0]
+    new = _coerce(layer, column, value, frame.loc[pos])
+    old = frame.at[pos, column]
+    frame.at[pos, column] = new
+    return old

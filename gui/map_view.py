@@ -52,6 +52,16 @@ class MapBridge(QObject):
     clicked = Signal(str, str)
     mapClickedAt = Signal(float, float)
     ready = Signal(dict)
+    dragged = Signal(str, str, float, float, bool)   # layer, id, lat, lon, finished
+    contextMenu = Signal(str, str)
+
+    @Slot(str, str, float, float, bool)
+    def featureDragged(self, layer, feature_id, lat, lon, finished):  # noqa: N802
+        self.dragged.emit(layer, feature_id, lat, lon, finished)
+
+    @Slot(str, str)
+    def featureContextMenu(self, layer, feature_id):  # noqa: N802
+        self.contextMenu.emit(layer, feature_id)
 
     @Slot(str, str)
     def featureClicked(self, layer: str, feature_id: str):  # noqa: N802 (called from JS)
@@ -83,6 +93,8 @@ class MapView(QWebEngineView):
     failed = Signal(str)
     featureClicked = Signal(str, str)
     mapClicked = Signal(float, float)
+    featureDragged = Signal(str, str, float, float, bool)
+    featureContextMenu = Signal(str, str)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -101,6 +113,8 @@ class MapView(QWebEngineView):
         page.setWebChannel(self.channel)       # before any load (DESIGN §7)
         self.bridge.clicked.connect(self.featureClicked)
         self.bridge.mapClickedAt.connect(self.mapClicked)
+        self.bridge.dragged.connect(self.featureDragged)
+        self.bridge.contextMenu.connect(self.featureContextMenu)
         self.bridge.ready.connect(self._on_ready)
         page.console.connect(self._on_console)
         self.loadFinished.connect(self._on_load_finished)

@@ -30,19 +30,55 @@ class _EditCommand(QUndoCommand):
         self.ws.edited.emit(self.layer, self.item_id, self.column)
 
 
+class _StateCommand(QUndoCommand):
+    """Swap a whole piece of state (the grouping, the hub layer) for another."""
+
+    def __init__(self, ws: "Workspace", key: str, new, old, text: str):
+        super().__init__(text)
+        self.ws, self.key, self.new, self.old = ws, key, new, old
+
+    def redo(self):
+        self.ws._put_state(self.key, self.new)
+
+    def undo(self):
+        self.ws._put_state(self.key, self.old)
+
+
 class Workspace(QObject):
     replaced = Signal()                  # a different dataset is open
     edited = Signal(str, str, str)       # layer, item id, column
+    stateChanged = Signal(str)           # "groups" or "hubs"
 
     def __init__(self, dataset, parent=None):
         super().__init__(parent)
         self.dataset = dataset
+        self.groups: dict[str, str] = {}    # practice_code → extended group name
         self.undo_stack = QUndoStack(self)
 
     def replace(self, dataset) -> None:
         self.dataset = dataset
+        self.groups = {}
         self.undo_stack.clear()
         self.replaced.emit()
+
+    def state(self, key: str):
+        """A copy of the current grouping or hub layer."""
+        if key == "groups":
+            return dict(self.groups)
+        if key == "hubs":
+            return self.dataset.hubs.copy()
+        raise KeyError(key)
+
+    def set_state(self, key: str, new, text: str) -> None:
+        """Replace the grouping or hub layer as one undoable step."""
+        self.undo_stack.push(_StateCommand(self, key, new, self.state(key), text))
+
+    def _put_state(self, key: str, value) -> None:
+        if key == "groups":
+            self.groups = dict(value)
+        else:
+            self.dataset.hubs = value.copy()
+        self.stateChanged.emit(key)
 
     def set_value(self, layer: str, item_id: str, column: str, value) -> None:
         """Apply an edit (raises ValueError with a user message if refused)."""

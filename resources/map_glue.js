@@ -177,6 +177,7 @@
       lyr.addData(geojson);
       lyr.eachLayer(function (l) {
         wire(name, l);
+        if (medway._wireEditing) { medway._wireEditing(name, l); }
         l.setStyle && l.setStyle(styleOf(l));
       });
       if (name === "localities") { addLabels(); }
@@ -223,6 +224,52 @@
   map.on("click", function (e) {
     if (bridge) { bridge.mapClicked(e.latlng.lat, e.latlng.lng); }
   });
+
+  /* Dragging points of one layer (hubs) while editing: circle markers are not draggable
+   * in Leaflet, so pan is paused during a drag and positions stream to Python. */
+  var dragLayer = null, dragging = null, lastSent = 0;
+  medway.setDraggable = function (name) { dragLayer = name || null; return true; };
+  function startDrag(name, id, e) {
+    if (name !== dragLayer) { return; }
+    dragging = {name: name, id: id};
+    map.dragging.disable();
+    L.DomEvent.stop(e);
+  }
+  map.on("mousemove", function (e) {
+    if (!dragging) { return; }
+    var l = index[dragging.name][dragging.id];
+    l.setLatLng(e.latlng);
+    var now = Date.now();
+    if (bridge && now - lastSent > 60) {
+      lastSent = now;
+      bridge.featureDragged(dragging.name, String(dragging.id), e.latlng.lat, e.latlng.lng, false);
+    }
+  });
+  map.on("mouseup", function (e) {
+    if (!dragging) { return; }
+    var d = dragging; dragging = null;
+    map.dragging.enable();
+    var ll = index[d.name][d.id].getLatLng();
+    if (bridge) { bridge.featureDragged(d.name, String(d.id), ll.lat, ll.lng, true); }
+  });
+  medway.moveFeature = function (name, id, lat, lng) {
+    var l = index[name] && index[name][id];
+    if (!l || !l.setLatLng) { return false; }
+    l.setLatLng([lat, lng]);
+    return true;
+  };
+  function wireEditing(name, l) {
+    var id = l.feature.properties.id;
+    l.on("mousedown", function (e) { startDrag(name, id, e); });
+    l.on("contextmenu", function (e) {
+      L.DomEvent.stop(e);
+      if (bridge) { bridge.featureContextMenu(name, String(id)); }
+    });
+  }
+  Object.keys(layers).forEach(function (n) {
+    layers[n].eachLayer(function (l) { wireEditing(n, l); });
+  });
+  medway._wireEditing = wireEditing;
 
   window.medway = medway;
   if (typeof QWebChannel !== "undefined" && typeof qt !== "undefined") {

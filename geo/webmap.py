@@ -306,3 +306,65 @@ def _json_default(value):
     if isinstance(value, np.bool_):
         return bool(value)
     raise TypeError(type(value))
+
+
+# ---------------------------------------------------------------- groups on the map
+
+# Kelly's 22 colours of maximum contrast (K. L. Kelly, 1965), less white/black/greys:
+# stays distinguishable for 12+ groups, unlike most sequential palettes.
+GROUP_PALETTE = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4",
+                 "#f032e6", "#9a6324", "#800000", "#469990", "#808000", "#000075",
+                 "#bfef45", "#ffe119", "#dcbeff", "#aaffc3", "#fabed4", "#ffd8b1"]
+
+
+def group_colours(names) -> dict[str, str]:
+    ordered = sorted(set(names), key=lambda n: (len(str(n)), str(n)))
+    return {n: GROUP_PALETTE[i % len(GROUP_PALETTE)] for i, n in enumerate(ordered)}
+
+
+def site_groups(practices, groups: dict[str, str]) -> dict[str, str]:
+    """Practice code → group for every site; branches take their parent's group."""
+    out = {}
+    for row in practices.itertuples(index=False):
+        owner = row.parent_code or row.practice_code
+        if owner in groups:
+            out[row.practice_code] = groups[owner]
+    return out
+
+
+def group_practice_styles(ds, groups: dict[str, str]) -> dict[str, dict]:
+    """Practice marker styles coloured by group (ungrouped sites keep the default)."""
+    colours = group_colours(groups.values())
+    per_site = site_groups(ds.practices, groups)
+    largest = float(ds.practices["list_size"].max() or 1)
+    styles = {}
+    for row in ds.practices.itertuples(index=False):
+        branch = row.parent_code != ""
+        colour = colours.get(per_site.get(row.practice_code), PRACTICE_COLOUR)
+        styles[row.practice_code] = practice_style(row.list_size, largest, branch, colour)
+    return styles
+
+
+def group_hulls(ds, groups: dict[str, str], tips: dict[str, list] | None = None,
+                flagged: set[str] | None = None) -> dict:
+    """Each group's sites as a convex hull (buffered 300 m so 1–2 site groups show), GeoJSON."""
+    from shapely.geometry import MultiPoint
+    from geo.crs import to_bng, to_wgs84
+    from shapely.ops import transform
+    colours = group_colours(groups.values())
+    per_site = site_groups(ds.practices, groups)
+    p = ds.practices
+    x, y = to_bng(p["longitude"].to_numpy(float), p["latitude"].to_numpy(float))
+    feats = []
+    for name in sorted(set(per_site.values()), key=lambda n: (len(str(n)), str(n))):
+        mask = np.array([per_site.get(c) == name for c in p["practice_code"]])
+        hull = MultiPoint(list(zip(x[mask], y[mask]))).convex_hull.buffer(300)
+        geom = transform(lambda a, b, z=None: to_wgs84(a, b), hull)
+        bad = flagged is not None and name in flagged
+        feats.append({"type": "Feature", "geometry": geom.__geo_interface__,
+                      "properties": {"id": name, "style": {
+                          "color": "#c62828" if bad else colours[name],
+                          "weight": 3 if bad else 2, "dashArray": "6 4" if bad else None,
+                          "fillColor": colours[name], "fillOpacity": 0.12},
+                          "tip": (tips or {}).get(name, [["Group", name]])}})
+    return _collection(feats)

@@ -15,6 +15,8 @@ def register(sub) -> None:
     p.add_argument("--size", default="1400x900", metavar="WxH",
                    help="window size in pixels (default 1400x900)")
     p.add_argument("--timeout", type=float, default=60, help="seconds to wait for the map")
+    p.add_argument("--panel", choices=["details", "hubs", "groups", "demand"],
+                   default="details", help="which side panel to show (default details)")
     p.set_defaults(func=run)
 
 
@@ -30,6 +32,7 @@ def run(args) -> int:
     from gui.main_window import MainWindow
     window = MainWindow(dataset)
     window.resize(int(size.group(1)), int(size.group(2)))
+    window.show_panel(args.panel)
     window.show()
     if not window.wait_for_map(int(args.timeout * 1000)):
         raise UserError("the map did not finish loading: " + (window.map_label.text()))

@@ -295,17 +295,14 @@ def write_map_html(ds, path: str | Path, *, inline: bool = False, bridge: bool =
 
 def layer_json(ds, layer: str) -> str:
     """One layer's GeoJSON as text, for replacing it in a live page."""
-    return json.dumps(LAYER_BUILDERS[layer](ds), default=_json_default)
+    return json.dumps(LAYER_BUILDERS[layer](ds), default=json_default)
 
 
-def _json_default(value):
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating,)):
-        return float(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    raise TypeError(type(value))
+def json_default(value):
+    """numpy numbers and booleans (from pandas) as plain JSON values."""
+    if isinstance(value, (np.integer, np.floating, np.bool_)):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 # ---------------------------------------------------------------- groups on the map

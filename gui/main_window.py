@@ -86,9 +86,22 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.housing_table, "Housing sites")
         self.tables_dock = self._dock("Tables", self.tabs,
                                       Qt.DockWidgetArea.BottomDockWidgetArea, "tables")
+        self._build_planning_panels()
         self.resizeDocks([self.layers_dock], [230], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.details_dock], [320], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.details_dock], [420], Qt.Orientation.Horizontal)
         self.resizeDocks([self.tables_dock], [260], Qt.Orientation.Vertical)
+
+    def _build_planning_panels(self) -> None:
+        """Planning tools as tabs beside Details: each shows and edits one model."""
+        from gui.hubs_panel import HubsPanel
+        self.hubs_panel = HubsPanel(self)
+        self.hubs_panel.status.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.hubs_dock = self._dock("Hubs", self.hubs_panel,
+                                    Qt.DockWidgetArea.RightDockWidgetArea, "hubs")
+        self.tabifyDockWidget(self.details_dock, self.hubs_dock)
+        self.layers_panel.add_layer("catchments", "Hub catchments")
+        self.layers_panel.add_layer("suggested", "Suggested hub sites")
+        self.details_dock.raise_()
 
     def _build_actions(self) -> None:
         menu = self.menuBar()
@@ -109,6 +122,12 @@ class MainWindow(QMainWindow):
         redo.setShortcut(QKeySequence.StandardKey.Redo)
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
+        edit_menu.addSeparator()
+        self.delete_hub_action = self._action(edit_menu, "&Delete selected hub",
+                                              lambda: self.hubs_panel.delete_selected(),
+                                              QKeySequence.StandardKey.Delete,
+                                              "Remove the hub selected on the map or in "
+                                              "the Hubs table")
         self.undo_action, self.redo_action = undo, redo
         view_menu = menu.addMenu("&View")
         self.zoom_in_action = self._action(view_menu, "Zoom &in", lambda: self.map.zoom(0.5),
@@ -122,7 +141,7 @@ class MainWindow(QMainWindow):
                                            QKeySequence.StandardKey.ZoomOut])
         self._action(view_menu, "Zoom to &Medway", self.map.fit, QKeySequence("Ctrl+0"))
         view_menu.addSeparator()
-        for dock in (self.layers_dock, self.details_dock, self.tables_dock):
+        for dock in (self.layers_dock, self.details_dock, self.tables_dock, self.hubs_dock):
             view_menu.addAction(dock.toggleViewAction())
         help_menu = menu.addMenu("&Help")
         self._action(help_menu, "&About", self.about)
@@ -260,6 +279,13 @@ class MainWindow(QMainWindow):
     def _on_map_failed(self, reason: str) -> None:
         self.map_label.setText("Map failed to load")
         self.show_error("The map could not be shown", reason)
+
+    def show_panel(self, name: str) -> None:
+        """Bring a side panel to the front: details, hubs, groups or demand."""
+        dock = getattr(self, f"{name}_dock", None)
+        if dock is not None:
+            dock.show()
+            dock.raise_()
 
     def about(self) -> None:
         QMessageBox.about(self, APP_NAME,

@@ -124,6 +124,8 @@ class MapView(QWebEngineView):
         self.counts: dict = {}
         self.errors: list[str] = []
         self._generation = 0
+        self._pending: list[tuple[str, object]] = []   # calls made before the page is ready
+        self._overlays: dict[str, tuple[dict, bool]] = {}   # replayed on every reload
 
     def show_dataset(self, ds) -> Path:
         """Write the page for ``ds`` and load it; ``ready`` follows."""
@@ -144,9 +146,15 @@ class MapView(QWebEngineView):
         self.page().runJavaScript(wrapped, 0, lambda text: callback(_parse(text)))
 
     def call(self, method: str, *args, callback=None) -> None:
-        """Call ``medway.<method>(*args)`` in the page with JSON-encoded arguments."""
-        payload = ", ".join(json.dumps(a) for a in args)
-        self.run_js(f"window.medway && medway.{method}({payload})", callback)
+        """Call ``medway.<method>(*args)`` in the page with JSON-encoded arguments.
+
+        Calls made while the page is (re)loading are queued and sent once it is ready."""
+        payload = ", ".join(json.dumps(a, default=webmap.json_default) for a in args)
+        code = f"window.medway && medway.{method}({payload})"
+        if not self.is_ready:
+            self._pending.append((code, callback))
+            return
+        self.run_js(code, callback)
 
     # -------------------------------------------------------------- convenience API
     def set_layer_visible(self, layer: str, on: bool) -> None:
@@ -163,13 +171,21 @@ class MapView(QWebEngineView):
 
     def replace_layer(self, layer: str, geojson: dict | str) -> None:
         data = geojson if isinstance(geojson, str) else json.dumps(geojson)
-        self.run_js(f"window.medway && medway.replaceLayer({json.dumps(layer)}, {data})")
+        code = f"window.medway && medway.replaceLayer({json.dumps(layer)}, {data})"
+        if self.is_ready:
+            self.run_js(code)
+        else:
+            self._pending.append((code, None))
 
     def set_overlay(self, name: str, geojson: dict, interactive: bool = True) -> None:
-        self.call("setOverlay", name, geojson, interactive)
+        self._overlays[name] = (geojson, interactive)
+        if self.is_ready:
+            self.call("setOverlay", name, geojson, interactive)
 
     def remove_overlay(self, name: str) -> None:
-        self.call("removeOverlay", name)
+        self._overlays.pop(name, None)
+        if self.is_ready:
+            self.call("removeOverlay", name)
 
     def zoom(self, delta: float) -> None:
         self.call("zoom", delta)
@@ -195,6 +211,11 @@ class MapView(QWebEngineView):
     def _on_ready(self, counts: dict) -> None:
         self.counts = counts
         self.is_ready = True
+        for name, (geojson, interactive) in self._overlays.items():
+            self.call("setOverlay", name, geojson, interactive)
+        pending, self._pending = self._pending, []
+        for code, callback in pending:
+            self.run_js(code, callback)
         self.ready.emit(counts)
 
     def _on_console(self, message: str) -> None:

@@ -1,0 +1,411 @@
+"""Hubs tool: place, drag and delete hubs on the map; catchments, access, suggested sites.
+
+The panel shows one model, the hub layer (through the workspace, so every change is one
+undoable step), and the measures models/hubs.py computes from it. Dragging a hub streams
+positions from the page; the table and catchments follow live, and the move is recorded
+when the mouse is released.
+"""
+from __future__ import annotations
+
+import pandas as pd
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import (
+    QCheckBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QMenu, QPushButton,
+    QSpinBox, QTableView, QVBoxLayout, QWidget, QComboBox, QAbstractItemView, QGroupBox,
+)
+
+from geo import webmap
+from gui.frame_model import Column, FilterProxy, FrameModel, one_dp, whole
+from gui.worker import Task, TaskBar
+from models import hubs as hubmodel
+
+HUB_TABLE = [
+    Column("hub_id", "Hub"),
+    Column("name", "Name"),
+    Column("status", "Status"),
+    Column("practices_served", "Practices", whole, "Practice sites whose nearest hub this is",
+           align_right=True),
+    Column("served_patients", "Patients now", whole,
+           "Registered patients of the practices in the catchment (practices.csv list sizes)",
+           align_right=True),
+    Column("served_patients_with_growth", "With growth", whole,
+           "Plus new patients from included housing sites: dwellings × 2.4 persons "
+           "(Medway CCG Operational Plan 2017–19 ch. 3) × registration share",
+           align_right=True),
+    Column("mean_distance_km", "Mean km", one_dp,
+           "Patient-weighted mean straight-line distance to this hub (EPSG:27700)",
+           align_right=True),
+    Column("max_distance_km", "Max km", one_dp, "Farthest site in the catchment",
+           align_right=True),
+    Column("capacity_patients", "Capacity", whole, "hubs.csv capacity_patients",
+           align_right=True),
+    Column("over_capacity_text", "Over capacity?", tip="Patients now / with growth above "
+           "the hub's capacity"),
+]
+COMPARE_TABLE = [
+    Column("scope", "Scope"), Column("name", "Name"), Column("measure", "Measure"),
+    Column("before", "Baseline", lambda v: _num(v), align_right=True),
+    Column("after", "Current", lambda v: _num(v), align_right=True),
+    Column("change", "Change", lambda v: _num(v, signed=True), align_right=True),
+]
+CATCHMENT_COLOURS = webmap.GROUP_PALETTE
+
+
+def _num(v, signed=False) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, str):
+        return v
+    fmt = "{:+,.2f}" if signed else "{:,.2f}"
+    return fmt.format(v).rstrip("0").rstrip(".") if abs(v) < 1000 else (
+        "{:+,.0f}" if signed else "{:,.0f}").format(v)
+
+
+class HubsPanel(QWidget):
+    status = Signal(str)
+
+    def __init__(self, window, parent=None):
+        super().__init__(parent)
+        self.window = window
+        self.ws = window.workspace
+        self.map = window.map
+        self.baseline: pd.DataFrame | None = None
+        self.plan = None
+        self._build()
+        self.ws.stateChanged.connect(self._on_state)
+        self.ws.replaced.connect(self._on_replaced)
+        self.ws.edited.connect(lambda *_: self.refresh())
+        self.map.featureDragged.connect(self._on_drag)
+        self.map.featureContextMenu.connect(self._on_context)
+        self.map.mapClicked.connect(self._on_map_click)
+        self.baseline = self.ws.dataset.hubs.copy()
+        self.refresh()
+
+    # -------------------------------------------------------------- layout
+    def _build(self) -> None:
+        self.edit_box = QCheckBox("Edit hubs on the map", self)
+        self.edit_box.setToolTip("When ticked: click the map to add a hub, drag a hub to move "
+                                 "it, right-click a hub to delete it or change its status")
+        self.edit_box.toggled.connect(self._set_editing)
+        self.catchments_box = QCheckBox("Show catchments", self)
+        self.catchments_box.setChecked(True)
+        self.catchments_box.setToolTip("Areas nearer to each hub than to any other "
+                                       "(Voronoi cells, straight line), clipped to Medway")
+        self.catchments_box.toggled.connect(lambda _: self._draw_catchments())
+        self.circuity = QDoubleSpinBox(self)
+        self.circuity.setRange(1.0, 2.5)
+        self.circuity.setSingleStep(0.05)
+        self.circuity.setValue(hubmodel.CIRCUITY)
+        self.circuity.setToolTip("Road distance ≈ straight line × this factor (an "
+                                 "approximation; 1.2–1.4 is typical in built-up areas)")
+        self.speed = QDoubleSpinBox(self)
+        self.speed.setRange(5, 100)
+        self.speed.setSuffix(" km/h")
+        self.speed.setValue(hubmodel.SPEED_KMH)
+        self.speed.setToolTip("Average door-to-door speed, to express rough minutes "
+                              "(an uncertain assumption: edit for local knowledge)")
+        for w in (self.circuity, self.speed):
+            w.valueChanged.connect(lambda _: self.refresh())
+        self.access = QLabel(self)
+        self.access.setWordWrap(True)
+        self.access.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.model = FrameModel(HUB_TABLE, self)
+        self.model.flag_tip = "Served patients above the hub's capacity"
+        self.table = self._table(self.model)
+        self.table.selectionModel().selectionChanged.connect(self._on_row)
+        self.delete_button = QPushButton("Delete hub", self)
+        self.delete_button.setToolTip("Remove the selected hub (Delete key); undo with Ctrl+Z")
+        self.delete_button.clicked.connect(self.delete_selected)
+        # Optimiser
+        self.k = QSpinBox(self)
+        self.k.setRange(1, 10)
+        self.k.setValue(2)
+        self.k.setToolTip("How many new hub sites to suggest")
+        self.candidates = QComboBox(self)
+        self.candidates.addItem("Practice sites", "practices")
+        self.candidates.addItem("Grid every 1 km over the localities", "grid")
+        self.candidates.addItem("Practice sites + 1 km grid", "both")
+        self.keep_planned = QCheckBox("Keep planned hubs too", self)
+        self.keep_planned.setChecked(True)
+        self.suggest_button = QPushButton("Suggest sites", self)
+        self.suggest_button.setToolTip("Choose new sites that minimise the patient-weighted "
+                                       "distance to the nearest hub (p-median), keeping the "
+                                       "existing hubs")
+        self.suggest_button.clicked.connect(self.suggest)
+        self.accept_button = QPushButton("Accept suggestion", self)
+        self.accept_button.setEnabled(False)
+        self.accept_button.clicked.connect(self.accept_plan)
+        self.plan_label = QLabel(self)
+        self.plan_label.setWordWrap(True)
+        self.taskbar = TaskBar(self)
+        # Comparison
+        self.baseline_button = QPushButton("Set current layout as baseline", self)
+        self.baseline_button.setToolTip("Compare later layouts against this one")
+        self.baseline_button.clicked.connect(self.set_baseline)
+        self.compare_model = FrameModel(COMPARE_TABLE, self)
+        self.compare_table = self._table(self.compare_model)
+
+        top = QHBoxLayout()
+        top.addWidget(self.edit_box)
+        top.addWidget(self.catchments_box)
+        top.addWidget(self.delete_button)
+        form = QFormLayout()
+        form.addRow("Road circuity factor", self.circuity)
+        form.addRow("Average speed", self.speed)
+        opt = QGroupBox("Suggest new hub sites", self)
+        ol = QFormLayout(opt)
+        ol.addRow("New sites", self.k)
+        ol.addRow("Candidates", self.candidates)
+        ol.addRow(self.keep_planned)
+        row = QHBoxLayout()
+        row.addWidget(self.suggest_button)
+        row.addWidget(self.accept_button)
+        ol.addRow(row)
+        ol.addRow(self.taskbar)
+        ol.addRow(self.plan_label)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(form)
+        layout.addWidget(self.access)
+        layout.addWidget(self.table, 3)
+        layout.addWidget(opt)
+        layout.addWidget(self.baseline_button)
+        layout.addWidget(QLabel("Baseline → current (every measure):", self))
+        layout.addWidget(self.compare_table, 2)
+
+    def _table(self, model) -> QTableView:
+        proxy = FilterProxy(self)
+        proxy.setSourceModel(model)
+        view = QTableView(self)
+        view.setModel(proxy)
+        view.setSortingEnabled(True)
+        view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.verticalHeader().setVisible(False)
+        view.horizontalHeader().setStretchLastSection(True)
+        return view
+
+    # -------------------------------------------------------------- measures
+    def demand(self):
+        return hubmodel.demand_points(self.ws.dataset)
+
+    def layout_of(self, hubs: pd.DataFrame):
+        return hubmodel.evaluate_layout(self.demand(), hubs, circuity=self.circuity.value(),
+                                        speed_kmh=self.speed.value())
+
+    def refresh(self, hubs: pd.DataFrame | None = None) -> None:
+        """Recompute every measure for ``hubs`` (default: the workspace's hub layer)."""
+        hubs = self.ws.dataset.hubs if hubs is None else hubs
+        if hubs.empty:
+            self.model.set_frame(pd.DataFrame(columns=[c.key for c in HUB_TABLE]))
+            self.access.setText("No hubs: add one on the map (tick 'Edit hubs on the map').")
+            self.map.remove_overlay("catchments")
+            return
+        layout = self.layout_of(hubs)
+        per_hub = layout.per_hub.copy()
+        over = per_hub["over_capacity"].fillna(False).astype(bool)
+        over_g = per_hub["over_capacity_with_growth"].fillna(False).astype(bool)
+        per_hub["over_capacity_text"] = [
+            "now" if a else ("with growth" if b else "") for a, b in zip(over, over_g)]
+        flagged = set(per_hub.index[over | over_g].tolist())
+        self.model.set_frame(per_hub, flagged)
+        self.table.resizeColumnsToContents()
+        a = layout.access["now"]
+        g = layout.access["with_growth"]
+        self.access.setText(
+            f"<b>Access now</b> (straight line): patient-weighted mean "
+            f"<b>{a['mean_distance_km']:.2f} km</b>; within 1 km {a['share_within_1km']:.0%}, "
+            f"2 km {a['share_within_2km']:.0%}, 5 km {a['share_within_5km']:.0%}. "
+            f"With housing growth: mean {g['mean_distance_km']:.2f} km. Road ≈ "
+            f"{a['mean_road_km_approx']:.1f} km, ≈ {a['mean_drive_min_approx']:.0f} min "
+            f"(approximation: ×{self.circuity.value():.2f} circuity at "
+            f"{self.speed.value():.0f} km/h).")
+        self._hubs_shown = hubs
+        self._draw_catchments()
+        self._compare(hubs)
+
+    def _draw_catchments(self) -> None:
+        hubs = getattr(self, "_hubs_shown", self.ws.dataset.hubs)
+        if not self.catchments_box.isChecked() or hubs.empty:
+            self.map.remove_overlay("catchments")
+            return
+        cells = hubmodel.catchment_polygons(hubs, self.ws.dataset.localities)
+        feats = []
+        for i, row in enumerate(cells.itertuples()):
+            colour = CATCHMENT_COLOURS[i % len(CATCHMENT_COLOURS)]
+            feats.append({"type": "Feature", "geometry": row.geometry.__geo_interface__,
+                          "properties": {"id": row.hub_id, "style": {
+                              "color": colour, "weight": 2, "fillColor": colour,
+                              "fillOpacity": 0.10, "dashArray": "1 4"},
+                              "tip": [["Catchment of", row.name],
+                                      ["Area", f"{row.area_km2:,.1f} km²"]]}})
+        self.map.set_overlay("catchments", {"type": "FeatureCollection", "features": feats},
+                             False)
+
+    def _compare(self, hubs: pd.DataFrame) -> None:
+        if self.baseline is None or self.baseline.empty:
+            self.compare_model.set_frame(pd.DataFrame(columns=[c.key for c in COMPARE_TABLE]))
+            return
+        table = hubmodel.compare_layouts(self.demand(), self.baseline, hubs,
+                                         circuity=self.circuity.value(),
+                                         speed_kmh=self.speed.value())
+        changed = set(table.index[table["change"].fillna(0).abs() > 1e-9].tolist()) if \
+            pd.api.types.is_numeric_dtype(table["change"]) else set()
+        self.compare_model.set_frame(table, changed)
+
+    def set_baseline(self) -> None:
+        self.baseline = self.ws.dataset.hubs.copy()
+        self.refresh()
+        self.status.emit("Baseline set: later hub layouts are compared with this one")
+
+    # -------------------------------------------------------------- editing
+    def _set_editing(self, on: bool) -> None:
+        self.map.call("setDraggable", "hubs" if on else None)
+
+    def _on_map_click(self, lat: float, lon: float) -> None:
+        if self.edit_box.isChecked():
+            self.add_hub(lat, lon)
+
+    def add_hub(self, lat: float, lon: float, name: str | None = None,
+                status: str = "proposed") -> str:
+        hubs = self.ws.state("hubs")
+        n = 1
+        while f"NEW-{n}" in set(hubs["hub_id"]):
+            n += 1
+        hub_id = f"NEW-{n}"
+        row = {"hub_id": hub_id, "name": name or f"New hub {n}", "latitude": lat,
+               "longitude": lon, "status": status, "locality": "",
+               "capacity_patients": float("nan")}
+        new = pd.concat([hubs, pd.DataFrame([row])], ignore_index=True)
+        self.ws.set_state("hubs", self._with_localities(new), f"Add hub {row['name']}")
+        return hub_id
+
+    def move_hub(self, hub_id: str, lat: float, lon: float) -> None:
+        hubs = self.ws.state("hubs")
+        mask = hubs["hub_id"] == hub_id
+        hubs.loc[mask, ["latitude", "longitude"]] = [lat, lon]
+        hubs.loc[mask, "locality"] = ""
+        name = hubs.loc[mask, "name"].iloc[0]
+        self.ws.set_state("hubs", self._with_localities(hubs), f"Move hub {name}")
+
+    def delete_hub(self, hub_id: str) -> None:
+        hubs = self.ws.state("hubs")
+        name = hubs.loc[hubs["hub_id"] == hub_id, "name"]
+        if name.empty:
+            return
+        self.ws.set_state("hubs", hubs[hubs["hub_id"] != hub_id].reset_index(drop=True),
+                          f"Delete hub {name.iloc[0]}")
+
+    def set_status(self, hub_id: str, status: str) -> None:
+        hubs = self.ws.state("hubs")
+        hubs.loc[hubs["hub_id"] == hub_id, "status"] = status
+        self.ws.set_state("hubs", hubs, f"Set {hub_id} to {status}")
+
+    def delete_selected(self) -> None:
+        hub_id = self.selected_hub()
+        if hub_id:
+            self.delete_hub(hub_id)
+
+    def selected_hub(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            src = self.table.model().mapToSource(rows[0])
+            return str(self.model.frame.at[src.row(), "hub_id"])
+        current = self.window.details.current
+        return current[1] if current and current[0] == "hubs" else None
+
+    def _with_localities(self, hubs: pd.DataFrame) -> pd.DataFrame:
+        return hubmodel.locality_names_for(hubs, self.ws.dataset.localities)
+
+    def _on_drag(self, layer: str, hub_id: str, lat: float, lon: float, finished: bool):
+        if layer != "hubs":
+            return
+        if finished:
+            self.move_hub(hub_id, lat, lon)
+            return
+        hubs = self.ws.dataset.hubs.copy()
+        hubs.loc[hubs["hub_id"] == hub_id, ["latitude", "longitude"]] = [lat, lon]
+        self.refresh(hubs)        # live measures while dragging, nothing recorded yet
+
+    def _on_context(self, layer: str, hub_id: str) -> None:
+        if layer != "hubs":
+            return
+        menu = QMenu(self)
+        menu.addAction("Delete hub", lambda: self.delete_hub(hub_id))
+        status_menu = menu.addMenu("Status")
+        for status in ("existing", "planned", "proposed"):
+            status_menu.addAction(status, lambda s=status: self.set_status(hub_id, s))
+        menu.popup(QCursor.pos())
+
+    def _on_row(self, *_):
+        hub_id = self.selected_hub()
+        if hub_id:
+            self.map.select("hubs", hub_id)
+
+    def _on_state(self, key: str) -> None:
+        if key != "hubs":
+            return
+        self.map.replace_layer("hubs", webmap.layer_json(self.ws.dataset, "hubs"))
+        self.refresh()
+
+    def _on_replaced(self) -> None:
+        self.baseline = self.ws.dataset.hubs.copy()
+        self.plan = None
+        self.accept_button.setEnabled(False)
+        self.map.remove_overlay("suggested")
+        self.refresh()
+
+    # -------------------------------------------------------------- optimiser
+    def suggest(self) -> None:
+        ds = self.ws.dataset
+        kind = self.candidates.currentData()
+        cand_kw = {}
+        if kind in ("practices", "both"):
+            cand_kw["practices"] = ds.practices
+        if kind in ("grid", "both"):
+            cand_kw["localities"] = ds.localities
+            cand_kw["grid_km"] = 1.0
+        candidates = hubmodel.candidate_sites(**cand_kw)
+        keep = ("existing", "planned") if self.keep_planned.isChecked() else ("existing",)
+        demand, hubs, k = self.demand(), ds.hubs.copy(), self.k.value()
+
+        def work(progress, cancelled):
+            return hubmodel.optimise_hubs(demand, hubs, candidates, k, keep=keep,
+                                          progress=progress, cancel=cancelled)
+        self.task = Task(work, self)
+        self.task.done.connect(self._on_plan)
+        self.task.failed.connect(lambda msg: self.window.show_error("Suggest sites", msg))
+        self.task.cancelled.connect(lambda: self.status.emit("Suggestion cancelled"))
+        self.taskbar.watch(self.task)
+        self.suggest_button.setEnabled(False)
+        for sig in (self.task.done, self.task.failed, self.task.cancelled):
+            sig.connect(lambda *_: self.suggest_button.setEnabled(True))
+        self.task.start()
+
+    def _on_plan(self, plan) -> None:
+        self.plan = plan
+        added = plan.added
+        feats = [{"type": "Feature",
+                  "geometry": {"type": "Point", "coordinates": [float(r.longitude),
+                                                                float(r.latitude)]},
+                  "properties": {"id": f"suggested-{i}", "style": {
+                      "radius": 12, "color": "#ff6f00", "weight": 4, "fillColor": "#ffecb3",
+                      "fillOpacity": 0.9, "dashArray": "3 3"},
+                      "tip": [["Suggested hub site", str(r.name)]]}}
+                 for i, r in enumerate(added.itertuples())]
+        self.map.set_overlay("suggested", {"type": "FeatureCollection", "features": feats})
+        self.plan_label.setText(plan.summary())
+        self.accept_button.setEnabled(True)
+        self.refresh(self._with_localities(plan.hubs))
+
+    def accept_plan(self) -> None:
+        if self.plan is None:
+            return
+        n = len(self.plan.added)
+        self.ws.set_state("hubs", self._with_localities(self.plan.hubs),
+                          f"Accept {n} suggested hub site{'s' if n != 1 else ''}")
+        self.plan = None
+        self.accept_button.setEnabled(False)
+        self.map.remove_overlay("suggested")

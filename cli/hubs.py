@@ -1,0 +1,173 @@
+"""`hubs`: keep the existing hubs, add K new sites nearest the patients, report the distance."""
+from __future__ import annotations
+
+import argparse
+import math
+
+from cli import UserError
+
+KEEP = {"existing": ("existing",), "planned": ("existing", "planned"),
+        "all": ("existing", "planned", "proposed")}
+
+DESCRIPTION = """\
+Keep the hubs already there and add K new hub sites chosen to minimise the patient-weighted
+mean straight-line distance (km, British National Grid EPSG:27700) from each practice site
+to its nearest hub (the p-median problem: greedy add + vertex-substitution interchange,
+then a Lagrangian lower bound and, on small problems, an exact integer programme with
+HiGHS, so it says how far from optimal the answer can be). Prints the hubs, that objective
+before and after, and ends with the line `objective_km before=<float> after=<float>`.
+--out writes the resulting layout: the kept hubs and the K new ones.
+
+Demand: every practice site weighted by its list_size (main practices carry their whole
+list; branch sites carry 0, as in practices.csv). Candidate sites: every row of the
+practices file (main and branch sites), plus any hubs not kept (--keep) and, with
+--grid-km, a grid over the localities.
+
+--practices F.csv: a canonical practices.csv alone; starts from no hubs unless --hubs is
+given ("before" is then nan) and picks the K sites among the practice sites.
+--data DIR: a canonical data folder (its hubs.csv supplies the hubs). Neither: the
+illustrative sample. New hubs get status "proposed".
+"""
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not value > 0 or not math.isfinite(value):
+        raise argparse.ArgumentTypeError("must be a positive number")
+    return value
+
+
+def register(sub) -> None:
+    p = sub.add_parser("hubs", help="add K hub sites minimising patients' distance to a hub",
+                       description=DESCRIPTION,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--data", dest="hubs_data", metavar="DIR",
+                     help="canonical data folder (default: the illustrative sample)")
+    src.add_argument("--practices", metavar="F.csv",
+                     help="a canonical practices.csv on its own (no hubs unless --hubs)")
+    p.add_argument("--hubs", dest="hubs_file", metavar="F.csv",
+                   help="hubs.csv to start from (with --practices; --data uses its own)")
+    p.add_argument("--add", type=_count, default=1, metavar="K",
+                   help="number of new hub sites to add (default 1; 0 just reports)")
+    p.add_argument("--keep", choices=sorted(KEEP), default="existing",
+                   help="which hubs stay open: existing (default), planned (existing + "
+                        "planned) or all; hubs not kept become candidate sites")
+    p.add_argument("--with-housing", action="store_true",
+                   help="also weight included housing sites by their new patients "
+                        "(dwellings x 2.4 persons; --data or the sample only)")
+    p.add_argument("--grid-km", type=_positive, metavar="KM",
+                   help="also consider a grid of sites this far apart inside the "
+                        "localities (--data or the sample only)")
+    p.add_argument("--out", metavar="hubs.csv",
+                   help="write hub_id, name, latitude, longitude, status, served_patients, "
+                        "mean_distance_km for every hub of the result")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    import numpy as np
+    import pandas as pd
+
+    from geo.atomic import atomic_path
+    from geo.tables import read_csv_text
+    from models import dataset as dsmod
+    from models import hubs as H
+
+    if args.practices and args.data:
+        raise UserError("give either --data or --practices, not both")
+    localities = None
+    if args.practices:
+        if args.with_housing or args.grid_km:
+            raise UserError("--with-housing and --grid-km need a data folder (--data); "
+                            "a practices file alone has no housing sites or localities")
+        names = _localities_named(read_csv_text(args.practices, required=["practice_code"]))
+        practices = dsmod.read_practices(_path(args.practices), names)
+        hubs = pd.DataFrame(columns=dsmod.HUB_COLUMNS)
+        if args.hubs_file:
+            hubs = dsmod.read_hubs(_path(args.hubs_file),
+                                   _localities_named(read_csv_text(args.hubs_file)))
+        demand = H.practice_demand(practices)
+        label = args.practices
+    else:
+        if args.hubs_file:
+            raise UserError("--hubs goes with --practices; a data folder has its own hubs.csv")
+        folder = args.hubs_data or args.data
+        ds = dsmod.load_folder(folder) if folder else dsmod.load_sample()
+        practices, hubs, localities = ds.practices, ds.hubs, ds.localities
+        demand = H.demand_points(ds, housing=args.with_housing)
+        label = ds.label
+    weight = "patients_with_growth" if args.with_housing else "patients_now"
+    if demand[weight].sum() <= 0:
+        raise UserError(f"{label}: there are no patients to serve (every list_size is 0)")
+
+    keep = KEEP[args.keep]
+    spare = hubs[~hubs["status"].isin(keep)]
+    candidates = H.candidate_sites(practices=practices, hubs=spare, localities=localities,
+                                   grid_km=args.grid_km)
+    if args.add > len(candidates):
+        raise UserError(f"--add {args.add}: there are only {len(candidates)} candidate sites")
+    plan = H.optimise_hubs(demand, hubs, candidates, args.add, keep=keep, weight=weight)
+    layout = H.evaluate_layout(demand, plan.hubs)
+    per_hub = layout.per_hub
+    served = per_hub["served_patients_with_growth" if args.with_housing else "served_patients"]
+    table = pd.DataFrame({
+        "hub_id": per_hub["hub_id"], "name": per_hub["name"],
+        "latitude": per_hub["latitude"].astype(float),
+        "longitude": per_hub["longitude"].astype(float), "status": per_hub["status"],
+        "served_patients": served.round().astype(int),
+        "mean_distance_km": _mean_km(layout.assigned, per_hub["hub_id"], weight)})
+    if args.out:
+        with atomic_path(args.out) as tmp:
+            table.to_csv(tmp, index=False, float_format="%.6f")
+
+    print(f"Data: {label}")
+    print(f"Demand: {int(demand[weight].sum()):,} patients at {int((demand[weight] > 0).sum())}"
+          f" sites; {len(candidates)} candidate sites; kept hubs: {args.keep}")
+    with pd.option_context("display.width", 160, "display.max_colwidth", 48):
+        print(table.drop(columns=["latitude", "longitude"]).to_string(
+            index=False, float_format=lambda v: f"{v:.3f}"))
+    access = layout.access["with_growth" if args.with_housing else "now"]
+    if not np.isnan(access["mean_distance_km"]):
+        print("Share of patients within 1 / 2 / 5 km of a hub (straight line): "
+              + " / ".join(f"{100 * access[f'share_within_{t}km']:.1f}%" for t in (1, 2, 5)))
+    print(plan.summary())
+    if args.out:
+        print(f"wrote {args.out}")
+    print(f"objective_km before={plan.objective_before_km:.6f} "
+          f"after={plan.objective_after_km:.6f}")
+    return 0
+
+
+def _path(text: str):
+    from pathlib import Path
+    return Path(text)
+
+
+def _localities_named(frame) -> set[str]:
+    """A practices/hubs file read alone: any locality it names is accepted as given."""
+    return set(frame["locality"]) - {""} if "locality" in frame.columns else set()
+
+
+def _mean_km(assigned, hub_ids, weight):
+    """Patient-weighted mean distance of each hub's catchment (blank if it serves nobody)."""
+    import numpy as np
+    out = []
+    for hub_id in hub_ids:
+        mine = assigned[assigned["hub_id"] == hub_id]
+        w = mine[weight].to_numpy(float)
+        out.append(float(np.dot(w, mine["distance_km"]) / w.sum()) if w.sum() > 0 else np.nan)
+    return out

@@ -30,6 +30,7 @@ class MainWindow(QMainWindow):
     def __init__(self, dataset, parent=None):
         super().__init__(parent)
         self.workspace = Workspace(dataset, self)
+        self._presenting = False
         self.settings = QSettings()
         self.map = MapView(self)
         self.setCentralWidget(self.map)
@@ -114,6 +115,11 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "Open the illustrative &sample", self.open_sample, None,
                      "Go back to the embedded illustrative sample")
         file_menu.addSeparator()
+        self._action(file_menu, "Export map as &HTML…", self.export_html, None,
+                     "A standalone map (Leaflet inlined) that opens in any browser offline")
+        self._action(file_menu, "Export map as &PNG…", self.export_png, None,
+                     "A picture of the map as it is shown now")
+        file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence("Ctrl+Q"))
         edit_menu = menu.addMenu("&Edit")
         undo = self.workspace.undo_stack.createUndoAction(self, "&Undo")
@@ -140,6 +146,10 @@ class MainWindow(QMainWindow):
         self.zoom_out_action.setShortcuts([QKeySequence("-"),
                                            QKeySequence.StandardKey.ZoomOut])
         self._action(view_menu, "Zoom to &Medway", self.map.fit, QKeySequence("Ctrl+0"))
+        self.presentation_action = self._action(
+            view_menu, "&Presentation mode", self.toggle_presentation, QKeySequence("F11"),
+            "Map full screen with larger text, panels hidden (F11 or Esc to leave)")
+        self.presentation_action.setCheckable(True)
         view_menu.addSeparator()
         for dock in (self.layers_dock, self.details_dock, self.tables_dock, self.hubs_dock):
             view_menu.addAction(dock.toggleViewAction())
@@ -155,6 +165,7 @@ class MainWindow(QMainWindow):
             action.setStatusTip(tip)
         action.triggered.connect(slot)
         menu.addAction(action)
+        self.addAction(action)      # shortcuts keep working with the menu bar hidden
         return action
 
     def _build_status(self) -> None:
@@ -279,6 +290,66 @@ class MainWindow(QMainWindow):
     def _on_map_failed(self, reason: str) -> None:
         self.map_label.setText("Map failed to load")
         self.show_error("The map could not be shown", reason)
+
+    # -------------------------------------------------------------- exports
+    def _save_path(self, title: str, suffix: str, filters: str) -> str | None:
+        start = str(Path(self.settings.value("export/last_dir", str(Path.home())))
+                    / f"medway-map{suffix}")
+        path, _ = QFileDialog.getSaveFileName(self, title, start, filters)
+        if path:
+            self.settings.setValue("export/last_dir", str(Path(path).parent))
+        return path or None
+
+    def export_html(self, path: str | None = None) -> bool:
+        path = path or self._save_path("Export map as HTML", ".html", "Web page (*.html)")
+        if not path:
+            return False
+        from geo.atomic import atomic_path
+        with atomic_path(path) as tmp:
+            webmap.write_map_html(self.dataset, tmp, inline=True, bridge=False)
+        self.statusBar().showMessage(f"Saved the map to {path}", 8000)
+        return True
+
+    def export_png(self, path: str | None = None) -> bool:
+        path = path or self._save_path("Export map as PNG", ".png", "PNG image (*.png)")
+        if not path:
+            return False
+        from geo.atomic import atomic_path
+        with atomic_path(path) as tmp:
+            if not self.map.grab().save(str(tmp), "PNG"):
+                self.show_error("Export failed", f"could not write {path}")
+                return False
+        self.statusBar().showMessage(f"Saved the map picture to {path}", 8000)
+        return True
+
+    # -------------------------------------------------------------- presentation
+    def toggle_presentation(self, on: bool | None = None) -> None:
+        """Projector mode: map full screen, panels hidden, larger text; Esc or F11 leaves."""
+        on = (not self._presenting) if on is None or not isinstance(on, bool) else on
+        if on == self._presenting:
+            return
+        self._presenting = on
+        self.presentation_action.setChecked(on)
+        docks = [d for d in self.findChildren(QDockWidget)]
+        if on:
+            self._docks_before = [d for d in docks if d.isVisible()]
+            for d in docks:
+                d.hide()
+            self.menuBar().hide()
+            self.map.setZoomFactor(1.5)
+            self.showFullScreen()
+        else:
+            for d in getattr(self, "_docks_before", docks):
+                d.show()
+            self.menuBar().show()
+            self.map.setZoomFactor(1.0)
+            self.showNormal()
+
+    def keyPressEvent(self, event):  # noqa: N802
+        if event.key() == Qt.Key.Key_Escape and self._presenting:
+            self.toggle_presentation(False)
+            return
+        super().keyPressEvent(event)
 
     def show_panel(self, name: str) -> None:
         """Bring a side panel to the front: details, hubs, groups or demand."""

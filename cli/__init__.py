@@ -13,7 +13,7 @@ import sys
 from geo.errors import DataError
 
 # Module names under cli/, in the order `--help` lists them.
-COMMANDS = ["screenshot", "hubs"]
+COMMANDS = ["screenshot", "hubs", "report"]
 
 
 class UserError(Exception):

@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 LIBS="libglib2.0-0 libnss3 libxkbcommon0 libxkbfile1 libgl1 libegl1 libgbm1 libfontconfig1
 libdbus-1-3 libasound2 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libxcb-dri3-0
 fonts-dejavu-core libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0
-libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1"
+libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
+poppler-utils"
 missing=""
 for p in $LIBS; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

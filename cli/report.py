@@ -1,0 +1,23 @@
+"""`report`: the board-paper PDF (map, localities, groups, hubs, demand, assumptions)."""
+from __future__ import annotations
+
+
+def register(sub) -> None:
+    p = sub.add_parser("report", help="write a multi-page PDF report",
+                       description="Write the standard report as a PDF: map, locality "
+                                   "table, groups, hubs and access, demand by year and "
+                                   "area, assumptions with sources, data sources.")
+    p.add_argument("--data", dest="report_data", metavar="DIR",
+                   help="data folder (default: the illustrative sample)")
+    p.add_argument("--scenario", metavar="F", help="a saved scenario file to report on")
+    p.add_argument("--out", required=True, metavar="F.pdf", help="the PDF to write")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from cli.common import open_dataset
+    from models.report import board_report, write_pdf
+    ds = open_dataset(args.report_data or args.data)
+    pages = write_pdf(board_report(ds), args.out, ds.label, ds.is_sample)
+    print(f"wrote {args.out} ({pages} pages; data: {ds.label})")
+    return 0

@@ -1,0 +1,48 @@
+"""The PDF report a board paper is built from."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pdf_pages_text(path: Path) -> list[str]:
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed; tools/setup.sh installs it")
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    return [p for p in out.split("\f") if p.strip()]
+
+
+def test_report_command_writes_a_multipage_pdf_marked_illustrative(tmp_path):
+    out = tmp_path / "report.pdf"
+    run = subprocess.run([sys.executable, str(ROOT / "main.py"), "report", "--out", str(out)],
+                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert out.read_bytes()[:5] == b"%PDF-"
+    pages = pdf_pages_text(out)
+    assert len(pages) >= 4
+    assert all("ILLUSTRATIVE SAMPLE DATA" in p for p in pages)      # on every page
+    text = "\n".join(pages)
+    for heading in ("Localities against the 30,000–50,000 target", "Hubs: catchments",
+                    "Data sources"):
+        assert heading in text
+    assert re.search(r"Strood\s+56,000", text)      # the locality table carries the figures
+    assert "Operational Plan 2017–19" in text         # and cites its target's source
+
+
+def test_report_refuses_a_bad_data_folder_without_a_traceback(tmp_path):
+    bad = tmp_path / "empty"
+    bad.mkdir()
+    run = subprocess.run([sys.executable, str(ROOT / "main.py"), "report", "--data", str(bad),
+                          "--out", str(tmp_path / "r.pdf")], capture_output=True, text=True,
+                         cwd=ROOT, timeout=120)
+    assert run.returncode == 2
+    assert "practices.csv" in run.stderr and "Traceback" not in run.stderr
+    assert not (tmp_path / "r.pdf").exists()

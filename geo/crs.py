@@ -6,8 +6,8 @@ a Helmert transform (about 2 m error), which is ample for planning distances.
 """
 from __future__ import annotations
 
+import threading
 import warnings
-from functools import lru_cache
 
 import numpy as np
 from pyproj import Transformer
@@ -15,24 +15,32 @@ from pyproj import Transformer
 WGS84 = "EPSG:4326"
 BNG = "EPSG:27700"
 
+# pyproj objects are not thread-safe (and a transform in a reused QThreadPool thread
+# crashed here; gui/worker.py now uses a fresh Python thread per task). Both transformers
+# are made once, on import, and every use is serialised by one lock.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")   # the missing-grid (OSTN15) notice, documented above
+    _TRANSFORMERS = {(WGS84, BNG): Transformer.from_crs(WGS84, BNG, always_xy=True),
+                     (BNG, WGS84): Transformer.from_crs(BNG, WGS84, always_xy=True)}
+_LOCK = threading.Lock()
 
-@lru_cache(maxsize=None)
-def _transformer(src: str, dst: str) -> Transformer:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the missing-grid notice is documented above, once
-        return Transformer.from_crs(src, dst, always_xy=True)
+
+def _transform(src: str, dst: str, a, b) -> tuple[np.ndarray, np.ndarray]:
+    a = np.asarray(a, float)
+    b = np.asarray(b, float)
+    with _LOCK:
+        u, v = _TRANSFORMERS[(src, dst)].transform(a, b)
+    return np.asarray(u, float), np.asarray(v, float)
 
 
 def to_bng(lon, lat) -> tuple[np.ndarray, np.ndarray]:
     """Longitude/latitude (degrees) → easting/northing (metres)."""
-    x, y = _transformer(WGS84, BNG).transform(np.asarray(lon, float), np.asarray(lat, float))
-    return np.asarray(x, float), np.asarray(y, float)
+    return _transform(WGS84, BNG, lon, lat)
 
 
 def to_wgs84(x, y) -> tuple[np.ndarray, np.ndarray]:
     """Easting/northing (metres) → longitude/latitude (degrees)."""
-    lon, lat = _transformer(BNG, WGS84).transform(np.asarray(x, float), np.asarray(y, float))
-    return np.asarray(lon, float), np.asarray(lat, float)
+    return _transform(BNG, WGS84, x, y)
 
 
 def points_bng(frame) -> np.ndarray:

@@ -319,20 +319,10 @@ def group_colours(names) -> dict[str, str]:
     return {n: GROUP_PALETTE[i % len(GROUP_PALETTE)] for i, n in enumerate(ordered)}
 
 
-def site_groups(practices, groups: dict[str, str]) -> dict[str, str]:
-    """Practice code → group for every site; branches take their parent's group."""
-    out = {}
-    for row in practices.itertuples(index=False):
-        owner = row.parent_code or row.practice_code
-        if owner in groups:
-            out[row.practice_code] = groups[owner]
-    return out
-
-
-def group_practice_styles(ds, groups: dict[str, str]) -> dict[str, dict]:
-    """Practice marker styles coloured by group (ungrouped sites keep the default)."""
-    colours = group_colours(groups.values())
-    per_site = site_groups(ds.practices, groups)
+def group_practice_styles(ds, per_site: dict[str, str]) -> dict[str, dict]:
+    """Practice marker styles coloured by group; ``per_site`` maps every site code (branches
+    included) to its group. Ungrouped sites keep the default colour."""
+    colours = group_colours(g for g in per_site.values() if g)
     largest = float(ds.practices["list_size"].max() or 1)
     styles = {}
     for row in ds.practices.itertuples(index=False):
@@ -342,21 +332,22 @@ def group_practice_styles(ds, groups: dict[str, str]) -> dict[str, dict]:
     return styles
 
 
-def group_hulls(ds, groups: dict[str, str], tips: dict[str, list] | None = None,
+def group_hulls(ds, per_site: dict[str, str], tips: dict[str, list] | None = None,
                 flagged: set[str] | None = None) -> dict:
-    """Each group's sites as a convex hull (buffered 300 m so 1–2 site groups show), GeoJSON."""
+    """Each group's sites as a convex hull (buffered 300 m so 1–2 site groups show), GeoJSON;
+    ``per_site`` maps every site code (branches included) to its group."""
+    import shapely
     from shapely.geometry import MultiPoint
+
     from geo.crs import to_bng, to_wgs84
-    from shapely.ops import transform
-    colours = group_colours(groups.values())
-    per_site = site_groups(ds.practices, groups)
+    colours = group_colours(g for g in per_site.values() if g)
     p = ds.practices
     x, y = to_bng(p["longitude"].to_numpy(float), p["latitude"].to_numpy(float))
     feats = []
-    for name in sorted(set(per_site.values()), key=lambda n: (len(str(n)), str(n))):
+    for name in sorted({g for g in per_site.values() if g}, key=lambda n: (len(str(n)), str(n))):
         mask = np.array([per_site.get(c) == name for c in p["practice_code"]])
         hull = MultiPoint(list(zip(x[mask], y[mask]))).convex_hull.buffer(300)
-        geom = transform(lambda a, b, z=None: to_wgs84(a, b), hull)
+        geom = shapely.transform(hull, lambda c: np.column_stack(to_wgs84(c[:, 0], c[:, 1])))
         bad = flagged is not None and name in flagged
         feats.append({"type": "Feature", "geometry": geom.__geo_interface__,
                       "properties": {"id": name, "style": {

@@ -31,6 +31,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.workspace = Workspace(dataset, self)
         self._presenting = False
+        self._site_groups: dict[str, str] = {}
         self.settings = QSettings()
         self.map = MapView(self)
         self.setCentralWidget(self.map)
@@ -94,12 +95,19 @@ class MainWindow(QMainWindow):
 
     def _build_planning_panels(self) -> None:
         """Planning tools as tabs beside Details: each shows and edits one model."""
+        from gui.groups_panel import GroupsPanel
         from gui.hubs_panel import HubsPanel
+        self.groups_panel = GroupsPanel(self)
+        self.groups_panel.status.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.groups_dock = self._dock("Groups", self.groups_panel,
+                                      Qt.DockWidgetArea.RightDockWidgetArea, "groups")
+        self.tabifyDockWidget(self.details_dock, self.groups_dock)
         self.hubs_panel = HubsPanel(self)
         self.hubs_panel.status.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self.hubs_dock = self._dock("Hubs", self.hubs_panel,
                                     Qt.DockWidgetArea.RightDockWidgetArea, "hubs")
         self.tabifyDockWidget(self.details_dock, self.hubs_dock)
+        self.layers_panel.add_layer("groups", "Extended group outlines")
         self.layers_panel.add_layer("catchments", "Hub catchments")
         self.layers_panel.add_layer("suggested", "Suggested hub sites")
         self.details_dock.raise_()
@@ -151,7 +159,8 @@ class MainWindow(QMainWindow):
             "Map full screen with larger text, panels hidden (F11 or Esc to leave)")
         self.presentation_action.setCheckable(True)
         view_menu.addSeparator()
-        for dock in (self.layers_dock, self.details_dock, self.tables_dock, self.hubs_dock):
+        for dock in (self.layers_dock, self.details_dock, self.tables_dock, self.groups_dock,
+                     self.hubs_dock):
             view_menu.addAction(dock.toggleViewAction())
         help_menu = menu.addMenu("&Help")
         self._action(help_menu, "&About", self.about)
@@ -185,7 +194,7 @@ class MainWindow(QMainWindow):
             self.data_label.setText(f"Data: {label}")
         self.data_label.setToolTip("The data shown on the map and in every table")
         self.map_label.setText("Map loading…")
-        self.practices_table.set_frame(practices_frame(ds))
+        self.practices_table.set_frame(practices_frame(ds, self._site_groups))
         self.localities_table.set_frame(*localities_frame(ds))
         self.housing_table.set_frame(housing_frame(ds))
         self.details.clear_details()
@@ -242,7 +251,7 @@ class MainWindow(QMainWindow):
         """Refresh the tables and restyle the map through the page (no reload)."""
         ds = self.dataset
         if layer == "practices":
-            self.practices_table.set_frame(practices_frame(ds))
+            self.practices_table.set_frame(practices_frame(ds, self._site_groups))
             self.localities_table.set_frame(*localities_frame(ds))
             self._restyle_layer("practices")
             self._restyle_layer("localities")
@@ -252,10 +261,17 @@ class MainWindow(QMainWindow):
         if self.details.current:
             self.details.show_item(ds, *self.details.current)
 
+    def refresh_group_column(self, per_site: dict[str, str]) -> None:
+        """The Groups panel tells the Practices table which group each site is in."""
+        self._site_groups = dict(per_site)
+        self.practices_table.set_frame(practices_frame(self.dataset, self._site_groups))
+
     def _restyle_layer(self, layer: str) -> None:
         collection = webmap.LAYER_BUILDERS[layer](self.dataset)
         styles = {f["properties"]["id"]: f["properties"]["style"]
                   for f in collection["features"]}
+        if layer == "practices" and self._site_groups:     # keep the group colours
+            styles = webmap.group_practice_styles(self.dataset, self._site_groups)
         tips = {f["properties"]["id"]: f["properties"]["tip"] for f in collection["features"]}
         self.map.restyle(layer, styles)
         self.map.call("retip", layer, tips)
@@ -270,6 +286,8 @@ class MainWindow(QMainWindow):
         self.details.show_item(self.dataset, layer, item_id)
         table = {"practices": self.practices_table, "localities": self.localities_table,
                  "housing": self.housing_table}.get(layer)
+        if layer == "practices":
+            self.groups_panel.note_selection(item_id)
         if from_table:
             self.map.select(layer, item_id)
         elif table is not None:

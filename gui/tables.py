@@ -20,6 +20,8 @@ PRACTICE_COLUMNS = [
            editable=True, align_right=True),
     Column("gp_wte", "GP WTE", one_dp, "Whole-time-equivalent GPs (practices.csv, gp_wte). "
            "Double-click to edit.", editable=True, align_right=True),
+    Column("group", "Group", tip="Extended practice group (Groups panel); branches follow "
+           "their parent"),
     Column("parent_code", "Parent", tip="Main practice of a branch"),
 ]
 
@@ -127,9 +129,11 @@ class TablePanel(QWidget):
             self.rowSelected.emit(key)
 
 
-def practices_frame(ds) -> pd.DataFrame:
+def practices_frame(ds, site_groups: dict[str, str] | None = None) -> pd.DataFrame:
     frame = ds.practices.copy()
     frame["kind"] = (frame["parent_code"] != "").map({True: "branch", False: "practice"})
+    groups = site_groups or {}
+    frame["group"] = [groups.get(code, "") for code in frame["practice_code"]]
     return frame
 
 

@@ -5,9 +5,10 @@ The model function takes ``progress(fraction, message)`` and ``cancelled()`` cal
 """
 from __future__ import annotations
 
+import threading
 import traceback
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from geo.errors import DataError
@@ -37,7 +38,9 @@ class Task(QObject):
 
     def start(self) -> None:
         self.running = True
-        QThreadPool.globalInstance().start(_Runnable(self))
+        # A plain Python thread, not QThreadPool: pyproj keeps per-thread state that crashed
+        # (segfault) when a pool thread ran a second task; a fresh thread per task is clean.
+        threading.Thread(target=self._run, name="medway-task", daemon=True).start()
 
     def _run(self) -> None:
         try:
@@ -57,15 +60,6 @@ class Task(QObject):
             self.cancelled.emit()
         else:
             self.done.emit(result)
-
-
-class _Runnable(QRunnable):
-    def __init__(self, task: Task):
-        super().__init__()
-        self.task = task
-
-    def run(self):
-        self.task._run()
 
 
 class TaskBar(QWidget):

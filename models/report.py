@@ -125,9 +125,11 @@ def write_pdf(sections: list[Section], path, label: str, sample: bool) -> int:
 # ---------------------------------------------------------------- standard figures
 
 def draw_map(ds, groups: dict[str, str] | None = None, hubs: pd.DataFrame | None = None):
-    """A static map of localities, practices (by list size), hubs and housing sites."""
+    """A static map of localities, practices (by list size, coloured by group), hubs and
+    housing sites."""
     from geo.webmap import (EXCLUDED_COLOUR, HOUSING_COLOUR, HUB_COLOUR, PRACTICE_COLOUR,
-                            group_colours, site_groups)
+                            group_colours)
+    from models.grouping_metrics import site_groups
     hubs = ds.hubs if hubs is None else hubs
 
     def draw(fig):
@@ -141,9 +143,9 @@ def draw_map(ds, groups: dict[str, str] | None = None, hubs: pd.DataFrame | None
         from geo.crs import to_bng
         p = ds.practices
         px, py = to_bng(p["longitude"], p["latitude"])
-        colours = group_colours((groups or {}).values())
         per_site = site_groups(p, groups or {})
-        fill = [colours.get(per_site.get(c), PRACTICE_COLOUR) for c in p["practice_code"]]
+        colours = group_colours(g for g in per_site if g)
+        fill = [colours.get(g, PRACTICE_COLOUR) for g in per_site]
         size = (p["list_size"].clip(lower=0) / max(p["list_size"].max(), 1)) * 220 + 8
         ax.scatter(px, py, s=size, c=fill, edgecolors="white", linewidths=0.5, alpha=0.9,
                    zorder=3, label="Practice (area ∝ list size)")

@@ -1,0 +1,375 @@
+"""Groups panel: extended practice groups — run the grouping, see metrics, edit by hand.
+
+Shows one model, the grouping (practice → group) with its locks, held by the workspace so
+every run, move and lock is one undoable step. Grouping runs off the GUI thread; metrics
+are recomputed at once after any change and drawn on the map as coloured practices and
+group hulls (out-of-bounds groups outlined red).
+"""
+from __future__ import annotations
+
+import pandas as pd
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+    QListWidget, QMenu, QPushButton, QSpinBox, QTableView, QVBoxLayout, QWidget,
+)
+
+from geo import webmap
+from gui.frame_model import Column, FilterProxy, FrameModel, one_dp, whole
+from gui.worker import Task, TaskBar
+from models import grouping
+from models.grouping_metrics import group_metrics, overall_metrics, site_groups
+
+SOURCE = ("Extended practice groups of 20,000–60,000 patients: Kent & Medway STP (Nov 2016), "
+          "local care Tier 1; 30,000–50,000 in the Medway Model (Medway CCG Operational "
+          "Plan 2017–19, ch. 3)")
+
+GROUP_TABLE = [
+    Column("group", "Group"),
+    Column("list_size", "Patients", whole, "Sum of the group's practice list sizes",
+           align_right=True),
+    Column("practices", "Practices", whole, align_right=True),
+    Column("sites", "Sites", whole, "Practices plus their branch surgeries", align_right=True),
+    Column("outside_text", "Against bounds", tip=SOURCE),
+    Column("mean_distance_km", "Mean km", one_dp, "Patient-weighted mean straight-line "
+           "distance of its practices to the group's patient-weighted centre",
+           align_right=True),
+    Column("max_distance_km", "Max km", one_dp, "Farthest practice from the centre",
+           align_right=True),
+    Column("hull_area_km2", "Area km²", one_dp, "Convex hull of all its sites",
+           align_right=True),
+    Column("contiguous_text", "Contiguous?", tip="Yes when no other group's practice lies "
+           "inside this group's hull"),
+    Column("localities", "Localities"),
+]
+
+
+class GroupsPanel(QWidget):
+    status = Signal(str)
+
+    def __init__(self, window, parent=None):
+        super().__init__(parent)
+        self.window = window
+        self.ws = window.workspace
+        self.map = window.map
+        self.locks = grouping.Locks()
+        self.recent: list[str] = []      # last practices the user selected (for locks)
+        self.problems: list[str] = []
+        self._build()
+        self.ws.stateChanged.connect(self._on_state)
+        self.ws.replaced.connect(self._on_replaced)
+        self.ws.edited.connect(lambda layer, *_: layer == "practices" and self.refresh())
+        self.map.featureContextMenu.connect(self._on_context)
+        self.refresh()
+
+    # -------------------------------------------------------------- layout
+    def _build(self) -> None:
+        self.min_size = self._spin(0, 1_000_000, 30_000, "Smallest group, registered patients")
+        self.max_size = self._spin(0, 2_000_000, 50_000, "Largest group, registered patients")
+        self.n_groups = QSpinBox(self)
+        self.n_groups.setRange(0, 500)
+        self.n_groups.setSpecialValueText("Choose for me")
+        self.n_groups.setToolTip("Number of groups; 'Choose for me' finds the fewest groups "
+                                 "that all fit the bounds, with the most compact result")
+        self.within = QCheckBox("Keep groups within localities", self)
+        self.within.setToolTip("Never put practices from different localities in one group")
+        self.seed = self._spin(0, 99_999, 1, "Same data + same seed → same groups")
+        self.run_button = QPushButton("Run grouping", self)
+        self.run_button.setToolTip("Group the practices (runs in the background)")
+        self.run_button.clicked.connect(self.run)
+        self.clear_button = QPushButton("Clear", self)
+        self.clear_button.setToolTip("Remove the grouping (undoable)")
+        self.clear_button.clicked.connect(
+            lambda: self.ws.set_state("groups", {}, "Clear the grouping"))
+        self.load_combo = QComboBox(self)
+        self.load_combo.setToolTip("Show an existing grouping from the data folder, e.g. the "
+                                   "real Primary Care Networks, to compare")
+        self.load_combo.activated.connect(self._load_existing)
+        self.taskbar = TaskBar(self)
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.model = FrameModel(GROUP_TABLE, self)
+        self.model.flag_tip = "Outside the size bounds"
+        self.table = QTableView(self)
+        proxy = FilterProxy(self)
+        proxy.setSourceModel(self.model)
+        self.table.setModel(proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        # manual edits
+        self.target = QComboBox(self)
+        self.target.setToolTip("Group to move the selected practice to")
+        self.move_button = QPushButton("Move selected practice", self)
+        self.move_button.setToolTip("Move the practice selected on the map or in the "
+                                    "Practices table (its branches go with it); or right-"
+                                    "click a practice on the map")
+        self.move_button.clicked.connect(self._move_selected)
+        self.lock_button = QPushButton("Lock in its group", self)
+        self.lock_button.setToolTip("Keep the selected practice in its current group when "
+                                    "the grouping is run again")
+        self.lock_button.clicked.connect(self._lock_selected)
+        self.together_button = QPushButton("Lock last two together", self)
+        self.together_button.setToolTip("Keep the last two practices you selected in the "
+                                        "same group (e.g. they share a nurse team)")
+        self.together_button.clicked.connect(self._lock_together)
+        self.apart_button = QPushButton("Keep last two apart", self)
+        self.apart_button.clicked.connect(self._lock_apart)
+        self.locks_list = QListWidget(self)
+        self.locks_list.setToolTip("Locks honoured by the next run; select one and press "
+                                   "Remove to drop it")
+        self.locks_list.setMaximumHeight(80)
+        self.unlock_button = QPushButton("Remove lock", self)
+        self.unlock_button.clicked.connect(self._remove_lock)
+
+        params = QGroupBox("Grouping", self)
+        form = QFormLayout(params)
+        form.addRow("Minimum patients", self.min_size)
+        form.addRow("Maximum patients", self.max_size)
+        form.addRow("Number of groups", self.n_groups)
+        form.addRow(self.within)
+        form.addRow("Seed", self.seed)
+        row = QHBoxLayout()
+        row.addWidget(self.run_button)
+        row.addWidget(self.clear_button)
+        row.addWidget(self.load_combo)
+        form.addRow(row)
+        form.addRow(self.taskbar)
+        edits = QGroupBox("Edit by hand", self)
+        el = QVBoxLayout(edits)
+        r1 = QHBoxLayout()
+        r1.addWidget(self.target, 1)
+        r1.addWidget(self.move_button)
+        el.addLayout(r1)
+        r2 = QHBoxLayout()
+        for b in (self.lock_button, self.together_button, self.apart_button):
+            r2.addWidget(b)
+        el.addLayout(r2)
+        r3 = QHBoxLayout()
+        r3.addWidget(self.locks_list, 1)
+        r3.addWidget(self.unlock_button)
+        el.addLayout(r3)
+        layout = QVBoxLayout(self)
+        layout.addWidget(params)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(edits)
+        for w in (self.min_size, self.max_size):
+            w.valueChanged.connect(lambda _: self.refresh())
+
+    def _spin(self, lo, hi, value, tip) -> QSpinBox:
+        box = QSpinBox(self)
+        box.setRange(lo, hi)
+        box.setSingleStep(1000 if hi > 100_000 else 1)
+        box.setGroupSeparatorShown(True)
+        box.setValue(value)
+        box.setToolTip(tip)
+        return box
+
+    # -------------------------------------------------------------- running
+    def settings(self) -> dict:
+        return {"min_size": self.min_size.value(), "max_size": self.max_size.value(),
+                "n_groups": self.n_groups.value() or None,
+                "within_localities": self.within.isChecked(), "seed": self.seed.value()}
+
+    def run(self) -> None:
+        practices = self.ws.dataset.practices.copy()
+        s, locks = self.settings(), grouping.Locks(
+            together=[list(t) for t in self.locks.together], fixed=dict(self.locks.fixed),
+            apart=list(self.locks.apart))
+
+        def work(progress, cancelled):
+            return grouping.group_practices(
+                practices, s["min_size"], s["max_size"], s["n_groups"],
+                within_localities=s["within_localities"], locks=locks, seed=s["seed"],
+                strict=False, progress=progress, cancelled=cancelled)
+        self.task = Task(work, self)
+        self.task.done.connect(self._on_result)
+        self.task.failed.connect(lambda msg: self.window.show_error("Grouping", msg))
+        self.task.cancelled.connect(lambda: self.status.emit("Grouping cancelled; nothing "
+                                                             "was changed"))
+        for sig in (self.task.done, self.task.failed, self.task.cancelled):
+            sig.connect(lambda *_: self.run_button.setEnabled(True))
+        self.run_button.setEnabled(False)
+        self.taskbar.watch(self.task)
+        self.task.start()
+
+    def _on_result(self, result) -> None:
+        self.problems = list(result.problems)
+        n = result.n_groups
+        self.ws.set_state("groups", result.mapping,
+                          f"Group practices into {n} groups "
+                          f"({self.min_size.value():,}–{self.max_size.value():,})")
+        if not result.feasible:
+            self.window.show_error("Some groups are outside the bounds",
+                                   "; ".join(result.problems))
+
+    def _load_existing(self, index: int) -> None:
+        key = self.load_combo.itemData(index)
+        ds = self.ws.dataset
+        if key == "pcns" and ds.pcns is not None:
+            mapping = dict(zip(ds.pcns["practice_code"], ds.pcns["pcn_name"]))
+            self.ws.set_state("groups", mapping, "Show the Primary Care Networks")
+        elif key == "groups" and ds.groups is not None:
+            mapping = dict(zip(ds.groups["practice_code"], ds.groups["group"]))
+            self.ws.set_state("groups", mapping, "Show groups.csv")
+        self.load_combo.setCurrentIndex(0)
+
+    # -------------------------------------------------------------- showing
+    def refresh(self) -> None:
+        ds, mapping = self.ws.dataset, self.ws.groups
+        lo, hi = self.min_size.value(), self.max_size.value()
+        self._fill_load_combo()
+        names = sorted(set(mapping.values()), key=grouping.group_sort_key)
+        self.target.clear()
+        self.target.addItems(names + ["(new group)"])
+        if not mapping:
+            self.model.set_frame(pd.DataFrame(columns=[c.key for c in GROUP_TABLE]))
+            self.summary.setText("No grouping yet: set the bounds and press <b>Run grouping"
+                                 "</b>, or show an existing grouping.")
+            self.map.remove_overlay("groups")
+            self._restyle({})
+            self.window.refresh_group_column({})
+            return
+        table = group_metrics(ds.practices, mapping, lo, hi)
+        overall = overall_metrics(ds.practices, mapping, lo, hi, table)
+        table["outside_text"] = [
+            "within" if ok else (f"below by {-gap:,.0f}" if gap < 0 else f"above by {gap:,.0f}")
+            for ok, gap in zip(table["within_bounds"], table["outside_by"])]
+        table["contiguous_text"] = ["yes" if c else f"no ({', '.join(i)})" if len(i) else "no"
+                                    for c, i in zip(table["contiguous"], table["intruders"])]
+        table["localities"] = [", ".join(v) if isinstance(v, (list, tuple)) else str(v)
+                               for v in table["localities"]]
+        flagged = set(table.index[~table["within_bounds"].astype(bool)].tolist())
+        self.model.set_frame(table, flagged)
+        self.table.resizeColumnsToContents()
+        self.summary.setText(
+            f"<b>{overall['groups_within_bounds']} of {overall['groups']} groups</b> within "
+            f"{lo:,}–{hi:,} patients; size spread (CV) {overall['size_cv']:.2f}; "
+            f"patient-weighted mean distance to group centre "
+            f"{overall['mean_distance_km']:.2f} km; {overall['contiguous_groups']} contiguous"
+            + (f"; {overall['unassigned_practices']} practices unassigned"
+               if overall["unassigned_practices"] else "")
+            + (f"<br><span style='color:#b71c1c'>{'; '.join(self.problems)}</span>"
+               if self.problems else "")
+            + f"<br><span style='color:#666'>Bounds: {SOURCE}.</span>")
+        per_site = site_groups(ds.practices, mapping).to_dict()
+        bad = set(table.loc[~table["within_bounds"].astype(bool), "group"])
+        tips = {r.group: [["Group", r.group], ["Patients", f"{r.list_size:,.0f}"],
+                          ["Practices", str(r.practices)], ["Against bounds", r.outside_text],
+                          ["Mean distance", f"{r.mean_distance_km:.2f} km"]]
+                for r in table.itertuples()}
+        self.map.set_overlay("groups", webmap.group_hulls(ds, per_site, tips, bad), False)
+        self._restyle(per_site)
+        self.window.refresh_group_column(per_site)
+
+    def _restyle(self, per_site: dict) -> None:
+        self.map.restyle("practices", webmap.group_practice_styles(self.ws.dataset, per_site))
+
+    def _fill_load_combo(self) -> None:
+        ds = self.ws.dataset
+        self.load_combo.blockSignals(True)
+        self.load_combo.clear()
+        self.load_combo.addItem("Show existing grouping…", None)
+        if ds.pcns is not None:
+            self.load_combo.addItem("Primary Care Networks (pcns.csv)", "pcns")
+        if ds.groups is not None:
+            self.load_combo.addItem("Groups in the data folder (groups.csv)", "groups")
+        self.load_combo.setEnabled(self.load_combo.count() > 1)
+        self.load_combo.blockSignals(False)
+
+    # -------------------------------------------------------------- edits and locks
+    def note_selection(self, code: str) -> None:
+        """The main window tells us which practice the user selected last."""
+        parent = self.ws.dataset.practices.set_index("practice_code")["parent_code"].get(code)
+        code = parent or code
+        if code in self.recent:
+            self.recent.remove(code)
+        self.recent.append(code)
+        self.recent = self.recent[-2:]
+
+    def move(self, code: str, group: str) -> None:
+        mapping = self.ws.state("groups")
+        if group == "(new group)":
+            n = 1
+            while f"New {n}" in set(mapping.values()):
+                n += 1
+            group = f"New {n}"
+        new = grouping.move_practice(self.ws.dataset.practices, mapping, code, group)
+        self.ws.set_state("groups", new, f"Move {code} to {group}")
+
+    def _move_selected(self) -> None:
+        if not self.recent:
+            self.status.emit("Select a practice on the map or in the Practices table first")
+            return
+        self.move(self.recent[-1], self.target.currentText())
+
+    def _lock_selected(self) -> None:
+        if not self.recent or self.recent[-1] not in self.ws.groups:
+            self.status.emit("Select a grouped practice first")
+            return
+        code = self.recent[-1]
+        self.locks.fixed[code] = self.ws.groups[code]
+        self._show_locks()
+
+    def _lock_together(self) -> None:
+        if len(self.recent) < 2:
+            self.status.emit("Select two practices, one after the other, first")
+            return
+        self.locks.together.append(list(self.recent))
+        self._show_locks()
+
+    def _lock_apart(self) -> None:
+        if len(self.recent) < 2:
+            self.status.emit("Select two practices, one after the other, first")
+            return
+        self.locks.apart.append(tuple(self.recent))
+        self._show_locks()
+
+    def _show_locks(self) -> None:
+        self.locks_list.clear()
+        for code, group in self.locks.fixed.items():
+            self.locks_list.addItem(f"{code} stays in {group}")
+        for codes in self.locks.together:
+            self.locks_list.addItem("together: " + " + ".join(codes))
+        for a, b in self.locks.apart:
+            self.locks_list.addItem(f"apart: {a} / {b}")
+
+    def _remove_lock(self) -> None:
+        row = self.locks_list.currentRow()
+        if row < 0:
+            return
+        n_fixed, n_tog = len(self.locks.fixed), len(self.locks.together)
+        if row < n_fixed:
+            del self.locks.fixed[list(self.locks.fixed)[row]]
+        elif row < n_fixed + n_tog:
+            del self.locks.together[row - n_fixed]
+        else:
+            del self.locks.apart[row - n_fixed - n_tog]
+        self._show_locks()
+
+    def _on_context(self, layer: str, code: str) -> None:
+        if layer != "practices" or not self.ws.groups:
+            return
+        self.note_selection(code)
+        menu = QMenu(self)
+        sub = menu.addMenu("Move to group")
+        for name in sorted(set(self.ws.groups.values()), key=grouping.group_sort_key) + [
+                "(new group)"]:
+            sub.addAction(name, lambda g=name: self.move(self.recent[-1], g))
+        menu.addAction("Lock in its group", self._lock_selected)
+        menu.popup(QCursor.pos())
+
+    def _on_state(self, key: str) -> None:
+        if key == "groups":
+            self.refresh()
+
+    def _on_replaced(self) -> None:
+        self.locks = grouping.Locks()
+        self.recent, self.problems = [], []
+        self._show_locks()
+        self.refresh()

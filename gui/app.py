@@ -48,4 +48,6 @@ def run_app(data_dir: str | None = None) -> int:
             app.quit()
         window.mapReady.connect(_ready)
     window.show()
+    if not os.environ.get("MEDWAY_EXIT_WHEN_READY"):
+        window.scenarios.offer_recovery()
     return app.exec()

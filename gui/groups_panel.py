@@ -352,6 +352,20 @@ class GroupsPanel(QWidget):
             del self.locks.apart[row - n_fixed - n_tog]
         self._show_locks()
 
+    def apply_saved(self, locks: dict, settings: dict) -> None:
+        """Restore a scenario's locks and grouping parameters."""
+        self.locks = grouping.Locks(
+            together=[list(t) for t in locks.get("together", [])],
+            apart=[tuple(a) for a in locks.get("apart", [])],
+            fixed={c: self.ws.groups.get(c, "") for c in locks.get("fixed", [])})
+        self._show_locks()
+        for key, box in (("min_size", self.min_size), ("max_size", self.max_size),
+                         ("seed", self.seed)):
+            if settings.get(key) is not None:
+                box.setValue(int(settings[key]))
+        self.n_groups.setValue(int(settings.get("n_groups") or 0))
+        self.within.setChecked(bool(settings.get("within_localities", False)))
+
     def _on_context(self, layer: str, code: str) -> None:
         if layer != "practices" or not self.ws.groups:
             return

@@ -26,6 +26,7 @@ APP_NAME = "Medway Estates Planner"
 
 class MainWindow(QMainWindow):
     mapReady = Signal(dict)
+    APP_NAME = APP_NAME
 
     def __init__(self, dataset, parent=None):
         super().__init__(parent)
@@ -122,6 +123,8 @@ class MainWindow(QMainWindow):
                                         "localities.geojson)")
         self._action(file_menu, "Open the illustrative &sample", self.open_sample, None,
                      "Go back to the embedded illustrative sample")
+        from gui.scenarios import ScenarioController
+        self.scenarios = ScenarioController(self, file_menu)
         file_menu.addSeparator()
         self._action(file_menu, "Export map as &HTML…", self.export_html, None,
                      "A standalone map (Leaflet inlined) that opens in any browser offline")
@@ -187,7 +190,10 @@ class MainWindow(QMainWindow):
     def _show_dataset(self) -> None:
         ds = self.dataset
         label = ds.label
-        self.setWindowTitle(f"{APP_NAME} — {label}")
+        if hasattr(self, "scenarios"):
+            self.scenarios._update_title()
+        else:
+            self.setWindowTitle(f"{APP_NAME} — {label}")
         if ds.is_sample:
             self.data_label.setText(f"<b style='color:#b71c1c'>{label}</b>")
         else:
@@ -204,6 +210,8 @@ class MainWindow(QMainWindow):
 
     def open_folder(self, folder: str | Path) -> bool:
         """Open a canonical folder; on bad data say why and keep what is open."""
+        if not self.scenarios.maybe_save():
+            return False
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             ds = load_folder(folder)
@@ -213,11 +221,19 @@ class MainWindow(QMainWindow):
             return False
         QApplication.restoreOverrideCursor()
         self.settings.setValue("data/last_folder", str(folder))
-        self.workspace.replace(ds)
+        self.open_dataset(ds)
         return True
 
+    def open_dataset(self, ds) -> None:
+        """Show new data as a fresh, untitled scenario."""
+        self.scenarios.base = ds.copy()
+        self.scenarios.name, self.scenarios.path = "Untitled scenario", None
+        self.workspace.replace(ds)
+        self.workspace.undo_stack.setClean()
+
     def open_sample(self) -> None:
-        self.workspace.replace(load_sample())
+        if self.scenarios.maybe_save():
+            self.open_dataset(load_sample())
 
     def choose_folder(self) -> None:
         start = self.settings.value("data/last_folder", str(Path.home()))
@@ -385,6 +401,9 @@ class MainWindow(QMainWindow):
                           f"{self.dataset.label}")
 
     def closeEvent(self, event):  # noqa: N802
+        if not self.scenarios.closing():
+            event.ignore()
+            return
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.map.dispose()
         super().closeEvent(event)

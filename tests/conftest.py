@@ -16,6 +16,13 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+# Keep tests' settings, autosaves and recent files away from the user's own.
+try:  # pragma: no cover
+    from PySide6.QtCore import QStandardPaths
+    QStandardPaths.setTestModeEnabled(True)
+except ImportError:
+    pass
+
 # The web engine must be imported before the QApplication exists (DESIGN §7).
 try:  # pragma: no cover - only absent on a machine without Qt
     import PySide6.QtWebEngineWidgets  # noqa: F401

@@ -1,0 +1,36 @@
+"""`python main.py export`: a data folder (or the sample) → GeoPackage, XLSX, CSV or GeoJSON.
+
+The format follows the extension: .gpkg (all layers), .xlsx (a sheet per layer + README +
+Sources), otherwise a folder of canonical CSVs (or GeoJSON per layer with --format geojson).
+"""
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "export", help="export the data (sample or --data DIR) as GeoPackage, XLSX, CSV or "
+                       "GeoJSON",
+        description="Export every layer of a data folder. The sample is labelled "
+                    "'Illustrative sample' in every export.")
+    p.add_argument("--data", dest="export_data", metavar="DIR",
+                   help="data folder to export (default: the illustrative sample)")
+    p.add_argument("--out", required=True, metavar="PATH",
+                   help="F.gpkg, F.xlsx, or a folder (canonical CSVs)")
+    p.add_argument("--format", choices=["gpkg", "xlsx", "csv", "geojson"],
+                   help="override the format the extension implies (a folder: csv or "
+                        "geojson)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from models.dataset import load_folder, load_sample
+    from models.export import data_label, export_dataset
+
+    folder = args.export_data or getattr(args, "data", None)
+    ds = load_folder(folder) if folder else load_sample()
+    written = export_dataset(ds, args.out, args.format)
+    print(f"Exported {data_label(ds)} → {args.out} ({len(written)} file"
+          f"{'s' if len(written) != 1 else ''})")
+    return 0

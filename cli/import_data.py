@@ -1,0 +1,71 @@
+"""`python main.py import`: real published NHS/ONS/council files → a canonical data folder.
+
+Prints the import report (what was kept, skipped, matched and assumed) and writes the folder
+only when every input passed its checks; `python main.py --data DIR` then opens it.
+"""
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "import", help="import real published files (ODS epraccur, NHS GP sites, list sizes, "
+                       "ePCN, ONS boundaries, census, brownfield register) into a data folder",
+        description="Read the published files as published and write a canonical data folder "
+                    "(practices.csv, hubs.csv, housing_sites.csv, localities.geojson, and "
+                    "pcns.csv, population.csv, sources.csv when given).")
+    p.add_argument("--epraccur", required=True, metavar="F",
+                   help="NHS ODS epraccur.csv (GP practices; no header row)")
+    p.add_argument("--commissioner", metavar="CODE",
+                   help="keep practices of this commissioner code only (Medway CCG: 09W)")
+    p.add_argument("--sites", metavar="F",
+                   help="NHS Choices GP sites JSON/CSV (coordinates of main and branch sites)")
+    p.add_argument("--postcodes", metavar="F",
+                   help="postcode lookup CSV (pcds/pcd/postcode + lat/long), the fallback "
+                        "geocoder")
+    p.add_argument("--list-sizes", metavar="F",
+                   help="NHS Digital gp-reg-pat-prac-all.csv (registered patients)")
+    p.add_argument("--pcns", metavar="F", help="ePCN core partners CSV (or ePCN.xlsx)")
+    p.add_argument("--boundaries", metavar="F",
+                   help="ward boundaries (GeoJSON, GeoPackage or Shapefile, any CRS)")
+    p.add_argument("--ward-localities", metavar="F.csv",
+                   help="ward → locality table: ward_code,ward_name,locality")
+    p.add_argument("--population", metavar="F",
+                   help="census usual residents by small area (e.g. LSOA), optionally by age")
+    p.add_argument("--population-areas", metavar="F",
+                   help="the small areas' polygons (e.g. LSOA GeoJSON)")
+    p.add_argument("--brownfield", metavar="F", help="brownfield land register CSV")
+    p.add_argument("--brownfield-start-year", type=int, metavar="YEAR",
+                   help="first completion year for brownfield sites (default: register year "
+                        "+ 1)")
+    p.add_argument("--housing", metavar="F", help="housing_sites.csv in the canonical format")
+    p.add_argument("--out", required=True, metavar="DIR", help="data folder to write")
+    p.add_argument("--quiet", action="store_true", help="print only the summary counts")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from cli import UserError
+    from models.importer import ImportInputs, run_import, save_import
+
+    if not args.boundaries or not args.ward_localities:
+        raise UserError("localities are made by dissolving wards: give --boundaries (ward "
+                        "polygons) and --ward-localities (ward_code,ward_name,locality)")
+    if args.population and not args.population_areas:
+        raise UserError("--population needs --population-areas (the areas' polygons)")
+    inputs = ImportInputs(
+        epraccur=args.epraccur, commissioner=args.commissioner, sites=args.sites,
+        postcodes=args.postcodes, list_sizes=args.list_sizes, pcns=args.pcns,
+        boundaries=args.boundaries, ward_localities=args.ward_localities,
+        population=args.population, population_areas=args.population_areas,
+        brownfield=args.brownfield, housing=args.housing,
+        brownfield_start_year=args.brownfield_start_year)
+    result = run_import(inputs)
+    lines = result.report.lines()
+    if args.quiet:
+        lines = [ln for ln in lines if ln.startswith(("Import summary", "  "))][:12]
+    print("\n".join(lines))
+    save_import(result, args.out)
+    print(f"Wrote {args.out} (open it with: python main.py --data {args.out})")
+    return 0

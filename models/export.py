@@ -1,0 +1,250 @@
+"""Export a Dataset: GeoPackage (all layers), GeoJSON per layer, the canonical CSV folder,
+or an XLSX workbook (one sheet per layer + README + Sources).
+
+Every file is written atomically (a failed save leaves the previous file intact), and every
+export says what data it holds — the illustrative sample is labelled as such in a README
+sheet/table/file and in the GeoPackage and GeoJSON metadata. A GeoPackage or GeoJSON folder
+export opens again with ``load_export``; a CSV folder export is a data folder in itself.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from geo.atomic import atomic_path, atomic_write_text
+from geo.crs import BNG
+from geo.errors import DataError
+from models.dataset import (
+    FILES, OPTIONAL_FILES, SAMPLE_LABEL, Dataset, load_folder, save_folder,
+)
+
+FORMATS = ("gpkg", "xlsx", "csv", "geojson")
+POINT_LAYERS = {"practices": FILES["practices"], "hubs": FILES["hubs"],
+                "housing_sites": FILES["housing"], "population": OPTIONAL_FILES["population"]}
+TABLE_LAYERS = {"pcns": OPTIONAL_FILES["pcns"], "groups": OPTIONAL_FILES["groups"],
+                "sources": OPTIONAL_FILES["sources"]}
+ATTRIBUTION = ("Boundaries: contains Ordnance Survey and Office for National Statistics data "
+               "© Crown copyright and database right. NHS and ONS data under the Open "
+               "Government Licence v3.")
+
+
+def format_for(path: str | Path, fmt: str | None = None) -> str:
+    """The export format from an explicit choice or the path's extension (folder → csv)."""
+    if fmt:
+        fmt = fmt.lower().lstrip(".")
+        if fmt not in FORMATS:
+            raise DataError(str(path), f"unknown export format '{fmt}' (use one of "
+                                       f"{', '.join(FORMATS)})")
+        return fmt
+    suffix = Path(path).suffix.lower()
+    if suffix == ".gpkg":
+        return "gpkg"
+    if suffix == ".xlsx":
+        return "xlsx"
+    if suffix in (".geojson", ".json"):
+        return "geojson"
+    if suffix:
+        raise DataError(str(path), f"cannot tell the export format from '{suffix}': use "
+                                   ".gpkg, .xlsx, or a folder name (CSV; add --format "
+                                   "geojson for GeoJSON files)")
+    return "csv"
+
+
+def export_dataset(ds: Dataset, path: str | Path, fmt: str | None = None) -> list[Path]:
+    """Write ``ds`` to ``path`` in the chosen format; return the files written."""
+    path = Path(path)
+    fmt = format_for(path, fmt)
+    if fmt == "gpkg":
+        return [export_gpkg(ds, path)]
+    if fmt == "xlsx":
+        return [export_xlsx(ds, path)]
+    if fmt == "geojson":
+        folder = path.with_suffix("") if path.suffix.lower() in (".geojson", ".json") else path
+        return export_geojson_folder(ds, folder)
+    return export_csv_folder(ds, path)
+
+
+# ---------------------------------------------------------------- what the export says
+
+def data_label(ds: Dataset) -> str:
+    """'Illustrative sample (not real data)' for the sample; else where the data came from."""
+    if ds.is_sample:
+        return SAMPLE_LABEL
+    return f"Imported data ({ds.folder})" if ds.folder else "Imported data"
+
+
+def readme_rows(ds: Dataset) -> pd.DataFrame:
+    rows = [("Data", data_label(ds)),
+            ("Exported", dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
+            ("Coordinates", "WGS84 longitude/latitude (EPSG:4326); distances in the app are "
+                            "computed in British National Grid (EPSG:27700)"),
+            ("Layers", ", ".join(name for name, frame in layers(ds).items()
+                                 if frame is not None))]
+    if ds.is_sample:
+        rows.insert(1, ("Note", "Illustrative sample: invented practices, list sizes and "
+                                "housing sites for demonstration. Do not use for decisions."))
+    else:
+        rows.append(("Attribution", ATTRIBUTION))
+    return pd.DataFrame(rows, columns=["item", "value"])
+
+
+def sources_frame(ds: Dataset) -> pd.DataFrame:
+    cols = ["file", "publisher", "date", "rows_kept", "rows_skipped"]
+    if ds.sources is not None and len(ds.sources):
+        frame = ds.sources.copy()
+        for col in cols:
+            if col not in frame.columns:
+                frame[col] = ""
+        return frame[cols + [c for c in frame.columns if c not in cols]]
+    if ds.is_sample:
+        return pd.DataFrame([{"file": "data/sample/ (made by data/make_sample.py)",
+                              "publisher": SAMPLE_LABEL, "date": "",
+                              "rows_kept": len(ds.practices) + len(ds.hubs) + len(ds.housing),
+                              "rows_skipped": 0}], columns=cols)
+    return pd.DataFrame([{"file": str(ds.folder or ""), "publisher": "not recorded",
+                          "date": "", "rows_kept": "", "rows_skipped": ""}], columns=cols)
+
+
+def layers(ds: Dataset) -> dict:
+    return {"localities": ds.localities, "practices": ds.practices, "hubs": ds.hubs,
+            "housing_sites": ds.housing, "population": ds.population, "pcns": ds.pcns,
+            "groups": ds.groups}
+
+
+def _points(frame: pd.DataFrame) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(frame.copy(), geometry=gpd.points_from_xy(
+        frame["longitude"].astype(float), frame["latitude"].astype(float)), crs=4326)
+
+
+# ---------------------------------------------------------------- writers
+
+def export_gpkg(ds: Dataset, path: Path) -> Path:
+    label = data_label(ds)
+    with atomic_path(path) as tmp:
+        pyogrio.write_dataframe(ds.localities[["locality_id", "name", "hub_id", "geometry"]],
+                                tmp, layer="localities", driver="GPKG",
+                                promote_to_multi=True,   # one layer type for all polygons
+                                layer_metadata={"DESCRIPTION": label})
+        for name, key in (("practices", "practices"), ("hubs", "hubs"),
+                          ("housing_sites", "housing"), ("population", "population")):
+            frame = getattr(ds, key)
+            if frame is None:
+                continue
+            pyogrio.write_dataframe(_points(frame), tmp, layer=name, driver="GPKG",
+                                    geometry_type="Point", layer_metadata={"DESCRIPTION":
+                                                                           label})
+        for name, frame in (("pcns", ds.pcns), ("groups", ds.groups),
+                            ("sources", sources_frame(ds)), ("readme", readme_rows(ds))):
+            if frame is not None:
+                pyogrio.write_dataframe(frame.astype(str), tmp, layer=name, driver="GPKG")
+    return path
+
+
+def export_xlsx(ds: Dataset, path: Path) -> Path:
+    with atomic_path(path) as tmp:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
+            readme_rows(ds).to_excel(xl, sheet_name="README", index=False)
+            loc = ds.localities.copy()
+            bng = loc.to_crs(BNG)
+            centre = bng.representative_point().to_crs(4326)
+            pd.DataFrame({"locality_id": loc["locality_id"], "name": loc["name"],
+                          "hub_id": loc["hub_id"],
+                          "area_km2": (bng.area / 1e6).round(3),
+                          "latitude": centre.y.round(6), "longitude": centre.x.round(6)}) \
+                .to_excel(xl, sheet_name="localities", index=False)
+            for name, frame in layers(ds).items():
+                if name == "localities" or frame is None:
+                    continue
+                frame.to_excel(xl, sheet_name=name, index=False)
+            sources_frame(ds).to_excel(xl, sheet_name="Sources", index=False)
+            for sheet in xl.book.worksheets:   # readable column widths
+                for col in sheet.columns:
+                    width = max(len(str(c.value or "")) for c in col[:200])
+                    sheet.column_dimensions[col[0].column_letter].width = min(60, width + 2)
+    return path
+
+
+def export_csv_folder(ds: Dataset, folder: Path) -> list[Path]:
+    """The canonical data folder (what ``--data DIR`` opens) plus README.txt."""
+    if folder.exists() and not folder.is_dir():
+        raise DataError(str(folder), "exists and is not a folder")
+    save_folder(ds, folder)
+    atomic_write_text(folder / "README.txt", _readme_text(ds))
+    names = list(FILES.values()) + [OPTIONAL_FILES[k] for k in OPTIONAL_FILES
+                                    if getattr(ds, k) is not None] + ["README.txt"]
+    return [folder / n for n in names]
+
+
+def export_geojson_folder(ds: Dataset, folder: Path) -> list[Path]:
+    """One GeoJSON per layer (points and polygons), plus README.txt."""
+    folder.mkdir(parents=True, exist_ok=True)
+    label = data_label(ds)
+    written = []
+    frames = {"localities": ds.localities[["locality_id", "name", "hub_id", "geometry"]]}
+    for name, key in (("practices", "practices"), ("hubs", "hubs"),
+                      ("housing_sites", "housing"), ("population", "population")):
+        if getattr(ds, key) is not None:
+            frames[name] = _points(getattr(ds, key))
+    for name, frame in frames.items():
+        target = folder / f"{name}.geojson"
+        with atomic_path(target) as tmp:
+            pyogrio.write_dataframe(frame, tmp, driver="GeoJSON",
+                                    layer_options={"DESCRIPTION": label})
+        written.append(target)
+    for name, frame in (("pcns", ds.pcns), ("groups", ds.groups),
+                        ("sources", sources_frame(ds))):
+        if frame is not None:
+            target = folder / f"{name}.csv"
+            with atomic_path(target) as tmp:
+                frame.to_csv(tmp, index=False)
+            written.append(target)
+    atomic_write_text(folder / "README.txt", _readme_text(ds))
+    return written + [folder / "README.txt"]
+
+
+def _readme_text(ds: Dataset) -> str:
+    lines = [f"{r.item}: {r.value}" for r in readme_rows(ds).itertuples()]
+    if ds.is_sample:
+        lines.insert(0, "ILLUSTRATIVE SAMPLE — NOT REAL DATA")
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- opening an export again
+
+def load_export(path: str | Path) -> Dataset:
+    """Open a GeoPackage or GeoJSON-folder export (or a CSV folder) as a Dataset."""
+    path = Path(path)
+    if path.is_dir() and (path / FILES["practices"]).exists():
+        return load_folder(path)
+    with tempfile.TemporaryDirectory(prefix="medway-export-") as tmp:
+        tmp = Path(tmp)
+        if path.suffix.lower() == ".gpkg":
+            have = {str(n) for n in pyogrio.list_layers(path)[:, 0]}
+            read = lambda layer: pyogrio.read_dataframe(path, layer=layer)  # noqa: E731
+        elif path.is_dir():
+            have = {p.stem for p in path.iterdir()}
+            read = lambda layer: (pyogrio.read_dataframe(path / f"{layer}.geojson")  # noqa
+                                  if (path / f"{layer}.geojson").exists()
+                                  else pd.read_csv(path / f"{layer}.csv", dtype=str,
+                                                   keep_default_na=False))
+        else:
+            raise DataError(path.name, "is not a GeoPackage or an export folder")
+        if "localities" not in have:
+            raise DataError(path.name, "has no 'localities' layer")
+        read("localities").to_file(tmp / FILES["localities"], driver="GeoJSON")
+        for layer, name in {**POINT_LAYERS, **TABLE_LAYERS}.items():
+            if layer not in have:
+                if name in FILES.values():
+                    raise DataError(path.name, f"has no '{layer}' layer")
+                continue
+            frame = pd.DataFrame(read(layer))
+            frame = frame.drop(columns=[c for c in ("geometry",) if c in frame.columns])
+            frame.to_csv(tmp / name, index=False, float_format="%.10g")
+        ds = load_folder(tmp)
+    ds.folder = None
+    return ds

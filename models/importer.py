@@ -1,0 +1,502 @@
+"""Real published files → a canonical data folder and a Dataset, with a report to preview.
+
+Nothing is written or changed until the caller saves: ``run_import`` reads every input,
+builds the canonical tables, validates them exactly as ``load_folder`` would (by writing
+them to a temporary folder and loading it back) and returns the Dataset plus an
+``ImportReport`` saying what was kept, skipped, matched and assumed. ``save_import`` then
+writes the folder, each file atomically.
+"""
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.atomic import atomic_path
+from geo.errors import DataError
+from geo import io_boundaries, io_housing, io_nhs, io_population
+from models.dataset import (
+    FILES, HUB_COLUMNS, OPTIONAL_FILES, PRACTICE_COLUMNS, Dataset, load_folder,
+    locality_of_points,
+)
+
+LOCALITY_MIN, LOCALITY_MAX = 30_000, 50_000   # Medway CCG Operational Plan 2017–19, ch. 3
+LOCALITY_SOURCE = ("Medway CCG Operational Plan 2017–19, ch. 3: six local geographies, "
+                   "each 30,000–50,000")
+
+
+class ImportCancelled(Exception):
+    """The user pressed Cancel; nothing was changed."""
+
+
+@dataclass
+class ImportInputs:
+    """The files to import (None = not given). Paths as the user chose them."""
+
+    epraccur: Path | None = None
+    commissioner: str | None = None
+    sites: Path | None = None
+    postcodes: Path | None = None
+    list_sizes: Path | None = None
+    pcns: Path | None = None
+    boundaries: Path | None = None
+    ward_localities: Path | None = None
+    population: Path | None = None
+    population_areas: Path | None = None
+    brownfield: Path | None = None
+    housing: Path | None = None
+    brownfield_start_year: int | None = None
+
+    def __post_init__(self):
+        for name in ("epraccur", "sites", "postcodes", "list_sizes", "pcns", "boundaries",
+                     "ward_localities", "population", "population_areas", "brownfield",
+                     "housing"):
+            value = getattr(self, name)
+            if value is not None and str(value).strip() == "":
+                value = None
+            setattr(self, name, Path(value) if value is not None else None)
+
+
+@dataclass
+class ImportReport:
+    """What the import did, for the preview and the command line."""
+
+    counts: dict = field(default_factory=dict)
+    closed_skipped: list = field(default_factory=list)     # "G82230 DR O S SINGH … closed …"
+    other_settings: int = 0
+    placement_notes: list = field(default_factory=list)
+    without_coordinates: list = field(default_factory=list)
+    unused_sites: list = field(default_factory=list)
+    list_size_missing: list = field(default_factory=list)
+    list_size_unmatched: list = field(default_factory=list)
+    pcn_missing: list = field(default_factory=list)
+    pcn_unmatched: list = field(default_factory=list)
+    population_total: int = 0
+    population_placed: int = 0
+    population_split: list = field(default_factory=list)
+    population_unmatched: list = field(default_factory=list)
+    localities: pd.DataFrame | None = None
+    housing_notes: list = field(default_factory=list)
+    hub_notes: list = field(default_factory=list)
+    assumptions: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    sources: pd.DataFrame | None = None
+
+    def lines(self) -> list[str]:
+        """The report as plain text lines (CLI output and the preview pane)."""
+        out = ["Import summary"]
+        out += [f"  {k}: {v:,}" for k, v in self.counts.items()]
+        if self.closed_skipped or self.other_settings:
+            out.append(f"Practices skipped (closed, dormant or proposed): "
+                       f"{len(self.closed_skipped)}")
+            out += [f"  {s}" for s in self.closed_skipped]
+            if self.other_settings:
+                out.append(f"  plus {self.other_settings} rows that are not GP practices "
+                           "(prescribing setting other than 4: clinics, hospices, OOH …)")
+        for title, items in (
+                ("How practices were placed (other than at their own NHS site)",
+                 self.placement_notes),
+                ("Practices or sites without coordinates (left out)", self.without_coordinates),
+                ("NHS sites not imported (practice not active in the ODS file)",
+                 self.unused_sites),
+                ("Practices with no list size in the list-size file (list_size set to 0)",
+                 self.list_size_missing),
+                ("List-size codes not among the imported practices", self.list_size_unmatched),
+                ("Practices in no PCN", self.pcn_missing),
+                ("PCN partner codes not among the imported practices", self.pcn_unmatched)):
+            if items:
+                out.append(f"{title}: {len(items)}")
+                out += [f"  {s}" for s in items[:60]]
+                if len(items) > 60:
+                    out.append(f"  … and {len(items) - 60} more")
+        if self.population_total:
+            out.append(f"Census residents: {self.population_total:,}; placed on the map: "
+                       f"{self.population_placed:,}")
+            if self.population_split:
+                out.append(f"  {len(self.population_split)} areas placed in the 2011 area "
+                           "they were split from:")
+                out += [f"    {s}" for s in self.population_split]
+            if self.population_unmatched:
+                out.append(f"  {len(self.population_unmatched)} areas match no polygon (kept "
+                           "in this report, not on the map):")
+                out += [f"    {s}" for s in self.population_unmatched]
+        if self.localities is not None and len(self.localities):
+            out.append(f"Localities vs the 30,000–50,000 target ({LOCALITY_SOURCE}):")
+            for _, r in self.localities.iterrows():
+                res = "" if pd.isna(r["residents"]) else f"residents {int(r['residents']):,}"
+                out.append(f"  {r['locality']}: {int(r['wards'])} wards, "
+                           f"registered patients {int(r['registered_patients']):,}"
+                           f"{', ' + res if res else ''} → {r['band']}")
+        for title, items in (("Hubs", self.hub_notes), ("Housing", self.housing_notes),
+                             ("Assumptions", self.assumptions), ("Warnings", self.warnings)):
+            if items:
+                out.append(f"{title}:")
+                out += [f"  {s}" for s in items]
+        if self.sources is not None and len(self.sources):
+            out.append("Sources:")
+            for _, r in self.sources.iterrows():
+                date = r["date"] or "date not stated"
+                out.append(f"  {r['file']} — {r['publisher']} ({date}): {r['rows_kept']} "
+                           f"kept, {r['rows_skipped']} skipped")
+        return out
+
+    def text(self) -> str:
+        return "\n".join(self.lines())
+
+
+@dataclass
+class ImportResult:
+    dataset: Dataset
+    report: ImportReport
+    tables: dict          # file name → DataFrame/GeoDataFrame, as written to the folder
+
+
+def _date_in_name(path: Path) -> str:
+    m = re.search(r"(\d{4}-\d{2}(?:-\d{2})?)", path.name)
+    return m.group(1) if m else ""
+
+
+def run_import(inputs: ImportInputs, *, ward_table: pd.DataFrame | None = None,
+               progress: Callable[[float, str], None] | None = None,
+               cancelled: Callable[[], bool] | None = None) -> ImportResult:
+    """Read the inputs and build a validated Dataset; raise DataError on bad input.
+
+    ``ward_table`` overrides the ward → locality file (the app's edited copy).
+    """
+    steps = iter(range(1, 100))
+    total = 10
+
+    def step(message: str) -> None:
+        if cancelled and cancelled():
+            raise ImportCancelled()
+        if progress:
+            progress(min(next(steps) / total, 1.0), message)
+
+    rep = ImportReport()
+    sources: list[dict] = []
+    if inputs.epraccur is None:
+        raise DataError("epraccur", "no ODS practice file (epraccur) was given; it lists the "
+                                    "practices to import")
+    if inputs.boundaries is None or (inputs.ward_localities is None and ward_table is None):
+        raise DataError("boundaries", "localities are made by dissolving ward boundaries with "
+                                      "a ward → locality table: give both a boundary file "
+                                      "and the ward table (ward_code, ward_name, locality)")
+
+    step("Reading the ODS practice list")
+    epr = io_nhs.read_epraccur(inputs.epraccur, inputs.commissioner)
+    rep.closed_skipped = [f"{r.practice_code} {r.name} ({r.postcode}) — {r.status}"
+                          f"{', closed ' + _fmt_date(r.close_date) if r.close_date else ''}"
+                          for r in epr.skipped.itertuples()]
+    rep.other_settings = epr.other_settings
+    dates = pd.concat([epr.all_rows["open_date"], epr.all_rows["close_date"]])
+    dates = dates[dates.str.fullmatch(r"\d{8}")]
+    sources.append(_source(inputs.epraccur, "NHS Digital, Organisation Data Service (ODS) "
+                                            "epraccur", _fmt_date(dates.max()) if len(dates)
+                           else "", len(epr.practices), epr.rows_read - len(epr.practices),
+                           f"commissioner {epr.commissioner or 'any'}; active GP practices "
+                           "(status A, prescribing setting 4)"))
+
+    step("Reading NHS site coordinates")
+    sites = io_nhs.read_gp_sites(inputs.sites) if inputs.sites else None
+    lookup = None
+    if inputs.postcodes:
+        step("Reading the postcode lookup")
+        wanted = list(epr.practices["postcode"])
+        if sites is not None:
+            wanted += list(sites["postcode"])
+        lookup = io_nhs.read_postcode_lookup(inputs.postcodes, wanted)
+    placement = io_nhs.place_practices(
+        epr.practices, sites, lookup, epraccur_label=inputs.epraccur.name,
+        sites_label=inputs.sites.name if inputs.sites else "sites",
+        lookup_label=inputs.postcodes.name if inputs.postcodes else "postcodes",
+        inactive_codes=set(epr.all_rows.loc[epr.all_rows["status"] != "A", "practice_code"]))
+    practices = placement.sites
+    if practices.empty:
+        raise DataError(inputs.epraccur.name, "no practice could be placed on the map: give "
+                                              "the NHS GP sites file and/or a postcode lookup")
+    rep.placement_notes = [f"{c}: {how}" for c, how in placement.how.items()
+                           if not how.startswith("NHS site at its ODS postcode")]
+    rep.without_coordinates = placement.unplaced
+    rep.unused_sites = placement.unused_sites
+    if sites is not None:
+        used = len(practices) - sum(1 for h in placement.how.values()
+                                    if h.startswith("postcode lookup"))
+        sources.append(_source(inputs.sites, "NHS Choices (NHS.UK) GP sites",
+                               _date_in_name(inputs.sites), used, len(sites) - used,
+                               "one record per site; main and branch sites share the ODS "
+                               "code"))
+    if lookup is not None:
+        sources.append(_source(inputs.postcodes, "Postcode lookup (ONS Postcode Directory "
+                                                 "style)", _date_in_name(inputs.postcodes),
+                               len(lookup), 0, "only the postcodes needed were read"))
+
+    mains = practices["parent_code"] == ""
+    if inputs.list_sizes:
+        step("Joining list sizes")
+        sizes, extract = io_nhs.read_list_sizes(inputs.list_sizes)
+        by_code = sizes.set_index("practice_code")["list_size"]
+        practices.loc[mains, "list_size"] = practices.loc[mains, "practice_code"] \
+            .map(by_code).fillna(0).astype(int)
+        main_codes = set(practices.loc[mains, "practice_code"])
+        missing = sorted(main_codes - set(by_code.index))
+        names = dict(zip(practices["practice_code"], practices["name"]))
+        rep.list_size_missing = [f"{c} {names[c]} (not in {inputs.list_sizes.name}, "
+                                 f"dated {extract or 'undated'}: likely merged or closed "
+                                 "since the ODS extract)" for c in missing]
+        unmatched = sizes.loc[~sizes["practice_code"].isin(main_codes), "practice_code"]
+        rep.list_size_unmatched = list(unmatched)
+        sources.append(_source(inputs.list_sizes, "NHS Digital, Patients Registered at a GP "
+                                                  "Practice", extract,
+                               len(sizes) - len(unmatched), len(unmatched),
+                               "read by header name (CODE, NUMBER_OF_PATIENTS)"))
+    else:
+        rep.assumptions.append("No list-size file: every list_size is 0.")
+
+    pcns = None
+    if inputs.pcns:
+        step("Reading PCN membership")
+        pcns, ended = io_nhs.read_pcn_partners(inputs.pcns)
+        main_codes = set(practices.loc[mains, "practice_code"])
+        rep.pcn_unmatched = [f"{r.practice_code} ({r.pcn_name})"
+                             for r in pcns.itertuples() if r.practice_code not in main_codes]
+        pcns = pcns[pcns["practice_code"].isin(main_codes)].reset_index(drop=True)
+        rep.pcn_missing = sorted(main_codes - set(pcns["practice_code"]))
+        sources.append(_source(inputs.pcns, "NHS Digital, ODS ePCN (core partners)",
+                               _date_in_name(inputs.pcns), len(pcns),
+                               len(rep.pcn_unmatched) + ended,
+                               f"{pcns['pcn_code'].nunique()} PCNs"))
+
+    step("Dissolving wards into localities")
+    wards = io_boundaries.read_boundaries(inputs.boundaries)
+    table_label = inputs.ward_localities.name if inputs.ward_localities else \
+        "ward table (edited)"
+    if ward_table is None:
+        ward_table = io_boundaries.read_ward_table(inputs.ward_localities)
+    localities, info = io_boundaries.dissolve_localities(
+        wards, ward_table, boundary_label=inputs.boundaries.name, table_label=table_label)
+    sources.append(_source(inputs.boundaries, "Office for National Statistics (boundaries)",
+                           _boundary_date(info["code_column"]) or _date_in_name(
+                               inputs.boundaries), info["wards_used"], info["wards_left_out"],
+                           f"ward codes from {info['code_column']}"))
+    sources.append({"file": inputs.ward_localities.name if inputs.ward_localities else
+                    "ward table (edited in the app)", "publisher": "ward → locality table "
+                    "(a planning assumption, editable)", "date": "",
+                    "rows_kept": len(ward_table), "rows_skipped": 0,
+                    "note": f"{len(localities)} localities"})
+
+    step("Healthy Living Centres")
+    hubs = io_nhs.derive_hlc_hubs(sites)
+    if len(hubs):
+        rep.hub_notes.append(
+            f"{len(hubs)} existing hubs derived from shared-address NHS sites whose address "
+            "names a Healthy Living Centre (" + ", ".join(hubs["name"]) + "); capacity "
+            "unknown (blank).")
+    else:
+        rep.hub_notes.append("No hub file exists in the published data and no Healthy "
+                             "Living Centre site was found: hubs.csv is empty (header only).")
+    hub_loc = locality_of_points(localities, hubs["longitude"], hubs["latitude"])
+    for name in localities["name"]:
+        inside = hubs.loc[hub_loc == name, "hub_id"]
+        if len(inside):
+            localities.loc[localities["name"] == name, "hub_id"] = sorted(inside)[0]
+
+    population = None
+    if inputs.population:
+        step("Placing census residents")
+        if inputs.population_areas is None:
+            raise DataError(inputs.population.name, "the census counts need their area "
+                                                    "polygons (population areas file) to be "
+                                                    "placed on the map")
+        residents = io_population.read_census_residents(inputs.population)
+        areas = io_population.read_area_polygons(inputs.population_areas)
+        population, unplaced = io_population.place_population(residents, areas,
+                                                               inputs.population.name)
+        population.insert(5, "locality", locality_of_points(
+            localities, population["longitude"], population["latitude"]))
+        rep.population_total = int(residents["residents"].sum())
+        rep.population_placed = int(population["residents"].sum())
+        rep.population_split = [f"{r.area_code} {r.area_name} ({r.residents:,}): {r.placed_by}"
+                                for r in population.itertuples()
+                                if r.placed_by != "own polygon"]
+        rep.population_unmatched = [f"{r.reason} ({r.residents:,} residents)"
+                                    for r in unplaced.itertuples()]
+        sources.append(_source(inputs.population, "Office for National Statistics, Census "
+                                                  "usual residents",
+                               _date_in_name(inputs.population), len(population),
+                               len(unplaced), f"{rep.population_total:,} residents"))
+        sources.append(_source(inputs.population_areas, "Office for National Statistics "
+                                                        "(small-area boundaries)",
+                               _date_in_name(inputs.population_areas), len(areas), 0, ""))
+
+    step("Housing sites")
+    housing_parts = []
+    if inputs.brownfield:
+        bf, binfo = io_housing.read_brownfield(inputs.brownfield, inputs.brownfield_start_year)
+        housing_parts.append(bf)
+        rep.housing_notes.append(
+            f"{len(bf)} brownfield sites, {binfo['dwellings_min_total']:,}–"
+            f"{binfo['dwellings_max_total']:,} net dwellings (minimum–maximum); "
+            f"{binfo['coordinates']}.")
+        rep.assumptions.append(
+            f"Brownfield dwellings = the maximum of each site's range (minimum kept as "
+            f"dwellings_min); start_year = {binfo['start_year']} for every site (register "
+            f"year {binfo['register_year']} + 1; the register gives no phasing), built "
+            "evenly over the default 5 years.")
+        sources.append(_source(inputs.brownfield, "Brownfield land register (local planning "
+                                                  "authority)",
+                               str(binfo["register_year"] or ""), len(bf), binfo["ended"],
+                               "ended sites (EndDate) left out"))
+    if inputs.housing:
+        canon = io_housing.read_canonical_housing(inputs.housing)
+        housing_parts.append(canon)
+        sources.append(_source(inputs.housing, "housing sites table (canonical format)",
+                               _date_in_name(inputs.housing), len(canon), 0, ""))
+    if housing_parts:
+        housing = pd.concat(housing_parts, ignore_index=True).fillna("")
+        housing = housing.astype(str).replace({"<NA>": "", "nan": ""})
+        dup = housing["site_id"].duplicated()
+        if dup.any():
+            raise DataError(inputs.housing.name if inputs.housing else "housing",
+                            f"site_id '{housing.loc[dup, 'site_id'].iloc[0]}' is used by the "
+                            "brownfield register too; rename it", field="site_id")
+    else:
+        housing = pd.DataFrame(columns=["site_id", "name", "latitude", "longitude",
+                                        "dwellings", "status", "include", "start_year"])
+        rep.housing_notes.append("No housing file given: housing_sites.csv is empty.")
+
+    step("Checking the result")
+    sources_frame = pd.DataFrame(sources, columns=["file", "publisher", "date", "rows_kept",
+                                                   "rows_skipped", "note"])
+    tables = {FILES["practices"]: practices[PRACTICE_COLUMNS],
+              FILES["hubs"]: hubs[HUB_COLUMNS],
+              FILES["housing"]: housing,
+              FILES["localities"]: localities,
+              OPTIONAL_FILES["sources"]: sources_frame}
+    if pcns is not None:
+        tables[OPTIONAL_FILES["pcns"]] = pcns
+    if population is not None:
+        tables[OPTIONAL_FILES["population"]] = population
+    with tempfile.TemporaryDirectory(prefix="medway-import-") as tmp:
+        write_tables(tables, tmp)
+        ds = load_folder(tmp)
+    ds.folder = None
+    rep.warnings = list(ds.warnings)
+    rep.sources = sources_frame
+    rep.localities = _locality_table(ds, localities, info, population)
+    rep.counts = {
+        "practices (main sites)": int((ds.practices["parent_code"] == "").sum()),
+        "branch sites": int((ds.practices["parent_code"] != "").sum()),
+        "registered patients": int(ds.practices["list_size"].sum()),
+        "localities": len(ds.localities),
+        "wards dissolved": info["wards_used"],
+        "hubs": len(ds.hubs),
+        "housing sites": len(ds.housing),
+        "dwellings": int(ds.housing["dwellings"].sum()),
+    }
+    if ds.pcns is not None:
+        rep.counts["PCNs"] = int(ds.pcns["pcn_code"].nunique())
+    if ds.population is not None:
+        rep.counts["population areas"] = len(ds.population)
+        rep.counts["residents placed"] = int(ds.population["residents"].sum())
+    if progress:
+        progress(1.0, "Done")
+    return ImportResult(dataset=ds, report=rep, tables=tables)
+
+
+def _fmt_date(text: str) -> str:
+    text = str(text)
+    return f"{text[:4]}-{text[4:6]}-{text[6:]}" if re.fullmatch(r"\d{8}", text) else text
+
+
+def _boundary_date(code_column: str) -> str:
+    m = re.match(r"^[A-Za-z]+(\d{2})CD$", code_column or "")
+    return f"20{m.group(1)} boundaries" if m else ""
+
+
+def _source(path: Path, publisher: str, date: str, kept: int, skipped: int,
+            note: str) -> dict:
+    return {"file": Path(path).name, "publisher": publisher, "date": date or "",
+            "rows_kept": int(kept), "rows_skipped": int(skipped), "note": note}
+
+
+def _locality_table(ds: Dataset, localities: gpd.GeoDataFrame, info: dict,
+                    population: pd.DataFrame | None) -> pd.DataFrame:
+    patients = ds.practices.groupby("locality")["list_size"].sum()
+    rows = []
+    for name in localities["name"]:
+        residents = None
+        if population is not None:
+            residents = int(population.loc[population["locality"] == name, "residents"].sum())
+        basis = residents if residents is not None else int(patients.get(name, 0))
+        band = ("below 30,000" if basis < LOCALITY_MIN else
+                "above 50,000" if basis > LOCALITY_MAX else "within 30,000–50,000")
+        rows.append({"locality": name, "wards": info["wards_per_locality"].get(name, 0),
+                     "registered_patients": int(patients.get(name, 0)),
+                     "residents": residents, "band": band + (" (residents)" if residents
+                                                             is not None else " (patients)")})
+    return pd.DataFrame(rows)
+
+
+def write_tables(tables: dict, folder: str | Path) -> None:
+    """Write the canonical files (CSV / GeoJSON), each atomically."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        with atomic_path(folder / name) as tmp:
+            if name.endswith(".geojson"):
+                frame[["name", "hub_id", "locality_id", "geometry"]].to_file(
+                    tmp, driver="GeoJSON")
+            else:
+                frame.to_csv(tmp, index=False, float_format="%.10g")
+
+
+def save_import(result: ImportResult, folder: str | Path) -> Dataset:
+    """Write the imported folder and load it back (what ``--data DIR`` will open)."""
+    write_tables(result.tables, folder)
+    ds = load_folder(folder)
+    return ds
+
+
+# ---------------------------------------------------------------- finding files in a folder
+
+# Input → file-name pattern (case-insensitive), as NHS Digital, ONS and councils name them.
+NAME_PATTERNS = {
+    "epraccur": r"epraccur.*\.csv$",
+    "sites": r"(gp.?sites|gp-data|choices).*\.(json|csv)$",
+    "postcodes": r"(onspd|nspl|postcode|pcd).*\.csv$",
+    "list_sizes": r"gp-reg-pat-prac-all.*\.csv$",
+    "pcns": r"epcn.*(core|partner).*\.csv$|^epcn.*\.xlsx$",
+    "boundaries": r"^(?!.*localit).*ward.*\.(geojson|json|gpkg|shp)$",
+    "ward_localities": r"ward.?localit.*\.csv$",
+    "population": r"(census|usual.?resident|population).*\.csv$",
+    "population_areas": r"lsoa.*\.(geojson|json|gpkg|shp)$",
+    "brownfield": r"brownfield.*\.csv$",
+    "housing": r"housing_sites.*\.csv$",
+}
+
+
+def detect_inputs(folder: str | Path) -> dict[str, Path]:
+    """Guess each input from the file names in ``folder``.
+
+    Where several files match, the plainest wins: JSON before CSV for sites (the published
+    form), the newest-dated list-size file, and a register in the national standard before
+    derived versions (names mentioning 'digital-land')."""
+    files = sorted(p for p in Path(folder).iterdir() if p.is_file())
+    found: dict[str, Path] = {}
+    for key, pattern in NAME_PATTERNS.items():
+        hits = [p for p in files if re.search(pattern, p.name, re.I)]
+        if not hits:
+            continue
+        if key == "list_sizes":
+            hits = sorted(hits, key=lambda p: p.name, reverse=True)
+        elif key == "sites":
+            hits = sorted(hits, key=lambda p: p.suffix.lower() != ".json")
+        else:
+            hits = sorted(hits, key=lambda p: ("digital" in p.name.lower(), len(p.name)))
+        found[key] = hits[0]
+    return found

@@ -1,0 +1,104 @@
+"""Exports: GeoPackage, GeoJSON per layer, canonical CSV folder, XLSX; round trips; labels."""
+from __future__ import annotations
+
+import pandas as pd
+import pyogrio
+import pytest
+
+from cli import main as cli_main
+from models import export as export_mod
+from models.dataset import load_folder, load_sample
+from models.export import export_dataset, load_export
+
+
+def assert_same_dataset(a, b):
+    for layer in ("practices", "hubs", "housing"):
+        pd.testing.assert_frame_equal(getattr(a, layer), getattr(b, layer))
+    la, lb = a.localities, b.localities
+    assert la["name"].tolist() == lb["name"].tolist()
+    assert la["hub_id"].tolist() == lb["hub_id"].tolist()
+    assert la.geom_equals(lb.geometry).all()
+    for layer in ("population", "pcns"):
+        if getattr(a, layer) is not None:
+            pd.testing.assert_frame_equal(getattr(a, layer), getattr(b, layer),
+                                          check_dtype=False)
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory):
+    from tests.conftest import SHARED_MEDWAY
+    if not SHARED_MEDWAY.is_dir():
+        pytest.skip("real Medway data not found at ../shared/data/medway")
+    from tests.test_import_real import FILES
+    from models.importer import ImportInputs, run_import, save_import
+    result = run_import(ImportInputs(commissioner="09W",
+                                     **{k: SHARED_MEDWAY / v for k, v in FILES.items()}))
+    return save_import(result, tmp_path_factory.mktemp("real") / "medway")
+
+
+@pytest.mark.parametrize("which", ["sample", "real"])
+@pytest.mark.parametrize("target,fmt", [("out", None), ("out.gpkg", None),
+                                        ("geo", "geojson")])
+def test_an_export_opens_again_as_the_same_dataset(which, target, fmt, tmp_path, request):
+    ds = load_sample() if which == "sample" else request.getfixturevalue("real")
+    export_dataset(ds, tmp_path / target, fmt)
+    again = load_folder(tmp_path / target) if target == "out" else \
+        load_export(tmp_path / target)
+    assert_same_dataset(ds, again)
+
+
+def test_gpkg_has_every_layer_and_says_illustrative_sample(tmp_path):
+    path = tmp_path / "sample.gpkg"
+    export_dataset(load_sample(), path)
+    layers = {str(n) for n in pyogrio.list_layers(path)[:, 0]}
+    assert {"localities", "practices", "hubs", "housing_sites", "sources", "readme"} <= layers
+    readme = pyogrio.read_dataframe(path, layer="readme")
+    assert "Illustrative sample" in " ".join(readme["value"])
+    meta = pyogrio.read_info(path, layer="practices")["layer_metadata"]
+    assert "Illustrative sample" in meta["DESCRIPTION"]
+
+
+def test_xlsx_has_a_sheet_per_layer_and_sources(tmp_path, real):
+    path = tmp_path / "medway.xlsx"
+    export_dataset(real, path)
+    sheets = pd.read_excel(path, sheet_name=None, dtype=str)
+    assert {"README", "localities", "practices", "hubs", "housing_sites", "population",
+            "pcns", "Sources"} <= set(sheets)
+    practices = sheets["practices"]
+    assert practices["practice_code"].tolist() == real.practices["practice_code"].tolist()
+    assert practices["list_size"].astype(int).sum() == real.practices["list_size"].sum()
+    src = sheets["Sources"]
+    assert list(src.columns[:5]) == ["file", "publisher", "date", "rows_kept", "rows_skipped"]
+    assert "epraccur_medway.csv" in set(src["file"])
+    assert "Illustrative" not in " ".join(sheets["README"]["value"].fillna(""))
+
+
+def test_sample_xlsx_and_csv_folder_are_labelled(tmp_path):
+    export_dataset(load_sample(), tmp_path / "s.xlsx")
+    readme = pd.read_excel(tmp_path / "s.xlsx", sheet_name="README", dtype=str)
+    assert readme.iloc[0]["value"].startswith("Illustrative sample")
+    assert "Illustrative" in pd.read_excel(tmp_path / "s.xlsx", sheet_name="Sources",
+                                           dtype=str)["publisher"].iloc[0]
+    export_dataset(load_sample(), tmp_path / "folder")
+    assert "ILLUSTRATIVE SAMPLE" in (tmp_path / "folder" / "README.txt").read_text()
+
+
+def test_a_failed_export_leaves_the_previous_file_intact(tmp_path, monkeypatch):
+    path = tmp_path / "s.xlsx"
+    export_dataset(load_sample(), path)
+    before = path.read_bytes()
+
+    def broken(ds):
+        raise OSError("disk full")
+    monkeypatch.setattr(export_mod, "sources_frame", broken)
+    with pytest.raises(OSError):
+        export_dataset(load_sample(), path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["s.xlsx"]       # no temp file left
+
+
+def test_cli_export(tmp_path, capsys):
+    assert cli_main(["export", "--out", str(tmp_path / "s.gpkg")]) == 0
+    assert "Illustrative sample" in capsys.readouterr().out
+    assert cli_main(["export", "--out", str(tmp_path / "s.pdf")]) == 2
+    assert "cannot tell the export format" in capsys.readouterr().err

@@ -17,7 +17,19 @@ def register(sub) -> None:
 def run(args) -> int:
     from cli.common import open_dataset
     from models.report import board_report, write_pdf
-    ds = open_dataset(args.report_data or args.data)
-    pages = write_pdf(board_report(ds), args.out, ds.label, ds.is_sample)
+    groups, name = None, ""
+    if args.scenario:
+        from models import scenario as sc
+        scenario = sc.load_scenario(args.scenario)
+        base = open_dataset(args.report_data or args.data) if (args.report_data or args.data) \
+            else sc.open_scenario_data(scenario)
+        ds = sc.apply_scenario(base, scenario)
+        groups, name = dict(scenario.groups) or None, scenario.name
+        for warning in ds.warnings:
+            print(f"warning: {warning}")
+    else:
+        ds = open_dataset(args.report_data or args.data)
+    pages = write_pdf(board_report(ds, groups=groups, scenario_name=name), args.out,
+                      ds.label, ds.is_sample)
     print(f"wrote {args.out} ({pages} pages; data: {ds.label})")
     return 0

@@ -357,7 +357,7 @@ class GroupsPanel(QWidget):
         self.locks = grouping.Locks(
             together=[list(t) for t in locks.get("together", [])],
             apart=[tuple(a) for a in locks.get("apart", [])],
-            fixed={c: self.ws.groups.get(c, "") for c in locks.get("fixed", [])})
+            fixed=dict(locks.get("fixed", {})))
         self._show_locks()
         for key, box in (("min_size", self.min_size), ("max_size", self.max_size),
                          ("seed", self.seed)):

@@ -37,6 +37,9 @@ class LayersPanel(QListWidget):
         if item is not None:
             item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
 
+    def all_layers(self) -> list[str]:
+        return [self.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.count())]
+
     def visible_layers(self) -> list[str]:
         return [self.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.count())
                 if self.item(i).checkState() == Qt.CheckState.Checked]

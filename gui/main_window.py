@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
 
     def _build_planning_panels(self) -> None:
         """Planning tools as tabs beside Details: each shows and edits one model."""
+        from gui.demand_panel import DemandPanel
         from gui.groups_panel import GroupsPanel
         from gui.hubs_panel import HubsPanel
         self.groups_panel = GroupsPanel(self)
@@ -108,8 +109,14 @@ class MainWindow(QMainWindow):
         self.hubs_dock = self._dock("Hubs", self.hubs_panel,
                                     Qt.DockWidgetArea.RightDockWidgetArea, "hubs")
         self.tabifyDockWidget(self.details_dock, self.hubs_dock)
+        self.demand_panel = DemandPanel(self)
+        self.demand_panel.status.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.demand_dock = self._dock("Demand", self.demand_panel,
+                                      Qt.DockWidgetArea.RightDockWidgetArea, "demand")
+        self.tabifyDockWidget(self.details_dock, self.demand_dock)
+        self.layers_panel.add_layer("demand", "GP WTE needed (shading)", visible=False)
         self.layers_panel.add_layer("groups", "Extended group outlines")
-        self.layers_panel.add_layer("catchments", "Hub catchments")
+        self.layers_panel.add_layer("catchments", "Hub catchments", visible=False)
         self.layers_panel.add_layer("suggested", "Suggested hub sites")
         self.details_dock.raise_()
 
@@ -123,6 +130,12 @@ class MainWindow(QMainWindow):
                                         "localities.geojson)")
         self._action(file_menu, "Open the illustrative &sample", self.open_sample, None,
                      "Go back to the embedded illustrative sample")
+        self._action(file_menu, "&Import published files…", self.import_files,
+                     QKeySequence("Ctrl+I"), "Turn NHS/ONS/council files (epraccur, GP "
+                     "sites, list sizes, PCNs, wards, census, brownfield) into a data folder")
+        self._action(file_menu, "&Export data…", self.export_data, QKeySequence("Ctrl+E"),
+                     "All layers as GeoPackage (QGIS), XLSX workbook (Excel), or a folder of "
+                     "CSV/GeoJSON files")
         from gui.scenarios import ScenarioController
         self.scenarios = ScenarioController(self, file_menu)
         file_menu.addSeparator()
@@ -163,7 +176,7 @@ class MainWindow(QMainWindow):
         self.presentation_action.setCheckable(True)
         view_menu.addSeparator()
         for dock in (self.layers_dock, self.details_dock, self.tables_dock, self.groups_dock,
-                     self.hubs_dock):
+                     self.demand_dock, self.hubs_dock):
             view_menu.addAction(dock.toggleViewAction())
         help_menu = menu.addMenu("&Help")
         self._action(help_menu, "&About", self.about)
@@ -316,8 +329,9 @@ class MainWindow(QMainWindow):
         self.map_label.setText(f"Map ready: {counts.get('localities', 0)} localities, "
                                f"{counts.get('hubs', 0)} hubs, {sites} practice sites, "
                                f"{counts.get('housing', 0)} housing sites")
-        for name in webmap.LAYERS:   # keep toggles the user set before a reload
-            if name not in self.layers_panel.visible_layers():
+        shown = self.layers_panel.visible_layers()
+        for name in self.layers_panel.all_layers():   # toggles survive a reload
+            if name not in shown:
                 self.map.set_layer_visible(name, False)
         self.mapReady.emit(counts)
 
@@ -333,6 +347,38 @@ class MainWindow(QMainWindow):
         if path:
             self.settings.setValue("export/last_dir", str(Path(path).parent))
         return path or None
+
+    def import_files(self) -> bool:
+        """File → Import…: nothing changes until the user accepts the preview."""
+        from gui.import_dialog import ImportDialog
+        if not self.scenarios.maybe_save():
+            return False
+        dialog = ImportDialog(self, self.settings.value("data/last_import_folder", None))
+        if dialog.exec() != ImportDialog.DialogCode.Accepted or not dialog.result_ready():
+            return False
+        ds = dialog.dataset()
+        self.open_dataset(ds)
+        self.statusBar().showMessage("Imported: choose File → Export data… to save it as a "
+                                     "data folder", 15000)
+        return True
+
+    def export_data(self, path: str | None = None) -> bool:
+        from models.export import export_dataset
+        if not isinstance(path, str) or not path:
+            path, chosen = QFileDialog.getSaveFileName(
+                self, "Export data", str(Path(self.settings.value(
+                    "export/last_dir", str(Path.home()))) / "medway-data.gpkg"),
+                "GeoPackage (*.gpkg);;Excel workbook (*.xlsx);;Folder of CSV files (*)")
+            if not path:
+                return False
+        try:
+            written = export_dataset(self.dataset, path)
+        except (DataError, OSError, ValueError) as exc:
+            self.show_error("Export failed", str(exc))
+            return False
+        self.settings.setValue("export/last_dir", str(Path(path).parent))
+        self.statusBar().showMessage(f"Exported {len(written)} file(s) to {path}", 8000)
+        return True
 
     def export_html(self, path: str | None = None) -> bool:
         path = path or self._save_path("Export map as HTML", ".html", "Web page (*.html)")

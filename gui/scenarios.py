@@ -93,7 +93,7 @@ class ScenarioController(QObject):
         if panel is not None:
             locks = {"together": [list(t) for t in panel.locks.together],
                      "apart": [list(a) for a in panel.locks.apart],
-                     "fixed": list(panel.locks.fixed)}
+                     "fixed": dict(panel.locks.fixed)}
             grouping = panel.settings()
         assumptions = {}
         demand = getattr(self.window, "demand_panel", None)

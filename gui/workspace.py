@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from models.assumptions import default_assumptions
 from models.edits import KEYS, apply_edit
 
 
@@ -47,12 +48,13 @@ class _StateCommand(QUndoCommand):
 class Workspace(QObject):
     replaced = Signal()                  # a different dataset is open
     edited = Signal(str, str, str)       # layer, item id, column
-    stateChanged = Signal(str)           # "groups" or "hubs"
+    stateChanged = Signal(str)           # "groups", "hubs" or "assumptions"
 
     def __init__(self, dataset, parent=None):
         super().__init__(parent)
         self.dataset = dataset
         self.groups: dict[str, str] = {}    # practice_code → extended group name
+        self.assumptions = default_assumptions()
         self.undo_stack = QUndoStack(self)
 
     def replace(self, dataset) -> None:
@@ -67,6 +69,8 @@ class Workspace(QObject):
             return dict(self.groups)
         if key == "hubs":
             return self.dataset.hubs.copy()
+        if key == "assumptions":
+            return self.assumptions          # immutable: edits make a new object
         raise KeyError(key)
 
     def set_state(self, key: str, new, text: str) -> None:
@@ -76,6 +80,8 @@ class Workspace(QObject):
     def _put_state(self, key: str, value) -> None:
         if key == "groups":
             self.groups = dict(value)
+        elif key == "assumptions":
+            self.assumptions = value
         else:
             self.dataset.hubs = value.copy()
         self.stateChanged.emit(key)

@@ -100,8 +100,8 @@
     },
     setVisible: function (name, on) {
       var lyr = layers[name] || overlays[name];
+      hidden[name] = !on;          // remembered for overlays drawn later
       if (!lyr) { return false; }
-      hidden[name] = !on;
       if (on && !map.hasLayer(lyr)) { map.addLayer(lyr); }
       if (!on && map.hasLayer(lyr)) { map.removeLayer(lyr); }
       if (name === "localities") {

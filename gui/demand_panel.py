@@ -1,0 +1,302 @@
+"""Demand panel: GP demand from new dwellings, recomputed on every change.
+
+Shows one model, the planning assumptions (editable, each with its unit and source; every
+edit undoable), and what models/demand.py makes of them with the housing sites: a year ×
+area table, stacked bars of new patients, the cumulative GP WTE needed with its low–high
+band, and a choropleth of the need on the map. Every column says how it is worked out.
+"""
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton,
+    QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from geo import webmap
+from geo.errors import DataError
+from gui.frame_model import Column, FilterProxy, FrameModel, one_dp, whole
+from models import demand as dm
+from models.assumptions import Assumptions, default_assumptions
+
+RESULT_COLUMNS = [
+    Column("year", "Year", lambda v: f"{int(v)}/{(int(v) + 1) % 100:02d}",
+           "Planning year in which the dwellings complete (2017 = 2017/18)"),
+    Column("area", "Area"),
+    Column("new_dwellings", "New dwellings", whole, "Completions that year (housing sites "
+           "file, phased by year; build-out delay applied)", align_right=True),
+    Column("new_patients", "New patients", whole, "New dwellings × persons per dwelling × "
+           "registration share", align_right=True),
+    Column("cumulative_patients", "Cumulative patients", whole,
+           "All new patients up to and including this year", align_right=True),
+    Column("gp_wte_needed", "GP WTE needed", one_dp,
+           "Cumulative patients ÷ registered patients per GP WTE", align_right=True),
+    Column("gp_wte_range", "GP WTE low–high", tip="Every uncertain assumption at its "
+           "demand-lowering / demand-raising end"),
+    Column("consultations", "Consultations", whole, "Cumulative patients × consultations "
+           "per patient-year × share with a GP", align_right=True),
+    Column("gp_hours", "GP hours", whole, "Consultations × minutes per consultation "
+           "(× length trend if on) ÷ 60", align_right=True),
+    Column("rooms_needed", "Rooms", one_dp, "Cumulative patients ÷ 1,000 × clinical rooms "
+           "per 1,000 patients", align_right=True),
+    Column("floorspace_m2", "Floorspace m²", whole, "Cumulative patients ÷ 1,000 × m² per "
+           "1,000 patients", align_right=True),
+    Column("capital_cost_gbp", "Capital cost £", whole, "Floorspace × £ per m²",
+           align_right=True),
+]
+ASSUMPTION_COLUMNS = [
+    Column("assumption", "Assumption"),
+    Column("unit", "Unit"),
+    Column("low", "Low", lambda v: f"{v:,.3g}", align_right=True),
+    Column("value used", "Value used", lambda v: f"{v:,.4g}", "Double-click to edit; "
+           "edited values are marked in reports", editable=True, align_right=True),
+    Column("high", "High", lambda v: f"{v:,.3g}", align_right=True),
+    Column("edited_text", "Edited?"),
+    Column("source", "Source"),
+]
+
+
+class DemandPanel(QWidget):
+    status = Signal(str)
+
+    def __init__(self, window, parent=None):
+        super().__init__(parent)
+        self.window = window
+        self.ws = window.workspace
+        self.map = window.map
+        self.assumptions: Assumptions = default_assumptions()
+        self.result = None
+        self.last_ms = 0.0
+        self._build()
+        self.ws.edited.connect(lambda *_: self.recompute())
+        self.ws.replaced.connect(self.recompute)
+        self.ws.stateChanged.connect(self._on_state)
+        self.recompute()
+
+    # -------------------------------------------------------------- layout
+    def _build(self) -> None:
+        self.by = QComboBox(self)
+        for key, text in (("locality", "by locality"), ("group", "by extended group"),
+                          ("hub", "by hub catchment")):
+            self.by.addItem(text, key)
+        self.by.setToolTip("Areas: the locality a site lies in; the extended group whose "
+                           "practices are nearest (patient-weighted); or the nearest hub")
+        self.by.currentIndexChanged.connect(lambda _: self.recompute())
+        self.trend = QCheckBox("Longer consultations trend", self)
+        self.trend.setToolTip("Apply the consultation-length trend (8.4 → 11.7 min, "
+                              "1992/93–2006/07, NHS IC GP Workload Survey, quoted in the "
+                              "Medway CCG Operational Plan 2017–19 ch. 3)")
+        self.trend.toggled.connect(self._toggle_trend)
+        self.lodge = QCheckBox("Include sites excluded by default (Lodge Hill)", self)
+        self.lodge.setToolTip("Switch the excluded housing sites into the projections; "
+                              "each site can also be ticked in the Housing sites table")
+        self.lodge.toggled.connect(self._toggle_excluded)
+        self.headline = QLabel(self)
+        self.headline.setWordWrap(True)
+        self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.export_button = QPushButton("Export…", self)
+        self.export_button.setToolTip("Save the results table and the assumptions sheet "
+                                      "(XLSX workbook or CSV)")
+        self.export_button.clicked.connect(lambda: self.export())
+        self.results = FrameModel(RESULT_COLUMNS, self)
+        self.results_view = self._view(self.results)
+        self.assumption_model = FrameModel(ASSUMPTION_COLUMNS, self)
+        self.assumption_model.on_edit = self._edit_assumption
+        self.assumption_view = self._view(self.assumption_model)
+        self.figure = Figure(figsize=(5, 4), tight_layout=True)
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setMinimumHeight(220)
+        tabs = QTabWidget(self)
+        tabs.addTab(self.canvas, "Charts")
+        tabs.addTab(self.results_view, "Year × area")
+        tabs.addTab(self.assumption_view, "Assumptions")
+        self.tabs = tabs
+        top = QHBoxLayout()
+        top.addWidget(self.by)
+        top.addWidget(self.trend)
+        top.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.lodge)
+        layout.addWidget(self.headline)
+        layout.addWidget(tabs, 1)
+
+    def _view(self, model) -> QTableView:
+        proxy = FilterProxy(self)
+        proxy.setSourceModel(model)
+        view = QTableView(self)
+        view.setModel(proxy)
+        view.setSortingEnabled(True)
+        view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.verticalHeader().setVisible(False)
+        view.horizontalHeader().setStretchLastSection(True)
+        return view
+
+    # -------------------------------------------------------------- model
+    def recompute(self) -> None:
+        """Run the projection for the current data, assumptions and area choice."""
+        ds, by = self.ws.dataset, self.by.currentData()
+        groups = self.ws.groups or None
+        start = time.perf_counter()
+        try:
+            result = dm.project_demand(ds, self.assumptions, by=by, groups=groups)
+        except (dm.DemandError, DataError, ValueError) as exc:
+            self.result = None
+            self.headline.setText(f"<span style='color:#b71c1c'>{exc}</span>")
+            self.results.set_frame(pd.DataFrame(columns=[c.key for c in RESULT_COLUMNS]))
+            self.map.remove_overlay("demand")
+            return
+        self.last_ms = (time.perf_counter() - start) * 1000
+        self.result = result
+        self._show(result)
+
+    def _show(self, r) -> None:
+        t = r.table.copy()
+        t["gp_wte_range"] = [f"{lo:,.1f}–{hi:,.1f}" for lo, hi in
+                             zip(t["gp_wte_needed_low"], t["gp_wte_needed_high"])]
+        medway_rows = set(t.index[t["area"] == dm.MEDWAY].tolist())
+        self.results.set_frame(t, medway_rows)
+        self.results.flag_tip = "All of Medway (the sum of the areas)"
+        tot = r.totals().set_index("area")
+        m = tot.loc[dm.MEDWAY]
+        a = self.assumptions
+        sample = " <b style='color:#b71c1c'>(illustrative sample)</b>" \
+            if self.ws.dataset.is_sample else ""
+        self.headline.setText(
+            f"<b>{m['new_dwellings']:,.0f} dwellings → {m['new_patients']:,.0f} new "
+            f"patients</b> ({m['new_patients_low']:,.0f}–{m['new_patients_high']:,.0f}) "
+            f"= dwellings × {a.value('persons_per_dwelling'):g} persons × "
+            f"{a.value('registration_share'):.0%} registering;{sample} "
+            f"<b>{m['gp_wte_needed']:,.1f} GP WTE</b> "
+            f"({m['gp_wte_needed_low']:,.1f}–{m['gp_wte_needed_high']:,.1f}) at "
+            f"{a.value('patients_per_gp_wte'):,.0f} patients per GP WTE; "
+            f"{m['rooms_needed']:,.1f} rooms, {m['floorspace_m2']:,.0f} m², "
+            f"£{m['capital_cost_gbp'] / 1e6:,.2f}m. Medway's own ratio today: "
+            f"{r.medway_ratio:,.0f} patients per GP WTE. "
+            f"<span style='color:#666'>Recomputed in {self.last_ms:.0f} ms.</span>"
+            + "".join(f"<br><span style='color:#8a6d3b'>⚠ {w}</span>" for w in r.warnings))
+        frame = a.to_frame()
+        frame["edited_text"] = frame["edited"].map({True: "edited", False: ""})
+        self.assumption_model.set_frame(frame, set(frame.index[frame["edited"]].tolist()))
+        self.assumption_model.flag_tip = "Edited by the user (marked in reports)"
+        self._draw_charts(r)
+        self._draw_choropleth(r)
+
+    def _draw_charts(self, r) -> None:
+        fig = self.figure
+        fig.clear()
+        ax1, ax2 = fig.add_subplot(2, 1, 1), fig.add_subplot(2, 1, 2)
+        t = r.table[r.table["area"] != dm.MEDWAY]
+        pivot = t.pivot_table(index="year", columns="area", values="new_patients",
+                              aggfunc="sum", sort=False).fillna(0)
+        bottom = None
+        colours = webmap.GROUP_PALETTE
+        for i, area in enumerate(pivot.columns):
+            ax1.bar(pivot.index, pivot[area], bottom=bottom, label=area,
+                    color=colours[i % len(colours)])
+            bottom = pivot[area] if bottom is None else bottom + pivot[area]
+        ax1.set_title("New patients by year and area", fontsize=9)
+        if bottom is not None:
+            ax1.set_ylim(0, float(bottom.max() or 1) * 1.45)   # room for the legend
+        ax1.legend(fontsize=6, ncol=4, loc="upper right", frameon=False)
+        ax1.tick_params(labelsize=7)
+        med = r.medway()
+        ax2.fill_between(med["year"], med["gp_wte_needed_low"], med["gp_wte_needed_high"],
+                         color="#90caf9", alpha=0.5, label="low–high range")
+        ax2.plot(med["year"], med["gp_wte_needed"], color="#0d47a1", marker="o",
+                 label="central")
+        ax2.set_title("Cumulative GP WTE needed, Medway", fontsize=9)
+        ax2.legend(fontsize=7, loc="upper left")
+        ax2.tick_params(labelsize=7)
+        if self.ws.dataset.is_sample:
+            fig.suptitle("Illustrative sample data", fontsize=8, color="#b71c1c")
+        self.canvas.draw_idle()
+
+    def _draw_choropleth(self, r) -> None:
+        """GP WTE needed by the end of the horizon, shaded by area, on the map."""
+        if r.by != "locality":
+            self.map.remove_overlay("demand")
+            return
+        tot = r.totals().set_index("area")["gp_wte_needed"]
+        top = max(float(tot.drop(dm.MEDWAY, errors="ignore").max() or 0), 1e-9)
+        feats = []
+        for row in self.ws.dataset.localities.itertuples():
+            need = float(tot.get(row.name, 0.0))
+            share = need / top
+            feats.append({"type": "Feature", "geometry": row.geometry.__geo_interface__,
+                          "properties": {"id": row.name, "style": {
+                              "color": "#b71c1c", "weight": 1, "fillColor": "#d32f2f",
+                              "fillOpacity": 0.08 + 0.5 * share},
+                              "tip": [["Locality", row.name],
+                                      ["GP WTE needed by the end", f"{need:,.1f}"]]}})
+        self.map.set_overlay("demand", {"type": "FeatureCollection", "features": feats},
+                             False)
+
+    # -------------------------------------------------------------- edits
+    def _edit_assumption(self, row: int, column: str, value) -> bool:
+        key = self.assumption_model.frame.at[row, "key"]
+        try:
+            new = self.assumptions.with_value(key, float(str(value).replace(",", "")))
+        except (DataError, ValueError) as exc:
+            self.window.show_error("Assumption refused", str(exc))
+            return False
+        label = self.assumption_model.frame.at[row, "assumption"]
+        self.ws.set_state("assumptions", new, f"Set {label} to {value}")
+        return True
+
+    def _toggle_trend(self, on: bool) -> None:
+        if bool(self.assumptions.options.get("apply_length_trend")) == on:
+            return
+        self.ws.set_state("assumptions", self.assumptions.with_options(apply_length_trend=on),
+                          "Consultation-length trend " + ("on" if on else "off"))
+
+    def _toggle_excluded(self, on: bool) -> None:
+        ds = self.ws.dataset
+        base = getattr(self.window.scenarios, "base", ds)
+        excluded = base.housing.loc[~base.housing["include"], "site_id"]
+        for sid in excluded:
+            current = bool(ds.housing.set_index("site_id").at[sid, "include"]) \
+                if sid in set(ds.housing["site_id"]) else None
+            if current is not None and current != on:
+                self.ws.set_value("housing", sid, "include", on)
+
+    def _on_state(self, key: str) -> None:
+        if key == "assumptions":
+            self.assumptions = self.ws.assumptions
+            self.trend.blockSignals(True)
+            self.trend.setChecked(bool(self.assumptions.options.get("apply_length_trend")))
+            self.trend.blockSignals(False)
+        if key in ("assumptions", "groups", "hubs"):
+            self.recompute()
+
+    # -------------------------------------------------------------- scenarios
+    def assumptions_dict(self) -> dict:
+        return self.assumptions.to_dict()
+
+    def set_assumptions_dict(self, data: dict) -> None:
+        self.ws.assumptions = Assumptions.from_dict(data)
+        self._on_state("assumptions")
+
+    # -------------------------------------------------------------- export
+    def export(self, path: str | None = None) -> bool:
+        if self.result is None:
+            return False
+        if not isinstance(path, str) or not path:
+            path, _ = QFileDialog.getSaveFileName(self, "Export demand", "medway-demand.xlsx",
+                                                  "Excel workbook (*.xlsx);;CSV (*.csv)")
+            if not path:
+                return False
+        from models.demand_export import export_demand
+        try:
+            written = export_demand(self.result, path, self.ws.dataset.label)
+        except OSError as exc:
+            self.window.show_error("Export failed", str(exc))
+            return False
+        self.status.emit("Saved " + ", ".join(str(p) for p in written))
+        return True

@@ -1,0 +1,94 @@
+"""The Demand panel: the plan's 8,088, live toggles and edits, traceable numbers."""
+from __future__ import annotations
+
+import pytest
+
+from models.dataset import load_sample
+from tests.gui_helpers import close_window, js, open_window, wait_until
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(scope="module")
+def window():
+    win = open_window(load_sample())
+    win.show_panel("demand")
+    yield win
+    close_window(win)
+
+
+@pytest.fixture(autouse=True)
+def undo_everything(window):
+    yield
+    while window.workspace.undo_stack.canUndo():
+        window.workspace.undo_stack.undo()
+
+
+def medway_total(window, measure="new_patients"):
+    return window.demand_panel.result.totals().set_index("area").at["Medway", measure]
+
+
+def test_panel_shows_the_operational_plan_figure(window):
+    panel = window.demand_panel
+    assert medway_total(window) == pytest.approx(8088)          # 3,370 × 2.4
+    assert "8,088 new patients" in panel.headline.text()
+    assert "2.4 persons" in panel.headline.text()
+    t = panel.results.frame
+    areas = t[t["area"] != "Medway"]
+    assert areas["new_patients"].sum() == pytest.approx(t[t["area"] == "Medway"][
+        "new_patients"].sum())
+    assert panel.last_ms < 500          # the goal (≤ 50 ms) is measured in benchmarks/
+
+
+def test_switching_lodge_hill_on_changes_the_total_live_and_undo_restores(window):
+    panel = window.demand_panel
+    panel.lodge.setChecked(True)
+    assert medway_total(window) == pytest.approx(20088)          # + 5,000 × 2.4
+    assert window.dataset.housing.set_index("site_id").at["H16", "include"]
+    window.workspace.undo_stack.undo()
+    assert medway_total(window) == pytest.approx(8088)
+
+
+def test_editing_an_assumption_recomputes_and_marks_it_edited(window):
+    panel = window.demand_panel
+    model = panel.assumption_model
+    row = model.row_of("key", "persons_per_dwelling")
+    col = [c.key for c in model.columns].index("value used")
+    assert model.setData(model.index(row, col), "2.5")
+    assert medway_total(window) == pytest.approx(3370 * 2.5)
+    assert model.frame.at[model.row_of("key", "persons_per_dwelling"), "edited"]
+    window.workspace.undo_stack.undo()
+    assert medway_total(window) == pytest.approx(8088)
+
+
+def test_a_zero_patients_per_gp_is_refused_and_nothing_changes(window):
+    panel = window.demand_panel
+    model = panel.assumption_model
+    before = medway_total(window, "gp_wte_needed")
+    row = model.row_of("key", "patients_per_gp_wte")
+    col = [c.key for c in model.columns].index("value used")
+    assert not model.setData(model.index(row, col), "0")
+    assert "patients" in window.last_error.lower()
+    assert medway_total(window, "gp_wte_needed") == before
+    assert not window.workspace.undo_stack.canUndo()
+
+
+def test_every_assumption_shown_has_a_unit_and_a_source(window):
+    frame = window.demand_panel.assumption_model.frame
+    assert (frame["source"].str.len() > 10).all()
+    assert (frame["unit"].str.len() > 0).all()
+
+
+def test_demand_shading_is_drawn_on_the_map_by_locality(window):
+    wait_until(lambda: js(window, "medway.counts().demand") == 6, what="choropleth")
+
+
+def test_export_writes_the_table_and_assumptions(window, tmp_path):
+    import pandas as pd
+    out = tmp_path / "demand.xlsx"
+    assert window.demand_panel.export(str(out))
+    sheets = pd.read_excel(out, sheet_name=None)
+    assert {"Demand", "Totals", "Assumptions"} <= set(sheets)
+    totals = sheets["Totals"].set_index("area")
+    assert totals.at["Medway", "new_patients"] == pytest.approx(8088)
+    assert sheets["Assumptions"]["source"].notna().all()

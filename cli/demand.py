@@ -1,0 +1,258 @@
+"""`demand`: GP demand from new dwellings, per area and year, with low–high ranges."""
+from __future__ import annotations
+
+import argparse
+
+from cli import UserError
+
+DESCRIPTION = """\
+Project the GP demand of the included housing sites: dwellings × persons per dwelling ×
+registration share = new patients; then GP WTE (÷ patients per GP WTE), consultations and
+GP hours, clinical rooms, floorspace and capital cost, each year and each area, with low and
+high figures from the low/high ends of the planning assumptions (DESIGN.md §6; --assumptions
+prints them with their sources). Prints the Medway total, a table by area with today's list
+sizes and GP WTE, and new patients by area and year. --out writes one row per year × area
+(area "Medway" = all areas) with the columns year, area, new_dwellings, new_residents,
+new_patients, cumulative_patients, gp_wte_needed, consultations, gp_hours, rooms_needed,
+floorspace_m2, capital_cost_gbp, then gp_wte_by_hours, clinical_room_m2, the _low/_high
+companions and data (what the data is).
+
+--by locality: each site's locality. --by group: the extended practice group whose
+practices' patient-weighted centre is nearest the site (groups from --groups F.csv, else the
+folder's groups.csv, else computed now by the grouping tool if it is installed). --by hub: the nearest hub. Distances are straight lines in British
+National Grid metres (EPSG:27700).
+"""
+
+
+def _assignment(text: str) -> tuple[str, float]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"'{text}' must look like KEY=VALUE, e.g. "
+                                         "persons_per_dwelling=2.5")
+    try:
+        return key.strip(), float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a number") from None
+
+
+def register(sub) -> None:
+    p = sub.add_parser("demand", help="GP demand from new dwellings by area and year",
+                       description=DESCRIPTION,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", dest="demand_data", metavar="DIR",
+                   help="canonical data folder (default: the illustrative sample)")
+    p.add_argument("--by", choices=["locality", "group", "hub"], default="locality",
+                   help="areas to split the demand by (default locality)")
+    p.add_argument("--groups", metavar="F.csv",
+                   help="practice_code,group file for --by group (as `group` writes)")
+    p.add_argument("--include", action="append", default=[], metavar="SITE_ID",
+                   help="count this housing site even if excluded in the data (repeatable)")
+    p.add_argument("--exclude", action="append", default=[], metavar="SITE_ID",
+                   help="leave this housing site out (repeatable)")
+    p.add_argument("--set", dest="settings", action="append", default=[], type=_assignment,
+                   metavar="KEY=VALUE", help="change an assumption's value, e.g. "
+                                             "persons_per_dwelling=2.5 (see --assumptions)")
+    p.add_argument("--trend", action="store_true",
+                   help="lengthen GP consultations by the 1992/93–2006/07 trend (2.4%%/yr "
+                        "compound) from the year before the first completions")
+    p.add_argument("--trend-base", type=int, metavar="YEAR",
+                   help="with --trend: the year the consultation length applies to")
+    p.add_argument("--trend-method", choices=["compound", "simple"], default="compound",
+                   help="with --trend: compound (default) or simple growth")
+    p.add_argument("--assumptions", action="store_true",
+                   help="also print every assumption used, with its source")
+    p.add_argument("--out", metavar="demand.csv", help="write the year × area table")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    import pandas as pd
+
+    from cli.common import open_dataset
+    from geo.atomic import atomic_path
+    from models.assumptions import Assumptions
+    from models.demand import DemandError, project_demand
+
+    ds = open_dataset(args.demand_data or args.data)
+    assumptions = Assumptions()
+    for key, value in args.settings:
+        if key not in assumptions.keys():
+            raise UserError(f"--set {key}: no such assumption (one of: "
+                            f"{', '.join(assumptions.keys())})")
+        assumptions = assumptions.with_value(key, value)
+    if args.trend_base is not None and not args.trend:
+        raise UserError("--trend-base goes with --trend")
+    if args.trend:
+        assumptions = assumptions.with_options(apply_length_trend=True,
+                                               length_trend_base_year=args.trend_base,
+                                               length_trend_method=args.trend_method)
+    known = set(ds.housing["site_id"].astype(str))
+    include: dict[str, bool] = {}
+    for flag, ids in ((True, args.include), (False, args.exclude)):
+        for sid in ids:
+            if sid not in known:
+                raise UserError(f"housing site '{sid}' is not in housing_sites.csv")
+            if sid in include and include[sid] != flag:
+                raise UserError(f"housing site '{sid}' is both included and excluded")
+            include[sid] = flag
+
+    groups, group_note = None, ""
+    if args.groups and args.by != "group":
+        raise UserError("--groups goes with --by group")
+    if args.by == "group":
+        groups, group_note = _groups(ds, args.groups)
+
+    try:
+        result = project_demand(ds, assumptions, by=args.by, groups=groups, include=include)
+    except DemandError as exc:
+        raise UserError(str(exc)) from None
+
+    if args.out:
+        table = result.table.copy()
+        table["data"] = ds.label
+        with atomic_path(args.out) as tmp:
+            table.round(4).to_csv(tmp, index=False)
+
+    with pd.option_context("display.width", 200, "display.max_columns", 40,
+                           "display.max_colwidth", 40):
+        _print(ds, result, args.by, group_note)
+        if args.assumptions:
+            frame = assumptions.to_frame()
+            print("\nAssumptions")
+            for _, row in frame.iterrows():
+                mark = " (edited)" if row["edited"] else ""
+                mark += " — uncertain" if row["uncertain"] else ""
+                print(f"  {row['assumption']}: {row['value used']:g} {row['unit']} "
+                      f"[{row['low']:g}–{row['high']:g}]{mark}. Source: {row['source']}")
+    if args.out:
+        print(f"wrote {args.out}")
+    return 0
+
+
+def _groups(ds, path: str | None):
+    """The practice → group mapping for --by group, and a line saying where it came from."""
+    from pathlib import Path
+
+    from geo.errors import DataError, spreadsheet_row
+    from geo.tables import check_unique, read_csv_text
+
+    if path:
+        label = Path(path).name
+        frame = read_csv_text(path, label, required=["practice_code", "group"])
+        check_unique(frame, "practice_code", label)
+        unknown = ~frame["practice_code"].isin(ds.practices["practice_code"])
+        if unknown.any():
+            pos = int(unknown.to_numpy().nonzero()[0][0])
+            raise DataError(label, f"practice '{frame['practice_code'].iloc[pos]}' is not in "
+                                   "the data's practices.csv", row=spreadsheet_row(pos),
+                            field="practice_code")
+        return frame[["practice_code", "group"]], f"groups from {path}"
+    if ds.groups is not None and len(ds.groups):
+        return ds.groups, "groups from the data folder's groups.csv"
+    try:
+        from models.grouping import group_practices
+    except ImportError:
+        raise UserError("--by group: no grouping exists for this data (no groups.csv); run "
+                        "`python main.py group --practices practices.csv --out groups.csv` "
+                        "and pass --groups groups.csv") from None
+    try:
+        grouped = group_practices(ds.practices, within_localities=True, strict=False)
+        mapping = dict(grouped.mapping)
+    except Exception as exc:  # another tool's failure: say so in one line
+        raise UserError(f"--by group: no groups.csv, and computing a grouping failed "
+                        f"({str(exc)[:160]}); pass --groups F.csv") from None
+    return mapping, ("no groups.csv: groups computed now with the grouping tool's default "
+                     "size bounds within localities (save them with `group` for repeatable "
+                     "results)")
+
+
+def _n(value: float, digits: int = 0) -> str:
+    return f"{value:,.{digits}f}"
+
+
+def _range(row, measure: str, digits: int = 0, prefix: str = "") -> str:
+    text = f"{prefix}{_n(row[measure], digits)}"
+    if f"{measure}_low" in row:
+        text += (f" ({prefix}{_n(row[measure + '_low'], digits)}–"
+                 f"{prefix}{_n(row[measure + '_high'], digits)})")
+    return text
+
+
+def _print(ds, result, by: str, group_note: str) -> None:
+    import pandas as pd
+
+    from models.demand import MEDWAY
+
+    a = result.assumptions
+    housing = ds.housing.set_index(ds.housing["site_id"].astype(str))
+    print(f"GP demand from new dwellings — data: {ds.label}")
+    if ds.is_sample:
+        print("(the illustrative sample: invented sites, practices and list sizes, not real "
+              "data)")
+    inc, exc = result.included_sites, result.excluded_sites
+    print(f"Housing: {len(inc)} of {len(housing)} sites included, "
+          f"{int(housing.loc[inc, 'dwellings'].sum()):,} dwellings"
+          + (("; excluded: " + ", ".join(f"{s} {housing.at[s, 'name']} "
+                                         f"({int(housing.at[s, 'dwellings']):,})"
+                                         for s in exc)) if exc else ""))
+    print(f"Areas: by {by}" + (f" ({group_note})" if group_note else ""))
+    for note in result.warnings:
+        print(f"note: {note}")
+    if result.table.empty:
+        return
+    y0, y1 = result.years[0], result.years[-1]
+    print(f"Years {y0}/{str(y0 + 1)[-2:]}–{y1}/{str(y1 + 1)[-2:]} (year homes are completed; "
+          f"ranges allow a build-out delay of {a['buildout_delay_years'].scenario_low:g}–"
+          f"{a['buildout_delay_years'].scenario_high:g} years)")
+    if a.options.get("apply_length_trend"):
+        print(f"Consultation length trend applied: {a.value('consultation_length_growth'):.2%}"
+              f"/yr {a.options.get('length_trend_method')}")
+
+    totals = result.totals().set_index("area")
+    m = totals.loc[MEDWAY]
+    print()
+    print(f"Medway total: {_n(m['new_dwellings'])} new dwellings × "
+          f"{a.value('persons_per_dwelling'):g} persons = {_n(m['new_residents'])} new "
+          f"residents; × {a.value('registration_share'):.0%} registering = "
+          f"{_n(m['new_patients'])} new patients (range {_n(m['new_patients_low'])}–"
+          f"{_n(m['new_patients_high'])})")
+    print(f"  GP WTE needed: {_range(m, 'gp_wte_needed', 1)} at "
+          f"{a.value('patients_per_gp_wte'):,.0f} patients per GP WTE; "
+          f"{m['new_patients'] / result.medway_ratio:,.1f} at Medway's own "
+          f"{result.medway_ratio:,.0f} (list total ÷ GP WTE)")
+    print(f"  GP consultations a year by the end: "
+          f"{_n(result.medway()['consultations'].iloc[-1])}; GP hours a year: "
+          f"{_n(result.medway()['gp_hours'].iloc[-1])} "
+          f"(= {_n(result.medway()['gp_wte_by_hours'].iloc[-1], 1)} WTE at "
+          f"{a.value('gp_hours_per_week') * a.value('gp_weeks_per_year') * a.value('patient_facing_share'):,.0f}"
+          " patient-facing hours per WTE-year)")
+    print(f"  Clinical rooms: {_range(m, 'rooms_needed', 1)}; floorspace m²: "
+          f"{_range(m, 'floorspace_m2')}; capital: {_range(m, 'capital_cost_gbp', 0, '£')}")
+    lo, hi = 250, 360
+    print(f"  Capital per new resident: £{result.cost_per_new_resident:,.0f} (Kent CCGs sought "
+          f"£{lo}–£{hi} per new resident from developers)")
+
+    base = result.baseline.set_index("area")
+    rows = []
+    for area in result.areas + [MEDWAY]:
+        t, b = totals.loc[area], base.loc[area]
+        rows.append({
+            "area": area, "dwellings": _n(t["new_dwellings"]),
+            "new patients": f"{_n(t['new_patients'])} ({_n(t['new_patients_low'])}–"
+                            f"{_n(t['new_patients_high'])})",
+            "GP WTE needed": _n(t["gp_wte_needed"], 1),
+            "rooms": _n(t["rooms_needed"], 1), "m²": _n(t["floorspace_m2"]),
+            "capital £": _n(t["capital_cost_gbp"]),
+            "list now": _n(b["list_size"]), "GP WTE now": _n(b["gp_wte"], 1),
+            "list per GP": "" if pd.isna(b["patients_per_gp_wte"])
+            else _n(b["patients_per_gp_wte"]),
+            "GP short of benchmark": _n(b["gp_wte_gap_benchmark"], 1)})
+    print("\nBy area, whole horizon (GP short of benchmark = (list now + new patients) ÷ "
+          f"{a.value('patients_per_gp_wte'):,.0f} − GP WTE now)")
+    print(pd.DataFrame(rows).to_string(index=False))
+
+    pivot = result.table.pivot(index="area", columns="year", values="new_patients")
+    pivot = pivot.reindex(result.areas + [MEDWAY])
+    pivot["total"] = pivot.sum(axis=1)
+    print("\nNew patients by area and year")
+    print(pivot.map(lambda v: _n(v)).to_string())

@@ -1,0 +1,438 @@
+"""Planning assumptions: one object holding every number the demand model multiplies by.
+
+Each assumption carries its low / central / high defaults, its unit, where the figure comes
+from, whether the user should be told it is uncertain, and the value actually used (the
+central default unless the planner edited it). Reports print the whole table; a value the
+planner changed is marked as edited.
+
+Sources are cited by title and chapter (DESIGN.md §6 lists them); nothing is copied from
+them. The documents in ../shared/seeds are: the Medway CCG Operational Plan 2017–19 ("the
+Operational Plan") and the Kent & Medway STP, November 2016 ("the K&M STP").
+
+API
+---
+DEFAULTS                              tuple of Assumption, in display order
+Assumptions()                         the defaults; immutable — edits return a new object
+  .value(key) -> float                the value used
+  [key] -> Assumption                 one entry (key, label, unit, low, central, high, value,
+                                      source, uncertain, user_edited, used_by, ...)
+  .with_value(key, v) / .with_range(key, low, high) / .reset(key=None) -> Assumptions
+  .with_options(apply_length_trend=, length_trend_base_year=, length_trend_method=)
+  .scenario("low" | "central" | "high") -> {key: float}   each entry's own low/central/high
+  .to_dict() / Assumptions.from_dict(d)   plain JSON-able dict (scenario files)
+  .to_frame() -> DataFrame            assumption, unit, low, central, high, value used,
+                                      uncertain, edited, used by, source, key
+Bad values raise AssumptionError (a geo.errors.DataError, so a ValueError) naming the
+assumption: file "assumptions", field = the key.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterator, Mapping
+
+import pandas as pd
+
+from geo.errors import DataError
+
+# ---------------------------------------------------------------- the consultation trend
+# GP Workload Survey (NHS Information Centre, 2006/07), as quoted in the Operational Plan
+# ch. 3 "General Practice Overview": mean GP consultation 8.4 min (1992/93) → 11.7 min
+# (2006/07), 14 years apart; the plan says continuing "at the same rate" means "+14% GP
+# workload". Worked out here:
+#   * compound: (11.7 / 8.4) ** (1/14) − 1 = 2.395 %/yr. Compounded, +14 % takes 5.5 years;
+#     five years give +12.6 %, six +15.3 %. So the plan's figure is the five-to-six-year
+#     horizon of its housing trajectory (2017/18–2021/22) measured from 2016/17.
+#   * simple: the 39.3 % rise spread evenly, 39.3 / 14 = 2.81 %/yr of the base length;
+#     five years of that is +14.0 % — the reading that reproduces the plan's figure exactly.
+# Both are exposed: the "compound" method (default, DESIGN §6) and "simple".
+TREND_FROM_MIN, TREND_TO_MIN, TREND_SPAN_YEARS = 8.4, 11.7, 14
+TREND_COMPOUND_RATE = (TREND_TO_MIN / TREND_FROM_MIN) ** (1 / TREND_SPAN_YEARS) - 1
+TREND_SIMPLE_RATE = (TREND_TO_MIN / TREND_FROM_MIN - 1) / TREND_SPAN_YEARS
+TREND_METHODS = ("compound", "simple")
+
+# Developer contributions Kent CCGs actually sought, £ per new resident (DESIGN §6; e.g.
+# Canterbury & Coastal CCG £266,175 for 819 patients). A sanity band, not an assumption.
+CONTRIBUTION_BAND_GBP_PER_RESIDENT = (250.0, 360.0)
+
+PLAN = "Medway CCG Operational Plan 2017–19, ch. 3 'General Practice Overview'"
+STP = "Kent & Medway STP, November 2016, local care model"
+
+
+class AssumptionError(DataError):
+    """An assumption value that cannot be used; the message names the assumption."""
+
+    def __init__(self, key: str, reason: str):
+        super().__init__("assumptions", reason, field=key)
+        self.key = key
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One planning assumption with its range, unit and source."""
+
+    key: str
+    label: str
+    unit: str
+    low: float
+    central: float
+    high: float
+    source: str
+    uncertain: bool = False
+    used_by: str = "demand"
+    minimum: float = 0.0            # smallest acceptable value (inclusive)
+    maximum: float | None = None    # largest acceptable value (inclusive), a typo guard
+    positive: bool = False          # must be above zero (it divides something)
+    integer: bool = False
+    value: float | None = None      # the value used; None = central
+    user_edited: bool = False
+
+    @property
+    def used(self) -> float:
+        return self.central if self.value is None else self.value
+
+    @property
+    def scenario_low(self) -> float:
+        """The low end, widened to include an edited value outside the range."""
+        return min(self.low, self.used)
+
+    @property
+    def scenario_high(self) -> float:
+        return max(self.high, self.used)
+
+    def check(self, number: Any, what: str = "value") -> float:
+        """``number`` as a float if acceptable for this assumption, else AssumptionError."""
+        if isinstance(number, bool) or number is None:
+            raise AssumptionError(self.key, f"{self.label}: {what} must be a number")
+        try:
+            x = float(number)
+        except (TypeError, ValueError):
+            raise AssumptionError(self.key, f"{self.label}: {what} '{number}' is not a "
+                                            "number") from None
+        if not math.isfinite(x):
+            raise AssumptionError(self.key, f"{self.label}: {what} must be a finite number")
+        if self.positive and x <= 0:
+            raise AssumptionError(self.key, f"{self.label}: {what} must be above 0 "
+                                            f"(got {x:g}) — it is divided by")
+        if x < self.minimum:
+            raise AssumptionError(self.key, f"{self.label}: {what} {x:g} is below the "
+                                            f"minimum {self.minimum:g} {self.unit}")
+        if self.maximum is not None and x > self.maximum:
+            raise AssumptionError(self.key, f"{self.label}: {what} {x:g} is above the "
+                                            f"maximum {self.maximum:g} {self.unit}")
+        if self.integer and x != round(x):
+            raise AssumptionError(self.key, f"{self.label}: {what} {x:g} must be a whole "
+                                            "number")
+        return x
+
+
+def _a(key, label, unit, low, central, high, source, **kw) -> Assumption:
+    return Assumption(key, label, unit, float(low), float(central), float(high), source, **kw)
+
+
+SHARE = dict(minimum=0.0, maximum=1.0)
+
+DEFAULTS: tuple[Assumption, ...] = (
+    # -- dwellings → residents → patients
+    _a("persons_per_dwelling", "persons per new dwelling", "persons", 2.3, 2.4, 2.5,
+       f"{PLAN} (3,370 dwellings × 2.4 = 8,088 patients); ONS Census 2021 average household "
+       "size, England & Wales, 2.4", positive=True, maximum=10),
+    _a("registration_share", "share of new residents new to the area and registering "
+       "locally", "share", 0.5, 1.0, 1.0,
+       f"{PLAN} counts every new resident; HUDU Planning Contributions Model guidance (2009) "
+       "applies a population-gain factor — uncertain", uncertain=True, **SHARE),
+    _a("buildout_delay_years", "build-out delay behind the housing trajectory", "years",
+       0, 0, 2,
+       f"No published figure: a planning judgement that completions may slip up to two years "
+       f"behind the trajectory ({PLAN} uses the SHAPE trajectory as given) — uncertain",
+       uncertain=True, integer=True, maximum=20),
+    # -- patients → GPs
+    _a("patients_per_gp_wte", "registered patients per GP WTE", "patients per WTE",
+       1700, 1800, 2100,
+       "1,800: HUDU Planning Contributions Model default (widely quoted); ONS 2022 about "
+       "1,700 per GP incl. trainees; NHS Digital 2019 about 2,090 per fully qualified FTE GP",
+       positive=True, maximum=20000),
+    _a("consultations_per_patient_year", "consultations per patient-year, all practice "
+       "clinicians", "consultations per patient-year", 4.6, 5.2, 5.8,
+       "Hobbs et al., Lancet 2016 (5.16 in 2013/14); Hippisley-Cox & Vinogradova, NHS "
+       "Information Centre 2009 (5.5 in 2008); NHS England appointments data 2023/24 (~5.8)",
+       maximum=50),
+    _a("gp_share_of_consultations", "share of consultations that are with a GP", "share",
+       0.45, 0.50, 0.62,
+       "QResearch for the NHS Information Centre 2009 (62% in 2008); Health Foundation GP "
+       "tracker 2024 ('around half')", **SHARE),
+    _a("consultation_minutes", "GP face-to-face consultation length", "minutes",
+       9.2, 10.0, 11.7,
+       "Hobbs et al., Lancet 2016 (9.22 min, 2013/14); 10-minute booked slots; GP Workload "
+       "Survey 2006/07 (11.7 min)", positive=True, maximum=120),
+    _a("consultation_length_growth", "growth of consultation length (when the trend is "
+       "applied)", "share per year", 0.0107, round(TREND_COMPOUND_RATE, 5),
+       round(TREND_SIMPLE_RATE, 5),
+       "Central: 8.4 min (1992/93) → 11.7 min (2006/07), NHS Information Centre GP Workload "
+       f"Survey 2006/07 quoted in {PLAN}, compounded over 14 years = 2.4%/yr (a later "
+       "IQVIA study, BJGP 2024, found +36.9% over 2005–2019, 2.3%/yr). Low: Hobbs et al., "
+       "Lancet 2016, 8.65 → 9.22 min over 2007/08–2013/14 = 1.07%/yr. High: the same 8.4 → "
+       "11.7 min as a simple rate, 2.81%/yr, the reading that gives the plan's '+14% GP "
+       "workload' over five years", uncertain=True, minimum=-0.2, maximum=0.5),
+    _a("gp_hours_per_week", "GP hours per WTE week", "hours per week", 37.5, 37.5, 37.5,
+       "37.5 hours = 1 FTE: NHS Digital General Practice Workforce methodology",
+       positive=True, maximum=100),
+    _a("gp_weeks_per_year", "GP working weeks per WTE year", "weeks per year", 42, 42, 42,
+       "About 42 weeks: 52 less annual leave, bank holidays and study leave (DESIGN.md §6 "
+       "planning convention) — uncertain", uncertain=True, positive=True, maximum=52),
+    _a("patient_facing_share", "share of GP hours spent with patients", "share",
+       0.6, 0.6, 0.6,
+       "About 60%: Lancet 2016 commentary on Hobbs et al. — uncertain", uncertain=True,
+       positive=True, maximum=1.0),
+    # -- patients → rooms → floorspace → £
+    _a("rooms_per_1000_patients", "clinical rooms per 1,000 patients", "rooms per 1,000 "
+       "patients", 1.0, 1.2, 1.4,
+       "Derived from a recent health centre (27 clinical rooms for 22,500 patients) — "
+       "uncertain", uncertain=True, maximum=20),
+    _a("room_m2", "consulting/treatment room size", "m² per room", 13.5, 16.0, 18.0,
+       "Department of Health HBN 11-01 (2013): generic consulting/examination room 16 m²",
+       positive=True, maximum=100),
+    _a("circulation_share", "circulation added to room areas", "share", 0.28, 0.29, 0.30,
+       "Department of Health HBN 11-01 (2013): about 28–30% for circulation", maximum=2.0),
+    _a("floorspace_m2_per_1000", "primary care floorspace per 1,000 patients",
+       "m² GIA per 1,000 patients", 60.0, round(120 / 1.75, 1), 110.0,
+       "NHS England (East) / Essex CCGs 2018 assumption: 120 m² GIA per 1,750 patients = "
+       "68.6; London HUDU figures are higher — uncertain", uncertain=True, maximum=1000),
+    _a("cost_per_m2", "capital cost of primary care space", "£ per m²", 2300, 3000, 4000,
+       "Essex CCGs 2018 (about £2,300/m² to build or reconfigure); current new build "
+       "including fees £3,000–4,000/m² (BCIS-based) — uncertain", uncertain=True,
+       maximum=50000),
+    # -- population targets used by grouping and hubs (single values, editable)
+    _a("locality_min_population", "locality population, lower target", "patients",
+       30000, 30000, 30000, f"{PLAN}: six local geographies of 30,000–50,000",
+       used_by="grouping", integer=True, maximum=10_000_000),
+    _a("locality_max_population", "locality population, upper target", "patients",
+       50000, 50000, 50000, f"{PLAN}: six local geographies of 30,000–50,000",
+       used_by="grouping", integer=True, maximum=10_000_000),
+    _a("group_min_size", "extended practice group, smallest", "patients",
+       20000, 20000, 20000, f"{STP} (Tier 1 extended practices 20,000–60,000)",
+       used_by="grouping", integer=True, maximum=10_000_000),
+    _a("group_typical_size", "extended practice group, typical", "patients",
+       30000, 30000, 30000, f"{STP} (Tier 1, typically about 30,000)",
+       used_by="grouping", integer=True, maximum=10_000_000),
+    _a("group_max_size", "extended practice group, largest", "patients",
+       60000, 60000, 60000, f"{STP} (Tier 1 extended practices 20,000–60,000)",
+       used_by="grouping", integer=True, maximum=10_000_000),
+    _a("hub_min_population", "hub (Tier 2) population, smallest", "patients",
+       50000, 50000, 50000, f"{STP} (Tier 2 hubs 50,000–200,000)",
+       used_by="hubs", integer=True, maximum=10_000_000),
+    _a("hub_max_population", "hub (Tier 2) population, largest", "patients",
+       200000, 200000, 200000, f"{STP} (Tier 2 hubs 50,000–200,000)",
+       used_by="hubs", integer=True, maximum=10_000_000),
+)
+
+# Pairs that must stay ordered: (smaller, larger).
+ORDERED = (("locality_min_population", "locality_max_population"),
+           ("group_min_size", "group_typical_size"),
+           ("group_typical_size", "group_max_size"),
+           ("hub_min_population", "hub_max_population"))
+
+# How demand moves with each assumption: +1 more demand when it rises, −1 less.
+DEMAND_DIRECTION = {
+    "persons_per_dwelling": 1, "registration_share": 1, "buildout_delay_years": -1,
+    "patients_per_gp_wte": -1, "consultations_per_patient_year": 1,
+    "gp_share_of_consultations": 1, "consultation_minutes": 1,
+    "consultation_length_growth": 1, "gp_hours_per_week": -1, "gp_weeks_per_year": -1,
+    "patient_facing_share": -1, "rooms_per_1000_patients": 1, "room_m2": 1,
+    "circulation_share": 1, "floorspace_m2_per_1000": 1, "cost_per_m2": 1,
+}
+
+DEFAULT_OPTIONS = {"apply_length_trend": False, "length_trend_base_year": None,
+                   "length_trend_method": "compound"}
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """Every planning assumption plus the consultation-trend options; edits copy."""
+
+    entries: dict[str, Assumption] = field(
+        default_factory=lambda: {a.key: a for a in DEFAULTS})
+    options: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_OPTIONS))
+
+    # -- reading
+    def __getitem__(self, key: str) -> Assumption:
+        try:
+            return self.entries[key]
+        except KeyError:
+            raise AssumptionError(key, f"unknown assumption '{key}'") from None
+
+    def __iter__(self) -> Iterator[Assumption]:
+        return iter(self.entries.values())
+
+    def keys(self) -> list[str]:
+        return list(self.entries)
+
+    def value(self, key: str) -> float:
+        return self[key].used
+
+    def scenario(self, which: str = "central") -> dict[str, float]:
+        """Every value at its own low, central (= value used) or high end."""
+        if which not in ("low", "central", "high"):
+            raise ValueError("which must be 'low', 'central' or 'high'")
+        pick = {"low": lambda a: a.scenario_low, "central": lambda a: a.used,
+                "high": lambda a: a.scenario_high}[which]
+        return {a.key: pick(a) for a in self}
+
+    def demand_scenario(self, direction: str) -> dict[str, float]:
+        """Values that push demand lowest ("low") or highest ("high"), for the ranges."""
+        if direction == "central":
+            return self.scenario("central")
+        sign = {"low": -1, "high": 1}[direction]
+        out = self.scenario("central")
+        for key, d in DEMAND_DIRECTION.items():
+            a = self[key]
+            out[key] = a.scenario_high if d * sign > 0 else a.scenario_low
+        return out
+
+    @property
+    def edited(self) -> list[str]:
+        return [a.key for a in self if a.user_edited]
+
+    # -- editing (each returns a new, validated object)
+    def with_value(self, key: str, value: float) -> "Assumptions":
+        a = self[key]
+        x = a.check(value)
+        default = _DEFAULT_BY_KEY[key]
+        edited = x != default.central or a.low != default.low or a.high != default.high
+        return self._replace(replace(a, value=x, user_edited=edited))
+
+    def with_range(self, key: str, low: float, high: float) -> "Assumptions":
+        a = self[key]
+        lo, hi = a.check(low, "low value"), a.check(high, "high value")
+        if lo > hi:
+            raise AssumptionError(key, f"{a.label}: low value {lo:g} is above the high "
+                                       f"value {hi:g}")
+        default = _DEFAULT_BY_KEY[key]
+        edited = (lo != default.low or hi != default.high or a.used != default.central)
+        return self._replace(replace(a, low=lo, high=hi, user_edited=edited))
+
+    def reset(self, key: str | None = None) -> "Assumptions":
+        if key is None:
+            return Assumptions(options=dict(DEFAULT_OPTIONS))
+        self[key]
+        return self._replace(_DEFAULT_BY_KEY[key])
+
+    def with_options(self, **options: Any) -> "Assumptions":
+        merged = dict(self.options)
+        for name, value in options.items():
+            if name not in DEFAULT_OPTIONS:
+                raise AssumptionError(name, f"unknown option '{name}'")
+            merged[name] = value
+        _check_options(merged)
+        return Assumptions(entries=dict(self.entries), options=merged)
+
+    def _replace(self, entry: Assumption) -> "Assumptions":
+        entries = dict(self.entries)
+        entries[entry.key] = entry
+        out = Assumptions(entries=entries, options=dict(self.options))
+        out.validate()
+        return out
+
+    def validate(self) -> None:
+        """Raise AssumptionError on the first unusable value."""
+        for a in self:
+            a.check(a.used)
+            a.check(a.low, "low value")
+            a.check(a.high, "high value")
+            if a.low > a.high:
+                raise AssumptionError(a.key, f"{a.label}: low value {a.low:g} is above the "
+                                             f"high value {a.high:g}")
+        for small, large in ORDERED:
+            if self.value(small) > self.value(large):
+                raise AssumptionError(small, f"{self[small].label} ({self.value(small):,.0f})"
+                                             f" is above {self[large].label} "
+                                             f"({self.value(large):,.0f})")
+        _check_options(self.options)
+
+    # -- serialising
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able dict: every entry's low/value/high and edited flag, plus options."""
+        out: dict[str, Any] = {a.key: {"low": a.low, "value": a.used, "high": a.high,
+                                       "edited": a.user_edited} for a in self}
+        out["options"] = dict(self.options)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> "Assumptions":
+        """Defaults overlaid with ``data`` (as written by to_dict; a bare number = value)."""
+        out = cls()
+        if not data:
+            return out
+        if not isinstance(data, Mapping):
+            raise AssumptionError("assumptions", "must be a mapping of assumption → value")
+        entries = dict(out.entries)
+        options = dict(DEFAULT_OPTIONS)
+        for key, item in data.items():
+            if key == "options":
+                if not isinstance(item, Mapping):
+                    raise AssumptionError("options", "options must be a mapping")
+                for name, value in item.items():
+                    if name not in DEFAULT_OPTIONS:
+                        raise AssumptionError(name, f"unknown option '{name}'")
+                    options[name] = value
+                continue
+            if key not in entries:
+                raise AssumptionError(str(key), f"unknown assumption '{key}'")
+            a = entries[key]
+            if isinstance(item, Mapping):
+                unknown = set(item) - {"low", "value", "high", "edited"}
+                if unknown:
+                    raise AssumptionError(key, f"{a.label}: unknown field "
+                                               f"'{sorted(unknown)[0]}'")
+                low = a.check(item.get("low", a.low), "low value")
+                high = a.check(item.get("high", a.high), "high value")
+                value = a.check(item.get("value", a.used))
+            else:
+                low, high, value = a.low, a.high, a.check(item)
+            changed = (value != a.central or low != a.low or high != a.high)
+            entries[key] = replace(a, low=low, high=high,
+                                   value=None if value == a.central else value,
+                                   user_edited=changed)
+        result = cls(entries=entries, options=options)
+        result.validate()
+        return result
+
+    def to_frame(self, used_by: str | None = None) -> pd.DataFrame:
+        """The table a report prints: one row per assumption with its source."""
+        rows = [{"assumption": a.label, "unit": a.unit, "low": a.low, "central": a.central,
+                 "high": a.high, "value used": a.used, "uncertain": a.uncertain,
+                 "edited": a.user_edited, "used by": a.used_by, "source": a.source,
+                 "key": a.key}
+                for a in self if used_by is None or a.used_by == used_by]
+        return pd.DataFrame(rows)
+
+
+_DEFAULT_BY_KEY = {a.key: a for a in DEFAULTS}
+
+
+def _check_options(options: Mapping[str, Any]) -> None:
+    if not isinstance(options.get("apply_length_trend"), bool):
+        raise AssumptionError("apply_length_trend", "apply_length_trend must be true or false")
+    base = options.get("length_trend_base_year")
+    if base is not None and (isinstance(base, bool) or not isinstance(base, int)
+                             or not 1990 <= base <= 2100):
+        raise AssumptionError("length_trend_base_year", "the consultation-length trend's base "
+                                                        "year must be a year 1990–2100 or blank")
+    if options.get("length_trend_method") not in TREND_METHODS:
+        raise AssumptionError("length_trend_method", "the consultation-length trend method "
+                                                     "must be 'compound' or 'simple'")
+
+
+def length_trend_factor(years_after_base, rate: float, method: str = "compound"):
+    """Multiplier on consultation length ``years_after_base`` years on (none before base)."""
+    import numpy as np
+    n = np.maximum(np.asarray(years_after_base, dtype=float), 0.0)
+    if method == "compound":
+        return (1.0 + rate) ** n
+    if method == "simple":
+        return 1.0 + rate * n
+    raise ValueError("method must be 'compound' or 'simple'")
+
+
+def default_assumptions() -> Assumptions:
+    return Assumptions()

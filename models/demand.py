@@ -1,0 +1,446 @@
+"""GP demand from new dwellings: dwellings → residents → patients → GP WTE → rooms → m² → £.
+
+Every figure is inputs × named assumptions (models/assumptions.py, with sources); nothing
+else. Plain numpy on small area × year matrices, so a recompute on the sample takes a few
+milliseconds and the GUI can rerun it on every change.
+
+API (for the Demand panel, the CLI and reports)
+-----------------------------------------------
+project_demand(ds, assumptions=None, *, by="locality", groups=None, include=None,
+               years=None, ranges=True) -> DemandResult
+    ds           models.dataset.Dataset (uses ds.housing, ds.practices, ds.hubs, ds.groups)
+    assumptions  models.assumptions.Assumptions (default: the DESIGN §6 defaults); its
+                 options switch the consultation-length trend on (apply_length_trend,
+                 length_trend_base_year — default the year before the first completions —
+                 and length_trend_method "compound" | "simple")
+    by           "locality" (the site's locality column, filled from the polygons),
+                 "group" (the extended practice group whose practices' patient-weighted
+                 centre is nearest, straight line in EPSG:27700) or
+                 "hub" (nearest hub, straight line in EPSG:27700)
+    groups       practice_code → group: DataFrame [practice_code, group] or dict
+                 (default ds.groups); branches follow their parent practice
+    include      {site_id: bool} overriding ds.housing["include"] (e.g. a live toggle)
+    years        (first, last) to show; default: the first year any included site
+                 completes homes (plus the shortest build-out delay in use) to the last
+                 (plus the longest)
+    ranges       False skips the _low/_high companions
+
+DemandResult
+    .table     one row per area × year, areas in a stable order then "Medway" (the total of
+               all areas); columns TABLE_COLUMNS:
+                 year, area, new_dwellings, new_residents, new_patients,
+                 cumulative_patients, gp_wte_needed, consultations, gp_hours,
+                 rooms_needed, floorspace_m2, capital_cost_gbp,   (DESIGN §5, in this order)
+                 gp_wte_by_hours, clinical_room_m2,
+                 and <measure>_low / <measure>_high for every measure.
+               FLOW_MEASURES are per year (sum them over years); STOCK_MEASURES are what is
+               needed by that year (take the last year, never sum them).
+    .totals()  one row per area + Medway over the years shown (flows summed, stocks at
+               the last year), same measure columns; its ranges are the smallest/largest
+               scenario total (not sums of per-year ranges)
+    .baseline  one row per area + Medway: practices, list_size, gp_wte,
+               patients_per_gp_wte (the area's own), new_patients(_low/_high),
+               list_with_growth, extra_wte_today_ratio (new patients ÷ Medway's own
+               list-per-GP ratio), extra_wte_benchmark(_low/_high) (÷ the
+               patients-per-GP-WTE assumption), gp_wte_gap_benchmark (GPs short of the
+               benchmark once the new patients arrive; negative = to spare)
+    .warnings  sites outside every locality, unphased dwellings, practices without a
+               group, GP WTE missing, cost per resident far outside the Kent band …
+    .medway_ratio, .cost_per_new_resident, .years, .areas, .by, .assumptions,
+    .included_sites, .excluded_sites
+
+Conventions
+-----------
+* Homes completed in year Y (2017 = 2017/18) count as occupied for all of year Y.
+* new_patients = new_dwellings × persons per dwelling × registration share.
+* Stocks from cumulative patients: gp_wte_needed = cumulative ÷ patients per GP WTE;
+  rooms_needed = cumulative ÷ 1,000 × rooms per 1,000; floorspace_m2 = cumulative ÷ 1,000 ×
+  m² per 1,000; capital_cost_gbp = floorspace_m2 × £/m² (cost of the space needed by then);
+  clinical_room_m2 = rooms × room size × (1 + circulation).
+* Flows: consultations = cumulative patients × consultations per patient-year × GP share;
+  gp_hours = consultations × minutes × trend factor ÷ 60; gp_wte_by_hours = gp_hours ÷
+  (hours per week × weeks × patient-facing share).
+* Ranges: the model runs three times — central, every assumption at its demand-lowering
+  end, every one at its demand-raising end (a longer build-out delay lowers demand) — and
+  _low/_high are the smallest/largest of the three per cell. With a delay, a single year's
+  new dwellings can be higher under the later trajectory, hence min/max per cell.
+* A site outside every locality goes to the area "(outside localities)" and is named in the
+  warnings; a practice without a group to "(no group)". Nothing is dropped silently.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from models.assumptions import (
+    CONTRIBUTION_BAND_GBP_PER_RESIDENT, Assumptions, length_trend_factor,
+)
+from models.housing import phase_completions
+
+MEDWAY = "Medway"
+OUTSIDE_LOCALITIES = "(outside localities)"
+NO_GROUP = "(no group)"
+BY_CHOICES = ("locality", "group", "hub")
+
+DESIGN_MEASURES = ["new_dwellings", "new_residents", "new_patients", "cumulative_patients",
+                   "gp_wte_needed", "consultations", "gp_hours", "rooms_needed",
+                   "floorspace_m2", "capital_cost_gbp"]
+MEASURES = DESIGN_MEASURES + ["gp_wte_by_hours", "clinical_room_m2"]
+FLOW_MEASURES = ["new_dwellings", "new_residents", "new_patients", "consultations",
+                 "gp_hours"]
+STOCK_MEASURES = [m for m in MEASURES if m not in FLOW_MEASURES]
+RANGE_COLUMNS = [f"{m}_{end}" for m in MEASURES for end in ("low", "high")]
+TABLE_COLUMNS = ["year", "area"] + MEASURES + RANGE_COLUMNS
+
+UNITS = {"new_dwellings": "dwellings", "new_residents": "persons", "new_patients": "patients",
+         "cumulative_patients": "patients", "gp_wte_needed": "GP WTE",
+         "consultations": "consultations per year", "gp_hours": "GP hours per year",
+         "rooms_needed": "clinical rooms", "floorspace_m2": "m² GIA",
+         "capital_cost_gbp": "£", "gp_wte_by_hours": "GP WTE",
+         "clinical_room_m2": "m²"}
+
+
+class DemandError(ValueError):
+    """The demand cannot be worked out as asked (e.g. by group with no grouping)."""
+
+
+@dataclass
+class DemandResult:
+    table: pd.DataFrame
+    baseline: pd.DataFrame
+    warnings: list[str]
+    by: str
+    assumptions: Assumptions
+    years: list[int]
+    areas: list[str]
+    medway_ratio: float
+    cost_per_new_resident: float
+    horizon: pd.DataFrame = field(default_factory=pd.DataFrame)
+    included_sites: list[str] = field(default_factory=list)
+    excluded_sites: list[str] = field(default_factory=list)
+
+    def totals(self) -> pd.DataFrame:
+        """Per area over the years shown: flows summed, stocks at the last year.
+
+        The ranges are those of the scenario totals (not sums of the per-year ranges, which
+        a build-out delay would make too wide).
+        """
+        return self.horizon.copy()
+
+    def medway(self) -> pd.DataFrame:
+        return self.table[self.table["area"] == MEDWAY].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- areas
+
+def _group_mapping(groups) -> dict[str, str]:
+    if groups is None:
+        return {}
+    if isinstance(groups, pd.DataFrame):
+        pairs = zip(groups["practice_code"].astype(str), groups["group"].astype(str))
+    else:
+        pairs = ((str(k), str(v)) for k, v in dict(groups).items())
+    return {code: group.strip() for code, group in pairs if group.strip()}
+
+
+def _assign_areas(ds, by: str, groups) -> tuple[list[str], np.ndarray, np.ndarray,
+                                                list[str]]:
+    """Area names, each housing site's area and each main practice's area, plus notes."""
+    housing, practices = ds.housing, ds.practices
+    mains = practices[practices["parent_code"] == ""]
+    notes: list[str] = []
+    if by == "locality":
+        known = [str(n) for n in ds.localities["name"]]
+        site_area = housing["locality"].astype(str).replace("", OUTSIDE_LOCALITIES).to_numpy(
+            dtype=object)
+        prac_area = mains["locality"].astype(str).replace("", OUTSIDE_LOCALITIES).to_numpy(
+            dtype=object)
+        outside = housing.loc[housing["locality"] == ""]
+        if len(outside):
+            notes.append(f"{len(outside)} housing site(s) lie outside every locality; their "
+                         f"demand is shown under '{OUTSIDE_LOCALITIES}': "
+                         + ", ".join(f"{s} ({n})" for s, n in
+                                     zip(outside["site_id"], outside["name"])))
+        extra = sorted((set(site_area) | set(prac_area)) - set(known))
+        areas = known + [a for a in extra if a not in known]
+        return areas, site_area, prac_area, notes
+
+    from scipy.spatial import cKDTree
+
+    from geo.crs import points_bng
+
+    site_xy = points_bng(housing) if len(housing) else np.empty((0, 2))
+    if by == "hub":
+        hubs = ds.hubs
+        if hubs.empty:
+            raise DemandError("there are no hubs to assign housing sites to; add a hub or "
+                              "use by locality")
+        names = _unique_names(hubs["name"].astype(str).tolist(),
+                              hubs["hub_id"].astype(str).tolist())
+        tree = cKDTree(points_bng(hubs))
+        site_area = np.asarray(names, dtype=object)[tree.query(site_xy)[1]] \
+            if len(site_xy) else np.empty(0, dtype=object)
+        prac_area = np.asarray(names, dtype=object)[tree.query(points_bng(mains))[1]] \
+            if len(mains) else np.empty(0, dtype=object)
+        return list(names), site_area, prac_area, notes
+
+    mapping = _group_mapping(groups if groups is not None else ds.groups)
+    if not mapping:
+        raise DemandError("no extended practice grouping exists for this data: load a "
+                          "groups.csv (practice_code, group) or run the grouping first")
+    codes = mains["practice_code"].astype(str)
+    prac_group = codes.map(mapping)
+    missing = codes[prac_group.isna()]
+    if len(missing):
+        notes.append(f"{len(missing)} practice(s) are in no group (baseline shown under "
+                     f"'{NO_GROUP}'): " + ", ".join(missing.tolist()[:10])
+                     + (" …" if len(missing) > 10 else ""))
+    prac_area = prac_group.fillna(NO_GROUP).to_numpy(dtype=object)
+    grouped = prac_group.notna().to_numpy()
+    xy = points_bng(mains)[grouped]
+    weight = mains["list_size"].to_numpy(float)[grouped]
+    labels = prac_group[grouped].to_numpy(dtype=object)
+    names = sorted(set(labels), key=_natural_key)
+    centres = np.empty((len(names), 2))
+    for i, name in enumerate(names):
+        sel = labels == name
+        w = weight[sel] if weight[sel].sum() > 0 else np.ones(sel.sum())
+        centres[i] = np.average(xy[sel], axis=0, weights=w)
+    site_area = (np.asarray(names, dtype=object)[cKDTree(centres).query(site_xy)[1]]
+                 if len(site_xy) else np.empty(0, dtype=object))
+    areas = list(names) + ([NO_GROUP] if len(missing) else [])
+    return areas, site_area, prac_area, notes
+
+
+def _unique_names(names: list[str], ids: list[str]) -> list[str]:
+    seen = pd.Series(names).duplicated(keep=False).to_numpy()
+    return [f"{n} ({i})" if dup else n for n, i, dup in zip(names, ids, seen)]
+
+
+def _natural_key(text: str):
+    import re
+    return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", str(text))]
+
+
+# ---------------------------------------------------------------- the arithmetic
+
+def _measures(dwellings: np.ndarray, years: np.ndarray, v: Mapping[str, float],
+              trend: tuple[bool, int, str]) -> dict[str, np.ndarray]:
+    """All measures for an (areas, years) matrix of completions under one set of values."""
+    residents = dwellings * v["persons_per_dwelling"]
+    patients = residents * v["registration_share"]
+    cumulative = np.cumsum(patients, axis=1)
+    consultations = cumulative * (v["consultations_per_patient_year"]
+                                  * v["gp_share_of_consultations"])
+    minutes = np.full(len(years), v["consultation_minutes"])
+    apply, base, method = trend
+    if apply:
+        minutes = minutes * length_trend_factor(years - base, v["consultation_length_growth"],
+                                                method)
+    gp_hours = consultations * minutes[None, :] / 60.0
+    hours_per_wte = v["gp_hours_per_week"] * v["gp_weeks_per_year"] * v["patient_facing_share"]
+    rooms = cumulative / 1000.0 * v["rooms_per_1000_patients"]
+    floorspace = cumulative / 1000.0 * v["floorspace_m2_per_1000"]
+    return {
+        "new_dwellings": dwellings, "new_residents": residents, "new_patients": patients,
+        "cumulative_patients": cumulative,
+        "gp_wte_needed": cumulative / v["patients_per_gp_wte"],
+        "consultations": consultations, "gp_hours": gp_hours,
+        "rooms_needed": rooms, "floorspace_m2": floorspace,
+        "capital_cost_gbp": floorspace * v["cost_per_m2"],
+        "gp_wte_by_hours": gp_hours / hours_per_wte,
+        "clinical_room_m2": rooms * v["room_m2"] * (1.0 + v["circulation_share"]),
+    }
+
+
+def project_demand(ds, assumptions: Assumptions | None = None, *, by: str = "locality",
+                   groups=None, include: Mapping[str, bool] | None = None,
+                   years: tuple[int, int] | None = None, ranges: bool = True) -> DemandResult:
+    """GP demand from the included housing sites, per area and year (see module notes)."""
+    if by not in BY_CHOICES:
+        raise DemandError(f"by must be one of {', '.join(BY_CHOICES)}, not '{by}'")
+    a = assumptions if assumptions is not None else Assumptions()
+    a.validate()
+    housing = ds.housing
+    phasing = phase_completions(housing)
+    warnings = list(phasing.warnings)
+    areas, site_area, prac_area, notes = _assign_areas(ds, by, groups)
+    warnings.extend(notes)
+    if MEDWAY in areas:  # keep the all-area total's name unambiguous
+        rename = f"{MEDWAY} ({by})"
+        areas = [rename if x == MEDWAY else x for x in areas]
+        site_area = np.where(site_area == MEDWAY, rename, site_area).astype(object)
+        prac_area = np.where(prac_area == MEDWAY, rename, prac_area).astype(object)
+
+    ids = housing["site_id"].astype(str).to_numpy()
+    inc = housing["include"].astype(bool).to_numpy().copy()
+    if include:
+        position = {sid: i for i, sid in enumerate(ids)}
+        unknown = [str(k) for k in include if str(k) not in position]
+        if unknown:
+            warnings.append("include settings for unknown housing sites were ignored: "
+                            + ", ".join(unknown[:10]))
+        for sid, flag in include.items():
+            if str(sid) in position:
+                inc[position[str(sid)]] = bool(flag)
+
+    scenarios = {"central": a.demand_scenario("central")}
+    if ranges:
+        scenarios["low"] = a.demand_scenario("low")
+        scenarios["high"] = a.demand_scenario("high")
+    delays = {k: int(round(v["buildout_delay_years"])) for k, v in scenarios.items()}
+    max_delay = max(delays.values())
+
+    # Completions per area and year (included sites only).
+    area_index = {name: i for i, name in enumerate(areas)}
+    site_idx = np.array([area_index[s] for s in site_area], dtype=int)
+    comp = phasing.completions
+    by_area = np.zeros((len(areas), comp.shape[1]))
+    if inc.any() and comp.size:
+        np.add.at(by_area, site_idx[inc], comp[inc])
+    active = np.flatnonzero(by_area.sum(axis=0) > 0)
+
+    # The years computed: the phasing's span (+ the longest delay), widened to ``years``.
+    if years is not None:
+        first, last = int(years[0]), int(years[1])
+        if last < first:
+            raise DemandError(f"the years to show run backwards ({first}–{last})")
+    elif len(active):
+        first = phasing.first_year + int(active[0]) + min(delays.values())
+        last = phasing.first_year + int(active[-1]) + max_delay
+    else:
+        first, last = 0, -1
+        warnings.append("no housing site is included, so there is no new demand to show")
+    if comp.shape[1]:
+        span_first = min(phasing.first_year, first) if last >= first else phasing.first_year
+        span_last = max(phasing.first_year + comp.shape[1] - 1 + max_delay, last)
+    else:
+        span_first, span_last = first, last
+    full_years = np.arange(span_first, span_last + 1)
+    width, offset = len(full_years), phasing.first_year - span_first
+
+    trend_base = a.options.get("length_trend_base_year")
+    if trend_base is None:
+        trend_base = (phasing.first_year + int(active[0]) - 1) if len(active) else first - 1
+    trend = (bool(a.options.get("apply_length_trend")), int(trend_base),
+             a.options.get("length_trend_method", "compound"))
+
+    results = {}
+    for name, values in scenarios.items():
+        matrix = np.zeros((len(areas), width))
+        if comp.shape[1] and width:
+            start = offset + delays[name]
+            matrix[:, start:start + comp.shape[1]] = by_area
+        matrix = np.vstack([matrix, matrix.sum(axis=0, keepdims=True)])  # + Medway
+        results[name] = _measures(matrix, full_years, values, trend)
+
+    show = (full_years >= first) & (full_years <= last)
+    shown_years = full_years[show].astype(int)
+    area_names = areas + [MEDWAY]
+    columns: dict[str, np.ndarray] = {}
+    for m in MEASURES:
+        central = results["central"][m][:, show]
+        columns[m] = central.ravel()
+        if ranges:
+            stack = np.stack([central, results["low"][m][:, show],
+                              results["high"][m][:, show]])
+            columns[f"{m}_low"] = stack.min(axis=0).ravel()
+            columns[f"{m}_high"] = stack.max(axis=0).ravel()
+    frame = pd.DataFrame({
+        "year": np.tile(shown_years, len(area_names)),
+        "area": pd.array(np.repeat(np.asarray(area_names, dtype=object), len(shown_years)),
+                         dtype="str"),
+        **columns})
+    frame = frame[[c for c in TABLE_COLUMNS if c in frame.columns]]
+
+    horizon = {"area": pd.array(area_names, dtype="str")}
+    for m in MEASURES:
+        per = []
+        for name in results:
+            values = results[name][m][:, show]
+            if not values.shape[1]:
+                per.append(np.zeros(len(area_names)))
+            elif m in FLOW_MEASURES:
+                per.append(values.sum(axis=1))
+            else:
+                per.append(values[:, -1])
+        horizon[m] = per[0]
+        if ranges:
+            horizon[f"{m}_low"] = np.min(per, axis=0)
+            horizon[f"{m}_high"] = np.max(per, axis=0)
+    horizon = pd.DataFrame(horizon)
+    horizon = horizon[[c for c in ["area"] + MEASURES + RANGE_COLUMNS if c in horizon]]
+
+    # Horizon totals: everything up to the last year shown.
+    last_col = int(np.flatnonzero(show)[-1]) if show.any() else None
+    final = {name: {m: (res[m][:, last_col] if last_col is not None
+                        else np.zeros(len(area_names)))
+                    for m in ("cumulative_patients", "capital_cost_gbp")}
+             for name, res in results.items()}
+    residents_total = (results["central"]["new_residents"][-1, :last_col + 1].sum()
+                       if last_col is not None else 0.0)
+    cost_per_resident = (final["central"]["capital_cost_gbp"][-1] / residents_total
+                         if residents_total > 0 else float("nan"))
+    lo_band, hi_band = CONTRIBUTION_BAND_GBP_PER_RESIDENT
+    if np.isfinite(cost_per_resident) and not (lo_band / 2 <= cost_per_resident
+                                               <= hi_band * 2):
+        warnings.append(f"capital cost works out at £{cost_per_resident:,.0f} per new "
+                        f"resident, far outside the £{lo_band:,.0f}–£{hi_band:,.0f} Kent CCGs "
+                        "sought from developers; check the floorspace and cost assumptions")
+
+    baseline, ratio, base_notes = _baseline(ds, areas, prac_area, final, a, ranges)
+    warnings.extend(base_notes)
+    return DemandResult(table=frame, baseline=baseline, warnings=warnings, by=by,
+                        assumptions=a, years=[int(y) for y in shown_years], areas=areas,
+                        medway_ratio=ratio, cost_per_new_resident=float(cost_per_resident),
+                        horizon=horizon,
+                        included_sites=list(ids[inc]), excluded_sites=list(ids[~inc]))
+
+
+# ---------------------------------------------------------------- baseline and gap
+
+def _baseline(ds, areas: list[str], prac_area: np.ndarray, final: dict, a: Assumptions,
+              ranges: bool) -> tuple[pd.DataFrame, float, list[str]]:
+    notes: list[str] = []
+    mains = ds.practices[ds.practices["parent_code"] == ""]
+    lists = mains["list_size"].to_numpy(float)
+    wte = pd.to_numeric(mains["gp_wte"], errors="coerce").to_numpy(float)
+    known = ~np.isnan(wte)
+    if (~known).any():
+        notes.append(f"{int((~known).sum())} practice(s) have no GP WTE recorded; ratios use "
+                     "only practices with a figure")
+    frame = pd.DataFrame({"area": prac_area, "list_size": lists,
+                          "gp_wte": np.where(known, wte, 0.0),
+                          "list_known": np.where(known, lists, 0.0), "practices": 1})
+    per = frame.groupby("area").sum().reindex(areas).fillna(0)
+    medway = per.sum()
+    per.loc[MEDWAY] = medway
+    ratio = (medway["list_known"] / medway["gp_wte"]) if medway["gp_wte"] > 0 else np.nan
+    out = pd.DataFrame({"area": per.index.astype(str),
+                        "practices": per["practices"].astype(int).to_numpy(),
+                        "list_size": per["list_size"].to_numpy(),
+                        "gp_wte": per["gp_wte"].to_numpy()})
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["patients_per_gp_wte"] = np.where(per["gp_wte"] > 0,
+                                              per["list_known"] / per["gp_wte"], np.nan)
+    bench = a.value("patients_per_gp_wte")
+    out["new_patients"] = final["central"]["cumulative_patients"]
+    out["list_with_growth"] = out["list_size"] + out["new_patients"]
+    out["extra_wte_today_ratio"] = out["new_patients"] / ratio if ratio > 0 else np.nan
+    out["extra_wte_benchmark"] = out["new_patients"] / bench
+    out["gp_wte_gap_benchmark"] = out["list_with_growth"] / bench - out["gp_wte"]
+    if ranges:
+        lows = a.demand_scenario("low")
+        highs = a.demand_scenario("high")
+        cand = np.stack([final[k]["cumulative_patients"] for k in ("central", "low", "high")])
+        out["new_patients_low"] = cand.min(axis=0)
+        out["new_patients_high"] = cand.max(axis=0)
+        wtes = np.stack([final["central"]["cumulative_patients"] / bench,
+                         final["low"]["cumulative_patients"] / lows["patients_per_gp_wte"],
+                         final["high"]["cumulative_patients"] / highs["patients_per_gp_wte"]])
+        out["extra_wte_benchmark_low"] = wtes.min(axis=0)
+        out["extra_wte_benchmark_high"] = wtes.max(axis=0)
+    return out, float(ratio), notes

@@ -1,0 +1,116 @@
+"""When each housing site's dwellings are completed: a sites × years matrix.
+
+A site's own per-year completions (columns y2017, y2018, …) are used when any is filled in;
+otherwise its ``dwellings`` are spread evenly from ``start_year`` over ``build_years``
+(default 5), whole dwellings, any remainder going to the earliest years (DESIGN.md §3).
+Years are planning years of completion (2017 = 2017/18).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+YEAR_COLUMN = re.compile(r"^y(\d{4})$")
+DEFAULT_BUILD_YEARS = 5
+
+
+@dataclass
+class Phasing:
+    """Completions per site (rows, in the housing table's order) and year (columns)."""
+
+    site_ids: np.ndarray
+    first_year: int
+    completions: np.ndarray          # float, shape (sites, years)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def years(self) -> np.ndarray:
+        return self.first_year + np.arange(self.completions.shape[1])
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.completions, index=pd.Index(self.site_ids, name="site_id"),
+                            columns=self.years)
+
+
+def year_columns(housing: pd.DataFrame) -> list[str]:
+    return sorted(c for c in housing.columns if YEAR_COLUMN.match(str(c)))
+
+
+def phase_completions(housing: pd.DataFrame,
+                      default_build_years: int = DEFAULT_BUILD_YEARS) -> Phasing:
+    """Each site's completions by year (all sites, whether included or not)."""
+    n = len(housing)
+    ycols = year_columns(housing)
+    col_years = np.array([int(c[1:]) for c in ycols], dtype=int)
+    dwellings = pd.to_numeric(housing["dwellings"], errors="coerce").fillna(0).to_numpy(float)
+    if ycols:
+        given = housing[ycols].apply(pd.to_numeric, errors="coerce").to_numpy(float)
+        phased = ~np.isnan(given).all(axis=1)
+        given = np.nan_to_num(given)
+    else:
+        given = np.zeros((n, 0))
+        phased = np.zeros(n, dtype=bool)
+    start = _int_column(housing, "start_year")
+    build = _int_column(housing, "build_years")
+    build = np.where(np.isnan(build) | (build < 1), default_build_years, build)
+    spread = ~phased & (dwellings > 0) & ~np.isnan(start)
+    warnings: list[str] = []
+    ids = housing["site_id"].astype(str).to_numpy()
+    names = housing["name"].astype(str).to_numpy() if "name" in housing else ids
+
+    unphasable = ~phased & (dwellings > 0) & np.isnan(start)
+    if unphasable.any():
+        warnings.append(f"{int(unphasable.sum())} housing site(s) have neither per-year "
+                        "completions nor a start year and are left out: "
+                        + _list(ids[unphasable]))
+    short = phased & (given.sum(axis=1) < dwellings)
+    for i in np.flatnonzero(short):
+        warnings.append(f"site {ids[i]} ({names[i]}): per-year completions add up to "
+                        f"{given[i].sum():,.0f} of its {dwellings[i]:,.0f} dwellings; the "
+                        "other dwellings have no year and are left out")
+
+    # The year span covers every site, so the matrix shape does not depend on 'include'.
+    lo, hi = [], []
+    if ycols and phased.any():
+        used = given[phased].any(axis=0)
+        if used.any():
+            lo.append(col_years[used].min())
+            hi.append(col_years[used].max())
+    if spread.any():
+        lo.append(int(start[spread].min()))
+        hi.append(int((start[spread] + build[spread] - 1).max()))
+    if not lo:
+        return Phasing(ids, int(col_years.min()) if len(col_years) else 0, np.zeros((n, 0)),
+                       warnings)
+    first, last = int(min(lo)), int(max(hi))
+    out = np.zeros((n, last - first + 1))
+    if ycols:
+        keep = (col_years >= first) & (col_years <= last)
+        out[np.ix_(phased, col_years[keep] - first)] = given[np.ix_(phased, keep)]
+    if spread.any():
+        rows = np.flatnonzero(spread)
+        nyears = build[rows].astype(int)
+        total = dwellings[rows]
+        base = np.floor(total / nyears)
+        remainder = total - base * nyears
+        k = np.arange(int(nyears.max()))
+        mask = k[None, :] < nyears[:, None]
+        values = base[:, None] + (k[None, :] < remainder[:, None])
+        cols = start[rows].astype(int)[:, None] - first + k[None, :]
+        r = np.broadcast_to(rows[:, None], mask.shape)
+        np.add.at(out, (r[mask], cols[mask]), values[mask])
+    return Phasing(ids, first, out, warnings)
+
+
+def _int_column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in frame.columns:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _list(values, limit: int = 10) -> str:
+    values = list(values)
+    return ", ".join(values[:limit]) + (" …" if len(values) > limit else "")

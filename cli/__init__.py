@@ -47,3 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     except (DataError, UserError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:       # e.g. `python main.py demand | head`: the reader left
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -7,6 +7,8 @@ group hulls (out-of-bounds groups outlined red).
 """
 from __future__ import annotations
 
+import copy
+
 import pandas as pd
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCursor
@@ -53,7 +55,6 @@ class GroupsPanel(QWidget):
         self.window = window
         self.ws = window.workspace
         self.map = window.map
-        self.locks = grouping.Locks()
         self.recent: list[str] = []      # last practices the user selected (for locks)
         self.problems: list[str] = []
         self._build()
@@ -169,6 +170,16 @@ class GroupsPanel(QWidget):
         box.setValue(value)
         box.setToolTip(tip)
         return box
+
+    @property
+    def locks(self) -> grouping.Locks:
+        """The workspace's locks (a lock added or removed is an undoable step)."""
+        return self.ws.locks
+
+    def _set_locks(self, change, text: str) -> None:
+        new = copy.deepcopy(self.ws.locks)
+        change(new)
+        self.ws.set_state("locks", new, text)
 
     # -------------------------------------------------------------- running
     def settings(self) -> dict:
@@ -312,23 +323,25 @@ class GroupsPanel(QWidget):
         if not self.recent or self.recent[-1] not in self.ws.groups:
             self.status.emit("Select a grouped practice first")
             return
-        code = self.recent[-1]
-        self.locks.fixed[code] = self.ws.groups[code]
-        self._show_locks()
+        code, group = self.recent[-1], self.ws.groups[self.recent[-1]]
+        self._set_locks(lambda lk: lk.fixed.__setitem__(code, group),
+                        f"Lock {code} in {group}")
 
     def _lock_together(self) -> None:
         if len(self.recent) < 2:
             self.status.emit("Select two practices, one after the other, first")
             return
-        self.locks.together.append(list(self.recent))
-        self._show_locks()
+        pair = list(self.recent)
+        self._set_locks(lambda lk: lk.together.append(pair), "Lock " + " + ".join(pair) +
+                        " together")
 
     def _lock_apart(self) -> None:
         if len(self.recent) < 2:
             self.status.emit("Select two practices, one after the other, first")
             return
-        self.locks.apart.append(tuple(self.recent))
-        self._show_locks()
+        pair = tuple(self.recent)
+        self._set_locks(lambda lk: lk.apart.append(pair), f"Keep {pair[0]} and {pair[1]} "
+                        "apart")
 
     def _show_locks(self) -> None:
         self.locks_list.clear()
@@ -344,17 +357,19 @@ class GroupsPanel(QWidget):
         if row < 0:
             return
         n_fixed, n_tog = len(self.locks.fixed), len(self.locks.together)
-        if row < n_fixed:
-            del self.locks.fixed[list(self.locks.fixed)[row]]
-        elif row < n_fixed + n_tog:
-            del self.locks.together[row - n_fixed]
-        else:
-            del self.locks.apart[row - n_fixed - n_tog]
-        self._show_locks()
+
+        def drop(lk):
+            if row < n_fixed:
+                del lk.fixed[list(lk.fixed)[row]]
+            elif row < n_fixed + n_tog:
+                del lk.together[row - n_fixed]
+            else:
+                del lk.apart[row - n_fixed - n_tog]
+        self._set_locks(drop, "Remove a lock")
 
     def apply_saved(self, locks: dict, settings: dict) -> None:
         """Restore a scenario's locks and grouping parameters."""
-        self.locks = grouping.Locks(
+        self.ws.locks = grouping.Locks(
             together=[list(t) for t in locks.get("together", [])],
             apart=[tuple(a) for a in locks.get("apart", [])],
             fixed=dict(locks.get("fixed", {})))
@@ -381,9 +396,10 @@ class GroupsPanel(QWidget):
     def _on_state(self, key: str) -> None:
         if key == "groups":
             self.refresh()
+        elif key == "locks":
+            self._show_locks()
 
     def _on_replaced(self) -> None:
-        self.locks = grouping.Locks()
         self.recent, self.problems = [], []
         self._show_locks()
         self.refresh()

@@ -5,11 +5,14 @@ models/edits.py, records a QUndoCommand and tells every view what changed.
 """
 from __future__ import annotations
 
+import copy
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from models.assumptions import default_assumptions
 from models.edits import KEYS, apply_edit
+from models.grouping import Locks
 
 
 class _EditCommand(QUndoCommand):
@@ -48,18 +51,20 @@ class _StateCommand(QUndoCommand):
 class Workspace(QObject):
     replaced = Signal()                  # a different dataset is open
     edited = Signal(str, str, str)       # layer, item id, column
-    stateChanged = Signal(str)           # "groups", "hubs" or "assumptions"
+    stateChanged = Signal(str)           # "groups", "hubs", "assumptions" or "locks"
 
     def __init__(self, dataset, parent=None):
         super().__init__(parent)
         self.dataset = dataset
         self.groups: dict[str, str] = {}    # practice_code → extended group name
         self.assumptions = default_assumptions()
+        self.locks = Locks()                 # grouping constraints the planner set
         self.undo_stack = QUndoStack(self)
 
     def replace(self, dataset) -> None:
         self.dataset = dataset
         self.groups = {}
+        self.locks = Locks()
         self.undo_stack.clear()
         self.replaced.emit()
 
@@ -71,6 +76,8 @@ class Workspace(QObject):
             return self.dataset.hubs.copy()
         if key == "assumptions":
             return self.assumptions          # immutable: edits make a new object
+        if key == "locks":
+            return copy.deepcopy(self.locks)
         raise KeyError(key)
 
     def set_state(self, key: str, new, text: str) -> None:
@@ -82,6 +89,8 @@ class Workspace(QObject):
             self.groups = dict(value)
         elif key == "assumptions":
             self.assumptions = value
+        elif key == "locks":
+            self.locks = copy.deepcopy(value)
         else:
             self.dataset.hubs = value.copy()
         self.stateChanged.emit(key)

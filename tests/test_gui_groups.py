@@ -90,3 +90,17 @@ def test_within_localities_never_mixes_localities(window):
     for code, group in window.workspace.groups.items():
         by_group.setdefault(group, set()).add(mains.at[code, "locality"])
     assert all(len(locs) == 1 for locs in by_group.values())
+
+
+def test_locks_are_undoable(window):
+    panel = window.groups_panel
+    n = panel.locks_list.count()
+    mains = window.dataset.main_practices()["practice_code"]
+    panel.note_selection(mains.iloc[2])
+    panel.note_selection(mains.iloc[3])
+    panel._lock_apart()
+    assert panel.locks_list.count() == n + 1
+    assert (mains.iloc[2], mains.iloc[3]) in window.workspace.locks.apart
+    window.workspace.undo_stack.undo()
+    assert panel.locks_list.count() == n
+    assert (mains.iloc[2], mains.iloc[3]) not in window.workspace.locks.apart

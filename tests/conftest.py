@@ -53,3 +53,25 @@ def medway() -> Path:
         pytest.skip("real Medway data not found at ../shared/data/medway (it sits beside the "
                     "repository in CI; a user's clone has none)")
     return SHARED_MEDWAY
+
+
+@pytest.fixture(scope="module")
+def window(request):
+    """The real main window on the sample, one per test module (the map takes a second to
+    load). A module may set PANEL = "groups" / "hubs" / "demand" to bring that tab up."""
+    from models.dataset import load_sample
+    from tests.gui_helpers import close_window, open_window
+    win = open_window(load_sample())
+    panel = getattr(request.module, "PANEL", None)
+    if panel:
+        win.show_panel(panel)
+    yield win
+    close_window(win)
+
+
+@pytest.fixture
+def undo_all(window):
+    """Put the window back as it was: undo every edit the test made."""
+    yield
+    while window.workspace.undo_stack.canUndo():
+        window.workspace.undo_stack.undo()

@@ -3,18 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from models.dataset import load_sample
-from tests.gui_helpers import close_window, js, open_window, wait_until
+from tests.gui_helpers import js, wait_until
 
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture(scope="module")
-def window():
-    win = open_window(load_sample())
-    win.show_panel("groups")
-    yield win
-    close_window(win)
+PANEL = "groups"
 
 
 def run_grouping(window, **settings):

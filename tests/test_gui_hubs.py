@@ -3,25 +3,17 @@ from __future__ import annotations
 
 import pytest
 
-from models.dataset import load_sample
-from tests.gui_helpers import close_window, js, open_window, wait_until
+from tests.gui_helpers import js, wait_until
 
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture(scope="module")
-def window():
-    win = open_window(load_sample())
-    win.show_panel("hubs")
-    yield win
-    close_window(win)
+PANEL = "hubs"
 
 
 @pytest.fixture(autouse=True)
-def undo_everything(window):
-    yield
-    while window.workspace.undo_stack.canUndo():
-        window.workspace.undo_stack.undo()
+def _clean(undo_all):
+    """Every test starts from the sample as loaded."""
 
 
 def hub_rows(window) -> int:

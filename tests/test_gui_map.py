@@ -5,17 +5,9 @@ import re
 
 import pytest
 
-from models.dataset import load_sample
-from tests.gui_helpers import close_window, js, open_window, wait_until
+from tests.gui_helpers import js, wait_until
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture(scope="module")
-def window():
-    win = open_window(load_sample())
-    yield win
-    close_window(win)
 
 
 @pytest.fixture(autouse=True)

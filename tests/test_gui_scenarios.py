@@ -11,13 +11,6 @@ from tests.gui_helpers import close_window, open_window, wait_until
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture(scope="module")
-def window():
-    win = open_window(load_sample())
-    yield win
-    close_window(win)
-
-
 def make_edits(window):
     """A hub moved, Lodge Hill switched on, a list size changed, a grouping with a lock."""
     ws = window.workspace

@@ -12,15 +12,16 @@ import time
 import pandas as pd
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton,
-    QTableView, QTabWidget, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QTabWidget,
+    QVBoxLayout,
 )
 
 from geo import webmap
 from geo.errors import DataError
-from gui.frame_model import Column, FilterProxy, FrameModel, one_dp, whole
+from gui.frame_model import Column, FrameModel, one_dp, whole
+from gui.panel import Panel
 from models import demand as dm
 from models.assumptions import Assumptions, default_assumptions
 
@@ -61,14 +62,9 @@ ASSUMPTION_COLUMNS = [
 ]
 
 
-class DemandPanel(QWidget):
-    status = Signal(str)
-
+class DemandPanel(Panel):
     def __init__(self, window, parent=None):
-        super().__init__(parent)
-        self.window = window
-        self.ws = window.workspace
-        self.map = window.map
+        super().__init__(window, parent)
         self.assumptions: Assumptions = default_assumptions()
         self.result = None
         self.last_ms = 0.0
@@ -104,10 +100,10 @@ class DemandPanel(QWidget):
                                       "(XLSX workbook or CSV)")
         self.export_button.clicked.connect(lambda: self.export())
         self.results = FrameModel(RESULT_COLUMNS, self)
-        self.results_view = self._view(self.results)
+        self.results_view = self.table_view(self.results)
         self.assumption_model = FrameModel(ASSUMPTION_COLUMNS, self)
         self.assumption_model.on_edit = self._edit_assumption
-        self.assumption_view = self._view(self.assumption_model)
+        self.assumption_view = self.table_view(self.assumption_model)
         self.figure = Figure(figsize=(5, 4), tight_layout=True)
         self.canvas = FigureCanvasQTAgg(self.figure)
         self.canvas.setMinimumHeight(220)
@@ -125,18 +121,6 @@ class DemandPanel(QWidget):
         layout.addWidget(self.lodge)
         layout.addWidget(self.headline)
         layout.addWidget(tabs, 1)
-
-    def _view(self, model) -> QTableView:
-        proxy = FilterProxy(self)
-        proxy.setSourceModel(model)
-        view = QTableView(self)
-        view.setModel(proxy)
-        view.setSortingEnabled(True)
-        view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.verticalHeader().setVisible(False)
-        view.horizontalHeader().setStretchLastSection(True)
-        return view
 
     # -------------------------------------------------------------- model
     def recompute(self) -> None:

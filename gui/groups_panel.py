@@ -10,16 +10,17 @@ from __future__ import annotations
 import copy
 
 import pandas as pd
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-    QListWidget, QMenu, QPushButton, QSpinBox, QTableView, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget, QMenu,
+    QPushButton, QSpinBox, QVBoxLayout,
 )
 
 from geo import webmap
-from gui.frame_model import Column, FilterProxy, FrameModel, one_dp, whole
-from gui.worker import Task, TaskBar
+from gui.frame_model import Column, FrameModel, one_dp, whole
+from gui.panel import Panel
+from gui.worker import TaskBar
 from models import grouping
 from models.grouping_metrics import group_metrics, overall_metrics, site_groups
 
@@ -47,14 +48,9 @@ GROUP_TABLE = [
 ]
 
 
-class GroupsPanel(QWidget):
-    status = Signal(str)
-
+class GroupsPanel(Panel):
     def __init__(self, window, parent=None):
-        super().__init__(parent)
-        self.window = window
-        self.ws = window.workspace
-        self.map = window.map
+        super().__init__(window, parent)
         self.recent: list[str] = []      # last practices the user selected (for locks)
         self.problems: list[str] = []
         self._build()
@@ -93,15 +89,7 @@ class GroupsPanel(QWidget):
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.model = FrameModel(GROUP_TABLE, self)
         self.model.flag_tip = "Outside the size bounds"
-        self.table = QTableView(self)
-        proxy = FilterProxy(self)
-        proxy.setSourceModel(self.model)
-        self.table.setModel(proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = self.table_view(self.model)
         # manual edits
         self.target = QComboBox(self)
         self.target.setToolTip("Group to move the selected practice to")
@@ -198,16 +186,8 @@ class GroupsPanel(QWidget):
                 practices, s["min_size"], s["max_size"], s["n_groups"],
                 within_localities=s["within_localities"], locks=locks, seed=s["seed"],
                 strict=False, progress=progress, cancelled=cancelled)
-        self.task = Task(work, self)
-        self.task.done.connect(self._on_result)
-        self.task.failed.connect(lambda msg: self.window.show_error("Grouping", msg))
-        self.task.cancelled.connect(lambda: self.status.emit("Grouping cancelled; nothing "
-                                                             "was changed"))
-        for sig in (self.task.done, self.task.failed, self.task.cancelled):
-            sig.connect(lambda *_: self.run_button.setEnabled(True))
-        self.run_button.setEnabled(False)
-        self.taskbar.watch(self.task)
-        self.task.start()
+        self.start_task(work, self._on_result, title="Grouping", button=self.run_button,
+                        taskbar=self.taskbar)
 
     def _on_result(self, result) -> None:
         self.problems = list(result.problems)

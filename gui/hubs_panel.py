@@ -8,16 +8,17 @@ when the mouse is released.
 from __future__ import annotations
 
 import pandas as pd
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
     QCheckBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QMenu, QPushButton,
-    QSpinBox, QTableView, QVBoxLayout, QWidget, QComboBox, QAbstractItemView, QGroupBox,
+    QSpinBox, QVBoxLayout, QComboBox, QGroupBox,
 )
 
 from geo import webmap
-from gui.frame_model import Column, FilterProxy, FrameModel, one_dp, whole
-from gui.worker import Task, TaskBar
+from gui.frame_model import Column, FrameModel, one_dp, whole
+from gui.panel import Panel
+from gui.worker import TaskBar
 from models import hubs as hubmodel
 
 HUB_TABLE = [
@@ -62,14 +63,9 @@ def _num(v, signed=False) -> str:
         "{:+,.0f}" if signed else "{:,.0f}").format(v)
 
 
-class HubsPanel(QWidget):
-    status = Signal(str)
-
+class HubsPanel(Panel):
     def __init__(self, window, parent=None):
-        super().__init__(parent)
-        self.window = window
-        self.ws = window.workspace
-        self.map = window.map
+        super().__init__(window, parent)
         self.baseline: pd.DataFrame | None = None
         self.plan = None
         self._build()
@@ -112,7 +108,7 @@ class HubsPanel(QWidget):
         self.access.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.model = FrameModel(HUB_TABLE, self)
         self.model.flag_tip = "Served patients above the hub's capacity"
-        self.table = self._table(self.model)
+        self.table = self.table_view(self.model)
         self.table.selectionModel().selectionChanged.connect(self._on_row)
         self.delete_button = QPushButton("Delete hub", self)
         self.delete_button.setToolTip("Remove the selected hub (Delete key); undo with Ctrl+Z")
@@ -144,7 +140,7 @@ class HubsPanel(QWidget):
         self.baseline_button.setToolTip("Compare later layouts against this one")
         self.baseline_button.clicked.connect(self.set_baseline)
         self.compare_model = FrameModel(COMPARE_TABLE, self)
-        self.compare_table = self._table(self.compare_model)
+        self.compare_table = self.table_view(self.compare_model)
 
         top = QHBoxLayout()
         top.addWidget(self.edit_box)
@@ -173,19 +169,6 @@ class HubsPanel(QWidget):
         layout.addWidget(self.baseline_button)
         layout.addWidget(QLabel("Baseline → current (every measure):", self))
         layout.addWidget(self.compare_table, 2)
-
-    def _table(self, model) -> QTableView:
-        proxy = FilterProxy(self)
-        proxy.setSourceModel(model)
-        view = QTableView(self)
-        view.setModel(proxy)
-        view.setSortingEnabled(True)
-        view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.verticalHeader().setVisible(False)
-        view.horizontalHeader().setStretchLastSection(True)
-        return view
 
     # -------------------------------------------------------------- measures
     def demand(self):
@@ -374,15 +357,8 @@ class HubsPanel(QWidget):
         def work(progress, cancelled):
             return hubmodel.optimise_hubs(demand, hubs, candidates, k, keep=keep,
                                           progress=progress, cancel=cancelled)
-        self.task = Task(work, self)
-        self.task.done.connect(self._on_plan)
-        self.task.failed.connect(lambda msg: self.window.show_error("Suggest sites", msg))
-        self.task.cancelled.connect(lambda: self.status.emit("Suggestion cancelled"))
-        self.taskbar.watch(self.task)
-        self.suggest_button.setEnabled(False)
-        for sig in (self.task.done, self.task.failed, self.task.cancelled):
-            sig.connect(lambda *_: self.suggest_button.setEnabled(True))
-        self.task.start()
+        self.start_task(work, self._on_plan, title="Suggest sites",
+                        button=self.suggest_button, taskbar=self.taskbar)
 
     def _on_plan(self, plan) -> None:
         self.plan = plan

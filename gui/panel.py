@@ -1,0 +1,49 @@
+"""What every planning panel shares: the window, its workspace and map, a status line, a
+sortable table factory and a way to run long work in the background."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
+
+from gui.frame_model import FilterProxy
+from gui.worker import Task
+
+
+class Panel(QWidget):
+    status = Signal(str)
+
+    def __init__(self, window, parent=None):
+        super().__init__(parent)
+        self.window = window
+        self.ws = window.workspace
+        self.map = window.map
+        self.task: Task | None = None
+
+    def table_view(self, model) -> QTableView:
+        """A read-mostly sortable table over a FrameModel (file order until sorted)."""
+        proxy = FilterProxy(self)
+        proxy.setSourceModel(model)
+        view = QTableView(self)
+        view.setModel(proxy)
+        view.setSortingEnabled(True)
+        view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.verticalHeader().setVisible(False)
+        view.horizontalHeader().setStretchLastSection(True)
+        return view
+
+    def start_task(self, work, on_done, *, title: str, button, taskbar) -> Task:
+        """Run ``work(progress, cancelled)`` off the GUI thread; ``button`` is disabled
+        meanwhile, ``taskbar`` shows progress and Cancel; failures are shown to the user."""
+        task = Task(work, self)
+        task.done.connect(on_done)
+        task.failed.connect(lambda msg: self.window.show_error(title, msg))
+        task.cancelled.connect(lambda: self.status.emit(f"{title} cancelled; nothing was "
+                                                        "changed"))
+        for sig in (task.done, task.failed, task.cancelled):
+            sig.connect(lambda *_: button.setEnabled(True))
+        button.setEnabled(False)
+        taskbar.watch(task)
+        self.task = task
+        task.start()
+        return task

@@ -226,3 +226,4 @@ class MapView(QWebEngineView):
         page = self.page()
         self.setPage(None)
         page.deleteLater()
+        self._tmp.cleanup()          # the generated map pages

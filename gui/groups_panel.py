@@ -90,6 +90,7 @@ class GroupsPanel(Panel):
         self.model = FrameModel(GROUP_TABLE, self)
         self.model.flag_tip = "Outside the size bounds"
         self.table = self.table_view(self.model)
+        self.table.setMinimumHeight(170)
         # manual edits
         self.target = QComboBox(self)
         self.target.setToolTip("Group to move the selected practice to")
@@ -111,7 +112,7 @@ class GroupsPanel(Panel):
         self.locks_list = QListWidget(self)
         self.locks_list.setToolTip("Locks honoured by the next run; select one and press "
                                    "Remove to drop it")
-        self.locks_list.setMaximumHeight(80)
+        self.locks_list.setMaximumHeight(54)
         self.unlock_button = QPushButton("Remove lock", self)
         self.unlock_button.clicked.connect(self._remove_lock)
 

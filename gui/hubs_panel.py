@@ -109,6 +109,7 @@ class HubsPanel(Panel):
         self.model = FrameModel(HUB_TABLE, self)
         self.model.flag_tip = "Served patients above the hub's capacity"
         self.table = self.table_view(self.model)
+        self.table.setMinimumHeight(150)
         self.table.selectionModel().selectionChanged.connect(self._on_row)
         self.delete_button = QPushButton("Delete hub", self)
         self.delete_button.setToolTip("Remove the selected hub (Delete key); undo with Ctrl+Z")

@@ -27,9 +27,12 @@ class DetailsPanel(QTextBrowser):
         self.setHtml("<p style='color:#666'>Click a practice, hub, housing site or locality "
                      "on the map (or a table row) to see its figures here.</p>")
 
-    def show_item(self, ds, layer: str, item_id: str) -> None:
+    def show_item(self, ds, layer: str, item_id: str, extra=()) -> None:
+        """``extra``: more (label, value, source) rows from the planning panels."""
         self.current = (layer, item_id)
         rows = self._rows(ds, layer, item_id)
+        if rows is not None and extra:
+            rows = (rows[0], rows[1] + list(extra))
         if rows is None:
             self.setHtml(f"<p>{html.escape(item_id)}: not found</p>")
             return

@@ -268,6 +268,8 @@ class MainWindow(QMainWindow):
         def edit(row: int, column: str, value) -> bool:
             panel = table()
             item_id = str(panel.model.frame.at[row, panel.key])
+            if column == "group":            # a hand move, through the Groups panel
+                return self._move_to_group(item_id, str(value).strip())
             try:
                 self.workspace.set_value(layer, item_id, column, value)
             except ValueError as exc:
@@ -275,6 +277,18 @@ class MainWindow(QMainWindow):
                 return False
             return True
         return edit
+
+    def _move_to_group(self, code: str, group: str) -> bool:
+        if not self.workspace.groups:
+            self.show_error("No grouping", "Run the grouping (Groups tab) before moving "
+                                           "practices between groups")
+            return False
+        if not group:
+            self.show_error("Edit refused", "type the name of a group, e.g. G2, or a new "
+                                            "name to start a new group")
+            return False
+        self.groups_panel.move(code, group)
+        return True
 
     def _on_edited(self, layer: str, item_id: str, column: str) -> None:
         """Refresh the tables and restyle the map through the page (no reload)."""
@@ -312,7 +326,10 @@ class MainWindow(QMainWindow):
     def _select(self, layer: str, item_id: str, from_table: bool) -> None:
         if layer == "branch_links":
             layer = "practices"
-        self.details.show_item(self.dataset, layer, item_id)
+        extra = []
+        if layer == "practices" and item_id in self._site_groups:
+            extra.append(("Extended group", self._site_groups[item_id], "Groups panel"))
+        self.details.show_item(self.dataset, layer, item_id, extra)
         table = {"practices": self.practices_table, "localities": self.localities_table,
                  "housing": self.housing_table}.get(layer)
         if layer == "practices":

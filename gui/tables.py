@@ -21,7 +21,8 @@ PRACTICE_COLUMNS = [
     Column("gp_wte", "GP WTE", one_dp, "Whole-time-equivalent GPs (practices.csv, gp_wte). "
            "Double-click to edit.", editable=True, align_right=True),
     Column("group", "Group", tip="Extended practice group (Groups panel); branches follow "
-           "their parent"),
+           "their parent. Double-click and type a group name to move the practice.",
+           editable=True),
     Column("parent_code", "Parent", tip="Main practice of a branch"),
 ]
 

@@ -98,3 +98,19 @@ def test_locks_are_undoable(window):
     window.workspace.undo_stack.undo()
     assert panel.locks_list.count() == n
     assert (mains.iloc[2], mains.iloc[3]) not in window.workspace.locks.apart
+
+
+def test_typing_a_group_in_the_practices_table_moves_the_practice(window):
+    run_grouping(window, min_size=30_000, max_size=50_000)
+    table = window.practices_table
+    mapping = dict(window.workspace.groups)
+    code = next(iter(mapping))
+    target = next(g for g in sorted(set(mapping.values())) if g != mapping[code])
+    row = table.model.row_of("practice_code", code)
+    col = [c.key for c in table.model.columns].index("group")
+    assert table.model.setData(table.model.index(row, col), target)
+    assert window.workspace.groups[code] == target
+    assert window.practices_table.model.frame.set_index("practice_code").at[code,
+                                                                            "group"] == target
+    window.workspace.undo_stack.undo()
+    assert window.workspace.groups[code] == mapping[code]

@@ -17,7 +17,7 @@ def register(sub) -> None:
 def run(args) -> int:
     from cli.common import open_dataset
     from models.report import board_report, write_pdf
-    groups, name = None, ""
+    groups, name, assumptions = None, "", None
     if args.scenario:
         from models import scenario as sc
         scenario = sc.load_scenario(args.scenario)
@@ -25,11 +25,16 @@ def run(args) -> int:
             else sc.open_scenario_data(scenario)
         ds = sc.apply_scenario(base, scenario)
         groups, name = dict(scenario.groups) or None, scenario.name
+        if scenario.assumptions:
+            from models.assumptions import Assumptions
+            assumptions = Assumptions.from_dict(scenario.assumptions)
         for warning in ds.warnings:
             print(f"warning: {warning}")
     else:
         ds = open_dataset(args.report_data or args.data)
-    pages = write_pdf(board_report(ds, groups=groups, scenario_name=name), args.out,
-                      ds.label, ds.is_sample)
+    if groups is None and ds.groups is not None:
+        groups = dict(zip(ds.groups["practice_code"], ds.groups["group"]))
+    pages = write_pdf(board_report(ds, groups=groups, scenario_name=name,
+                                   assumptions=assumptions), args.out, ds.label, ds.is_sample)
     print(f"wrote {args.out} ({pages} pages; data: {ds.label})")
     return 0

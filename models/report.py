@@ -31,6 +31,7 @@ class Section:
     table: pd.DataFrame | None = None
     figure: Callable[[plt.Figure], None] | None = None   # draws onto a given figure
     notes: list[str] = field(default_factory=list)
+    small_text: bool = False     # long reference lists
 
 
 def _stamp(fig: plt.Figure, label: str, page: int, sample: bool) -> None:
@@ -48,9 +49,11 @@ def _title(fig: plt.Figure, title: str, part: str = "") -> None:
     fig.text(0.03, 0.955, title + part, fontsize=15, weight="bold", va="top")
 
 
-def _text_block(fig, text: str, top: float = 0.9) -> None:
-    wrapped = "\n".join(textwrap.fill(p, 150) if p else "" for p in text.split("\n"))
-    fig.text(0.03, top, wrapped, fontsize=9.5, va="top", family="DejaVu Sans")
+def _text_block(fig, text: str, top: float = 0.9, small: bool = False) -> None:
+    width = 190 if small else 150
+    wrapped = "\n".join(textwrap.fill(p, width) if p else "" for p in text.split("\n"))
+    fig.text(0.03, top, wrapped, fontsize=7 if small else 9.5, va="top",
+             family="DejaVu Sans")
 
 
 def _format_cell(value) -> str:
@@ -104,7 +107,7 @@ def write_pdf(sections: list[Section], path, label: str, sample: bool) -> int:
                 _title(fig, sec.title, part)
                 top = 0.91
                 if sec.text and i == 0:
-                    _text_block(fig, sec.text, top)
+                    _text_block(fig, sec.text, top, sec.small_text)
                     top -= 0.03 + 0.018 * (sec.text.count("\n") + 1 + len(sec.text) // 150)
                 if sec.figure is not None:
                     sec.figure(fig)
@@ -177,7 +180,8 @@ def draw_map(ds, groups: dict[str, str] | None = None, hubs: pd.DataFrame | None
 
 def board_report(ds, *, groups: dict[str, str] | None = None,
                  hubs: pd.DataFrame | None = None, extra: list[Section] | None = None,
-                 scenario_name: str = "") -> list[Section]:
+                 scenario_name: str = "", assumptions=None, min_size: int = 30_000,
+                 max_size: int = 50_000) -> list[Section]:
     """The sections of the standard report, in reading order."""
     from models import hubs as hubmodel
     from models.localities import TARGET_SOURCE, locality_summary
@@ -220,6 +224,9 @@ def board_report(ds, *, groups: dict[str, str] | None = None,
             "Growth: included dwellings × 2.4 persons (Medway CCG Operational Plan 2017–19, "
             "ch. 3)"]))
         sections.append(Section("Access to hubs, all of Medway", table=access))
+    if groups:
+        sections.append(_groups_section(ds, groups, min_size, max_size))
+    sections.extend(_demand_sections(ds, assumptions, groups))
     sections.extend(extra or [])
     sources = ds.sources if ds.sources is not None else pd.DataFrame([{
         "file": "data/sample/*", "publisher": "this project (invented, illustrative)",
@@ -229,3 +236,88 @@ def board_report(ds, *, groups: dict[str, str] | None = None,
         "The embedded sample is ILLUSTRATIVE: invented practices, list sizes and sites "
         "shaped like Medway's headline figures; not real data." if ds.is_sample else "")))
     return sections
+
+
+def _groups_section(ds, groups: dict[str, str], min_size: int, max_size: int) -> Section:
+    from models.grouping_metrics import group_metrics, overall_metrics
+    table = group_metrics(ds.practices, groups, min_size, max_size)
+    overall = overall_metrics(ds.practices, groups, min_size, max_size, table)
+    shown = pd.DataFrame({
+        "Group": table["group"], "Patients": table["list_size"],
+        "Practices": table["practices"], "Sites": table["sites"],
+        "Within bounds": table["within_bounds"].map({True: "yes", False: "NO"}),
+        "Mean km to centre": table["mean_distance_km"],
+        "Max km": table["max_distance_km"], "Area km²": table["hull_area_km2"],
+        "Contiguous": table["contiguous"].map({True: "yes", False: "no"})})
+    return Section(
+        f"Extended practice groups ({min_size:,}–{max_size:,} patients)", table=shown,
+        text=(f"{overall['groups_within_bounds']} of {overall['groups']} groups within "
+              f"bounds; size spread (CV) {overall['size_cv']:.2f}; patient-weighted mean "
+              f"distance to group centre {overall['mean_distance_km']:.2f} km."),
+        figure=None, notes=["Bounds: K&M STP Nov 2016 (20–60k), Medway Model 30–50k "
+                            "(Operational Plan 2017–19 ch. 3)",
+                            "Distances straight-line, EPSG:27700"])
+
+
+def _demand_sections(ds, assumptions, groups) -> list[Section]:
+    from models.demand import MEDWAY, project_demand
+    result = project_demand(ds, assumptions)
+    t = result.table
+    totals = result.totals()
+    med = result.medway()
+
+    def chart(fig):
+        ax1 = fig.add_axes([0.06, 0.50, 0.55, 0.36])
+        areas = t[t["area"] != MEDWAY]
+        pivot = areas.pivot_table(index="year", columns="area", values="new_patients",
+                                  aggfunc="sum", sort=False).fillna(0)
+        bottom = None
+        from geo.webmap import GROUP_PALETTE
+        for i, area in enumerate(pivot.columns):
+            ax1.bar(pivot.index, pivot[area], bottom=bottom, label=area,
+                    color=GROUP_PALETTE[i % len(GROUP_PALETTE)])
+            bottom = pivot[area] if bottom is None else bottom + pivot[area]
+        ax1.set_title("New patients by year and locality", fontsize=10)
+        ax1.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        ax2 = fig.add_axes([0.06, 0.08, 0.55, 0.32])
+        ax2.fill_between(med["year"], med["gp_wte_needed_low"], med["gp_wte_needed_high"],
+                         color="#90caf9", alpha=0.6, label="low–high range")
+        ax2.plot(med["year"], med["gp_wte_needed"], color="#0d47a1", marker="o",
+                 label="central")
+        ax2.set_title("Cumulative GP WTE needed, Medway", fontsize=10)
+        ax2.legend(fontsize=7, loc="upper left")
+
+    m = totals.set_index("area").loc[MEDWAY]
+    a = result.assumptions
+    headline = (f"{m['new_dwellings']:,.0f} new dwellings × {a.value('persons_per_dwelling'):g} "
+                f"persons per dwelling × {a.value('registration_share'):.0%} registering = "
+                f"{m['new_patients']:,.0f} new patients ({m['new_patients_low']:,.0f}–"
+                f"{m['new_patients_high']:,.0f}); {m['gp_wte_needed']:,.1f} GP WTE "
+                f"({m['gp_wte_needed_low']:,.1f}–{m['gp_wte_needed_high']:,.1f}), "
+                f"{m['floorspace_m2']:,.0f} m², £{m['capital_cost_gbp']:,.0f}.")
+    by_area = totals[["area", "new_dwellings", "new_patients", "new_patients_low",
+                      "new_patients_high", "gp_wte_needed", "rooms_needed", "floorspace_m2",
+                      "capital_cost_gbp"]].copy()
+    by_area.columns = ["Area", "Dwellings", "New patients", "low", "high", "GP WTE",
+                       "Rooms", "Floorspace m²", "Capital cost £"]
+    by_year = t.pivot_table(index="area", columns="year", values="new_patients",
+                            aggfunc="sum", sort=False).reset_index()
+    by_year.columns = ["Area"] + [f"{y}/{(y + 1) % 100:02d}" for y in by_year.columns[1:]]
+    frame = a.to_frame()
+    sheet = pd.DataFrame({
+        "Assumption": frame["assumption"], "Unit": frame["unit"], "Low": frame["low"],
+        "Used": frame["value used"], "High": frame["high"],
+        "Edited": frame["edited"].map({True: "EDITED", False: ""}),
+        "Source": frame["source"]})
+    return [
+        Section("GP demand from new housing", text=headline, figure=chart,
+                notes=["Ranges: every uncertain assumption at its low / high end",
+                       "Warnings: " + ("; ".join(result.warnings) or "none")]),
+        Section("Demand totals by locality", table=by_area),
+        Section("New patients by locality and year", table=by_year),
+        Section("Planning assumptions and their sources", table=sheet,
+                notes=["Edited = changed by the user from the published default",
+                       "Sources in full on the next page"]),
+        Section("Sources of the planning assumptions (in full)", small_text=True,
+                text="\n".join(f"{r.assumption}: {r.source}" for r in frame.itertuples())),
+    ]

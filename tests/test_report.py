@@ -31,8 +31,11 @@ def test_report_command_writes_a_multipage_pdf_marked_illustrative(tmp_path):
     assert all("ILLUSTRATIVE SAMPLE DATA" in p for p in pages)      # on every page
     text = "\n".join(pages)
     for heading in ("Localities against the 30,000–50,000 target", "Hubs: catchments",
-                    "Data sources"):
+                    "GP demand from new housing", "Demand totals by locality",
+                    "Planning assumptions and their sources", "Data sources"):
         assert heading in text
+    assert "8,088 new patients" in text               # 3,370 × 2.4, with its formula
+    assert "Hobbs" in text                            # assumptions cite their sources
     assert re.search(r"Strood\s+56,000", text)      # the locality table carries the figures
     assert "Operational Plan 2017–19" in text         # and cites its target's source
 
@@ -46,3 +49,27 @@ def test_report_refuses_a_bad_data_folder_without_a_traceback(tmp_path):
     assert run.returncode == 2
     assert "practices.csv" in run.stderr and "Traceback" not in run.stderr
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_report_of_a_scenario_carries_its_groups_and_edited_assumptions(tmp_path):
+    from models import grouping, scenario as sc
+    from models.assumptions import default_assumptions
+    from models.dataset import load_sample
+    ds = load_sample()
+    mapping = grouping.group_practices(ds.practices, 30_000, 50_000, seed=1).mapping
+    ds.groups = __import__("pandas").DataFrame(list(mapping.items()),
+                                               columns=["practice_code", "group"])
+    edited = default_assumptions().with_value("persons_per_dwelling", 2.5)
+    scen = sc.scenario_from_dataset(ds, "Option B", assumptions=edited.to_dict())
+    path = tmp_path / "b.scenario.json"
+    sc.save_scenario(scen, path)
+    out = tmp_path / "b.pdf"
+    run = subprocess.run([sys.executable, str(ROOT / "main.py"), "report", "--scenario",
+                          str(path), "--out", str(out)], capture_output=True, text=True,
+                         cwd=ROOT, timeout=300)
+    assert run.returncode == 0, run.stderr
+    text = "\n".join(pdf_pages_text(out))
+    assert "Scenario: Option B" in text
+    assert "Extended practice groups (30,000–50,000 patients)" in text
+    assert "8,425 new patients" in text               # 3,370 × 2.5
+    assert "EDITED" in text

@@ -139,6 +139,9 @@ class MainWindow(QMainWindow):
         from gui.scenarios import ScenarioController
         self.scenarios = ScenarioController(self, file_menu)
         file_menu.addSeparator()
+        self._action(file_menu, "Export &report (PDF)…", self.export_report,
+                     QKeySequence("Ctrl+P"), "The board-paper PDF: map, localities, groups, "
+                     "hubs, demand with chart, assumptions with sources")
         self._action(file_menu, "Export map as &HTML…", self.export_html, None,
                      "A standalone map (Leaflet inlined) that opens in any browser offline")
         self._action(file_menu, "Export map as &PNG…", self.export_png, None,
@@ -395,6 +398,27 @@ class MainWindow(QMainWindow):
             return False
         self.settings.setValue("export/last_dir", str(Path(path).parent))
         self.statusBar().showMessage(f"Exported {len(written)} file(s) to {path}", 8000)
+        return True
+
+    def export_report(self, path: str | None = None) -> bool:
+        from models.report import board_report, write_pdf
+        path = path or self._save_path("Export report", ".pdf", "PDF (*.pdf)")
+        if not path:
+            return False
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            panel = self.groups_panel
+            pages = write_pdf(board_report(
+                self.dataset, groups=self.workspace.groups or None,
+                scenario_name=self.scenarios.name, assumptions=self.workspace.assumptions,
+                min_size=panel.min_size.value(), max_size=panel.max_size.value()),
+                path, self.dataset.label, self.dataset.is_sample)
+        except (OSError, ValueError) as exc:
+            self.show_error("The report was not written", str(exc))
+            return False
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.statusBar().showMessage(f"Saved the {pages}-page report to {path}", 8000)
         return True
 
     def export_html(self, path: str | None = None) -> bool:

@@ -82,3 +82,9 @@ def test_presentation_mode_hides_panels_and_comes_back(window):
     window.toggle_presentation(False)
     assert all(d.isVisible() for d in visible)
     assert window.map.zoomFactor() == 1.0
+
+
+def test_report_export_from_the_window(window, tmp_path):
+    out = tmp_path / "report.pdf"
+    assert window.export_report(str(out))
+    assert out.read_bytes()[:5] == b"%PDF-"

@@ -1,0 +1,151 @@
+"""`group`: practices → extended practice groups within list-size bounds (practice_code,group)."""
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+
+from cli import UserError
+
+DESCRIPTION = """\
+Group the main practices of a canonical practices.csv into extended practice groups whose
+total registered list lies between --min-size and --max-size (default 30,000-50,000: the
+Medway Model's local geographies, Operational Plan 2017-19 ch. 3; the K&M STP (Nov 2016)
+gives 20,000-60,000 for extended practice groups). Branch sites follow their parent.
+
+Compactness is the patient-weighted squared straight-line distance (EPSG:27700) of each
+practice to its group's patient-weighted centre; without --groups the fewest groups that
+fit the bounds are used. --within-localities groups each locality separately (needs the
+locality column filled; blanks are filled from --localities F.geojson, or from a
+localities.geojson/.gpkg beside the practices file). The same input and --seed give the
+same groups.
+
+Writes practice_code,group (one row per main practice) to --out and prints a summary
+table. Exit 2, with the reason, when the bounds cannot be met (e.g. a locality below the
+minimum) or the input is bad.
+"""
+
+
+def _size(text: str) -> float:
+    try:
+        value = float(text.replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError("must be a number of patients, 0 or more")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def register(sub) -> None:
+    p = sub.add_parser("group", help="group practices into extended groups within size bounds",
+                       description=DESCRIPTION,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--practices", required=True, metavar="F.csv",
+                   help="a canonical practices.csv")
+    p.add_argument("--min-size", type=_size, default=30_000, metavar="N",
+                   help="smallest group list size (default 30000)")
+    p.add_argument("--max-size", type=_size, default=50_000, metavar="N",
+                   help="largest group list size (default 50000)")
+    p.add_argument("--groups", type=_count, metavar="K",
+                   help="number of groups (default: the fewest that fit the bounds)")
+    p.add_argument("--within-localities", action="store_true",
+                   help="never mix localities: group each locality on its own")
+    p.add_argument("--localities", metavar="F.geojson",
+                   help="locality polygons used to fill blank locality cells")
+    p.add_argument("--seed", type=int, default=0, metavar="N",
+                   help="random seed (same input + seed → same groups; default 0)")
+    p.add_argument("--out", metavar="groups.csv", help="write practice_code,group here")
+    p.set_defaults(func=run)
+
+
+def _localities_file(args, practices_path: Path) -> Path | None:
+    if args.localities:
+        return Path(args.localities)
+    for name in ("localities.geojson", "localities.gpkg"):
+        if (practices_path.parent / name).exists():
+            return practices_path.parent / name
+    return None
+
+
+def _read(args):
+    """practices.csv as the Dataset reads it; blank localities filled when polygons exist."""
+    from geo.tables import read_csv_text
+    from models.dataset import locality_of_points, read_localities, read_practices
+    path = Path(args.practices)
+    notes = []
+    poly_path = _localities_file(args, path)
+    localities = read_localities(poly_path) if poly_path is not None else None
+    if localities is not None:
+        names = set(localities["name"])
+    else:  # no polygons: accept the locality names the file itself uses
+        raw = read_csv_text(path, path.name)
+        names = set(raw["locality"]) - {""} if "locality" in raw.columns else set()
+    practices = read_practices(path, names)
+    blank = (practices["locality"] == "") & (practices["parent_code"] == "")
+    if blank.any() and localities is not None:
+        found = locality_of_points(localities, practices.loc[blank, "longitude"],
+                                   practices.loc[blank, "latitude"])
+        practices.loc[blank, "locality"] = found
+        notes.append(f"locality filled from {poly_path.name} for {int(blank.sum())} "
+                     "practices")
+    return practices, notes
+
+
+def run(args) -> int:
+    from geo.atomic import atomic_path
+    from models.grouping import GroupingError, group_practices
+
+    label = Path(args.practices).name
+    practices, notes = _read(args)
+    if args.within_localities:
+        blank = practices.loc[(practices["locality"] == "") & (practices["parent_code"] == ""),
+                              "practice_code"].tolist()
+        if blank:
+            raise UserError(f"{label}: --within-localities needs every practice's locality, "
+                            f"but {len(blank)} are blank (e.g. {blank[0]}) and no locality "
+                            "polygons were found to fill them; fill the locality column or "
+                            "pass --localities F.geojson")
+    try:
+        result = group_practices(practices, args.min_size, args.max_size, args.groups,
+                                 within_localities=args.within_localities, seed=args.seed)
+    except GroupingError as exc:
+        raise UserError(f"{label}: {exc}") from None
+    if args.out:
+        out = Path(args.out)
+        try:
+            with atomic_path(out) as tmp:
+                result.frame().to_csv(tmp, index=False)
+        except OSError as exc:
+            raise UserError(f"{out}: cannot be written ({exc.strerror})") from None
+    for note in notes:
+        print(f"note: {note}")
+    _print_summary(result, args)
+    return 0
+
+
+def _print_summary(result, args) -> None:
+    table, s = result.table, result.summary
+    width = max([len("group")] + [len(g) for g in table["group"]])
+    print(f"{'group':<{width}}  {'practices':>9}  {'list size':>10}  within bounds")
+    for row in table.itertuples():
+        gap = row.outside_by
+        flag = "yes" if row.within_bounds else (f"no (below by {-gap:,})" if gap < 0
+                                                else f"no (above by {gap:,})")
+        print(f"{row.group:<{width}}  {row.practices:>9}  {row.list_size:>10,}  {flag}")
+    print(f"{'total':<{width}}  {int(table['practices'].sum()):>9}  "
+          f"{s['total_list_size']:>10,}  {s['groups_within_bounds']} of {s['groups']}")
+    print(f"bounds {args.min_size:,.0f}-{args.max_size:,.0f}; size CV {s['size_cv']:.3f}; "
+          f"patient-weighted mean distance to group centre {s['mean_distance_km']:.2f} km "
+          f"(straight line, EPSG:27700); seed {args.seed}")
+    if args.out:
+        print(f"wrote {len(result.mapping)} practices to {args.out}")

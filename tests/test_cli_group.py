@@ -1,0 +1,115 @@
+"""`python main.py group`: output file, summary, exit 2 with a one-line reason on bad input."""
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from cli import main
+
+
+def run(args, capsys):
+    code = main(["group", *map(str, args)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def sample_mains(sample_dir) -> pd.DataFrame:
+    raw = pd.read_csv(sample_dir / "practices.csv", keep_default_na=False)
+    return raw[raw["parent_code"] == ""]
+
+
+def test_group_writes_one_row_per_main_practice_and_a_summary(sample_dir, tmp_path, capsys):
+    out_file = tmp_path / "groups.csv"
+    code, out, err = run(["--practices", sample_dir / "practices.csv", "--out", out_file],
+                         capsys)
+    assert code == 0, err
+    groups = pd.read_csv(out_file, keep_default_na=False)
+    assert list(groups.columns) == ["practice_code", "group"]
+    mains = sample_mains(sample_dir)
+    assert sorted(groups["practice_code"]) == sorted(mains["practice_code"])  # no branches
+    totals = mains.merge(groups, on="practice_code").groupby("group")["list_size"].sum()
+    assert totals.between(30_000, 50_000).all()
+    for group, total in totals.items():  # the printed table shows each group's list size
+        line = next(ln for ln in out.splitlines() if ln.split()[0] == group)
+        assert f"{total:,}" in line and line.rstrip().endswith("yes")
+    assert f"{len(totals)} of {len(totals)}" in out
+
+
+def test_groups_option_and_seed_are_repeatable(sample_dir, tmp_path, capsys):
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    for path in (first, second):
+        code, _, err = run(["--practices", sample_dir / "practices.csv", "--groups", 7,
+                            "--seed", 3, "--out", path], capsys)
+        assert code == 0, err
+    assert first.read_bytes() == second.read_bytes()
+    assert pd.read_csv(first)["group"].nunique() == 7
+
+
+def test_infeasible_bounds_exit_2_with_the_reason(sample_dir, capsys):
+    code, out, err = run(["--practices", sample_dir / "practices.csv",
+                          "--within-localities"], capsys)
+    lordswood = sample_mains(sample_dir).query("locality == 'Lordswood'")["list_size"].sum()
+    assert code == 2
+    assert err.startswith("error: practices.csv:") and len(err.strip().splitlines()) == 1
+    assert "Lordswood" in err and f"{30_000 - lordswood:,}" in err
+    assert "Traceback" not in err
+
+
+def test_minimum_above_the_total_exits_2(sample_dir, capsys):
+    code, _, err = run(["--practices", sample_dir / "practices.csv", "--min-size", 300_000,
+                        "--max-size", 400_000], capsys)
+    assert code == 2 and "below the minimum 300,000 by 19,000" in err  # 281,000 in total
+
+
+def test_within_localities_with_20_to_60k_works(sample_dir, capsys):
+    code, out, err = run(["--practices", sample_dir / "practices.csv", "--within-localities",
+                          "--min-size", 20_000, "--max-size", 60_000], capsys)
+    assert code == 0, err
+    for locality in sample_mains(sample_dir)["locality"].unique():
+        assert any(ln.split()[0] == locality for ln in out.splitlines())
+
+
+def test_missing_file_names_the_file(tmp_path, capsys):
+    code, _, err = run(["--practices", tmp_path / "nowhere.csv"], capsys)
+    assert code == 2 and "nowhere.csv" in err and "not found" in err
+
+
+def test_missing_column_names_the_file_and_column(sample_dir, tmp_path, capsys):
+    frame = pd.read_csv(sample_dir / "practices.csv", keep_default_na=False)
+    bad = tmp_path / "mine.csv"
+    frame.drop(columns=["list_size"]).to_csv(bad, index=False)
+    code, _, err = run(["--practices", bad], capsys)
+    assert code == 2 and "mine.csv" in err and "list_size" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_blank_localities_are_explained_or_filled_from_polygons(sample_dir, tmp_path, capsys):
+    frame = pd.read_csv(sample_dir / "practices.csv", keep_default_na=False)
+    frame["locality"] = ""
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    frame.to_csv(alone / "practices.csv", index=False)
+    args = ["--within-localities", "--min-size", 20_000, "--max-size", 60_000]
+    code, _, err = run(["--practices", alone / "practices.csv", *args], capsys)
+    assert code == 2 and "blank" in err and "--localities" in err
+    # with the locality polygons beside the file, blanks are filled from the map
+    shutil.copy(sample_dir / "localities.geojson", alone / "localities.geojson")
+    code, out, err = run(["--practices", alone / "practices.csv", *args], capsys)
+    assert code == 0, err
+    assert "locality filled from localities.geojson for 51 practices" in out
+    assert "Lordswood" in out
+
+
+def test_min_larger_than_max_is_refused(sample_dir, capsys):
+    code, _, err = run(["--practices", sample_dir / "practices.csv", "--min-size", 60_000],
+                       capsys)
+    assert code == 2 and "larger than the maximum" in err
+
+
+@pytest.mark.parametrize("value", ["lots", "-5"])
+def test_bad_numbers_are_refused_by_the_parser(sample_dir, value, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["group", "--practices", str(sample_dir / "practices.csv"), "--min-size", value])
+    assert exc.value.code == 2

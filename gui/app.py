@@ -42,11 +42,13 @@ def run_app(data_dir: str | None = None) -> int:
     from gui.main_window import MainWindow
     window = MainWindow(dataset)
     if os.environ.get("MEDWAY_EXIT_WHEN_READY"):   # benchmarks/startup.py measures this
-        def _ready(counts):
-            print("map-ready", counts, flush=True)
+        window.mapReady.connect(lambda counts: print("map-ready", counts, flush=True))
+
+        def _panels():
+            print("panels-ready", flush=True)
             window.close()
             app.quit()
-        window.mapReady.connect(_ready)
+        window.panelsReady.connect(_panels)
     window.show()
     if not os.environ.get("MEDWAY_EXIT_WHEN_READY"):
         window.scenarios.offer_recovery()

@@ -26,6 +26,7 @@ APP_NAME = "Medway Estates Planner"
 
 class MainWindow(QMainWindow):
     mapReady = Signal(dict)
+    panelsReady = Signal()
     APP_NAME = APP_NAME
 
     def __init__(self, dataset, parent=None):
@@ -49,6 +50,10 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         self._show_dataset()
+        # The planning panels import scikit-learn, SciPy and matplotlib (over a second):
+        # they are built just after the map first shows, so the planner sees Medway at once.
+        self._pending_panel = None
+        self.panels_ready = False
 
     @property
     def dataset(self):
@@ -89,7 +94,6 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.housing_table, "Housing sites")
         self.tables_dock = self._dock("Tables", self.tabs,
                                       Qt.DockWidgetArea.BottomDockWidgetArea, "tables")
-        self._build_planning_panels()
         self.resizeDocks([self.layers_dock], [230], Qt.Orientation.Horizontal)
         self.resizeDocks([self.details_dock], [420], Qt.Orientation.Horizontal)
         self.resizeDocks([self.tables_dock], [260], Qt.Orientation.Vertical)
@@ -118,7 +122,14 @@ class MainWindow(QMainWindow):
         self.layers_panel.add_layer("groups", "Extended group outlines")
         self.layers_panel.add_layer("catchments", "Hub catchments", visible=False)
         self.layers_panel.add_layer("suggested", "Suggested hub sites")
+        for dock in (self.groups_dock, self.demand_dock, self.hubs_dock):
+            self.view_menu.addAction(dock.toggleViewAction())
+        self.resizeDocks([self.details_dock], [420], Qt.Orientation.Horizontal)
         self.details_dock.raise_()
+        if self._pending_panel:
+            self.show_panel(self._pending_panel)
+        self.panels_ready = True
+        self.panelsReady.emit()
 
     def _build_actions(self) -> None:
         menu = self.menuBar()
@@ -178,9 +189,9 @@ class MainWindow(QMainWindow):
             "Map full screen with larger text, panels hidden (F11 or Esc to leave)")
         self.presentation_action.setCheckable(True)
         view_menu.addSeparator()
-        for dock in (self.layers_dock, self.details_dock, self.tables_dock, self.groups_dock,
-                     self.demand_dock, self.hubs_dock):
+        for dock in (self.layers_dock, self.details_dock, self.tables_dock):
             view_menu.addAction(dock.toggleViewAction())
+        self.view_menu = view_menu      # the planning panels add theirs when built
         help_menu = menu.addMenu("&Help")
         self._action(help_menu, "&About", self.about)
 
@@ -354,6 +365,8 @@ class MainWindow(QMainWindow):
             if name not in shown:
                 self.map.set_layer_visible(name, False)
         self.mapReady.emit(counts)
+        if not hasattr(self, "groups_panel"):
+            QTimer.singleShot(0, self._build_planning_panels)
 
     def _on_map_failed(self, reason: str) -> None:
         self.map_label.setText("Map failed to load")
@@ -475,7 +488,9 @@ class MainWindow(QMainWindow):
     def show_panel(self, name: str) -> None:
         """Bring a side panel to the front: details, hubs, groups or demand."""
         dock = getattr(self, f"{name}_dock", None)
-        if dock is not None:
+        if dock is None:
+            self._pending_panel = name      # shown once the planning panels exist
+        else:
             dock.show()
             dock.raise_()
 
@@ -496,15 +511,16 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def wait_for_map(self, timeout_ms: int = 30000) -> bool:
-        """Block (running the event loop) until the map reports ready; for CLI/tests."""
+        """Block (running the event loop) until the map is ready and the planning panels
+        are built; for the CLI and tests."""
         from PySide6.QtCore import QEventLoop
-        if self.map.is_ready:
+        if self.map.is_ready and self.panels_ready:
             return True
         loop = QEventLoop()
         timer = QTimer(singleShot=True)
         timer.timeout.connect(loop.quit)
-        self.map.ready.connect(loop.quit)
+        self.panelsReady.connect(loop.quit)
         self.map.failed.connect(loop.quit)
         timer.start(timeout_ms)
         loop.exec()
-        return self.map.is_ready
+        return self.map.is_ready and self.panels_ready

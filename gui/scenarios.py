@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
 
 from geo.errors import DataError
 from models import scenario as sc
-from models.measures import key_measures
 
 AUTOSAVE_MS = 2 * 60 * 1000
 MAX_RECENT = 8
@@ -258,6 +257,7 @@ class ScenarioController(QObject):
 
     # -------------------------------------------------------------- comparison
     def compare(self, paths: list[str] | None = None) -> QDialog | None:
+        from models.measures import key_measures
         if paths is None:
             paths, _ = QFileDialog.getOpenFileNames(self.window, "Compare with (up to two)",
                                                     self._start_dir(), FILTER)
@@ -284,6 +284,7 @@ class ScenarioController(QObject):
         return dialog
 
     def _measures_of_current(self) -> dict:
+        from models.measures import key_measures
         panel = getattr(self.window, "groups_panel", None)
         lo, hi = (panel.min_size.value(), panel.max_size.value()) if panel else (30_000, 50_000)
         return key_measures(self.ws.dataset, self.ws.groups, lo, hi)

@@ -12,7 +12,6 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from models.assumptions import default_assumptions
 from models.edits import KEYS, apply_edit
-from models.grouping import Locks
 
 
 class _EditCommand(QUndoCommand):
@@ -58,15 +57,28 @@ class Workspace(QObject):
         self.dataset = dataset
         self.groups: dict[str, str] = {}    # practice_code → extended group name
         self.assumptions = default_assumptions()
-        self.locks = Locks()                 # grouping constraints the planner set
+        self._locks = None                   # grouping constraints the planner set
         self.undo_stack = QUndoStack(self)
 
     def replace(self, dataset) -> None:
         self.dataset = dataset
         self.groups = {}
-        self.locks = Locks()
+        self._locks = None
         self.undo_stack.clear()
         self.replaced.emit()
+
+    @property
+    def locks(self):
+        """Grouping locks (models.grouping.Locks), made on first use: importing the
+        grouping model pulls in scikit-learn, which start-up need not wait for."""
+        if self._locks is None:
+            from models.grouping import Locks
+            self._locks = Locks()
+        return self._locks
+
+    @locks.setter
+    def locks(self, value) -> None:
+        self._locks = value
 
     def state(self, key: str):
         """A copy of the current grouping or hub layer."""

@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from geo import webmap
 from geo.errors import DataError
 from gui.frame_model import Column, FrameModel, one_dp, whole
 from gui.panel import Panel
 from models import demand as dm
 from models.assumptions import Assumptions, default_assumptions
+from models.demand_charts import draw_gp_wte_band, draw_new_patients
 
 RESULT_COLUMNS = [
     Column("year", "Year", lambda v: f"{int(v)}/{(int(v) + 1) % 100:02d}",
@@ -176,28 +176,8 @@ class DemandPanel(Panel):
         fig = self.figure
         fig.clear()
         ax1, ax2 = fig.add_subplot(2, 1, 1), fig.add_subplot(2, 1, 2)
-        t = r.table[r.table["area"] != dm.MEDWAY]
-        pivot = t.pivot_table(index="year", columns="area", values="new_patients",
-                              aggfunc="sum", sort=False).fillna(0)
-        bottom = None
-        colours = webmap.GROUP_PALETTE
-        for i, area in enumerate(pivot.columns):
-            ax1.bar(pivot.index, pivot[area], bottom=bottom, label=area,
-                    color=colours[i % len(colours)])
-            bottom = pivot[area] if bottom is None else bottom + pivot[area]
-        ax1.set_title("New patients by year and area", fontsize=9)
-        if bottom is not None:
-            ax1.set_ylim(0, float(bottom.max() or 1) * 1.45)   # room for the legend
-        ax1.legend(fontsize=6, ncol=4, loc="upper right", frameon=False)
-        ax1.tick_params(labelsize=7)
-        med = r.medway()
-        ax2.fill_between(med["year"], med["gp_wte_needed_low"], med["gp_wte_needed_high"],
-                         color="#90caf9", alpha=0.5, label="low–high range")
-        ax2.plot(med["year"], med["gp_wte_needed"], color="#0d47a1", marker="o",
-                 label="central")
-        ax2.set_title("Cumulative GP WTE needed, Medway", fontsize=9)
-        ax2.legend(fontsize=7, loc="upper left")
-        ax2.tick_params(labelsize=7)
+        draw_new_patients(ax1, r)
+        draw_gp_wte_band(ax2, r)
         if self.ws.dataset.is_sample:
             fig.suptitle("Illustrative sample data", fontsize=8, color="#b71c1c")
         self.canvas.draw_idle()

@@ -264,28 +264,11 @@ def _demand_sections(ds, assumptions, groups) -> list[Section]:
     result = project_demand(ds, assumptions)
     t = result.table
     totals = result.totals()
-    med = result.medway()
 
     def chart(fig):
-        ax1 = fig.add_axes([0.06, 0.50, 0.55, 0.36])
-        areas = t[t["area"] != MEDWAY]
-        pivot = areas.pivot_table(index="year", columns="area", values="new_patients",
-                                  aggfunc="sum", sort=False).fillna(0)
-        bottom = None
-        from geo.webmap import GROUP_PALETTE
-        for i, area in enumerate(pivot.columns):
-            ax1.bar(pivot.index, pivot[area], bottom=bottom, label=area,
-                    color=GROUP_PALETTE[i % len(GROUP_PALETTE)])
-            bottom = pivot[area] if bottom is None else bottom + pivot[area]
-        ax1.set_title("New patients by year and locality", fontsize=10)
-        ax1.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-        ax2 = fig.add_axes([0.06, 0.08, 0.55, 0.32])
-        ax2.fill_between(med["year"], med["gp_wte_needed_low"], med["gp_wte_needed_high"],
-                         color="#90caf9", alpha=0.6, label="low–high range")
-        ax2.plot(med["year"], med["gp_wte_needed"], color="#0d47a1", marker="o",
-                 label="central")
-        ax2.set_title("Cumulative GP WTE needed, Medway", fontsize=10)
-        ax2.legend(fontsize=7, loc="upper left")
+        from models.demand_charts import draw_gp_wte_band, draw_new_patients
+        draw_new_patients(fig.add_axes([0.06, 0.50, 0.6, 0.36]), result, fontsize=10)
+        draw_gp_wte_band(fig.add_axes([0.06, 0.08, 0.6, 0.32]), result, fontsize=10)
 
     m = totals.set_index("area").loc[MEDWAY]
     a = result.assumptions

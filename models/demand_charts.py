@@ -1,0 +1,33 @@
+"""The two demand charts, drawn the same way in the app and in the PDF report."""
+from __future__ import annotations
+
+from geo.webmap import GROUP_PALETTE
+from models.demand import MEDWAY
+
+
+def draw_new_patients(ax, result, fontsize: float = 9) -> None:
+    """Stacked bars: new patients by year, one colour per area."""
+    areas = result.table[result.table["area"] != MEDWAY]
+    pivot = areas.pivot_table(index="year", columns="area", values="new_patients",
+                              aggfunc="sum", sort=False).fillna(0)
+    bottom = None
+    for i, area in enumerate(pivot.columns):
+        ax.bar(pivot.index, pivot[area], bottom=bottom, label=area,
+               color=GROUP_PALETTE[i % len(GROUP_PALETTE)])
+        bottom = pivot[area] if bottom is None else bottom + pivot[area]
+    ax.set_title(f"New patients by year and {result.by}", fontsize=fontsize)
+    if bottom is not None:
+        ax.set_ylim(0, float(bottom.max() or 1) * 1.45)     # room for the legend
+    ax.legend(fontsize=fontsize - 2.5, ncol=4, loc="upper right", frameon=False)
+    ax.tick_params(labelsize=fontsize - 2)
+
+
+def draw_gp_wte_band(ax, result, fontsize: float = 9) -> None:
+    """Cumulative GP WTE needed for Medway: central line within its low–high band."""
+    med = result.medway()
+    ax.fill_between(med["year"], med["gp_wte_needed_low"], med["gp_wte_needed_high"],
+                    color="#90caf9", alpha=0.55, label="low–high range")
+    ax.plot(med["year"], med["gp_wte_needed"], color="#0d47a1", marker="o", label="central")
+    ax.set_title("Cumulative GP WTE needed, Medway", fontsize=fontsize)
+    ax.legend(fontsize=fontsize - 2, loc="upper left")
+    ax.tick_params(labelsize=fontsize - 2)

@@ -175,8 +175,8 @@ class HubsPanel(Panel):
     def demand(self):
         return hubmodel.demand_points(self.ws.dataset)
 
-    def layout_of(self, hubs: pd.DataFrame):
-        return hubmodel.evaluate_layout(self.demand(), hubs, circuity=self.circuity.value(),
+    def layout_of(self, hubs: pd.DataFrame, demand: pd.DataFrame):
+        return hubmodel.evaluate_layout(demand, hubs, circuity=self.circuity.value(),
                                         speed_kmh=self.speed.value())
 
     def refresh(self, hubs: pd.DataFrame | None = None) -> None:
@@ -187,7 +187,8 @@ class HubsPanel(Panel):
             self.access.setText("No hubs: add one on the map (tick 'Edit hubs on the map').")
             self.map.remove_overlay("catchments")
             return
-        layout = self.layout_of(hubs)
+        demand = self.demand()       # once per refresh: it runs on every drag step
+        layout = self.layout_of(hubs, demand)
         per_hub = layout.per_hub.copy()
         over = per_hub["over_capacity"].fillna(False).astype(bool)
         over_g = per_hub["over_capacity_with_growth"].fillna(False).astype(bool)
@@ -208,7 +209,7 @@ class HubsPanel(Panel):
             f"{self.speed.value():.0f} km/h).")
         self._hubs_shown = hubs
         self._draw_catchments()
-        self._compare(hubs)
+        self._compare(hubs, demand)
 
     def _draw_catchments(self) -> None:
         hubs = getattr(self, "_hubs_shown", self.ws.dataset.hubs)
@@ -228,11 +229,11 @@ class HubsPanel(Panel):
         self.map.set_overlay("catchments", {"type": "FeatureCollection", "features": feats},
                              False)
 
-    def _compare(self, hubs: pd.DataFrame) -> None:
+    def _compare(self, hubs: pd.DataFrame, demand: pd.DataFrame) -> None:
         if self.baseline is None or self.baseline.empty:
             self.compare_model.set_frame(pd.DataFrame(columns=[c.key for c in COMPARE_TABLE]))
             return
-        table = hubmodel.compare_layouts(self.demand(), self.baseline, hubs,
+        table = hubmodel.compare_layouts(demand, self.baseline, hubs,
                                          circuity=self.circuity.value(),
                                          speed_kmh=self.speed.value())
         changed = set(table.index[table["change"].fillna(0).abs() > 1e-9].tolist()) if \

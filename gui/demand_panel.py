@@ -23,7 +23,7 @@ from gui.frame_model import Column, FrameModel, one_dp, whole
 from gui.panel import Panel
 from models import demand as dm
 from models.assumptions import Assumptions, default_assumptions
-from models.demand_charts import draw_gp_wte_band, draw_new_patients
+from rendering.charts import draw_gp_wte_band, draw_new_patients
 
 RESULT_COLUMNS = [
     Column("year", "Year", lambda v: f"{int(v)}/{(int(v) + 1) % 100:02d}",
@@ -256,7 +256,7 @@ class DemandPanel(Panel):
                                                   "Excel workbook (*.xlsx);;CSV (*.csv)")
             if not path:
                 return False
-        from models.demand_export import export_demand
+        from rendering.sheets import export_demand
         try:
             written = export_demand(self.result, path, self.ws.dataset.label)
         except OSError as exc:

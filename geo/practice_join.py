@@ -27,12 +27,13 @@ class JoinReport:
     outside_area: int = 0
     not_active: list[str] = field(default_factory=list)   # area codes not imported (closed…)
     missing: list[str] = field(default_factory=list)      # imported practices not in the file
+    joined: int = 0                                       # imported practices found in it
 
     def lines(self, what: str) -> list[str]:
         out = [f"{self.file} ({self.date or 'date not stated'}): {what} for "
-               f"{self.rows_kept - len(self.not_active)} of the imported practices"]
+               f"{self.joined} of the imported practices"]
         if self.not_active:
-            out.append(f"  {len(self.not_active)} rows are practices of the area no longer "
+            out.append(f"  {len(self.not_active)} practices in it are practices of the area no longer "
                        "active in the practice list (closed or merged since): "
                        + ", ".join(self.not_active[:30])
                        + (" …" if len(self.not_active) > 30 else ""))
@@ -64,6 +65,7 @@ def cut_to_area(frame: pd.DataFrame, code_col: str, area_codes, active_codes,
         present = set(frame[code_col])
         report.not_active = sorted(present - active)
         report.missing = sorted(active - present)
+        report.joined = len(active & present)
     return frame.reset_index(drop=True)
 
 

@@ -208,6 +208,10 @@ def read_housing(path: Path) -> pd.DataFrame:
                                          hi=50)
     else:
         frame["build_years"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    extra = []
+    if "dwellings_min" in frame.columns:    # the low end of a register's dwelling range
+        frame["dwellings_min"] = parse_int(frame, "dwellings_min", label, required=False, lo=0)
+        extra = ["dwellings_min"]
     years = sorted(c for c in frame.columns if YEAR_COLUMN.match(c))
     for col in years:
         frame[col] = parse_int(frame, col, label, required=False, lo=0)
@@ -225,7 +229,7 @@ def read_housing(path: Path) -> pd.DataFrame:
                                    "so the dwellings can be phased", row=row,
                             field="start_year")
     frame["dwellings"] = frame["dwellings"].astype(int)
-    return frame[HOUSING_COLUMNS + ["build_years"] + years].reset_index(drop=True)
+    return frame[HOUSING_COLUMNS + ["build_years"] + extra + years].reset_index(drop=True)
 
 
 def _read_optional(ds: Dataset, folder: Path) -> None:

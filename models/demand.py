@@ -79,7 +79,7 @@ from models.assumptions import (
     CONTRIBUTION_BAND_GBP_PER_RESIDENT, TREND_FROM_MIN, TREND_SPAN_YEARS, TREND_TO_MIN,
     Assumptions,
 )
-from models.housing import phase_completions
+from models.housing import apply_phasing, phase_completions
 
 MEDWAY = "Medway"
 OUTSIDE_LOCALITIES = "(outside localities)"
@@ -105,6 +105,44 @@ UNITS = {"new_dwellings": "dwellings", "new_residents": "persons", "new_patients
          "trend_patients": "patient-equivalents (longer consultations, whole list)"}
 
 
+# Population targets each kind of area is checked against (assumption keys, with sources).
+TARGETS = {"locality": ("locality_min_population", "locality_max_population"),
+           "group": ("group_min_size", "group_max_size"),
+           "hub": ("hub_min_population", "hub_max_population")}
+COST_BAND_SOURCE = ("developer contributions Kent CCGs sought, e.g. Canterbury & Coastal CCG "
+                    "£266,175 for 819 patients (DESIGN.md §6)")
+
+
+def target_band(by: str, a: Assumptions) -> tuple[float, float, str]:
+    """(lowest, highest, 'source') registered patients an area of this kind should have."""
+    lo_key, hi_key = TARGETS[by]
+    return a.value(lo_key), a.value(hi_key), a[lo_key].source
+
+
+def target_flag(patients, by: str, a: Assumptions) -> str:
+    """'' inside the target, else 'below 30,000' / 'above 50,000' (unknown → '')."""
+    lo, hi, _ = target_band(by, a)
+    if patients is None or not np.isfinite(patients):
+        return ""
+    if patients < lo:
+        return f"below {lo:,.0f}"
+    if patients > hi:
+        return f"above {hi:,.0f}"
+    return ""
+
+
+def cost_flag(per_resident: float) -> str:
+    """Where the capital per new resident sits against the Kent contribution band."""
+    lo, hi = CONTRIBUTION_BAND_GBP_PER_RESIDENT
+    if not np.isfinite(per_resident):
+        return "unknown"
+    if per_resident < lo:
+        return "BELOW the comparison band"
+    if per_resident > hi:
+        return "ABOVE the comparison band"
+    return "within the comparison band"
+
+
 class DemandError(ValueError):
     """The demand cannot be worked out as asked (e.g. by group with no grouping)."""
 
@@ -121,6 +159,8 @@ class DemandResult:
     medway_ratio: float
     cost_per_new_resident: float
     horizon: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cost_per_resident_range: tuple[float, float] = (float("nan"), float("nan"))
+    trend_note: str = ""
     included_sites: list[str] = field(default_factory=list)
     excluded_sites: list[str] = field(default_factory=list)
 
@@ -295,7 +335,7 @@ def project_demand(ds, assumptions: Assumptions | None = None, *, by: str = "loc
         raise DemandError(f"by must be one of {', '.join(BY_CHOICES)}, not '{by}'")
     a = assumptions if assumptions is not None else Assumptions()
     a.validate()
-    housing = ds.housing
+    housing = apply_phasing(ds.housing, a.options)
     phasing = phase_completions(housing)
     warnings = list(phasing.warnings)
     areas, site_area, prac_area, notes = assign_areas(ds, by, groups)
@@ -410,12 +450,19 @@ def project_demand(ds, assumptions: Assumptions | None = None, *, by: str = "loc
     last_col = int(np.flatnonzero(show)[-1]) if show.any() else None
     final = {name: {m: (res[m][:, last_col] if last_col is not None
                         else np.zeros(len(area_names)))
-                    for m in ("cumulative_patients", "capital_cost_gbp")}
+                    for m in ("cumulative_patients", "capital_cost_gbp", "trend_patients")}
              for name, res in results.items()}
-    residents_total = (results["central"]["new_residents"][-1, :last_col + 1].sum()
-                       if last_col is not None else 0.0)
-    cost_per_resident = (final["central"]["capital_cost_gbp"][-1] / residents_total
-                         if residents_total > 0 else float("nan"))
+    per_resident = []
+    for name in results:
+        residents_total = (results[name]["new_residents"][-1, :last_col + 1].sum()
+                           if last_col is not None else 0.0)
+        # The new residents' own space (not the trend on today's list): what a developer
+        # contribution would pay for.
+        v = scenarios[name]
+        own = (final[name]["cumulative_patients"][-1] / 1000.0 * v["floorspace_m2_per_1000"]
+               * v["cost_per_m2"])
+        per_resident.append(own / residents_total if residents_total > 0 else float("nan"))
+    cost_per_resident = per_resident[0]
     lo_band, hi_band = CONTRIBUTION_BAND_GBP_PER_RESIDENT
     if np.isfinite(cost_per_resident) and not (lo_band / 2 <= cost_per_resident
                                                <= hi_band * 2):
@@ -429,7 +476,28 @@ def project_demand(ds, assumptions: Assumptions | None = None, *, by: str = "loc
                         assumptions=a, years=[int(y) for y in shown_years], areas=areas,
                         medway_ratio=ratio, cost_per_new_resident=float(cost_per_resident),
                         horizon=horizon,
+                        cost_per_resident_range=(float(np.nanmin(per_resident)),
+                                                 float(np.nanmax(per_resident)))
+                        if np.isfinite(per_resident).any() else (np.nan, np.nan),
+                        trend_note=_trend_note(a, trend, shown_years),
                         included_sites=list(ids[inc]), excluded_sites=list(ids[~inc]))
+
+
+def _trend_note(a: Assumptions, trend: tuple[bool, int, str], years) -> str:
+    """One line saying how the consultation-length trend was applied (or that it was not)."""
+    apply, base, method = trend
+    if not apply:
+        return ("Consultation-length trend not applied (GP workload per patient held at "
+                "today's).")
+    rate = a.value("consultation_length_growth")
+    last = int(years[-1]) if len(years) else base
+    factor = float(trend_factor(last - base, rate, method))
+    how = (f"{rate:.2%}/yr compounded" if method == "compound" else
+           f"simple: the period's rise spread evenly, "
+           f"{(float(trend_factor(1, rate, 'simple')) - 1):.2%} of the base length a year")
+    return (f"Consultation-length trend applied ({how}; from {TREND_PERIOD}): "
+            f"base year {base}/{str(base + 1)[-2:]}, ×{factor:.3f} by {last}/"
+            f"{str(last + 1)[-2:]}, on the whole registered list (today's and new patients)")
 
 
 # ---------------------------------------------------------------- baseline and gap
@@ -472,7 +540,14 @@ def _baseline(ds, areas: list[str], prac_area: np.ndarray, final: dict, a: Assum
     # GPs short of the benchmark once the new patients arrive (negative = to spare); over
     # the practices with both a list and a GP figure, so unknowns never read as zero GPs.
     entry = a["patients_per_gp_wte"]
-    gaps = np.stack([(out["patients_in_ratio"] + out["new_patients"]) / v - out["gps_in_ratio"]
+    # With the consultation trend on, its extra workload on today's list counts too.
+    trend = final["central"]["trend_patients"]
+    share = np.divide(out["patients_in_ratio"].to_numpy(float),
+                      out["list_size"].to_numpy(float),
+                      out=np.zeros(len(out)), where=out["list_size"].to_numpy(float) > 0)
+    out["trend_patients"] = trend
+    gaps = np.stack([(out["patients_in_ratio"] + out["new_patients"] + trend * share) / v
+                     - out["gps_in_ratio"]
                      for v in (entry.used, entry.scenario_low, entry.scenario_high)])
     out["gp_wte_gap_benchmark"] = gaps[0]
     out["gp_wte_gap_benchmark_low"] = gaps.min(axis=0)

@@ -253,7 +253,6 @@ class MainWindow(QMainWindow):
 
     def open_dataset(self, ds) -> None:
         """Show new data as a fresh, untitled scenario."""
-        self.scenarios.base = ds.copy()
         self.scenarios.name, self.scenarios.path = "Untitled scenario", None
         self.workspace.replace(ds)
         self.workspace.undo_stack.setClean()

@@ -10,7 +10,7 @@ DESCRIPTION = """\
 Project the GP demand of the included housing sites: dwellings × persons per dwelling ×
 registration share = new patients; then GP WTE (÷ patients per GP WTE), consultations and
 GP hours, clinical rooms, floorspace and capital cost, each year and each area, with low and
-high figures from the low/high ends of the planning assumptions (DESIGN.md §6; --assumptions
+high figures from the low/high ends of the planning assumptions (docs/design.md §6; --assumptions
 prints them with their sources). Prints the Medway total, a table by area with today's list
 sizes and GP WTE, and new patients by area and year. --out writes one row per year × area
 (area "Medway" = all areas) with the columns year, area, new_dwellings, new_residents,

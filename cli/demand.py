@@ -4,12 +4,13 @@ from __future__ import annotations
 import argparse
 
 from cli import UserError
+from cli.plan_args import add_plan_options, build_plan
 
 DESCRIPTION = """\
 Project the GP demand of the included housing sites: dwellings × persons per dwelling ×
 registration share = new patients; then GP WTE (÷ patients per GP WTE), consultations and
 GP hours, clinical rooms, floorspace and capital cost, each year and each area, with low and
-high figures from the low/high ends of the planning assumptions (DESIGN.md §6; --assumptions
+high figures from the low/high ends of the planning assumptions (docs/design.md §6; --assumptions
 prints them with their sources). Prints the Medway total, a table by area with today's list
 sizes and GP WTE, and new patients by area and year. --out writes one row per year × area
 (area "Medway" = all areas) with the columns year, area, new_dwellings, new_residents,
@@ -22,17 +23,6 @@ practices' patient-weighted centre is nearest the site (groups from --groups F.c
 folder's groups.csv, else computed now by the grouping tool if it is installed). --by hub: the nearest hub. Distances are straight lines in British
 National Grid metres (EPSG:27700).
 """
-
-
-def _assignment(text: str) -> tuple[str, float]:
-    key, sep, value = text.partition("=")
-    if not sep or not key.strip():
-        raise argparse.ArgumentTypeError(f"'{text}' must look like KEY=VALUE, e.g. "
-                                         "persons_per_dwelling=2.5")
-    try:
-        return key.strip(), float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a number") from None
 
 
 def register(sub) -> None:
@@ -49,9 +39,6 @@ def register(sub) -> None:
                    help="count this housing site even if excluded in the data (repeatable)")
     p.add_argument("--exclude", action="append", default=[], metavar="SITE_ID",
                    help="leave this housing site out (repeatable)")
-    p.add_argument("--set", dest="settings", action="append", default=[], type=_assignment,
-                   metavar="KEY=VALUE", help="change an assumption's value, e.g. "
-                                             "persons_per_dwelling=2.5 (see --assumptions)")
     p.add_argument("--trend", action="store_true",
                    help="lengthen GP consultations by the 1992/93–2006/07 trend (2.4%%/yr "
                         "compound) from the year before the first completions")
@@ -70,24 +57,18 @@ def register(sub) -> None:
     p.add_argument("--assumptions", action="store_true",
                    help="also print every assumption used, with its source")
     p.add_argument("--out", metavar="demand.csv", help="write the year × area table")
+    add_plan_options(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     import pandas as pd
 
-    from cli.common import open_dataset
     from geo.atomic import atomic_path
-    from models.assumptions import Assumptions
     from models.demand import DemandError, project_demand
 
-    ds = open_dataset(args.demand_data or args.data)
-    assumptions = Assumptions()
-    for key, value in args.settings:
-        if key not in assumptions.keys():
-            raise UserError(f"--set {key}: no such assumption (one of: "
-                            f"{', '.join(assumptions.keys())})")
-        assumptions = assumptions.with_value(key, value)
+    plan = build_plan(args, args.demand_data or args.data)
+    ds, assumptions = plan.dataset, plan.assumptions
     if args.trend_base is not None and not args.trend:
         raise UserError("--trend-base goes with --trend")
     if args.trend:
@@ -113,7 +94,7 @@ def run(args) -> int:
     if args.groups and args.by != "group":
         raise UserError("--groups goes with --by group")
     if args.by == "group":
-        groups, group_note = _groups(ds, args.groups)
+        groups, group_note = _groups(plan, args.groups)
 
     try:
         result = project_demand(ds, assumptions, by=args.by, groups=groups, include=include)
@@ -142,8 +123,9 @@ def run(args) -> int:
     return 0
 
 
-def _groups(ds, path: str | None):
+def _groups(plan, path: str | None):
     """The practice → group mapping for --by group, and a line saying where it came from."""
+    ds = plan.dataset
     from pathlib import Path
 
     from geo.errors import DataError, spreadsheet_row
@@ -160,6 +142,8 @@ def _groups(ds, path: str | None):
                                    "the data's practices.csv", row=spreadsheet_row(pos),
                             field="practice_code")
         return frame[["practice_code", "group"]], f"groups from {path}"
+    if plan.groups:
+        return dict(plan.groups), "groups from the scenario"
     if ds.groups is not None and len(ds.groups):
         return ds.groups, "groups from the data folder's groups.csv"
     try:
@@ -169,7 +153,8 @@ def _groups(ds, path: str | None):
                         "`python main.py group --practices practices.csv --out groups.csv` "
                         "and pass --groups groups.csv") from None
     try:
-        grouped = group_practices(ds.practices, within_localities=True, strict=False)
+        lo, hi = plan.grouping_bounds()
+        grouped = group_practices(ds.practices, lo, hi, within_localities=True, strict=False)
         mapping = dict(grouped.mapping)
     except Exception as exc:  # another tool's failure: say so in one line
         raise UserError(f"--by group: no groups.csv, and computing a grouping failed "

@@ -1,4 +1,4 @@
-"""The canonical data folder (DESIGN §3): read and validate it as a whole, write it back.
+"""The canonical data folder (docs/design.md §3): read and validate it as a whole, write it back.
 
 A bad folder never yields a half-loaded dataset: every file is checked before anything is
 returned, and a refusal names the file, the spreadsheet row and the column.

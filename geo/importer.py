@@ -19,6 +19,7 @@ import pandas as pd
 
 from geo.atomic import atomic_path
 from geo.errors import DataError
+from geo.progress import Cancelled
 from geo import io_boundaries, io_housing, io_nhs, io_population
 from geo.import_figures import (
     FigureInputs, attach_successors, import_figures, vintage_warning,
@@ -29,10 +30,6 @@ from geo.dataset import FILES, HUB_COLUMNS, OPTIONAL_FILES, PRACTICE_COLUMNS, Da
 LOCALITY_MIN, LOCALITY_MAX = 30_000, 50_000   # Medway CCG Operational Plan 2017–19, ch. 3
 LOCALITY_SOURCE = ("Medway CCG Operational Plan 2017–19, ch. 3: six local geographies, "
                    "each 30,000–50,000")
-
-
-class ImportCancelled(Exception):
-    """The user pressed Cancel; nothing was changed."""
 
 
 @dataclass
@@ -183,7 +180,7 @@ def run_import(inputs: ImportInputs, *, ward_table: pd.DataFrame | None = None,
 
     def step(message: str) -> None:
         if cancelled and cancelled():
-            raise ImportCancelled()
+            raise Cancelled()
         if progress:
             progress(min(next(steps) / total, 1.0), message)
 

@@ -9,7 +9,7 @@ API (for the Demand panel, the CLI and reports)
 project_demand(ds, assumptions=None, *, by="locality", groups=None, include=None,
                years=None, ranges=True) -> DemandResult
     ds           geo.dataset.Dataset (uses ds.housing, ds.practices, ds.hubs, ds.groups)
-    assumptions  models.assumptions.Assumptions (default: the DESIGN §6 defaults); its
+    assumptions  models.assumptions.Assumptions (default: the docs/design.md §6 defaults); its
                  options switch the consultation-length trend on (apply_length_trend,
                  length_trend_base_year — default the year before the first completions —
                  and length_trend_method "compound" | "simple")
@@ -30,7 +30,7 @@ DemandResult
                all areas); columns TABLE_COLUMNS:
                  year, area, new_dwellings, new_residents, new_patients,
                  cumulative_patients, gp_wte_needed, consultations, gp_hours,
-                 rooms_needed, floorspace_m2, capital_cost_gbp,   (DESIGN §5, in this order)
+                 rooms_needed, floorspace_m2, capital_cost_gbp,   (docs/design.md §5, in this order)
                  gp_wte_by_hours, clinical_room_m2,
                  and <measure>_low / <measure>_high for every measure.
                FLOW_MEASURES are per year (sum them over years); STOCK_MEASURES are what is

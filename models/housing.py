@@ -2,7 +2,7 @@
 
 A site's own per-year completions (columns y2017, y2018, …) are used when any is filled in;
 otherwise its ``dwellings`` are spread evenly from ``start_year`` over ``build_years``
-(default 5), whole dwellings, any remainder going to the earliest years (DESIGN.md §3).
+(default 5), whole dwellings, any remainder going to the earliest years (docs/design.md §3).
 Years are planning years of completion (2017 = 2017/18).
 """
 from __future__ import annotations

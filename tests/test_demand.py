@@ -79,7 +79,7 @@ def test_low_central_high_are_ordered_everywhere(sample):
 
 def test_range_ends_follow_the_assumptions(sample):
     totals = project_demand(sample).totals().set_index("area").loc[MEDWAY]
-    # Low: 2.3 persons × 50 % registering; high: 2.5 persons × 100 % (DESIGN §6).
+    # Low: 2.3 persons × 50 % registering; high: 2.5 persons × 100 % (docs/design.md §6).
     assert totals["new_patients_low"] == pytest.approx(3370 * 2.3 * 0.5)
     assert totals["new_patients_high"] == pytest.approx(3370 * 2.5)
     # More patients per GP means fewer GPs: the low end uses 2,100, the high end 1,700.

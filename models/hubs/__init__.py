@@ -7,7 +7,7 @@ approximations: straight line x a circuity factor, at an average speed (both edi
 API (all plain pandas/geopandas; coordinates in and out are WGS84 longitude/latitude)
 -----------------------------------------------------------------------------------------
 demand_points(ds, *, base="practices", branches="parent", housing=True,
-              persons_per_dwelling=2.4, registering_share=1.0, new_patients=None)
+              persons_per_dwelling=None, registering_share=None, new_patients=None)
     -> DataFrame, one row per demand point:
        point_id, kind ("practice"|"housing"|"population"), practice_code, name, locality,
        longitude, latitude, x, y (BNG m), patients_now, new_patients, patients_with_growth
@@ -16,10 +16,10 @@ demand_points(ds, *, base="practices", branches="parent", housing=True,
     branches="split" shares it equally between the main site and its branches.
     base="population": ds.population residents where they live (stand-ins for patients).
     housing=True adds included housing sites: dwellings x persons_per_dwelling x
-    registering_share (DESIGN §6), or new_patients {site_id: patients} if given (e.g. from
+    registering_share (None = the assumptions table's values; a Plan passes its own), or new_patients {site_id: patients} if given (e.g. from
     the demand model for a chosen year).
 practice_demand(practices, branches="parent") -> the same columns, practices only (CLI).
-assign_catchments(demand, hubs, *, circuity=1.3, speed_kmh=30.0)
+assign_catchments(demand, hubs, *, circuity=None, speed_kmh=None)
     -> demand + hub_id, hub_name, distance_km, road_km_approx, drive_min_approx
 hub_summary(assigned, hubs) -> DataFrame, one row per hub:
        hub_id, name, status, latitude, longitude, capacity_patients, practices_served,
@@ -59,12 +59,12 @@ locality_names_for(hubs, localities) -> hubs with blank locality filled from the
 from __future__ import annotations
 
 from models.hubs.catchments import (  # noqa: F401 (the package's public API)
-    CIRCUITY, PER_HUB_MEASURES, SPEED_KMH, THRESHOLDS_KM, Layout, access_measures,
+    PER_HUB_MEASURES, THRESHOLDS_KM, Layout, access_measures,
     assign_catchments, catchment_polygons, compare_layouts, evaluate_layout, hub_summary,
     locality_names_for, worst_served,
 )
 from models.hubs.demand_points import (  # noqa: F401
-    DEMAND_COLUMNS, PERSONS_PER_DWELLING, REGISTERING_SHARE, demand_points, practice_demand,
+    DEMAND_COLUMNS, demand_points, practice_demand,
 )
 from models.hubs.p_median import Cancelled, PMedianResult, solve_p_median  # noqa: F401
 from models.hubs.sites import (  # noqa: F401

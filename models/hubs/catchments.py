@@ -15,20 +15,15 @@ import shapely
 from scipy.spatial import cKDTree
 
 from geo.crs import BNG, WGS84, points_bng
+from models.assumptions import default_assumptions
 
-# Road distance ≈ straight line x circuity. 1.3 is a commonly used road "detour index" for
-# built-up Britain (typical published values 1.2-1.4); uncertain, an approximation only.
-CIRCUITY = 1.3
-# Average door-to-door driving speed in town, including junctions: a placeholder assumption
-# (uncertain) so that distances can be read as rough minutes; edit it for local knowledge.
-SPEED_KMH = 30.0
 THRESHOLDS_KM = (1, 2, 5)
 
 
 # ---------------------------------------------------------------- catchments
 
 def assign_catchments(demand: pd.DataFrame, hubs: pd.DataFrame, *,
-                      circuity: float = CIRCUITY, speed_kmh: float = SPEED_KMH) -> pd.DataFrame:
+                      circuity: float | None = None, speed_kmh: float | None = None) -> pd.DataFrame:
     """Each demand point's nearest hub (straight line, BNG) and approximate road measures."""
     out = demand.copy()
     if hubs.empty:
@@ -39,6 +34,9 @@ def assign_catchments(demand: pd.DataFrame, hubs: pd.DataFrame, *,
         out["hub_id"] = hubs["hub_id"].to_numpy()[which]
         out["hub_name"] = hubs["name"].to_numpy()[which]
         out["distance_km"] = dist / 1000.0
+    a = default_assumptions()   # unset: the table's values (a Plan passes its own)
+    circuity = a.value("road_circuity") if circuity is None else circuity
+    speed_kmh = a.value("drive_speed_kmh") if speed_kmh is None else speed_kmh
     out["road_km_approx"] = out["distance_km"] * circuity
     out["drive_min_approx"] = out["road_km_approx"] / speed_kmh * 60.0
     return out

@@ -9,10 +9,8 @@ import numpy as np
 import pandas as pd
 
 from geo.crs import points_bng
+from models.assumptions import default_assumptions
 
-# Assumptions (DESIGN §6 where listed there; all editable by the caller).
-PERSONS_PER_DWELLING = 2.4   # Medway CCG Operational Plan 2017-19 ch. 3; ONS Census 2021
-REGISTERING_SHARE = 1.0      # Medway plan counts all new residents; HUDU may apply less
 DEMAND_COLUMNS = ["point_id", "kind", "practice_code", "name", "locality", "longitude",
                   "latitude", "x", "y", "patients_now", "new_patients", "patients_with_growth"]
 
@@ -41,8 +39,8 @@ def practice_demand(practices: pd.DataFrame, branches: str = "parent") -> pd.Dat
 
 
 def demand_points(ds, *, base: str = "practices", branches: str = "parent",
-                  housing: bool = True, persons_per_dwelling: float = PERSONS_PER_DWELLING,
-                  registering_share: float = REGISTERING_SHARE,
+                  housing: bool = True, persons_per_dwelling: float | None = None,
+                  registering_share: float | None = None,
                   new_patients: dict | pd.Series | None = None) -> pd.DataFrame:
     """Where the patients are: practice sites (or population points) plus housing growth."""
     parts = []
@@ -65,7 +63,12 @@ def demand_points(ds, *, base: str = "practices", branches: str = "parent",
         if new_patients is not None:
             growth = h["site_id"].map(pd.Series(new_patients, dtype=float)).fillna(0.0)
         else:
-            growth = h["dwellings"].astype(float) * persons_per_dwelling * registering_share
+            a = default_assumptions()   # unset: the table's values (a Plan passes its own)
+            ppd = a.value("persons_per_dwelling") if persons_per_dwelling is None \
+                else persons_per_dwelling
+            share = a.value("registration_share") if registering_share is None \
+                else registering_share
+            growth = h["dwellings"].astype(float) * ppd * share
         parts.append(pd.DataFrame({
             "point_id": h["site_id"].to_numpy(), "kind": "housing", "practice_code": "",
             "name": h["name"].to_numpy(), "locality": h["locality"].to_numpy(),

@@ -16,3 +16,6 @@ from models.scenario.files import (  # noqa: F401
     write_recovery,
 )
 from models.scenario.format import FORMAT, VERSION, Scenario  # noqa: F401
+from models.scenario.plan_io import (  # noqa: F401
+    load_into_plan, plan_from_scenario, scenario_from_plan,
+)

@@ -80,7 +80,8 @@ def _base_of(ds):
 def scenario_from_dataset(ds, name: str, *, base=None, notes: str = "",
                           locks: dict | None = None, assumptions: dict | None = None,
                           grouping: dict | None = None, created: str | None = None,
-                          extra: dict | None = None) -> Scenario:
+                          extra: dict | None = None,
+                          groups: dict[str, str] | None = None) -> Scenario:
     """Capture the planner's current state as a scenario.
 
     ``base`` is the dataset as loaded (before edits); without it the data folder is read
@@ -104,9 +105,12 @@ def scenario_from_dataset(ds, name: str, *, base=None, notes: str = "",
     for edits in practices.values():
         if edits.get("gp_wte") is not None:
             edits["gp_wte"] = float(edits["gp_wte"])
-    groups = {}
-    if ds.groups is not None:
+    if groups is not None:
+        groups = {str(c): str(g) for c, g in groups.items()}
+    elif ds.groups is not None:
         groups = {str(c): str(g) for c, g in zip(ds.groups["practice_code"], ds.groups["group"])}
+    else:
+        groups = {}
     locks = {kind: ([list(codes) for codes in value] if kind in ("together", "apart")
                     else (dict(value) if isinstance(value, dict) else list(value)))
              for kind, value in (locks or {}).items()}

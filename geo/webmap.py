@@ -8,7 +8,6 @@ that the app drives through QWebChannel / runJavaScript.
 """
 from __future__ import annotations
 
-import html
 import json
 import math
 from pathlib import Path
@@ -27,8 +26,13 @@ PRACTICE_COLOUR = "#1f4e9c"
 HOUSING_COLOUR = "#e8590c"
 EXCLUDED_COLOUR = "#9e9e9e"
 HUB_COLOUR = "#6a1b9a"
-PRACTICE_MAX_RADIUS = 18.0   # px, for the largest list
-HOUSING_MAX_RADIUS = 16.0    # px, for the largest site
+# Fixed symbol scales (display only, not planning figures): a circle's area is proportional
+# to what it stands for against one fixed reference, so editing one list size or one site's
+# dwellings never resizes the others.
+PRACTICE_REF_PATIENTS, PRACTICE_REF_RADIUS = 10_000, 12.0   # px for 10,000 patients
+HOUSING_REF_DWELLINGS, HOUSING_REF_RADIUS = 1_000, 10.0     # px for 1,000 dwellings
+FIND_ZOOM = 15               # zoom the Find box shows a point at
+CONTEXT_LABEL_ZOOM = 12.5    # ward names appear from this zoom in
 
 LAYERS = ("localities", "branch_links", "housing", "practices", "hubs")
 LAYER_TITLES = {"localities": "Localities", "branch_links": "Branch links",
@@ -55,19 +59,22 @@ def _collection(features: list[dict]) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def practice_radius(list_size: float, largest: float) -> float:
-    """Circle area ∝ list size: radius ∝ √list, the largest at PRACTICE_MAX_RADIUS px."""
-    if largest <= 0:
-        return 4.0
-    return max(3.0, PRACTICE_MAX_RADIUS * math.sqrt(max(list_size, 0) / largest))
+def _scaled_radius(value: float, reference: float, ref_radius: float, least: float) -> float:
+    """Circle area ∝ value on a fixed scale (radius ∝ √value); unknown draws the least."""
+    if value is None or value != value:
+        return least
+    return max(least, ref_radius * math.sqrt(max(float(value), 0.0) / reference))
 
 
-def practice_style(list_size: float, largest: float, branch: bool,
-                   colour: str = PRACTICE_COLOUR) -> dict:
+def practice_radius(list_size: float) -> float:
+    return _scaled_radius(list_size, PRACTICE_REF_PATIENTS, PRACTICE_REF_RADIUS, 3.0)
+
+
+def practice_style(list_size: float, branch: bool, colour: str = PRACTICE_COLOUR) -> dict:
     if branch:
         return {"radius": 4.5, "color": colour, "weight": 2, "fill": True, "fillColor": "#ffffff",
                 "fillOpacity": 1.0, "dashArray": "2 2"}
-    return {"radius": practice_radius(list_size, largest), "color": "#ffffff", "weight": 1,
+    return {"radius": practice_radius(list_size), "color": "#ffffff", "weight": 1,
             "fill": True, "fillColor": colour, "fillOpacity": 0.85}
 
 
@@ -86,12 +93,12 @@ def _hub_style(status: str) -> dict:
             "fillOpacity": 1.0, "dashArray": "2 3"}
 
 
-def housing_style(dwellings: float, largest: float, included: bool) -> dict:
-    return {"fill": True, **_housing_style(dwellings, largest, included)}
+def housing_style(dwellings: float, included: bool) -> dict:
+    return {"fill": True, **_housing_style(dwellings, included)}
 
 
-def _housing_style(dwellings: float, largest: float, included: bool) -> dict:
-    radius = max(4.0, HOUSING_MAX_RADIUS * math.sqrt(max(dwellings, 0) / max(largest, 1)))
+def _housing_style(dwellings: float, included: bool) -> dict:
+    radius = _scaled_radius(dwellings, HOUSING_REF_DWELLINGS, HOUSING_REF_RADIUS, 4.0)
     if included:
         return {"radius": radius, "color": "#7f2704", "weight": 1, "fillColor": HOUSING_COLOUR,
                 "fillOpacity": 0.75}
@@ -130,7 +137,6 @@ def locality_features(ds) -> dict:
 
 def practice_features(ds) -> dict:
     p = ds.practices
-    largest = float(p["list_size"].max() or 1)
     names = dict(zip(p["practice_code"], p["name"]))
     feats = []
     for row in p.itertuples(index=False):
@@ -146,7 +152,7 @@ def practice_features(ds) -> dict:
         feats.append({"type": "Feature", "geometry": _point(row.longitude, row.latitude),
                       "properties": {"id": row.practice_code, "name": row.name,
                                      "branch": branch,
-                                     "style": practice_style(row.list_size, largest, branch),
+                                     "style": practice_style(row.list_size, branch),
                                      "tip": tip}})
     return _collection(feats)
 
@@ -169,7 +175,6 @@ def branch_link_features(ds) -> dict:
 
 def housing_features(ds) -> dict:
     h = ds.housing
-    largest = float(h["dwellings"].max() or 1)
     feats = []
     for row in h.itertuples(index=False):
         tip = [["Housing site", row.name], ["Dwellings", _fmt(row.dwellings)],
@@ -178,8 +183,7 @@ def housing_features(ds) -> dict:
                ["Locality", row.locality or "outside every locality"]]
         feats.append({"type": "Feature", "geometry": _point(row.longitude, row.latitude),
                       "properties": {"id": row.site_id, "name": row.name,
-                                     "style": housing_style(row.dwellings, largest,
-                                                            bool(row.include)),
+                                     "style": housing_style(row.dwellings, bool(row.include)),
                                      "tip": tip}})
     return _collection(feats)
 
@@ -203,34 +207,6 @@ LAYER_BUILDERS = {"localities": locality_features, "branch_links": branch_link_f
                   "hubs": hub_features}
 
 
-# ---------------------------------------------------------------- legend
-
-def legend_html(is_sample: bool) -> str:
-    def dot(fill, border, size=12, dash=False):
-        style = (f"display:inline-block;width:{size}px;height:{size}px;border-radius:50%;"
-                 f"background:{fill};border:2px {'dashed' if dash else 'solid'} {border};"
-                 "vertical-align:middle;margin-right:6px")
-        return f'<span style="{style}"></span>'
-
-    rows = [
-        (dot(HUB_COLOUR, "#fff"), "Healthy Living Centre, existing"),
-        (dot("#fff", HUB_COLOUR, dash=True), "HLC / hub, planned"),
-        (dot("#e1bee7", HUB_COLOUR, dash=True), "Hub, proposed"),
-        (dot(PRACTICE_COLOUR, "#fff", 14), "Practice (area ∝ list size)"),
-        (dot("#fff", PRACTICE_COLOUR, 8, True), "Branch surgery (dashed line to parent)"),
-        (dot(HOUSING_COLOUR, "#7f2704"), "Housing site (area ∝ dwellings)"),
-        (dot(EXCLUDED_COLOUR, "#616161", dash=True), "Housing site excluded from projections"),
-        ('<span style="display:inline-block;width:16px;height:10px;border:2px dashed #c62828;'
-         'margin-right:6px;vertical-align:middle"></span>',
-         "Locality outside 30,000–50,000 patients"),
-    ]
-    body = "".join(f"<div>{sym}{html.escape(text)}</div>" for sym, text in rows)
-    head = "<b>Legend</b>"
-    if is_sample:
-        head += '<div class="medway-sample">Illustrative sample data — not real</div>'
-    return head + body
-
-
 # ---------------------------------------------------------------- the page
 
 class _Glue(MacroElement):
@@ -246,7 +222,7 @@ class _Glue(MacroElement):
     def __init__(self, config: dict, glue: str):
         super().__init__()
         self._name = "MedwayGlue"
-        self.config = json.dumps(config).replace("</", "<\\/")
+        self.config = json.dumps(config, default=json_default).replace("</", "<\\/")
         self.glue = glue
 
 
@@ -281,7 +257,11 @@ def build_map(ds, *, inline: bool = False, bridge: bool = True) -> folium.Map:
         gj.add_to(m)
         names[layer] = gj.get_name()
     m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(10, 10))
-    config = {"map": m.get_name(), "layers": names, "legend": legend_html(ds.is_sample),
+    from geo.map_context import context_features
+    from geo.map_legend import LEGEND_ORDER, legend_sections
+    config = {"map": m.get_name(), "layers": names, "legend": legend_sections(),
+              "legendOrder": LEGEND_ORDER, "context": context_features(ds),
+              "contextLabelZoom": CONTEXT_LABEL_ZOOM, "findZoom": FIND_ZOOM,
               "sample": bool(ds.is_sample), "label": ds.label}
     _Glue(config, (RESOURCES / "map_glue.js").read_text(encoding="utf-8")).add_to(m)
     return m
@@ -323,12 +303,11 @@ def group_practice_styles(ds, per_site: dict[str, str]) -> dict[str, dict]:
     """Practice marker styles coloured by group; ``per_site`` maps every site code (branches
     included) to its group. Ungrouped sites keep the default colour."""
     colours = group_colours(g for g in per_site.values() if g)
-    largest = float(ds.practices["list_size"].max() or 1)
     styles = {}
     for row in ds.practices.itertuples(index=False):
         branch = row.parent_code != ""
         colour = colours.get(per_site.get(row.practice_code), PRACTICE_COLOUR)
-        styles[row.practice_code] = practice_style(row.list_size, largest, branch, colour)
+        styles[row.practice_code] = practice_style(row.list_size, branch, colour)
     return styles
 
 

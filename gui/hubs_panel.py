@@ -90,8 +90,12 @@ class HubsPanel(Panel):
         self.catchments_box = QCheckBox("Show catchments", self)
         self.catchments_box.setChecked(True)
         self.catchments_box.setToolTip("Areas nearer to each hub than to any other "
-                                       "(Voronoi cells, straight line), clipped to Medway")
-        self.catchments_box.toggled.connect(lambda _: self._draw_catchments())
+                                       "(Voronoi cells, straight line), clipped to Medway; "
+                                       "the same as the 'Hub catchments' layer")
+        # One owner of the catchments' visibility: the layer's tick box (Layers panel).
+        layers = self.window.layers_panel
+        self.catchments_box.toggled.connect(lambda on: layers.set_checked("catchments", on))
+        layers.toggled.connect(self._on_layer_toggled)
         self.circuity = QDoubleSpinBox(self)
         self.circuity.setRange(1.0, 2.5)
         self.circuity.setSingleStep(0.05)
@@ -234,17 +238,27 @@ class HubsPanel(Panel):
         self._draw_catchments()
         self._compare(hubs, demand)
 
+    def _on_layer_toggled(self, name: str, on: bool) -> None:
+        if name == "catchments" and self.catchments_box.isChecked() != on:
+            self.catchments_box.blockSignals(True)
+            self.catchments_box.setChecked(on)
+            self.catchments_box.blockSignals(False)
+
     def _draw_catchments(self) -> None:
+        """Catchment cells, each labelled with its hub; shown while the layer is ticked."""
         hubs = getattr(self, "_hubs_shown", self.ws.dataset.hubs)
-        if not self.catchments_box.isChecked() or hubs.empty:
+        if hubs.empty:
             self.map.remove_overlay("catchments")
             return
         cells = hubmodel.catchment_polygons(hubs, self.ws.dataset.localities)
         feats = []
         for i, row in enumerate(cells.itertuples()):
             colour = CATCHMENT_COLOURS[i % len(CATCHMENT_COLOURS)]
+            spot = row.geometry.representative_point()
             feats.append({"type": "Feature", "geometry": row.geometry.__geo_interface__,
-                          "properties": {"id": row.hub_id, "style": {
+                          "properties": {"id": row.hub_id,
+                                         "label": [spot.y, spot.x, str(row.name).split(" (")[0]],
+                                         "style": {
                               "color": colour, "weight": 2, "fillColor": colour,
                               "fillOpacity": 0.10, "dashArray": "1 4"},
                               "tip": [["Catchment of", row.name],
@@ -269,7 +283,8 @@ class HubsPanel(Panel):
 
     # -------------------------------------------------------------- editing
     def _set_editing(self, on: bool) -> None:
-        self.map.call("setDraggable", "hubs" if on else None)
+        """Edit mode: a click anywhere on land adds a hub there, a drag moves one."""
+        self.map.set_editing("hubs" if on else None)
 
     def _on_map_click(self, lat: float, lon: float) -> None:
         if self.edit_box.isChecked():

@@ -1,4 +1,7 @@
-"""Layer toggles: one checkbox per map layer; overlays (groups, catchments) join later."""
+"""Layer toggles: one checkbox per map layer; overlays (groups, catchments) join later.
+
+The tick box is the one owner of a layer's visibility: adding a layer tells the map its
+state at once (an overlay drawn later is drawn hidden if its box is unticked)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
@@ -24,7 +27,19 @@ class LayersPanel(QListWidget):
         item.setData(Qt.ItemDataRole.UserRole, name)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Checked if visible else Qt.CheckState.Unchecked)
+        self.blockSignals(True)
         self.addItem(item)
+        self.blockSignals(False)
+        self.toggled.emit(name, visible)
+
+    def remove_layer(self, name: str) -> None:
+        item = self.item_for(name)
+        if item is not None:
+            self.takeItem(self.row(item))
+
+    def is_checked(self, name: str) -> bool:
+        item = self.item_for(name)
+        return item is not None and item.checkState() == Qt.CheckState.Checked
 
     def item_for(self, name: str):
         for i in range(self.count()):

@@ -32,12 +32,12 @@ class MainWindow(QMainWindow):
     def __init__(self, dataset, parent=None):
         super().__init__(parent)
         self.workspace = Workspace(dataset, self)
-        self._presenting = False
         self._site_groups: dict[str, str] = {}
         self.settings = QSettings()
         self.map = MapView(self)
         self.setCentralWidget(self.map)
         self._build_panels()
+        self._build_find()
         self._build_actions()
         self._build_status()
         self.map.ready.connect(self._on_map_ready)
@@ -120,7 +120,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.details_dock, self.demand_dock)
         self.layers_panel.add_layer("demand", "GP WTE needed (shading)", visible=False)
         self.layers_panel.add_layer("groups", "Extended group outlines")
-        self.layers_panel.add_layer("catchments", "Hub catchments", visible=False)
+        self.layers_panel.add_layer("catchments", "Hub catchments")
         self.layers_panel.add_layer("suggested", "Suggested hub sites")
         for dock in (self.groups_dock, self.demand_dock, self.hubs_dock):
             self.view_menu.addAction(dock.toggleViewAction())
@@ -188,6 +188,12 @@ class MainWindow(QMainWindow):
             view_menu, "&Presentation mode", self.toggle_presentation, QKeySequence("F11"),
             "Map full screen with larger text, panels hidden (F11 or Esc to leave)")
         self.presentation_action.setCheckable(True)
+        from gui.presentation import Presentation
+        self.presentation = Presentation(self)
+        self.find_action = self._action(edit_menu, "&Find…", self.focus_find,
+                                        QKeySequence.StandardKey.Find,
+                                        "Find a practice, hub, housing site, ward or "
+                                        "locality by name or code and zoom the map to it")
         view_menu.addSeparator()
         for dock in (self.layers_dock, self.details_dock, self.tables_dock):
             view_menu.addAction(dock.toggleViewAction())
@@ -231,6 +237,7 @@ class MainWindow(QMainWindow):
         self.localities_table.set_frame(*localities_frame(ds))
         self.housing_table.set_frame(housing_frame(ds))
         self.details.clear_details()
+        self._refresh_find()
         for warning in ds.warnings:
             self.statusBar().showMessage(warning, 15000)
         self.map.show_dataset(ds)
@@ -359,6 +366,10 @@ class MainWindow(QMainWindow):
         self.map_label.setText(f"Map ready: {counts.get('localities', 0)} localities, "
                                f"{counts.get('hubs', 0)} hubs, {sites} practice sites, "
                                f"{counts.get('housing', 0)} housing sites")
+        if counts.get("context"):
+            self.layers_panel.add_layer("context", "Context: ward boundaries and names")
+        else:
+            self.layers_panel.remove_layer("context")
         shown = self.layers_panel.visible_layers()
         for name in self.layers_panel.all_layers():   # toggles survive a reload
             if name not in shown:
@@ -454,32 +465,45 @@ class MainWindow(QMainWindow):
 
     # -------------------------------------------------------------- presentation
     def toggle_presentation(self, on: bool | None = None) -> None:
-        """Projector mode: map full screen, panels hidden, larger text; Esc or F11 leaves."""
-        on = (not self._presenting) if on is None or not isinstance(on, bool) else on
-        if on == self._presenting:
-            return
-        self._presenting = on
-        self.presentation_action.setChecked(on)
-        docks = [d for d in self.findChildren(QDockWidget)]
-        if on:
-            self._docks_before = [d for d in docks if d.isVisible()]
-            for d in docks:
-                d.hide()
-            self.menuBar().hide()
-            self.map.setZoomFactor(1.5)
-            self.showFullScreen()
-        else:
-            for d in getattr(self, "_docks_before", docks):
-                d.show()
-            self.menuBar().show()
-            self.map.setZoomFactor(1.0)
-            self.showNormal()
+        """Projector mode (gui/presentation.py); Esc or F11 leaves."""
+        on = (not self.presentation.on) if not isinstance(on, bool) else on
+        self.presentation.set(on)
 
-    def keyPressEvent(self, event):  # noqa: N802
-        if event.key() == Qt.Key.Key_Escape and self._presenting:
-            self.toggle_presentation(False)
-            return
-        super().keyPressEvent(event)
+    @property
+    def _presenting(self) -> bool:
+        return self.presentation.on
+
+    # -------------------------------------------------------------- find
+    def _build_find(self) -> None:
+        from gui.find_box import FindBox
+        self.find_box = FindBox(self)
+        self.find_box.found.connect(self.go_to)
+        self.find_box.notFound.connect(
+            lambda text: self.statusBar().showMessage(f"Nothing called “{text}” in this data",
+                                                      8000))
+        bar = self.addToolBar("Find")
+        bar.setObjectName("find")
+        bar.addWidget(self.find_box)
+        self.find_bar = bar
+
+    def focus_find(self) -> None:
+        self.find_bar.show()
+        self.find_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.find_box.selectAll()
+
+    def go_to(self, place) -> None:
+        """Zoom the map to a found place and select it (details and table follow)."""
+        from gui.find_box import KINDS
+        self.map.zoom_to(place.layer, place.item_id)
+        if place.layer != "context":
+            self._select(place.layer, place.item_id, from_table=False)
+        self.statusBar().showMessage(f"{KINDS[place.layer]}: {place.name}", 8000)
+
+    def _refresh_find(self) -> None:
+        from geo.map_context import context_features
+        from gui.find_box import places
+        self._wards = context_features(self.dataset)
+        self.find_box.set_places(places(self.dataset, self._wards))
 
     def show_panel(self, name: str) -> None:
         """Bring a side panel to the front: details, hubs, groups or demand."""

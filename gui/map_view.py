@@ -126,6 +126,8 @@ class MapView(QWebEngineView):
         self._generation = 0
         self._pending: list[tuple[str, object]] = []   # calls made before the page is ready
         self._overlays: dict[str, tuple[dict, bool]] = {}   # replayed on every reload
+        self._hidden: set[str] = set()      # layers the user unticked; kept across reloads
+        self._editing: str | None = None    # the layer being edited on the map, if any
 
     def show_dataset(self, ds) -> Path:
         """Write the page for ``ds`` and load it; ``ready`` follows."""
@@ -158,7 +160,27 @@ class MapView(QWebEngineView):
 
     # -------------------------------------------------------------- convenience API
     def set_layer_visible(self, layer: str, on: bool) -> None:
+        """Every layer, base or overlay, shows only while its tick box is ticked."""
+        if on:
+            self._hidden.discard(layer)
+        else:
+            self._hidden.add(layer)
         self.call("setVisible", layer, bool(on))
+
+    def layer_visible(self, layer: str) -> bool:
+        return layer not in self._hidden
+
+    def set_editing(self, layer: str | None) -> None:
+        """Edit ``layer`` (hubs) on the map: a click on land adds, a drag moves; None stops."""
+        self._editing = layer or None
+        self.call("setDraggable", self._editing)
+
+    @property
+    def editing(self) -> str | None:
+        return self._editing
+
+    def zoom_to(self, layer: str, feature_id: str, callback=None) -> None:
+        self.call("zoomTo", layer, feature_id, callback=callback)
 
     def select(self, layer: str, feature_id: str) -> None:
         self.call("selectAndShow", layer, feature_id)
@@ -177,10 +199,18 @@ class MapView(QWebEngineView):
         else:
             self._pending.append((code, None))
 
-    def set_overlay(self, name: str, geojson: dict, interactive: bool = True) -> None:
-        self._overlays[name] = (geojson, interactive)
+    def set_overlay(self, name: str, geojson: dict, interactive: bool = True,
+                    legend: dict | None = None) -> None:
+        """Draw a layer over the base map; it obeys its tick box and gets a legend section
+        (``legend``, else geo/map_legend.py's for ``name``)."""
+        from geo.map_legend import overlay_legend
+        self._overlays[name] = (geojson, interactive, legend or overlay_legend(name))
         if self.is_ready:
-            self.call("setOverlay", name, geojson, interactive)
+            self._send_overlay(name)
+
+    def _send_overlay(self, name: str) -> None:
+        geojson, interactive, legend = self._overlays[name]
+        self.call("setOverlay", name, geojson, interactive, name not in self._hidden, legend)
 
     def remove_overlay(self, name: str) -> None:
         self._overlays.pop(name, None)
@@ -211,8 +241,12 @@ class MapView(QWebEngineView):
     def _on_ready(self, counts: dict) -> None:
         self.counts = counts
         self.is_ready = True
-        for name, (geojson, interactive) in self._overlays.items():
-            self.call("setOverlay", name, geojson, interactive)
+        for name in self._hidden:
+            self.call("setVisible", name, False)
+        for name in self._overlays:
+            self._send_overlay(name)
+        if self._editing:
+            self.call("setDraggable", self._editing)
         pending, self._pending = self._pending, []
         for code, callback in pending:
             self.run_js(code, callback)

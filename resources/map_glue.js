@@ -13,6 +13,17 @@
   var selected = null;   // {layer, id}
   var bridge = null;
   var labels = L.layerGroup();
+  var editing = false;   // "Edit hubs on the map": a click on land adds a hub
+  var POINT_LAYERS = {practices: true, housing: true, hubs: true};
+
+  /* Panes, bottom to top: context (wards) < areas (localities, polygon overlays) <
+   * labels < Leaflet's overlayPane (lines and point symbols, z 400). Labels therefore
+   * never cover a practice, hub, housing or suggested-site symbol. */
+  [["medwayContext", 330], ["medwayAreas", 350], ["medwayLabels", 380]].forEach(function (p) {
+    var pane = map.createPane(p[0]);
+    pane.style.zIndex = p[1];
+    if (p[0] === "medwayLabels") { pane.style.pointerEvents = "none"; }
+  });
 
   function tipNode(rows) {
     var table = document.createElement("table");
@@ -35,6 +46,7 @@
                              {sticky: name === "localities", direction: "top"});
     leafletLayer.on("click", function (e) {
       if (e.originalEvent) { L.DomEvent.stopPropagation(e); }
+      if (editing && name !== "hubs") { landClick(e); return; }
       medway.select(name, p.id);
       if (bridge) { bridge.featureClicked(name, String(p.id)); }
     });
@@ -45,28 +57,28 @@
     layers.localities.eachLayer(function (l) {
       var p = l.feature.properties;
       var t = L.tooltip({permanent: true, direction: "center", className: "medway-label",
-                         interactive: false});
+                         interactive: false, pane: "medwayLabels"});
       t.setLatLng(p.label);
       t.setContent(document.createTextNode(p.name));
       labels.addLayer(t);
     });
   }
 
+  function styleFn(f) { return f.properties.style || {}; }
+  function inPane(name, pane) {
+    /* Re-create a folium layer in one of our panes (folium has no per-layer pane option). */
+    var src = window[cfg.layers[name]];
+    var gj = src.toGeoJSON();
+    map.removeLayer(src);
+    return L.geoJSON(gj, {pane: pane, style: styleFn}).addTo(map);
+  }
   Object.keys(cfg.layers).forEach(function (name) {
-    layers[name] = window[cfg.layers[name]];
+    layers[name] = name === "localities" ? inPane(name, "medwayAreas") : window[cfg.layers[name]];
     index[name] = {};
     layers[name].eachLayer(function (l) { wire(name, l); });
   });
   addLabels();
   labels.addTo(map);
-
-  var legend = L.control({position: "bottomright"});
-  legend.onAdd = function () {
-    var div = L.DomUtil.create("div", "medway-legend");
-    div.innerHTML = cfg.legend;   // built and escaped in Python (geo/webmap.py)
-    return div;
-  };
-  legend.addTo(map);
   if (cfg.sample) {
     var badge = L.control({position: "topright"});
     badge.onAdd = function () {
@@ -85,7 +97,9 @@
     counts: function () {
       var out = {};
       Object.keys(index).forEach(function (n) { out[n] = Object.keys(index[n]).length; });
-      Object.keys(overlays).forEach(function (n) { out[n] = overlays[n].getLayers().length; });
+      Object.keys(overlays).forEach(function (n) {
+        out[n] = overlays[n].getLayers().filter(function (l) { return !!l.feature; }).length;
+      });
       out.labels = labels.getLayers().length;
       return out;
     },
@@ -108,6 +122,7 @@
         if (on) { labels.addTo(map); } else { map.removeLayer(labels); }
       }
       medway.raise();
+      if (medway.setLegend) { drawLegend(); medway.placeLegend(); }
       return map.hasLayer(lyr);
     },
     isVisible: function (name) {
@@ -186,28 +201,55 @@
       return Object.keys(index[name]).length;
     },
     /* Extra layers drawn over the base map: group hulls, catchments, choropleths. */
-    setOverlay: function (name, geojson, interactive) {
+    /* Polygons go under the labels (areas pane), points above them. A feature's
+     * ``label`` ([lat, lng, text]) is written on the map; ``legend`` is the layer's
+     * legend section. ``visible`` is the layer's tick box. */
+    setOverlay: function (name, geojson, interactive, visible, legendSection) {
       medway.removeOverlay(name);
+      if (visible !== undefined && visible !== null) { hidden[name] = !visible; }
+      var names = L.layerGroup();
       var o = L.geoJSON(geojson, {
         style: function (f) { return f.properties.style || {}; },
         pointToLayer: function (f, latlng) { return L.circleMarker(latlng, f.properties.style || {}); },
         interactive: interactive !== false,
         onEachFeature: function (f, l) {
+          if (f.geometry && f.geometry.type.indexOf("Polygon") >= 0) { l.options.pane = "medwayAreas"; }
           if (f.properties.tip) { l.bindTooltip(function () { return tipNode(f.properties.tip); }, {sticky: true}); }
-          l.on("click", function () {
+          if (f.properties.label) {
+            var t = L.tooltip({permanent: true, direction: "center", interactive: false,
+                               className: "medway-overlay-label", pane: "medwayLabels"});
+            t.setLatLng([f.properties.label[0], f.properties.label[1]]);
+            t.setContent(document.createTextNode(f.properties.label[2]));
+            names.addLayer(t);
+          }
+          l.on("click", function (e) {
+            if (e.originalEvent) { L.DomEvent.stopPropagation(e); }
+            if (editing) { landClick(e); return; }
             if (bridge && f.properties.id !== undefined) { bridge.featureClicked(name, String(f.properties.id)); }
           });
         }
       });
+      o.addLayer(names);
       overlays[name] = o;
-      if (!hidden[name]) { o.addTo(map); if (o.bringToBack) { o.bringToBack(); } }
-      var base = layers.localities;
-      if (base && map.hasLayer(base)) { base.bringToBack(); }
+      if (legendSection) { sections[name] = legendSection; }
+      if (!hidden[name]) { o.addTo(map); }
       medway.raise();
-      return o.getLayers().length;
+      if (medway.setLegend) { drawLegend(); }
+      return o.getLayers().length - 1;
+    },
+    overlayLabels: function (name) {
+      var out = [];
+      if (!overlays[name]) { return out; }
+      overlays[name].eachLayer(function (l) {
+        if (l.eachLayer && !l.feature) {
+          l.eachLayer(function (t) { if (map.hasLayer(t)) { out.push(t.getElement().textContent); } });
+        }
+      });
+      return out;
     },
     removeOverlay: function (name) {
       if (overlays[name]) { map.removeLayer(overlays[name]); delete overlays[name]; }
+      if (medway.setLegend) { drawLegend(); }
       return true;
     },
     zoom: function (delta) { map.setZoom(map.getZoom() + delta); return map.getZoom(); },
@@ -221,14 +263,12 @@
     }
   };
 
-  map.on("click", function (e) {
-    if (bridge) { bridge.mapClicked(e.latlng.lat, e.latlng.lng); }
-  });
+  map.on("click", function (e) { landClick(e); });
 
   /* Dragging points of one layer (hubs) while editing: circle markers are not draggable
    * in Leaflet, so pan is paused during a drag and positions stream to Python. */
   var dragLayer = null, dragging = null, lastSent = 0;
-  medway.setDraggable = function (name) { dragLayer = name || null; return true; };
+  medway.setDraggable = function (name) { dragLayer = name || null; editing = !!name; return true; };
   function startDrag(name, id, e) {
     if (name !== dragLayer) { return; }
     dragging = {name: name, id: id};
@@ -271,6 +311,191 @@
   });
   medway._wireEditing = wireEditing;
 
+  /* ---------------------------------------------------------- edit mode */
+  function landClick(e) {
+    if (bridge) { bridge.mapClicked(e.latlng.lat, e.latlng.lng); }
+  }
+  medway.setEditing = function (on) { editing = !!on; return editing; };
+  medway.isEditing = function () { return editing; };
+
+  /* ---------------------------------------------------------- context (wards) */
+  var context = null, contextLabels = L.layerGroup();
+  index.context = {};
+  if (cfg.context && cfg.context.features.length) {
+    context = L.geoJSON(cfg.context, {pane: "medwayContext", style: styleFn,
+                                      interactive: false});
+    context.eachLayer(function (l) {
+      var p = l.feature.properties;
+      index.context[p.id] = l;
+      var t = L.tooltip({permanent: true, direction: "center", className: "medway-context-label",
+                         interactive: false, pane: "medwayLabels"});
+      t.setLatLng(p.label);
+      t.setContent(document.createTextNode(p.name));
+      contextLabels.addLayer(t);
+    });
+    overlays.context = context;
+    context.addTo(map);
+    var showWardNames = function () {
+      var on = map.hasLayer(context) && map.getZoom() >= cfg.contextLabelZoom;
+      if (on && !map.hasLayer(contextLabels)) { contextLabels.addTo(map); }
+      if (!on && map.hasLayer(contextLabels)) { map.removeLayer(contextLabels); }
+    };
+    map.on("zoomend layeradd layerremove", showWardNames);
+    showWardNames();
+  }
+
+  /* ---------------------------------------------------------- legend */
+  // One section per layer; a section shows only while its layer is on the map.
+  var sections = {};
+  cfg.legend.forEach(function (s) { sections[s.layer] = s; });
+  var legendBox = null, legendBody = null, collapsed = false;
+  function swatch(spec) {
+    var el = document.createElement("span");
+    el.className = "medway-swatch medway-swatch-" + (spec.shape || "circle");
+    var size = spec.size || 12;
+    el.style.width = (spec.shape === "line" ? 18 : size) + "px";
+    el.style.height = (spec.shape === "line" ? 0 : size) + "px";
+    el.style.background = spec.shape === "line" ? "transparent" : (spec.fill || "transparent");
+    var border = (spec.width || 2) + "px " + (spec.dash ? "dashed " : "solid ") +
+                 (spec.stroke || "#424242");
+    if (spec.shape === "line") { el.style.borderTop = border; } else { el.style.border = border; }
+    return el;
+  }
+  function drawLegend() {
+    if (!legendBody) { return; }
+    while (legendBody.firstChild) { legendBody.removeChild(legendBody.firstChild); }
+    cfg.legendOrder.concat(Object.keys(sections).filter(function (n) {
+      return cfg.legendOrder.indexOf(n) < 0;
+    })).forEach(function (name) {
+      var s = sections[name];
+      if (!s || !medway.isVisible(name)) { return; }
+      var h = document.createElement("div");
+      h.className = "medway-legend-title";
+      h.textContent = s.title;
+      legendBody.appendChild(h);
+      s.rows.forEach(function (r) {
+        var row = document.createElement("div");
+        row.appendChild(swatch(r[0]));
+        row.appendChild(document.createTextNode(r[1]));
+        legendBody.appendChild(row);
+      });
+    });
+  }
+  var legend = L.control({position: "bottomright"});
+  legend.onAdd = function () {
+    if (legendBox) { return legendBox; }   // moved between corners: the same box
+    var div = L.DomUtil.create("div", "medway-legend");
+    L.DomEvent.disableClickPropagation(div);
+    L.DomEvent.disableScrollPropagation(div);
+    var head = document.createElement("button");
+    head.className = "medway-legend-head";
+    head.title = "Show or hide the legend";
+    head.addEventListener("click", function (e) {
+      L.DomEvent.stop(e);
+      medway.setLegendCollapsed(!collapsed);
+    });
+    div.appendChild(head);
+    if (cfg.sample) {
+      var note = document.createElement("div");
+      note.className = "medway-sample";
+      note.textContent = "Illustrative sample data — not real";
+      div.appendChild(note);
+    }
+    legendBody = document.createElement("div");
+    legendBody.className = "medway-legend-body";
+    div.appendChild(legendBody);
+    legendBox = div;
+    return div;
+  };
+  legend.addTo(map);
+  var userChose = false;   // once the user opens or closes the legend, it stays so
+  function showBody(open) {
+    collapsed = !open;
+    legendBox.querySelector(".medway-legend-head").textContent =
+      collapsed ? "Legend ▸" : "Legend ▾";
+    legendBody.style.display = collapsed ? "none" : "";
+  }
+  medway.setLegendCollapsed = function (on) {
+    userChose = true;
+    showBody(!on);
+    medway.placeLegend();
+    return collapsed;
+  };
+  medway.legendCollapsed = function () { return collapsed; };
+  medway.legendText = function () { return legendBox ? legendBox.textContent : ""; };
+  medway.setLegend = function (name, section) {
+    if (section) { sections[name] = section; } else { delete sections[name]; }
+    drawLegend();
+    medway.placeLegend();
+    return true;
+  };
+
+  /* Put the legend in the corner where it hides the fewest symbols and labels. */
+  function hiddenUnder(rect) {
+    var n = 0;
+    function covered(x, y) {
+      return x >= rect.left && x <= rect.right && y >= rect.top && y <= rect.bottom;
+    }
+    var box = map.getContainer().getBoundingClientRect();
+    Object.keys(layers).forEach(function (name) {
+      if (!map.hasLayer(layers[name])) { return; }
+      layers[name].eachLayer(function (l) {
+        if (!l.getLatLng) { return; }
+        var p = map.latLngToContainerPoint(l.getLatLng());
+        if (covered(p.x + box.left, p.y + box.top)) { n += 1; }
+      });
+    });
+    labels.eachLayer(function (t) {
+      var el = t.getElement();
+      if (!el || !map.hasLayer(labels)) { return; }
+      var r = el.getBoundingClientRect();
+      if (covered((r.left + r.right) / 2, (r.top + r.bottom) / 2)) { n += 3; }
+    });
+    return n;
+  }
+  function bestCorner() {
+    var best = null;
+    ["bottomright", "topright", "bottomleft", "topleft"].forEach(function (pos) {
+      legend.setPosition(pos);
+      var n = hiddenUnder(legendBox.getBoundingClientRect());
+      if (best === null || n < best.n) { best = {pos: pos, n: n}; }
+    });
+    legend.setPosition(best.pos);
+    return best;
+  }
+  /* The corner that hides the fewest symbols and labels; until the user opens or closes
+   * it, the legend starts closed when even the best corner would hide something. */
+  medway.placeLegend = function () {
+    if (!legendBox) { return null; }
+    if (userChose) { return bestCorner(); }
+    showBody(true);
+    var best = bestCorner();
+    if (best.n > 0) { showBody(false); best = bestCorner(); }
+    return best;
+  };
+  medway.legendPosition = function () { return legend.getPosition(); };
+  var placeTimer = null;
+  map.on("moveend zoomend resize", function () {
+    clearTimeout(placeTimer);
+    placeTimer = setTimeout(medway.placeLegend, 150);
+  });
+
+  /* ---------------------------------------------------------- find */
+  medway.zoomTo = function (name, id) {
+    var l = index[name] && index[name][id];
+    if (!l) { return false; }
+    if (l.getLatLng) {
+      map.setView(l.getLatLng(), Math.max(map.getZoom(), cfg.findZoom));
+    } else {
+      map.fitBounds(l.getBounds(), {padding: [30, 30], maxZoom: cfg.findZoom});
+    }
+    if (name !== "context") { medway.select(name, id); }
+    return true;
+  };
+
+  drawLegend();
+  showBody(true);
+  medway.placeLegend();
   window.medway = medway;
   if (typeof QWebChannel !== "undefined" && typeof qt !== "undefined") {
     new QWebChannel(qt.webChannelTransport, function (channel) {

@@ -40,3 +40,80 @@ def close_window(window) -> None:
     window.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     QApplication.processEvents()
+
+
+# ------------------------------------------------------------------ acting on the map
+
+def map_pixel(window, lat: float, lon: float):
+    """The web view's pixel for a latitude/longitude, asked of Leaflet itself."""
+    from PySide6.QtCore import QPoint
+    pt = js(window, f"(function(){{ var p = medway.map.latLngToContainerPoint([{lat}, {lon}]);"
+                    f" return [p.x, p.y]; }})()")
+    x, y = pt
+    inside = 0 <= x < window.map.width() and 0 <= y < window.map.height()
+    assert inside, f"({lat}, {lon}) is off the map at pixel ({x:.0f}, {y:.0f})"
+    return QPoint(round(x), round(y))
+
+
+def _map_target(window):
+    """The widget that receives a person's mouse: the web view's render widget."""
+    view = window.map
+    return view.focusProxy() or view
+
+
+def _settle(ms: int = 30) -> None:
+    end = time.monotonic() + ms / 1000
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.005)
+
+
+def click_map(window, lat: float, lon: float, button=None) -> None:
+    """Press and release the mouse at a latitude/longitude, as a person would."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    button = button or Qt.MouseButton.LeftButton
+    pos = map_pixel(window, lat, lon)
+    target = _map_target(window)
+    QTest.mouseMove(target, pos)
+    _settle()
+    QTest.mousePress(target, button, Qt.KeyboardModifier.NoModifier, pos)
+    _settle()
+    QTest.mouseRelease(target, button, Qt.KeyboardModifier.NoModifier, pos)
+    _settle(60)
+
+
+def drag_map(window, start: tuple[float, float], end: tuple[float, float],
+             steps: int = 8) -> None:
+    """Press at ``start`` (lat, lon), move in steps and release at ``end``."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+    a, b = map_pixel(window, *start), map_pixel(window, *end)
+    target = _map_target(window)
+    left = Qt.MouseButton.LeftButton
+    QTest.mouseMove(target, a)
+    _settle()
+    QTest.mousePress(target, left, Qt.KeyboardModifier.NoModifier, a)
+    _settle()
+    for i in range(1, steps + 1):
+        p = QPoint(a.x() + (b.x() - a.x()) * i // steps, a.y() + (b.y() - a.y()) * i // steps)
+        QTest.mouseMove(target, p)
+        _settle(80)
+    QTest.mouseRelease(target, left, Qt.KeyboardModifier.NoModifier, b)
+    _settle(100)
+
+
+def menu_action(window, *path: str):
+    """The QAction reached through the menu bar by its visible texts (ampersands ignored),
+    e.g. ``menu_action(win, "File", "Compare scenarios…")``."""
+    def plain(text):
+        return text.replace("&", "").strip()
+    actions = window.menuBar().actions()
+    for depth, name in enumerate(path):
+        found = [a for a in actions if plain(a.text()) == name]
+        assert found, f"no menu item {name!r} under {path[:depth]}: " \
+                      f"{[plain(a.text()) for a in actions]}"
+        action = found[0]
+        if depth < len(path) - 1:
+            actions = action.menu().actions()
+    return action

@@ -474,6 +474,65 @@
     return best;
   };
   medway.legendPosition = function () { return legend.getPosition(); };
+  /* What each corner would hide, for checking the choice (keeps the current corner). */
+  medway.legendCorners = function () {
+    var keep = legend.getPosition(), out = {};
+    ["bottomright", "topright", "bottomleft", "topleft"].forEach(function (pos) {
+      legend.setPosition(pos);
+      out[pos] = hiddenUnder(legendBox.getBoundingClientRect());
+    });
+    legend.setPosition(keep);
+    return out;
+  };
+  medway.legendTitles = function () {
+    return Array.prototype.map.call(legendBox.querySelectorAll(".medway-legend-title"),
+                                    function (e) { return e.textContent; });
+  };
+  medway.legendRect = function () {
+    var r = legendBox.getBoundingClientRect(), c = map.getContainer().getBoundingClientRect();
+    return {x: r.left - c.left, y: r.top - c.top, w: r.width, h: r.height};
+  };
+  /* Text labels that overlap a point symbol and would be drawn over it (stacking order of
+   * their panes): the answer should always be empty. */
+  medway.labelsOverSymbols = function () {
+    function zOf(el) {
+      while (el && el !== document.body) {
+        if (el.classList && (el.classList.contains("leaflet-pane") &&
+            !el.classList.contains("leaflet-map-pane"))) {
+          return parseInt(getComputedStyle(el).zIndex, 10) || 0;
+        }
+        el = el.parentNode;
+      }
+      return 0;
+    }
+    var rects = [];
+    document.querySelectorAll(".medway-label, .medway-overlay-label, .medway-context-label")
+      .forEach(function (el) { rects.push({el: el, r: el.getBoundingClientRect()}); });
+    var clashes = [];
+    var points = [];
+    Object.keys(layers).forEach(function (n) {
+      if (POINT_LAYERS[n] && map.hasLayer(layers[n])) {
+        layers[n].eachLayer(function (l) { points.push(l); });
+      }
+    });
+    Object.keys(overlays).forEach(function (n) {
+      if (map.hasLayer(overlays[n])) {
+        overlays[n].eachLayer(function (l) { if (l.getLatLng && l._path) { points.push(l); } });
+      }
+    });
+    var overlaps = 0;
+    points.forEach(function (l) {
+      var pr = l._path.getBoundingClientRect();
+      rects.forEach(function (t) {
+        var r = t.r;
+        var hit = pr.left < r.right && pr.right > r.left && pr.top < r.bottom && pr.bottom > r.top;
+        if (!hit) { return; }
+        overlaps += 1;
+        if (zOf(t.el) >= zOf(l._path)) { clashes.push(t.el.textContent); }
+      });
+    });
+    return {overlaps: overlaps, clashes: clashes, points: points.length, labels: rects.length};
+  };
   var placeTimer = null;
   map.on("moveend zoomend resize", function () {
     clearTimeout(placeTimer);

@@ -117,3 +117,69 @@ def menu_action(window, *path: str):
         if depth < len(path) - 1:
             actions = action.menu().actions()
     return action
+
+
+def tick_layer(window, title: str, on: bool) -> None:
+    """Tick or untick a layer in the Layers panel as a person does: click its row, press
+    Space (the row's check box toggles)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    panel = window.layers_panel
+    items = [panel.item(i) for i in range(panel.count()) if panel.item(i).text() == title]
+    assert items, f"no layer titled {title!r}: {[panel.item(i).text() for i in range(panel.count())]}"
+    item = items[0]
+    if (item.checkState() == Qt.CheckState.Checked) == on:
+        return
+    rect = panel.visualItemRect(item)
+    QTest.mouseClick(panel.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     rect.center())
+    QTest.keyClick(panel, Qt.Key.Key_Space)
+    assert (item.checkState() == Qt.CheckState.Checked) == on, f"layer {title!r} did not toggle"
+
+
+def click_widget(widget) -> None:
+    """A left click in the middle of a button or check box."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+
+
+def click_map_pixel(window, x: float, y: float) -> None:
+    """A left click at a pixel of the map (for the map's own controls, e.g. the legend)."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+    target, pos = _map_target(window), QPoint(round(x), round(y))
+    QTest.mouseMove(target, pos)
+    _settle()
+    QTest.mousePress(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
+    _settle()
+    QTest.mouseRelease(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
+    _settle(80)
+
+
+def hub_count(window) -> int:
+    return window.hubs_panel.model.rowCount()
+
+
+def land_point(window, locality: str, avoid_km: float = 0.35):
+    """A (lat, lon) inside ``locality`` clear of hubs, practices and housing sites (a spot a
+    planner would click on open ground)."""
+    import numpy as np
+    from shapely.geometry import Point
+    ds = window.dataset
+    poly = ds.localities.set_index("name").at[locality, "geometry"]
+    pts = np.vstack([ds.hubs[["latitude", "longitude"]].to_numpy(float),
+                     ds.practices[["latitude", "longitude"]].to_numpy(float),
+                     ds.housing[["latitude", "longitude"]].to_numpy(float)])
+    minx, miny, maxx, maxy = poly.bounds
+    best, best_d = None, -1.0
+    for lat in np.linspace(miny, maxy, 25)[1:-1]:
+        for lon in np.linspace(minx, maxx, 25)[1:-1]:
+            if not poly.buffer(-0.002).contains(Point(lon, lat)):
+                continue
+            d = np.min(np.hypot((pts[:, 0] - lat) * 111, (pts[:, 1] - lon) * 69))
+            if d > best_d:
+                best, best_d = (float(lat), float(lon)), d
+    assert best is not None and best_d >= avoid_km, f"no open ground in {locality}"
+    return best

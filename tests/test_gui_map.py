@@ -164,3 +164,142 @@ def test_opening_a_bad_folder_keeps_the_open_dataset(window, sample_copy):
     assert window.dataset is before
     assert "practices.csv" in window.last_error and "latitude" in window.last_error
     assert "Illustrative sample" in window.windowTitle()
+
+
+# ------------------------------------------------------------ acting on the map as a person
+
+@pytest.fixture
+def editing_off(window):
+    yield
+    window.hubs_panel.edit_box.setChecked(False)
+    if window.presentation.on:
+        window.toggle_presentation(False)
+    window.showNormal()
+
+
+def test_in_edit_mode_a_click_inside_a_locality_adds_a_hub_there(window, editing_off):
+    from tests.gui_helpers import click_map, click_widget, hub_count, land_point
+    window.show_panel("hubs")
+    lat, lon = land_point(window, "Rainham")
+    click_map(window, lat, lon)                      # not editing: selects the locality
+    wait_until(lambda: window.details.current == ("localities", "Rainham"), what="selected")
+    before = hub_count(window)
+    click_widget(window.hubs_panel.edit_box)
+    assert window.hubs_panel.edit_box.isChecked()
+    click_map(window, lat, lon)
+    wait_until(lambda: hub_count(window) == before + 1, what="hub added")
+    new = window.dataset.hubs.iloc[-1]
+    assert new["locality"] == "Rainham" and new["status"] == "proposed"
+    assert abs(new["latitude"] - lat) < 0.001 and abs(new["longitude"] - lon) < 0.001
+    wait_until(lambda: js(window, "medway.counts().hubs") == before + 1, what="hub drawn")
+    assert "Add hub" in window.workspace.undo_stack.undoText()
+
+
+def test_dragging_a_hub_in_edit_mode_moves_it(window, editing_off):
+    from tests.gui_helpers import click_widget, drag_map, land_point
+    window.show_panel("hubs")
+    click_widget(window.hubs_panel.edit_box)
+    hub = window.dataset.hubs.set_index("hub_id").loc["HLC-RAI"]
+    to = land_point(window, "Rainham")
+    drag_map(window, (hub["latitude"], hub["longitude"]), to)
+    wait_until(lambda: "Move hub" in window.workspace.undo_stack.undoText(), what="moved")
+    moved = window.dataset.hubs.set_index("hub_id").loc["HLC-RAI"]
+    assert abs(moved["latitude"] - to[0]) < 0.002 and abs(moved["longitude"] - to[1]) < 0.002
+
+
+def _press_escape_on_the_map(window):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    window.activateWindow()
+    window.map.setFocus()
+    target = window.map.focusProxy() or window.map
+    target.setFocus()
+    QApplication_processEvents()
+    assert window.focusWidget() in (target, window.map), window.focusWidget()
+    QTest.keyClick(window.windowHandle(), Qt.Key.Key_Escape)   # through the window system
+    QApplication_processEvents()
+
+
+def QApplication_processEvents():  # noqa: N802
+    from PySide6.QtWidgets import QApplication
+    QApplication.processEvents()
+
+
+def test_escape_leaves_presentation_with_the_map_focused_and_restores_maximised(
+        window, editing_off):
+    from tests.gui_helpers import click_map, hub_count, land_point, menu_action
+    window.showMaximized()
+    wait_until(window.isMaximized, what="maximised")
+    window.hubs_panel.edit_box.setChecked(True)
+    menu_action(window, "View", "Presentation mode").trigger()
+    wait_until(window.isFullScreen, what="full screen")
+    assert not window.menuBar().isVisible() and not window.layers_dock.isVisible()
+    assert not window.hubs_panel.edit_box.isChecked()      # presenting stops hub editing
+    before = hub_count(window)
+    click_map(window, *land_point(window, "Gillingham"))    # a presenter's click
+    assert hub_count(window) == before
+    _press_escape_on_the_map(window)
+    wait_until(lambda: not window.isFullScreen(), what="left presentation")
+    assert window.isMaximized()
+    assert window.menuBar().isVisible() and window.layers_dock.isVisible()
+    assert not window.presentation_action.isChecked()
+
+
+def test_circles_keep_their_scale_when_one_list_size_is_edited(window):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    ds = window.dataset
+    mains = ds.main_practices()
+    big = mains.sort_values("list_size")["practice_code"].iloc[-1]
+    others = mains["practice_code"].iloc[:5].tolist()
+    radius = f"(function(){{var o={{}}; {others!r}.forEach(function(c){{o[c]=" \
+             "medway.styleOf('practices', c).radius;}); return o;})()"
+    before = js(window, radius)
+    table = window.practices_table
+    row = table.model.row_of("practice_code", big)
+    col = [c.key for c in table.model.columns].index("list_size")
+    index = table.proxy.mapFromSource(table.model.index(row, col))
+    table.view.scrollTo(index)
+    table.view.setCurrentIndex(index)
+    table.view.edit(index)
+    editor = table.view.focusWidget()
+    QTest.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(editor, "60000")
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    wait_until(lambda: ds is window.dataset and window.dataset.practices.set_index(
+        "practice_code").at[big, "list_size"] == 60000, what="edited")
+    wait_until(lambda: js(window, f"medway.styleOf('practices', '{big}').radius") > 20,
+               what="the edited practice's circle grows")
+    assert js(window, radius) == before                    # the others keep their size
+
+
+def test_find_box_zooms_to_a_practice_hub_or_locality(window):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    box = window.find_box
+    js(window, "medway.fit()")
+    zoom0 = js(window, "medway.map.getZoom()")
+    QTest.keyClick(window.windowHandle(), Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    wait_until(box.hasFocus, what="Ctrl+F focuses the Find box")
+    code = window.dataset.main_practices()["practice_code"].iloc[3]
+    QTest.keyClicks(box, code)
+    QTest.keyClick(box, Qt.Key.Key_Return)
+    wait_until(lambda: window.practices_table.selected_key() == code, what="practice found")
+    wait_until(lambda: js(window, "medway.map.getZoom()") > zoom0, what="zoomed in")
+    p = window.dataset.practices.set_index("practice_code").loc[code]
+    assert js(window, f"medway.map.getBounds().contains([{p.latitude}, {p.longitude}])")
+    assert "Practice" in window.statusBar().currentMessage()
+
+    box.clear()
+    QTest.keyClicks(box, "rochester healthy")
+    QTest.keyClick(box, Qt.Key.Key_Return)
+    wait_until(lambda: window.details.current == ("hubs", "HLC-ROC"), what="hub found")
+
+    box.clear()
+    QTest.keyClicks(box, "Lordswood")
+    QTest.keyClick(box, Qt.Key.Key_Return)
+    wait_until(lambda: window.details.current == ("localities", "Lordswood"), what="locality")
+    box.clear()
+    QTest.keyClicks(box, "Atlantis")
+    QTest.keyClick(box, Qt.Key.Key_Return)
+    assert "Nothing called" in window.statusBar().currentMessage()

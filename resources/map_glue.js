@@ -543,11 +543,15 @@
   medway.zoomTo = function (name, id) {
     var l = index[name] && index[name][id];
     if (!l) { return false; }
-    if (l.getLatLng) {
-      map.setView(l.getLatLng(), Math.max(map.getZoom(), cfg.findZoom));
-    } else {
-      map.fitBounds(l.getBounds(), {padding: [30, 30], maxZoom: cfg.findZoom});
+    function go() {
+      if (l.getLatLng) {
+        map.setView(l.getLatLng(), Math.max(map.getZoom(), cfg.findZoom));
+      } else {
+        map.fitBounds(l.getBounds(), {padding: [30, 30], maxZoom: cfg.findZoom});
+      }
     }
+    // A zoom still animating (e.g. the first fit) would swallow the jump: go after it.
+    if (map._animatingZoom) { map.once("zoomend", go); } else { go(); }
     if (name !== "context") { medway.select(name, id); }
     return true;
   };

@@ -183,3 +183,24 @@ def land_point(window, locality: str, avoid_km: float = 0.35):
                 best, best_d = (float(lat), float(lon)), d
     assert best is not None and best_d >= avoid_km, f"no open ground in {locality}"
     return best
+
+
+def click_feature(window, layer: str, feature_id: str) -> None:
+    """Click a point symbol where a person would: on a part of it not covered by another
+    symbol (a hub drawn over a practice, say)."""
+    spot = js(window, f"""(function(){{
+        var l = medway.layers[{layer!r}] && null;
+        var hit = null;
+        medway.layers[{layer!r}].eachLayer(function (x) {{
+            if (String(x.feature.properties.id) === {str(feature_id)!r}) {{ hit = x; }} }});
+        if (!hit || !hit._path) {{ return null; }}
+        var c = medway.map.getContainer().getBoundingClientRect();
+        var r = hit._path.getBoundingClientRect();
+        for (var i = 0; i <= 6; i++) {{ for (var j = 0; j <= 6; j++) {{
+            var x = r.left + r.width * (0.5 + (i % 2 ? 1 : -1) * Math.ceil(i / 2) / 7);
+            var y = r.top + r.height * (0.5 + (j % 2 ? 1 : -1) * Math.ceil(j / 2) / 7);
+            if (document.elementFromPoint(x, y) === hit._path) {{ return [x - c.left, y - c.top]; }}
+        }} }}
+        return null; }})()""")
+    assert spot, f"{layer} {feature_id} is hidden under other symbols everywhere"
+    click_map_pixel(window, *spot)

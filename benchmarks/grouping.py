@@ -20,7 +20,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from models.dataset import load_sample  # noqa: E402
+from geo.canonical import load_sample  # noqa: E402
 from models.grouping import group_practices  # noqa: E402
 
 KENT = ((0.0, 1.4), (50.95, 51.48))         # lon, lat

@@ -25,8 +25,8 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from models.dataset import load_folder, load_sample
-    from models.export import data_label, export_dataset
+    from geo.canonical import load_folder, load_sample
+    from geo.export import data_label, export_dataset
 
     folder = args.export_data or getattr(args, "data", None)
     ds = load_folder(folder) if folder else load_sample()

@@ -80,7 +80,7 @@ def _localities_file(args, practices_path: Path) -> Path | None:
 def _read(args):
     """practices.csv as the Dataset reads it; blank localities filled when polygons exist."""
     from geo.tables import read_csv_text
-    from models.dataset import locality_of_points, read_localities, read_practices
+    from geo.canonical import locality_of_points, read_localities, read_practices
     path = Path(args.practices)
     notes = []
     poly_path = _localities_file(args, path)

@@ -84,7 +84,8 @@ def run(args) -> int:
 
     from geo.atomic import atomic_path
     from geo.tables import read_csv_text
-    from models import dataset as dsmod
+    from geo import canonical as dsmod
+    from geo.dataset import HUB_COLUMNS
     from models import hubs as H
 
     if args.practices and args.data:
@@ -96,7 +97,7 @@ def run(args) -> int:
                             "a practices file alone has no housing sites or localities")
         names = _localities_named(read_csv_text(args.practices, required=["practice_code"]))
         practices = dsmod.read_practices(_path(args.practices), names)
-        hubs = pd.DataFrame(columns=dsmod.HUB_COLUMNS)
+        hubs = pd.DataFrame(columns=HUB_COLUMNS)
         if args.hubs_file:
             hubs = dsmod.read_hubs(_path(args.hubs_file),
                                    _localities_named(read_csv_text(args.hubs_file)))

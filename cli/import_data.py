@@ -47,7 +47,7 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from cli import UserError
-    from models.importer import ImportInputs, run_import, save_import
+    from geo.importer import ImportInputs, run_import, save_import
 
     if not args.boundaries or not args.ward_localities:
         raise UserError("localities are made by dissolving wards: give --boundaries (ward "

@@ -16,7 +16,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from cli.common import open_dataset
-    from models.report import board_report, write_pdf
+    from rendering.report import board_report, write_pdf
     groups, name, assumptions = None, "", None
     if args.scenario:
         from models import scenario as sc

@@ -22,8 +22,8 @@ from geo.errors import DataError
 from gui.frame_model import Column, FrameModel, one_dp, whole
 from gui.panel import Panel
 from models import demand as dm
-from models.assumptions import Assumptions, default_assumptions
-from models.demand_charts import draw_gp_wte_band, draw_new_patients
+from models.assumptions import Assumptions
+from rendering.charts import draw_gp_wte_band, draw_new_patients
 
 RESULT_COLUMNS = [
     Column("year", "Year", lambda v: f"{int(v)}/{(int(v) + 1) % 100:02d}",
@@ -65,14 +65,41 @@ ASSUMPTION_COLUMNS = [
 class DemandPanel(Panel):
     def __init__(self, window, parent=None):
         super().__init__(window, parent)
-        self.assumptions: Assumptions = default_assumptions()
         self.result = None
         self.last_ms = 0.0
         self._build()
-        self.ws.edited.connect(lambda *_: self.recompute())
-        self.ws.replaced.connect(self.recompute)
+        self.ws.edited.connect(lambda *_: self.refresh())
+        self.ws.replaced.connect(self.refresh)
         self.ws.stateChanged.connect(self._on_state)
+        self.refresh()
+
+    @property
+    def assumptions(self) -> Assumptions:
+        """The plan's assumptions (the panel keeps no copy)."""
+        return self.ws.assumptions
+
+    def refresh(self) -> None:
+        """Show the plan: the controls as the plan has them (after undo too), then figures."""
+        self._sync_controls()
         self.recompute()
+
+    def _sync_controls(self) -> None:
+        plan = self.ws.plan
+        excluded = plan.excluded_by_default()
+        housing = plan.dataset.housing.set_index("site_id")
+        names = [str(housing.at[s, "name"]) for s in excluded if s in housing.index]
+        self.lodge.setEnabled(bool(names))
+        self.lodge.setText("Include sites excluded by default"
+                           + (f" ({', '.join(names[:3])}{' …' if len(names) > 3 else ''})"
+                              if names else " (none in this data)"))
+        on = bool(names) and all(bool(housing.at[s, "include"]) for s in excluded
+                                 if s in housing.index)
+        for box, value in ((self.lodge, on),
+                           (self.trend, bool(self.assumptions.options.get(
+                               "apply_length_trend")))):
+            box.blockSignals(True)
+            box.setChecked(value)
+            box.blockSignals(False)
 
     # -------------------------------------------------------------- layout
     def _build(self) -> None:
@@ -88,7 +115,7 @@ class DemandPanel(Panel):
                               "1992/93–2006/07, NHS IC GP Workload Survey, quoted in the "
                               "Medway CCG Operational Plan 2017–19 ch. 3)")
         self.trend.toggled.connect(self._toggle_trend)
-        self.lodge = QCheckBox("Include sites excluded by default (Lodge Hill)", self)
+        self.lodge = QCheckBox("Include sites excluded by default", self)
         self.lodge.setToolTip("Switch the excluded housing sites into the projections; "
                               "each site can also be ticked in the Housing sites table")
         self.lodge.toggled.connect(self._toggle_excluded)
@@ -125,11 +152,10 @@ class DemandPanel(Panel):
     # -------------------------------------------------------------- model
     def recompute(self) -> None:
         """Run the projection for the current data, assumptions and area choice."""
-        ds, by = self.ws.dataset, self.by.currentData()
-        groups = self.ws.groups or None
+        by = self.by.currentData()
         start = time.perf_counter()
         try:
-            result = dm.project_demand(ds, self.assumptions, by=by, groups=groups)
+            result = self.ws.plan.project_demand(by)
         except (dm.DemandError, DataError, ValueError) as exc:
             self.result = None
             self.headline.setText(f"<span style='color:#b71c1c'>{exc}</span>")
@@ -221,31 +247,16 @@ class DemandPanel(Panel):
                           "Consultation-length trend " + ("on" if on else "off"))
 
     def _toggle_excluded(self, on: bool) -> None:
-        ds = self.ws.dataset
-        base = getattr(self.window.scenarios, "base", ds)
-        excluded = base.housing.loc[~base.housing["include"], "site_id"]
-        for sid in excluded:
-            current = bool(ds.housing.set_index("site_id").at[sid, "include"]) \
-                if sid in set(ds.housing["site_id"]) else None
-            if current is not None and current != on:
-                self.ws.set_value("housing", sid, "include", on)
+        """Switch every site the data excludes by default in (or out) as one undoable step."""
+        housing = self.ws.dataset.housing.set_index("site_id")
+        edits = [(sid, "include", on) for sid in self.ws.plan.excluded_by_default()
+                 if sid in housing.index and bool(housing.at[sid, "include"]) != on]
+        self.ws.set_values("housing", edits, "Include sites excluded by default" if on
+                           else "Exclude the sites excluded by default")
 
     def _on_state(self, key: str) -> None:
-        if key == "assumptions":
-            self.assumptions = self.ws.assumptions
-            self.trend.blockSignals(True)
-            self.trend.setChecked(bool(self.assumptions.options.get("apply_length_trend")))
-            self.trend.blockSignals(False)
         if key in ("assumptions", "groups", "hubs"):
-            self.recompute()
-
-    # -------------------------------------------------------------- scenarios
-    def assumptions_dict(self) -> dict:
-        return self.assumptions.to_dict()
-
-    def set_assumptions_dict(self, data: dict) -> None:
-        self.ws.assumptions = Assumptions.from_dict(data)
-        self._on_state("assumptions")
+            self.refresh()
 
     # -------------------------------------------------------------- export
     def export(self, path: str | None = None) -> bool:
@@ -256,7 +267,7 @@ class DemandPanel(Panel):
                                                   "Excel workbook (*.xlsx);;CSV (*.csv)")
             if not path:
                 return False
-        from models.demand_export import export_demand
+        from rendering.sheets import export_demand
         try:
             written = export_demand(self.result, path, self.ws.dataset.label)
         except OSError as exc:

@@ -224,6 +224,14 @@ DEFAULTS: tuple[Assumption, ...] = (
     _a("hub_max_population", "hub (Tier 2) population, largest", "patients",
        200000, 200000, 200000, f"{STP} (Tier 2 hubs 50,000–200,000)",
        used_by="hubs", integer=True, maximum=10_000_000),
+    # -- straight line → rough road distance and drive time (shown as approximations only)
+    _a("road_circuity", "road distance per straight-line km (detour index)", "km per km",
+       1.2, 1.3, 1.4, "A commonly used detour index for built-up Britain (published values "
+       "typically 1.2–1.4) — uncertain; an approximation until a road network is imported",
+       uncertain=True, used_by="hubs", minimum=1.0, maximum=5.0),
+    _a("drive_speed_kmh", "average door-to-door driving speed in town", "km/h",
+       20, 30, 40, "Placeholder for urban driving including junctions — uncertain; edit it "
+       "with local knowledge", uncertain=True, used_by="hubs", positive=True, maximum=120),
 )
 
 # Pairs that must stay ordered: (smaller, larger).

@@ -8,7 +8,7 @@ API (for the Demand panel, the CLI and reports)
 -----------------------------------------------
 project_demand(ds, assumptions=None, *, by="locality", groups=None, include=None,
                years=None, ranges=True) -> DemandResult
-    ds           models.dataset.Dataset (uses ds.housing, ds.practices, ds.hubs, ds.groups)
+    ds           geo.dataset.Dataset (uses ds.housing, ds.practices, ds.hubs, ds.groups)
     assumptions  models.assumptions.Assumptions (default: the DESIGN §6 defaults); its
                  options switch the consultation-length trend on (apply_length_trend,
                  length_trend_base_year — default the year before the first completions —

@@ -59,7 +59,7 @@ def medway() -> Path:
 def window(request):
     """The real main window on the sample, one per test module (the map takes a second to
     load). A module may set PANEL = "groups" / "hubs" / "demand" to bring that tab up."""
-    from models.dataset import load_sample
+    from geo.canonical import load_sample
     from tests.gui_helpers import close_window, open_window
     win = open_window(load_sample())
     panel = getattr(request.module, "PANEL", None)

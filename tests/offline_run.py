@@ -40,10 +40,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def main(out_dir: Path) -> None:
-    from models.dataset import load_sample
+    from geo.canonical import load_sample
     from models.demand import project_demand
     from models import grouping, hubs
-    from models.report import board_report, write_pdf
+    from rendering.report import board_report, write_pdf
     ds = load_sample()
     groups = grouping.group_practices(ds.practices, 30_000, 50_000, seed=1).mapping
     demand = project_demand(ds)

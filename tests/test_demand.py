@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from models.assumptions import TREND_COMPOUND_RATE, Assumptions
-from models.dataset import load_sample
+from geo.canonical import load_sample
 from models.demand import (
     DESIGN_MEASURES, FLOW_MEASURES, MEASURES, MEDWAY, OUTSIDE_LOCALITIES, STOCK_MEASURES,
     DemandError, project_demand,

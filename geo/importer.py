@@ -20,10 +20,8 @@ import pandas as pd
 from geo.atomic import atomic_path
 from geo.errors import DataError
 from geo import io_boundaries, io_housing, io_nhs, io_population
-from models.dataset import (
-    FILES, HUB_COLUMNS, OPTIONAL_FILES, PRACTICE_COLUMNS, Dataset, load_folder,
-    locality_of_points,
-)
+from geo.canonical import load_folder, locality_of_points
+from geo.dataset import FILES, HUB_COLUMNS, OPTIONAL_FILES, PRACTICE_COLUMNS, Dataset
 
 LOCALITY_MIN, LOCALITY_MAX = 30_000, 50_000   # Medway CCG Operational Plan 2017–19, ch. 3
 LOCALITY_SOURCE = ("Medway CCG Operational Plan 2017–19, ch. 3: six local geographies, "

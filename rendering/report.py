@@ -266,7 +266,7 @@ def _demand_sections(ds, assumptions, groups) -> list[Section]:
     totals = result.totals()
 
     def chart(fig):
-        from models.demand_charts import draw_gp_wte_band, draw_new_patients
+        from rendering.charts import draw_gp_wte_band, draw_new_patients
         draw_new_patients(fig.add_axes([0.06, 0.50, 0.6, 0.36]), result, fontsize=10)
         draw_gp_wte_band(fig.add_axes([0.06, 0.08, 0.6, 0.32]), result, fontsize=10)
 

@@ -125,9 +125,10 @@ def read_road_file(path: str | os.PathLike, *, box=None, progress=None,
                    cancel=None) -> RoadLayers:
     """Read a road extract; ``box`` (BNG minx, miny, maxx, maxy) skips what lies outside."""
     path = Path(path)
+    kind = road_file_kind(path)
     if not path.is_file():
         raise DataError(str(path), "file not found")
-    if road_file_kind(path) == "osm":
+    if kind == "osm":
         from geo.roads_osm import read_osm
         layers = read_osm(path, box=box, progress=progress, cancel=cancel)
     else:

@@ -71,7 +71,8 @@ def test_one_way_streets_are_one_way_for_drivers():
                               "maxspeed_kmh": [np.nan] * 4, "oneway": [1, 0, 0, 0],
                               "drive": [True] * 4, "walk": [True] * 4}, lines)
     xy = np.array([c[0], c[1]], float)
-    drive = build_graph(roads, "drive").times(xy, xy)
+    no_parking = default_assumptions().with_value("parking_minutes", 0)
+    drive = build_graph(roads, "drive", no_parking).times(xy, xy)
     walk = build_graph(roads, "walk").times(xy, xy)
     assert drive[1, 0] > 2.5 * drive[0, 1]      # east → west goes round three sides
     assert walk[1, 0] == pytest.approx(walk[0, 1])

@@ -186,7 +186,7 @@ def save_roads(layers: RoadLayers, folder: str | os.PathLike) -> Path:
                 if col in g:
                     g[col] = g[col].fillna("").astype(str)
             pyogrio.write_dataframe(g, tmp, layer=name, driver="GPKG",
-                                    promote_to_multi=False)
+                                    promote_to_multi=False, SPATIAL_INDEX="NO")
     about = {**layers.source, "counts": layers.counts()}
     atomic_write_text(folder / ROADS_ABOUT, json.dumps(about, indent=1, default=str))
     _CACHE.pop(str(target), None)

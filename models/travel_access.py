@@ -1,0 +1,131 @@
+"""Access by drive and walk time: catchments by time, shares within 10/15/20 minutes, and
+time bands around a hub — the road-network counterpart of models/hubs/catchments.py.
+
+Without an imported road layer none of this is used and access stays "straight line".
+
+API
+---
+graph_for(layers, mode, assumptions) -> RoadGraph      built once per roads/mode/assumptions
+assign_by_time(demand, hubs, graph) -> demand + hub_id, hub_name, minutes (to that hub),
+    distance_km (straight line to that hub, for reference)
+time_access(assigned, bands=TIME_BANDS_MIN) -> DataFrame indexed by measure: patients,
+    mean_minutes, share_within_10min, _15min, _20min, max_minutes; columns now, with_growth
+evaluate_by_time(demand, hubs, graph) -> models.hubs.Layout (access = time measures)
+time_bands(graph, lonlat, bands) -> GeoDataFrame (EPSG:4326): minutes, geometry — the area
+    reached within each band from one hub (nested; largest first)
+"""
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.crs import BNG, WGS84, points_bng, to_bng
+from models.assumptions import Assumptions, default_assumptions
+from models.hubs.catchments import Layout, hub_summary
+from models.travel import MODE_LABELS, TIME_BANDS_MIN, RoadGraph, build_graph
+
+_GRAPHS: dict[tuple, RoadGraph] = {}
+BAND_REACH_M = 250.0     # how far either side of a reached road a band is drawn
+
+
+def graph_for(layers, mode: str, assumptions: Assumptions | None = None) -> RoadGraph:
+    """The road graph for ``mode`` (cached: the same roads and travel assumptions give the
+    same graph, so dragging a hub does not rebuild it)."""
+    a = assumptions or default_assumptions()
+    values = tuple(x.used for x in a if x.used_by == "travel")
+    key = (id(layers.roads), len(layers.roads), mode, values)
+    if key not in _GRAPHS:
+        if len(_GRAPHS) > 8:
+            _GRAPHS.clear()
+        _GRAPHS[key] = build_graph(layers.roads, mode, a)
+    return _GRAPHS[key]
+
+
+def assign_by_time(demand: pd.DataFrame, hubs: pd.DataFrame, graph: RoadGraph,
+                   *, progress=None, cancel=None) -> pd.DataFrame:
+    """Each demand point's quickest hub by road and the minutes to it."""
+    out = demand.copy()
+    if hubs.empty:
+        out["hub_id"], out["hub_name"] = "", ""
+        out["minutes"] = np.nan
+        out["distance_km"] = np.nan
+        return out
+    xy = demand[["x", "y"]].to_numpy(float)
+    hub_xy = points_bng(hubs)
+    t = graph.times(xy, hub_xy, progress=progress, cancel=cancel)
+    which = np.argmin(t, axis=1)
+    out["hub_id"] = hubs["hub_id"].to_numpy()[which]
+    out["hub_name"] = hubs["name"].to_numpy()[which]
+    out["minutes"] = t[np.arange(len(t)), which].astype(float)
+    out["distance_km"] = np.hypot(*(xy - hub_xy[which]).T) / 1000.0
+    return out
+
+
+def _wmean(values, weights) -> float:
+    total = float(np.sum(weights))
+    return float(np.dot(values, weights) / total) if total > 0 else float("nan")
+
+
+def time_access(assigned: pd.DataFrame, bands=TIME_BANDS_MIN) -> pd.DataFrame:
+    """Whole-area access by time, weighted by patients now and with housing growth."""
+    table = {}
+    for label, col in (("now", "patients_now"), ("with_growth", "patients_with_growth")):
+        w = assigned[col].to_numpy(float)
+        t = assigned["minutes"].to_numpy(float)
+        m = {"patients": float(w.sum()), "mean_minutes": _wmean(t, w)}
+        for b in bands:
+            m[f"share_within_{b:g}min"] = _wmean(t <= b, w)
+        m["max_minutes"] = float(t[w > 0].max()) if (w > 0).any() else float("nan")
+        m["mean_distance_km"] = _wmean(assigned["distance_km"], w)
+        table[label] = m
+    return pd.DataFrame(table)
+
+
+def evaluate_by_time(demand: pd.DataFrame, hubs: pd.DataFrame, graph: RoadGraph,
+                     bands=TIME_BANDS_MIN) -> Layout:
+    """The Hubs tab's figures with catchments and access by travel time."""
+    assigned = assign_by_time(demand, hubs, graph)
+    per_hub = hub_summary(assigned, hubs)
+    per_hub["mean_minutes"] = [
+        _wmean(assigned.loc[assigned["hub_id"] == h, "minutes"],
+               assigned.loc[assigned["hub_id"] == h, "patients_now"])
+        for h in per_hub["hub_id"]]
+    return Layout(assigned, per_hub, time_access(assigned, bands), worst_by_time(assigned))
+
+
+def worst_by_time(assigned: pd.DataFrame, n: int = 10) -> pd.DataFrame:
+    """The practice sites (with patients) with the longest journey to their quickest hub."""
+    p = assigned[(assigned["kind"] == "practice") & (assigned["patients_now"] > 0)]
+    p = p.sort_values(["minutes", "point_id"], ascending=[False, True]).head(n)
+    return p.rename(columns={"point_id": "site_code"})[[
+        "site_code", "practice_code", "name", "locality", "patients_now", "hub_id",
+        "hub_name", "minutes", "distance_km"]].reset_index(drop=True)
+
+
+def time_bands(graph: RoadGraph, lonlat, bands=TIME_BANDS_MIN) -> gpd.GeoDataFrame:
+    """Areas within each band of one hub: every network junction reached in time, grown
+    by what is left of the band at the access-leg speed (at most BAND_REACH_M), merged."""
+    x, y = to_bng(np.array([lonlat[0]], float), np.array([lonlat[1]], float))
+    minutes = graph.minutes_from(np.array([x[0], y[0]]))
+    leg_m_per_min = graph.leg_kmh * 1000.0 / 60.0
+    rows = []
+    for b in sorted(bands, reverse=True):
+        ok = np.flatnonzero(minutes <= b)
+        if len(ok) == 0:
+            rows.append((b, shapely.Polygon()))
+            continue
+        reach = np.minimum((b - minutes[ok]) * leg_m_per_min, BAND_REACH_M)
+        pts = shapely.points(graph.xy[ok])
+        area = shapely.union_all(shapely.buffer(pts, np.maximum(reach, 30.0),
+                                                quad_segs=3))
+        rows.append((b, area.simplify(20.0)))
+    g = gpd.GeoDataFrame({"minutes": [r[0] for r in rows]},
+                         geometry=[r[1] for r in rows], crs=BNG)
+    g["mode"] = graph.mode
+    return g.to_crs(WGS84)
+
+
+def travel_label(mode: str) -> str:
+    return MODE_LABELS.get(mode, mode)

@@ -92,7 +92,7 @@ class RoadLayers:
         """One line for status bars and reports: what, from where, under which licence."""
         what = self.source.get("file", "unknown file")
         extra = " — illustrative, not real roads" if self.illustrative else ""
-        lic = self.source.get("licence", "")
+        lic = "" if self.illustrative else self.source.get("licence", "")
         return f"Roads and places from {what}{extra}" + (f" ({lic})" if lic else "")
 
 

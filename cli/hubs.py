@@ -5,6 +5,7 @@ import argparse
 import math
 
 from cli import UserError
+from cli.plan_args import add_plan_options, build_plan
 
 KEEP = {"existing": ("existing",), "planned": ("existing", "planned"),
         "all": ("existing", "planned", "proposed")}
@@ -74,10 +75,12 @@ def register(sub) -> None:
                         "planned) or all; hubs not kept become candidate sites")
     p.add_argument("--with-housing", action="store_true",
                    help="also weight included housing sites by their new patients "
-                        "(dwellings x 2.4 persons; --data or the sample only)")
+                        "(dwellings × persons per dwelling × registration share, from "
+                        "the assumptions; --data or the sample only)")
     p.add_argument("--grid-km", type=_positive, metavar="KM",
                    help="also consider a grid of sites this far apart inside the "
                         "localities (--data or the sample only)")
+    add_plan_options(p)
     p.add_argument("--travel", choices=("straight", "drive", "walk"), default="straight",
                    help="what to minimise: straight-line km (default) or drive / walk "
                         "minutes on the data folder's imported roads")
@@ -101,6 +104,9 @@ def run(args) -> int:
         raise UserError("give either --data or --practices, not both")
     localities = None
     if args.practices:
+        if args.scenario or args.settings:
+            raise UserError("--scenario and --set need a data folder (--data) or the sample, "
+                            "not --practices")
         if args.with_housing or args.grid_km:
             raise UserError("--with-housing and --grid-km need a data folder (--data); "
                             "a practices file alone has no housing sites or localities")
@@ -120,12 +126,12 @@ def run(args) -> int:
     else:
         if args.hubs_file:
             raise UserError("--hubs goes with --practices; a data folder has its own hubs.csv")
-        folder = args.hubs_data or args.data
-        ds = dsmod.load_folder(folder) if folder else dsmod.load_sample()
+        plan = build_plan(args, args.hubs_data or args.data)
+        ds = plan.dataset
         practices, hubs, localities = ds.practices, ds.hubs, ds.localities
-        demand = H.demand_points(ds, housing=args.with_housing)
+        demand = plan.demand_points()      # housing growth always counted "with growth"
         label = ds.label
-        graph, graph_note = _road_graph(ds, args.travel)
+        graph, graph_note = _road_graph(plan, args.travel)
     weight = "patients_with_growth" if args.with_housing else "patients_now"
     if demand[weight].sum() <= 0:
         raise UserError(f"{label}: there are no patients to serve (every list_size is 0)")
@@ -136,13 +142,14 @@ def run(args) -> int:
                                    grid_km=args.grid_km)
     if args.add > len(candidates):
         raise UserError(f"--add {args.add}: there are only {len(candidates)} candidate sites")
-    plan = H.optimise_hubs(demand, hubs, candidates, args.add, keep=keep, weight=weight,
-                           travel=graph)
-    layout = H.evaluate_layout(demand, plan.hubs)
+    settings = plan.hub_settings() if not args.practices else {}
+    result = H.optimise_hubs(demand, hubs, candidates, args.add, keep=keep, weight=weight,
+                             travel=graph)
+    layout = H.evaluate_layout(demand, result.hubs, **settings)
     timed = None
     if graph is not None:
         from models.travel_access import evaluate_by_time
-        timed = evaluate_by_time(demand, plan.hubs, graph)
+        timed = evaluate_by_time(demand, result.hubs, graph)
         layout.assigned = timed.assigned     # catchments by time
     per_hub = layout.per_hub
     served = per_hub["served_patients_with_growth" if args.with_housing else "served_patients"]
@@ -151,9 +158,13 @@ def run(args) -> int:
         "latitude": per_hub["latitude"].astype(float),
         "longitude": per_hub["longitude"].astype(float), "status": per_hub["status"],
         "served_patients": served.round().astype(int),
-        "mean_distance_km": _mean_km(layout.assigned, per_hub["hub_id"], weight)})
+        "mean_distance_km": _mean_km(layout.assigned, per_hub["hub_id"], weight),
+        "served_patients_with_growth": per_hub["served_patients_with_growth"].round()
+        .astype(int)})
     if timed is not None:
         table["served_patients"] = _served(timed.assigned, per_hub["hub_id"], weight)
+        table["served_patients_with_growth"] = _served(timed.assigned, per_hub["hub_id"],
+                                                       "patients_with_growth")
         table["mean_minutes"] = _mean_km(timed.assigned, per_hub["hub_id"], weight,
                                          "minutes")
     if args.out:
@@ -177,15 +188,17 @@ def run(args) -> int:
               "10 / 15 / 20 minutes: "
               + " / ".join(f"{100 * t[f'share_within_{b}min']:.1f}%" for b in (10, 15, 20)))
         print(graph_note)
-    print(plan.summary())
+    print(result.summary())
     if args.out:
         print(f"wrote {args.out}")
-    if plan.by_time:
-        print(f"objective_minutes before={plan.objective_before_minutes:.6f} "
-              f"after={plan.objective_after_minutes:.6f}")
+    growth = int(round(float(demand["new_patients"].sum())))
+    print(f"New patients from housing growth (in served_patients_with_growth): {growth:,}")
+    if result.by_time:
+        print(f"objective_minutes before={result.objective_before_minutes:.6f} "
+              f"after={result.objective_after_minutes:.6f}")
     else:
-        print(f"objective_km before={plan.objective_before_km:.6f} "
-              f"after={plan.objective_after_km:.6f}")
+        print(f"objective_km before={result.objective_before_km:.6f} "
+              f"after={result.objective_after_km:.6f}")
     return 0
 
 
@@ -215,18 +228,20 @@ def _served(assigned, hub_ids, weight):
     return [int(round(assigned.loc[assigned["hub_id"] == h, weight].sum())) for h in hub_ids]
 
 
-def _road_graph(ds, travel: str):
-    """The drive/walk graph of the folder's roads and a line about it; None for straight."""
+def _road_graph(plan, travel: str):
+    """The drive/walk graph of the folder's roads (the plan's travel assumptions) and a
+    line about it; None for straight line."""
     if travel == "straight":
         return None, None
     from geo.roads import load_roads
     from models.travel_access import graph_for
+    ds = plan.dataset
     layers = load_roads(ds.folder)
     if layers is None:
         raise UserError(f"--travel {travel}: {ds.label} has no imported roads; add them with "
                         "`import --data DIR --roads extract.osm.pbf --out DIR`, or use "
                         "--travel straight")
-    graph = graph_for(layers, travel)
+    graph = graph_for(layers, travel, plan.assumptions)
     return graph, (f"Road graph: {graph.nodes:,} junctions, {graph.edges:,} links "
-                  f"({layers.label()}); assumptions: speeds by road class or tagged limit, "
-                  f"junction delay, parking (drive), walking speed — models/assumptions.py")
+                   f"({layers.label()}); assumptions: speeds by road class or tagged limit, "
+                   "junction delay, parking (drive), walking speed — models/assumptions.py")

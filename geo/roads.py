@@ -40,6 +40,7 @@ import shapely
 from geo.atomic import atomic_path, atomic_write_text
 from geo.crs import BNG
 from geo.errors import DataError
+from geo.progress import Cancelled
 
 ROADS_FILE = "roads.gpkg"
 ROADS_ABOUT = "roads.json"
@@ -62,8 +63,7 @@ WATER_KINDS = ("river", "canal", "coastline")
 RAIL_KINDS = ("rail", "light_rail")
 
 
-class RoadsCancelled(Exception):
-    """The user cancelled a road import; nothing was written."""
+RoadsCancelled = Cancelled   # the user cancelled a road import; nothing was written
 
 
 def _empty(layer: str, geom: str = "LineString") -> gpd.GeoDataFrame:

@@ -265,7 +265,7 @@ def build_map(ds, *, inline: bool = False, bridge: bool = True) -> folium.Map:
         m.get_root().header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css")
         m.get_root().header.add_child(Element(f"<script>{js}</script>"), name="leaflet")
     else:
-        # On the instance, never the class (DESIGN §7): folium's lists are module-level.
+        # On the instance, never the class (docs/design.md §7): folium's lists are module-level.
         m.default_js = [("leaflet", (leaflet / "leaflet.js").as_uri())]
         m.default_css = [("leaflet_css", (leaflet / "leaflet.css").as_uri())]
     if bridge:

@@ -419,12 +419,9 @@ class MainWindow(QMainWindow):
             return False
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            panel = self.groups_panel
-            pages = write_pdf(board_report(
-                self.dataset, groups=self.workspace.groups or None,
-                scenario_name=self.scenarios.name, assumptions=self.workspace.assumptions,
-                min_size=panel.min_size.value(), max_size=panel.max_size.value()),
-                path, self.dataset.label, self.dataset.is_sample)
+            pages = write_pdf(board_report(self.workspace.plan,
+                                           scenario_name=self.scenarios.name),
+                              path, self.dataset.label, self.dataset.is_sample)
         except (OSError, ValueError) as exc:
             self.show_error("The report was not written", str(exc))
             return False

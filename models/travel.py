@@ -32,6 +32,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 from scipy.spatial import cKDTree
 
+from geo.progress import Cancelled
 from models.assumptions import Assumptions, default_assumptions
 
 MODES = ("drive", "walk")
@@ -43,10 +44,6 @@ CLASS_SPEED_KEY = {"motorway": "motorway", "trunk": "trunk", "primary": "primary
                    "road": "minor", "service": "service"}
 _SOURCES_PER_STEP = 32          # Dijkstra sources per call: memory = 32 x nodes x 8 bytes
 _KEY_DECIMALS = 2               # vertices within 1 cm are the same node (shared OSM nodes)
-
-
-class Cancelled(Exception):
-    """The user cancelled a travel-time calculation."""
 
 
 def edge_speeds(roads, mode: str, a: Assumptions) -> np.ndarray:

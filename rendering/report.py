@@ -178,13 +178,17 @@ def draw_map(ds, groups: dict[str, str] | None = None, hubs: pd.DataFrame | None
 
 # ---------------------------------------------------------------- the standard report
 
-def board_report(ds, *, groups: dict[str, str] | None = None,
-                 hubs: pd.DataFrame | None = None, extra: list[Section] | None = None,
-                 scenario_name: str = "", assumptions=None, min_size: int = 30_000,
-                 max_size: int = 50_000) -> list[Section]:
-    """The sections of the standard report, in reading order."""
-    from models import hubs as hubmodel
+def board_report(plan, *, hubs: pd.DataFrame | None = None,
+                 extra: list[Section] | None = None, scenario_name: str = "") -> list[Section]:
+    """The sections of the standard report for a Plan, in reading order: its data, edits,
+    groups (the planner's, else the data's own), bounds and assumptions."""
     from models.localities import TARGET_SOURCE, locality_summary
+    ds, assumptions = plan.dataset, plan.assumptions
+    groups = plan.groups or (dict(zip(ds.groups["practice_code"], ds.groups["group"]))
+                             if ds.groups is not None else None)
+    min_size, max_size = plan.grouping_bounds()
+    low, high = plan.locality_bounds()
+    band = f"{low:,.0f}–{high:,.0f}"
     hubs = ds.hubs if hubs is None else hubs
     mains = ds.main_practices()
     included = ds.housing[ds.housing["include"]]
@@ -197,20 +201,20 @@ def board_report(ds, *, groups: dict[str, str] | None = None,
         f"{int(included['dwellings'].sum()):,} dwellings "
         f"({len(ds.housing) - len(included)} more shown but excluded).\n"
         "All distances are straight-line, computed in British National Grid metres.")
-    summary = locality_summary(ds)[["locality", "registered_patients", "practices",
+    summary = locality_summary(ds, low, high)[["locality", "registered_patients", "practices",
                                     "branches", "gp_wte", "patients_per_gp_wte", "hlc",
                                     "flag"]]
     summary.columns = ["Locality", "Registered patients", "Practices", "Branches", "GP WTE",
-                       "Patients per GP WTE", "HLC / hub", "Against 30–50k target"]
+                       "Patients per GP WTE", "HLC / hub", f"Against {band} target"]
     sections = [
         Section("Medway Model: localities, practices, hubs and housing", text=intro,
                 figure=draw_map(ds, groups, hubs)),
-        Section("Localities against the 30,000–50,000 target", table=summary,
+        Section(f"Localities against the {band} target", table=summary,
                 notes=[f"Target: {TARGET_SOURCE}",
                        "Registered patients = sum of practice list sizes"]),
     ]
     if len(hubs):
-        layout = hubmodel.evaluate_layout(hubmodel.demand_points(ds), hubs)
+        layout = plan.evaluate_hubs(hubs)
         per_hub = layout.per_hub[["hub_id", "name", "status", "practices_served",
                                   "served_patients", "served_patients_with_growth",
                                   "mean_distance_km", "max_distance_km",
@@ -221,12 +225,13 @@ def board_report(ds, *, groups: dict[str, str] | None = None,
         access.columns = ["Measure", "Now", "With housing growth"]
         sections.append(Section("Hubs: catchments and access", table=per_hub, notes=[
             "Catchment = practices and housing sites nearest to the hub (straight line)",
-            "Growth: included dwellings × 2.4 persons (Medway CCG Operational Plan 2017–19, "
-            "ch. 3)"]))
+            f"Growth: included dwellings × {plan.value('persons_per_dwelling'):g} persons × "
+            f"{plan.value('registration_share'):.0%} registering "
+            f"({assumptions['persons_per_dwelling'].source})"]))
         sections.append(Section("Access to hubs, all of Medway", table=access))
     if groups:
         sections.append(_groups_section(ds, groups, min_size, max_size))
-    sections.extend(_demand_sections(ds, assumptions, groups))
+    sections.extend(_demand_sections(plan))
     sections.extend(extra or [])
     sources = ds.sources if ds.sources is not None else pd.DataFrame([{
         "file": "data/sample/*", "publisher": "this project (invented, illustrative)",
@@ -259,9 +264,9 @@ def _groups_section(ds, groups: dict[str, str], min_size: int, max_size: int) ->
                             "Distances straight-line, EPSG:27700"])
 
 
-def _demand_sections(ds, assumptions, groups) -> list[Section]:
-    from models.demand import MEDWAY, project_demand
-    result = project_demand(ds, assumptions)
+def _demand_sections(plan) -> list[Section]:
+    from models.demand import MEDWAY
+    result = plan.project_demand("locality")
     t = result.table
     totals = result.totals()
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 from scipy import sparse
@@ -36,11 +35,11 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist
 
-Progress = Callable[[float, str], None]
+from geo.progress import CancelCheck, Cancelled, Progress  # noqa: F401 (re-exported)
+
 # How costs are shown and scaled for HiGHS: (label, costs per shown unit).
 METRES = ("km", 1000.0)
 MINUTES = ("min", 1.0)
-CancelCheck = Callable[[], bool]
 
 # Above this many (point, candidate) pairs a float32 matrix halves memory (35k x 1k = 140 MB).
 FLOAT32_ABOVE = 5_000_000
@@ -48,8 +47,6 @@ FLOAT32_ABOVE = 5_000_000
 EXACT_MAX_PAIRS = 50_000
 
 
-class Cancelled(Exception):
-    """The user pressed Cancel; nothing was changed."""
 
 
 @dataclass

@@ -13,6 +13,8 @@ time_access(assigned, bands=TIME_BANDS_MIN) -> DataFrame indexed by measure: pat
 evaluate_by_time(demand, hubs, graph) -> models.hubs.Layout (access = time measures)
 time_bands(graph, lonlat, bands) -> GeoDataFrame (EPSG:4326): minutes, geometry — the area
     reached within each band from one hub (nested; largest first)
+time_catchments(graph, hubs, localities) -> GeoDataFrame (EPSG:4326): hub_id, name, status,
+    area_km2, geometry — land whose nearest network junction is quickest to that hub
 """
 from __future__ import annotations
 
@@ -129,3 +131,42 @@ def time_bands(graph: RoadGraph, lonlat, bands=TIME_BANDS_MIN) -> gpd.GeoDataFra
 
 def travel_label(mode: str) -> str:
     return MODE_LABELS.get(mode, mode)
+
+
+_MAX_CELL_NODES = 20_000
+
+
+def time_catchments(graph: RoadGraph, hubs: pd.DataFrame,
+                    localities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Catchments by time for the map: each junction goes to its quickest hub (Dijkstra
+    once per hub), junctions' Voronoi cells are merged per hub and clipped to the
+    localities (the drawn counterpart of catchment_polygons)."""
+    cols = ["hub_id", "name", "status", "area_km2"]
+    if hubs.empty:
+        return gpd.GeoDataFrame(columns=cols, geometry=[], crs=WGS84)
+    area = localities.to_crs(BNG).union_all()
+    nodes = graph.main
+    inside = shapely.contains_xy(area.buffer(500), graph.xy[nodes, 0], graph.xy[nodes, 1])
+    nodes = nodes[inside]
+    if len(nodes) > _MAX_CELL_NODES:
+        nodes = nodes[np.linspace(0, len(nodes) - 1, _MAX_CELL_NODES).astype(int)]
+    # Time from each node to each hub = Dijkstra from the hub over reversed edges.
+    t = graph.times(graph.xy[nodes], points_bng(hubs))
+    owner = np.argmin(t, axis=1)
+    pts = shapely.points(graph.xy[nodes])
+    cells = shapely.get_parts(shapely.voronoi_polygons(
+        shapely.multipoints(pts), extend_to=area.buffer(2000)))
+    tree = shapely.STRtree(pts)
+    cell_idx, pt_idx = tree.query(cells, predicate="contains")
+    cell_owner = np.full(len(cells), -1)
+    cell_owner[cell_idx] = owner[pt_idx]
+    geoms = []
+    for h in range(len(hubs)):
+        mine = cells[cell_owner == h]
+        geoms.append(shapely.intersection(shapely.union_all(mine), area).simplify(10.0)
+                     if len(mine) else shapely.Polygon())
+    out = gpd.GeoDataFrame({"hub_id": hubs["hub_id"].to_numpy(),
+                            "name": hubs["name"].to_numpy(),
+                            "status": hubs["status"].to_numpy()}, geometry=geoms, crs=BNG)
+    out["area_km2"] = out.geometry.area / 1e6
+    return out[cols + ["geometry"]].to_crs(WGS84)

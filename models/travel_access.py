@@ -29,7 +29,7 @@ from models.hubs.catchments import Layout, hub_summary
 from models.travel import MODE_LABELS, TIME_BANDS_MIN, RoadGraph, build_graph
 
 _GRAPHS: dict[tuple, RoadGraph] = {}
-BAND_REACH_M = 250.0     # how far either side of a reached road a band is drawn
+BAND_REACH_M = 200.0     # how far either side of a reached road a band is drawn
 
 
 def graph_for(layers, mode: str, assumptions: Assumptions | None = None) -> RoadGraph:
@@ -107,22 +107,23 @@ def worst_by_time(assigned: pd.DataFrame, n: int = 10) -> pd.DataFrame:
 
 
 def time_bands(graph: RoadGraph, lonlat, bands=TIME_BANDS_MIN) -> gpd.GeoDataFrame:
-    """Areas within each band of one hub: every network junction reached in time, grown
-    by what is left of the band at the access-leg speed (at most BAND_REACH_M), merged."""
+    """Areas within each band of one hub: the road links whose both ends are reached in
+    time, widened by BAND_REACH_M either side (the walk or drive in from the roadside),
+    with the small gaps between neighbouring roads closed."""
     x, y = to_bng(np.array([lonlat[0]], float), np.array([lonlat[1]], float))
     minutes = graph.minutes_from(np.array([x[0], y[0]]))
-    leg_m_per_min = graph.leg_kmh * 1000.0 / 60.0
+    links = graph.matrix.tocoo()
     rows = []
     for b in sorted(bands, reverse=True):
-        ok = np.flatnonzero(minutes <= b)
-        if len(ok) == 0:
+        ok = (minutes[links.row] <= b) & (minutes[links.col] <= b)
+        if not ok.any():
             rows.append((b, shapely.Polygon()))
             continue
-        reach = np.minimum((b - minutes[ok]) * leg_m_per_min, BAND_REACH_M)
-        pts = shapely.points(graph.xy[ok])
-        area = shapely.union_all(shapely.buffer(pts, np.maximum(reach, 30.0),
-                                                quad_segs=3))
-        rows.append((b, area.simplify(20.0)))
+        ends = np.stack([graph.xy[links.row[ok]], graph.xy[links.col[ok]]], axis=1)
+        lines = shapely.linestrings(ends)
+        area = shapely.union_all(shapely.buffer(lines, BAND_REACH_M, quad_segs=2))
+        area = area.buffer(BAND_REACH_M, quad_segs=2).buffer(-BAND_REACH_M, quad_segs=2)
+        rows.append((b, area.simplify(25.0)))
     g = gpd.GeoDataFrame({"minutes": [r[0] for r in rows]},
                          geometry=[r[1] for r in rows], crs=BNG)
     g["mode"] = graph.mode

@@ -104,7 +104,7 @@ class RoadGraph:
             net[start:start + len(chunk)] = d[:, origins]
             report((start + len(chunk)) / len(targets),
                    f"Travel times: {start + len(chunk):,} of {len(targets):,} sites")
-        out = net[where][:, o_where].T
+        out = net.T[o_where][:, where]
         out += src_leg[:, None].astype(np.float32)
         out += (dst_leg + self.end_minutes)[None, :].astype(np.float32)
         return out
@@ -139,8 +139,12 @@ def build_graph(roads, mode: str, assumptions: Assumptions | None = None) -> Roa
     seg[first] = 0.0
     along = np.cumsum(seg)
     k = np.flatnonzero(keep)
+    # Only junctions and dead ends become graph nodes: renumber them 0..n-1.
+    junctions, relabel = np.unique(node[k], return_inverse=True)
+    jnode = relabel.ravel()
+    n_nodes = len(junctions)
     same = line[k[1:]] == line[k[:-1]]
-    u, v = node[k[:-1]][same], node[k[1:]][same]
+    u, v = jnode[:-1][same], jnode[1:][same]
     length = (along[k[1:]] - along[k[:-1]])[same]
     way = line[k[:-1]][same]
     speed = edge_speeds(usable, mode, a)[way]
@@ -152,14 +156,15 @@ def build_graph(roads, mode: str, assumptions: Assumptions | None = None) -> Roa
     cost = np.r_[minutes[fwd], minutes[back]]
     if mode == "drive":
         # Junction delay on entering a node where three or more road ends meet.
-        degree = np.bincount(np.r_[u, v], minlength=len(uniq))
+        degree = np.bincount(np.r_[u, v], minlength=n_nodes)
         cost = cost + (degree[head] >= 3) * a.value("junction_delay_s") / 60.0
-    matrix = _min_edges(tail, head, cost, len(uniq))
+    matrix = _min_edges(tail, head, cost, n_nodes)
     n_comp, labels = csgraph.connected_components(matrix, directed=True, connection="strong")
     main = np.flatnonzero(labels == np.argmax(np.bincount(labels)))
     leg = a.value("walk_speed_kmh") if mode == "walk" else a.value("speed_service_kmh")
     end = a.value("parking_minutes") if mode == "drive" else 0.0
-    return RoadGraph(mode, matrix, uniq, main, leg, end, time.perf_counter() - started)
+    return RoadGraph(mode, matrix, uniq[junctions], main, leg, end,
+                     time.perf_counter() - started)
 
 
 def _min_edges(tail, head, cost, n) -> sparse.csr_matrix:

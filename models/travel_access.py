@@ -113,17 +113,19 @@ def time_bands(graph: RoadGraph, lonlat, bands=TIME_BANDS_MIN) -> gpd.GeoDataFra
     x, y = to_bng(np.array([lonlat[0]], float), np.array([lonlat[1]], float))
     minutes = graph.minutes_from(np.array([x[0], y[0]]))
     links = graph.matrix.tocoo()
-    rows = []
-    for b in sorted(bands, reverse=True):
-        ok = (minutes[links.row] <= b) & (minutes[links.col] <= b)
-        if not ok.any():
-            rows.append((b, shapely.Polygon()))
-            continue
-        ends = np.stack([graph.xy[links.row[ok]], graph.xy[links.col[ok]]], axis=1)
-        lines = shapely.linestrings(ends)
-        area = shapely.union_all(shapely.buffer(lines, BAND_REACH_M, quad_segs=2))
-        area = area.buffer(BAND_REACH_M, quad_segs=2).buffer(-BAND_REACH_M, quad_segs=2)
-        rows.append((b, area.simplify(25.0)))
+    reached_by = np.maximum(minutes[links.row], minutes[links.col])
+    rows, area, done = [], shapely.Polygon(), -np.inf
+    for b in sorted(bands):          # nested: each band adds the links newly reached
+        new = (reached_by <= b) & (reached_by > done)
+        if new.any():
+            ends = np.stack([graph.xy[links.row[new]], graph.xy[links.col[new]]], axis=1)
+            more = shapely.union_all(shapely.buffer(shapely.linestrings(ends), BAND_REACH_M,
+                                                    quad_segs=2))
+            area = shapely.union(area, more)
+        done = b
+        closed = area.buffer(BAND_REACH_M, quad_segs=2).buffer(-BAND_REACH_M, quad_segs=2)
+        rows.append((b, closed.simplify(25.0)))
+    rows.reverse()                   # largest first, drawn beneath the smaller ones
     g = gpd.GeoDataFrame({"minutes": [r[0] for r in rows]},
                          geometry=[r[1] for r in rows], crs=BNG)
     g["mode"] = graph.mode

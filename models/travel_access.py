@@ -25,7 +25,7 @@ import shapely
 
 from geo.crs import BNG, WGS84, points_bng, to_bng
 from models.assumptions import Assumptions, default_assumptions
-from models.hubs.catchments import Layout, hub_summary
+from models.hubs.catchments import Layout, _wmean, hub_summary
 from models.travel import MODE_LABELS, TIME_BANDS_MIN, RoadGraph, build_graph
 
 _GRAPHS: dict[tuple, RoadGraph] = {}
@@ -65,24 +65,18 @@ def assign_by_time(demand: pd.DataFrame, hubs: pd.DataFrame, graph: RoadGraph,
     return out
 
 
-def _wmean(values, weights) -> float:
-    total = float(np.sum(weights))
-    return float(np.dot(values, weights) / total) if total > 0 else float("nan")
-
-
 def time_access(assigned: pd.DataFrame, bands=TIME_BANDS_MIN) -> pd.DataFrame:
     """Whole-area access by time, weighted by patients now and with housing growth."""
-    table = {}
-    for label, col in (("now", "patients_now"), ("with_growth", "patients_with_growth")):
-        w = assigned[col].to_numpy(float)
-        t = assigned["minutes"].to_numpy(float)
-        m = {"patients": float(w.sum()), "mean_minutes": _wmean(t, w)}
-        for b in bands:
-            m[f"share_within_{b:g}min"] = _wmean(t <= b, w)
-        m["max_minutes"] = float(t[w > 0].max()) if (w > 0).any() else float("nan")
-        m["mean_distance_km"] = _wmean(assigned["distance_km"], w)
-        table[label] = m
-    return pd.DataFrame(table)
+    t = assigned["minutes"].to_numpy(float)
+
+    def measures(w: np.ndarray) -> dict:
+        return {"patients": float(w.sum()), "mean_minutes": _wmean(t, w),
+                **{f"share_within_{b:g}min": _wmean(t <= b, w) for b in bands},
+                "max_minutes": float(t[w > 0].max()) if (w > 0).any() else float("nan"),
+                "mean_distance_km": _wmean(assigned["distance_km"], w)}
+    return pd.DataFrame({"now": measures(assigned["patients_now"].to_numpy(float)),
+                         "with_growth": measures(
+                             assigned["patients_with_growth"].to_numpy(float))})
 
 
 def evaluate_by_time(demand: pd.DataFrame, hubs: pd.DataFrame, graph: RoadGraph,

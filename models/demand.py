@@ -75,6 +75,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from geo.dataset import is_branch
 from models.assumptions import (
     CONTRIBUTION_BAND_GBP_PER_RESIDENT, Assumptions, length_trend_factor,
 )
@@ -150,7 +151,7 @@ def _assign_areas(ds, by: str, groups) -> tuple[list[str], np.ndarray, np.ndarra
                                                 list[str]]:
     """Area names, each housing site's area and each main practice's area, plus notes."""
     housing, practices = ds.housing, ds.practices
-    mains = practices[practices["parent_code"] == ""]
+    mains = practices[~is_branch(practices)]
     notes: list[str] = []
     if by == "locality":
         known = [str(n) for n in ds.localities["name"]]
@@ -405,7 +406,7 @@ def project_demand(ds, assumptions: Assumptions | None = None, *, by: str = "loc
 def _baseline(ds, areas: list[str], prac_area: np.ndarray, final: dict, a: Assumptions,
               ranges: bool) -> tuple[pd.DataFrame, float, list[str]]:
     notes: list[str] = []
-    mains = ds.practices[ds.practices["parent_code"] == ""]
+    mains = ds.main_practices()
     lists = mains["list_size"].to_numpy(float)
     wte = pd.to_numeric(mains["gp_wte"], errors="coerce").to_numpy(float)
     known = ~np.isnan(wte)

@@ -17,7 +17,7 @@ from shapely.validation import explain_validity
 from geo.atomic import atomic_path
 from geo.dataset import (
     FILES, HOUSING_COLUMNS, HUB_COLUMNS, HUB_STATUSES, OPTIONAL_FILES, PRACTICE_COLUMNS,
-    SAMPLE_DIR, YEAR_COLUMN, Dataset, is_branch,
+    PRACTICE_FIGURES, SAMPLE_DIR, YEAR_COLUMN, Dataset, is_branch,
 )
 from geo.errors import DataError, spreadsheet_row
 from geo.tables import (
@@ -140,6 +140,7 @@ def read_practices(path: Path, locality_names: set[str]) -> pd.DataFrame:
     _points(frame, label)
     frame["list_size"] = parse_int(frame, "list_size", label, lo=0)
     frame["gp_wte"] = parse_float(frame, "gp_wte", label, required=False, lo=0)
+    frame["list_size_known"] = parse_bool(frame, "list_size_known", label, default=True)
     codes = set(frame["practice_code"])
     branch = is_branch(frame)
     for pos in np.flatnonzero(branch.to_numpy()):
@@ -206,6 +207,10 @@ def read_housing(path: Path) -> pd.DataFrame:
                                          hi=50)
     else:
         frame["build_years"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    extra = []
+    if "dwellings_min" in frame.columns:    # the low end of a register's dwelling range
+        frame["dwellings_min"] = parse_int(frame, "dwellings_min", label, required=False, lo=0)
+        extra = ["dwellings_min"]
     years = sorted(c for c in frame.columns if YEAR_COLUMN.match(c))
     for col in years:
         frame[col] = parse_int(frame, col, label, required=False, lo=0)
@@ -223,7 +228,7 @@ def read_housing(path: Path) -> pd.DataFrame:
                                    "so the dwellings can be phased", row=row,
                             field="start_year")
     frame["dwellings"] = frame["dwellings"].astype(int)
-    return frame[HOUSING_COLUMNS + ["build_years"] + years].reset_index(drop=True)
+    return frame[HOUSING_COLUMNS + ["build_years"] + extra + years].reset_index(drop=True)
 
 
 def _read_optional(ds: Dataset, folder: Path) -> None:
@@ -251,6 +256,20 @@ def _read_optional(ds: Dataset, folder: Path) -> None:
     path = folder / OPTIONAL_FILES["sources"]
     if path.exists():
         ds.sources = read_csv_text(path, path.name, required=["file", "publisher", "date"])
+    _read_practice_figures(ds, folder)
+
+
+def _read_practice_figures(ds: Dataset, folder: Path) -> None:
+    """Payments, workforce, deprivation and capacity tables, when the folder has them."""
+    from geo import io_capacity, io_deprivation, io_payments, io_workforce
+    readers = {"payments": io_payments.read_payments_table,
+               "workforce": io_workforce.read_workforce_table,
+               "deprivation": io_deprivation.read_deprivation_table,
+               "capacity": lambda p: io_capacity.read_capacity(p, ds.practices["practice_code"])}
+    for key in PRACTICE_FIGURES:
+        path = folder / OPTIONAL_FILES[key]
+        if path.exists():
+            setattr(ds, key, readers[key](path))
 
 
 def _check_known_codes(frame: pd.DataFrame, practices: pd.DataFrame, label: str) -> None:
@@ -308,7 +327,8 @@ def save_folder(ds: Dataset, folder: str | Path) -> None:
         ds.localities[["name", "hub_id", "locality_id", "geometry"]].to_file(
             tmp, driver="GeoJSON")
     for key, frame in (("groups", ds.groups), ("pcns", ds.pcns),
-                       ("population", ds.population), ("sources", ds.sources)):
+                       ("population", ds.population), ("sources", ds.sources),
+                       *((key, getattr(ds, key)) for key in PRACTICE_FIGURES)):
         if frame is not None:
             _write_csv(frame, folder / OPTIONAL_FILES[key])
 

@@ -253,7 +253,12 @@ DEMAND_DIRECTION = {
 }
 
 DEFAULT_OPTIONS = {"apply_length_trend": False, "length_trend_base_year": None,
-                   "length_trend_method": "compound"}
+                   "length_trend_method": "compound",
+                   # Housing phasing (models/housing.apply_phasing): which end of a site's
+                   # dwelling range, and a start year / build-out years for sites the data
+                   # does not phase (None = as in the data; default build-out 5 years).
+                   "dwellings_range_end": "high", "phasing_start_year": None,
+                   "phasing_build_years": None}
 
 
 @dataclass(frozen=True)
@@ -421,6 +426,15 @@ _DEFAULT_BY_KEY = {a.key: a for a in DEFAULTS}
 
 
 def _check_options(options: Mapping[str, Any]) -> None:
+    if options.get("dwellings_range_end", "high") not in ("low", "high"):
+        raise AssumptionError("dwellings_range_end", "which end of a site's dwelling range "
+                                                     "must be 'low' or 'high'")
+    for key, lo, hi in (("phasing_start_year", 1990, 2100), ("phasing_build_years", 1, 50)):
+        value = options.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                  or not lo <= value <= hi):
+            raise AssumptionError(key, f"{key.replace('_', ' ')} must be a whole number "
+                                       f"{lo}–{hi} or blank")
     if not isinstance(options.get("apply_length_trend"), bool):
         raise AssumptionError("apply_length_trend", "apply_length_trend must be true or false")
     base = options.get("length_trend_base_year")

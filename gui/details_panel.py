@@ -6,6 +6,7 @@ import html
 import pandas as pd
 from PySide6.QtWidgets import QTextBrowser
 
+from geo.dataset import is_branch
 from models.localities import TARGET_SOURCE, locality_summary
 
 
@@ -56,7 +57,7 @@ class DetailsPanel(QTextBrowser):
             if hit.empty:
                 return None
             r = hit.iloc[0]
-            branch = r["parent_code"] != ""
+            branch = is_branch(r)
             items = [("Code", r["practice_code"], "ODS code"),
                      ("Site", "branch surgery" if branch else "main practice", "")]
             if branch:

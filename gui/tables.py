@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget,
 )
 
+from geo.dataset import is_branch
 from gui.frame_model import Column, FilterProxy, FrameModel, one_dp, whole
 from models.localities import TARGET_SOURCE, locality_summary
 
@@ -132,7 +133,7 @@ class TablePanel(QWidget):
 
 def practices_frame(ds, site_groups: dict[str, str] | None = None) -> pd.DataFrame:
     frame = ds.practices.copy()
-    frame["kind"] = (frame["parent_code"] != "").map({True: "branch", False: "practice"})
+    frame["kind"] = is_branch(frame).map({True: "branch", False: "practice"})
     groups = site_groups or {}
     frame["group"] = [groups.get(code, "") for code in frame["practice_code"]]
     return frame

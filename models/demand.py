@@ -520,7 +520,11 @@ def _baseline(ds, areas: list[str], prac_area: np.ndarray, final: dict, a: Assum
     from models.supply import area_supply, practice_supply
     notes: list[str] = []
     prac, used = practice_supply(ds)
-    sup = area_supply(prac, areas, prac_area, a)
+    weighted = bool(a.options.get("need_weighted_lists"))
+    sup = area_supply(prac, areas, prac_area, a, need_weighted=weighted)
+    if weighted:
+        notes.append("GP gap on need-weighted lists (each list × the Carr-Hill weighting of "
+                     f"NHS Payments {used.get('payments') or '— not loaded: unknown'})")
     n = len(prac)
     no_gp = int((~(prac["gps"].notna() & (prac["gps"] > 0))).sum())
     no_list = int(prac["list_size"].isna().sum())

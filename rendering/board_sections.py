@@ -81,6 +81,8 @@ def supply_section(result, by: str) -> Section:
         f"GP supply against demand by {by}", table=table,
         text=(f"GPs: {gp_source}. GPs short = (patients of practices with both a list and a "
               f"GP figure + new patients) ÷ {bench.used:,.0f} registered patients per GP WTE "
+              f"[counting {'NEED-WEIGHTED' if a.options.get('need_weighted_lists') else 'registered'}"
+              " patients] "
               f"(range {bench.low:,.0f}–{bench.high:,.0f}; {bench.source}) − their GPs; "
               "positive = short. Need-weighted list = each list × the Carr-Hill weighting "
               f"(NHS Payments {years.get('payments') or 'not loaded'}). IMD score = "

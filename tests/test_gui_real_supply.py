@@ -7,20 +7,14 @@ import re
 
 import pytest
 
-from tests.conftest import SHARED_MEDWAY
 from tests.gui_helpers import close_window, open_window
-from tests.test_supply_real import _args
+from tests.test_supply_real import imported_folder
 
 
 @pytest.fixture(scope="module")
 def window(tmp_path_factory):
-    if not SHARED_MEDWAY.is_dir():
-        pytest.skip("real Medway data not found at ../shared/data/medway (relative to the "
-                    "repository root)")
-    from cli import main as cli_main
     from geo.canonical import load_folder
-    out = tmp_path_factory.mktemp("real") / "medway"
-    assert cli_main(_args(SHARED_MEDWAY, out)) == 0
+    out = imported_folder(tmp_path_factory)
     w = open_window(load_folder(out))
     yield w
     close_window(w)

@@ -27,14 +27,19 @@ def _args(shared, out, lists="gp-reg-pat-prac-all_medway_2021-01.csv"):
             "--deprivation", s("imd_practice_medway.csv"), "--out", str(out)]
 
 
-@pytest.fixture(scope="module")
-def folder(tmp_path_factory):
+def imported_folder(tmp_path_factory):
+    """A data folder imported from the real files plus payments, workforce and IMD."""
     if not SHARED_MEDWAY.is_dir():
         pytest.skip("real Medway data not found at ../shared/data/medway (relative to the "
                     "repository root)")
     out = tmp_path_factory.mktemp("real") / "medway"
     assert cli_main(_args(SHARED_MEDWAY, out)) == 0
     return out
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    return imported_folder(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -416,6 +416,7 @@ class HubsPanel(Panel):
         self.travel.update_roads(self.ws.dataset.folder)
         self.map.remove_overlay("time_bands")
         self.plan = None
+        self.plan_label.clear()
         self.accept_button.setEnabled(False)
         self.map.remove_overlay("suggested")
         self.refresh()

@@ -139,45 +139,43 @@ SHARE = dict(minimum=0.0, maximum=1.0)
 # road class where OpenStreetMap has no maxspeed tag; a tagged limit is driven at
 # "limit_share" of it. HC124 = The Highway Code, rule 124 (national speed limits: 30 mph in
 # built-up areas, 60 mph single and 70 mph dual carriageways and motorways).
-HC124 = "The Highway Code, rule 124 (national speed limits)"
+HC124 = "Highway Code r.124"
 _SPEED = dict(uncertain=True, used_by="travel", positive=True, maximum=130)
 
 
 def _speed(cls, label, low, central, high, why):
     return _a(f"speed_{cls}_kmh", f"driving speed on {label} (no limit tagged)", "km/h",
-              low, central, high, f"{why} — {HC124}; uncertain, a free-flow average", **_SPEED)
+              low, central, high, f"{why} ({HC124}) — uncertain", **_SPEED)
 
 
 TRAVEL_DEFAULTS: tuple[Assumption, ...] = (
     _speed("motorway", "motorways", 80, 96, 112, "60 mph average under the 70 mph limit"),
     _speed("trunk", "trunk roads", 64, 80, 96, "50 mph average under the 60/70 mph limits"),
-    _speed("primary", "A roads", 40, 48, 64, "30 mph average: mostly 30–40 mph limits in "
-           "Medway's towns"),
+    _speed("primary", "A roads", 40, 48, 64, "30 mph average, 30–40 mph limits in towns"),
     _speed("secondary", "B roads", 32, 40, 56, "25 mph average under a 30 mph limit"),
     _speed("tertiary", "minor classified roads", 32, 40, 48, "25 mph average under a "
            "30 mph limit"),
     _speed("minor", "residential and unclassified streets", 24, 32, 40,
-           "20 mph average in built-up streets (30 mph limit, 20 mph zones)"),
-    _speed("service", "service roads and car parks", 10, 16, 24, "10 mph, walking pace to "
-           "a crawl"),
+           "20 mph average in built-up streets"),
+    _speed("service", "service roads and car parks", 10, 16, 24, "10 mph"),
     _a("limit_share", "share of the tagged speed limit actually driven", "share",
-       0.7, 0.85, 1.0, "Assumption: free-flow speeds in towns sit below the limit (junctions, "
-       "bends, parked cars); tagged OpenStreetMap maxspeed × this — uncertain",
+       0.7, 0.85, 1.0, "Assumption: town speeds sit below the tagged OpenStreetMap maxspeed "
+       "(bends, parked cars) — uncertain",
        uncertain=True, used_by="travel", positive=True, maximum=1.5),
     _a("junction_delay_s", "delay at each road junction passed", "seconds", 5, 10, 20,
-       "Assumption standing in for give-way and signal delays at junctions of three or "
-       "more roads — uncertain; edit with local knowledge", uncertain=True,
+       "Assumption for give-way and signal delays at junctions of three or more roads — "
+       "uncertain", uncertain=True,
        used_by="travel", maximum=300),
     _a("parking_minutes", "finding a space and walking in from the car", "minutes", 1, 3, 5,
        "Assumption added once to every drive (health centre car parks) — uncertain",
        uncertain=True, used_by="travel", maximum=60),
     _a("walk_speed_kmh", "walking speed", "km/h", 3.6, 4.8, 5.0,
-       "DfT Manual for Streets (2007) §4.4.1: about 800 m in 10 minutes = 4.8 km/h; low "
-       "3.6 km/h (1 m/s) for slower walkers such as older patients — uncertain",
+       "DfT Manual for Streets (2007) §4.4.1: 800 m in 10 minutes; low 1 m/s for slower "
+       "walkers — uncertain",
        uncertain=True, used_by="travel", positive=True, maximum=10),
     _a("road_margin_km", "road import margin around the localities", "km", 2, 5, 10,
-       "Roads this far beyond the localities' bounding box are kept so journeys that leave "
-       "and re-enter the area are routed (a modelling choice)", used_by="travel",
+       "Modelling choice: roads beyond the localities' box that journeys may use",
+       used_by="travel",
        maximum=100),
 )
 

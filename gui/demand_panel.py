@@ -23,6 +23,7 @@ from gui.frame_model import Column, FrameModel, one_dp, whole
 from gui.panel import Panel
 from models import demand as dm
 from models.assumptions import Assumptions
+from models.display import number
 from rendering.charts import draw_gp_wte_band, draw_new_patients
 
 RESULT_COLUMNS = [
@@ -188,7 +189,7 @@ class DemandPanel(Panel):
             f"{a.value('patients_per_gp_wte'):,.0f} patients per GP WTE; "
             f"{m['rooms_needed']:,.1f} rooms, {m['floorspace_m2']:,.0f} m², "
             f"£{m['capital_cost_gbp'] / 1e6:,.2f}m. Medway's own ratio today: "
-            f"{r.medway_ratio:,.0f} patients per GP WTE. "
+            f"{number(r.medway_ratio)} patients per GP WTE. "
             f"<span style='color:#666'>Recomputed in {self.last_ms:.0f} ms.</span>"
             + "".join(f"<br><span style='color:#8a6d3b'>⚠ {w}</span>" for w in r.warnings))
         frame = a.to_frame()
@@ -263,7 +264,8 @@ class DemandPanel(Panel):
         if self.result is None:
             return False
         if not isinstance(path, str) or not path:
-            path, _ = QFileDialog.getSaveFileName(self, "Export demand", "medway-demand.xlsx",
+            start = self.window.start_dir("export/last_dir") + "/medway-demand.xlsx"
+            path, _ = QFileDialog.getSaveFileName(self, "Export demand", start,
                                                   "Excel workbook (*.xlsx);;CSV (*.csv)")
             if not path:
                 return False

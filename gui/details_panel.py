@@ -107,7 +107,13 @@ class DetailsPanel(QTextBrowser):
                 ("Completions", phasing, "planning year in which dwellings complete"),
                 ("Locality", r["locality"] or "outside every locality", "")]
         if layer == "localities":
-            s = locality_summary(ds)
+            target = getattr(self.window(), "locality_target", None)
+            plan = getattr(getattr(self.window(), "workspace", None), "plan", None)
+            if target is not None and plan is not None:
+                s, _ = target.summary(plan)       # judged as the table and map judge it
+                against = target.flag_header(plan)
+            else:
+                s, against = locality_summary(ds), "Against the target"
             hit = s[s["locality"] == item_id]
             if hit.empty:
                 return None
@@ -115,7 +121,8 @@ class DetailsPanel(QTextBrowser):
             return f"{item_id} locality", [
                 ("Registered patients", _num(r["registered_patients"]),
                  "sum of practice list sizes"),
-                ("Against 30–50k", r["flag"] or "within the target", TARGET_SOURCE),
+                ("Census residents", _num(r["residents"]), "population.csv"),
+                (against, r["flag"] or "within the target", TARGET_SOURCE),
                 ("Practices / branches", f"{r['practices']} / {r['branches']}", ""),
                 ("GP WTE", _num(r["gp_wte"], 1), "sum of practice GP WTE"),
                 ("Patients per GP WTE", _num(r["patients_per_gp_wte"]), ""),

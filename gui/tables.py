@@ -8,7 +8,8 @@ from PySide6.QtWidgets import (
 )
 
 from gui.frame_model import Column, FilterProxy, FrameModel, one_dp, whole
-from models.localities import TARGET_SOURCE, locality_summary
+from models.display import number
+from models.localities import TARGET_SOURCE
 
 PRACTICE_COLUMNS = [
     Column("practice_code", "Code", tip="ODS code; branch sites are PARENT-Bn"),
@@ -30,13 +31,18 @@ LOCALITY_COLUMNS = [
     Column("locality", "Locality"),
     Column("registered_patients", "Registered patients", whole,
            "Sum of practice list sizes in the locality", align_right=True),
+    Column("residents", "Census residents", number, "Usual residents (population.csv, "
+           "census small areas placed in the locality); unknown when the data has none",
+           align_right=True),
     Column("practices", "Practices", whole, align_right=True),
     Column("branches", "Branches", whole, align_right=True),
     Column("hlc", "HLC / hub"),
     Column("gp_wte", "GP WTE", one_dp, "Sum of practice GP WTE", align_right=True),
-    Column("patients_per_gp_wte", "Patients per GP WTE", whole,
-           "Registered patients ÷ GP WTE", align_right=True),
-    Column("flag", "Against 30–50k target", tip=TARGET_SOURCE),
+    Column("patients_per_gp_wte", "Patients per GP WTE", number,
+           "Registered patients ÷ GP WTE (unknown where GP WTE is missing)",
+           align_right=True),
+    Column("flag", "Against the target", tip=TARGET_SOURCE + ". Judged on the measure "
+           "chosen in View → Judge locality target on."),
 ]
 
 HOUSING_COLUMNS = [
@@ -48,7 +54,8 @@ HOUSING_COLUMNS = [
     Column("status", "Status"),
     Column("start_year", "Start year", whole, "First planning year of completions"),
     Column("include", "In projections", tip="Untick to keep the site on the map but out of "
-           "the demand projections (Lodge Hill is out by default)", editable=True, check=True),
+           "the demand projections (sites the data marks include=false start out)",
+           editable=True, check=True),
 ]
 
 
@@ -136,12 +143,6 @@ def practices_frame(ds, site_groups: dict[str, str] | None = None) -> pd.DataFra
     groups = site_groups or {}
     frame["group"] = [groups.get(code, "") for code in frame["practice_code"]]
     return frame
-
-
-def localities_frame(ds) -> tuple[pd.DataFrame, set[int]]:
-    summary = locality_summary(ds)
-    flagged = set(summary.index[~summary["within_target"]].tolist())
-    return summary, flagged
 
 
 def housing_frame(ds) -> pd.DataFrame:

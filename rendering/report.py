@@ -91,11 +91,16 @@ def _table(fig, frame: pd.DataFrame, top: float) -> None:
             cell.set_text_props(weight="bold")
 
 
-def write_pdf(sections: list[Section], path, label: str, sample: bool) -> int:
-    """Write the sections to ``path`` atomically; return the number of pages."""
+def write_pdf(sections: list[Section], path, label: str, sample: bool,
+              progress: Callable[[float, str], None] | None = None) -> int:
+    """Write the sections to ``path`` atomically; return the number of pages.
+    ``progress(fraction, message)`` is told as each section is drawn (it may raise
+    Cancelled: the previous file is then left as it was)."""
     page = 0
     with atomic_path(path) as tmp, PdfPages(tmp) as pdf:
-        for sec in sections:
+        for n, sec in enumerate(sections):
+            if progress:
+                progress(n / max(len(sections), 1), f"Drawing '{sec.title}'")
             chunks = [None]
             if sec.table is not None and len(sec.table) > ROWS_PER_PAGE:
                 chunks = [sec.table.iloc[i:i + ROWS_PER_PAGE]

@@ -46,7 +46,7 @@ class MainWindow(QMainWindow):
         self.workspace.replaced.connect(self._show_dataset)
         self.workspace.edited.connect(self._on_edited)
         self.workspace.stateChanged.connect(self._on_state)
-        self.workspace.undo_stack.indexChanged.connect(lambda _i: self._clear_stale_error())
+        self.workspace.undo_stack.indexChanged.connect(self._clear_stale_error)
         self.last_error = ""
         self.resize(1400, 900)
         geometry = self.settings.value("window/geometry")
@@ -302,7 +302,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 20000)
         QMessageBox.warning(self, title, message + "\n\nNothing was changed.")
 
-    def _clear_stale_error(self) -> None:
+    def _clear_stale_error(self, *_index) -> None:
         """A good edit after a refused one: the old complaint no longer applies."""
         if self.last_error and self.statusBar().currentMessage() == self.last_error:
             self.statusBar().clearMessage()

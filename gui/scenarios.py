@@ -45,7 +45,7 @@ class ScenarioController(QObject):
         # Autosave shortly after each change (debounced), not on a fixed clock.
         self.autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
         self.autosave_timer.timeout.connect(self.autosave)
-        self.ws.undo_stack.indexChanged.connect(lambda _i: self.autosave_timer.start())
+        self.ws.undo_stack.indexChanged.connect(self._changed)
         self._update_title()
 
     # -------------------------------------------------------------- menu
@@ -299,6 +299,9 @@ class ScenarioController(QObject):
     def _slug(name: str) -> str:
         return "".join(c if c.isalnum() or c in " -_" else "_" for c in name).strip() or \
             "scenario"
+
+    def _changed(self, _index: int) -> None:
+        self.autosave_timer.start()         # (re)start: written once the edits pause
 
     def _on_replaced(self) -> None:
         self._update_title()

@@ -20,9 +20,15 @@ OUTSIDE = "(outside every locality)"
 def residents_by_locality(ds) -> dict[str, int] | None:
     """Census usual residents per locality (None when the data has no population file)."""
     pop = getattr(ds, "population", None)
-    if pop is None or "locality" not in pop.columns or "residents" not in pop.columns:
+    if pop is None or "residents" not in pop.columns:
         return None
-    return {str(k): int(v) for k, v in pop.groupby("locality")["residents"].sum().items()}
+    if "locality" in pop.columns:
+        where = pop["locality"].fillna("").astype(str)
+    else:                                  # placed by where each small area's point lies
+        from geo.canonical import locality_of_points
+        where = pd.Series(locality_of_points(ds.localities, pop["longitude"],
+                                             pop["latitude"]), index=pop.index)
+    return {str(k): int(v) for k, v in pop.groupby(where)["residents"].sum().items() if k}
 
 
 def locality_summary(ds, low: float | None = None, high: float | None = None,

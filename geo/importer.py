@@ -25,7 +25,7 @@ from geo.import_figures import (
     FigureInputs, attach_successors, import_figures, vintage_warning,
 )
 from geo.canonical import load_folder, locality_of_points
-from geo.dataset import FILES, HUB_COLUMNS, OPTIONAL_FILES, PRACTICE_COLUMNS, Dataset
+from geo.dataset import FILES, HUB_COLUMNS, OPTIONAL_FILES, PRACTICE_COLUMNS, Dataset, is_branch
 
 
 
@@ -244,7 +244,7 @@ def run_import(inputs: ImportInputs, *, ward_table: pd.DataFrame | None = None,
     practices["list_size_known"] = True
     if inputs.successors:
         rep.placement_notes += attach_successors(practices, inputs.successors)
-    mains = practices["parent_code"] == ""
+    mains = ~is_branch(practices)
     if inputs.list_sizes:
         step("Joining list sizes")
         sizes, extract = io_nhs.read_list_sizes(inputs.list_sizes)
@@ -411,8 +411,8 @@ def run_import(inputs: ImportInputs, *, ward_table: pd.DataFrame | None = None,
     rep.sources = sources_frame
     rep.localities = _locality_table(ds, localities, info, population)
     rep.counts = {
-        "practices (main sites)": int((ds.practices["parent_code"] == "").sum()),
-        "branch sites": int((ds.practices["parent_code"] != "").sum()),
+        "practices (main sites)": len(ds.main_practices()),
+        "branch sites": len(ds.branches()),
         "registered patients": int(ds.practices["list_size"].sum()),
         "localities": len(ds.localities),
         "wards dissolved": info["wards_used"],

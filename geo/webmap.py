@@ -18,6 +18,8 @@ import numpy as np
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from geo.dataset import is_branch
+
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 LOCALITY_MIN, LOCALITY_MAX = 30_000, 50_000   # Operational Plan 2017–19 ch. 3 target band
 
@@ -154,7 +156,7 @@ def practice_features(ds) -> dict:
 def branch_link_features(ds) -> dict:
     p = ds.practices.set_index("practice_code")
     feats = []
-    for code, row in p[p["parent_code"] != ""].iterrows():
+    for code, row in p[is_branch(p)].iterrows():
         parent = p.loc[row["parent_code"]]
         feats.append({"type": "Feature",
                       "geometry": {"type": "LineString", "coordinates": [

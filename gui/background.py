@@ -18,9 +18,11 @@ def snapshot(plan, name: str):
 
 def export_report_task(plan, name: str, path, parent=None) -> Task:
     """A Task writing the board report for ``plan`` to ``path``; done(pages)."""
+    from rendering.board_sections import data_dates, report_label
     from rendering.report import board_report, write_pdf
     frozen = snapshot(plan, name)
-    label, sample = frozen.dataset.label, frozen.dataset.is_sample
+    label, sample = report_label(frozen.dataset), frozen.dataset.is_sample
+    dates = data_dates(frozen.dataset)
 
     def work(progress, cancelled):
         progress(0.02, "Working out the figures")
@@ -30,5 +32,5 @@ def export_report_task(plan, name: str, path, parent=None) -> Task:
             if cancelled():
                 raise Cancelled()
             progress(0.1 + 0.9 * fraction, message)
-        return write_pdf(sections, path, label, sample, progress=drawing)
+        return write_pdf(sections, path, label, sample, dates=dates, progress=drawing)
     return Task(work, parent)

@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction, QActionGroup
 
 from geo import webmap
 from models.display import number
-from models.localities import BASES, locality_summary
+from models.localities import BASES
 
 SETTING = "localities/judge_on"
 
@@ -55,9 +55,9 @@ class LocalityTarget(QObject):
 
     def summary(self, plan):
         """The locality table as judged now: (frame, rows to flag)."""
+        from gui.tables import localities_frame
         low, high = plan.locality_bounds()
-        frame = locality_summary(plan.dataset, low, high, self.basis)
-        return frame, set(frame.index[frame["out_of_band"]].tolist())
+        return localities_frame(plan.dataset, low, high, self.basis)
 
     def map_styles(self, plan) -> tuple[dict, dict]:
         """Outline styles and tips for the map's localities, judged like the table."""

@@ -258,7 +258,9 @@ DEFAULT_OPTIONS = {"apply_length_trend": False, "length_trend_base_year": None,
                    # dwelling range, and a start year / build-out years for sites the data
                    # does not phase (None = as in the data; default build-out 5 years).
                    "dwellings_range_end": "high", "phasing_start_year": None,
-                   "phasing_build_years": None}
+                   "phasing_build_years": None,
+                   # GP gap on the need-weighted (Carr-Hill) lists of the payments file.
+                   "need_weighted_lists": False}
 
 
 @dataclass(frozen=True)
@@ -426,6 +428,9 @@ _DEFAULT_BY_KEY = {a.key: a for a in DEFAULTS}
 
 
 def _check_options(options: Mapping[str, Any]) -> None:
+    if not isinstance(options.get("need_weighted_lists", False), bool):
+        raise AssumptionError("need_weighted_lists", "need-weighted lists must be true or "
+                                                     "false")
     if options.get("dwellings_range_end", "high") not in ("low", "high"):
         raise AssumptionError("dwellings_range_end", "which end of a site's dwelling range "
                                                      "must be 'low' or 'high'")

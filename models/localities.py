@@ -3,8 +3,9 @@
 Registered population = the sum of practice list sizes in the locality (branches carry no
 list of their own). Census residents (where the data folder has population.csv) are shown
 beside it; the target is judged on one of the two (``basis``: the registered list unless the
-planner chooses residents), and never on the pseudo-row of practices outside every locality. Source of the band: Medway CCG Operational Plan 2017–19, ch. 3 ("six
-local geographies, each 30,000–50,000").
+planner chooses residents), and never on the pseudo-row of practices outside every
+locality. Source of the band: Medway CCG Operational Plan 2017–19, ch. 3 ("six local
+geographies, each 30,000–50,000").
 """
 from __future__ import annotations
 
@@ -45,8 +46,7 @@ def locality_summary(ds, low: float | None = None, high: float | None = None,
     low = a.value("locality_min_population") if low is None else low
     high = a.value("locality_max_population") if high is None else high
     p = ds.practices
-    mains = p[p["parent_code"] == ""]
-    branches = p[p["parent_code"] != ""]
+    mains, branches = ds.main_practices(), ds.branches()
     names = list(ds.localities["name"])
     if (p["locality"] == "").any():
         names.append("")

@@ -6,6 +6,7 @@ given a road graph (models/travel.py), the patient-weighted mean travel time in 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -154,12 +155,22 @@ class HubPlan:
         return "\n".join(lines)
 
 
+def next_hub_ids(taken, count: int) -> list[str]:
+    """``count`` new hub ids NEW-n, each above every NEW-n in ``taken`` (ids in use now or
+    ever used in the scenario), so an id never comes back for a different hub."""
+    used = [int(m.group(1)) for m in (re.fullmatch(r"NEW-(\d+)", str(t)) for t in taken) if m]
+    start = max(used, default=0) + 1
+    return [f"NEW-{n}" for n in range(start, start + count)]
+
+
 def optimise_hubs(demand: pd.DataFrame, hubs: pd.DataFrame, candidates: pd.DataFrame, k: int,
                   *, keep=("existing", "planned"), weight: str = "patients_now",
-                  progress=None, cancel=None, travel=None, **solver_kw) -> HubPlan:
+                  used_ids=(), progress=None, cancel=None, travel=None,
+                  **solver_kw) -> HubPlan:
     """Keep hubs whose status is in ``keep``; add ``k`` candidates minimising the
     ``weight``-weighted mean straight-line distance to the nearest hub, or with ``travel``
-    (a models.travel.RoadGraph) the mean travel time by road."""
+    (a models.travel.RoadGraph) the mean travel time by road. New hubs get ids unused by
+    any hub given and by ``used_ids`` (ids used earlier in the scenario)."""
     if weight not in ("patients_now", "patients_with_growth"):
         raise ValueError("weight must be 'patients_now' or 'patients_with_growth'")
     kept = hubs[hubs["status"].isin(keep)].reset_index(drop=True)
@@ -180,18 +191,18 @@ def optimise_hubs(demand: pd.DataFrame, hubs: pd.DataFrame, candidates: pd.DataF
                                 cancel, solver_kw)
     added = candidates.iloc[result.chosen].reset_index(drop=True)
     taken = set(kept["hub_id"])
+    used = taken | set(hubs["hub_id"]) | {str(t) for t in used_ids}
     kinds = added["kind"] if "kind" in added else pd.Series("", index=added.index)
-    new_ids, names, n = [], [], 1
+    new_ids, names = [], []
     for cid, nm, kind in zip(added["candidate_id"], added["name"], kinds):
         if kind == "hub" and cid not in taken:     # a planned hub chosen: keep its identity
             new_ids.append(cid)
             names.append(nm)
         else:
-            while f"NEW-{n}" in taken:
-                n += 1
-            new_ids.append(f"NEW-{n}")
+            new_ids.append(next_hub_ids(used, 1)[0])
             names.append(f"Proposed hub at {nm} ({cid})")
         taken.add(new_ids[-1])
+        used.add(new_ids[-1])
     new = pd.DataFrame({
         "hub_id": new_ids,
         "name": names,

@@ -46,6 +46,8 @@ def register(sub) -> None:
                    help="with --trend: the year the consultation length applies to")
     p.add_argument("--trend-method", choices=["compound", "simple"], default="compound",
                    help="with --trend: compound (default) or simple growth")
+    p.add_argument("--need-weighted", action="store_true",
+                   help="GP gap on need-weighted (Carr-Hill) lists from the payments file")
     p.add_argument("--dwellings-end", choices=["low", "high"],
                    help="which end of each site's dwelling range (brownfield registers give "
                         "a minimum and maximum; default high)")
@@ -77,7 +79,9 @@ def run(args) -> int:
                                                length_trend_method=args.trend_method)
     phasing = {k: v for k, v in (("dwellings_range_end", args.dwellings_end),
                                  ("phasing_start_year", args.start_year),
-                                 ("phasing_build_years", args.build_years)) if v is not None}
+                                 ("phasing_build_years", args.build_years),
+                                 ("need_weighted_lists", args.need_weighted or None))
+               if v is not None}
     if phasing:
         assumptions = assumptions.with_options(**phasing)
     known = set(ds.housing["site_id"].astype(str))
@@ -297,7 +301,7 @@ def _print_supply(result, by: str) -> None:
             "premises £/yr": money(r["premises_gbp"]),
             "spare m²": number(r["spare_m2"])})
     print(f"\nGP supply by {by}. GPs: {_gp_source(result)}. Lists: "
-          f"{years.get('lists') or 'as in practices.csv'}. GP gap = (patients of practices "
+          f"{years.get('lists') or 'as in practices.csv'}. GP gap = ({_basis(a)} of practices "
           f"with a GP figure + new patients) ÷ {bench.used:,.0f} per GP WTE (range "
           f"{bench.low:,.0f}–{bench.high:,.0f}) − their GPs; positive = short. IMD = "
           f"list-weighted practice deprivation score (IMD {years.get('imd') or 'not loaded'}; "
@@ -313,3 +317,9 @@ def _gp_source(result) -> str:
         return (f"NHS Digital GP workforce {years['workforce']}, headcount of fully qualified "
                 "GPs (FTE where given)")
     return "practices.csv gp_wte (WTE)"
+
+
+def _basis(a) -> str:
+    """What the GP gap counts: registered or need-weighted patients."""
+    return ("need-weighted patients (Carr-Hill)" if a.options.get("need_weighted_lists")
+            else "registered patients")

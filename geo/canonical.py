@@ -17,8 +17,7 @@ from shapely.validation import explain_validity
 from geo.atomic import atomic_path
 from geo.dataset import (
     FILES, HOUSING_COLUMNS, HUB_COLUMNS, HUB_STATUSES, OPTIONAL_FILES, PRACTICE_COLUMNS,
-    PRACTICE_FIGURES,
-    SAMPLE_DIR, YEAR_COLUMN, Dataset,
+    PRACTICE_FIGURES, SAMPLE_DIR, YEAR_COLUMN, Dataset, is_branch,
 )
 from geo.errors import DataError, spreadsheet_row
 from geo.tables import (
@@ -143,8 +142,8 @@ def read_practices(path: Path, locality_names: set[str]) -> pd.DataFrame:
     frame["gp_wte"] = parse_float(frame, "gp_wte", label, required=False, lo=0)
     frame["list_size_known"] = parse_bool(frame, "list_size_known", label, default=True)
     codes = set(frame["practice_code"])
-    is_branch = frame["parent_code"] != ""
-    for pos in np.flatnonzero(is_branch.to_numpy()):
+    branch = is_branch(frame)
+    for pos in np.flatnonzero(branch.to_numpy()):
         parent = frame["parent_code"].iloc[pos]
         row = spreadsheet_row(pos)
         if parent not in codes:
@@ -154,7 +153,7 @@ def read_practices(path: Path, locality_names: set[str]) -> pd.DataFrame:
             raise DataError(label, "a site cannot be its own parent", row=row,
                             field="parent_code")
         parent_row = frame.index[frame["practice_code"] == parent][0]
-        if frame.at[parent_row, "parent_code"] != "":
+        if is_branch(frame.loc[parent_row]):
             raise DataError(label, f"parent '{parent}' is itself a branch; name the main "
                                    "practice", row=row, field="parent_code")
         if frame["list_size"].iloc[pos] != 0:

@@ -43,6 +43,17 @@ SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
 SAMPLE_LABEL = "Illustrative sample (not real data)"
 
 
+def is_branch(practices):
+    """The one rule for branch surgeries: a site with a parent practice (blank parent_code =
+    a main practice). Takes the practices frame (→ a boolean Series) or one row (→ bool)."""
+    return practices["parent_code"] != ""
+
+
+def main_practice_code(practices: pd.DataFrame) -> pd.Series:
+    """Each site's main practice: the parent for a branch, the practice itself otherwise."""
+    return practices["parent_code"].where(is_branch(practices), practices["practice_code"])
+
+
 @dataclass
 class Dataset:
     """Everything the map and the models work on, plus where it came from."""
@@ -75,10 +86,10 @@ class Dataset:
         return sorted(c for c in self.housing.columns if YEAR_COLUMN.match(c))
 
     def main_practices(self) -> pd.DataFrame:
-        return self.practices[self.practices["parent_code"] == ""]
+        return self.practices[~is_branch(self.practices)]
 
     def branches(self) -> pd.DataFrame:
-        return self.practices[self.practices["parent_code"] != ""]
+        return self.practices[is_branch(self.practices)]
 
     def copy(self) -> "Dataset":
         return copy.deepcopy(self)

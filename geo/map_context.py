@@ -1,4 +1,5 @@
-"""A faint context layer for orientation, from what the data folder holds."""
+"""Wards for orientation: faint boundaries and names from what the data folder holds.
+(Roads, rivers and places are the separate "context" layer, geo/roads_map.py.)"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +7,7 @@ from pathlib import Path
 WARD_FILE = "wards.geojson"
 
 
-def context_features(ds) -> dict:
+def ward_features(ds) -> dict:
     """Faint ward boundaries and names from the data folder's wards.geojson, where present
     (the same ward file the localities are dissolved from); otherwise nothing."""
     folder = getattr(ds, "folder", None)

@@ -68,14 +68,33 @@ OVERLAY_LEGENDS = {
         [_area("transparent", "#c62828", dash=True), "Group outside the size bounds"]]},
     "demand": {"layer": "demand", "title": "GP WTE needed (shading)", "rows": [
         [_area("#fc9272", "#9e9e9e", width=1), "Darker = more GP WTE needed"]]},
-    "context": {"layer": "context", "title": "Context", "rows": [
+    "wards": {"layer": "wards", "title": "Wards", "rows": [
         [_line("#90a4ae", width=1), "Ward boundary (name in grey italics)"]]},
 }
 LEGEND_ORDER = ["hubs", "suggested", "practices", "branch_links", "housing", "groups",
-                "catchments", "demand", "localities", "context"]
+                "catchments", "demand", "localities", "wards", "context"]
 
 
 def overlay_legend(name: str, title: str | None = None) -> dict:
     return OVERLAY_LEGENDS.get(name) or {"layer": name, "title": title or name, "rows": []}
 
 
+
+
+def roads_section(layers) -> dict | None:
+    """The roads/rivers/places context's section (None without a road layer)."""
+    if layers is None:
+        return None
+    from geo.roads_map import CONTEXT_STYLES, CONTEXT_TITLE
+
+    def line(kind):
+        st = CONTEXT_STYLES[kind]
+        return _line(st["color"], dash=bool(st.get("dashArray")), width=3)
+    note = " (illustrative)" if layers.illustrative else ""
+    source = layers.source.get("file", "")
+    licence = "" if layers.illustrative else layers.source.get("licence", "")
+    return {"layer": "context", "title": CONTEXT_TITLE + note, "rows": [
+        [line("primary"), "Major road"], [line("river"), "River / coast"],
+        [line("rail"), "Railway"],
+        [{"shape": "line", "stroke": "transparent", "width": 0},
+         f"Source: {source}" + (f" — {licence}" if licence else "")]]}

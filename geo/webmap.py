@@ -17,6 +17,8 @@ import numpy as np
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from geo.dataset import is_branch
+
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 LOCALITY_MIN, LOCALITY_MAX = 30_000, 50_000   # Operational Plan 2017–19 ch. 3 target band
 
@@ -32,7 +34,7 @@ HUB_COLOUR = "#6a1b9a"
 PRACTICE_REF_PATIENTS, PRACTICE_REF_RADIUS = 10_000, 12.0   # px for 10,000 patients
 HOUSING_REF_DWELLINGS, HOUSING_REF_RADIUS = 1_000, 10.0     # px for 1,000 dwellings
 FIND_ZOOM = 15               # zoom the Find box shows a point at
-CONTEXT_LABEL_ZOOM = 12.5    # ward names appear from this zoom in
+WARD_LABEL_ZOOM = 12.5       # ward names appear from this zoom in
 
 LAYERS = ("localities", "branch_links", "housing", "practices", "hubs")
 LAYER_TITLES = {"localities": "Localities", "branch_links": "Branch links",
@@ -160,7 +162,7 @@ def practice_features(ds) -> dict:
 def branch_link_features(ds) -> dict:
     p = ds.practices.set_index("practice_code")
     feats = []
-    for code, row in p[p["parent_code"] != ""].iterrows():
+    for code, row in p[is_branch(p)].iterrows():
         parent = p.loc[row["parent_code"]]
         feats.append({"type": "Feature",
                       "geometry": {"type": "LineString", "coordinates": [
@@ -257,12 +259,13 @@ def build_map(ds, *, inline: bool = False, bridge: bool = True) -> folium.Map:
         gj.add_to(m)
         names[layer] = gj.get_name()
     m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(10, 10))
-    from geo.map_context import context_features
+    from geo.map_context import ward_features
     from geo.map_legend import LEGEND_ORDER, legend_sections
     config = {"map": m.get_name(), "layers": names, "legend": legend_sections(),
-              "legendOrder": LEGEND_ORDER, "context": context_features(ds),
-              "contextLabelZoom": CONTEXT_LABEL_ZOOM, "findZoom": FIND_ZOOM,
+              "legendOrder": LEGEND_ORDER, "wards": ward_features(ds),
+              "wardLabelZoom": WARD_LABEL_ZOOM, "findZoom": FIND_ZOOM,
               "sample": bool(ds.is_sample), "label": ds.label}
+    config.update(context_config(ds))
     _Glue(config, (RESOURCES / "map_glue.js").read_text(encoding="utf-8")).add_to(m)
     return m
 
@@ -335,3 +338,28 @@ def group_hulls(ds, per_site: dict[str, str], tips: dict[str, list] | None = Non
                           "fillColor": colours[name], "fillOpacity": 0.12},
                           "tip": (tips or {}).get(name, [["Group", name]])}})
     return _collection(feats)
+
+
+# ---------------------------------------------------------------- map context (roads)
+# Roads, rivers, railways and place names from the data folder's roads.gpkg (geo/roads.py),
+# drawn by map_glue.js's context block beneath everything else; absent without a road layer.
+CONTEXT_LAYER = "context"
+
+
+def road_layers_of(ds):
+    """The dataset folder's road layer, or None (no file, or one that cannot be read: the
+    map then shows what it always did)."""
+    from geo.errors import DataError
+    from geo.roads import load_roads
+    try:
+        return load_roads(ds.folder)
+    except DataError:
+        return None
+
+
+def context_config(ds) -> dict:
+    """The page's ``context`` (levels of detail and styles) and its legend section."""
+    from geo.map_legend import roads_section
+    from geo.roads_map import context_payload
+    layers = road_layers_of(ds)
+    return {"context": context_payload(layers), "contextLegend": roads_section(layers)}

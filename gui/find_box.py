@@ -8,7 +8,7 @@ from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import QCompleter, QLineEdit
 
 KINDS = {"practices": "Practice", "hubs": "Hub", "housing": "Housing site",
-         "localities": "Locality", "context": "Ward"}
+         "localities": "Locality", "wards": "Ward"}
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def places(ds, wards: dict | None = None) -> list[Place]:
             for r in ds.practices.itertuples()]
     out += [Place("housing", str(r.site_id), str(r.name)) for r in ds.housing.itertuples()]
     for f in (wards or {}).get("features", []):
-        out.append(Place("context", str(f["properties"]["id"]), str(f["properties"]["name"])))
+        out.append(Place("wards", str(f["properties"]["id"]), str(f["properties"]["name"])))
     return out
 
 

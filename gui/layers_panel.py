@@ -7,7 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
-from geo.webmap import LAYER_TITLES, LAYERS
+from geo.roads_map import CONTEXT_TITLE
+from geo.webmap import CONTEXT_LAYER, LAYER_TITLES, LAYERS
 
 
 class LayersPanel(QListWidget):
@@ -18,6 +19,7 @@ class LayersPanel(QListWidget):
         self.setToolTip("Tick to show a layer on the map, untick to hide it")
         for layer in reversed(LAYERS):   # top of the map first, as in QGIS
             self.add_layer(layer, LAYER_TITLES[layer])
+        self._add_context_layer()
         self.itemChanged.connect(self._changed)
 
     def add_layer(self, name: str, title: str, visible: bool = True) -> None:
@@ -40,6 +42,14 @@ class LayersPanel(QListWidget):
     def is_checked(self, name: str) -> bool:
         item = self.item_for(name)
         return item is not None and item.checkState() == Qt.CheckState.Checked
+
+    def _add_context_layer(self) -> None:
+        """Roads, rivers, railways and places (geo/roads_map.py): beneath everything, so
+        listed last; it draws only when the data folder has a road layer."""
+        self.add_layer(CONTEXT_LAYER, CONTEXT_TITLE)
+        self.item_for(CONTEXT_LAYER).setToolTip(
+            "Faint background from the data folder's road extract (File → Import roads…); "
+            "nothing to show when none has been imported")
 
     def item_for(self, name: str):
         for i in range(self.count()):

@@ -75,6 +75,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from geo.dataset import is_branch
 from models.assumptions import (
     CONTRIBUTION_BAND_GBP_PER_RESIDENT, TREND_FROM_MIN, TREND_SPAN_YEARS, TREND_TO_MIN,
     Assumptions,
@@ -192,7 +193,7 @@ def assign_areas(ds, by: str, groups) -> tuple[list[str], np.ndarray, np.ndarray
                                                 list[str]]:
     """Area names, each housing site's area and each main practice's area, plus notes."""
     housing, practices = ds.housing, ds.practices
-    mains = practices[practices["parent_code"] == ""]
+    mains = practices[~is_branch(practices)]
     notes: list[str] = []
     if by == "locality":
         known = [str(n) for n in ds.localities["name"]]
@@ -505,7 +506,7 @@ def _trend_note(a: Assumptions, trend: tuple[bool, int, str], years) -> str:
 def _area_lists(ds, areas: list[str], prac_area: np.ndarray) -> np.ndarray:
     """Today's known registered list per area, then Medway (unknown lists count as none)."""
     from models.supply import list_known
-    mains = ds.practices[ds.practices["parent_code"] == ""]
+    mains = ds.main_practices()
     lists = np.where(list_known(mains).to_numpy(), mains["list_size"].to_numpy(float), 0.0)
     per = pd.Series(lists).groupby(np.asarray(prac_area, dtype=object)).sum()
     out = per.reindex(areas).fillna(0.0).to_numpy(float)
@@ -519,7 +520,11 @@ def _baseline(ds, areas: list[str], prac_area: np.ndarray, final: dict, a: Assum
     from models.supply import area_supply, practice_supply
     notes: list[str] = []
     prac, used = practice_supply(ds)
-    sup = area_supply(prac, areas, prac_area, a)
+    weighted = bool(a.options.get("need_weighted_lists"))
+    sup = area_supply(prac, areas, prac_area, a, need_weighted=weighted)
+    if weighted:
+        notes.append("GP gap on need-weighted lists (each list × the Carr-Hill weighting of "
+                     f"NHS Payments {used.get('payments') or '— not loaded: unknown'})")
     n = len(prac)
     no_gp = int((~(prac["gps"].notna() & (prac["gps"] > 0))).sum())
     no_list = int(prac["list_size"].isna().sum())

@@ -78,7 +78,7 @@ def practice_supply(ds, *, workforce_year: str | None = None,
 
     Returns the frame and the years used {"workforce", "payments", "imd"}.
     """
-    mains = ds.practices[ds.practices["parent_code"] == ""]
+    mains = ds.main_practices()
     codes = mains["practice_code"].astype(str)
     out = pd.DataFrame({"practice_code": codes.to_numpy(), "name": mains["name"].to_numpy(),
                         "locality": mains["locality"].to_numpy()})

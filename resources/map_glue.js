@@ -16,10 +16,10 @@
   var editing = false;   // "Edit hubs on the map": a click on land adds a hub
   var POINT_LAYERS = {practices: true, housing: true, hubs: true};
 
-  /* Panes, bottom to top: context (wards) < areas (localities, polygon overlays) <
+  /* Panes, bottom to top: wards < areas (localities, polygon overlays) <
    * labels < Leaflet's overlayPane (lines and point symbols, z 400). Labels therefore
    * never cover a practice, hub, housing or suggested-site symbol. */
-  [["medwayContext", 330], ["medwayAreas", 350], ["medwayLabels", 380]].forEach(function (p) {
+  [["medwayWards", 330], ["medwayAreas", 350], ["medwayLabels", 380]].forEach(function (p) {
     var pane = map.createPane(p[0]);
     pane.style.zIndex = p[1];
     if (p[0] === "medwayLabels") { pane.style.pointerEvents = "none"; }
@@ -311,6 +311,71 @@
   });
   medway._wireEditing = wireEditing;
 
+  /* ---- Map context: roads, rivers, railways and place names (geo/roads_map.py) ----
+   * Its own pane under the planning layers (overlays are at z-index 400), drawn on one
+   * canvas, never clickable; the level of detail follows the zoom. Shown and hidden as the
+   * "context" layer through setVisible like any overlay. */
+  (function contextLayer() {
+    var ctx = cfg.context;
+    if (!ctx) { return; }
+    var pane = map.createPane("medwayContext");
+    pane.style.zIndex = 250;
+    pane.style.pointerEvents = "none";
+    var renderer = L.canvas({pane: "medwayContext", padding: 0.3});
+    var group = L.layerGroup();
+    var built = {};
+    var current = -1;
+    function levelFor(zoom) {
+      var k = 0;
+      ctx.levels.forEach(function (lv, i) { if (zoom >= lv.minZoom) { k = i; } });
+      return k;
+    }
+    function placeLabel(p) {
+      var span = document.createElement("span");
+      span.textContent = p[2];
+      var icon = L.divIcon({className: "medway-place medway-place-" + p[3], html: span,
+                            iconSize: null});
+      return L.marker([p[0], p[1]], {icon: icon, interactive: false, keyboard: false,
+                                     pane: "medwayContext"});
+    }
+    function build(i) {
+      if (!built[i]) {
+        var lv = ctx.levels[i];
+        var lines = L.geoJSON(lv.lines, {
+          pane: "medwayContext", renderer: renderer, interactive: false,
+          style: function (f) { return ctx.styles[f.properties.kind] || {}; }
+        });
+        built[i] = L.layerGroup([lines, L.layerGroup(lv.places.map(placeLabel))]);
+      }
+      return built[i];
+    }
+    function show(force) {
+      var i = levelFor(map.getZoom());
+      if (i === current && !force) { return; }
+      group.clearLayers();
+      group.addLayer(build(i));
+      current = i;
+    }
+    map.on("zoomend", function () { show(false); });
+    show(true);
+    overlays.context = group;
+    if (!hidden.context) { group.addTo(map); }
+    medway.contextLevel = function () { return current; };
+    medway.contextCounts = function () {
+      var lv = ctx.levels[Math.max(current, 0)];
+      return {level: current, lines: lv.lines.features.length, places: lv.places.length,
+              shown: map.hasLayer(group)};
+    };
+    /* Milliseconds to rebuild and repaint the context at the current view (benchmark). */
+    medway.contextRedrawMs = function () {
+      var t0 = performance.now();
+      built = {};
+      show(true);
+      if (renderer._redraw) { renderer._redraw(); }
+      return performance.now() - t0;
+    };
+  })();
+
   /* ---------------------------------------------------------- edit mode */
   function landClick(e) {
     if (bridge) { bridge.mapClicked(e.latlng.lat, e.latlng.lng); }
@@ -318,27 +383,26 @@
   medway.setEditing = function (on) { editing = !!on; return editing; };
   medway.isEditing = function () { return editing; };
 
-  /* ---------------------------------------------------------- context (wards) */
-  var context = null, contextLabels = L.layerGroup();
-  index.context = {};
-  if (cfg.context && cfg.context.features.length) {
-    context = L.geoJSON(cfg.context, {pane: "medwayContext", style: styleFn,
-                                      interactive: false});
-    context.eachLayer(function (l) {
+  /* ---------------------------------------------------------- wards (orientation) */
+  var wards = null, wardLabels = L.layerGroup();
+  index.wards = {};
+  if (cfg.wards && cfg.wards.features.length) {
+    wards = L.geoJSON(cfg.wards, {pane: "medwayWards", style: styleFn, interactive: false});
+    wards.eachLayer(function (l) {
       var p = l.feature.properties;
-      index.context[p.id] = l;
-      var t = L.tooltip({permanent: true, direction: "center", className: "medway-context-label",
+      index.wards[p.id] = l;
+      var t = L.tooltip({permanent: true, direction: "center", className: "medway-ward-label",
                          interactive: false, pane: "medwayLabels"});
       t.setLatLng(p.label);
       t.setContent(document.createTextNode(p.name));
-      contextLabels.addLayer(t);
+      wardLabels.addLayer(t);
     });
-    overlays.context = context;
-    context.addTo(map);
+    overlays.wards = wards;
+    if (!hidden.wards) { wards.addTo(map); }
     var showWardNames = function () {
-      var on = map.hasLayer(context) && map.getZoom() >= cfg.contextLabelZoom;
-      if (on && !map.hasLayer(contextLabels)) { contextLabels.addTo(map); }
-      if (!on && map.hasLayer(contextLabels)) { map.removeLayer(contextLabels); }
+      var on = map.hasLayer(wards) && map.getZoom() >= cfg.wardLabelZoom;
+      if (on && !map.hasLayer(wardLabels)) { wardLabels.addTo(map); }
+      if (!on && map.hasLayer(wardLabels)) { map.removeLayer(wardLabels); }
     };
     map.on("zoomend layeradd layerremove", showWardNames);
     showWardNames();
@@ -348,6 +412,7 @@
   // One section per layer; a section shows only while its layer is on the map.
   var sections = {};
   cfg.legend.forEach(function (s) { sections[s.layer] = s; });
+  if (cfg.contextLegend) { sections.context = cfg.contextLegend; }
   var legendBox = null, legendBody = null, collapsed = false;
   function swatch(spec) {
     var el = document.createElement("span");
@@ -506,7 +571,7 @@
       return 0;
     }
     var rects = [];
-    document.querySelectorAll(".medway-label, .medway-overlay-label, .medway-context-label")
+    document.querySelectorAll(".medway-label, .medway-overlay-label, .medway-ward-label")
       .forEach(function (el) { rects.push({el: el, r: el.getBoundingClientRect()}); });
     var clashes = [];
     var points = [];
@@ -552,7 +617,7 @@
     }
     // A zoom still animating (e.g. the first fit) would swallow the jump: go after it.
     if (map._animatingZoom) { map.once("zoomend", go); } else { go(); }
-    if (name !== "context") { medway.select(name, id); }
+    if (name !== "wards") { medway.select(name, id); }
     return true;
   };
 

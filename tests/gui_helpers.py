@@ -103,20 +103,6 @@ def drag_map(window, start: tuple[float, float], end: tuple[float, float],
     _settle(100)
 
 
-def menu_action(window, *path: str):
-    """The QAction reached through the menu bar by its visible texts (ampersands ignored),
-    e.g. ``menu_action(win, "File", "Compare scenarios…")``."""
-    def plain(text):
-        return text.replace("&", "").strip()
-    actions = window.menuBar().actions()
-    for depth, name in enumerate(path):
-        found = [a for a in actions if plain(a.text()) == name]
-        assert found, f"no menu item {name!r} under {path[:depth]}: " \
-                      f"{[plain(a.text()) for a in actions]}"
-        action = found[0]
-        if depth < len(path) - 1:
-            actions = action.menu().actions()
-    return action
 
 
 def tick_layer(window, title: str, on: bool) -> None:
@@ -204,3 +190,37 @@ def click_feature(window, layer: str, feature_id: str) -> None:
         return null; }})()""")
     assert spot, f"{layer} {feature_id} is hidden under other symbols everywhere"
     click_map_pixel(window, *spot)
+
+def menu_actions(window):
+    """Every command in the menu bar, submenus included: (path, action)."""
+    found = []
+
+    def walk(menu, path):
+        for action in menu.actions():
+            if action.isSeparator():
+                continue
+            name = path + [action.text().replace("&", "")]
+            if action.menu() is not None:
+                walk(action.menu(), name)
+            else:
+                found.append((" → ".join(name), action))
+    for top in window.menuBar().actions():
+        walk(top.menu(), [top.text().replace("&", "")])
+    return found
+
+
+def menu_action(window, menu_title: str, text: str):
+    """The action a person would click: found in the menu bar by its visible text."""
+    for path, action in menu_actions(window):
+        top, _, rest = path.partition(" → ")
+        if top == menu_title and rest.split(" → ")[-1].rstrip("…").startswith(
+                text.rstrip("…")):
+            return action
+    raise AssertionError(f"no {menu_title} → {text} in the menu bar")
+
+
+def status_text(window) -> str:
+    """What the status bar shows: the message and the permanent labels."""
+    from PySide6.QtWidgets import QLabel
+    labels = [w.text() for w in window.statusBar().findChildren(QLabel) if w.isVisible()]
+    return " | ".join([window.statusBar().currentMessage()] + labels)

@@ -448,19 +448,19 @@ def test_planner_orients_by_wards_and_finds_one(folder_with_wards, dialogs):
         dialogs.folder = str(folder)
         menu_action(w, "File", "Open data folder…").trigger()
         wait_until(lambda: w.map.is_ready and not w.dataset.is_sample, 60, "the data")
-        wait_until(lambda: w.layers_panel.item_for("context") is not None, what="a tick box")
-        assert js(w, "medway.counts().context") == n
-        assert "Context" in js(w, "medway.legendTitles()")
+        wait_until(lambda: w.layers_panel.item_for("wards") is not None, what="a tick box")
+        assert js(w, "medway.counts().wards") == n
+        assert "Wards" in js(w, "medway.legendTitles()")
         QTest.keyClick(w.windowHandle(), Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
         wait_until(w.find_box.hasFocus, what="the Find box")
         QTest.keyClicks(w.find_box, ward)
         QTest.keyClick(w.find_box, Qt.Key.Key_Return)
         wait_until(lambda: ward in w.statusBar().currentMessage(), what="the ward found")
         wait_until(lambda: ward in " ".join(js(
-            w, "Array.prototype.map.call(document.querySelectorAll('.medway-context-label'),"
+            w, "Array.prototype.map.call(document.querySelectorAll('.medway-ward-label'),"
                " function(e){return e.textContent;})") or []), what="ward names shown")
-        w.layers_panel.set_checked("context", False)
-        wait_until(lambda: js(w, "medway.isVisible('context')") is False, what="hidden")
-        assert "Context" not in js(w, "medway.legendTitles()")
+        w.layers_panel.set_checked("wards", False)
+        wait_until(lambda: js(w, "medway.isVisible('wards')") is False, what="hidden")
+        assert "Wards" not in js(w, "medway.legendTitles()")
     finally:
         close_window(w)

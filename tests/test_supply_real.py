@@ -27,14 +27,19 @@ def _args(shared, out, lists="gp-reg-pat-prac-all_medway_2021-01.csv"):
             "--deprivation", s("imd_practice_medway.csv"), "--out", str(out)]
 
 
-@pytest.fixture(scope="module")
-def folder(tmp_path_factory):
+def imported_folder(tmp_path_factory):
+    """A data folder imported from the real files plus payments, workforce and IMD."""
     if not SHARED_MEDWAY.is_dir():
         pytest.skip("real Medway data not found at ../shared/data/medway (relative to the "
                     "repository root)")
     out = tmp_path_factory.mktemp("real") / "medway"
     assert cli_main(_args(SHARED_MEDWAY, out)) == 0
     return out
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    return imported_folder(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
@@ -98,3 +103,26 @@ def test_newest_list_sizes_warn_and_successor_attaches(tmp_path, capsys):
     p = load_folder(tmp_path / "new").practices.set_index("practice_code")
     assert p.at["G82109", "parent_code"] == "G82014"
     assert not p.at["G82133", "list_size_known"]
+
+
+def test_board_paper_on_real_data(folder, tmp_path):
+    from tests.test_report import pdf_pages_text
+    out = tmp_path / "real.pdf"
+    assert cli_main(["report", "--data", str(folder), "--out", str(out)]) == 0
+    pages = pdf_pages_text(out)
+    text = "\n".join(pages)
+    for heading in ("GP supply against demand by locality", "GP supply against demand by hub",
+                    "Deprivation by locality", "Published reference figures beside the "
+                    "tool's", "Caveats"):
+        assert heading in text
+    assert re.search(r"136 WTE.*137 \(headcount\)", text)
+    assert re.search(r"GP practices\s+51\s.*\s51\s", text)
+    assert not re.search(r"\bnan\b", text, re.I)
+    assert "0.0 GP WTE" not in text
+    assert "share_within" not in text and "mean_distance_km" not in text
+    assert re.search(r"Patients within 1 km of a hub\s+\d+%", text)
+    assert "BELOW the comparison band of £250–£360" in text
+    assert "premises" in text.lower() and "headcount of fully qualified GPs" in text
+    assert [p[:300] for p in pages if "Real published data" not in p] == []
+    assert all("NHS Digital 2021-01-01" in p for p in pages)       # data dates on each page
+    assert sum("km" in p and "north is up" in p for p in pages) >= 2   # map pages

@@ -44,14 +44,32 @@ def close_window(window) -> None:
 
 # ------------------------------------------------------------------ acting on the map
 
+def _pixel(window, lat: float, lon: float):
+    return js(window, f"(function(){{ var p = medway.map.latLngToContainerPoint([{lat}, {lon}]);"
+                      f" return [p.x, p.y]; }})()")
+
+
+def _on_map(window, xy, margin: int = 20) -> bool:
+    return margin <= xy[0] < window.map.width() - margin and \
+        margin <= xy[1] < window.map.height() - margin
+
+
+def show_on_map(window, *points) -> None:
+    """Pan (as a person would) so every (lat, lon) in ``points`` is in view."""
+    if all(_on_map(window, _pixel(window, *pt)) for pt in points):
+        return
+    lat = sum(p[0] for p in points) / len(points)
+    lon = sum(p[1] for p in points) / len(points)
+    js(window, f"medway.map.panTo([{lat}, {lon}], {{animate: false}}) && true")
+
+
 def map_pixel(window, lat: float, lon: float):
-    """The web view's pixel for a latitude/longitude, asked of Leaflet itself."""
+    """The web view's pixel for a latitude/longitude, asked of Leaflet itself (the map is
+    panned first if the point is out of view)."""
     from PySide6.QtCore import QPoint
-    pt = js(window, f"(function(){{ var p = medway.map.latLngToContainerPoint([{lat}, {lon}]);"
-                    f" return [p.x, p.y]; }})()")
-    x, y = pt
-    inside = 0 <= x < window.map.width() and 0 <= y < window.map.height()
-    assert inside, f"({lat}, {lon}) is off the map at pixel ({x:.0f}, {y:.0f})"
+    show_on_map(window, (lat, lon))
+    x, y = _pixel(window, lat, lon)
+    assert _on_map(window, (x, y), 0), f"({lat}, {lon}) is off the map at pixel ({x:.0f}, {y:.0f})"
     return QPoint(round(x), round(y))
 
 
@@ -88,6 +106,7 @@ def drag_map(window, start: tuple[float, float], end: tuple[float, float],
     """Press at ``start`` (lat, lon), move in steps and release at ``end``."""
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
+    show_on_map(window, start, end)
     a, b = map_pixel(window, *start), map_pixel(window, *end)
     target = _map_target(window)
     left = Qt.MouseButton.LeftButton
@@ -124,10 +143,18 @@ def tick_layer(window, title: str, on: bool) -> None:
 
 
 def click_widget(widget) -> None:
-    """A left click in the middle of a button or check box."""
-    from PySide6.QtCore import Qt
+    """A left click where a person clicks: a button's middle, a check box's box."""
+    from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
-    QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
+    from PySide6.QtWidgets import QCheckBox, QRadioButton, QStyle, QStyleOptionButton
+    pos = None
+    if isinstance(widget, (QCheckBox, QRadioButton)):
+        opt = QStyleOptionButton()
+        opt.initFrom(widget)
+        box = widget.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, opt, widget)
+        pos = box.center() if box.isValid() else QPoint(8, widget.height() // 2)
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     pos if pos is not None else widget.rect().center())
     QApplication.processEvents()
 
 

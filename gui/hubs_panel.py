@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from geo import webmap
+from gui import hubs_travel
 from gui.frame_model import Column, FrameModel, one_dp, whole
 from gui.hub_changes import ChangeModel
 from gui.panel import Panel
@@ -39,6 +40,9 @@ HUB_TABLE = [
            "Patient-weighted mean straight-line distance to this hub (EPSG:27700)",
            align_right=True),
     Column("max_distance_km", "Max km", one_dp, "Farthest site in the catchment",
+           align_right=True),
+    Column("mean_minutes", "Mean min", one_dp, "Patient-weighted mean travel time by road "
+           "to this hub (drive or walk time chosen in 'Access by'; blank for straight line)",
            align_right=True),
     Column("capacity_patients", "Capacity", whole, "hubs.csv capacity_patients",
            align_right=True),
@@ -93,6 +97,12 @@ class HubsPanel(Panel):
         for w, key in ((self.circuity, "road_circuity"), (self.speed, "drive_speed_kmh")):
             w.setKeyboardTracking(False)
             w.valueChanged.connect(lambda v, key=key: self._set_assumption(key, v))
+        self.travel = hubs_travel.TravelChoice(self)
+        self.travel.update_roads(self.ws.dataset.folder)
+        self.travel.currentIndexChanged.connect(lambda _: self._travel_changed())
+        self.bands_box = QCheckBox("Time bands (10/15/20 min) around the selected hub", self)
+        self.bands_box.setChecked(True)
+        self.bands_box.toggled.connect(lambda _: self._draw_bands())
         self.access = QLabel(self)
         self.access.setWordWrap(True)
         self.access.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -138,6 +148,8 @@ class HubsPanel(Panel):
         top.addWidget(self.catchments_box)
         top.addWidget(self.delete_button)
         form = QFormLayout()
+        form.addRow("Access by", self.travel)
+        form.addRow(self.bands_box)
         form.addRow("Road circuity factor", self.circuity)
         form.addRow("Average speed", self.speed)
         opt = QGroupBox("Suggest new hub sites", self)
@@ -166,7 +178,35 @@ class HubsPanel(Panel):
         return self.ws.plan.demand_points()
 
     def layout_of(self, hubs: pd.DataFrame, demand: pd.DataFrame):
+        graph = self.road_graph()
+        if graph is not None:
+            return hubs_travel.layout_by_time(demand, hubs, graph)
         return self.ws.plan.evaluate_hubs(hubs, demand)
+
+    # -------------------------------------------------------------- travel time (roads)
+    def road_graph(self):
+        """The drive/walk graph chosen in 'Access by' (None: straight line)."""
+        return self.travel.graph(self.ws.plan.assumptions)
+
+    def roads_changed(self) -> None:
+        """A road extract was imported (or the data changed): offer the road modes."""
+        self.travel.update_roads(self.ws.dataset.folder)
+        self.refresh()
+
+    def _travel_changed(self) -> None:
+        self.refresh()
+        self._draw_bands()
+
+    def _draw_bands(self, hub_id: str | None = None) -> None:
+        graph = self.road_graph()
+        hub_id = hub_id or self.selected_hub()
+        hubs = getattr(self, "_hubs_shown", self.ws.dataset.hubs)
+        row = hubs[hubs["hub_id"] == hub_id] if hub_id else hubs.iloc[0:0]
+        if graph is None or not self.bands_box.isChecked() or row.empty:
+            self.map.remove_overlay("time_bands")
+            return
+        self.map.set_overlay("time_bands",
+                             hubs_travel.band_features(graph, next(row.itertuples())), False)
 
     def _set_assumption(self, key: str, value: float) -> None:
         """The road factor and speed are planning assumptions: one undoable change."""
@@ -204,11 +244,22 @@ class HubsPanel(Panel):
         per_hub["over_capacity_text"] = [
             "now" if a else ("with growth" if b else "") for a, b in zip(over, over_g)]
         flagged = set(per_hub.index[over | over_g].tolist())
+        if "mean_minutes" not in per_hub:
+            per_hub["mean_minutes"] = float("nan")      # straight line: no minutes
         self.model.set_frame(per_hub, flagged)
         self.table.resizeColumnsToContents()
+        self._hubs_shown = hubs
+        if self.road_graph() is not None:
+            self.access.setText(hubs_travel.access_text(layout, self.travel.mode))
+        else:
+            self.access.setText(self._straight_access_text(layout))
+        self._draw_catchments()
+        self._compare(hubs, demand)
+
+    def _straight_access_text(self, layout) -> str:
         a = layout.access["now"]
         g = layout.access["with_growth"]
-        self.access.setText(
+        return (
             f"<b>Access now</b> (straight line): patient-weighted mean "
             f"<b>{a['mean_distance_km']:.2f} km</b>; within 1 km {a['share_within_1km']:.0%}, "
             f"2 km {a['share_within_2km']:.0%}, 5 km {a['share_within_5km']:.0%}. "
@@ -216,16 +267,16 @@ class HubsPanel(Panel):
             f"{a['mean_road_km_approx']:.1f} km, ≈ {a['mean_drive_min_approx']:.0f} min "
             f"(approximation: ×{self.ws.plan.value('road_circuity'):.2f} circuity at "
             f"{self.ws.plan.value('drive_speed_kmh'):.0f} km/h).")
-        self._hubs_shown = hubs
-        self._draw_catchments()
-        self._compare(hubs, demand)
 
     def _draw_catchments(self) -> None:
         hubs = getattr(self, "_hubs_shown", self.ws.dataset.hubs)
         if not self.catchments_box.isChecked() or hubs.empty:
             self.map.remove_overlay("catchments")
             return
-        cells = hubmodel.catchment_polygons(hubs, self.ws.dataset.localities)
+        graph = self.road_graph()
+        cells = (hubs_travel.catchment_cells(graph, hubs, self.ws.dataset.localities)
+                 if graph is not None else
+                 hubmodel.catchment_polygons(hubs, self.ws.dataset.localities))
         feats = []
         for i, row in enumerate(cells.itertuples()):
             colour = CATCHMENT_COLOURS[i % len(CATCHMENT_COLOURS)]
@@ -342,6 +393,7 @@ class HubsPanel(Panel):
         hub_id = self.selected_hub()
         if hub_id:
             self.map.select("hubs", hub_id)
+            self._draw_bands(hub_id)
 
     def _on_state(self, key: str) -> None:
         if key == "assumptions":
@@ -353,6 +405,8 @@ class HubsPanel(Panel):
 
     def _on_replaced(self) -> None:
         self._sync_assumptions()
+        self.travel.update_roads(self.ws.dataset.folder)
+        self.map.remove_overlay("time_bands")
         self.plan = None
         self._issued = set()
         self.plan_label.clear()
@@ -376,11 +430,12 @@ class HubsPanel(Panel):
             ("existing", "proposed")
         demand, hubs, k = self.demand(), ds.hubs.copy(), self.k.value()
         used = self.used_ids()
+        graph = self.road_graph()           # None: straight line
 
         def work(progress, cancelled):
             return hubmodel.optimise_hubs(demand, hubs, candidates, k, keep=keep,
                                           used_ids=used, progress=progress,
-                                          cancel=cancelled)
+                                          cancel=cancelled, travel=graph)
         self.start_task(work, self._on_plan, title="Suggest sites",
                         button=self.suggest_button, taskbar=self.taskbar)
 

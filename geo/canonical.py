@@ -16,8 +16,9 @@ from shapely.validation import explain_validity
 
 from geo.atomic import atomic_path
 from geo.dataset import (
-    FILES, HOUSING_COLUMNS, HUB_COLUMNS, HUB_STATUSES, OPTIONAL_FILES, PRACTICE_COLUMNS,
-    PRACTICE_FIGURES, SAMPLE_DIR, YEAR_COLUMN, Dataset, is_branch,
+    BUILD_YEARS, FILES, HOUSING_COLUMNS, HUB_COLUMNS, HUB_STATUSES, OPTIONAL_FILES,
+    PRACTICE_COLUMNS, PRACTICE_FIGURES, SAMPLE_DIR, START_YEARS, YEAR_COLUMN, Dataset,
+    is_branch,
 )
 from geo.errors import DataError, spreadsheet_row
 from geo.tables import (
@@ -200,11 +201,11 @@ def read_housing(path: Path) -> pd.DataFrame:
     _points(frame, label)
     frame["dwellings"] = parse_int(frame, "dwellings", label, lo=0)
     frame["include"] = parse_bool(frame, "include", label, default=True)
-    frame["start_year"] = parse_int(frame, "start_year", label, required=False, lo=1990,
-                                    hi=2100)
+    frame["start_year"] = parse_int(frame, "start_year", label, required=False,
+                                    lo=START_YEARS[0], hi=START_YEARS[1])
     if "build_years" in frame.columns:
-        frame["build_years"] = parse_int(frame, "build_years", label, required=False, lo=1,
-                                         hi=50)
+        frame["build_years"] = parse_int(frame, "build_years", label, required=False,
+                                         lo=BUILD_YEARS[0], hi=BUILD_YEARS[1])
     else:
         frame["build_years"] = pd.array([pd.NA] * len(frame), dtype="Int64")
     extra = []

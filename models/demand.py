@@ -451,7 +451,8 @@ def project_demand(ds, assumptions: Assumptions | None = None, *, by: str = "loc
     last_col = int(np.flatnonzero(show)[-1]) if show.any() else None
     final = {name: {m: (res[m][:, last_col] if last_col is not None
                         else np.zeros(len(area_names)))
-                    for m in ("cumulative_patients", "capital_cost_gbp", "trend_patients")}
+                    for m in ("cumulative_patients", "capital_cost_gbp", "trend_patients",
+                              "floorspace_m2")}
              for name, res in results.items()}
     per_resident = []
     for name in results:
@@ -551,6 +552,11 @@ def _baseline(ds, areas: list[str], prac_area: np.ndarray, final: dict, a: Assum
                       out["list_size"].to_numpy(float),
                       out=np.zeros(len(out)), where=out["list_size"].to_numpy(float) > 0)
     out["trend_patients"] = trend
+    # Existing estate: where the capacity return gives m², the space still to find is the
+    # new need less today's spare space (negative = the spare space covers it).
+    out["new_m2"] = final["central"]["floorspace_m2"]
+    out["net_new_m2"] = np.where(out["capacity_practices"] > 0,
+                                 out["new_m2"] - out["spare_m2"], np.nan)
     gaps = np.stack([(out["patients_in_ratio"] + out["new_patients"] + trend * share) / v
                      - out["gps_in_ratio"]
                      for v in (entry.used, entry.scenario_low, entry.scenario_high)])

@@ -17,6 +17,7 @@ def window(tmp_path_factory):
     out = imported_folder(tmp_path_factory)
     w = open_window(load_folder(out))
     yield w
+    w.workspace.undo_stack.setClean()        # the tests' edits are not to be saved
     close_window(w)
 
 

@@ -150,6 +150,7 @@ def _read(args):
 
 def run(args) -> int:
     from geo.atomic import atomic_path
+    from geo.tables import spreadsheet_safe
     from models.grouping import GroupingError, group_practices
 
     practices, notes, label, s, locks = _settings(args)
@@ -171,7 +172,7 @@ def run(args) -> int:
         out = Path(args.out)
         try:
             with atomic_path(out) as tmp:
-                result.frame().to_csv(tmp, index=False)
+                spreadsheet_safe(result.frame()).to_csv(tmp, index=False)
         except OSError as exc:
             raise UserError(f"{out}: cannot be written ({exc.strerror})") from None
     for note in notes:

@@ -86,6 +86,7 @@ def run(args) -> int:
     import pandas as pd
 
     from geo.atomic import atomic_path
+    from geo.tables import spreadsheet_safe
     from geo.tables import read_csv_text
     from geo import canonical as dsmod
     from geo.dataset import HUB_COLUMNS
@@ -142,7 +143,7 @@ def run(args) -> int:
         .astype(int)})
     if args.out:
         with atomic_path(args.out) as tmp:
-            table.to_csv(tmp, index=False, float_format="%.6f")
+            spreadsheet_safe(table).to_csv(tmp, index=False, float_format="%.6f")
 
     print(f"Data: {label}")
     print(f"Demand: {int(demand[weight].sum()):,} patients at {int((demand[weight] > 0).sum())}"

@@ -19,6 +19,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 
 from geo.atomic import atomic_path  # noqa: E402
+from rendering.text import plain  # noqa: E402
 
 A4_LANDSCAPE = (11.69, 8.27)
 ROWS_PER_PAGE = 24
@@ -91,6 +92,7 @@ def _table(fig, frame: pd.DataFrame, top: float) -> None:
             cell.set_text_props(weight="bold")
 
 
+@plain
 def write_pdf(sections: list[Section], path, label: str, sample: bool) -> int:
     """Write the sections to ``path`` atomically; return the number of pages."""
     page = 0
@@ -135,6 +137,7 @@ def draw_map(ds, groups: dict[str, str] | None = None, hubs: pd.DataFrame | None
     from models.grouping_metrics import site_groups
     hubs = ds.hubs if hubs is None else hubs
 
+    @plain
     def draw(fig):
         ax = fig.add_axes([0.03, 0.06, 0.64, 0.76])
         loc = ds.localities.to_crs(27700)

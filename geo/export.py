@@ -18,7 +18,7 @@ import pyogrio
 
 from geo.atomic import atomic_folder, atomic_path
 from geo.inputs import check_input_file, gdal_path
-from geo.tables import spreadsheet_safe
+from geo.tables import read_csv_text, spreadsheet_safe
 from geo.crs import BNG
 from geo.errors import DataError
 from geo.canonical import load_folder, save_folder
@@ -235,10 +235,11 @@ def load_export(path: str | Path) -> Dataset:
                     return pyogrio.read_dataframe(readable, layer=layer)
         elif path.is_dir():
             have = {p.stem for p in path.iterdir()}
-            read = lambda layer: (pyogrio.read_dataframe(path / f"{layer}.geojson")  # noqa
-                                  if (path / f"{layer}.geojson").exists()
-                                  else pd.read_csv(path / f"{layer}.csv", dtype=str,
-                                                   keep_default_na=False))
+            def read(layer):
+                if (path / f"{layer}.geojson").exists():
+                    with gdal_path(path / f"{layer}.geojson") as readable:
+                        return pyogrio.read_dataframe(readable)
+                return read_csv_text(path / f"{layer}.csv")
         else:
             raise DataError(path.name, "is not a GeoPackage or an export folder")
         if "localities" not in have:

@@ -44,7 +44,7 @@ def decode_text(path: Path, label: str) -> str:
     raw = raw.removeprefix(codecs.BOM_UTF8)
     if not raw.strip():
         raise DataError(label, "the file is empty")
-    if b"\x00" in raw[:4096]:
+    if raw[:4096].count(b"\x00") > 8:     # a stray NUL is cleaned; many mean binary
         raise DataError(label, "this is not a text CSV file (it contains binary data); "
                                "save it from Excel as 'CSV (comma delimited)'")
     try:
@@ -99,7 +99,8 @@ def read_csv_text(path: Path | str, label: str | None = None, header: bool = Tru
     del text
     frame = frame.fillna("")
     if header:
-        names = [str(c).strip() or f"Unnamed: {i}" for i, c in enumerate(frame.iloc[0])]
+        names = [CONTROL.sub(" ", str(c)).strip() or f"Unnamed: {i}"
+                 for i, c in enumerate(frame.iloc[0])]
         frame = frame.iloc[1:].reset_index(drop=True)
         frame.columns = names
         _check_duplicates(names, label)

@@ -126,6 +126,7 @@ def _localities_file(args, practices_path: Path) -> Path | None:
 
 def _read(args):
     """practices.csv as the Dataset reads it; blank localities filled when polygons exist."""
+    from geo.bounds import MAX_PRACTICE_SITES
     from geo.tables import read_csv_text
     from geo.canonical import locality_of_points, read_localities, read_practices
     path = Path(args.practices)
@@ -135,7 +136,8 @@ def _read(args):
     if localities is not None:
         names = set(localities["name"])
     else:  # no polygons: accept the locality names the file itself uses
-        raw = read_csv_text(path, path.name)
+        raw = read_csv_text(path, path.name, max_rows=MAX_PRACTICE_SITES,
+                            what="practice sites")
         names = set(raw["locality"]) - {""} if "locality" in raw.columns else set()
     practices = read_practices(path, names)
     blank = (practices["locality"] == "") & (practices["parent_code"] == "")

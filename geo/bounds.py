@@ -31,10 +31,13 @@ GB_LAT = (49.8, 60.9)
 
 # Rows one file may hold (England has about 6,300 practices, 33,800 LSOAs, 2.7 million
 # postcodes); past these the models would run for hours, so the file is refused at once.
-MAX_PRACTICE_SITES = 50_000
-MAX_HUBS = 5_000
+MAX_PRACTICE_SITES = 20_000
+MAX_HUBS = 1_000
 MAX_HOUSING_SITES = 100_000
 MAX_AREAS = 100_000
 MAX_ROWS = 2_000_000          # any other table (e.g. census residents by area and age)
 MAX_JSON_RECORDS = 200_000    # NHS GP site records
 MAX_POLYGONS = 20_000         # features in a boundary file
+# Demand points × candidate sites the hub optimiser may compare (about 16 bytes a pair:
+# 25 million pairs stay well inside 2 GB; all of Medway is about 4,000 pairs).
+MAX_HUB_PAIRS = 25_000_000

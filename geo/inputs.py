@@ -49,8 +49,8 @@ def read_bytes(path: str | os.PathLike, label: str | None = None,
     except OSError as exc:
         raise DataError(label, f"cannot be read ({exc.strerror or exc})") from None
     if len(raw) > limit:
-        raise DataError(label, f"is too large (more than {limit // 2**20:,} MB); this app "
-                               "reads files up to that size")
+        raise DataError(label, f"is too large: this file can be at most "
+                               f"{limit // 2**20:,} MB")
     return raw
 
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 import traceback
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from geo.errors import DataError
+from gui import qt_fixes  # noqa: F401  (PySide6 emit refcount bug: see the module)
 
 POLL_MS = 50                 # how often the window takes news from the worker
 EXIT_JOIN_SECONDS = 2.0      # how long exit waits for cancelled work to stop
@@ -37,12 +39,16 @@ class _Job:
         self.fn = fn
         self.events: queue.SimpleQueue = queue.SimpleQueue()
         self.cancel = threading.Event()
+        self.last_progress = 0.0
         self.thread = threading.Thread(target=self.run, name="medway-task", daemon=True)
 
     def progress(self, fraction, message="") -> None:
         if self.cancel.is_set():
             raise Cancelled()        # stop at the next progress report
-        self.events.put(("progress", (float(fraction), str(message))))
+        now = time.monotonic()
+        if now - self.last_progress >= POLL_MS / 1000:   # a tight loop queues ~20/s
+            self.last_progress = now
+            self.events.put(("progress", (float(fraction), str(message))))
 
     def run(self) -> None:
         try:
@@ -125,14 +131,18 @@ class Task(QObject):
         self._timer.stop()
 
     def _drain(self) -> None:
+        latest = None      # only the newest progress is shown: one emit per tick at most
         while not self._finished:
             try:
                 kind, payload = self._job.events.get_nowait()
             except queue.Empty:
-                return
+                break
             if kind == "progress":
-                self.progress.emit(*payload)
+                latest = payload
                 continue
+            if latest is not None:
+                self.progress.emit(*latest)
+                latest = None
             self._finish()
             if kind == "done":
                 self.done.emit(payload)
@@ -140,6 +150,9 @@ class Task(QObject):
                 self.failed.emit(payload)
             else:
                 self.cancelled.emit()
+            return
+        if latest is not None:
+            self.progress.emit(*latest)
 
 
 class TaskBar(QWidget):

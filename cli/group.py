@@ -127,8 +127,9 @@ def _localities_file(args, practices_path: Path) -> Path | None:
 def _read(args):
     """practices.csv as the Dataset reads it; blank localities filled when polygons exist."""
     from geo.bounds import MAX_PRACTICE_SITES
-    from geo.tables import read_csv_text
     from geo.canonical import locality_of_points, read_localities, read_practices
+    from geo.dataset import is_branch
+    from geo.tables import read_csv_text
     path = Path(args.practices)
     notes = []
     poly_path = _localities_file(args, path)
@@ -140,7 +141,7 @@ def _read(args):
                             what="practice sites")
         names = set(raw["locality"]) - {""} if "locality" in raw.columns else set()
     practices = read_practices(path, names)
-    blank = (practices["locality"] == "") & (practices["parent_code"] == "")
+    blank = (practices["locality"] == "") & ~is_branch(practices)
     if blank.any() and localities is not None:
         found = locality_of_points(localities, practices.loc[blank, "longitude"],
                                    practices.loc[blank, "latitude"])
@@ -152,12 +153,13 @@ def _read(args):
 
 def run(args) -> int:
     from geo.atomic import atomic_path
+    from geo.dataset import is_branch
     from geo.tables import spreadsheet_safe
     from models.grouping import GroupingError, group_practices
 
     practices, notes, label, s, locks = _settings(args)
     if s["within_localities"]:
-        blank = practices.loc[(practices["locality"] == "") & (practices["parent_code"] == ""),
+        blank = practices.loc[(practices["locality"] == "") & ~is_branch(practices),
                               "practice_code"].tolist()
         if blank:
             raise UserError(f"{label}: --within-localities needs every practice's locality, "

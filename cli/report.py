@@ -17,6 +17,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from rendering.board_sections import data_dates, report_label
     from rendering.report import board_report, write_pdf
     plan = build_plan(args, args.report_data or args.data)
     name = ""
@@ -24,7 +25,7 @@ def run(args) -> int:
         from models import scenario as sc
         name = sc.load_scenario(args.scenario).name
     ds = plan.dataset
-    pages = write_pdf(board_report(plan, scenario_name=name), args.out, ds.label,
-                      ds.is_sample)
+    pages = write_pdf(board_report(plan, scenario_name=name), args.out, report_label(ds),
+                      ds.is_sample, dates=data_dates(ds))
     print(f"wrote {args.out} ({pages} pages; data: {ds.label})")
     return 0

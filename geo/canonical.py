@@ -1,4 +1,4 @@
-"""The canonical data folder (DESIGN §3): read and validate it as a whole, write it back.
+"""The canonical data folder (docs/design.md §3): read and validate it as a whole, write it back.
 
 A bad folder never yields a half-loaded dataset: every file is checked before anything is
 returned, and a refusal names the file, the spreadsheet row and the column.
@@ -21,7 +21,7 @@ from geo.bounds import (
 )
 from geo.dataset import (
     FILES, HOUSING_COLUMNS, HUB_COLUMNS, HUB_STATUSES, OPTIONAL_FILES, PRACTICE_COLUMNS,
-    SAMPLE_DIR, YEAR_COLUMN, Dataset,
+    PRACTICE_FIGURES, SAMPLE_DIR, YEAR_COLUMN, Dataset, is_branch,
 )
 from geo.errors import DataError, spreadsheet_row
 from geo.inputs import check_input_file, gdal_path
@@ -152,9 +152,10 @@ def read_practices(path: Path, locality_names: set[str]) -> pd.DataFrame:
     frame["list_size"] = parse_int(frame, "list_size", label, lo=0, hi=LIST_SIZE_MAX)
     frame["gp_wte"] = parse_float(frame, "gp_wte", label, required=False, lo=0,
                                   hi=GP_WTE_MAX)
+    frame["list_size_known"] = parse_bool(frame, "list_size_known", label, default=True)
     codes = set(frame["practice_code"])
-    is_branch = frame["parent_code"] != ""
-    for pos in np.flatnonzero(is_branch.to_numpy()):
+    branch = is_branch(frame)
+    for pos in np.flatnonzero(branch.to_numpy()):
         parent = frame["parent_code"].iloc[pos]
         row = spreadsheet_row(pos)
         if parent not in codes:
@@ -164,7 +165,7 @@ def read_practices(path: Path, locality_names: set[str]) -> pd.DataFrame:
             raise DataError(label, "a site cannot be its own parent", row=row,
                             field="parent_code")
         parent_row = frame.index[frame["practice_code"] == parent][0]
-        if frame.at[parent_row, "parent_code"] != "":
+        if is_branch(frame.loc[parent_row]):
             raise DataError(label, f"parent '{parent}' is itself a branch; name the main "
                                    "practice", row=row, field="parent_code")
         if frame["list_size"].iloc[pos] != 0:
@@ -204,7 +205,7 @@ def read_housing(path: Path) -> pd.DataFrame:
     label = path.name
     frame = read_csv_text(path, label, required=["site_id", "name", "latitude", "longitude",
                                                  "dwellings"],
-                          optional=HOUSING_COLUMNS + ["build_years"],
+                          optional=HOUSING_COLUMNS + ["build_years", "dwellings_min"],
                           max_rows=MAX_HOUSING_SITES, what="housing sites")
     frame.columns = [column_key(c) if YEAR_COLUMN.match(column_key(c)) else c
                      for c in frame.columns]
@@ -223,6 +224,11 @@ def read_housing(path: Path) -> pd.DataFrame:
                                          hi=50)
     else:
         frame["build_years"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    extra = []
+    if "dwellings_min" in frame.columns:    # the low end of a register's dwelling range
+        frame["dwellings_min"] = parse_int(frame, "dwellings_min", label, required=False, lo=0,
+                                           hi=DWELLINGS_MAX)
+        extra = ["dwellings_min"]
     years = sorted(c for c in frame.columns if YEAR_COLUMN.match(c))
     for col in years:
         if not YEAR_MIN <= int(col[1:]) <= YEAR_MAX:
@@ -243,7 +249,7 @@ def read_housing(path: Path) -> pd.DataFrame:
                                    "so the dwellings can be phased", row=row,
                             field="start_year")
     frame["dwellings"] = frame["dwellings"].astype(int)
-    return frame[HOUSING_COLUMNS + ["build_years"] + years].reset_index(drop=True)
+    return frame[HOUSING_COLUMNS + ["build_years"] + extra + years].reset_index(drop=True)
 
 
 def _read_optional(ds: Dataset, folder: Path) -> None:
@@ -275,6 +281,20 @@ def _read_optional(ds: Dataset, folder: Path) -> None:
     path = folder / OPTIONAL_FILES["sources"]
     if path.exists():
         ds.sources = read_csv_text(path, path.name, required=["file", "publisher", "date"])
+    _read_practice_figures(ds, folder)
+
+
+def _read_practice_figures(ds: Dataset, folder: Path) -> None:
+    """Payments, workforce, deprivation and capacity tables, when the folder has them."""
+    from geo import io_capacity, io_deprivation, io_payments, io_workforce
+    readers = {"payments": io_payments.read_payments_table,
+               "workforce": io_workforce.read_workforce_table,
+               "deprivation": io_deprivation.read_deprivation_table,
+               "capacity": lambda p: io_capacity.read_capacity(p, ds.practices["practice_code"])}
+    for key in PRACTICE_FIGURES:
+        path = folder / OPTIONAL_FILES[key]
+        if path.exists():
+            setattr(ds, key, readers[key](path))
 
 
 def _check_known_codes(frame: pd.DataFrame, practices: pd.DataFrame, label: str) -> None:
@@ -332,7 +352,8 @@ def save_folder(ds: Dataset, folder: str | Path, extra: dict | None = None) -> N
     tables[FILES["housing"]] = housing
     tables[FILES["localities"]] = ds.localities
     for key, frame in (("groups", ds.groups), ("pcns", ds.pcns),
-                       ("population", ds.population), ("sources", ds.sources)):
+                       ("population", ds.population), ("sources", ds.sources),
+                       *((key, getattr(ds, key)) for key in PRACTICE_FIGURES)):
         if frame is not None:
             tables[OPTIONAL_FILES[key]] = frame
     write_folder({**tables, **(extra or {})}, folder)

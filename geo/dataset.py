@@ -16,7 +16,9 @@ import geopandas as gpd
 import pandas as pd
 
 PRACTICE_COLUMNS = ["practice_code", "name", "latitude", "longitude", "list_size",
-                    "parent_code", "locality", "gp_wte", "postcode"]
+                    "parent_code", "locality", "gp_wte", "postcode", "list_size_known"]
+# list_size_known: false where the list-size file had no figure for a practice (closed or
+# merged since the practice list); its list_size 0 is then a placeholder, shown as unknown.
 HUB_COLUMNS = ["hub_id", "name", "latitude", "longitude", "status", "locality",
                "capacity_patients"]
 HOUSING_COLUMNS = ["site_id", "name", "latitude", "longitude", "dwellings", "status",
@@ -32,9 +34,24 @@ FILES = {
     "localities": "localities.geojson",
 }
 OPTIONAL_FILES = {"groups": "groups.csv", "pcns": "pcns.csv", "population": "population.csv",
-                  "sources": "sources.csv"}
+                  "sources": "sources.csv", "payments": "payments.csv",
+                  "workforce": "gp_workforce.csv", "deprivation": "deprivation.csv",
+                  "capacity": "capacity.csv"}
+# Practice figures joined by code (geo/io_payments, io_workforce, io_deprivation, io_capacity).
+PRACTICE_FIGURES = ("payments", "workforce", "deprivation", "capacity")
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
 SAMPLE_LABEL = "Illustrative sample (not real data)"
+
+
+def is_branch(practices):
+    """The one rule for branch surgeries: a site with a parent practice (blank parent_code =
+    a main practice). Takes the practices frame (→ a boolean Series) or one row (→ bool)."""
+    return practices["parent_code"] != ""
+
+
+def main_practice_code(practices: pd.DataFrame) -> pd.Series:
+    """Each site's main practice: the parent for a branch, the practice itself otherwise."""
+    return practices["parent_code"].where(is_branch(practices), practices["practice_code"])
 
 
 @dataclass
@@ -52,6 +69,10 @@ class Dataset:
     pcns: pd.DataFrame | None = None         # practice_code, pcn_code, pcn_name
     population: pd.DataFrame | None = None   # area_code, area_name, residents, lat/long
     sources: pd.DataFrame | None = None      # file, publisher, date, rows_kept, rows_skipped
+    payments: pd.DataFrame | None = None     # practice × financial year: lists, premises £
+    workforce: pd.DataFrame | None = None    # practice × financial year: GP headcount/FTE
+    deprivation: pd.DataFrame | None = None  # practice × IMD year: deprivation score
+    capacity: pd.DataFrame | None = None     # site: m² GIA, clinical rooms, tenure, condition
 
     @property
     def label(self) -> str:
@@ -65,10 +86,10 @@ class Dataset:
         return sorted(c for c in self.housing.columns if YEAR_COLUMN.match(c))
 
     def main_practices(self) -> pd.DataFrame:
-        return self.practices[self.practices["parent_code"] == ""]
+        return self.practices[~is_branch(self.practices)]
 
     def branches(self) -> pd.DataFrame:
-        return self.practices[self.practices["parent_code"] != ""]
+        return self.practices[is_branch(self.practices)]
 
     def copy(self) -> "Dataset":
         return copy.deepcopy(self)

@@ -362,6 +362,7 @@ class HubsPanel(Panel):
     def _on_replaced(self) -> None:
         self._sync_assumptions()
         self.plan = None
+        self.plan_label.clear()
         self.accept_button.setEnabled(False)
         self.map.remove_overlay("suggested")
         self.refresh()

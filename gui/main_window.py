@@ -417,6 +417,7 @@ class MainWindow(QMainWindow):
         return True
 
     def export_report(self, path: str | None = None) -> bool:
+        from rendering.board_sections import data_dates, report_label
         from rendering.report import board_report, write_pdf
         path = path or self._save_path("Export report", ".pdf", "PDF (*.pdf)")
         if not path:
@@ -425,7 +426,8 @@ class MainWindow(QMainWindow):
         try:
             pages = write_pdf(board_report(self.workspace.plan,
                                            scenario_name=self.scenarios.name),
-                              path, self.dataset.label, self.dataset.is_sample)
+                              path, report_label(self.dataset), self.dataset.is_sample,
+                              dates=data_dates(self.dataset))
         except (OSError, ValueError) as exc:
             self.show_error("The report was not written", str(exc))
             return False

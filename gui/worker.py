@@ -19,14 +19,11 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from geo.errors import DataError
+from geo.progress import Cancelled
 from gui import qt_fixes  # noqa: F401  (PySide6 emit refcount bug: see the module)
 
 POLL_MS = 50                 # how often the window takes news from the worker
 EXIT_JOIN_SECONDS = 2.0      # how long exit waits for cancelled work to stop
-
-
-class Cancelled(Exception):
-    """Raised inside a task when the user pressed Cancel."""
 
 
 class _Job:
@@ -54,7 +51,8 @@ class _Job:
         try:
             result = self.fn(self.progress, self.cancel.is_set)
         except Exception as exc:  # reported to the user, never swallowed
-            if self.cancel.is_set() or type(exc).__name__ in ("Cancelled", "CancelledError"):
+            if self.cancel.is_set() or isinstance(exc, Cancelled) or \
+                    type(exc).__name__ in ("Cancelled", "CancelledError"):
                 self.events.put(("cancelled", None))
             elif isinstance(exc, (DataError, ValueError)):
                 self.events.put(("failed", str(exc)))

@@ -22,8 +22,7 @@ def locality_summary(ds, low: float | None = None, high: float | None = None) ->
     low = a.value("locality_min_population") if low is None else low
     high = a.value("locality_max_population") if high is None else high
     p = ds.practices
-    mains = p[p["parent_code"] == ""]
-    branches = p[p["parent_code"] != ""]
+    mains, branches = ds.main_practices(), ds.branches()
     names = list(ds.localities["name"])
     if (p["locality"] == "").any():
         names.append("")

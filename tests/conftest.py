@@ -23,7 +23,7 @@ try:  # pragma: no cover
 except ImportError:
     pass
 
-# The web engine must be imported before the QApplication exists (DESIGN §7).
+# The web engine must be imported before the QApplication exists (docs/design.md §7).
 try:  # pragma: no cover - only absent on a machine without Qt
     import PySide6.QtWebEngineWidgets  # noqa: F401
 except ImportError:

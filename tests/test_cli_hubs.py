@@ -1,4 +1,4 @@
-"""`python main.py hubs`: the contract of DESIGN.md §5."""
+"""`python main.py hubs`: the contract of docs/design.md §5."""
 from __future__ import annotations
 
 import re

@@ -57,12 +57,17 @@ def test_one_undo_takes_back_the_whole_switch(window):
     assert window.workspace.undo_stack.count() == 1
 
 
+def type_into(spin, text: str) -> None:
+    """Select the box's text, type a value and press Enter, as a person would."""
+    spin.selectAll()
+    QTest.keyClicks(spin, text)
+    QTest.keyClick(spin, Qt.Key.Key_Return)
+
+
 def test_grouping_settings_live_in_the_plan_and_follow_undo(window):
     window.show_panel("groups")
     spin = window.groups_panel.min_size
-    spin.selectAll()
-    QTest.keyClicks(spin, "35000")
-    QTest.keyClick(spin, Qt.Key.Key_Return)
+    type_into(spin, "35000")
     assert window.workspace.plan.grouping_bounds()[0] == 35_000
     menu_action(window, "Edit", "Undo").trigger()
     assert spin.value() == 30_000 and window.workspace.plan.grouping_bounds()[0] == 30_000
@@ -71,9 +76,7 @@ def test_grouping_settings_live_in_the_plan_and_follow_undo(window):
 def test_the_road_factor_is_an_assumption_shared_with_the_report(window):
     window.show_panel("hubs")
     spin = window.hubs_panel.circuity
-    spin.selectAll()
-    QTest.keyClicks(spin, "1.5")
-    QTest.keyClick(spin, Qt.Key.Key_Return)
+    type_into(spin, "1.5")
     assert window.workspace.assumptions.value("road_circuity") == pytest.approx(1.5)
     assert "×1.50 circuity" in window.hubs_panel.access.text()
     menu_action(window, "Edit", "Undo").trigger()
@@ -94,3 +97,14 @@ def test_a_grouping_finished_after_an_edit_is_not_applied(window):
     wait_until(lambda: panel.run_button.isEnabled(), 30, "the grouping to finish")
     assert window.workspace.groups == before
     assert "not applied" in window.statusBar().currentMessage()
+
+
+def test_a_suggestion_for_the_previous_data_is_not_applied(window, monkeypatch):
+    window.show_panel("hubs")
+    panel = window.hubs_panel
+    click(panel.suggest_button)
+    menu_action(window, "File", "Open the illustrative sample").trigger()   # other data
+    wait_until(lambda: panel.suggest_button.isEnabled(), 60, "the suggestion to finish")
+    assert panel.plan is None and not panel.accept_button.isEnabled()
+    assert "not applied" in window.statusBar().currentMessage()
+    assert panel.plan_label.text() == ""

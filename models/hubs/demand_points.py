@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from geo.crs import points_bng
+from geo.dataset import main_practice_code
 from models.assumptions import default_assumptions
 
 DEMAND_COLUMNS = ["point_id", "kind", "practice_code", "name", "locality", "longitude",
@@ -22,7 +23,7 @@ def practice_demand(practices: pd.DataFrame, branches: str = "parent") -> pd.Dat
     if branches not in ("parent", "split"):
         raise ValueError("branches must be 'parent' or 'split'")
     p = practices
-    parent = p["parent_code"].where(p["parent_code"] != "", p["practice_code"])
+    parent = main_practice_code(p)
     patients = p["list_size"].astype(float).to_numpy()
     if branches == "split":
         lists = dict(zip(p["practice_code"], p["list_size"].astype(float)))

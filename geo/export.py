@@ -56,18 +56,31 @@ def format_for(path: str | Path, fmt: str | None = None) -> str:
     return "csv"
 
 
-def export_dataset(ds: Dataset, path: str | Path, fmt: str | None = None) -> list[Path]:
-    """Write ``ds`` to ``path`` in the chosen format; return the files written."""
+def export_dataset(ds: Dataset, path: str | Path, fmt: str | None = None,
+                   tables: dict[str, pd.DataFrame] | None = None) -> list[Path]:
+    """Write ``ds`` to ``path`` in the chosen format; return the files written.
+    ``tables``: more attribute tables (a scenario's groups, demand…), written as
+    GeoPackage layers, XLSX sheets or CSV files beside the data."""
     path = Path(path)
     fmt = format_for(path, fmt)
+    tables = {k: v for k, v in (tables or {}).items() if v is not None}
     if fmt == "gpkg":
-        return [export_gpkg(ds, path)]
+        return [export_gpkg(ds, path, tables)]
     if fmt == "xlsx":
-        return [export_xlsx(ds, path)]
+        return [export_xlsx(ds, path, tables)]
     if fmt == "geojson":
         folder = path.with_suffix("") if path.suffix.lower() in (".geojson", ".json") else path
-        return export_geojson_folder(ds, folder)
-    return export_csv_folder(ds, path)
+        return export_geojson_folder(ds, folder, tables)
+    return export_csv_folder(ds, path, tables)
+
+
+def _plain_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Numbers stay numbers; anything else (objects, mixed) as text, for GeoPackage."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object:
+            out[col] = out[col].map(lambda v: "" if v is None or v != v else str(v))
+    return out
 
 
 # ---------------------------------------------------------------- what the export says
@@ -124,7 +137,7 @@ def _points(frame: pd.DataFrame) -> gpd.GeoDataFrame:
 
 # ---------------------------------------------------------------- writers
 
-def export_gpkg(ds: Dataset, path: Path) -> Path:
+def export_gpkg(ds: Dataset, path: Path, tables: dict | None = None) -> Path:
     label = data_label(ds)
     with atomic_path(path) as tmp:
         pyogrio.write_dataframe(ds.localities[["locality_id", "name", "hub_id", "geometry"]],
@@ -143,10 +156,12 @@ def export_gpkg(ds: Dataset, path: Path) -> Path:
                             ("sources", sources_frame(ds)), ("readme", readme_rows(ds))):
             if frame is not None:
                 pyogrio.write_dataframe(frame.astype(str), tmp, layer=name, driver="GPKG")
+        for name, frame in (tables or {}).items():
+            pyogrio.write_dataframe(_plain_columns(frame), tmp, layer=name, driver="GPKG")
     return path
 
 
-def export_xlsx(ds: Dataset, path: Path) -> Path:
+def export_xlsx(ds: Dataset, path: Path, tables: dict | None = None) -> Path:
     with atomic_path(path) as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
             spreadsheet_safe(readme_rows(ds)).to_excel(xl, sheet_name="README", index=False)
@@ -163,6 +178,8 @@ def export_xlsx(ds: Dataset, path: Path) -> Path:
                 if name == "localities" or frame is None:
                     continue
                 spreadsheet_safe(frame).to_excel(xl, sheet_name=name, index=False)
+            for name, frame in (tables or {}).items():
+                spreadsheet_safe(frame).to_excel(xl, sheet_name=name[:31], index=False)
             spreadsheet_safe(sources_frame(ds)).to_excel(xl, sheet_name="Sources",
                                                          index=False)
             for sheet in xl.book.worksheets:   # readable column widths
@@ -172,18 +189,22 @@ def export_xlsx(ds: Dataset, path: Path) -> Path:
     return path
 
 
-def export_csv_folder(ds: Dataset, folder: Path) -> list[Path]:
-    """The canonical data folder (what ``--data DIR`` opens) plus README.txt."""
+def export_csv_folder(ds: Dataset, folder: Path,
+                      tables: dict[str, pd.DataFrame] | None = None) -> list[Path]:
+    """The canonical data folder (what ``--data DIR`` opens), README.txt and ``tables`` as
+    CSVs, all swapped in as one folder."""
     if folder.exists() and not folder.is_dir():
         raise DataError(str(folder), "exists and is not a folder")
-    save_folder(ds, folder, extra={"README.txt": _readme_text(ds)})
+    extra = {f"{name}.csv": frame for name, frame in (tables or {}).items()}
+    save_folder(ds, folder, extra={"README.txt": _readme_text(ds), **extra})
     names = list(FILES.values()) + [OPTIONAL_FILES[k] for k in OPTIONAL_FILES
                                     if getattr(ds, k) is not None] + ["README.txt"]
-    return [folder / n for n in names]
+    return [folder / n for n in names + list(extra)]
 
 
-def export_geojson_folder(ds: Dataset, folder: Path) -> list[Path]:
-    """One GeoJSON per layer (points and polygons), plus README.txt."""
+def export_geojson_folder(ds: Dataset, folder: Path,
+                          tables: dict[str, pd.DataFrame] | None = None) -> list[Path]:
+    """One GeoJSON per layer (points and polygons), README.txt and ``tables`` as CSVs."""
     label = data_label(ds)
     written = []
     frames = {"localities": ds.localities[["locality_id", "name", "hub_id", "geometry"]]}
@@ -197,9 +218,10 @@ def export_geojson_folder(ds: Dataset, folder: Path) -> list[Path]:
                                     layer=name, layer_options={"DESCRIPTION": label})
             written.append(folder / f"{name}.geojson")
         for name, frame in (("pcns", ds.pcns), ("groups", ds.groups),
-                            ("sources", sources_frame(ds))):
+                            ("sources", sources_frame(ds)), *(tables or {}).items()):
             if frame is not None:
-                spreadsheet_safe(frame).to_csv(tmp / f"{name}.csv", index=False)
+                spreadsheet_safe(frame).to_csv(tmp / f"{name}.csv", index=False,
+                                               float_format="%.10g")
                 written.append(folder / f"{name}.csv")
         (tmp / "README.txt").write_text(_readme_text(ds), encoding="utf-8")
     return written + [folder / "README.txt"]

@@ -67,6 +67,7 @@ def run(args) -> int:
     import pandas as pd
 
     from geo.atomic import atomic_path
+    from geo.tables import spreadsheet_safe
     from models.demand import DemandError, project_demand
 
     plan = build_plan(args, args.demand_data or args.data)
@@ -109,7 +110,7 @@ def run(args) -> int:
         table = result.table.copy()
         table["data"] = ds.label
         with atomic_path(args.out) as tmp:
-            table.round(4).to_csv(tmp, index=False)
+            spreadsheet_safe(table.round(4)).to_csv(tmp, index=False)
 
     with pd.option_context("display.width", 200, "display.max_columns", 40,
                            "display.max_colwidth", 40):

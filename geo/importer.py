@@ -17,14 +17,13 @@ from typing import Callable
 import geopandas as gpd
 import pandas as pd
 
-from geo.atomic import atomic_path
 from geo.errors import DataError
 from geo.progress import Cancelled
 from geo import io_boundaries, io_housing, io_nhs, io_population
 from geo.import_figures import (
     FigureInputs, attach_successors, import_figures, vintage_warning,
 )
-from geo.canonical import load_folder, locality_of_points
+from geo.canonical import load_folder, locality_of_points, write_folder
 from geo.dataset import FILES, HUB_COLUMNS, OPTIONAL_FILES, PRACTICE_COLUMNS, Dataset, is_branch
 
 
@@ -360,7 +359,8 @@ def run_import(inputs: ImportInputs, *, ward_table: pd.DataFrame | None = None,
     step("Housing sites")
     housing_parts = []
     if inputs.brownfield:
-        bf, binfo = io_housing.read_brownfield(inputs.brownfield, inputs.brownfield_start_year)
+        bf, binfo = io_housing.read_brownfield(inputs.brownfield, inputs.brownfield_start_year,
+                                               near=tuple(localities.total_bounds))
         housing_parts.append(bf)
         rep.housing_notes.append(
             f"{len(bf)} brownfield sites, {binfo['dwellings_min_total']:,}–"
@@ -464,16 +464,8 @@ def _locality_table(ds: Dataset, localities: gpd.GeoDataFrame, info: dict,
 
 
 def write_tables(tables: dict, folder: str | Path) -> None:
-    """Write the canonical files (CSV / GeoJSON), each atomically."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, frame in tables.items():
-        with atomic_path(folder / name) as tmp:
-            if name.endswith(".geojson"):
-                frame[["name", "hub_id", "locality_id", "geometry"]].to_file(
-                    tmp, driver="GeoJSON")
-            else:
-                frame.to_csv(tmp, index=False, float_format="%.10g")
+    """Write the canonical files (CSV / GeoJSON); the folder is swapped in whole."""
+    write_folder(tables, folder)
 
 
 def save_import(result: ImportResult, folder: str | Path) -> Dataset:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from rendering.text import plain
+
 def draw_map(ds, groups: dict[str, str] | None = None, hubs: pd.DataFrame | None = None):
     """A static map of localities, practices (by list size, coloured by group), hubs and
     housing sites."""
@@ -11,6 +13,7 @@ def draw_map(ds, groups: dict[str, str] | None = None, hubs: pd.DataFrame | None
     from models.grouping_metrics import site_groups
     hubs = ds.hubs if hubs is None else hubs
 
+    @plain
     def draw(fig):
         ax = fig.add_axes([0.03, 0.07, 0.64, 0.66])
         loc = ds.localities.to_crs(27700)
@@ -71,6 +74,7 @@ def draw_deprivation_map(ds, prac: pd.DataFrame):
     """Localities shaded by their list-weighted practice deprivation score, with practices."""
     import numpy as np
 
+    @plain
     def draw(fig):
         from geo.crs import to_bng
         ax = fig.add_axes([0.03, 0.07, 0.64, 0.74])

@@ -20,6 +20,7 @@ from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 
 from geo.atomic import atomic_path  # noqa: E402
 from rendering.maps import draw_deprivation_map, draw_map, map_furniture  # noqa: E402,F401
+from rendering.text import plain  # noqa: E402
 
 A4_LANDSCAPE = (11.69, 8.27)
 LINES_PER_PAGE = 40   # wrapped text lines of a table that fit under a page's title
@@ -132,6 +133,7 @@ def _table(fig, frame: pd.DataFrame, top: float) -> None:
             cell.set_text_props(weight="bold")
 
 
+@plain
 def write_pdf(sections: list[Section], path, label: str, sample: bool,
               dates: str = "",
               progress: Callable[[float, str], None] | None = None) -> int:

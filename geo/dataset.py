@@ -26,8 +26,6 @@ HOUSING_COLUMNS = ["site_id", "name", "latitude", "longitude", "dwellings", "sta
 HUB_STATUSES = ("existing", "planned", "proposed")
 YEAR_COLUMN = re.compile(r"^y(\d{4})$")
 DEFAULT_BUILD_YEARS = 5
-START_YEARS = (1990, 2100)      # a housing site's first year of completions, inclusive
-BUILD_YEARS = (1, 50)           # years over which its dwellings are completed
 
 FILES = {
     "practices": "practices.csv",

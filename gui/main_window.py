@@ -221,6 +221,8 @@ class MainWindow(FileCommands, QMainWindow):
         self.statusBar().addPermanentWidget(self.task_bar)
         self.data_label = QLabel(self)
         self.map_label = QLabel("Map loading…", self)
+        for label in (self.data_label, self.map_label):   # folder names are not markup
+            label.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addPermanentWidget(self.map_label)
         self.statusBar().addPermanentWidget(self.data_label)
 
@@ -233,8 +235,10 @@ class MainWindow(FileCommands, QMainWindow):
         else:
             self.setWindowTitle(f"{APP_NAME} — {label}")
         if ds.is_sample:
-            self.data_label.setText(f"<b style='color:#b71c1c'>{label}</b>")
+            self.data_label.setStyleSheet("color: #b71c1c; font-weight: bold")
+            self.data_label.setText(label)
         else:
+            self.data_label.setStyleSheet("")
             self.data_label.setText(f"Data: {label}")
         self.data_label.setToolTip("The data shown on the map and in every table")
         self.map_label.setText("Map loading…")

@@ -63,9 +63,11 @@ def _coerce(layer: str, column: str, value, row: pd.Series):
 
 def _phasing(column: str, value, row: pd.Series):
     """A site's first year of completions or its build-out years (blank = the default)."""
-    from geo.dataset import BUILD_YEARS, START_YEARS, YEAR_COLUMN
+    from geo.bounds import BUILD_YEARS_MAX, BUILD_YEARS_MIN, YEAR_MAX, YEAR_MIN
+    from geo.dataset import YEAR_COLUMN
     label = "start year" if column == "start_year" else "build years"
-    lo, hi = START_YEARS if column == "start_year" else BUILD_YEARS
+    lo, hi = (YEAR_MIN, YEAR_MAX) if column == "start_year" else \
+        (BUILD_YEARS_MIN, BUILD_YEARS_MAX)
     current = row.get(column)
     blank = value in ("", None) or (not isinstance(value, str) and pd.isna(value))
     if (blank and pd.isna(current)) or (not blank and pd.notna(current)

@@ -1,15 +1,14 @@
 """Real published files → a canonical data folder and a Dataset, with a report to preview.
 
 Nothing is written or changed until the caller saves: ``run_import`` reads every input,
-builds the canonical tables, validates them exactly as ``load_folder`` would (by writing
-them to a temporary folder and loading it back) and returns the Dataset plus an
+builds the canonical tables, validates them in memory with the very readers ``load_folder``
+uses (geo/canonical.py: as_files, dataset_from_files) and returns the Dataset plus an
 ``ImportReport`` saying what was kept, skipped, matched and assumed. ``save_import`` then
 writes the folder, each file atomically.
 """
 from __future__ import annotations
 
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -23,7 +22,9 @@ from geo import io_boundaries, io_housing, io_nhs, io_population
 from geo.import_figures import (
     FigureInputs, attach_successors, import_figures, vintage_warning,
 )
-from geo.canonical import load_folder, locality_of_points, write_folder
+from geo.canonical import (
+    as_files, dataset_from_files, load_folder, locality_of_points, write_folder,
+)
 from geo.dataset import FILES, HUB_COLUMNS, OPTIONAL_FILES, PRACTICE_COLUMNS, Dataset, is_branch
 
 
@@ -403,9 +404,7 @@ def run_import(inputs: ImportInputs, *, ward_table: pd.DataFrame | None = None,
         tables[OPTIONAL_FILES["pcns"]] = pcns
     if population is not None:
         tables[OPTIONAL_FILES["population"]] = population
-    with tempfile.TemporaryDirectory(prefix="medway-import-") as tmp:
-        write_tables(tables, tmp)
-        ds = load_folder(tmp)
+    ds = dataset_from_files(as_files(tables), label="the imported data")
     ds.folder = None
     rep.warnings = list(ds.warnings)
     rep.sources = sources_frame

@@ -22,6 +22,13 @@ def known_one_dp(v) -> str:
     return "—" if v is None else number(v, 1)
 
 
+def known_gps(v) -> str:
+    """A headcount reads as a whole number, an FTE/WTE to one decimal."""
+    if v is None:
+        return "—"
+    return number(v, 0 if number(v, 1).endswith(".0") else 1)
+
+
 def known_money(v) -> str:
     return "—" if v is None else money(v)
 
@@ -41,7 +48,7 @@ PRACTICE_COLUMNS = [
     Column("gp_wte", "GP WTE", known_one_dp, "Whole-time-equivalent GPs (practices.csv, "
            "gp_wte); 'unknown' where not given. Double-click to edit.", editable=True,
            align_right=True),
-    Column("gps", "GPs", known_one_dp, SUPPLY_TIP, align_right=True),
+    Column("gps", "GPs", known_gps, SUPPLY_TIP, align_right=True),
     Column("patients_per_gp", "Patients per GP", known_whole,
            "List size ÷ GPs, where both are known", align_right=True),
     Column("weighted_list", "Need-weighted list", known_whole,

@@ -17,6 +17,7 @@ def window(tmp_path_factory):
     out = imported_folder(tmp_path_factory)
     w = open_window(load_folder(out))
     yield w
+    w.workspace.undo_stack.setClean()        # the tests' edits are not to be saved
     close_window(w)
 
 
@@ -69,3 +70,18 @@ def test_demand_panel_headline_and_need_weighting(window):
     assert panel.assumptions.options["need_weighted_lists"] is False
     panel.shade.setCurrentIndex(panel.shade.findData("imd_score"))   # deprivation shading
     assert panel.shade.currentText() == "Map: deprivation (IMD)"
+
+
+def test_phasing_is_editable_in_the_demand_panel(window):
+    panel = window.demand_panel
+    assert "783 dwellings" in panel.headline.text()
+    panel.range_end.setCurrentIndex(panel.range_end.findData("low"))   # bottom of ranges
+    assert "663 dwellings" in panel.headline.text()
+    assert "low end of each site's range" in panel.headline.text()
+    panel.build_years.setValue(3)
+    panel.build_years.editingFinished.emit()
+    assert "over 3 years (set by the user)" in panel.headline.text()
+    panel.range_end.setCurrentIndex(panel.range_end.findData("high"))
+    panel.build_years.setValue(0)
+    panel.build_years.editingFinished.emit()
+    assert "783 dwellings" in panel.headline.text()

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget,
 )
 
-from geo.dataset import is_branch
+from geo.dataset import DEFAULT_BUILD_YEARS, is_branch
 from gui.frame_model import Column, FilterProxy, FrameModel, one_dp, whole
 from models.display import money, number
 from models.localities import TARGET_SOURCE, locality_summary
@@ -99,7 +99,12 @@ HOUSING_COLUMNS = [
     Column("dwellings", "Dwellings", whole, "Net new dwellings (housing_sites.csv)",
            editable=True, align_right=True),
     Column("status", "Status"),
-    Column("start_year", "Start year", whole, "First planning year of completions"),
+    Column("start_year", "Start year", whole, "First planning year of completions. "
+           "Double-click to edit (sites whose completions are given year by year keep them).",
+           editable=True, align_right=True),
+    Column("build_years", "Build years", lambda v: f"default ({DEFAULT_BUILD_YEARS})"
+           if pd.isna(v) else f"{v:,.0f}", "Years over which the dwellings complete, evenly; "
+           "blank = the default. Double-click to edit.", editable=True, align_right=True),
     Column("include", "In projections", tip="Untick to keep the site on the map but out of "
            "the demand projections (sites the data marks include=false start out)",
            editable=True, check=True),

@@ -17,14 +17,13 @@ from typing import Callable
 import geopandas as gpd
 import pandas as pd
 
-from geo.atomic import atomic_path
 from geo.errors import DataError
 from geo.progress import Cancelled
 from geo import io_boundaries, io_housing, io_nhs, io_population
 from geo.import_figures import (
     FigureInputs, attach_successors, import_figures, vintage_warning,
 )
-from geo.canonical import load_folder, locality_of_points
+from geo.canonical import load_folder, locality_of_points, write_folder
 from geo.dataset import FILES, HUB_COLUMNS, OPTIONAL_FILES, PRACTICE_COLUMNS, Dataset, is_branch
 
 
@@ -60,7 +59,10 @@ class ImportInputs:
             if value is not None and str(value).strip() == "":
                 value = None
             setattr(self, name, Path(value) if value is not None else None)
-        self.payments = [Path(p) for p in (self.payments or []) if str(p).strip()]
+        if isinstance(self.payments, (str, Path)):    # "a.csv;b.csv" from a text box
+            self.payments = str(self.payments).split(";")
+        self.payments = [Path(p.strip() if isinstance(p, str) else p)
+                         for p in (self.payments or []) if str(p).strip()]
 
 
 @dataclass
@@ -357,7 +359,8 @@ def run_import(inputs: ImportInputs, *, ward_table: pd.DataFrame | None = None,
     step("Housing sites")
     housing_parts = []
     if inputs.brownfield:
-        bf, binfo = io_housing.read_brownfield(inputs.brownfield, inputs.brownfield_start_year)
+        bf, binfo = io_housing.read_brownfield(inputs.brownfield, inputs.brownfield_start_year,
+                                               near=tuple(localities.total_bounds))
         housing_parts.append(bf)
         rep.housing_notes.append(
             f"{len(bf)} brownfield sites, {binfo['dwellings_min_total']:,}–"
@@ -461,16 +464,8 @@ def _locality_table(ds: Dataset, localities: gpd.GeoDataFrame, info: dict,
 
 
 def write_tables(tables: dict, folder: str | Path) -> None:
-    """Write the canonical files (CSV / GeoJSON), each atomically."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, frame in tables.items():
-        with atomic_path(folder / name) as tmp:
-            if name.endswith(".geojson"):
-                frame[["name", "hub_id", "locality_id", "geometry"]].to_file(
-                    tmp, driver="GeoJSON")
-            else:
-                frame.to_csv(tmp, index=False, float_format="%.10g")
+    """Write the canonical files (CSV / GeoJSON); the folder is swapped in whole."""
+    write_folder(tables, folder)
 
 
 def save_import(result: ImportResult, folder: str | Path) -> Dataset:
@@ -495,6 +490,10 @@ NAME_PATTERNS = {
     "population_areas": r"lsoa.*\.(geojson|json|gpkg|shp)$",
     "brownfield": r"brownfield.*\.csv$",
     "housing": r"housing_sites.*\.csv$",
+    "payments": r"payments.*\.csv$",
+    "workforce": r"workforce.*\.csv$",
+    "deprivation": r"(imd|deprivation).*\.csv$",
+    "capacity": r"capacity.*\.csv$",
 }
 
 
@@ -509,6 +508,9 @@ def detect_inputs(folder: str | Path) -> dict[str, Path]:
     for key, pattern in NAME_PATTERNS.items():
         hits = [p for p in files if re.search(pattern, p.name, re.I)]
         if not hits:
+            continue
+        if key == "payments":          # every year's file, oldest first
+            found[key] = ";".join(str(p) for p in sorted(hits, key=lambda p: p.name))
             continue
         if key == "list_sizes":
             hits = sorted(hits, key=lambda p: p.name, reverse=True)

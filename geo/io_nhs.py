@@ -12,6 +12,7 @@ the rule that turns practices + sites into practice and branch points:
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -23,14 +24,18 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import DataError, spreadsheet_row
+from geo.bounds import LIST_SIZE_MAX, MAX_JSON_RECORDS, MAX_PRACTICE_SITES
+from geo.inputs import check_input_file
 from geo.tables import (
-    UK_LAT, UK_LON, check_uk_coordinates, decode_text, parse_float, parse_int, read_csv_text,
+    UK_LAT, UK_LON, check_uk_coordinates, column_key, decode_text, find_column, parse_float,
+    parse_int, parse_numbers, read_csv_text,
 )
 
 # epraccur columns (0-based) — NHS Digital ODS "GP practices" file layout, no header row.
 EPR_CODE, EPR_NAME, EPR_ADDR, EPR_POSTCODE = 0, 1, slice(4, 9), 9
 EPR_OPEN, EPR_CLOSE, EPR_STATUS, EPR_COMMISSIONER, EPR_SETTING = 10, 11, 12, 14, 25
 EPR_MIN_COLUMNS = 26
+MAX_ROWS_EPRACCUR = 100_000      # the national file lists about 13,000 organisations
 STATUS_WORDS = {"A": "active", "C": "closed", "D": "dormant", "P": "proposed"}
 GP_SETTING = "4"
 ODS_CODE = re.compile(r"^[A-Z0-9]{3,10}$")
@@ -92,7 +97,8 @@ def read_epraccur(path: str | Path, commissioner: str | None = None,
     """
     path = Path(path)
     label = path.name
-    frame = read_csv_text(path, label, header=False)
+    frame = read_csv_text(path, label, header=False, max_rows=MAX_ROWS_EPRACCUR,
+                          what="organisations")
     if frame.shape[1] < EPR_MIN_COLUMNS:
         only = frame.iat[0, 0] if frame.shape[1] == 1 else ""
         hint = ""
@@ -172,7 +178,9 @@ def read_gp_sites(path: str | Path) -> pd.DataFrame:
     text = decode_text(path, label)
     if text.lstrip().startswith(("[", "{")):
         return _sites_from_json(text, label)
-    frame = read_csv_text(path, label, required=["odsCode", "latitude", "longitude"])
+    frame = read_csv_text(path, label, required=["odsCode", "latitude", "longitude"],
+                          optional=["choicesId", "name", "address", "postcode"],
+                          max_rows=MAX_JSON_RECORDS, what="GP sites")
     for col in ("choicesId", "name", "address", "postcode"):
         if col not in frame.columns:
             frame[col] = ""
@@ -198,37 +206,60 @@ def _sites_from_json(text: str, label: str) -> pd.DataFrame:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataError(label, f"is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise DataError(label, "is nested too deeply to be a GP sites file") from None
     if isinstance(data, dict):   # tolerate {"results": [...]} style wrappers
         lists = [v for v in data.values() if isinstance(v, list)]
         data = lists[0] if lists else [data]
+    if not isinstance(data, list):
+        raise DataError(label, "is not a list of GP site records")
+    if len(data) > MAX_JSON_RECORDS:
+        raise DataError(label, f"too many GP site records: {len(data):,} (this app handles "
+                               f"up to {MAX_JSON_RECORDS:,})")
     rows = []
     for n, rec in enumerate(data, start=1):
         if not isinstance(rec, dict):
             raise DataError(label, f"record {n} is not an object")
         loc = rec.get("location") or {}
-        code = str(rec.get("odsCode") or "").strip().upper()
+        if not isinstance(loc, dict):
+            raise DataError(label, f"record {n}: 'location' is not an object with latitude, "
+                                   "longitude and postcode", field="location")
+        code = _text(rec.get("odsCode")).upper()
         if not code:
             raise DataError(label, f"record {n} has no ODS code", field="odsCode")
-        lat, lon = loc.get("latitude"), loc.get("longitude")
+        lat, lon = _coordinate(loc.get("latitude")), _coordinate(loc.get("longitude"))
         try:
-            lat = float(lat) if lat not in (None, "") else np.nan
-            lon = float(lon) if lon not in (None, "") else np.nan
-        except (TypeError, ValueError):
+            lat, lon = (float(parse_numbers(pd.Series([v]), label, "location.latitude",
+                                            rows=[n]).iloc[0]) for v in (lat, lon))
+        except DataError:
             raise DataError(label, f"record {n} ({code}): latitude/longitude "
-                                   f"'{lat}'/'{lon}' are not numbers",
+                                   f"'{lat[:40]}'/'{lon[:40]}' are not numbers",
                             field="location.latitude") from None
         if not (np.isnan(lat) or np.isnan(lon)):
             _check_point(label, n, code, lat, lon)
         address = loc.get("address") or []
         if isinstance(address, list):
-            address = "; ".join(str(a) for a in address if a)
-        rows.append({"site_id": str(rec.get("choicesId", "")), "ods_code": code,
-                     "name": str(rec.get("name") or "").strip(), "address": str(address),
-                     "postcode": pretty_postcode(loc.get("postcode")),
+            address = "; ".join(_text(a) for a in address if a)
+        rows.append({"site_id": _text(rec.get("choicesId", "")), "ods_code": code,
+                     "name": _text(rec.get("name")), "address": _text(address),
+                     "postcode": pretty_postcode(_text(loc.get("postcode"))),
                      "latitude": lat, "longitude": lon, "row": n})
     if not rows:
         raise DataError(label, "contains no GP site records")
     return pd.DataFrame(rows, columns=SITE_COLUMNS)
+
+
+def _text(value) -> str:
+    """A JSON scalar as clean one-line text (objects and lists are not names)."""
+    if value is None or isinstance(value, (dict, list)):
+        return ""
+    return re.sub(r"[\x00-\x1f\x7f]+", " ", str(value)).strip()[:500]
+
+
+def _coordinate(value) -> str:
+    if isinstance(value, bool) or isinstance(value, (dict, list)):
+        return "not a number"
+    return "" if value is None else str(value)
 
 
 def _check_point(label: str, n: int, code: str, lat: float, lon: float) -> None:
@@ -257,16 +288,20 @@ def read_postcode_lookup(path: str | Path, wanted=None) -> pd.DataFrame:
     """
     path = Path(path)
     label = path.name
-    text_head = decode_text(path, label)[:4096] if path.stat().st_size < 4096 else \
-        _head(path, label)
-    first = text_head.splitlines()[0] if text_head.splitlines() else ""
-    header = next(csv.reader([first]))
-    lower = {h.strip().lower(): h for h in header}
+    check_input_file(path, label)
+    header, first = _lookup_header(path, label)
+    keys = {}
+    for h in header:
+        if h.strip():
+            if column_key(h) in keys:
+                raise DataError(label, f"column '{h.strip()}' appears twice", row=1,
+                                field=h.strip())
+            keys[column_key(h)] = h
 
     def pick(names, what):
         for n in names:
-            if n in lower:
-                return lower[n]
+            if column_key(n) in keys:
+                return keys[column_key(n)]
         if len(header) == 1 and any(s in first for s in (";", "\t", "|")):
             raise DataError(label, "the columns are not separated by commas; save it as "
                                    "'CSV (comma delimited)'")
@@ -276,53 +311,65 @@ def read_postcode_lookup(path: str | Path, wanted=None) -> pd.DataFrame:
 
     cols = [pick(POSTCODE_NAMES, "postcode"), pick(LAT_NAMES, "latitude"),
             pick(LON_NAMES, "longitude")]
-    frame = None
-    for enc in ("utf-8-sig", "cp1252"):
-        try:
-            frame = pd.read_csv(path, usecols=cols, dtype=str, keep_default_na=False,
-                                encoding=enc)
-            break
-        except UnicodeDecodeError:
-            continue
-        except (pd.errors.ParserError, ValueError) as exc:
-            raise DataError(label, f"is not a well-formed CSV ({str(exc)[:160]})") from None
-    frame = frame.rename(columns=dict(zip(cols, ["postcode", "latitude", "longitude"])))
-    frame = frame.apply(lambda c: c.str.strip())
-    frame["key"] = frame["postcode"].map(norm_postcode)
-    if wanted is not None:
-        keys = {norm_postcode(p) for p in wanted}
-        frame = frame[frame["key"].isin(keys)]
-    frame = frame.copy()
-    for col in ("latitude", "longitude"):   # rows named by their place in the whole file
-        values = pd.to_numeric(frame[col].where(frame[col] != "", None), errors="coerce")
-        bad = (frame[col] != "") & values.isna()
-        if bad.any():
-            pos = int(frame.index[bad.to_numpy()][0])
-            raise DataError(label, f"'{frame.at[pos, col]}' is not a number",
-                            row=spreadsheet_row(pos), field=cols[1 if col == "latitude" else 2])
-        frame[col] = values.astype(float)
+    keep = {norm_postcode(p) for p in wanted} if wanted is not None else None
+    parts, read = [], 0
+    try:   # in chunks, keeping only the wanted rows: the national file stays in bounds
+        for chunk in pd.read_csv(path, usecols=cols, dtype=str, keep_default_na=False,
+                                 encoding="utf-8-sig", encoding_errors="replace",
+                                 chunksize=500_000):
+            read += len(chunk)
+            if read > MAX_POSTCODES:
+                raise DataError(label, f"too many postcodes: more than {MAX_POSTCODES:,} "
+                                       "rows")
+            chunk = chunk.rename(columns=dict(zip(cols, ["postcode", "latitude",
+                                                         "longitude"])))
+            chunk["key"] = chunk["postcode"].map(norm_postcode)
+            parts.append(chunk if keep is None else chunk[chunk["key"].isin(keep)])
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
+        raise DataError(label, f"is not a well-formed CSV ({str(exc).strip()[:160]})") \
+            from None
+    except OSError as exc:
+        raise DataError(label, f"cannot be read ({exc.strerror or exc})") from None
+    frame = pd.concat(parts) if parts else pd.DataFrame(columns=["postcode", "latitude",
+                                                                 "longitude", "key"])
+    frame = frame.astype(str).apply(lambda c: c.str.strip())
+    rows = [spreadsheet_row(i) for i in frame.index]
+    for col, name in (("latitude", cols[1]), ("longitude", cols[2])):
+        frame[col] = parse_numbers(frame[col], label, name, rows=rows).to_numpy()
     unknown = frame["latitude"] > 99.9    # ONS: 99.999999 = no grid reference
     frame.loc[unknown, ["latitude", "longitude"]] = np.nan
     lat, lon = frame["latitude"], frame["longitude"]
     outside = lat.notna() & lon.notna() & ~(lon.between(*UK_LON) & lat.between(*UK_LAT))
     if outside.any():
-        pos = int(frame.index[outside.to_numpy()][0])
-        la, lo = frame.at[pos, "latitude"], frame.at[pos, "longitude"]
+        pos = int(np.flatnonzero(outside.to_numpy())[0])
+        la, lo = lat.iloc[pos], lon.iloc[pos]
         swapped = UK_LON[0] <= la <= UK_LON[1] and UK_LAT[0] <= lo <= UK_LAT[1]
         why = (f"latitude {la:g} and longitude {lo:g} look swapped" if swapped else
-               f"({la:g}, {lo:g}) is outside the UK; coordinates must be WGS84 degrees")
-        raise DataError(label, why, row=spreadsheet_row(pos), field=cols[1])
+               f"({la:g}, {lo:g}) is outside the UK; coordinates must be WGS84 "
+               "degrees")
+        raise DataError(label, why, row=rows[pos], field=cols[1])
     frame = frame.dropna(subset=["latitude", "longitude"])
     return frame.drop_duplicates("key").set_index("key")[["postcode", "latitude",
                                                           "longitude"]]
 
 
-def _head(path: Path, label: str) -> str:
-    with open(path, "rb") as fh:
-        raw = fh.read(4096)
+MAX_POSTCODES = 5_000_000    # the national ONSPD has about 2.7 million
+
+
+def _lookup_header(path: Path, label: str) -> tuple[list[str], str]:
+    """The header names and first line of a (possibly huge) lookup, from its first 64 KB."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(65536)
+    except OSError as exc:
+        raise DataError(label, f"cannot be read ({exc.strerror or exc})") from None
     if b"\x00" in raw:
         raise DataError(label, "this is not a text CSV file (it contains binary data)")
-    return raw.decode("utf-8-sig", errors="replace")
+    text = raw.removeprefix(codecs.BOM_UTF8).decode("utf-8", errors="replace")
+    first = text.splitlines()[0] if text.strip() else ""
+    if not first.strip():
+        raise DataError(label, "the file is empty")
+    return next(csv.reader([first])), first
 
 
 # ---------------------------------------------------------------- list sizes
@@ -335,28 +382,27 @@ def read_list_sizes(path: str | Path) -> tuple[pd.DataFrame, str]:
     """
     path = Path(path)
     label = path.name
-    frame = read_csv_text(path, label)
-    lower = {c.lower(): c for c in frame.columns}
-    code_col = next((lower[n] for n in ("code", "practice_code", "org_code") if n in lower),
-                    None)
-    count_col = next((lower[n] for n in ("number_of_patients", "list_size", "patients")
-                      if n in lower), None)
+    frame = read_csv_text(path, label, max_rows=MAX_LIST_ROWS, what="list-size rows")
+    code_col = find_column(frame, "code", "practice_code", "org_code")
+    count_col = find_column(frame, "number_of_patients", "list_size", "patients")
     if code_col is None or count_col is None:
         # Reuse the standard column check for its delimiter hint and message.
         read_csv_text(path, label, required=["CODE", "NUMBER_OF_PATIENTS"])
     frame = frame.rename(columns={code_col: "CODE", count_col: "NUMBER_OF_PATIENTS"})
+    for col in ("SEX", "AGE", "TYPE", "EXTRACT_DATE", "POSTCODE"):
+        actual = find_column(frame, col)
+        if actual:
+            frame = frame.rename(columns={actual: col})
     for col in ("SEX", "AGE"):
-        actual = lower.get(col.lower())
-        if actual and actual in frame.columns:
-            keep = frame[actual].str.upper().isin(["ALL", ""])
-            frame = frame[keep]
+        if col in frame.columns:
+            frame = frame[frame[col].str.upper().isin(["ALL", ""])]
     if "TYPE" in frame.columns:
         frame = frame[frame["TYPE"].str.upper().isin(["GP", ""])]
     frame = frame.reset_index(drop=True)
     if frame.empty:
         raise DataError(label, "has no practice rows")
     frame["CODE"] = frame["CODE"].str.upper()
-    sizes = parse_int(frame, "NUMBER_OF_PATIENTS", label, lo=0)
+    sizes = parse_int(frame, "NUMBER_OF_PATIENTS", label, lo=0, hi=LIST_SIZE_MAX)
     dup = frame["CODE"].duplicated(keep=False)
     if dup.any():
         pos = np.flatnonzero(dup.to_numpy())
@@ -384,6 +430,8 @@ def _iso_date(text: str) -> str:
 # ---------------------------------------------------------------- ePCN
 
 PCN_PARTNER_SHEET = "PCN Core Partner Details"
+MAX_WORKBOOK_BYTES = 100 * 2**20   # the national ePCN workbook is under 2 MB
+MAX_LIST_ROWS = 2_000_000   # the national file by sex and age band has about 1.2 million
 
 
 def read_pcn_partners(path: str | Path) -> tuple[pd.DataFrame, int]:
@@ -392,28 +440,21 @@ def read_pcn_partners(path: str | Path) -> tuple[pd.DataFrame, int]:
     path = Path(path)
     label = path.name
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        try:
-            frame = pd.read_excel(path, sheet_name=PCN_PARTNER_SHEET, dtype=str).fillna("")
-        except ValueError as exc:
-            raise DataError(label, f"has no sheet '{PCN_PARTNER_SHEET}' ({exc})") from None
-        frame.columns = [str(c).strip() for c in frame.columns]
-        tmp = io.StringIO()
-        frame.to_csv(tmp, index=False)
-        frame = pd.read_csv(io.StringIO(tmp.getvalue()), dtype=str, keep_default_na=False)
+        frame = _pcn_sheet(path, label)
     else:
-        frame = read_csv_text(path, label)
-    lower = {c.lower(): c for c in frame.columns}
+        frame = read_csv_text(path, label, max_rows=MAX_PRACTICE_SITES, what="PCN rows")
     names = {"practice_code": ("partner organisation code", "practice_code",
                                "practice code"),
              "pcn_code": ("pcn code", "pcn_code"), "pcn_name": ("pcn name", "pcn_name")}
     rename = {}
     for want, options in names.items():
-        found = next((lower[o] for o in options if o in lower), None)
+        found = find_column(frame, *options)
         if found is None:
             if len(frame.columns) == 1 and ";" in frame.columns[0]:
                 raise DataError(label, "the columns are separated by semicolons, not commas")
             raise DataError(label, f"missing column '{options[0].title()}' (found: "
-                                   f"{', '.join(frame.columns)[:200]})", field=options[0])
+                                   f"{', '.join(map(str, frame.columns))[:200]})",
+                            field=options[0])
         rename[found] = want
     end_col = next((c for c in frame.columns if "end date" in c.lower()), None)
     ended = frame[end_col].str.strip() != "" if end_col else pd.Series(False, frame.index)
@@ -427,6 +468,37 @@ def read_pcn_partners(path: str | Path) -> tuple[pd.DataFrame, int]:
         raise DataError(label, f"practice '{code}' is in more than one current PCN",
                         field="practice_code")
     return out, int(ended.sum())
+
+
+def _pcn_sheet(path: Path, label: str) -> pd.DataFrame:
+    """The partner sheet of an ePCN workbook as text columns, or a one-line refusal."""
+    check_input_file(path, label)
+    if path.stat().st_size > MAX_WORKBOOK_BYTES:    # a regular file: its size is real
+        raise DataError(label, f"is too large for an ePCN workbook (more than "
+                               f"{MAX_WORKBOOK_BYTES // 2**20} MB)")
+    import warnings
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")      # openpyxl's style warnings are not ours
+            frame = pd.read_excel(path, sheet_name=PCN_PARTNER_SHEET, dtype=str)
+    except ValueError as exc:
+        if "not found" in str(exc) or "Worksheet" in str(exc):
+            raise DataError(label, f"has no sheet '{PCN_PARTNER_SHEET}'") from None
+        raise DataError(label, f"is not a readable Excel workbook ({str(exc)[:120]})") \
+            from None
+    except Exception as exc:   # zip/XML errors of a damaged or renamed file
+        raise DataError(label, "is not a readable Excel workbook (.xlsx) "
+                               f"({type(exc).__name__})") from None
+    if len(frame) > MAX_PRACTICE_SITES:
+        raise DataError(label, f"too many PCN rows: {len(frame):,}")
+    frame = frame.fillna("").astype(str)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    seen = set()
+    for col in frame.columns:
+        if column_key(col) in seen:
+            raise DataError(label, f"column '{col}' appears twice", row=1, field=col)
+        seen.add(column_key(col))
+    return frame.apply(lambda c: c.str.strip())
 
 
 # ---------------------------------------------------------------- practices → points

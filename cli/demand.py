@@ -300,7 +300,8 @@ def _print_supply(result, by: str) -> None:
             "need-weighted list": number(r["weighted_list"]),
             "IMD score": number(r["imd_score"], 1),
             "premises £/yr": money(r["premises_gbp"]),
-            "spare m²": number(r["spare_m2"])})
+            "spare m²": number(r["spare_m2"]),
+            "new m² − spare": number(r["net_new_m2"])})
     print(f"\nGP supply by {by}. GPs: {_gp_source(result)}. Lists: "
           f"{years.get('lists') or 'as in practices.csv'}. GP gap = ({_basis(a)} of practices "
           f"with a GP figure + new patients) ÷ {bench.used:,.0f} per GP WTE (range "

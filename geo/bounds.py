@@ -22,6 +22,8 @@ HUB_CAPACITY_MAX = 5_000_000
 RESIDENTS_MAX = 1_000_000
 # Completion / start years a plan can mean.
 YEAR_MIN, YEAR_MAX = 1990, 2100
+# Years over which a housing site's dwellings complete.
+BUILD_YEARS_MIN, BUILD_YEARS_MAX = 1, 50
 
 # Great Britain, generously: British National Grid metres and WGS84 degrees.
 GB_EASTING = (0.0, 700_000.0)

@@ -17,8 +17,9 @@ from shapely.validation import explain_validity
 
 from geo.atomic import atomic_folder
 from geo.bounds import (
-    DWELLINGS_MAX, GP_WTE_MAX, HUB_CAPACITY_MAX, LIST_SIZE_MAX, MAX_AREAS, MAX_HOUSING_SITES,
-    MAX_HUBS, MAX_POLYGONS, MAX_PRACTICE_SITES, RESIDENTS_MAX, YEAR_MAX, YEAR_MIN,
+    BUILD_YEARS_MAX, BUILD_YEARS_MIN, DWELLINGS_MAX, GP_WTE_MAX, HUB_CAPACITY_MAX,
+    LIST_SIZE_MAX, MAX_AREAS, MAX_HOUSING_SITES, MAX_HUBS, MAX_POLYGONS, MAX_PRACTICE_SITES,
+    RESIDENTS_MAX, YEAR_MAX, YEAR_MIN,
 )
 from geo.dataset import (
     FILES, HOUSING_COLUMNS, HUB_COLUMNS, HUB_STATUSES, OPTIONAL_FILES, PRACTICE_COLUMNS,
@@ -232,8 +233,8 @@ def read_housing(path: Path) -> pd.DataFrame:
     frame["start_year"] = parse_int(frame, "start_year", label, required=False, lo=YEAR_MIN,
                                     hi=YEAR_MAX)
     if "build_years" in frame.columns:
-        frame["build_years"] = parse_int(frame, "build_years", label, required=False, lo=1,
-                                         hi=50)
+        frame["build_years"] = parse_int(frame, "build_years", label, required=False,
+                                         lo=BUILD_YEARS_MIN, hi=BUILD_YEARS_MAX)
     else:
         frame["build_years"] = pd.array([pd.NA] * len(frame), dtype="Int64")
     extra = []

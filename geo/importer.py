@@ -60,7 +60,10 @@ class ImportInputs:
             if value is not None and str(value).strip() == "":
                 value = None
             setattr(self, name, Path(value) if value is not None else None)
-        self.payments = [Path(p) for p in (self.payments or []) if str(p).strip()]
+        if isinstance(self.payments, (str, Path)):    # "a.csv;b.csv" from a text box
+            self.payments = str(self.payments).split(";")
+        self.payments = [Path(p.strip() if isinstance(p, str) else p)
+                         for p in (self.payments or []) if str(p).strip()]
 
 
 @dataclass
@@ -486,6 +489,10 @@ NAME_PATTERNS = {
     "population_areas": r"lsoa.*\.(geojson|json|gpkg|shp)$",
     "brownfield": r"brownfield.*\.csv$",
     "housing": r"housing_sites.*\.csv$",
+    "payments": r"payments.*\.csv$",
+    "workforce": r"workforce.*\.csv$",
+    "deprivation": r"(imd|deprivation).*\.csv$",
+    "capacity": r"capacity.*\.csv$",
 }
 
 
@@ -500,6 +507,9 @@ def detect_inputs(folder: str | Path) -> dict[str, Path]:
     for key, pattern in NAME_PATTERNS.items():
         hits = [p for p in files if re.search(pattern, p.name, re.I)]
         if not hits:
+            continue
+        if key == "payments":          # every year's file, oldest first
+            found[key] = ";".join(str(p) for p in sorted(hits, key=lambda p: p.name))
             continue
         if key == "list_sizes":
             hits = sorted(hits, key=lambda p: p.name, reverse=True)

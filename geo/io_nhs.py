@@ -170,6 +170,7 @@ def _iso_date(text: str) -> str:
 # ---------------------------------------------------------------- ePCN
 
 PCN_PARTNER_SHEET = "PCN Core Partner Details"
+MAX_WORKBOOK_BYTES = 100 * 2**20   # the national ePCN workbook is under 2 MB
 MAX_LIST_ROWS = 2_000_000   # the national file by sex and age band has about 1.2 million
 
 
@@ -212,6 +213,9 @@ def read_pcn_partners(path: str | Path) -> tuple[pd.DataFrame, int]:
 def _pcn_sheet(path: Path, label: str) -> pd.DataFrame:
     """The partner sheet of an ePCN workbook as text columns, or a one-line refusal."""
     check_input_file(path, label)
+    if path.stat().st_size > MAX_WORKBOOK_BYTES:    # a regular file: its size is real
+        raise DataError(label, f"is too large for an ePCN workbook (more than "
+                               f"{MAX_WORKBOOK_BYTES // 2**20} MB)")
     import warnings
     try:
         with warnings.catch_warnings():

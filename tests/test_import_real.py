@@ -1,6 +1,8 @@
 """The whole import on the real Medway files: facts a planner can check against the sources."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
 import pytest
 import shapely
@@ -138,8 +140,13 @@ def test_cli_import_writes_the_folder_and_folder_detection_finds_the_files(share
     assert "practices (main sites): 44" in printed and "Lordswood" in printed
     assert len(load_folder(out).main_practices()) == 44
     found = detect_inputs(shared)
-    assert {k: v.name for k, v in found.items() if k != "list_sizes"} == \
+    figures = {"payments", "workforce", "deprivation"}
+    assert {k: v.name for k, v in found.items() if k not in figures | {"list_sizes"}} == \
         {k: v for k, v in FILES.items() if k != "list_sizes"}
+    assert [Path(p).name for p in found["payments"].split(";")] == [
+        f"nhs_payments_to_gp_medway_{y}.csv" for y in ("2017-18", "2019-20", "2022-23")]
+    assert found["workforce"].name == "gp_workforce_headcount_medway_fy2016-2024.csv"
+    assert found["deprivation"].name == "imd_practice_medway.csv"
 
 
 def test_cli_import_without_boundaries_says_why(shared, tmp_path, capsys):

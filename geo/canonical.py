@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Mapping
 
 import geopandas as gpd
 import numpy as np
@@ -27,9 +28,11 @@ from geo.dataset import (
 from geo.errors import DataError, spreadsheet_row
 from geo.inputs import check_input_file, gdal_path
 from geo.tables import (
-    CONTROL, check_not_blank, check_uk_coordinates, check_unique, column_key, parse_bool,
-    parse_float, parse_int, read_csv_text, spreadsheet_safe,
+    CONTROL, CsvText, check_not_blank, check_uk_coordinates, check_unique, column_key,
+    parse_bool, parse_float, parse_int, read_csv_text, spreadsheet_safe,
 )
+
+LOCALITY_FILES = ("localities.geojson", "localities.gpkg")
 
 
 # ---------------------------------------------------------------- loading
@@ -45,39 +48,48 @@ def load_folder(folder: str | Path) -> Dataset:
     folder = Path(folder)
     if not folder.is_dir():
         raise DataError(str(folder), "is not a folder")
+    names = [*FILES.values(), *OPTIONAL_FILES.values(), *LOCALITY_FILES]
+    files = {name: folder / name for name in dict.fromkeys(names) if (folder / name).exists()}
+    return dataset_from_files(files, folder=folder, label=str(folder))
+
+
+def dataset_from_files(files: Mapping[str, Path | CsvText | gpd.GeoDataFrame], *,
+                       folder: Path | None = None, label: str = "the data") -> Dataset:
+    """Validate a data folder's files as a whole: each is a file on disk, or — for the
+    importer — the text (CsvText) or the polygons it is about to write. Same checks either way.
+    """
     missing = [name for key, name in FILES.items()
-               if key != "localities" and not (folder / name).exists()]
-    if _localities_path(folder) is None:
+               if key != "localities" and name not in files]
+    localities_file = next((files[n] for n in LOCALITY_FILES if n in files), None)
+    if localities_file is None:
         missing.append("localities.geojson (or localities.gpkg)")
     if missing:
-        raise DataError(str(folder), "the data folder lacks " + ", ".join(missing))
-    localities = read_localities(_localities_path(folder))
+        raise DataError(label, "the data folder lacks " + ", ".join(missing))
+    localities = read_localities(localities_file)
     names = set(localities["name"])
-    practices = read_practices(folder / FILES["practices"], names)
-    hubs = read_hubs(folder / FILES["hubs"], names)
-    housing = read_housing(folder / FILES["housing"])
+    practices = read_practices(files[FILES["practices"]], names)
+    hubs = read_hubs(files[FILES["hubs"]], names)
+    housing = read_housing(files[FILES["housing"]])
     ds = Dataset(localities=localities, hubs=hubs, practices=practices, housing=housing,
                  folder=folder)
-    _read_optional(ds, folder)
+    _read_optional(ds, files)
     assign_localities(ds)
     return ds
 
 
-def _localities_path(folder: Path) -> Path | None:
-    for name in ("localities.geojson", "localities.gpkg"):
-        if (folder / name).exists():
-            return folder / name
-    return None
-
-
-def read_localities(path: Path) -> gpd.GeoDataFrame:
-    label = path.name
-    check_input_file(path, label)
-    try:
-        with gdal_path(path) as readable:
-            gdf = gpd.read_file(readable, max_features=MAX_POLYGONS + 1)
-    except Exception as exc:  # pyogrio raises several types for unreadable files
-        raise DataError(label, f"cannot be read as a boundary file ({str(exc)[:160]})") from None
+def read_localities(path: Path | gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The locality polygons from a boundary file (or polygons about to be written one)."""
+    if isinstance(path, gpd.GeoDataFrame):
+        label, gdf = FILES["localities"], path.copy()
+    else:
+        label = path.name
+        check_input_file(path, label)
+        try:
+            with gdal_path(path) as readable:
+                gdf = gpd.read_file(readable, max_features=MAX_POLYGONS + 1)
+        except Exception as exc:  # pyogrio raises several types for unreadable files
+            raise DataError(label, "cannot be read as a boundary file "
+                                   f"({str(exc)[:160]})") from None
     if gdf.empty:
         raise DataError(label, "contains no locality polygons")
     if len(gdf) > MAX_POLYGONS:
@@ -253,24 +265,24 @@ def read_housing(path: Path) -> pd.DataFrame:
     return frame[HOUSING_COLUMNS + ["build_years"] + extra + years].reset_index(drop=True)
 
 
-def _read_optional(ds: Dataset, folder: Path) -> None:
+def _read_optional(ds: Dataset, files: Mapping) -> None:
     """Optional extras of a data folder; each validated like the main layers."""
-    path = folder / OPTIONAL_FILES["groups"]
-    if path.exists():
+    path = files.get(OPTIONAL_FILES["groups"])
+    if path is not None:
         frame = read_csv_text(path, path.name, required=["practice_code", "group"],
                               max_rows=MAX_PRACTICE_SITES, what="practices")
         check_unique(frame, "practice_code", path.name)
         _check_known_codes(frame, ds.practices, path.name)
         ds.groups = frame[["practice_code", "group"]]
-    path = folder / OPTIONAL_FILES["pcns"]
-    if path.exists():
+    path = files.get(OPTIONAL_FILES["pcns"])
+    if path is not None:
         frame = read_csv_text(path, path.name, required=["practice_code", "pcn_code",
                                                          "pcn_name"],
                               max_rows=MAX_PRACTICE_SITES, what="practices")
         check_unique(frame, "practice_code", path.name)
         ds.pcns = frame[["practice_code", "pcn_code", "pcn_name"]]
-    path = folder / OPTIONAL_FILES["population"]
-    if path.exists():
+    path = files.get(OPTIONAL_FILES["population"])
+    if path is not None:
         frame = read_csv_text(path, path.name, required=["area_code", "area_name", "residents",
                                                          "latitude", "longitude"],
                               max_rows=MAX_AREAS, what="areas")
@@ -279,13 +291,13 @@ def _read_optional(ds: Dataset, folder: Path) -> None:
                                        hi=RESIDENTS_MAX).astype(int)
         _points(frame, path.name)
         ds.population = frame
-    path = folder / OPTIONAL_FILES["sources"]
-    if path.exists():
+    path = files.get(OPTIONAL_FILES["sources"])
+    if path is not None:
         ds.sources = read_csv_text(path, path.name, required=["file", "publisher", "date"])
-    _read_practice_figures(ds, folder)
+    _read_practice_figures(ds, files)
 
 
-def _read_practice_figures(ds: Dataset, folder: Path) -> None:
+def _read_practice_figures(ds: Dataset, files: Mapping) -> None:
     """Payments, workforce, deprivation and capacity tables, when the folder has them."""
     from geo import io_capacity, io_deprivation, io_payments, io_workforce
     readers = {"payments": io_payments.read_payments_table,
@@ -293,8 +305,8 @@ def _read_practice_figures(ds: Dataset, folder: Path) -> None:
                "deprivation": io_deprivation.read_deprivation_table,
                "capacity": lambda p: io_capacity.read_capacity(p, ds.practices["practice_code"])}
     for key in PRACTICE_FIGURES:
-        path = folder / OPTIONAL_FILES[key]
-        if path.exists():
+        path = files.get(OPTIONAL_FILES[key])
+        if path is not None:
             setattr(ds, key, readers[key](path))
 
 
@@ -363,11 +375,24 @@ def save_folder(ds: Dataset, folder: str | Path, extra: dict | None = None) -> N
 def write_folder(tables: dict, folder: str | Path) -> None:
     """File name → frame (CSV; GeoJSON for .geojson) or text; the folder swapped in whole."""
     with atomic_folder(folder) as tmp:
-        for name, frame in tables.items():
-            if isinstance(frame, str):
-                (tmp / name).write_text(frame, encoding="utf-8")
-            elif name.endswith(".geojson"):
-                frame[["name", "hub_id", "locality_id", "geometry"]].to_file(
-                    tmp / name, driver="GeoJSON", layer=Path(name).stem)
+        for name, content in as_files(tables).items():
+            if isinstance(content, CsvText):
+                (tmp / name).write_text(content.text, encoding="utf-8")
             else:
-                spreadsheet_safe(frame).to_csv(tmp / name, index=False, float_format="%.10g")
+                content.to_file(tmp / name, driver="GeoJSON", layer=Path(name).stem)
+
+
+def as_files(tables: dict) -> dict[str, CsvText | gpd.GeoDataFrame]:
+    """The files a data folder's tables are written as, held in memory: the CSV text (the one
+    CSV writer for data folders) or the locality polygons. ``dataset_from_files`` validates
+    them exactly as ``load_folder`` validates the written folder."""
+    out: dict[str, CsvText | gpd.GeoDataFrame] = {}
+    for name, frame in tables.items():
+        if isinstance(frame, str):
+            out[name] = CsvText(name, frame)
+        elif name.endswith(".geojson"):
+            out[name] = frame[["name", "hub_id", "locality_id", "geometry"]]
+        else:
+            out[name] = CsvText(name, spreadsheet_safe(frame).to_csv(
+                index=False, float_format="%.10g", lineterminator="\n"))
+    return out

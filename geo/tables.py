@@ -10,6 +10,7 @@ import codecs
 import csv
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -32,12 +33,24 @@ NEUTRALISED_IN_TEXT = re.compile(r"'[=+\-@\t\r]")
 NEUTRALISED = re.compile(r"^'(?=[=+\-@\t\r])")
 
 
-def decode_text(path: Path, label: str) -> str:
+@dataclass(frozen=True)
+class CsvText:
+    """A table's CSV text held in memory under the file name it would be saved as: the
+    importer checks what it built with the very readers that open a data folder, without
+    writing a temporary folder and reading it back."""
+
+    name: str
+    text: str
+
+
+def decode_text(path: Path | CsvText, label: str) -> str:
     """File bytes → text: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252.
 
     A BOM is removed before any decoding (Excel writes one even before cp1252 text);
     bytes cp1252 leaves undefined become U+FFFD rather than failing the whole file.
     """
+    if isinstance(path, CsvText):
+        return _line_ends(path.text, label)
     raw = read_bytes(path, label)
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
@@ -78,7 +91,7 @@ def find_column(frame: pd.DataFrame, *names: str) -> str | None:
     return next((keys[column_key(n)] for n in names if n and column_key(n) in keys), None)
 
 
-def read_csv_text(path: Path | str, label: str | None = None, header: bool = True,
+def read_csv_text(path: Path | str | CsvText, label: str | None = None, header: bool = True,
                   required: list[str] | tuple[str, ...] = (),
                   optional: list[str] | tuple[str, ...] = (), max_rows: int = MAX_ROWS,
                   what: str = "rows") -> pd.DataFrame:
@@ -89,7 +102,7 @@ def read_csv_text(path: Path | str, label: str | None = None, header: bool = Tru
     columns with the same key are refused (which copy is meant?). Past ``max_rows`` rows the
     file is refused with "too many {what}". Control characters in cells become spaces.
     """
-    path = Path(path)
+    path = path if isinstance(path, CsvText) else Path(path)
     label = label or path.name
     text = decode_text(path, label)
     lines = text.count("\n") + (not text.endswith("\n")) - header

@@ -106,6 +106,10 @@ class DemandPanel(Panel):
             box.setChecked(value)
             box.blockSignals(False)
         options = self.assumptions.options
+        self.trend_method.blockSignals(True)
+        self.trend_method.setCurrentIndex(max(self.trend_method.findData(
+            options.get("length_trend_method", "compound")), 0))
+        self.trend_method.blockSignals(False)
         for w, value in ((self.range_end, None), (self.start_year,
                                                   options.get("phasing_start_year") or 0),
                          (self.build_years, options.get("phasing_build_years") or 0)):
@@ -143,6 +147,13 @@ class DemandPanel(Panel):
                               "1992/93–2006/07, NHS IC GP Workload Survey, quoted in the "
                               "Medway CCG Operational Plan 2017–19 ch. 3)")
         self.trend.toggled.connect(self._toggle_trend)
+        self.trend_method = QComboBox(self)
+        self.trend_method.addItem("compound (2.4%/yr)", "compound")
+        self.trend_method.addItem("simple (+14% in 5 years, as the plan)", "simple")
+        self.trend_method.setToolTip("Compound: the 1993–2007 rise as a yearly rate, "
+                                     "compounded. Simple: the same rise spread evenly, the "
+                                     "reading that gives the Operational Plan's +14%")
+        self.trend_method.currentIndexChanged.connect(self._set_trend_method)
         self.lodge = QCheckBox("Include sites excluded by default", self)
         self.lodge.setToolTip("Switch the excluded housing sites into the projections; "
                               "each site can also be ticked in the Housing sites table")
@@ -172,6 +183,7 @@ class DemandPanel(Panel):
         top.addWidget(self.shade)
         top.addWidget(self.weighted)
         top.addWidget(self.trend)
+        top.addWidget(self.trend_method)
         top.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -343,6 +355,14 @@ class DemandPanel(Panel):
         self.ws.set_state("assumptions",
                           self.assumptions.with_options(need_weighted_lists=on),
                           "Need-weighted lists " + ("on" if on else "off"))
+
+    def _set_trend_method(self, _index: int) -> None:
+        method = self.trend_method.currentData()
+        if self.assumptions.options.get("length_trend_method") == method:
+            return
+        self.ws.set_state("assumptions",
+                          self.assumptions.with_options(length_trend_method=method),
+                          f"Consultation-length trend: {method}")
 
     def _toggle_trend(self, on: bool) -> None:
         if bool(self.assumptions.options.get("apply_length_trend")) == on:

@@ -85,3 +85,15 @@ def test_phasing_is_editable_in_the_demand_panel(window):
     panel.build_years.setValue(0)
     panel.build_years.editingFinished.emit()
     assert "783 dwellings" in panel.headline.text()
+
+
+def test_trend_simple_method_from_the_panel_gives_the_plans_14_percent(window):
+    panel = window.demand_panel
+    panel.trend.click()
+    panel.trend_method.setCurrentIndex(panel.trend_method.findData("simple"))
+    head = panel.headline.text()
+    assert "simple: the period's rise spread evenly, 2.81% of the base length a year" in head
+    assert "on the whole registered list" in head
+    panel.trend_method.setCurrentIndex(panel.trend_method.findData("compound"))
+    panel.trend.click()
+    assert "trend not applied" in panel.headline.text()

@@ -182,6 +182,13 @@ def test_garbage_xlsx_pcn_file(tmp_path, content):
     assert refusal(io_nhs.read_pcn_partners, f).startswith("ePCN.xlsx: ")
 
 
+def test_huge_workbook_is_refused_before_opening(tmp_path):
+    f = tmp_path / "ePCN.xlsx"
+    with open(f, "wb") as fh:       # sparse: 200 MB on paper, nothing on disk
+        fh.truncate(200 * 2**20)
+    assert "too large" in refusal(io_nhs.read_pcn_partners, f)
+
+
 # ------------------------------------------------ 6. '!' in a folder path
 
 def test_exclamation_mark_in_folder(tmp_path):

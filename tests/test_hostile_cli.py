@@ -168,3 +168,48 @@ def test_million_rows_refused_early_within_memory(tmp_path, command):
     proc, peak_kb = _subprocess([*command, str(big)], timeout=60, tmp=tmp_path)
     assert "too many practice sites" in one_refusal(proc.returncode, proc.stderr)
     assert 0 < peak_kb < 2 * 1024 * 1024
+
+
+@pytest.mark.slow
+def test_million_row_data_folder_refused_early(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    with open(data / "practices.csv", "w") as fh:
+        fh.write("practice_code,name,latitude,longitude,list_size,parent_code,locality,"
+                 "gp_wte,postcode\n")
+        fh.writelines(f"P{i},Practice {i},51.4,0.5,100,,,,\n" for i in range(1_000_000))
+    proc, peak_kb = _subprocess(["demand", "--data", str(data)], timeout=60, tmp=tmp_path)
+    assert "too many practice sites" in one_refusal(proc.returncode, proc.stderr)
+    assert 0 < peak_kb < 2 * 1024 * 1024
+
+
+@pytest.mark.slow
+def test_export_killed_at_any_moment_leaves_one_whole_folder(tmp_path):
+    """kill -9 during `export --out DIR`: the folder is all old or all new, never mixed."""
+    import signal
+    new = tmp_path / "new"
+    shutil.copytree(SAMPLE, new)
+    hubs = new / "hubs.csv"
+    hubs.write_text(hubs.read_text().replace("Rochester Healthy", "Renamed Healthy"))
+    out = tmp_path / "out"
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    assert main(["export", "--data", str(SAMPLE), "--out", str(out)]) == 0
+    old_files = {p.name: p.read_bytes() for p in out.iterdir()}
+    for delay in (0.4, 0.8, 1.2, 1.6, 2.0, 2.4):
+        tried()
+        proc = subprocess.Popen([sys.executable, "main.py", "export", "--data", str(new),
+                                 "--out", str(out)], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            proc.wait(delay)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+        files = {p.name: p.read_bytes() for p in out.iterdir()}
+        renamed = [b"Renamed Healthy" in files.get("hubs.csv", b"")]
+        if files != old_files:   # then it must be the new export, whole
+            assert renamed == [True] and set(files) == set(old_files), sorted(files)
+        for name in files:      # README and data agree (same export)
+            assert name in old_files
+    assert main(["export", "--data", str(new), "--out", str(out)]) == 0
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")] == []

@@ -155,3 +155,20 @@ def test_cli_import_without_boundaries_says_why(shared, tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and "--boundaries" in err and "Traceback" not in err
     assert not (tmp_path / "x").exists()
+
+
+def test_the_preview_is_checked_in_memory_and_writes_nothing(shared, monkeypatch, tmp_path):
+    """The import preview validates what it built with the data-folder readers, without
+    writing a temporary folder: no file is created anywhere until the planner saves."""
+    import tempfile
+
+    import geo.atomic
+
+    def no_disk(*_a, **_k):
+        raise AssertionError("the preview wrote to disk")
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", no_disk)
+    monkeypatch.setattr(tempfile, "mkdtemp", no_disk)
+    monkeypatch.setattr(geo.atomic, "atomic_folder", no_disk)
+    inputs = ImportInputs(commissioner="09W", **{k: shared / v for k, v in FILES.items()})
+    ds = run_import(inputs).dataset
+    assert len(ds.main_practices()) == 44 and ds.folder is None

@@ -50,6 +50,8 @@ def _own_settings_dir():
 # The web engine must be imported before the QApplication exists (docs/design.md §7).
 try:  # pragma: no cover - only absent on a machine without Qt
     import PySide6.QtWebEngineWidgets  # noqa: F401
+
+    from gui import qt_fixes  # noqa: F401  (PySide6 6.12 emit refcount bug, for every test)
 except ImportError:
     pass
 

@@ -55,16 +55,6 @@ try:  # pragma: no cover - only absent on a machine without Qt
 except ImportError:
     pass
 
-# PySide6 6.12.0 on Python 3.11 drops one reference to None (and to True/False) on each
-# call into a Python slot, so a long test session ends with "Fatal Python error:
-# none_dealloc / bool_dealloc" at exit (rc 134) after every test has passed. Python 3.12+
-# makes these objects immortal; before that, give them references no one releases so the
-# suite's exit status is its tests'. (The app itself is exposed too: see the lead's note.)
-if sys.version_info < (3, 12):  # pragma: no cover
-    import ctypes
-    for _singleton in (None, True, False):
-        ctypes.c_ssize_t.from_address(id(_singleton)).value += 1 << 30
-
 SAMPLE = ROOT / "data" / "sample"
 SHARED_MEDWAY = ROOT.parent / "shared" / "data" / "medway"
 

@@ -5,7 +5,7 @@ so a click in front of a room never adds a stray hub; leaving restores the windo
 as it was (maximised stays maximised)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QToolBar
 
@@ -45,6 +45,7 @@ class Presentation:
             w.map.setZoomFactor(ZOOM_FACTOR)
             w.showFullScreen()
             w.map.setFocus()
+            QTimer.singleShot(300, w.map.fit)     # Medway fills the screen, not the old view
         else:
             for b in self._shown:
                 b.show()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-# A laptop-sized virtual screen (1600×1000), so the map has room as on a planner's laptop
+# A large virtual screen (2400×1300): the planning panels are wide (see gui_helpers.open_window)
 # and tests can click what a person would see.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen:configfile="
                       + str(Path(__file__).resolve().parent / "offscreen_screen.json"))

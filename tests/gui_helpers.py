@@ -30,6 +30,9 @@ def open_window(dataset):
     from gui.main_window import MainWindow
     make_application()
     window = MainWindow(dataset)
+    # Wide enough that the map keeps room beside the right-hand panels, whose smallest
+    # width (~1,060 px with the Demand tab) would otherwise squeeze it to ~95 px.
+    window.resize(2200, 1150)
     window.show()
     assert window.wait_for_map(60000), f"map not ready: {window.map.errors}"
     return window
@@ -57,9 +60,18 @@ def _on_map(window, xy, margin: int = 20) -> bool:
         margin <= xy[1] < window.map.height() - margin
 
 
+def _clear(window, xy) -> bool:
+    """On the map and not under the legend."""
+    r = js(window, "medway.legendRect ? medway.legendRect() : null") or {}
+    under = r and r["x"] - 15 <= xy[0] <= r["x"] + r["w"] + 15 and \
+        r["y"] - 15 <= xy[1] <= r["y"] + r["h"] + 15
+    return _on_map(window, xy) and not under
+
+
 def show_on_map(window, *points) -> None:
-    """Pan (as a person would) so every (lat, lon) in ``points`` is in view."""
-    if all(_on_map(window, _pixel(window, *pt)) for pt in points):
+    """Pan (as a person would) so every (lat, lon) in ``points`` is in view, clear of the
+    legend."""
+    if all(_clear(window, _pixel(window, *pt)) for pt in points):
         return
     lat = sum(p[0] for p in points) / len(points)
     lon = sum(p[1] for p in points) / len(points)
@@ -110,7 +122,8 @@ def drag_map(window, start: tuple[float, float], end: tuple[float, float],
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
     show_on_map(window, start, end)
-    a, b = map_pixel(window, *start), map_pixel(window, *end)
+    (ax, ay), (bx, by) = _pixel(window, *start), _pixel(window, *end)   # no further panning
+    a, b = QPoint(round(ax), round(ay)), QPoint(round(bx), round(by))
     target = _map_target(window)
     left = Qt.MouseButton.LeftButton
     QTest.mouseMove(target, a)
@@ -254,3 +267,13 @@ def status_text(window) -> str:
     from PySide6.QtWidgets import QLabel
     labels = [w.text() for w in window.statusBar().findChildren(QLabel) if w.isVisible()]
     return " | ".join([window.statusBar().currentMessage()] + labels)
+
+
+def make_room_for_the_map(window) -> None:
+    """Close the Demand panel from the View menu, as a planner would on a small screen.
+    Its row of controls is 1,063 px wide at its smallest and the right-hand panels are
+    tabbed together, so while it is open the map shrinks to ~95 px (reported to the lead)."""
+    dock = getattr(window, "demand_dock", None)
+    if dock is not None:
+        dock.hide()           # as unticking View → Demand does
+        _settle(100)

@@ -170,6 +170,8 @@ def test_opening_a_bad_folder_keeps_the_open_dataset(window, sample_copy):
 
 @pytest.fixture
 def editing_off(window):
+    from tests.gui_helpers import make_room_for_the_map
+    make_room_for_the_map(window)
     yield
     window.hubs_panel.edit_box.setChecked(False)
     if window.presentation.on:
@@ -199,6 +201,8 @@ def test_dragging_a_hub_in_edit_mode_moves_it(window, editing_off):
     from tests.gui_helpers import click_widget, drag_map, land_point
     window.show_panel("hubs")
     click_widget(window.hubs_panel.edit_box)
+    js(window, "medway.map.fitBounds(medway.layers.localities.getBounds(), {animate: false})"
+               " && true")
     hub = window.dataset.hubs.set_index("hub_id").loc["HLC-RAI"]
     to = land_point(window, "Rainham")
     drag_map(window, (hub["latitude"], hub["longitude"]), to)

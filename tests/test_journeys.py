@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from geo.canonical import load_sample
 from tests.gui_helpers import (
-    click_feature, click_map, click_widget, close_window, drag_map, hub_count, js, land_point, menu_action,
+    click_feature, click_map, click_widget, close_window, make_room_for_the_map, drag_map, hub_count, js, land_point, menu_action,
     open_window, wait_until,
 )
 
@@ -88,6 +88,7 @@ def app(request, dialogs):
         wait_until(lambda: window.map.is_ready and not window.dataset.is_sample, 60,
                    "the imported data on the map")
         assert dialogs.folder in window.data_label.text()
+    make_room_for_the_map(window)
     yield window
     window.workspace.undo_stack.setClean()
     close_window(window)

@@ -29,7 +29,9 @@ Definitions (distances and areas in EPSG:27700 metres, shown in km / km²):
   because a distant branch surgery (a village branch across the peninsula) would otherwise
   make its group's hull swallow whole neighbourhoods that belong to others;
 - outside_by: 0 within bounds, else the signed gap (negative = below the minimum by that
-  many patients, positive = above the maximum).
+  many patients, positive = above the maximum);
+- note: "over the maximum on its own" for a group of one practice above the maximum (it
+  cannot be put right by regrouping).
 """
 from __future__ import annotations
 
@@ -41,13 +43,13 @@ import pandas as pd
 import shapely
 
 from geo.crs import points_bng, to_wgs84
+from models.grouping.errors import GroupingError
 
 
-class GroupingError(ValueError):
-    """A grouping request that cannot be carried out as asked (one line for the user)."""
-
+OVER_ALONE = "over the maximum on its own"
 
 METRIC_COLUMNS = ["group", "practices", "sites", "list_size", "within_bounds", "outside_by",
+                  "note",
                   "mean_distance_km", "max_distance_km", "hull_area_km2", "contiguous",
                   "intruders", "localities", "n_localities", "centre_latitude",
                   "centre_longitude"]
@@ -146,9 +148,17 @@ def _centre(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float]:
 
 
 def group_metrics(practices: pd.DataFrame, mapping, min_size: float,
-                  max_size: float) -> pd.DataFrame:
-    """One row per group (columns ``METRIC_COLUMNS``), in natural group order."""
+                  max_size: float, boundary=None) -> pd.DataFrame:
+    """One row per group (columns ``METRIC_COLUMNS``), in natural group order.
+
+    With ``boundary`` (the study area, EPSG:27700), contiguity is judged on territories
+    (models/grouping/territories.py) and ``intruders`` lists the group's detached practices.
+    """
     sites = _main_frame(practices, mapping)
+    cut_off = None
+    if boundary is not None:
+        from models.grouping.territories import detached
+        cut_off = detached(practices, as_mapping(mapping), boundary)
     assigned = sites[sites["group"] != ""]
     mains = assigned[assigned["is_main"]]
     main_group = mains["group"].to_numpy()
@@ -165,7 +175,9 @@ def group_metrics(practices: pd.DataFrame, mapping, min_size: float,
         hull = shapely.MultiPoint(own[["x", "y"]].to_numpy()).convex_hull
         core = shapely.MultiPoint(main[["x", "y"]].to_numpy()).convex_hull
         intruders = []
-        if core.geom_type == "Polygon":
+        if cut_off is not None:
+            intruders = cut_off.get(group, [])
+        elif core.geom_type == "Polygon":
             hits = tree.query(core, predicate="contains_properly")
             hits = np.sort(hits[main_group[hits] != group])
             intruders = main_codes[hits].tolist()
@@ -177,7 +189,9 @@ def group_metrics(practices: pd.DataFrame, mapping, min_size: float,
         rows.append({
             "group": group, "practices": len(main), "sites": len(own),
             "list_size": int(round(size)), "within_bounds": gap == 0,
-            "outside_by": int(round(gap)), "mean_distance_km": mean_d,
+            "outside_by": int(round(gap)),
+            "note": OVER_ALONE if len(main) == 1 and size > max_size else "",
+            "mean_distance_km": mean_d,
             "max_distance_km": float(dist.max()),
             "hull_area_km2": float(hull.area) / 1e6 if hull.geom_type == "Polygon" else 0.0,
             "contiguous": not intruders, "intruders": intruders,
@@ -188,10 +202,10 @@ def group_metrics(practices: pd.DataFrame, mapping, min_size: float,
 
 
 def overall_metrics(practices: pd.DataFrame, mapping, min_size: float, max_size: float,
-                    table: pd.DataFrame | None = None) -> pd.Series:
+                    table: pd.DataFrame | None = None, boundary=None) -> pd.Series:
     """Whole-grouping figures; pass ``table`` (from group_metrics) to avoid recomputing it."""
     if table is None:
-        table = group_metrics(practices, mapping, min_size, max_size)
+        table = group_metrics(practices, mapping, min_size, max_size, boundary)
     sites = _main_frame(practices, mapping)
     mains = sites[sites["is_main"]]
     assigned = mains[mains["group"] != ""]

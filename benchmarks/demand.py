@@ -14,7 +14,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from models.assumptions import Assumptions  # noqa: E402
-from models.dataset import load_sample, locality_of_points  # noqa: E402
+from geo.canonical import load_sample, locality_of_points  # noqa: E402
 from models.demand import project_demand  # noqa: E402
 
 

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geo.crs import to_wgs84  # noqa: E402
 from models import hubs as H  # noqa: E402
-from models.dataset import load_sample  # noqa: E402
+from geo.canonical import load_sample  # noqa: E402
 
 
 def _inside(area, n, rng) -> np.ndarray:

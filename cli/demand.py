@@ -4,12 +4,13 @@ from __future__ import annotations
 import argparse
 
 from cli import UserError
+from cli.plan_args import add_plan_options, build_plan
 
 DESCRIPTION = """\
 Project the GP demand of the included housing sites: dwellings × persons per dwelling ×
 registration share = new patients; then GP WTE (÷ patients per GP WTE), consultations and
 GP hours, clinical rooms, floorspace and capital cost, each year and each area, with low and
-high figures from the low/high ends of the planning assumptions (DESIGN.md §6; --assumptions
+high figures from the low/high ends of the planning assumptions (docs/design.md §6; --assumptions
 prints them with their sources). Prints the Medway total, a table by area with today's list
 sizes and GP WTE, and new patients by area and year. --out writes one row per year × area
 (area "Medway" = all areas) with the columns year, area, new_dwellings, new_residents,
@@ -22,17 +23,6 @@ practices' patient-weighted centre is nearest the site (groups from --groups F.c
 folder's groups.csv, else computed now by the grouping tool if it is installed). --by hub: the nearest hub. Distances are straight lines in British
 National Grid metres (EPSG:27700).
 """
-
-
-def _assignment(text: str) -> tuple[str, float]:
-    key, sep, value = text.partition("=")
-    if not sep or not key.strip():
-        raise argparse.ArgumentTypeError(f"'{text}' must look like KEY=VALUE, e.g. "
-                                         "persons_per_dwelling=2.5")
-    try:
-        return key.strip(), float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a number") from None
 
 
 def register(sub) -> None:
@@ -49,9 +39,6 @@ def register(sub) -> None:
                    help="count this housing site even if excluded in the data (repeatable)")
     p.add_argument("--exclude", action="append", default=[], metavar="SITE_ID",
                    help="leave this housing site out (repeatable)")
-    p.add_argument("--set", dest="settings", action="append", default=[], type=_assignment,
-                   metavar="KEY=VALUE", help="change an assumption's value, e.g. "
-                                             "persons_per_dwelling=2.5 (see --assumptions)")
     p.add_argument("--trend", action="store_true",
                    help="lengthen GP consultations by the 1992/93–2006/07 trend (2.4%%/yr "
                         "compound) from the year before the first completions")
@@ -59,33 +46,44 @@ def register(sub) -> None:
                    help="with --trend: the year the consultation length applies to")
     p.add_argument("--trend-method", choices=["compound", "simple"], default="compound",
                    help="with --trend: compound (default) or simple growth")
+    p.add_argument("--need-weighted", action="store_true",
+                   help="GP gap on need-weighted (Carr-Hill) lists from the payments file")
+    p.add_argument("--dwellings-end", choices=["low", "high"],
+                   help="which end of each site's dwelling range (brownfield registers give "
+                        "a minimum and maximum; default high)")
+    p.add_argument("--start-year", type=int, metavar="YEAR",
+                   help="first completion year for sites without per-year completions")
+    p.add_argument("--build-years", type=int, metavar="N",
+                   help="build-out years for sites without per-year completions "
+                        "(default: the site's own, else 5)")
     p.add_argument("--assumptions", action="store_true",
                    help="also print every assumption used, with its source")
     p.add_argument("--out", metavar="demand.csv", help="write the year × area table")
+    add_plan_options(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     import pandas as pd
 
-    from cli.common import open_dataset
     from geo.atomic import atomic_path
-    from models.assumptions import Assumptions
     from models.demand import DemandError, project_demand
 
-    ds = open_dataset(args.demand_data or args.data)
-    assumptions = Assumptions()
-    for key, value in args.settings:
-        if key not in assumptions.keys():
-            raise UserError(f"--set {key}: no such assumption (one of: "
-                            f"{', '.join(assumptions.keys())})")
-        assumptions = assumptions.with_value(key, value)
+    plan = build_plan(args, args.demand_data or args.data)
+    ds, assumptions = plan.dataset, plan.assumptions
     if args.trend_base is not None and not args.trend:
         raise UserError("--trend-base goes with --trend")
     if args.trend:
         assumptions = assumptions.with_options(apply_length_trend=True,
                                                length_trend_base_year=args.trend_base,
                                                length_trend_method=args.trend_method)
+    phasing = {k: v for k, v in (("dwellings_range_end", args.dwellings_end),
+                                 ("phasing_start_year", args.start_year),
+                                 ("phasing_build_years", args.build_years),
+                                 ("need_weighted_lists", args.need_weighted or None))
+               if v is not None}
+    if phasing:
+        assumptions = assumptions.with_options(**phasing)
     known = set(ds.housing["site_id"].astype(str))
     include: dict[str, bool] = {}
     for flag, ids in ((True, args.include), (False, args.exclude)):
@@ -100,7 +98,7 @@ def run(args) -> int:
     if args.groups and args.by != "group":
         raise UserError("--groups goes with --by group")
     if args.by == "group":
-        groups, group_note = _groups(ds, args.groups)
+        groups, group_note = _groups(plan, args.groups)
 
     try:
         result = project_demand(ds, assumptions, by=args.by, groups=groups, include=include)
@@ -129,8 +127,9 @@ def run(args) -> int:
     return 0
 
 
-def _groups(ds, path: str | None):
+def _groups(plan, path: str | None):
     """The practice → group mapping for --by group, and a line saying where it came from."""
+    ds = plan.dataset
     from pathlib import Path
 
     from geo.errors import DataError, spreadsheet_row
@@ -147,6 +146,8 @@ def _groups(ds, path: str | None):
                                    "the data's practices.csv", row=spreadsheet_row(pos),
                             field="practice_code")
         return frame[["practice_code", "group"]], f"groups from {path}"
+    if plan.groups:
+        return dict(plan.groups), "groups from the scenario"
     if ds.groups is not None and len(ds.groups):
         return ds.groups, "groups from the data folder's groups.csv"
     try:
@@ -156,7 +157,8 @@ def _groups(ds, path: str | None):
                         "`python main.py group --practices practices.csv --out groups.csv` "
                         "and pass --groups groups.csv") from None
     try:
-        grouped = group_practices(ds.practices, within_localities=True, strict=False)
+        lo, hi = plan.grouping_bounds()
+        grouped = group_practices(ds.practices, lo, hi, within_localities=True, strict=False)
         mapping = dict(grouped.mapping)
     except Exception as exc:  # another tool's failure: say so in one line
         raise UserError(f"--by group: no groups.csv, and computing a grouping failed "
@@ -181,7 +183,10 @@ def _range(row, measure: str, digits: int = 0, prefix: str = "") -> str:
 def _print(ds, result, by: str, group_note: str) -> None:
     import pandas as pd
 
-    from models.demand import MEDWAY
+    from models.assumptions import CONTRIBUTION_BAND_GBP_PER_RESIDENT
+    from models.demand import COST_BAND_SOURCE, MEDWAY, cost_flag
+    from models.display import known, money, money_range, number
+    from models.housing import phasing_note
 
     a = result.assumptions
     housing = ds.housing.set_index(ds.housing["site_id"].astype(str))
@@ -204,51 +209,56 @@ def _print(ds, result, by: str, group_note: str) -> None:
     print(f"Years {y0}/{str(y0 + 1)[-2:]}–{y1}/{str(y1 + 1)[-2:]} (year homes are completed; "
           f"ranges allow a build-out delay of {a['buildout_delay_years'].scenario_low:g}–"
           f"{a['buildout_delay_years'].scenario_high:g} years)")
-    if a.options.get("apply_length_trend"):
-        print(f"Consultation length trend applied: {a.value('consultation_length_growth'):.2%}"
-              f"/yr {a.options.get('length_trend_method')}")
 
     totals = result.totals().set_index("area")
     m = totals.loc[MEDWAY]
+    base = result.baseline.set_index("area")
+    b = base.loc[MEDWAY]
+    print(f"Housing phasing: {phasing_note(ds.housing, a.options)}")
+    print(result.trend_note)
     print()
     print(f"Medway total: {_n(m['new_dwellings'])} new dwellings × "
           f"{a.value('persons_per_dwelling'):g} persons = {_n(m['new_residents'])} new "
           f"residents; × {a.value('registration_share'):.0%} registering = "
           f"{_n(m['new_patients'])} new patients (range {_n(m['new_patients_low'])}–"
           f"{_n(m['new_patients_high'])})")
+    own = (f"{number(m['new_patients'] / result.medway_ratio, 1)} at Medway's own "
+           f"{number(result.medway_ratio)} patients per GP (list ÷ GPs, "
+           f"{int(b['practices_in_ratio'])} of {int(b['practices'])} practices with both "
+           "figures)") if known(result.medway_ratio) else \
+        "Medway's own patients per GP is unknown (no practice has a GP figure)"
     print(f"  GP WTE needed: {_range(m, 'gp_wte_needed', 1)} at "
-          f"{a.value('patients_per_gp_wte'):,.0f} patients per GP WTE; "
-          f"{m['new_patients'] / result.medway_ratio:,.1f} at Medway's own "
-          f"{result.medway_ratio:,.0f} (list total ÷ GP WTE)")
+          f"{a.value('patients_per_gp_wte'):,.0f} patients per GP WTE; {own}")
+    hours_per_wte = (a.value("gp_hours_per_week") * a.value("gp_weeks_per_year")
+                     * a.value("patient_facing_share"))
     print(f"  GP consultations a year by the end: "
           f"{_n(result.medway()['consultations'].iloc[-1])}; GP hours a year: "
           f"{_n(result.medway()['gp_hours'].iloc[-1])} "
           f"(= {_n(result.medway()['gp_wte_by_hours'].iloc[-1], 1)} WTE at "
-          f"{a.value('gp_hours_per_week') * a.value('gp_weeks_per_year') * a.value('patient_facing_share'):,.0f}"
-          " patient-facing hours per WTE-year)")
+          f"{hours_per_wte:,.0f} patient-facing hours per WTE-year)")
     print(f"  Clinical rooms: {_range(m, 'rooms_needed', 1)}; floorspace m²: "
-          f"{_range(m, 'floorspace_m2')}; capital: {_range(m, 'capital_cost_gbp', 0, '£')}")
-    lo, hi = 250, 360
-    print(f"  Capital per new resident: £{result.cost_per_new_resident:,.0f} (Kent CCGs sought "
-          f"£{lo}–£{hi} per new resident from developers)")
+          f"{_range(m, 'floorspace_m2')}; capital: "
+          + money_range(m["capital_cost_gbp"], m["capital_cost_gbp_low"],
+                        m["capital_cost_gbp_high"]))
+    lo, hi = result.cost_per_resident_range
+    band = CONTRIBUTION_BAND_GBP_PER_RESIDENT
+    if ds.is_sample:
+        print("  (illustrative sample: invented data)")
+    print(f"  Capital per new resident: {money(result.cost_per_new_resident)} "
+          f"({money(lo)}–{money(hi)}) — {cost_flag(result.cost_per_new_resident)} of "
+          f"£{band[0]:,.0f}–£{band[1]:,.0f} per new resident: {COST_BAND_SOURCE}")
 
-    base = result.baseline.set_index("area")
     rows = []
     for area in result.areas + [MEDWAY]:
-        t, b = totals.loc[area], base.loc[area]
+        t = totals.loc[area]
         rows.append({
             "area": area, "dwellings": _n(t["new_dwellings"]),
             "new patients": f"{_n(t['new_patients'])} ({_n(t['new_patients_low'])}–"
                             f"{_n(t['new_patients_high'])})",
             "GP WTE needed": _n(t["gp_wte_needed"], 1),
             "rooms": _n(t["rooms_needed"], 1), "m²": _n(t["floorspace_m2"]),
-            "capital £": _n(t["capital_cost_gbp"]),
-            "list now": _n(b["list_size"]), "GP WTE now": _n(b["gp_wte"], 1),
-            "list per GP": "" if pd.isna(b["patients_per_gp_wte"])
-            else _n(b["patients_per_gp_wte"]),
-            "GP short of benchmark": _n(b["gp_wte_gap_benchmark"], 1)})
-    print("\nBy area, whole horizon (GP short of benchmark = (list now + new patients) ÷ "
-          f"{a.value('patients_per_gp_wte'):,.0f} − GP WTE now)")
+            "capital": money(t["capital_cost_gbp"])})
+    print(f"\nNew demand by {by}, whole horizon")
     print(pd.DataFrame(rows).to_string(index=False))
 
     pivot = result.table.pivot(index="area", columns="year", values="new_patients")
@@ -256,3 +266,60 @@ def _print(ds, result, by: str, group_note: str) -> None:
     pivot["total"] = pivot.sum(axis=1)
     print("\nNew patients by area and year")
     print(pivot.map(lambda v: _n(v)).to_string())
+    _print_supply(result, by)
+
+
+def _print_supply(result, by: str) -> None:
+    """GP supply, need, deprivation and estate per area: unknowns say so, with counts."""
+    import pandas as pd
+
+    from models.demand import MEDWAY, target_band, target_flag
+    from models.display import money, number
+
+    a = result.assumptions
+    base = result.baseline.set_index("area")
+    years = result.baseline.attrs.get("years", {})
+    lo_t, hi_t, _ = target_band(by, a)
+    bench = a["patients_per_gp_wte"]
+    rows = []
+    for area in result.areas + [MEDWAY]:
+        r = base.loc[area]
+        flag = target_flag(r["list_size"], by, a) if area != MEDWAY else ""
+        rows.append({
+            "area": area, "practices": int(r["practices"]),
+            "patients now": number(r["list_size"]) + (f" ({int(r['lists_unknown'])} unknown)"
+                                                     if r["lists_unknown"] else ""),
+            f"target {lo_t:,.0f}–{hi_t:,.0f}": flag or ("within" if area != MEDWAY else ""),
+            "GPs": number(r["gp_wte"]) + (f" ({int(r['gps_unknown'])} unknown)"
+                                          if r["gps_unknown"] else ""),
+            "patients per GP": number(r["patients_per_gp_wte"]),
+            "GP gap (range)": (f"{number(r['gp_wte_gap_benchmark'], 1)} "
+                               f"({number(r['gp_wte_gap_benchmark_low'], 1)} to "
+                               f"{number(r['gp_wte_gap_benchmark_high'], 1)})"),
+            "need-weighted list": number(r["weighted_list"]),
+            "IMD score": number(r["imd_score"], 1),
+            "premises £/yr": money(r["premises_gbp"]),
+            "spare m²": number(r["spare_m2"])})
+    print(f"\nGP supply by {by}. GPs: {_gp_source(result)}. Lists: "
+          f"{years.get('lists') or 'as in practices.csv'}. GP gap = ({_basis(a)} of practices "
+          f"with a GP figure + new patients) ÷ {bench.used:,.0f} per GP WTE (range "
+          f"{bench.low:,.0f}–{bench.high:,.0f}) − their GPs; positive = short. IMD = "
+          f"list-weighted practice deprivation score (IMD {years.get('imd') or 'not loaded'}; "
+          f"higher = more deprived). Premises = NHS Payments "
+          f"{years.get('payments') or 'not loaded'}, a proxy for the estate, not a floor area; "
+          "spare m² only where the capacity return gives m².")
+    print(pd.DataFrame(rows).to_string(index=False))
+
+
+def _gp_source(result) -> str:
+    years = result.baseline.attrs.get("years", {})
+    if years.get("workforce"):
+        return (f"NHS Digital GP workforce {years['workforce']}, headcount of fully qualified "
+                "GPs (FTE where given)")
+    return "practices.csv gp_wte (WTE)"
+
+
+def _basis(a) -> str:
+    """What the GP gap counts: registered or need-weighted patients."""
+    return ("need-weighted patients (Carr-Hill)" if a.options.get("need_weighted_lists")
+            else "registered patients")

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 
+from cli.plan_args import add_plan_options, build_plan
+
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
@@ -21,15 +23,15 @@ def register(subparsers) -> None:
     p.add_argument("--format", choices=["gpkg", "xlsx", "csv", "geojson"],
                    help="override the format the extension implies (a folder: csv or "
                         "geojson)")
+    add_plan_options(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from models.dataset import load_folder, load_sample
-    from models.export import data_label, export_dataset
+    from geo.export import data_label, export_dataset
 
-    folder = args.export_data or getattr(args, "data", None)
-    ds = load_folder(folder) if folder else load_sample()
+    plan = build_plan(args, args.export_data or getattr(args, "data", None))
+    ds = plan.dataset
     written = export_dataset(ds, args.out, args.format)
     print(f"Exported {data_label(ds)} → {args.out} ({len(written)} file"
           f"{'s' if len(written) != 1 else ''})")

@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 from cli import UserError
+from cli.plan_args import add_plan_options, build_plan
 
 DESCRIPTION = """\
 Group the main practices of a canonical practices.csv into extended practice groups whose
@@ -50,22 +51,68 @@ def register(sub) -> None:
     p = sub.add_parser("group", help="group practices into extended groups within size bounds",
                        description=DESCRIPTION,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--practices", required=True, metavar="F.csv",
-                   help="a canonical practices.csv")
-    p.add_argument("--min-size", type=_size, default=30_000, metavar="N",
-                   help="smallest group list size (default 30000)")
-    p.add_argument("--max-size", type=_size, default=50_000, metavar="N",
-                   help="largest group list size (default 50000)")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--practices", metavar="F.csv",
+                     help="a canonical practices.csv (default: the data folder's, or the "
+                          "illustrative sample's)")
+    src.add_argument("--data", dest="group_data", metavar="DIR",
+                     help="a canonical data folder (default: the illustrative sample)")
+    p.add_argument("--min-size", type=_size, default=None, metavar="N",
+                   help="smallest group list size (default: the scenario's setting, else "
+                        "the locality_min_population assumption, 30,000)")
+    p.add_argument("--max-size", type=_size, default=None, metavar="N",
+                   help="largest group list size (default: the scenario's setting, else "
+                        "the locality_max_population assumption, 50,000)")
     p.add_argument("--groups", type=_count, metavar="K",
                    help="number of groups (default: the fewest that fit the bounds)")
     p.add_argument("--within-localities", action="store_true",
                    help="never mix localities: group each locality on its own")
     p.add_argument("--localities", metavar="F.geojson",
                    help="locality polygons used to fill blank locality cells")
-    p.add_argument("--seed", type=int, default=0, metavar="N",
-                   help="random seed (same input + seed → same groups; default 0)")
+    p.add_argument("--seed", type=int, default=None, metavar="N",
+                   help="random seed (same input + seed → same groups; default: the "
+                        "scenario's, else 0)")
     p.add_argument("--out", metavar="groups.csv", help="write practice_code,group here")
+    add_plan_options(p)
     p.set_defaults(func=run)
+
+
+def _settings(args):
+    """Practices, grouping settings and locks: from the plan (data or sample, --scenario,
+    --set), with the command's own flags on top."""
+    from cli.plan_args import apply_settings
+    from models.plan import Plan
+    if args.practices:
+        if args.scenario:
+            raise UserError("--scenario goes with --data (or the sample), not --practices")
+        practices, notes = _read(args)
+        plan = Plan(_empty_dataset(practices))
+        apply_settings(plan, args.settings)
+        label, locks = Path(args.practices).name, None
+    else:
+        plan = build_plan(args, args.group_data or args.data)
+        practices, notes = plan.dataset.practices, []
+        label, locks = plan.dataset.label, plan.grouping_locks()
+    s = plan.grouping_settings()
+    for key, flag in (("min_size", args.min_size), ("max_size", args.max_size),
+                      ("n_groups", args.groups), ("seed", args.seed)):
+        if flag is not None:
+            s[key] = flag
+    if args.within_localities:
+        s["within_localities"] = True
+    s["seed"] = s.get("seed") or 0
+    return practices, notes, label, s, locks
+
+
+def _empty_dataset(practices):
+    """A practices file alone, as a dataset with no other layers (for its plan)."""
+    import geopandas as gpd
+    import pandas as pd
+
+    from geo.dataset import HOUSING_COLUMNS, HUB_COLUMNS, Dataset
+    return Dataset(localities=gpd.GeoDataFrame({"name": []}, geometry=[], crs=4326),
+                   hubs=pd.DataFrame(columns=HUB_COLUMNS), practices=practices,
+                   housing=pd.DataFrame(columns=HOUSING_COLUMNS + ["build_years"]))
 
 
 def _localities_file(args, practices_path: Path) -> Path | None:
@@ -79,8 +126,9 @@ def _localities_file(args, practices_path: Path) -> Path | None:
 
 def _read(args):
     """practices.csv as the Dataset reads it; blank localities filled when polygons exist."""
+    from geo.canonical import locality_of_points, read_localities, read_practices
+    from geo.dataset import is_branch
     from geo.tables import read_csv_text
-    from models.dataset import locality_of_points, read_localities, read_practices
     path = Path(args.practices)
     notes = []
     poly_path = _localities_file(args, path)
@@ -91,7 +139,7 @@ def _read(args):
         raw = read_csv_text(path, path.name)
         names = set(raw["locality"]) - {""} if "locality" in raw.columns else set()
     practices = read_practices(path, names)
-    blank = (practices["locality"] == "") & (practices["parent_code"] == "")
+    blank = (practices["locality"] == "") & ~is_branch(practices)
     if blank.any() and localities is not None:
         found = locality_of_points(localities, practices.loc[blank, "longitude"],
                                    practices.loc[blank, "latitude"])
@@ -103,12 +151,12 @@ def _read(args):
 
 def run(args) -> int:
     from geo.atomic import atomic_path
+    from geo.dataset import is_branch
     from models.grouping import GroupingError, group_practices
 
-    label = Path(args.practices).name
-    practices, notes = _read(args)
-    if args.within_localities:
-        blank = practices.loc[(practices["locality"] == "") & (practices["parent_code"] == ""),
+    practices, notes, label, s, locks = _settings(args)
+    if s["within_localities"]:
+        blank = practices.loc[(practices["locality"] == "") & ~is_branch(practices),
                               "practice_code"].tolist()
         if blank:
             raise UserError(f"{label}: --within-localities needs every practice's locality, "
@@ -116,8 +164,9 @@ def run(args) -> int:
                             "polygons were found to fill them; fill the locality column or "
                             "pass --localities F.geojson")
     try:
-        result = group_practices(practices, args.min_size, args.max_size, args.groups,
-                                 within_localities=args.within_localities, seed=args.seed)
+        result = group_practices(practices, s["min_size"], s["max_size"], s["n_groups"],
+                                 within_localities=s["within_localities"], seed=s["seed"],
+                                 locks=locks)
     except GroupingError as exc:
         raise UserError(f"{label}: {exc}") from None
     if args.out:
@@ -129,12 +178,12 @@ def run(args) -> int:
             raise UserError(f"{out}: cannot be written ({exc.strerror})") from None
     for note in notes:
         print(f"note: {note}")
-    _print_summary(result, args)
+    _print_summary(result, args, s)
     return 0
 
 
-def _print_summary(result, args) -> None:
-    table, s = result.table, result.summary
+def _print_summary(result, args, s) -> None:
+    table, summary = result.table, result.summary
     width = max([len("group")] + [len(g) for g in table["group"]])
     print(f"{'group':<{width}}  {'practices':>9}  {'list size':>10}  within bounds")
     for row in table.itertuples():
@@ -143,9 +192,11 @@ def _print_summary(result, args) -> None:
                                                 else f"no (above by {gap:,})")
         print(f"{row.group:<{width}}  {row.practices:>9}  {row.list_size:>10,}  {flag}")
     print(f"{'total':<{width}}  {int(table['practices'].sum()):>9}  "
-          f"{s['total_list_size']:>10,}  {s['groups_within_bounds']} of {s['groups']}")
-    print(f"bounds {args.min_size:,.0f}-{args.max_size:,.0f}; size CV {s['size_cv']:.3f}; "
-          f"patient-weighted mean distance to group centre {s['mean_distance_km']:.2f} km "
-          f"(straight line, EPSG:27700); seed {args.seed}")
+          f"{summary['total_list_size']:>10,}  {summary['groups_within_bounds']} of "
+          f"{summary['groups']}")
+    m = result.summary
+    print(f"bounds {s['min_size']:,.0f}-{s['max_size']:,.0f}; size CV {m['size_cv']:.3f}; "
+          f"patient-weighted mean distance to group centre {m['mean_distance_km']:.2f} km "
+          f"(straight line, EPSG:27700); seed {s['seed']}")
     if args.out:
         print(f"wrote {len(result.mapping)} practices to {args.out}")

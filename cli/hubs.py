@@ -5,6 +5,7 @@ import argparse
 import math
 
 from cli import UserError
+from cli.plan_args import add_plan_options, build_plan
 
 KEEP = {"existing": ("existing",), "planned": ("existing", "planned"),
         "all": ("existing", "planned", "proposed")}
@@ -68,10 +69,12 @@ def register(sub) -> None:
                         "planned) or all; hubs not kept become candidate sites")
     p.add_argument("--with-housing", action="store_true",
                    help="also weight included housing sites by their new patients "
-                        "(dwellings x 2.4 persons; --data or the sample only)")
+                        "(dwellings × persons per dwelling × registration share, from "
+                        "the assumptions; --data or the sample only)")
     p.add_argument("--grid-km", type=_positive, metavar="KM",
                    help="also consider a grid of sites this far apart inside the "
                         "localities (--data or the sample only)")
+    add_plan_options(p)
     p.add_argument("--out", metavar="hubs.csv",
                    help="write hub_id, name, latitude, longitude, status, served_patients, "
                         "mean_distance_km for every hub of the result")
@@ -84,19 +87,23 @@ def run(args) -> int:
 
     from geo.atomic import atomic_path
     from geo.tables import read_csv_text
-    from models import dataset as dsmod
+    from geo import canonical as dsmod
+    from geo.dataset import HUB_COLUMNS
     from models import hubs as H
 
     if args.practices and args.data:
         raise UserError("give either --data or --practices, not both")
     localities = None
     if args.practices:
+        if args.scenario or args.settings:
+            raise UserError("--scenario and --set need a data folder (--data) or the sample, "
+                            "not --practices")
         if args.with_housing or args.grid_km:
             raise UserError("--with-housing and --grid-km need a data folder (--data); "
                             "a practices file alone has no housing sites or localities")
         names = _localities_named(read_csv_text(args.practices, required=["practice_code"]))
         practices = dsmod.read_practices(_path(args.practices), names)
-        hubs = pd.DataFrame(columns=dsmod.HUB_COLUMNS)
+        hubs = pd.DataFrame(columns=HUB_COLUMNS)
         if args.hubs_file:
             hubs = dsmod.read_hubs(_path(args.hubs_file),
                                    _localities_named(read_csv_text(args.hubs_file)))
@@ -105,10 +112,10 @@ def run(args) -> int:
     else:
         if args.hubs_file:
             raise UserError("--hubs goes with --practices; a data folder has its own hubs.csv")
-        folder = args.hubs_data or args.data
-        ds = dsmod.load_folder(folder) if folder else dsmod.load_sample()
+        plan = build_plan(args, args.hubs_data or args.data)
+        ds = plan.dataset
         practices, hubs, localities = ds.practices, ds.hubs, ds.localities
-        demand = H.demand_points(ds, housing=args.with_housing)
+        demand = plan.demand_points()      # housing growth always counted "with growth"
         label = ds.label
     weight = "patients_with_growth" if args.with_housing else "patients_now"
     if demand[weight].sum() <= 0:
@@ -120,8 +127,9 @@ def run(args) -> int:
                                    grid_km=args.grid_km)
     if args.add > len(candidates):
         raise UserError(f"--add {args.add}: there are only {len(candidates)} candidate sites")
-    plan = H.optimise_hubs(demand, hubs, candidates, args.add, keep=keep, weight=weight)
-    layout = H.evaluate_layout(demand, plan.hubs)
+    settings = plan.hub_settings() if not args.practices else {}
+    result = H.optimise_hubs(demand, hubs, candidates, args.add, keep=keep, weight=weight)
+    layout = H.evaluate_layout(demand, result.hubs, **settings)
     per_hub = layout.per_hub
     served = per_hub["served_patients_with_growth" if args.with_housing else "served_patients"]
     table = pd.DataFrame({
@@ -129,7 +137,9 @@ def run(args) -> int:
         "latitude": per_hub["latitude"].astype(float),
         "longitude": per_hub["longitude"].astype(float), "status": per_hub["status"],
         "served_patients": served.round().astype(int),
-        "mean_distance_km": _mean_km(layout.assigned, per_hub["hub_id"], weight)})
+        "mean_distance_km": _mean_km(layout.assigned, per_hub["hub_id"], weight),
+        "served_patients_with_growth": per_hub["served_patients_with_growth"].round()
+        .astype(int)})
     if args.out:
         with atomic_path(args.out) as tmp:
             table.to_csv(tmp, index=False, float_format="%.6f")
@@ -144,11 +154,13 @@ def run(args) -> int:
     if not np.isnan(access["mean_distance_km"]):
         print("Share of patients within 1 / 2 / 5 km of a hub (straight line): "
               + " / ".join(f"{100 * access[f'share_within_{t}km']:.1f}%" for t in (1, 2, 5)))
-    print(plan.summary())
+    print(result.summary())
     if args.out:
         print(f"wrote {args.out}")
-    print(f"objective_km before={plan.objective_before_km:.6f} "
-          f"after={plan.objective_after_km:.6f}")
+    growth = int(round(float(demand["new_patients"].sum())))
+    print(f"New patients from housing growth (in served_patients_with_growth): {growth:,}")
+    print(f"objective_km before={result.objective_before_km:.6f} "
+          f"after={result.objective_after_km:.6f}")
     return 0
 
 

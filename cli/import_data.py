@@ -40,6 +40,21 @@ def register(subparsers) -> None:
                    help="first completion year for brownfield sites (default: register year "
                         "+ 1)")
     p.add_argument("--housing", metavar="F", help="housing_sites.csv in the canonical format")
+    p.add_argument("--payments", action="append", default=[], metavar="F",
+                   help="NHS Payments to General Practice CSV, one per financial year "
+                        "(repeatable; the year is read from the file name, e.g. 2017-18): "
+                        "registered and need-weighted lists, premises payments")
+    p.add_argument("--workforce", metavar="F",
+                   help="NHS Digital GP workforce per practice (headcount of fully "
+                        "qualified GPs; FTE where the file gives it)")
+    p.add_argument("--deprivation", metavar="F",
+                   help="OHID Fingertips practice deprivation score (indicator 93553)")
+    p.add_argument("--capacity", metavar="F",
+                   help="known capacity per site: site_code,gia_m2,clinical_rooms,tenure,"
+                        "condition (overrides the premises-payments proxy)")
+    p.add_argument("--successor", action="append", default=[], metavar="OLD=NEW",
+                   help="attach a closed or merged practice's site to its successor as a "
+                        "branch (its patients are on the successor's list); repeatable")
     p.add_argument("--out", required=True, metavar="DIR", help="data folder to write")
     p.add_argument("--quiet", action="store_true", help="print only the summary counts")
     p.set_defaults(func=run)
@@ -47,7 +62,7 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from cli import UserError
-    from models.importer import ImportInputs, run_import, save_import
+    from geo.importer import ImportInputs, run_import, save_import
 
     if not args.boundaries or not args.ward_localities:
         raise UserError("localities are made by dissolving wards: give --boundaries (ward "
@@ -60,7 +75,9 @@ def run(args: argparse.Namespace) -> int:
         boundaries=args.boundaries, ward_localities=args.ward_localities,
         population=args.population, population_areas=args.population_areas,
         brownfield=args.brownfield, housing=args.housing,
-        brownfield_start_year=args.brownfield_start_year)
+        brownfield_start_year=args.brownfield_start_year, payments=args.payments,
+        workforce=args.workforce, deprivation=args.deprivation, capacity=args.capacity,
+        successors=_pairs(args.successor))
     result = run_import(inputs)
     lines = result.report.lines()
     if args.quiet:
@@ -69,3 +86,14 @@ def run(args: argparse.Namespace) -> int:
     save_import(result, args.out)
     print(f"Wrote {args.out} (open it with: python main.py --data {args.out})")
     return 0
+
+
+def _pairs(items: list[str]) -> dict[str, str]:
+    from cli import UserError
+    out = {}
+    for item in items:
+        old, sep, new = item.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise UserError(f"--successor '{item}' must look like OLD=NEW, e.g. G82109=G82050")
+        out[old.strip().upper()] = new.strip().upper()
+    return out

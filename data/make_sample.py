@@ -232,7 +232,7 @@ def main() -> None:
     hubs.to_csv(OUT / "hubs.csv", index=False)
     house.to_csv(OUT / "housing_sites.csv", index=False)
     # Check the invented points land in the localities they were written for.
-    from models.dataset import load_folder, locality_of_points
+    from geo.canonical import load_folder, locality_of_points
     ds = load_folder(OUT)
     found = locality_of_points(ds.localities, ds.hubs["longitude"], ds.hubs["latitude"])
     assert (ds.hubs["locality"] == found).all(), ds.hubs

@@ -18,6 +18,8 @@ import numpy as np
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from geo.dataset import is_branch
+
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 LOCALITY_MIN, LOCALITY_MAX = 30_000, 50_000   # Operational Plan 2017–19 ch. 3 target band
 
@@ -154,7 +156,7 @@ def practice_features(ds) -> dict:
 def branch_link_features(ds) -> dict:
     p = ds.practices.set_index("practice_code")
     feats = []
-    for code, row in p[p["parent_code"] != ""].iterrows():
+    for code, row in p[is_branch(p)].iterrows():
         parent = p.loc[row["parent_code"]]
         feats.append({"type": "Feature",
                       "geometry": {"type": "LineString", "coordinates": [
@@ -265,7 +267,7 @@ def build_map(ds, *, inline: bool = False, bridge: bool = True) -> folium.Map:
         m.get_root().header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css")
         m.get_root().header.add_child(Element(f"<script>{js}</script>"), name="leaflet")
     else:
-        # On the instance, never the class (DESIGN §7): folium's lists are module-level.
+        # On the instance, never the class (docs/design.md §7): folium's lists are module-level.
         m.default_js = [("leaflet", (leaflet / "leaflet.js").as_uri())]
         m.default_css = [("leaflet_css", (leaflet / "leaflet.css").as_uri())]
     if bridge:

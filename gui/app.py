@@ -32,7 +32,7 @@ def make_application(argv=None):
 
 def load_dataset(data_dir: str | None):
     """The embedded sample, or the given folder (DataError propagates to the caller)."""
-    from models.dataset import load_folder, load_sample
+    from geo.canonical import load_folder, load_sample
     return load_sample() if not data_dir else load_folder(data_dir)
 
 

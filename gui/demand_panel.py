@@ -7,6 +7,7 @@ band, and a choropleth of the need on the map. Every column says how it is worke
 """
 from __future__ import annotations
 
+import html
 import time
 
 import pandas as pd
@@ -22,8 +23,11 @@ from geo.errors import DataError
 from gui.frame_model import Column, FrameModel, one_dp, whole
 from gui.panel import Panel
 from models import demand as dm
-from models.assumptions import Assumptions, default_assumptions
-from models.demand_charts import draw_gp_wte_band, draw_new_patients
+from models.assumptions import CONTRIBUTION_BAND_GBP_PER_RESIDENT as BAND
+from models.assumptions import Assumptions
+from models.display import known, money, money_range, number
+from models.housing import phasing_note
+from rendering.charts import draw_gp_wte_band, draw_new_patients
 
 RESULT_COLUMNS = [
     Column("year", "Year", lambda v: f"{int(v)}/{(int(v) + 1) % 100:02d}",
@@ -47,8 +51,8 @@ RESULT_COLUMNS = [
            "per 1,000 patients", align_right=True),
     Column("floorspace_m2", "Floorspace m²", whole, "Cumulative patients ÷ 1,000 × m² per "
            "1,000 patients", align_right=True),
-    Column("capital_cost_gbp", "Capital cost £", whole, "Floorspace × £ per m²",
-           align_right=True),
+    Column("capital_cost_gbp", "Capital cost", money, "Floorspace × £ per m² (rounded: an "
+           "estimate)", align_right=True),
 ]
 ASSUMPTION_COLUMNS = [
     Column("assumption", "Assumption"),
@@ -65,14 +69,42 @@ ASSUMPTION_COLUMNS = [
 class DemandPanel(Panel):
     def __init__(self, window, parent=None):
         super().__init__(window, parent)
-        self.assumptions: Assumptions = default_assumptions()
         self.result = None
         self.last_ms = 0.0
         self._build()
-        self.ws.edited.connect(lambda *_: self.recompute())
-        self.ws.replaced.connect(self.recompute)
+        self.ws.edited.connect(lambda *_: self.refresh())
+        self.ws.replaced.connect(self.refresh)
         self.ws.stateChanged.connect(self._on_state)
+        self.refresh()
+
+    @property
+    def assumptions(self) -> Assumptions:
+        """The plan's assumptions (the panel keeps no copy)."""
+        return self.ws.assumptions
+
+    def refresh(self) -> None:
+        """Show the plan: the controls as the plan has them (after undo too), then figures."""
+        self._sync_controls()
         self.recompute()
+
+    def _sync_controls(self) -> None:
+        plan = self.ws.plan
+        excluded = plan.excluded_by_default()
+        housing = plan.dataset.housing.set_index("site_id")
+        names = [str(housing.at[s, "name"]) for s in excluded if s in housing.index]
+        self.lodge.setEnabled(bool(names))
+        self.lodge.setText("Include sites excluded by default"
+                           + (f" ({', '.join(names[:3])}{' …' if len(names) > 3 else ''})"
+                              if names else " (none in this data)"))
+        on = bool(names) and all(bool(housing.at[s, "include"]) for s in excluded
+                                 if s in housing.index)
+        for box, value in ((self.lodge, on), (self.weighted, bool(
+                self.assumptions.options.get("need_weighted_lists"))),
+                           (self.trend, bool(self.assumptions.options.get(
+                               "apply_length_trend")))):
+            box.blockSignals(True)
+            box.setChecked(value)
+            box.blockSignals(False)
 
     # -------------------------------------------------------------- layout
     def _build(self) -> None:
@@ -83,12 +115,24 @@ class DemandPanel(Panel):
         self.by.setToolTip("Areas: the locality a site lies in; the extended group whose "
                            "practices are nearest (patient-weighted); or the nearest hub")
         self.by.currentIndexChanged.connect(lambda _: self.recompute())
+        self.shade = QComboBox(self)
+        for key, text in (("gp_wte_needed", "Map: GP WTE needed"),
+                          ("imd_score", "Map: deprivation (IMD)"),
+                          ("gp_gap", "Map: GPs short of benchmark")):
+            self.shade.addItem(text, key)
+        self.shade.setToolTip("What shades the localities on the map")
+        self.shade.currentIndexChanged.connect(
+            lambda _: self.result is not None and self._draw_choropleth(self.result))
+        self.weighted = QCheckBox("Need-weighted lists", self)
+        self.weighted.setToolTip("Count GP need on the need-weighted (Carr-Hill) lists of the "
+                                 "NHS Payments file rather than the registered lists")
+        self.weighted.toggled.connect(self._toggle_weighted)
         self.trend = QCheckBox("Longer consultations trend", self)
         self.trend.setToolTip("Apply the consultation-length trend (8.4 → 11.7 min, "
                               "1992/93–2006/07, NHS IC GP Workload Survey, quoted in the "
                               "Medway CCG Operational Plan 2017–19 ch. 3)")
         self.trend.toggled.connect(self._toggle_trend)
-        self.lodge = QCheckBox("Include sites excluded by default (Lodge Hill)", self)
+        self.lodge = QCheckBox("Include sites excluded by default", self)
         self.lodge.setToolTip("Switch the excluded housing sites into the projections; "
                               "each site can also be ticked in the Housing sites table")
         self.lodge.toggled.connect(self._toggle_excluded)
@@ -114,6 +158,8 @@ class DemandPanel(Panel):
         self.tabs = tabs
         top = QHBoxLayout()
         top.addWidget(self.by)
+        top.addWidget(self.shade)
+        top.addWidget(self.weighted)
         top.addWidget(self.trend)
         top.addWidget(self.export_button)
         layout = QVBoxLayout(self)
@@ -125,11 +171,10 @@ class DemandPanel(Panel):
     # -------------------------------------------------------------- model
     def recompute(self) -> None:
         """Run the projection for the current data, assumptions and area choice."""
-        ds, by = self.ws.dataset, self.by.currentData()
-        groups = self.ws.groups or None
+        by = self.by.currentData()
         start = time.perf_counter()
         try:
-            result = dm.project_demand(ds, self.assumptions, by=by, groups=groups)
+            result = self.ws.plan.project_demand(by)
         except (dm.DemandError, DataError, ValueError) as exc:
             self.result = None
             self.headline.setText(f"<span style='color:#b71c1c'>{exc}</span>")
@@ -161,8 +206,14 @@ class DemandPanel(Panel):
             f"({m['gp_wte_needed_low']:,.1f}–{m['gp_wte_needed_high']:,.1f}) at "
             f"{a.value('patients_per_gp_wte'):,.0f} patients per GP WTE; "
             f"{m['rooms_needed']:,.1f} rooms, {m['floorspace_m2']:,.0f} m², "
-            f"£{m['capital_cost_gbp'] / 1e6:,.2f}m. Medway's own ratio today: "
-            f"{r.medway_ratio:,.0f} patients per GP WTE. "
+            + money_range(m["capital_cost_gbp"], m["capital_cost_gbp_low"],
+                          m["capital_cost_gbp_high"])
+            + f"; <b>{money(r.cost_per_new_resident)} per new resident</b> "
+            f"({money(r.cost_per_resident_range[0])}–{money(r.cost_per_resident_range[1])}), "
+            f"{dm.cost_flag(r.cost_per_new_resident)} of £{BAND[0]:,.0f}–£{BAND[1]:,.0f} "
+            f"({dm.COST_BAND_SOURCE}). Medway's own ratio today: {self._own_ratio(r)}. "
+            f"<br>{html.escape(r.trend_note)}<br>Housing phasing: "
+            f"{html.escape(phasing_note(self.ws.dataset.housing, a.options))}. "
             f"<span style='color:#666'>Recomputed in {self.last_ms:.0f} ms.</span>"
             + "".join(f"<br><span style='color:#8a6d3b'>⚠ {w}</span>" for w in r.warnings))
         frame = a.to_frame()
@@ -171,6 +222,14 @@ class DemandPanel(Panel):
         self.assumption_model.flag_tip = "Edited by the user (marked in reports)"
         self._draw_charts(r)
         self._draw_choropleth(r)
+
+    @staticmethod
+    def _own_ratio(r) -> str:
+        b = r.baseline.iloc[-1]
+        if not known(r.medway_ratio):
+            return "unknown (no practice has both a list and a GP figure)"
+        return (f"{number(r.medway_ratio)} patients per GP ({int(b['practices_in_ratio'])} "
+                f"of {int(b['practices'])} practices with both figures)")
 
     def _draw_charts(self, r) -> None:
         fig = self.figure
@@ -187,18 +246,28 @@ class DemandPanel(Panel):
         if r.by != "locality":
             self.map.remove_overlay("demand")
             return
-        tot = r.totals().set_index("area")["gp_wte_needed"]
-        top = max(float(tot.drop(dm.MEDWAY, errors="ignore").max() or 0), 1e-9)
+        key = self.shade.currentData() or "gp_wte_needed"
+        if key == "gp_wte_needed":
+            values, label = r.totals().set_index("area")[key], "GP WTE needed by the end"
+        else:
+            values = r.baseline.set_index("area")["imd_score" if key == "imd_score"
+                                                  else "gp_wte_gap_benchmark"]
+            label = ("Deprivation (list-weighted IMD score)" if key == "imd_score"
+                     else "GPs short of the benchmark")
+        values = values.drop(dm.MEDWAY, errors="ignore")
+        lo = min(float(values.min()), 0.0) if values.notna().any() else 0.0
+        top = max(float(values.max()) - lo, 1e-9) if values.notna().any() else 1.0
         feats = []
         for row in self.ws.dataset.localities.itertuples():
-            need = float(tot.get(row.name, 0.0))
-            share = need / top
+            value = float(values.get(row.name, float("nan")))
+            share = (value - lo) / top if known(value) else 0.0
             feats.append({"type": "Feature", "geometry": row.geometry.__geo_interface__,
                           "properties": {"id": row.name, "style": {
-                              "color": "#b71c1c", "weight": 1, "fillColor": "#d32f2f",
-                              "fillOpacity": 0.08 + 0.5 * share},
+                              "color": "#b71c1c", "weight": 1,
+                              "fillColor": "#d32f2f" if known(value) else "#bdbdbd",
+                              "fillOpacity": 0.08 + 0.5 * share if known(value) else 0.3},
                               "tip": [["Locality", row.name],
-                                      ["GP WTE needed by the end", f"{need:,.1f}"]]}})
+                                      [label, number(value, 1)]]}})
         self.map.set_overlay("demand", {"type": "FeatureCollection", "features": feats},
                              False)
 
@@ -214,6 +283,13 @@ class DemandPanel(Panel):
         self.ws.set_state("assumptions", new, f"Set {label} to {value}")
         return True
 
+    def _toggle_weighted(self, on: bool) -> None:
+        if bool(self.assumptions.options.get("need_weighted_lists")) == on:
+            return
+        self.ws.set_state("assumptions",
+                          self.assumptions.with_options(need_weighted_lists=on),
+                          "Need-weighted lists " + ("on" if on else "off"))
+
     def _toggle_trend(self, on: bool) -> None:
         if bool(self.assumptions.options.get("apply_length_trend")) == on:
             return
@@ -221,31 +297,16 @@ class DemandPanel(Panel):
                           "Consultation-length trend " + ("on" if on else "off"))
 
     def _toggle_excluded(self, on: bool) -> None:
-        ds = self.ws.dataset
-        base = getattr(self.window.scenarios, "base", ds)
-        excluded = base.housing.loc[~base.housing["include"], "site_id"]
-        for sid in excluded:
-            current = bool(ds.housing.set_index("site_id").at[sid, "include"]) \
-                if sid in set(ds.housing["site_id"]) else None
-            if current is not None and current != on:
-                self.ws.set_value("housing", sid, "include", on)
+        """Switch every site the data excludes by default in (or out) as one undoable step."""
+        housing = self.ws.dataset.housing.set_index("site_id")
+        edits = [(sid, "include", on) for sid in self.ws.plan.excluded_by_default()
+                 if sid in housing.index and bool(housing.at[sid, "include"]) != on]
+        self.ws.set_values("housing", edits, "Include sites excluded by default" if on
+                           else "Exclude the sites excluded by default")
 
     def _on_state(self, key: str) -> None:
-        if key == "assumptions":
-            self.assumptions = self.ws.assumptions
-            self.trend.blockSignals(True)
-            self.trend.setChecked(bool(self.assumptions.options.get("apply_length_trend")))
-            self.trend.blockSignals(False)
         if key in ("assumptions", "groups", "hubs"):
-            self.recompute()
-
-    # -------------------------------------------------------------- scenarios
-    def assumptions_dict(self) -> dict:
-        return self.assumptions.to_dict()
-
-    def set_assumptions_dict(self, data: dict) -> None:
-        self.ws.assumptions = Assumptions.from_dict(data)
-        self._on_state("assumptions")
+            self.refresh()
 
     # -------------------------------------------------------------- export
     def export(self, path: str | None = None) -> bool:
@@ -256,7 +317,7 @@ class DemandPanel(Panel):
                                                   "Excel workbook (*.xlsx);;CSV (*.csv)")
             if not path:
                 return False
-        from models.demand_export import export_demand
+        from rendering.sheets import export_demand
         try:
             written = export_demand(self.result, path, self.ws.dataset.label)
         except OSError as exc:

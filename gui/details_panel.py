@@ -6,13 +6,46 @@ import html
 import pandas as pd
 from PySide6.QtWidgets import QTextBrowser
 
-from models.localities import TARGET_SOURCE, locality_summary
+from geo.dataset import is_branch
+from models.localities import TARGET_SOURCE
 
 
 def _num(v, dp=0) -> str:
     if v is None or pd.isna(v):
-        return "not given"
+        return "unknown"
     return f"{v:,.{dp}f}"
+
+
+def _supply_rows(ds, code: str) -> list[tuple[str, str, str]]:
+    """GPs, need, deprivation and estate of one practice, each with its source and year."""
+    from models.display import money
+    from models.supply import GP_LABEL, practice_supply
+    prac, years = practice_supply(ds)
+    hit = prac[prac["practice_code"] == code]
+    if hit.empty:
+        return []
+    r = hit.iloc[0]
+    wf = (f"NHS Digital GP workforce {years['workforce']}, {GP_LABEL}"
+          if years.get("workforce") else "practices.csv gp_wte")
+    pay = f"NHS Payments to General Practice {years['payments']}" if years.get(
+        "payments") else "no payments file loaded"
+    rows = [("GPs" + (f" ({r['gp_basis']})" if r["gp_basis"] else ""), _num(r["gps"], 1),
+             wf),
+            ("Patients per GP", _num(r["patients_per_gp"]),
+             "list size ÷ GPs, where both are known"),
+            ("Need-weighted list", _num(r["weighted_list"]),
+             f"list × weighted ÷ registered patients, {pay}"),
+            ("Deprivation (IMD score)", _num(r["imd_score"], 1),
+             f"OHID Fingertips 93553, IMD {years.get('imd') or 'not loaded'}; higher = more "
+             "deprived"),
+            ("Premises payments", money(r["premises_gbp"]) + " a year"
+             if pd.notna(r["premises_gbp"]) else "unknown",
+             f"{pay}; a proxy for the existing estate, not a floor area")]
+    if pd.notna(r["capacity_m2"]) or pd.notna(r["capacity_rooms"]):
+        rows.append(("Known capacity", f"{_num(r['capacity_m2'])} m² GIA, "
+                     f"{_num(r['capacity_rooms'])} clinical rooms",
+                     "capacity return (overrides the premises proxy)"))
+    return rows
 
 
 class DetailsPanel(QTextBrowser):
@@ -56,7 +89,7 @@ class DetailsPanel(QTextBrowser):
             if hit.empty:
                 return None
             r = hit.iloc[0]
-            branch = r["parent_code"] != ""
+            branch = is_branch(r)
             items = [("Code", r["practice_code"], "ODS code"),
                      ("Site", "branch surgery" if branch else "main practice", "")]
             if branch:
@@ -64,14 +97,15 @@ class DetailsPanel(QTextBrowser):
                 items.append(("Branch of", f"{parent['name']} ({parent['practice_code']})",
                               "its patients are counted on the parent's list"))
             else:
-                ratio = r["list_size"] / r["gp_wte"] if r["gp_wte"] and r["gp_wte"] == r[
-                    "gp_wte"] else float("nan")
+                from models.supply import list_known
                 kids = p[p["parent_code"] == item_id]["name"].tolist()
-                items += [("Registered patients", _num(r["list_size"]),
-                           f"{data_file}, list_size"),
-                          ("GP WTE", _num(r["gp_wte"], 1), f"{data_file}, gp_wte"),
-                          ("Patients per GP WTE", _num(ratio), "list size ÷ GP WTE"),
-                          ("Branch surgeries", ", ".join(kids) or "none", "")]
+                listed = bool(list_known(hit).iloc[0])
+                items += [("Registered patients", _num(r["list_size"]) if listed else
+                           "unknown", f"{data_file}, list_size" if listed else
+                           "not in the list-size file (closed or merged since the "
+                           "practice list?)")]
+                items += _supply_rows(ds, item_id)
+                items += [("Branch surgeries", ", ".join(kids) or "none", "")]
             items += [("Locality", r["locality"] or "outside every locality",
                        "the locality polygon containing the site"),
                       ("Postcode", r["postcode"] or "not given", ""),
@@ -107,17 +141,27 @@ class DetailsPanel(QTextBrowser):
                 ("Completions", phasing, "planning year in which dwellings complete"),
                 ("Locality", r["locality"] or "outside every locality", "")]
         if layer == "localities":
-            s = locality_summary(ds)
+            from gui.tables import localities_frame
+            s, _ = localities_frame(ds)
             hit = s[s["locality"] == item_id]
             if hit.empty:
                 return None
             r = hit.iloc[0]
+            from models.display import money
             return f"{item_id} locality", [
                 ("Registered patients", _num(r["registered_patients"]),
-                 "sum of practice list sizes"),
+                 "sum of known practice list sizes"),
                 ("Against 30–50k", r["flag"] or "within the target", TARGET_SOURCE),
                 ("Practices / branches", f"{r['practices']} / {r['branches']}", ""),
-                ("GP WTE", _num(r["gp_wte"], 1), "sum of practice GP WTE"),
-                ("Patients per GP WTE", _num(r["patients_per_gp_wte"]), ""),
+                ("GPs", r["gps_text"], "GP workforce headcount of fully qualified GPs, "
+                                       "else practices.csv GP WTE"),
+                ("Patients per GP", _num(r["patients_per_gp"]),
+                 "over the practices with both figures"),
+                ("Need-weighted list", _num(r["weighted_list"]), "Carr-Hill weighting"),
+                ("Deprivation (IMD score)", _num(r["imd_score"], 1),
+                 "list-weighted practice score; higher = more deprived"),
+                ("Premises payments", money(r["premises_gbp"]) + " a year"
+                 if pd.notna(r["premises_gbp"]) else "unknown",
+                 "a proxy for the existing estate"),
                 ("HLC / hub", r["hlc"], "hubs.csv")]
         return None

@@ -22,7 +22,7 @@ from gui.frame_model import Column, FrameModel, one_dp, whole
 from gui.panel import Panel
 from gui.worker import TaskBar
 from models import grouping
-from models.grouping_metrics import group_metrics, overall_metrics, site_groups
+from models.grouping import group_metrics, overall_metrics, site_groups
 
 SOURCE = ("Extended practice groups of 20,000–60,000 patients: Kent & Medway STP (Nov 2016), "
           "local care Tier 1; 30,000–50,000 in the Medway Model (Medway CCG Operational "
@@ -62,8 +62,11 @@ class GroupsPanel(Panel):
 
     # -------------------------------------------------------------- layout
     def _build(self) -> None:
-        self.min_size = self._spin(0, 1_000_000, 30_000, "Smallest group, registered patients")
-        self.max_size = self._spin(0, 2_000_000, 50_000, "Largest group, registered patients")
+        lo, hi = self.ws.plan.grouping_bounds()
+        self.min_size = self._spin(0, 1_000_000, lo, "Smallest group, registered patients "
+                                   "(default: the locality target, Operational Plan ch. 3)")
+        self.max_size = self._spin(0, 2_000_000, hi, "Largest group, registered patients "
+                                   "(default: the locality target, Operational Plan ch. 3)")
         self.n_groups = QSpinBox(self)
         self.n_groups.setRange(0, 500)
         self.n_groups.setSpecialValueText("Choose for me")
@@ -72,6 +75,10 @@ class GroupsPanel(Panel):
         self.within = QCheckBox("Keep groups within localities", self)
         self.within.setToolTip("Never put practices from different localities in one group")
         self.seed = self._spin(0, 99_999, 1, "Same data + same seed → same groups")
+        for box in (self.min_size, self.max_size, self.n_groups, self.seed):
+            box.setKeyboardTracking(False)      # one change per Enter/arrow, not per digit
+            box.valueChanged.connect(lambda _v: self._settings_edited())
+        self.within.toggled.connect(lambda _on: self._settings_edited())
         self.run_button = QPushButton("Run grouping", self)
         self.run_button.setToolTip("Group the practices (runs in the background)")
         self.run_button.clicked.connect(self.run)
@@ -172,15 +179,37 @@ class GroupsPanel(Panel):
 
     # -------------------------------------------------------------- running
     def settings(self) -> dict:
-        return {"min_size": self.min_size.value(), "max_size": self.max_size.value(),
-                "n_groups": self.n_groups.value() or None,
-                "within_localities": self.within.isChecked(), "seed": self.seed.value()}
+        """The plan's grouping settings (bounds resolved from the assumptions if unset)."""
+        return self.ws.plan.grouping_settings()
+
+    def _settings_edited(self) -> None:
+        """A settings control changed: one undoable change of the plan's settings."""
+        new = {"min_size": self.min_size.value(), "max_size": self.max_size.value(),
+               "n_groups": self.n_groups.value() or None,
+               "within_localities": self.within.isChecked(), "seed": self.seed.value()}
+        old = self.settings()
+        changed = [k for k in new if new[k] != old.get(k)]
+        if changed:
+            self.ws.set_state("grouping", {**self.ws.plan.grouping, **new},
+                              "Grouping: set " + ", ".join(k.replace("_", " ")
+                                                           for k in changed))
+
+    def _sync_settings(self) -> None:
+        """Show the plan's settings (after undo, redo or opening a scenario too)."""
+        s = self.settings()
+        for box, value in ((self.min_size, s["min_size"]), (self.max_size, s["max_size"]),
+                           (self.n_groups, s["n_groups"] or 0), (self.seed, s["seed"] or 0),
+                           (self.within, bool(s["within_localities"]))):
+            box.blockSignals(True)
+            if box is self.within:
+                box.setChecked(value)
+            else:
+                box.setValue(int(value))
+            box.blockSignals(False)
 
     def run(self) -> None:
         practices = self.ws.dataset.practices.copy()
-        s, locks = self.settings(), grouping.Locks(
-            together=[list(t) for t in self.locks.together], fixed=dict(self.locks.fixed),
-            apart=list(self.locks.apart))
+        s, locks = self.settings(), self.ws.plan.grouping_locks()
 
         def work(progress, cancelled):
             return grouping.group_practices(
@@ -348,19 +377,6 @@ class GroupsPanel(Panel):
                 del lk.apart[row - n_fixed - n_tog]
         self._set_locks(drop, "Remove a lock")
 
-    def apply_saved(self, locks: dict, settings: dict) -> None:
-        """Restore a scenario's locks and grouping parameters."""
-        self.ws.locks = grouping.Locks(
-            together=[list(t) for t in locks.get("together", [])],
-            apart=[tuple(a) for a in locks.get("apart", [])],
-            fixed=dict(locks.get("fixed", {})))
-        self._show_locks()
-        for key, box in (("min_size", self.min_size), ("max_size", self.max_size),
-                         ("seed", self.seed)):
-            if settings.get(key) is not None:
-                box.setValue(int(settings[key]))
-        self.n_groups.setValue(int(settings.get("n_groups") or 0))
-        self.within.setChecked(bool(settings.get("within_localities", False)))
 
     def _on_context(self, layer: str, code: str) -> None:
         if layer != "practices" or not self.ws.groups:
@@ -379,8 +395,11 @@ class GroupsPanel(Panel):
             self.refresh()
         elif key == "locks":
             self._show_locks()
+        elif key in ("grouping", "assumptions"):
+            self._sync_settings()
 
     def _on_replaced(self) -> None:
         self.recent, self.problems = [], []
+        self._sync_settings()
         self._show_locks()
         self.refresh()

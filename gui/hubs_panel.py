@@ -66,7 +66,6 @@ def _num(v, signed=False) -> str:
 class HubsPanel(Panel):
     def __init__(self, window, parent=None):
         super().__init__(window, parent)
-        self.baseline: pd.DataFrame | None = None
         self.plan = None
         self._build()
         self.ws.stateChanged.connect(self._on_state)
@@ -75,8 +74,12 @@ class HubsPanel(Panel):
         self.map.featureDragged.connect(self._on_drag)
         self.map.featureContextMenu.connect(self._on_context)
         self.map.mapClicked.connect(self._on_map_click)
-        self.baseline = self.ws.dataset.hubs.copy()
         self.refresh()
+
+    @property
+    def baseline(self) -> pd.DataFrame:
+        """The hub layout later layouts are compared with (the plan's)."""
+        return self.ws.plan.layout_baseline()
 
     # -------------------------------------------------------------- layout
     def _build(self) -> None:
@@ -92,17 +95,18 @@ class HubsPanel(Panel):
         self.circuity = QDoubleSpinBox(self)
         self.circuity.setRange(1.0, 2.5)
         self.circuity.setSingleStep(0.05)
-        self.circuity.setValue(hubmodel.CIRCUITY)
+        self.circuity.setValue(self.ws.plan.value("road_circuity"))
         self.circuity.setToolTip("Road distance ≈ straight line × this factor (an "
                                  "approximation; 1.2–1.4 is typical in built-up areas)")
         self.speed = QDoubleSpinBox(self)
         self.speed.setRange(5, 100)
         self.speed.setSuffix(" km/h")
-        self.speed.setValue(hubmodel.SPEED_KMH)
+        self.speed.setValue(self.ws.plan.value("drive_speed_kmh"))
         self.speed.setToolTip("Average door-to-door speed, to express rough minutes "
                               "(an uncertain assumption: edit for local knowledge)")
-        for w in (self.circuity, self.speed):
-            w.valueChanged.connect(lambda _: self.refresh())
+        for w, key in ((self.circuity, "road_circuity"), (self.speed, "drive_speed_kmh")):
+            w.setKeyboardTracking(False)
+            w.valueChanged.connect(lambda v, key=key: self._set_assumption(key, v))
         self.access = QLabel(self)
         self.access.setWordWrap(True)
         self.access.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -173,11 +177,30 @@ class HubsPanel(Panel):
 
     # -------------------------------------------------------------- measures
     def demand(self):
-        return hubmodel.demand_points(self.ws.dataset)
+        return self.ws.plan.demand_points()
 
     def layout_of(self, hubs: pd.DataFrame, demand: pd.DataFrame):
-        return hubmodel.evaluate_layout(demand, hubs, circuity=self.circuity.value(),
-                                        speed_kmh=self.speed.value())
+        return self.ws.plan.evaluate_hubs(hubs, demand)
+
+    def _set_assumption(self, key: str, value: float) -> None:
+        """The road factor and speed are planning assumptions: one undoable change."""
+        plan = self.ws.plan
+        if abs(plan.value(key) - value) < 1e-9:
+            return
+        try:
+            new = plan.assumptions.with_value(key, value)
+        except ValueError as exc:
+            self.window.show_error("Assumption refused", str(exc))
+            self._sync_assumptions()
+            return
+        self.ws.set_state("assumptions", new,
+                          f"Set {plan.assumptions[key].label} to {value:g}")
+
+    def _sync_assumptions(self) -> None:
+        for box, key in ((self.circuity, "road_circuity"), (self.speed, "drive_speed_kmh")):
+            box.blockSignals(True)
+            box.setValue(self.ws.plan.value(key))
+            box.blockSignals(False)
 
     def refresh(self, hubs: pd.DataFrame | None = None) -> None:
         """Recompute every measure for ``hubs`` (default: the workspace's hub layer)."""
@@ -205,8 +228,8 @@ class HubsPanel(Panel):
             f"2 km {a['share_within_2km']:.0%}, 5 km {a['share_within_5km']:.0%}. "
             f"With housing growth: mean {g['mean_distance_km']:.2f} km. Road ≈ "
             f"{a['mean_road_km_approx']:.1f} km, ≈ {a['mean_drive_min_approx']:.0f} min "
-            f"(approximation: ×{self.circuity.value():.2f} circuity at "
-            f"{self.speed.value():.0f} km/h).")
+            f"(approximation: ×{self.ws.plan.value('road_circuity'):.2f} circuity at "
+            f"{self.ws.plan.value('drive_speed_kmh'):.0f} km/h).")
         self._hubs_shown = hubs
         self._draw_catchments()
         self._compare(hubs, demand)
@@ -234,15 +257,14 @@ class HubsPanel(Panel):
             self.compare_model.set_frame(pd.DataFrame(columns=[c.key for c in COMPARE_TABLE]))
             return
         table = hubmodel.compare_layouts(demand, self.baseline, hubs,
-                                         circuity=self.circuity.value(),
-                                         speed_kmh=self.speed.value())
+                                         **self.ws.plan.hub_settings())
         changed = set(table.index[table["change"].fillna(0).abs() > 1e-9].tolist()) if \
             pd.api.types.is_numeric_dtype(table["change"]) else set()
         self.compare_model.set_frame(table, changed)
 
     def set_baseline(self) -> None:
-        self.baseline = self.ws.dataset.hubs.copy()
-        self.refresh()
+        self.ws.set_state("baseline", self.ws.dataset.hubs.copy(),
+                          "Set the current hub layout as the baseline")
         self.status.emit("Baseline set: later hub layouts are compared with this one")
 
     # -------------------------------------------------------------- editing
@@ -330,14 +352,17 @@ class HubsPanel(Panel):
             self.map.select("hubs", hub_id)
 
     def _on_state(self, key: str) -> None:
-        if key != "hubs":
-            return
-        self.map.replace_layer("hubs", webmap.layer_json(self.ws.dataset, "hubs"))
-        self.refresh()
+        if key == "assumptions":
+            self._sync_assumptions()
+        elif key == "hubs":
+            self.map.replace_layer("hubs", webmap.layer_json(self.ws.dataset, "hubs"))
+        if key in ("hubs", "assumptions", "baseline"):
+            self.refresh()
 
     def _on_replaced(self) -> None:
-        self.baseline = self.ws.dataset.hubs.copy()
+        self._sync_assumptions()
         self.plan = None
+        self.plan_label.clear()
         self.accept_button.setEnabled(False)
         self.map.remove_overlay("suggested")
         self.refresh()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from geo.errors import DataError
 from geo.io_boundaries import check_ward_table, read_ward_table
 from gui.worker import Task, TaskBar
-from models.importer import ImportInputs, detect_inputs, run_import
+from geo.importer import ImportInputs, detect_inputs, run_import
 
 # key, label, file filter, tooltip
 INPUTS = [

@@ -19,7 +19,7 @@ from gui.tables import (
     localities_frame, practices_frame,
 )
 from gui.workspace import Workspace
-from models.dataset import load_folder, load_sample
+from geo.canonical import load_folder, load_sample
 
 APP_NAME = "Medway Estates Planner"
 
@@ -253,7 +253,6 @@ class MainWindow(QMainWindow):
 
     def open_dataset(self, ds) -> None:
         """Show new data as a fresh, untitled scenario."""
-        self.scenarios.base = ds.copy()
         self.scenarios.name, self.scenarios.path = "Untitled scenario", None
         self.workspace.replace(ds)
         self.workspace.undo_stack.setClean()
@@ -396,7 +395,7 @@ class MainWindow(QMainWindow):
         return True
 
     def export_data(self, path: str | None = None) -> bool:
-        from models.export import export_dataset
+        from geo.export import export_dataset
         if not isinstance(path, str) or not path:
             path, chosen = QFileDialog.getSaveFileName(
                 self, "Export data", str(Path(self.settings.value(
@@ -414,18 +413,17 @@ class MainWindow(QMainWindow):
         return True
 
     def export_report(self, path: str | None = None) -> bool:
-        from models.report import board_report, write_pdf
+        from rendering.board_sections import data_dates, report_label
+        from rendering.report import board_report, write_pdf
         path = path or self._save_path("Export report", ".pdf", "PDF (*.pdf)")
         if not path:
             return False
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            panel = self.groups_panel
-            pages = write_pdf(board_report(
-                self.dataset, groups=self.workspace.groups or None,
-                scenario_name=self.scenarios.name, assumptions=self.workspace.assumptions,
-                min_size=panel.min_size.value(), max_size=panel.max_size.value()),
-                path, self.dataset.label, self.dataset.is_sample)
+            pages = write_pdf(board_report(self.workspace.plan,
+                                           scenario_name=self.scenarios.name),
+                              path, report_label(self.dataset), self.dataset.is_sample,
+                              dates=data_dates(self.dataset))
         except (OSError, ValueError) as exc:
             self.show_error("The report was not written", str(exc))
             return False

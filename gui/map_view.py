@@ -110,7 +110,7 @@ class MapView(QWebEngineView):
         self.bridge = MapBridge(self)
         self.channel = QWebChannel(self)
         self.channel.registerObject("bridge", self.bridge)
-        page.setWebChannel(self.channel)       # before any load (DESIGN §7)
+        page.setWebChannel(self.channel)       # before any load (docs/design.md §7)
         self.bridge.clicked.connect(self.featureClicked)
         self.bridge.mapClickedAt.connect(self.mapClicked)
         self.bridge.dragged.connect(self.featureDragged)
@@ -195,7 +195,7 @@ class MapView(QWebEngineView):
 
     # -------------------------------------------------------------- readiness
     def _on_load_finished(self, ok: bool) -> None:
-        # loadFinished(True) fires even when Leaflet failed to load (DESIGN §7): check.
+        # loadFinished(True) fires even when Leaflet failed to load (docs/design.md §7): check.
         if not ok:
             self.failed.emit("the map page did not load")
             return

@@ -34,9 +34,19 @@ class Panel(QWidget):
 
     def start_task(self, work, on_done, *, title: str, button, taskbar) -> Task:
         """Run ``work(progress, cancelled)`` off the GUI thread; ``button`` is disabled
-        meanwhile, ``taskbar`` shows progress and Cancel; failures are shown to the user."""
+        meanwhile, ``taskbar`` shows progress and Cancel; failures are shown to the user.
+        A result for a plan that has changed since (other data, or any edit) is dropped
+        with a status message, never applied."""
         task = Task(work, self)
-        task.done.connect(on_done)
+        stamp = self.ws.plan.stamp()        # the data and revision this work starts from
+
+        def finished(result):
+            if not self.ws.plan.is_current(stamp):
+                self.status.emit(f"{title}: the plan changed while it ran (other data or "
+                                 "an edit), so its result was not applied; run it again")
+                return
+            on_done(result)
+        task.done.connect(finished)
         task.failed.connect(lambda msg: self.window.show_error(title, msg))
         task.cancelled.connect(lambda: self.status.emit(f"{title} cancelled; nothing was "
                                                         "changed"))

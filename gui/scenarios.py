@@ -39,7 +39,6 @@ class ScenarioController(QObject):
         self.name = "Untitled scenario"
         self.notes = ""
         self.path: Path | None = None
-        self.base = self.ws.dataset.copy()     # the data as loaded, before any edit
         self._build_menu(menu)
         self.ws.replaced.connect(self._on_replaced)
         self.ws.undo_stack.cleanChanged.connect(self._on_clean_changed)
@@ -81,48 +80,24 @@ class ScenarioController(QObject):
         self._fill_recent()
 
     # -------------------------------------------------------------- state ⇄ scenario
+    @property
+    def base(self):
+        """The data as loaded, before any edit (the plan's)."""
+        return self.ws.plan.base
+
     def current(self, name: str | None = None) -> sc.Scenario:
-        ds = self.ws.dataset.copy()
-        groups = self.ws.groups
-        import pandas as pd
-        ds.groups = pd.DataFrame(list(groups.items()), columns=["practice_code", "group"]) \
-            if groups else None
-        panel = getattr(self.window, "groups_panel", None)
-        locks, grouping = {}, {}
-        if panel is not None:
-            locks = {"together": [list(t) for t in panel.locks.together],
-                     "apart": [list(a) for a in panel.locks.apart],
-                     "fixed": dict(panel.locks.fixed)}
-            grouping = panel.settings()
-        assumptions = {}
-        demand = getattr(self.window, "demand_panel", None)
-        if demand is not None:
-            assumptions = demand.assumptions_dict()
-        return sc.scenario_from_dataset(ds, name or self.name, base=self.base,
-                                        notes=self.notes, locks=locks, grouping=grouping,
-                                        assumptions=assumptions)
+        """What the plan holds, as a scenario."""
+        return sc.scenario_from_plan(self.ws.plan, name or self.name, notes=self.notes)
 
     def _apply(self, scenario: sc.Scenario, path: Path | None) -> None:
         base = sc.open_scenario_data(scenario) if not self._same_data(scenario) else \
             self.base.copy()
-        ds = sc.apply_scenario(base, scenario)
-        groups = dict(zip(ds.groups["practice_code"], ds.groups["group"])) \
-            if ds.groups is not None and scenario.groups else {}
-        self.base = base
-        self.ws.replace(ds)                     # clears undo; panels refresh
-        if groups:
-            self.ws.groups = groups
-            self.ws.stateChanged.emit("groups")
-        panel = getattr(self.window, "groups_panel", None)
-        if panel is not None:
-            panel.apply_saved(scenario.locks, scenario.grouping)
-        demand = getattr(self.window, "demand_panel", None)
-        if demand is not None and scenario.assumptions:
-            demand.set_assumptions_dict(scenario.assumptions)
+        self.ws.undo_stack.clear()
+        warnings = sc.load_into_plan(self.ws.plan, scenario, base)   # panels refresh
         self.name, self.notes, self.path = scenario.name, scenario.notes, path
         self.ws.undo_stack.setClean()
         self._update_title()
-        for warning in ds.warnings:
+        for warning in warnings:
             self.window.statusBar().showMessage(warning, 15000)
 
     def _same_data(self, scenario: sc.Scenario) -> bool:
@@ -258,6 +233,7 @@ class ScenarioController(QObject):
     # -------------------------------------------------------------- comparison
     def compare(self, paths: list[str] | None = None) -> QDialog | None:
         from models.measures import key_measures
+        from models.plan import Plan
         if paths is None:
             paths, _ = QFileDialog.getOpenFileNames(self.window, "Compare with (up to two)",
                                                     self._start_dir(), FILTER)
@@ -269,14 +245,13 @@ class ScenarioController(QObject):
                 scenario = sc.load_scenario(path)
                 base = self.base if self._same_data(scenario) else \
                     sc.open_scenario_data(scenario)
-                ds = sc.apply_scenario(base, scenario)
+                plan = Plan(base)
+                sc.load_into_plan(plan, scenario, base)
             except DataError as exc:
                 self.window.show_error("A scenario could not be compared", str(exc))
                 return None
             label = scenario.name if scenario.name not in rows else f"{scenario.name} ({path})"
-            mn, mx = scenario.grouping.get("min_size") or 30_000, \
-                scenario.grouping.get("max_size") or 50_000
-            rows[label] = key_measures(ds, dict(scenario.groups), mn, mx)
+            rows[label] = key_measures(plan)
         table = sc.compare_scenarios(rows)
         dialog = CompareDialog(table, self.window)
         dialog.show()
@@ -285,9 +260,7 @@ class ScenarioController(QObject):
 
     def _measures_of_current(self) -> dict:
         from models.measures import key_measures
-        panel = getattr(self.window, "groups_panel", None)
-        lo, hi = (panel.min_size.value(), panel.max_size.value()) if panel else (30_000, 50_000)
-        return key_measures(self.ws.dataset, self.ws.groups, lo, hi)
+        return key_measures(self.ws.plan)
 
     # -------------------------------------------------------------- misc
     def _start_dir(self) -> str:

@@ -7,19 +7,51 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget,
 )
 
+from geo.dataset import is_branch
 from gui.frame_model import Column, FilterProxy, FrameModel, one_dp, whole
+from models.display import money, number
 from models.localities import TARGET_SOURCE, locality_summary
+
+
+def known_whole(v) -> str:
+    """Unknown is not zero: NaN reads 'unknown'; None (not applicable, a branch) '—'."""
+    return "—" if v is None else number(v)
+
+
+def known_one_dp(v) -> str:
+    return "—" if v is None else number(v, 1)
+
+
+def known_money(v) -> str:
+    return "—" if v is None else money(v)
+
+
+SUPPLY_TIP = ("GPs: NHS Digital GP workforce, headcount of fully qualified GPs (FTE where "
+              "the file gives it; else practices.csv GP WTE). Unknown = no figure, never 0.")
 
 PRACTICE_COLUMNS = [
     Column("practice_code", "Code", tip="ODS code; branch sites are PARENT-Bn"),
     Column("name", "Name"),
     Column("kind", "Site", tip="Main practice or branch surgery"),
     Column("locality", "Locality", tip="Locality polygon containing the site"),
-    Column("list_size", "List size", whole, "Registered patients (practices.csv, list_size). "
-           "Branches: 0, their patients are on the parent's list. Double-click to edit.",
+    Column("list_size", "List size", known_whole, "Registered patients (practices.csv, "
+           "list_size); 'unknown' where the list-size file had no figure. Branches: 0, their "
+           "patients are on the parent's list. Double-click to edit.",
            editable=True, align_right=True),
-    Column("gp_wte", "GP WTE", one_dp, "Whole-time-equivalent GPs (practices.csv, gp_wte). "
-           "Double-click to edit.", editable=True, align_right=True),
+    Column("gp_wte", "GP WTE", known_one_dp, "Whole-time-equivalent GPs (practices.csv, "
+           "gp_wte); 'unknown' where not given. Double-click to edit.", editable=True,
+           align_right=True),
+    Column("gps", "GPs", known_one_dp, SUPPLY_TIP, align_right=True),
+    Column("patients_per_gp", "Patients per GP", known_whole,
+           "List size ÷ GPs, where both are known", align_right=True),
+    Column("weighted_list", "Need-weighted list", known_whole,
+           "List size × weighted ÷ registered patients (Carr-Hill weighting, NHS Payments to "
+           "General Practice)", align_right=True),
+    Column("imd_score", "IMD score", known_one_dp, "Practice deprivation score (OHID "
+           "Fingertips 93553); higher = more deprived", align_right=True),
+    Column("premises_gbp", "Premises £/yr", known_money, "Premises payments (NHS Payments to "
+           "General Practice): a proxy for the existing estate, not a floor area",
+           align_right=True),
     Column("group", "Group", tip="Extended practice group (Groups panel); branches follow "
            "their parent. Double-click and type a group name to move the practice.",
            editable=True),
@@ -33,9 +65,19 @@ LOCALITY_COLUMNS = [
     Column("practices", "Practices", whole, align_right=True),
     Column("branches", "Branches", whole, align_right=True),
     Column("hlc", "HLC / hub"),
-    Column("gp_wte", "GP WTE", one_dp, "Sum of practice GP WTE", align_right=True),
-    Column("patients_per_gp_wte", "Patients per GP WTE", whole,
-           "Registered patients ÷ GP WTE", align_right=True),
+    Column("gps_text", "GPs", tip=SUPPLY_TIP + " (n unknown) = practices without a figure"),
+    Column("patients_per_gp", "Patients per GP", known_whole,
+           "Patients ÷ GPs over the practices with both figures", align_right=True),
+    Column("weighted_list", "Need-weighted list", known_whole,
+           "Sum of the practices' need-weighted lists", align_right=True),
+    Column("gap_text", "GPs short of benchmark", tip="Patients of practices with both "
+           "figures ÷ registered patients per GP WTE (assumption, with its low–high range) − "
+           "their GPs; positive = short. Today's lists, before new housing (the Demand tab "
+           "adds the new patients)."),
+    Column("imd_score", "IMD score", known_one_dp, "List-weighted practice deprivation "
+           "score; higher = more deprived", align_right=True),
+    Column("premises_gbp", "Premises £/yr", known_money, "Premises payments, a proxy for the "
+           "existing estate", align_right=True),
     Column("flag", "Against 30–50k target", tip=TARGET_SOURCE),
 ]
 
@@ -130,16 +172,45 @@ class TablePanel(QWidget):
             self.rowSelected.emit(key)
 
 
+SUPPLY_FIELDS = ["gps", "patients_per_gp", "weighted_list", "imd_score", "premises_gbp"]
+
+
 def practices_frame(ds, site_groups: dict[str, str] | None = None) -> pd.DataFrame:
+    from models.supply import list_known, practice_supply
     frame = ds.practices.copy()
-    frame["kind"] = (frame["parent_code"] != "").map({True: "branch", False: "practice"})
+    branch = is_branch(frame)
+    frame["kind"] = branch.map({True: "branch", False: "practice"})
+    frame["list_size"] = frame["list_size"].astype(float).where(list_known(frame))
+    frame["gp_wte"] = pd.to_numeric(frame["gp_wte"], errors="coerce").astype(object)
+    prac, _ = practice_supply(ds)
+    per = prac.set_index("practice_code")
+    for col in SUPPLY_FIELDS:
+        values = frame["practice_code"].map(per[col]).astype(object)
+        frame[col] = values.where(~branch, None)
+    frame.loc[branch, "gp_wte"] = None
     groups = site_groups or {}
     frame["group"] = [groups.get(code, "") for code in frame["practice_code"]]
     return frame
 
 
 def localities_frame(ds) -> tuple[pd.DataFrame, set[int]]:
+    from models.assumptions import Assumptions
+    from models.supply import area_supply, practice_supply
     summary = locality_summary(ds)
+    prac, _ = practice_supply(ds)
+    names = list(summary["locality"])
+    area = area_supply(prac, names, prac["locality"].replace("", "(outside every locality)"),
+                       Assumptions()).set_index("area")
+    for col in ("patients_per_gp", "weighted_list", "imd_score", "premises_gbp"):
+        summary[col] = summary["locality"].map(area[col])
+    summary["gap_text"] = [
+        f"{number(area.at[n, 'gp_gap'], 1)} ({number(area.at[n, 'gp_gap_low'], 1)} to "
+        f"{number(area.at[n, 'gp_gap_high'], 1)})" if n in area.index else "unknown"
+        for n in names]
+    summary["gps_text"] = [
+        number(area.at[n, "gps"]) + (f" ({int(area.at[n, 'gps_unknown'])} unknown)"
+                                     if area.at[n, "gps_unknown"] else "")
+        if n in area.index else "unknown" for n in names]
     flagged = set(summary.index[~summary["within_target"]].tolist())
     return summary, flagged
 

@@ -12,10 +12,9 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from geo.errors import DataError
+from geo.progress import Cancelled
 
 
-class Cancelled(Exception):
-    """Raised inside a task when the user pressed Cancel."""
 
 
 class Task(QObject):
@@ -48,7 +47,8 @@ class Task(QObject):
                               self.is_cancelled)
         except Exception as exc:  # reported to the user, never swallowed
             self.running = False
-            if self._cancel or type(exc).__name__ in ("Cancelled", "CancelledError"):
+            if self._cancel or isinstance(exc, Cancelled) or \
+                    type(exc).__name__ == "Cancelled":   # grouping's own, until it uses ours
                 self.cancelled.emit()
             elif isinstance(exc, (DataError, ValueError)):
                 self.failed.emit(str(exc))

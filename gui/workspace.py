@@ -1,115 +1,97 @@
-"""The open dataset plus its undo stack: the one place the GUI changes data.
+"""The window's handle on the Plan: Qt signals for its changes and an undo stack of its
+commands. Panels never write to the plan directly; they ask the workspace, which executes a
+plan command (validated by the plan), records it on the undo stack and lets every view know.
 
-Panels never write to the dataset directly; they ask the workspace, which validates through
-models/edits.py, records a QUndoCommand and tells every view what changed.
+The workspace holds no state of its own: every property reads the plan.
 """
 from __future__ import annotations
-
-import copy
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from models.assumptions import default_assumptions
-from models.edits import KEYS, apply_edit
+from models.plan import Batch, Plan, SetState, SetValue
 
 
-class _EditCommand(QUndoCommand):
-    def __init__(self, ws: "Workspace", layer: str, item_id: str, column: str, new, old):
-        super().__init__(f"Set {column.replace('_', ' ')} of {item_id} to {new}")
-        self.ws, self.layer, self.item_id, self.column = ws, layer, item_id, column
-        self.new, self.old = new, old
+class _PlanCommand(QUndoCommand):
+    """A plan command on the Qt undo stack: redo/undo execute/revert it on the plan."""
+
+    def __init__(self, plan: Plan, command):
+        super().__init__(command.text)
+        self.plan, self.command = plan, command
         self._first = True
 
     def redo(self):
-        if self._first:          # already applied (and validated) when pushed
+        if self._first:          # already executed (and validated) when pushed
             self._first = False
         else:
-            apply_edit(self.ws.dataset, self.layer, self.item_id, self.column, self.new)
-        self.ws.edited.emit(self.layer, self.item_id, self.column)
+            self.plan.execute(self.command)
 
     def undo(self):
-        apply_edit(self.ws.dataset, self.layer, self.item_id, self.column, self.old)
-        self.ws.edited.emit(self.layer, self.item_id, self.column)
-
-
-class _StateCommand(QUndoCommand):
-    """Swap a whole piece of state (the grouping, the hub layer) for another."""
-
-    def __init__(self, ws: "Workspace", key: str, new, old, text: str):
-        super().__init__(text)
-        self.ws, self.key, self.new, self.old = ws, key, new, old
-
-    def redo(self):
-        self.ws._put_state(self.key, self.new)
-
-    def undo(self):
-        self.ws._put_state(self.key, self.old)
+        self.plan.revert(self.command)
 
 
 class Workspace(QObject):
     replaced = Signal()                  # a different dataset is open
     edited = Signal(str, str, str)       # layer, item id, column
-    stateChanged = Signal(str)           # "groups", "hubs", "assumptions" or "locks"
+    stateChanged = Signal(str)           # "groups", "hubs", "assumptions", "locks", …
 
     def __init__(self, dataset, parent=None):
         super().__init__(parent)
-        self.dataset = dataset
-        self.groups: dict[str, str] = {}    # practice_code → extended group name
-        self.assumptions = default_assumptions()
-        self._locks = None                   # grouping constraints the planner set
+        self.plan = Plan(dataset)
         self.undo_stack = QUndoStack(self)
+        self.plan.subscribe(self._on_change)
 
-    def replace(self, dataset) -> None:
-        self.dataset = dataset
-        self.groups = {}
-        self._locks = None
-        self.undo_stack.clear()
-        self.replaced.emit()
+    def _on_change(self, change) -> None:
+        if change.kind == "replaced":
+            self.replaced.emit()
+        elif change.kind == "edited":
+            self.edited.emit(change.key, change.item_id, change.column)
+        else:
+            self.stateChanged.emit(change.key)
+
+    # ---------------------------------------------------------------- reading the plan
+    @property
+    def dataset(self):
+        return self.plan.dataset
+
+    @property
+    def groups(self) -> dict[str, str]:
+        return self.plan.groups
+
+    @property
+    def assumptions(self):
+        return self.plan.assumptions
 
     @property
     def locks(self):
-        """Grouping locks (models.grouping.Locks), made on first use: importing the
-        grouping model pulls in scikit-learn, which start-up need not wait for."""
-        if self._locks is None:
-            from models.grouping import Locks
-            self._locks = Locks()
-        return self._locks
-
-    @locks.setter
-    def locks(self, value) -> None:
-        self._locks = value
+        """The grouping locks as the grouping solver takes them (a copy)."""
+        return self.plan.grouping_locks()
 
     def state(self, key: str):
-        """A copy of the current grouping or hub layer."""
-        if key == "groups":
-            return dict(self.groups)
-        if key == "hubs":
-            return self.dataset.hubs.copy()
-        if key == "assumptions":
-            return self.assumptions          # immutable: edits make a new object
+        """A copy of one piece of the plan's state."""
         if key == "locks":
-            return copy.deepcopy(self.locks)
-        raise KeyError(key)
+            return self.plan.grouping_locks()
+        return self.plan.state(key)
+
+    # ---------------------------------------------------------------- changing it
+    def replace(self, dataset) -> None:
+        """Other data: the undo history belongs to the old data, so it goes too."""
+        self.undo_stack.clear()
+        self.plan.replace(dataset)
+
+    def _push(self, command) -> None:
+        self.plan.execute(command)           # raises ValueError, changing nothing
+        self.undo_stack.push(_PlanCommand(self.plan, command))
 
     def set_state(self, key: str, new, text: str) -> None:
-        """Replace the grouping or hub layer as one undoable step."""
-        self.undo_stack.push(_StateCommand(self, key, new, self.state(key), text))
-
-    def _put_state(self, key: str, value) -> None:
-        if key == "groups":
-            self.groups = dict(value)
-        elif key == "assumptions":
-            self.assumptions = value
-        elif key == "locks":
-            self.locks = copy.deepcopy(value)
-        else:
-            self.dataset.hubs = value.copy()
-        self.stateChanged.emit(key)
+        """Replace the grouping, the hub layer, the assumptions… as one undoable step."""
+        self._push(SetState(key, new, text))
 
     def set_value(self, layer: str, item_id: str, column: str, value) -> None:
         """Apply an edit (raises ValueError with a user message if refused)."""
-        old = apply_edit(self.dataset, layer, item_id, column, value)
-        frame = getattr(self.dataset, layer)
-        new = frame.loc[frame[KEYS[layer]] == item_id, column].iloc[0]
-        self.undo_stack.push(_EditCommand(self, layer, item_id, column, new, old))
+        self._push(SetValue(layer, item_id, column, value))
+
+    def set_values(self, layer: str, edits: list[tuple[str, str, object]], text: str) -> None:
+        """Several cells of one layer as one undoable step: (item id, column, value)."""
+        if edits:
+            self._push(Batch([SetValue(layer, i, c, v) for i, c, v in edits], text))

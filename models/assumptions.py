@@ -5,9 +5,11 @@ from, whether the user should be told it is uncertain, and the value actually us
 central default unless the planner edited it). Reports print the whole table; a value the
 planner changed is marked as edited.
 
-Sources are cited by title and chapter (DESIGN.md §6 lists them); nothing is copied from
-them. The documents in ../shared/seeds are: the Medway CCG Operational Plan 2017–19 ("the
-Operational Plan") and the Kent & Medway STP, November 2016 ("the K&M STP").
+Sources are cited by title and chapter (docs/design.md §6 lists them); nothing is copied from
+them. The two NHS planning documents most cited are the Medway CCG Operational Plan 2017–19
+("the Operational Plan") and the Kent & Medway STP, November 2016 ("the K&M STP"). Every
+planning number the program uses is an entry here (or derived from one): the locality,
+group and hub targets and the road factor too, so the window, the CLI and the report agree.
 
 API
 ---
@@ -45,13 +47,13 @@ from geo.errors import DataError
 #     horizon of its housing trajectory (2017/18–2021/22) measured from 2016/17.
 #   * simple: the 39.3 % rise spread evenly, 39.3 / 14 = 2.81 %/yr of the base length;
 #     five years of that is +14.0 % — the reading that reproduces the plan's figure exactly.
-# Both are exposed: the "compound" method (default, DESIGN §6) and "simple".
+# Both are exposed: the "compound" method (default, docs/design.md §6) and "simple".
 TREND_FROM_MIN, TREND_TO_MIN, TREND_SPAN_YEARS = 8.4, 11.7, 14
 TREND_COMPOUND_RATE = (TREND_TO_MIN / TREND_FROM_MIN) ** (1 / TREND_SPAN_YEARS) - 1
 TREND_SIMPLE_RATE = (TREND_TO_MIN / TREND_FROM_MIN - 1) / TREND_SPAN_YEARS
 TREND_METHODS = ("compound", "simple")
 
-# Developer contributions Kent CCGs actually sought, £ per new resident (DESIGN §6; e.g.
+# Developer contributions Kent CCGs actually sought, £ per new resident (docs/design.md §6; e.g.
 # Canterbury & Coastal CCG £266,175 for 819 patients). A sanity band, not an assumption.
 CONTRIBUTION_BAND_GBP_PER_RESIDENT = (250.0, 360.0)
 
@@ -178,7 +180,7 @@ DEFAULTS: tuple[Assumption, ...] = (
        "37.5 hours = 1 FTE: NHS Digital General Practice Workforce methodology",
        positive=True, maximum=100),
     _a("gp_weeks_per_year", "GP working weeks per WTE year", "weeks per year", 42, 42, 42,
-       "About 42 weeks: 52 less annual leave, bank holidays and study leave (DESIGN.md §6 "
+       "About 42 weeks: 52 less annual leave, bank holidays and study leave (docs/design.md §6 "
        "planning convention) — uncertain", uncertain=True, positive=True, maximum=52),
     _a("patient_facing_share", "share of GP hours spent with patients", "share",
        0.6, 0.6, 0.6,
@@ -224,6 +226,14 @@ DEFAULTS: tuple[Assumption, ...] = (
     _a("hub_max_population", "hub (Tier 2) population, largest", "patients",
        200000, 200000, 200000, f"{STP} (Tier 2 hubs 50,000–200,000)",
        used_by="hubs", integer=True, maximum=10_000_000),
+    # -- straight line → rough road distance and drive time (shown as approximations only)
+    _a("road_circuity", "road distance per straight-line km (detour index)", "km per km",
+       1.2, 1.3, 1.4, "A commonly used detour index for built-up Britain (published values "
+       "typically 1.2–1.4) — uncertain; an approximation until a road network is imported",
+       uncertain=True, used_by="hubs", minimum=1.0, maximum=5.0),
+    _a("drive_speed_kmh", "average door-to-door driving speed in town", "km/h",
+       20, 30, 40, "Placeholder for urban driving including junctions — uncertain; edit it "
+       "with local knowledge", uncertain=True, used_by="hubs", positive=True, maximum=120),
 )
 
 # Pairs that must stay ordered: (smaller, larger).
@@ -243,7 +253,14 @@ DEMAND_DIRECTION = {
 }
 
 DEFAULT_OPTIONS = {"apply_length_trend": False, "length_trend_base_year": None,
-                   "length_trend_method": "compound"}
+                   "length_trend_method": "compound",
+                   # Housing phasing (models/housing.apply_phasing): which end of a site's
+                   # dwelling range, and a start year / build-out years for sites the data
+                   # does not phase (None = as in the data; default build-out 5 years).
+                   "dwellings_range_end": "high", "phasing_start_year": None,
+                   "phasing_build_years": None,
+                   # GP gap on the need-weighted (Carr-Hill) lists of the payments file.
+                   "need_weighted_lists": False}
 
 
 @dataclass(frozen=True)
@@ -411,6 +428,18 @@ _DEFAULT_BY_KEY = {a.key: a for a in DEFAULTS}
 
 
 def _check_options(options: Mapping[str, Any]) -> None:
+    if not isinstance(options.get("need_weighted_lists", False), bool):
+        raise AssumptionError("need_weighted_lists", "need-weighted lists must be true or "
+                                                     "false")
+    if options.get("dwellings_range_end", "high") not in ("low", "high"):
+        raise AssumptionError("dwellings_range_end", "which end of a site's dwelling range "
+                                                     "must be 'low' or 'high'")
+    for key, lo, hi in (("phasing_start_year", 1990, 2100), ("phasing_build_years", 1, 50)):
+        value = options.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                  or not lo <= value <= hi):
+            raise AssumptionError(key, f"{key.replace('_', ' ')} must be a whole number "
+                                       f"{lo}–{hi} or blank")
     if not isinstance(options.get("apply_length_trend"), bool):
         raise AssumptionError("apply_length_trend", "apply_length_trend must be true or false")
     base = options.get("length_trend_base_year")

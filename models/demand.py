@@ -8,8 +8,8 @@ API (for the Demand panel, the CLI and reports)
 -----------------------------------------------
 project_demand(ds, assumptions=None, *, by="locality", groups=None, include=None,
                years=None, ranges=True) -> DemandResult
-    ds           models.dataset.Dataset (uses ds.housing, ds.practices, ds.hubs, ds.groups)
-    assumptions  models.assumptions.Assumptions (default: the DESIGN §6 defaults); its
+    ds           geo.dataset.Dataset (uses ds.housing, ds.practices, ds.hubs, ds.groups)
+    assumptions  models.assumptions.Assumptions (default: the docs/design.md §6 defaults); its
                  options switch the consultation-length trend on (apply_length_trend,
                  length_trend_base_year — default the year before the first completions —
                  and length_trend_method "compound" | "simple")
@@ -30,7 +30,7 @@ DemandResult
                all areas); columns TABLE_COLUMNS:
                  year, area, new_dwellings, new_residents, new_patients,
                  cumulative_patients, gp_wte_needed, consultations, gp_hours,
-                 rooms_needed, floorspace_m2, capital_cost_gbp,   (DESIGN §5, in this order)
+                 rooms_needed, floorspace_m2, capital_cost_gbp,   (docs/design.md §5, in this order)
                  gp_wte_by_hours, clinical_room_m2,
                  and <measure>_low / <measure>_high for every measure.
                FLOW_MEASURES are per year (sum them over years); STOCK_MEASURES are what is
@@ -75,10 +75,12 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from geo.dataset import is_branch
 from models.assumptions import (
-    CONTRIBUTION_BAND_GBP_PER_RESIDENT, Assumptions, length_trend_factor,
+    CONTRIBUTION_BAND_GBP_PER_RESIDENT, TREND_FROM_MIN, TREND_SPAN_YEARS, TREND_TO_MIN,
+    Assumptions,
 )
-from models.housing import phase_completions
+from models.housing import apply_phasing, phase_completions
 
 MEDWAY = "Medway"
 OUTSIDE_LOCALITIES = "(outside localities)"
@@ -88,7 +90,7 @@ BY_CHOICES = ("locality", "group", "hub")
 DESIGN_MEASURES = ["new_dwellings", "new_residents", "new_patients", "cumulative_patients",
                    "gp_wte_needed", "consultations", "gp_hours", "rooms_needed",
                    "floorspace_m2", "capital_cost_gbp"]
-MEASURES = DESIGN_MEASURES + ["gp_wte_by_hours", "clinical_room_m2"]
+MEASURES = DESIGN_MEASURES + ["gp_wte_by_hours", "clinical_room_m2", "trend_patients"]
 FLOW_MEASURES = ["new_dwellings", "new_residents", "new_patients", "consultations",
                  "gp_hours"]
 STOCK_MEASURES = [m for m in MEASURES if m not in FLOW_MEASURES]
@@ -100,7 +102,46 @@ UNITS = {"new_dwellings": "dwellings", "new_residents": "persons", "new_patients
          "consultations": "consultations per year", "gp_hours": "GP hours per year",
          "rooms_needed": "clinical rooms", "floorspace_m2": "m² GIA",
          "capital_cost_gbp": "£", "gp_wte_by_hours": "GP WTE",
-         "clinical_room_m2": "m²"}
+         "clinical_room_m2": "m²",
+         "trend_patients": "patient-equivalents (longer consultations, whole list)"}
+
+
+# Population targets each kind of area is checked against (assumption keys, with sources).
+TARGETS = {"locality": ("locality_min_population", "locality_max_population"),
+           "group": ("group_min_size", "group_max_size"),
+           "hub": ("hub_min_population", "hub_max_population")}
+COST_BAND_SOURCE = ("developer contributions Kent CCGs sought, e.g. Canterbury & Coastal CCG "
+                    "£266,175 for 819 patients (DESIGN.md §6)")
+
+
+def target_band(by: str, a: Assumptions) -> tuple[float, float, str]:
+    """(lowest, highest, 'source') registered patients an area of this kind should have."""
+    lo_key, hi_key = TARGETS[by]
+    return a.value(lo_key), a.value(hi_key), a[lo_key].source
+
+
+def target_flag(patients, by: str, a: Assumptions) -> str:
+    """'' inside the target, else 'below 30,000' / 'above 50,000' (unknown → '')."""
+    lo, hi, _ = target_band(by, a)
+    if patients is None or not np.isfinite(patients):
+        return ""
+    if patients < lo:
+        return f"below {lo:,.0f}"
+    if patients > hi:
+        return f"above {hi:,.0f}"
+    return ""
+
+
+def cost_flag(per_resident: float) -> str:
+    """Where the capital per new resident sits against the Kent contribution band."""
+    lo, hi = CONTRIBUTION_BAND_GBP_PER_RESIDENT
+    if not np.isfinite(per_resident):
+        return "unknown"
+    if per_resident < lo:
+        return "BELOW the comparison band"
+    if per_resident > hi:
+        return "ABOVE the comparison band"
+    return "within the comparison band"
 
 
 class DemandError(ValueError):
@@ -119,6 +160,8 @@ class DemandResult:
     medway_ratio: float
     cost_per_new_resident: float
     horizon: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cost_per_resident_range: tuple[float, float] = (float("nan"), float("nan"))
+    trend_note: str = ""
     included_sites: list[str] = field(default_factory=list)
     excluded_sites: list[str] = field(default_factory=list)
 
@@ -146,11 +189,11 @@ def _group_mapping(groups) -> dict[str, str]:
     return {code: group.strip() for code, group in pairs if group.strip()}
 
 
-def _assign_areas(ds, by: str, groups) -> tuple[list[str], np.ndarray, np.ndarray,
+def assign_areas(ds, by: str, groups) -> tuple[list[str], np.ndarray, np.ndarray,
                                                 list[str]]:
     """Area names, each housing site's area and each main practice's area, plus notes."""
     housing, practices = ds.housing, ds.practices
-    mains = practices[practices["parent_code"] == ""]
+    mains = practices[~is_branch(practices)]
     notes: list[str] = []
     if by == "locality":
         known = [str(n) for n in ds.localities["name"]]
@@ -227,27 +270,56 @@ def _natural_key(text: str):
 
 # ---------------------------------------------------------------- the arithmetic
 
+TREND_PERIOD = (f"mean GP consultation {TREND_FROM_MIN:g} min (1993) → {TREND_TO_MIN:g} min "
+                f"(2007), {TREND_SPAN_YEARS} years (GP Workload Survey, quoted in the Medway "
+                "CCG Operational Plan 2017–19)")
+
+
+def trend_factor(years_after_base, compound_rate: float, method: str = "compound"):
+    """Workload multiplier ``years_after_base`` years on (1 before the base year).
+
+    The rate is held as a compound rate per year. "simple" spreads the same rise over the
+    period it was measured on evenly: over 1993–2007, 2.395 %/yr compound is a 39.3 % rise,
+    2.81 % of the base a year, so five years give +14.0 % — the plan's "+14 % GP workload";
+    compounded, five years give +12.6 %.
+    """
+    n = np.maximum(np.asarray(years_after_base, dtype=float), 0.0)
+    if method == "compound":
+        return (1.0 + compound_rate) ** n
+    if method == "simple":
+        per_year = ((1.0 + compound_rate) ** TREND_SPAN_YEARS - 1.0) / TREND_SPAN_YEARS
+        return 1.0 + per_year * n
+    raise ValueError("method must be 'compound' or 'simple'")
+
+
 def _measures(dwellings: np.ndarray, years: np.ndarray, v: Mapping[str, float],
-              trend: tuple[bool, int, str]) -> dict[str, np.ndarray]:
-    """All measures for an (areas, years) matrix of completions under one set of values."""
+              trend: tuple[bool, int, str], base_list: np.ndarray) -> dict[str, np.ndarray]:
+    """All measures for an (areas, years) matrix of completions under one set of values.
+
+    With the consultation-length trend on, the plan applies it to the whole registered
+    list: the longer consultations of today's list (``base_list`` per area) and of the new
+    patients are counted as extra patient-equivalents, which flow into GP WTE, rooms, m²
+    and £ as well as GP hours.
+    """
     residents = dwellings * v["persons_per_dwelling"]
     patients = residents * v["registration_share"]
     cumulative = np.cumsum(patients, axis=1)
-    consultations = cumulative * (v["consultations_per_patient_year"]
-                                  * v["gp_share_of_consultations"])
-    minutes = np.full(len(years), v["consultation_minutes"])
+    per_patient = v["consultations_per_patient_year"] * v["gp_share_of_consultations"]
+    consultations = cumulative * per_patient
+    factor = np.ones(len(years))
     apply, base, method = trend
     if apply:
-        minutes = minutes * length_trend_factor(years - base, v["consultation_length_growth"],
-                                                method)
-    gp_hours = consultations * minutes[None, :] / 60.0
+        factor = trend_factor(years - base, v["consultation_length_growth"], method)
+    extra = (base_list[:, None] + cumulative) * (factor[None, :] - 1.0)
+    workload = cumulative + extra          # patient-equivalents of the new GP workload
+    gp_hours = workload * per_patient * v["consultation_minutes"] / 60.0
     hours_per_wte = v["gp_hours_per_week"] * v["gp_weeks_per_year"] * v["patient_facing_share"]
-    rooms = cumulative / 1000.0 * v["rooms_per_1000_patients"]
-    floorspace = cumulative / 1000.0 * v["floorspace_m2_per_1000"]
+    rooms = workload / 1000.0 * v["rooms_per_1000_patients"]
+    floorspace = workload / 1000.0 * v["floorspace_m2_per_1000"]
     return {
         "new_dwellings": dwellings, "new_residents": residents, "new_patients": patients,
-        "cumulative_patients": cumulative,
-        "gp_wte_needed": cumulative / v["patients_per_gp_wte"],
+        "cumulative_patients": cumulative, "trend_patients": extra,
+        "gp_wte_needed": workload / v["patients_per_gp_wte"],
         "consultations": consultations, "gp_hours": gp_hours,
         "rooms_needed": rooms, "floorspace_m2": floorspace,
         "capital_cost_gbp": floorspace * v["cost_per_m2"],
@@ -264,10 +336,10 @@ def project_demand(ds, assumptions: Assumptions | None = None, *, by: str = "loc
         raise DemandError(f"by must be one of {', '.join(BY_CHOICES)}, not '{by}'")
     a = assumptions if assumptions is not None else Assumptions()
     a.validate()
-    housing = ds.housing
+    housing = apply_phasing(ds.housing, a.options)
     phasing = phase_completions(housing)
     warnings = list(phasing.warnings)
-    areas, site_area, prac_area, notes = _assign_areas(ds, by, groups)
+    areas, site_area, prac_area, notes = assign_areas(ds, by, groups)
     warnings.extend(notes)
     if MEDWAY in areas:  # keep the all-area total's name unambiguous
         rename = f"{MEDWAY} ({by})"
@@ -328,6 +400,7 @@ def project_demand(ds, assumptions: Assumptions | None = None, *, by: str = "loc
     trend = (bool(a.options.get("apply_length_trend")), int(trend_base),
              a.options.get("length_trend_method", "compound"))
 
+    base_list = _area_lists(ds, areas, prac_area)
     results = {}
     for name, values in scenarios.items():
         matrix = np.zeros((len(areas), width))
@@ -335,7 +408,7 @@ def project_demand(ds, assumptions: Assumptions | None = None, *, by: str = "loc
             start = offset + delays[name]
             matrix[:, start:start + comp.shape[1]] = by_area
         matrix = np.vstack([matrix, matrix.sum(axis=0, keepdims=True)])  # + Medway
-        results[name] = _measures(matrix, full_years, values, trend)
+        results[name] = _measures(matrix, full_years, values, trend, base_list)
 
     show = (full_years >= first) & (full_years <= last)
     shown_years = full_years[show].astype(int)
@@ -378,12 +451,19 @@ def project_demand(ds, assumptions: Assumptions | None = None, *, by: str = "loc
     last_col = int(np.flatnonzero(show)[-1]) if show.any() else None
     final = {name: {m: (res[m][:, last_col] if last_col is not None
                         else np.zeros(len(area_names)))
-                    for m in ("cumulative_patients", "capital_cost_gbp")}
+                    for m in ("cumulative_patients", "capital_cost_gbp", "trend_patients")}
              for name, res in results.items()}
-    residents_total = (results["central"]["new_residents"][-1, :last_col + 1].sum()
-                       if last_col is not None else 0.0)
-    cost_per_resident = (final["central"]["capital_cost_gbp"][-1] / residents_total
-                         if residents_total > 0 else float("nan"))
+    per_resident = []
+    for name in results:
+        residents_total = (results[name]["new_residents"][-1, :last_col + 1].sum()
+                           if last_col is not None else 0.0)
+        # The new residents' own space (not the trend on today's list): what a developer
+        # contribution would pay for.
+        v = scenarios[name]
+        own = (final[name]["cumulative_patients"][-1] / 1000.0 * v["floorspace_m2_per_1000"]
+               * v["cost_per_m2"])
+        per_resident.append(own / residents_total if residents_total > 0 else float("nan"))
+    cost_per_resident = per_resident[0]
     lo_band, hi_band = CONTRIBUTION_BAND_GBP_PER_RESIDENT
     if np.isfinite(cost_per_resident) and not (lo_band / 2 <= cost_per_resident
                                                <= hi_band * 2):
@@ -397,41 +477,86 @@ def project_demand(ds, assumptions: Assumptions | None = None, *, by: str = "loc
                         assumptions=a, years=[int(y) for y in shown_years], areas=areas,
                         medway_ratio=ratio, cost_per_new_resident=float(cost_per_resident),
                         horizon=horizon,
+                        cost_per_resident_range=(float(np.nanmin(per_resident)),
+                                                 float(np.nanmax(per_resident)))
+                        if np.isfinite(per_resident).any() else (np.nan, np.nan),
+                        trend_note=_trend_note(a, trend, shown_years),
                         included_sites=list(ids[inc]), excluded_sites=list(ids[~inc]))
+
+
+def _trend_note(a: Assumptions, trend: tuple[bool, int, str], years) -> str:
+    """One line saying how the consultation-length trend was applied (or that it was not)."""
+    apply, base, method = trend
+    if not apply:
+        return ("Consultation-length trend not applied (GP workload per patient held at "
+                "today's).")
+    rate = a.value("consultation_length_growth")
+    last = int(years[-1]) if len(years) else base
+    factor = float(trend_factor(last - base, rate, method))
+    how = (f"{rate:.2%}/yr compounded" if method == "compound" else
+           f"simple: the period's rise spread evenly, "
+           f"{(float(trend_factor(1, rate, 'simple')) - 1):.2%} of the base length a year")
+    return (f"Consultation-length trend applied ({how}; from {TREND_PERIOD}): "
+            f"base year {base}/{str(base + 1)[-2:]}, ×{factor:.3f} by {last}/"
+            f"{str(last + 1)[-2:]}, on the whole registered list (today's and new patients)")
 
 
 # ---------------------------------------------------------------- baseline and gap
 
+def _area_lists(ds, areas: list[str], prac_area: np.ndarray) -> np.ndarray:
+    """Today's known registered list per area, then Medway (unknown lists count as none)."""
+    from models.supply import list_known
+    mains = ds.main_practices()
+    lists = np.where(list_known(mains).to_numpy(), mains["list_size"].to_numpy(float), 0.0)
+    per = pd.Series(lists).groupby(np.asarray(prac_area, dtype=object)).sum()
+    out = per.reindex(areas).fillna(0.0).to_numpy(float)
+    return np.append(out, out.sum())
+
+
 def _baseline(ds, areas: list[str], prac_area: np.ndarray, final: dict, a: Assumptions,
               ranges: bool) -> tuple[pd.DataFrame, float, list[str]]:
+    """Per area + Medway: today's list and GPs (models/supply.py), and the gap once the
+    new patients arrive. Unknown figures stay NaN and ratios use the practices with both."""
+    from models.supply import area_supply, practice_supply
     notes: list[str] = []
-    mains = ds.practices[ds.practices["parent_code"] == ""]
-    lists = mains["list_size"].to_numpy(float)
-    wte = pd.to_numeric(mains["gp_wte"], errors="coerce").to_numpy(float)
-    known = ~np.isnan(wte)
-    if (~known).any():
-        notes.append(f"{int((~known).sum())} practice(s) have no GP WTE recorded; ratios use "
-                     "only practices with a figure")
-    frame = pd.DataFrame({"area": prac_area, "list_size": lists,
-                          "gp_wte": np.where(known, wte, 0.0),
-                          "list_known": np.where(known, lists, 0.0), "practices": 1})
-    per = frame.groupby("area").sum().reindex(areas).fillna(0)
-    medway = per.sum()
-    per.loc[MEDWAY] = medway
-    ratio = (medway["list_known"] / medway["gp_wte"]) if medway["gp_wte"] > 0 else np.nan
-    out = pd.DataFrame({"area": per.index.astype(str),
-                        "practices": per["practices"].astype(int).to_numpy(),
-                        "list_size": per["list_size"].to_numpy(),
-                        "gp_wte": per["gp_wte"].to_numpy()})
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["patients_per_gp_wte"] = np.where(per["gp_wte"] > 0,
-                                              per["list_known"] / per["gp_wte"], np.nan)
+    prac, used = practice_supply(ds)
+    weighted = bool(a.options.get("need_weighted_lists"))
+    sup = area_supply(prac, areas, prac_area, a, need_weighted=weighted)
+    if weighted:
+        notes.append("GP gap on need-weighted lists (each list × the Carr-Hill weighting of "
+                     f"NHS Payments {used.get('payments') or '— not loaded: unknown'})")
+    n = len(prac)
+    no_gp = int((~(prac["gps"].notna() & (prac["gps"] > 0))).sum())
+    no_list = int(prac["list_size"].isna().sum())
+    if no_gp:
+        notes.append(f"{no_gp} of {n} practices have no GP figure (blank, not reported or 0 "
+                     "fully qualified GPs); GP ratios use only practices with a figure")
+    if no_list:
+        notes.append(f"{no_list} of {n} practices have no list size (closed or merged since "
+                     "the practice list); left out of totals and ratios")
+    out = sup.rename(columns={"gps": "gp_wte", "patients_per_gp": "patients_per_gp_wte"})
+    ratio = float(out["patients_per_gp_wte"].iloc[-1])
     bench = a.value("patients_per_gp_wte")
     out["new_patients"] = final["central"]["cumulative_patients"]
     out["list_with_growth"] = out["list_size"] + out["new_patients"]
-    out["extra_wte_today_ratio"] = out["new_patients"] / ratio if ratio > 0 else np.nan
+    out["extra_wte_today_ratio"] = out["new_patients"] / ratio if np.isfinite(ratio) \
+        else np.nan
     out["extra_wte_benchmark"] = out["new_patients"] / bench
-    out["gp_wte_gap_benchmark"] = out["list_with_growth"] / bench - out["gp_wte"]
+    # GPs short of the benchmark once the new patients arrive (negative = to spare); over
+    # the practices with both a list and a GP figure, so unknowns never read as zero GPs.
+    entry = a["patients_per_gp_wte"]
+    # With the consultation trend on, its extra workload on today's list counts too.
+    trend = final["central"]["trend_patients"]
+    share = np.divide(out["patients_in_ratio"].to_numpy(float),
+                      out["list_size"].to_numpy(float),
+                      out=np.zeros(len(out)), where=out["list_size"].to_numpy(float) > 0)
+    out["trend_patients"] = trend
+    gaps = np.stack([(out["patients_in_ratio"] + out["new_patients"] + trend * share) / v
+                     - out["gps_in_ratio"]
+                     for v in (entry.used, entry.scenario_low, entry.scenario_high)])
+    out["gp_wte_gap_benchmark"] = gaps[0]
+    out["gp_wte_gap_benchmark_low"] = gaps.min(axis=0)
+    out["gp_wte_gap_benchmark_high"] = gaps.max(axis=0)
     if ranges:
         lows = a.demand_scenario("low")
         highs = a.demand_scenario("high")
@@ -443,4 +568,5 @@ def _baseline(ds, areas: list[str], prac_area: np.ndarray, final: dict, a: Assum
                          final["high"]["cumulative_patients"] / highs["patients_per_gp_wte"]])
         out["extra_wte_benchmark_low"] = wtes.min(axis=0)
         out["extra_wte_benchmark_high"] = wtes.max(axis=0)
-    return out, float(ratio), notes
+    out.attrs["years"] = used
+    return out, ratio, notes

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from geo.dataset import is_branch
+
 KEYS = {"practices": "practice_code", "hubs": "hub_id", "housing": "site_id"}
 NOUNS = {"practices": "practice", "hubs": "hub", "housing": "housing site"}
 EDITABLE = {
@@ -26,7 +28,7 @@ def _coerce(layer: str, column: str, value, row: pd.Series):
             raise ValueError(f"{label} must be a whole number, not '{value}'") from None
         if number < 0 or number != int(number):
             raise ValueError(f"{label} must be a whole number of 0 or more, not '{value}'")
-        if column == "list_size" and row["parent_code"] != "":
+        if column == "list_size" and is_branch(row):
             raise ValueError("a branch has no list of its own: edit its parent practice "
                              f"{row['parent_code']}")
         if column == "dwellings" and row.index.str.match(r"^y\d{4}$").any():

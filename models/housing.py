@@ -2,7 +2,7 @@
 
 A site's own per-year completions (columns y2017, y2018, …) are used when any is filled in;
 otherwise its ``dwellings`` are spread evenly from ``start_year`` over ``build_years``
-(default 5), whole dwellings, any remainder going to the earliest years (DESIGN.md §3).
+(default 5), whole dwellings, any remainder going to the earliest years (docs/design.md §3).
 Years are planning years of completion (2017 = 2017/18).
 """
 from __future__ import annotations
@@ -114,3 +114,52 @@ def _int_column(frame: pd.DataFrame, name: str) -> np.ndarray:
 def _list(values, limit: int = 10) -> str:
     values = list(values)
     return ", ".join(values[:limit]) + (" …" if len(values) > limit else "")
+
+
+def apply_phasing(housing: pd.DataFrame, options) -> pd.DataFrame:
+    """The housing table under the phasing options (a copy; the data is not changed).
+
+    ``dwellings_range_end`` "low" takes each site's ``dwellings_min`` (the low end of a
+    register range) where the data has it; ``phasing_start_year`` / ``phasing_build_years``
+    replace the start and build-out of sites without per-year completions.
+    """
+    out = housing.copy()
+    if options.get("dwellings_range_end", "high") == "low" and "dwellings_min" in out:
+        low = pd.to_numeric(out["dwellings_min"], errors="coerce")
+        out["dwellings"] = low.fillna(out["dwellings"]).astype(int)
+    unphased = ~out[year_columns(out)].notna().any(axis=1) if year_columns(out) else \
+        pd.Series(True, index=out.index)
+    for key, col in (("phasing_start_year", "start_year"),
+                     ("phasing_build_years", "build_years")):
+        if options.get(key) is not None:
+            if col not in out:
+                out[col] = pd.NA
+            out[col] = out[col].astype("Int64")
+            out.loc[unphased, col] = int(options[key])
+    return out
+
+
+def phasing_note(housing: pd.DataFrame, options) -> str:
+    """How the dwellings are phased, in one line for every place the figures appear."""
+    parts = []
+    if "dwellings_min" in housing:
+        end = options.get("dwellings_range_end", "high")
+        low = int(pd.to_numeric(housing["dwellings_min"], errors="coerce").fillna(
+            housing["dwellings"]).sum())
+        high = int(pd.to_numeric(housing["dwellings"], errors="coerce").fillna(0).sum())
+        parts.append(f"dwellings at the {end} end of each site's range (register total "
+                     f"{low:,}–{high:,})")
+    phased = housing[year_columns(housing)].notna().any(axis=1).sum() \
+        if year_columns(housing) else 0
+    starts = pd.to_numeric(housing.get("start_year"), errors="coerce").dropna()
+    if options.get("phasing_start_year") is not None:
+        parts.append(f"start year {options['phasing_start_year']} (set by the user)")
+    elif len(starts):
+        lo, hi = int(starts.min()), int(starts.max())
+        parts.append(f"start year {lo}" + (f"–{hi}" if hi != lo else "") + " (from the data)")
+    build = options.get("phasing_build_years")
+    parts.append(f"built evenly over {build or DEFAULT_BUILD_YEARS} years"
+                 + (" (set by the user)" if build else " unless a site gives its own"))
+    if phased:
+        parts.append(f"{int(phased)} sites with their own per-year completions")
+    return "; ".join(parts)

@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import pandas as pd
 
-TARGET_MIN, TARGET_MAX = 30_000, 50_000
-TARGET_SOURCE = ("Medway CCG Operational Plan 2017–19, ch. 3: six local geographies of "
-                 "30,000–50,000 people")
+from models.assumptions import default_assumptions
+
+TARGET_SOURCE = default_assumptions()["locality_min_population"].source
 
 
-def locality_summary(ds, low: int = TARGET_MIN, high: int = TARGET_MAX) -> pd.DataFrame:
-    """One row per locality (plus any 'outside every locality' row), in the file's order."""
+def locality_summary(ds, low: float | None = None, high: float | None = None) -> pd.DataFrame:
+    """One row per locality (plus any 'outside every locality' row), in the file's order.
+
+    ``low``/``high``: the target band (default: the assumptions table's locality targets;
+    a Plan passes its own)."""
+    a = default_assumptions()
+    low = a.value("locality_min_population") if low is None else low
+    high = a.value("locality_max_population") if high is None else high
     p = ds.practices
-    mains = p[p["parent_code"] == ""]
-    branches = p[p["parent_code"] != ""]
+    mains, branches = ds.main_practices(), ds.branches()
     names = list(ds.localities["name"])
     if (p["locality"] == "").any():
         names.append("")
@@ -28,9 +33,9 @@ def locality_summary(ds, low: int = TARGET_MIN, high: int = TARGET_MAX) -> pd.Da
         patients = int(m["list_size"].sum())
         wte = float(m["gp_wte"].sum(min_count=1)) if len(m) else float("nan")
         if patients < low:
-            flag = f"below {low:,} by {low - patients:,}"
+            flag = f"below {low:,.0f} by {low - patients:,.0f}"
         elif patients > high:
-            flag = f"above {high:,} by {patients - high:,}"
+            flag = f"above {high:,.0f} by {patients - high:,.0f}"
         else:
             flag = ""
         rows.append({

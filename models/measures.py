@@ -5,16 +5,19 @@ name carries its unit so a comparison table reads on its own.
 """
 from __future__ import annotations
 
-from models import hubs as hubmodel
-from models.grouping_metrics import group_metrics
+from models.grouping import group_metrics
 from models.localities import locality_summary
 
 
-def key_measures(ds, groups: dict[str, str] | None = None, min_size: int = 30_000,
-                 max_size: int = 50_000) -> dict:
+def key_measures(plan) -> dict:
+    """The measures of a Plan (its data, groups, bounds and assumptions)."""
+    ds, groups = plan.dataset, plan.groups
+    min_size, max_size = plan.grouping_bounds()
+    lo, hi = plan.locality_bounds()
     out: dict = {}
-    summary = locality_summary(ds)
-    out["localities within 30–50k"] = int(summary["within_target"].sum())
+    summary = locality_summary(ds, lo, hi)
+    out[f"localities within {lo / 1000:,.0f}–{hi / 1000:,.0f}k"] = int(
+        summary["within_target"].sum())
     for row in summary.itertuples():
         out[f"{row.locality}: registered patients"] = int(row.registered_patients)
     included = ds.housing[ds.housing["include"]]
@@ -28,7 +31,7 @@ def key_measures(ds, groups: dict[str, str] | None = None, min_size: int = 30_00
         out["extended groups"] = 0
     out["hubs"] = int(len(ds.hubs))
     if len(ds.hubs):
-        layout = hubmodel.evaluate_layout(hubmodel.demand_points(ds), ds.hubs)
+        layout = plan.evaluate_hubs()
         acc = layout.access["now"]
         out["mean distance to nearest hub (km)"] = round(float(acc["mean_distance_km"]), 3)
         for km in (1, 2, 5):

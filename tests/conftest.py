@@ -23,7 +23,7 @@ try:  # pragma: no cover
 except ImportError:
     pass
 
-# The web engine must be imported before the QApplication exists (DESIGN §7).
+# The web engine must be imported before the QApplication exists (docs/design.md §7).
 try:  # pragma: no cover - only absent on a machine without Qt
     import PySide6.QtWebEngineWidgets  # noqa: F401
 except ImportError:
@@ -59,7 +59,7 @@ def medway() -> Path:
 def window(request):
     """The real main window on the sample, one per test module (the map takes a second to
     load). A module may set PANEL = "groups" / "hubs" / "demand" to bring that tab up."""
-    from models.dataset import load_sample
+    from geo.canonical import load_sample
     from tests.gui_helpers import close_window, open_window
     win = open_window(load_sample())
     panel = getattr(request.module, "PANEL", None)

@@ -40,16 +40,19 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def main(out_dir: Path) -> None:
-    from models.dataset import load_sample
+    from geo.canonical import load_sample
     from models.demand import project_demand
     from models import grouping, hubs
-    from models.report import board_report, write_pdf
+    from rendering.report import board_report, write_pdf
     ds = load_sample()
-    groups = grouping.group_practices(ds.practices, 30_000, 50_000, seed=1).mapping
+    groups = grouping.group_practices(ds.practices, seed=1).mapping
     demand = project_demand(ds)
     plan = hubs.optimise_hubs(hubs.demand_points(ds), ds.hubs,
                               hubs.candidate_sites(practices=ds.practices), 2)
-    pages = write_pdf(board_report(ds, groups=groups), out_dir / "report.pdf", ds.label, True)
+    from models.plan import Plan
+    report_plan = Plan(ds)
+    report_plan.set_state("groups", groups)
+    pages = write_pdf(board_report(report_plan), out_dir / "report.pdf", ds.label, True)
     from gui.app import make_application
     from gui.main_window import MainWindow
     app = make_application()

@@ -1,4 +1,4 @@
-"""Planning assumptions: DESIGN §6 defaults with sources, validation, (de)serialisation."""
+"""Planning assumptions: docs/design.md §6 defaults with sources, validation, (de)serialisation."""
 import json
 import math
 
@@ -12,7 +12,7 @@ from models.assumptions import (
 
 def test_defaults_are_design_section_6_and_each_has_a_source():
     a = Assumptions()
-    # DESIGN §6 / Operational Plan ch. 3: 2.4 persons; HUDU 1,800 patients per GP WTE.
+    # docs/design.md §6 / Operational Plan ch. 3: 2.4 persons; HUDU 1,800 patients per GP WTE.
     assert a.value("persons_per_dwelling") == 2.4
     assert (a["persons_per_dwelling"].low, a["persons_per_dwelling"].high) == (2.3, 2.5)
     assert a.value("patients_per_gp_wte") == 1800

@@ -2,7 +2,7 @@
 
 Reader/importer cases use small files written here (and the real Medway files where the
 case is "a good file beside a bad one"); canonical-folder cases break one file of a copy of
-the sample and load it through models.dataset.load_folder.
+the sample and load it through geo.canonical.load_folder.
 """
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from geo.io_boundaries import dissolve_localities, read_boundaries, read_ward_ta
 from geo.io_housing import read_brownfield
 from geo.io_nhs import read_epraccur, read_gp_sites, read_list_sizes, read_postcode_lookup
 from geo.io_population import read_census_residents
-from models.dataset import load_folder, load_sample
-from models.importer import ImportInputs, run_import
+from geo.canonical import load_folder, load_sample
+from geo.importer import ImportInputs, run_import
 
 EPR_ROW = ('"G82014","WOODLANDS FAMILY PRACTICE","Y59","Q88","WOODLANDS","ROAD","GILLINGHAM",'
            '"KENT","","{pc}","19740401","","A","B","09W","20130401","","01634","","","","0","",'

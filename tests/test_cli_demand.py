@@ -1,4 +1,4 @@
-"""`python main.py demand`: the contract of DESIGN.md §5."""
+"""`python main.py demand`: the contract of docs/design.md §5."""
 from __future__ import annotations
 
 import subprocess

@@ -1,4 +1,4 @@
-"""`python main.py hubs`: the contract of DESIGN.md §5."""
+"""`python main.py hubs`: the contract of docs/design.md §5."""
 from __future__ import annotations
 
 import re
@@ -15,7 +15,7 @@ from geo.crs import points_bng
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 LAST = re.compile(r"^objective_km before=(\S+) after=(\S+)$")
 COLUMNS = ["hub_id", "name", "latitude", "longitude", "status", "served_patients",
-           "mean_distance_km"]
+           "mean_distance_km", "served_patients_with_growth"]
 
 
 def _objective(practices: pd.DataFrame, hubs: pd.DataFrame) -> float:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from models.dataset import load_folder, load_sample, save_folder
+from geo.canonical import load_folder, load_sample, save_folder
 from models.localities import locality_summary
 
 

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from models.assumptions import TREND_COMPOUND_RATE, Assumptions
-from models.dataset import load_sample
+from geo.canonical import load_sample
 from models.demand import (
     DESIGN_MEASURES, FLOW_MEASURES, MEASURES, MEDWAY, OUTSIDE_LOCALITIES, STOCK_MEASURES,
     DemandError, project_demand,
@@ -79,7 +79,7 @@ def test_low_central_high_are_ordered_everywhere(sample):
 
 def test_range_ends_follow_the_assumptions(sample):
     totals = project_demand(sample).totals().set_index("area").loc[MEDWAY]
-    # Low: 2.3 persons × 50 % registering; high: 2.5 persons × 100 % (DESIGN §6).
+    # Low: 2.3 persons × 50 % registering; high: 2.5 persons × 100 % (docs/design.md §6).
     assert totals["new_patients_low"] == pytest.approx(3370 * 2.3 * 0.5)
     assert totals["new_patients_high"] == pytest.approx(3370 * 2.5)
     # More patients per GP means fewer GPs: the low end uses 2,100, the high end 1,700.
@@ -103,20 +103,37 @@ def test_the_chain_of_measures(sample):
     assert medway_total(half) == pytest.approx(4044)
 
 
-def test_consultation_length_trend_lengthens_gp_hours(sample):
-    plain = project_demand(sample).medway().set_index("year")
-    trend = project_demand(sample, Assumptions().with_options(apply_length_trend=True))
-    trend = trend.medway().set_index("year")
+def test_consultation_length_trend_simple_gives_the_plans_14_percent():
+    from models.demand import trend_factor
+    # 8.4 → 11.7 min over 1993–2007; five years on at the same rate:
+    assert trend_factor(5, TREND_COMPOUND_RATE, "simple") == pytest.approx(1.14, abs=0.001)
+    assert trend_factor(5, TREND_COMPOUND_RATE, "compound") == pytest.approx(
+        (11.7 / 8.4) ** (5 / 14), rel=1e-5)
+    assert TREND_COMPOUND_RATE == pytest.approx(0.024, abs=0.0001)
+    # over the whole 14-year period both reach 11.7 / 8.4
+    for method in ("simple", "compound"):
+        assert trend_factor(14, TREND_COMPOUND_RATE, method) == pytest.approx(11.7 / 8.4)
+    assert trend_factor(-2, TREND_COMPOUND_RATE, "simple") == 1.0
+
+
+def test_consultation_length_trend_applies_to_the_whole_list(sample):
+    from models.demand import trend_factor
+    plain = project_demand(sample, ranges=False)
+    on = Assumptions().with_options(apply_length_trend=True, length_trend_method="simple")
+    trend = project_demand(sample, on, ranges=False)
+    p, t = plain.medway().set_index("year"), trend.medway().set_index("year")
     # Base = the year before the first completions (2016/17): 2021 is five years on.
-    ratio = trend.loc[2021, "gp_hours"] / plain.loc[2021, "gp_hours"]
-    # (the assumption holds the rate rounded to 2.395 %/yr)
-    assert ratio == pytest.approx((11.7 / 8.4) ** (5 / 14), rel=1e-5)
-    assert trend.loc[2021, "consultations"] == plain.loc[2021, "consultations"]
-    simple = Assumptions().with_options(apply_length_trend=True, length_trend_method="simple",
-                                        length_trend_base_year=2017)
-    s = project_demand(sample, simple).medway().set_index("year")
-    assert s.loc[2019, "gp_hours"] / plain.loc[2019, "gp_hours"] == \
-        pytest.approx(1 + 2 * TREND_COMPOUND_RATE, rel=1e-5)
+    factor = trend_factor(5, on.value("consultation_length_growth"), "simple")
+    listed = 281_000 + p.loc[2021, "cumulative_patients"]
+    assert t.loc[2021, "trend_patients"] == pytest.approx(listed * (factor - 1))
+    workload = p.loc[2021, "cumulative_patients"] + t.loc[2021, "trend_patients"]
+    assert t.loc[2021, "gp_wte_needed"] == pytest.approx(workload / 1800)
+    assert t.loc[2021, "floorspace_m2"] == pytest.approx(workload / 1000 * 120 / 1.75,
+                                                         rel=1e-3)
+    assert t.loc[2021, "gp_hours"] / p.loc[2021, "gp_hours"] == pytest.approx(
+        workload / p.loc[2021, "cumulative_patients"])
+    assert t.loc[2021, "consultations"] == p.loc[2021, "consultations"]
+    assert (p["trend_patients"] == 0).all()
 
 
 def test_build_out_delay_shifts_the_years(sample):

@@ -6,9 +6,9 @@ import pyogrio
 import pytest
 
 from cli import main as cli_main
-from models import export as export_mod
-from models.dataset import load_folder, load_sample
-from models.export import export_dataset, load_export
+from geo import export as export_mod
+from geo.canonical import load_folder, load_sample
+from geo.export import export_dataset, load_export
 
 
 def assert_same_dataset(a, b):
@@ -30,7 +30,7 @@ def real(tmp_path_factory):
     if not SHARED_MEDWAY.is_dir():
         pytest.skip("real Medway data not found at ../shared/data/medway")
     from tests.test_import_real import FILES
-    from models.importer import ImportInputs, run_import, save_import
+    from geo.importer import ImportInputs, run_import, save_import
     result = run_import(ImportInputs(commissioner="09W",
                                      **{k: SHARED_MEDWAY / v for k, v in FILES.items()}))
     return save_import(result, tmp_path_factory.mktemp("real") / "medway")

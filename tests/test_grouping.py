@@ -16,7 +16,7 @@ from models.grouping import (
 
 @pytest.fixture(scope="module")
 def practices() -> pd.DataFrame:
-    from models.dataset import load_sample
+    from geo.canonical import load_sample
     return load_sample().practices
 
 

@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from models import scenario as sc
-from models.dataset import load_sample
+from geo.canonical import load_sample
 from tests.gui_helpers import close_window, open_window, wait_until
 
 pytestmark = pytest.mark.gui

@@ -6,7 +6,7 @@ import re
 import pandas as pd
 import pytest
 
-from models.dataset import load_folder
+from geo.canonical import load_folder
 from tests.gui_helpers import close_window, js, open_window, wait_until
 
 pytestmark = pytest.mark.gui

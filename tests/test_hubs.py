@@ -10,8 +10,8 @@ import shapely
 
 from geo.crs import points_bng, to_wgs84
 from models import hubs as H
-from models.dataset import load_sample
-from models.hub_optimiser import Cancelled, solve_p_median
+from geo.canonical import load_sample
+from models.hubs.p_median import Cancelled, solve_p_median
 
 # A box of BNG metres around Medway, for random test points.
 X0, Y0 = 570_000, 165_000

@@ -6,8 +6,8 @@ import pytest
 import shapely
 
 from cli import main as cli_main
-from models.dataset import load_folder
-from models.importer import ImportInputs, detect_inputs, run_import, save_import
+from geo.canonical import load_folder
+from geo.importer import ImportInputs, detect_inputs, run_import, save_import
 
 FILES = dict(
     epraccur="epraccur_medway.csv",

@@ -54,7 +54,7 @@ def test_report_refuses_a_bad_data_folder_without_a_traceback(tmp_path):
 def test_report_of_a_scenario_carries_its_groups_and_edited_assumptions(tmp_path):
     from models import grouping, scenario as sc
     from models.assumptions import default_assumptions
-    from models.dataset import load_sample
+    from geo.canonical import load_sample
     ds = load_sample()
     mapping = grouping.group_practices(ds.practices, 30_000, 50_000, seed=1).mapping
     ds.groups = __import__("pandas").DataFrame(list(mapping.items()),

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from geo.errors import DataError
-from models.dataset import load_folder, load_sample, locality_of_points
+from geo.canonical import load_folder, load_sample, locality_of_points
 from models.edits import apply_edit
 from models.scenario import (DIFF_COLUMN, Scenario, apply_scenario, compare_scenarios,
                              load_scenario, save_scenario, scenario_from_dataset, temp_files)

@@ -22,7 +22,7 @@ def main() -> None:
     from gui.app import make_application
     from gui.main_window import MainWindow
     from models import grouping
-    from models.dataset import load_sample
+    from geo.canonical import load_sample
     app = make_application()
     window = MainWindow(load_sample())
     window.resize(1500, 950)

@@ -19,19 +19,17 @@ import pandas as pd
 
 from geo.atomic import atomic_path
 from geo.errors import DataError
+from geo.progress import Cancelled
 from geo import io_boundaries, io_housing, io_nhs, io_population
-from models.dataset import (
-    FILES, HUB_COLUMNS, OPTIONAL_FILES, PRACTICE_COLUMNS, Dataset, load_folder,
-    locality_of_points,
+from geo.import_figures import (
+    FigureInputs, attach_successors, import_figures, vintage_warning,
 )
+from geo.canonical import load_folder, locality_of_points
+from geo.dataset import FILES, HUB_COLUMNS, OPTIONAL_FILES, PRACTICE_COLUMNS, Dataset, is_branch
 
 LOCALITY_MIN, LOCALITY_MAX = 30_000, 50_000   # Medway CCG Operational Plan 2017–19, ch. 3
 LOCALITY_SOURCE = ("Medway CCG Operational Plan 2017–19, ch. 3: six local geographies, "
                    "each 30,000–50,000")
-
-
-class ImportCancelled(Exception):
-    """The user pressed Cancel; nothing was changed."""
 
 
 @dataclass
@@ -51,15 +49,21 @@ class ImportInputs:
     brownfield: Path | None = None
     housing: Path | None = None
     brownfield_start_year: int | None = None
+    payments: list = field(default_factory=list)       # one NHS Payments file per year
+    workforce: Path | None = None
+    deprivation: Path | None = None
+    capacity: Path | None = None
+    successors: dict = field(default_factory=dict)     # closed/merged code → successor code
 
     def __post_init__(self):
         for name in ("epraccur", "sites", "postcodes", "list_sizes", "pcns", "boundaries",
                      "ward_localities", "population", "population_areas", "brownfield",
-                     "housing"):
+                     "housing", "workforce", "deprivation", "capacity"):
             value = getattr(self, name)
             if value is not None and str(value).strip() == "":
                 value = None
             setattr(self, name, Path(value) if value is not None else None)
+        self.payments = [Path(p) for p in (self.payments or []) if str(p).strip()]
 
 
 @dataclass
@@ -85,6 +89,7 @@ class ImportReport:
     hub_notes: list = field(default_factory=list)
     assumptions: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    figures: list = field(default_factory=list)       # payments/workforce/IMD/capacity joins
     sources: pd.DataFrame | None = None
 
     def lines(self) -> list[str]:
@@ -104,7 +109,8 @@ class ImportReport:
                 ("Practices or sites without coordinates (left out)", self.without_coordinates),
                 ("NHS sites not imported (practice not active in the ODS file)",
                  self.unused_sites),
-                ("Practices with no list size in the list-size file (list_size set to 0)",
+                ("Practices with no list size in the list-size file (list size unknown; "
+                 "0 on the map)",
                  self.list_size_missing),
                 ("List-size codes not among the imported practices", self.list_size_unmatched),
                 ("Practices in no PCN", self.pcn_missing),
@@ -132,7 +138,8 @@ class ImportReport:
                 out.append(f"  {r['locality']}: {int(r['wards'])} wards, "
                            f"registered patients {int(r['registered_patients']):,}"
                            f"{', ' + res if res else ''} → {r['band']}")
-        for title, items in (("Hubs", self.hub_notes), ("Housing", self.housing_notes),
+        for title, items in (("Practice figures", self.figures),
+                             ("Hubs", self.hub_notes), ("Housing", self.housing_notes),
                              ("Assumptions", self.assumptions), ("Warnings", self.warnings)):
             if items:
                 out.append(f"{title}:")
@@ -173,7 +180,7 @@ def run_import(inputs: ImportInputs, *, ward_table: pd.DataFrame | None = None,
 
     def step(message: str) -> None:
         if cancelled and cancelled():
-            raise ImportCancelled()
+            raise Cancelled()
         if progress:
             progress(min(next(steps) / total, 1.0), message)
 
@@ -195,6 +202,7 @@ def run_import(inputs: ImportInputs, *, ward_table: pd.DataFrame | None = None,
     rep.other_settings = epr.other_settings
     dates = pd.concat([epr.all_rows["open_date"], epr.all_rows["close_date"]])
     dates = dates[dates.str.fullmatch(r"\d{8}")]
+    practice_list_date = _fmt_date(dates.max()) if len(dates) else ""
     sources.append(_source(inputs.epraccur, "NHS Digital, Organisation Data Service (ODS) "
                                             "epraccur", _fmt_date(dates.max()) if len(dates)
                            else "", len(epr.practices), epr.rows_read - len(epr.practices),
@@ -235,7 +243,10 @@ def run_import(inputs: ImportInputs, *, ward_table: pd.DataFrame | None = None,
                                                  "style)", _date_in_name(inputs.postcodes),
                                len(lookup), 0, "only the postcodes needed were read"))
 
-    mains = practices["parent_code"] == ""
+    practices["list_size_known"] = True
+    if inputs.successors:
+        rep.placement_notes += attach_successors(practices, inputs.successors)
+    mains = ~is_branch(practices)
     if inputs.list_sizes:
         step("Joining list sizes")
         sizes, extract = io_nhs.read_list_sizes(inputs.list_sizes)
@@ -244,7 +255,12 @@ def run_import(inputs: ImportInputs, *, ward_table: pd.DataFrame | None = None,
             .map(by_code).fillna(0).astype(int)
         main_codes = set(practices.loc[mains, "practice_code"])
         missing = sorted(main_codes - set(by_code.index))
+        practices.loc[practices["practice_code"].isin(missing), "list_size_known"] = False
         names = dict(zip(practices["practice_code"], practices["name"]))
+        vintage = vintage_warning(practice_list_date, extract, inputs.list_sizes.name,
+                                  missing, names)
+        if vintage:
+            rep.figures.append("WARNING: " + vintage)
         rep.list_size_missing = [f"{c} {names[c]} (not in {inputs.list_sizes.name}, "
                                  f"dated {extract or 'undated'}: likely merged or closed "
                                  "since the ODS extract)" for c in missing]
@@ -256,6 +272,13 @@ def run_import(inputs: ImportInputs, *, ward_table: pd.DataFrame | None = None,
                                "read by header name (CODE, NUMBER_OF_PATIENTS)"))
     else:
         rep.assumptions.append("No list-size file: every list_size is 0.")
+
+    figure_tables, figure_lines = import_figures(
+        FigureInputs(inputs.payments, inputs.workforce, inputs.deprivation, inputs.capacity),
+        area_codes=set(epr.all_rows["practice_code"]),
+        active_codes=set(practices.loc[mains, "practice_code"]),
+        site_codes=set(practices["practice_code"]), sources=sources, source_row=_source)
+    rep.figures += figure_lines
 
     pcns = None
     if inputs.pcns:
@@ -377,6 +400,7 @@ def run_import(inputs: ImportInputs, *, ward_table: pd.DataFrame | None = None,
               FILES["housing"]: housing,
               FILES["localities"]: localities,
               OPTIONAL_FILES["sources"]: sources_frame}
+    tables.update(figure_tables)
     if pcns is not None:
         tables[OPTIONAL_FILES["pcns"]] = pcns
     if population is not None:
@@ -389,8 +413,8 @@ def run_import(inputs: ImportInputs, *, ward_table: pd.DataFrame | None = None,
     rep.sources = sources_frame
     rep.localities = _locality_table(ds, localities, info, population)
     rep.counts = {
-        "practices (main sites)": int((ds.practices["parent_code"] == "").sum()),
-        "branch sites": int((ds.practices["parent_code"] != "").sum()),
+        "practices (main sites)": len(ds.main_practices()),
+        "branch sites": len(ds.branches()),
         "registered patients": int(ds.practices["list_size"].sum()),
         "localities": len(ds.localities),
         "wards dissolved": info["wards_used"],

@@ -16,6 +16,8 @@ def draw_new_patients(ax, result, fontsize: float = 9) -> None:
                color=GROUP_PALETTE[i % len(GROUP_PALETTE)])
         bottom = pivot[area] if bottom is None else bottom + pivot[area]
     ax.set_title(f"New patients by year and {result.by}", fontsize=fontsize)
+    ax.set_xlabel("Year homes are completed (2020 = 2020/21)", fontsize=fontsize - 1)
+    ax.set_ylabel("New registered patients", fontsize=fontsize - 1)
     if bottom is not None:
         ax.set_ylim(0, float(bottom.max() or 1) * 1.45)     # room for the legend
     ax.legend(fontsize=fontsize - 2.5, ncol=4, loc="upper right", frameon=False)
@@ -29,5 +31,7 @@ def draw_gp_wte_band(ax, result, fontsize: float = 9) -> None:
                     color="#90caf9", alpha=0.55, label="low–high range")
     ax.plot(med["year"], med["gp_wte_needed"], color="#0d47a1", marker="o", label="central")
     ax.set_title("Cumulative GP WTE needed, Medway", fontsize=fontsize)
+    ax.set_xlabel("Year (2020 = 2020/21)", fontsize=fontsize - 1)
+    ax.set_ylabel("GP WTE needed", fontsize=fontsize - 1)
     ax.legend(fontsize=fontsize - 2, loc="upper left")
     ax.tick_params(labelsize=fontsize - 2)

@@ -1,14 +1,11 @@
-"""The Dataset: localities, hubs, practices (with branches) and housing sites.
+"""The canonical data folder (docs/design.md §3): read and validate it as a whole, write it back.
 
-Loaded from a canonical data folder (DESIGN.md §3) and validated as a whole before anything
-is returned, so a bad folder never yields a half-loaded dataset. Points are kept as WGS84
-longitude/latitude columns; locality polygons as a GeoDataFrame in EPSG:4326.
+A bad folder never yields a half-loaded dataset: every file is checked before anything is
+returned, and a refusal names the file, the spreadsheet row and the column.
 """
 from __future__ import annotations
 
-import copy
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -18,73 +15,15 @@ import shapely
 from shapely.validation import explain_validity
 
 from geo.atomic import atomic_path
+from geo.dataset import (
+    FILES, HOUSING_COLUMNS, HUB_COLUMNS, HUB_STATUSES, OPTIONAL_FILES, PRACTICE_COLUMNS,
+    PRACTICE_FIGURES, SAMPLE_DIR, YEAR_COLUMN, Dataset, is_branch,
+)
 from geo.errors import DataError, spreadsheet_row
 from geo.tables import (
     check_not_blank, check_uk_coordinates, check_unique, parse_bool, parse_float, parse_int,
     read_csv_text,
 )
-
-PRACTICE_COLUMNS = ["practice_code", "name", "latitude", "longitude", "list_size",
-                    "parent_code", "locality", "gp_wte", "postcode"]
-HUB_COLUMNS = ["hub_id", "name", "latitude", "longitude", "status", "locality",
-               "capacity_patients"]
-HOUSING_COLUMNS = ["site_id", "name", "latitude", "longitude", "dwellings", "status",
-                   "include", "start_year"]
-HUB_STATUSES = ("existing", "planned", "proposed")
-YEAR_COLUMN = re.compile(r"^y(\d{4})$")
-DEFAULT_BUILD_YEARS = 5
-
-FILES = {
-    "practices": "practices.csv",
-    "hubs": "hubs.csv",
-    "housing": "housing_sites.csv",
-    "localities": "localities.geojson",
-}
-OPTIONAL_FILES = {"groups": "groups.csv", "pcns": "pcns.csv", "population": "population.csv",
-                  "sources": "sources.csv"}
-SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
-SAMPLE_LABEL = "Illustrative sample (not real data)"
-
-
-@dataclass
-class Dataset:
-    """Everything the map and the models work on, plus where it came from."""
-
-    localities: gpd.GeoDataFrame
-    hubs: pd.DataFrame
-    practices: pd.DataFrame
-    housing: pd.DataFrame
-    folder: Path | None = None
-    is_sample: bool = False
-    warnings: list[str] = field(default_factory=list)
-    groups: pd.DataFrame | None = None       # practice_code, group (an existing grouping)
-    pcns: pd.DataFrame | None = None         # practice_code, pcn_code, pcn_name
-    population: pd.DataFrame | None = None   # area_code, area_name, residents, lat/long
-    sources: pd.DataFrame | None = None      # file, publisher, date, rows_kept, rows_skipped
-
-    @property
-    def label(self) -> str:
-        """What the title bar, status bar and every export say about the data shown."""
-        if self.is_sample:
-            return SAMPLE_LABEL
-        return str(self.folder) if self.folder else "Unsaved data"
-
-    @property
-    def year_columns(self) -> list[str]:
-        return sorted(c for c in self.housing.columns if YEAR_COLUMN.match(c))
-
-    def main_practices(self) -> pd.DataFrame:
-        return self.practices[self.practices["parent_code"] == ""]
-
-    def branches(self) -> pd.DataFrame:
-        return self.practices[self.practices["parent_code"] != ""]
-
-    def copy(self) -> "Dataset":
-        return copy.deepcopy(self)
-
-    def save(self, folder: str | Path) -> None:
-        """Write the canonical folder; each file is replaced atomically."""
-        save_folder(self, folder)
 
 
 # ---------------------------------------------------------------- loading
@@ -201,9 +140,10 @@ def read_practices(path: Path, locality_names: set[str]) -> pd.DataFrame:
     _points(frame, label)
     frame["list_size"] = parse_int(frame, "list_size", label, lo=0)
     frame["gp_wte"] = parse_float(frame, "gp_wte", label, required=False, lo=0)
+    frame["list_size_known"] = parse_bool(frame, "list_size_known", label, default=True)
     codes = set(frame["practice_code"])
-    is_branch = frame["parent_code"] != ""
-    for pos in np.flatnonzero(is_branch.to_numpy()):
+    branch = is_branch(frame)
+    for pos in np.flatnonzero(branch.to_numpy()):
         parent = frame["parent_code"].iloc[pos]
         row = spreadsheet_row(pos)
         if parent not in codes:
@@ -213,7 +153,7 @@ def read_practices(path: Path, locality_names: set[str]) -> pd.DataFrame:
             raise DataError(label, "a site cannot be its own parent", row=row,
                             field="parent_code")
         parent_row = frame.index[frame["practice_code"] == parent][0]
-        if frame.at[parent_row, "parent_code"] != "":
+        if is_branch(frame.loc[parent_row]):
             raise DataError(label, f"parent '{parent}' is itself a branch; name the main "
                                    "practice", row=row, field="parent_code")
         if frame["list_size"].iloc[pos] != 0:
@@ -267,6 +207,10 @@ def read_housing(path: Path) -> pd.DataFrame:
                                          hi=50)
     else:
         frame["build_years"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    extra = []
+    if "dwellings_min" in frame.columns:    # the low end of a register's dwelling range
+        frame["dwellings_min"] = parse_int(frame, "dwellings_min", label, required=False, lo=0)
+        extra = ["dwellings_min"]
     years = sorted(c for c in frame.columns if YEAR_COLUMN.match(c))
     for col in years:
         frame[col] = parse_int(frame, col, label, required=False, lo=0)
@@ -284,7 +228,7 @@ def read_housing(path: Path) -> pd.DataFrame:
                                    "so the dwellings can be phased", row=row,
                             field="start_year")
     frame["dwellings"] = frame["dwellings"].astype(int)
-    return frame[HOUSING_COLUMNS + ["build_years"] + years].reset_index(drop=True)
+    return frame[HOUSING_COLUMNS + ["build_years"] + extra + years].reset_index(drop=True)
 
 
 def _read_optional(ds: Dataset, folder: Path) -> None:
@@ -312,6 +256,20 @@ def _read_optional(ds: Dataset, folder: Path) -> None:
     path = folder / OPTIONAL_FILES["sources"]
     if path.exists():
         ds.sources = read_csv_text(path, path.name, required=["file", "publisher", "date"])
+    _read_practice_figures(ds, folder)
+
+
+def _read_practice_figures(ds: Dataset, folder: Path) -> None:
+    """Payments, workforce, deprivation and capacity tables, when the folder has them."""
+    from geo import io_capacity, io_deprivation, io_payments, io_workforce
+    readers = {"payments": io_payments.read_payments_table,
+               "workforce": io_workforce.read_workforce_table,
+               "deprivation": io_deprivation.read_deprivation_table,
+               "capacity": lambda p: io_capacity.read_capacity(p, ds.practices["practice_code"])}
+    for key in PRACTICE_FIGURES:
+        path = folder / OPTIONAL_FILES[key]
+        if path.exists():
+            setattr(ds, key, readers[key](path))
 
 
 def _check_known_codes(frame: pd.DataFrame, practices: pd.DataFrame, label: str) -> None:
@@ -369,7 +327,8 @@ def save_folder(ds: Dataset, folder: str | Path) -> None:
         ds.localities[["name", "hub_id", "locality_id", "geometry"]].to_file(
             tmp, driver="GeoJSON")
     for key, frame in (("groups", ds.groups), ("pcns", ds.pcns),
-                       ("population", ds.population), ("sources", ds.sources)):
+                       ("population", ds.population), ("sources", ds.sources),
+                       *((key, getattr(ds, key)) for key in PRACTICE_FIGURES)):
         if frame is not None:
             _write_csv(frame, folder / OPTIONAL_FILES[key])
 

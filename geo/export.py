@@ -19,9 +19,8 @@ import pyogrio
 from geo.atomic import atomic_path, atomic_write_text
 from geo.crs import BNG
 from geo.errors import DataError
-from models.dataset import (
-    FILES, OPTIONAL_FILES, SAMPLE_LABEL, Dataset, load_folder, save_folder,
-)
+from geo.canonical import load_folder, save_folder
+from geo.dataset import FILES, OPTIONAL_FILES, SAMPLE_LABEL, Dataset
 
 FORMATS = ("gpkg", "xlsx", "csv", "geojson")
 POINT_LAYERS = {"practices": FILES["practices"], "hubs": FILES["hubs"],

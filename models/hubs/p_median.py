@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 from scipy import sparse
@@ -36,8 +35,8 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist
 
-Progress = Callable[[float, str], None]
-CancelCheck = Callable[[], bool]
+from geo.progress import CancelCheck, Cancelled, Progress  # noqa: F401 (re-exported)
+
 
 # Above this many (point, candidate) pairs a float32 matrix halves memory (35k x 1k = 140 MB).
 FLOAT32_ABOVE = 5_000_000
@@ -45,8 +44,6 @@ FLOAT32_ABOVE = 5_000_000
 EXACT_MAX_PAIRS = 50_000
 
 
-class Cancelled(Exception):
-    """The user pressed Cancel; nothing was changed."""
 
 
 @dataclass

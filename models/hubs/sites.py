@@ -1,0 +1,174 @@
+"""Choosing new hub sites: candidate sites and the p-median optimiser wrapped for hubs.
+
+Existing and planned hubs stay; K new sites are chosen among candidates to minimise the
+patient-weighted mean distance to the nearest hub (models/hubs/p_median.py solves it).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.crs import BNG, points_bng, to_wgs84
+from geo.dataset import HUB_COLUMNS
+from models.hubs.p_median import PMedianResult, solve_p_median
+
+# ---------------------------------------------------------------- optimiser
+
+CANDIDATE_COLUMNS = ["candidate_id", "name", "kind", "longitude", "latitude"]
+
+
+def candidate_sites(*, practices: pd.DataFrame | None = None, hubs: pd.DataFrame | None = None,
+                    localities: gpd.GeoDataFrame | None = None, grid_km: float | None = None,
+                    extra: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Possible new hub sites: practice sites (main and branch), hubs given (e.g. planned
+    HLCs not yet kept), a square grid at ``grid_km`` spacing inside the localities, and
+    ``extra`` rows (candidate_id, name, longitude, latitude) from the user."""
+    parts = []
+    if practices is not None and len(practices):
+        parts.append(pd.DataFrame({"candidate_id": practices["practice_code"].to_numpy(),
+                                   "name": practices["name"].to_numpy(), "kind": "practice",
+                                   "longitude": practices["longitude"].to_numpy(float),
+                                   "latitude": practices["latitude"].to_numpy(float)}))
+    if hubs is not None and len(hubs):
+        parts.append(pd.DataFrame({"candidate_id": hubs["hub_id"].to_numpy(),
+                                   "name": hubs["name"].to_numpy(), "kind": "hub",
+                                   "longitude": hubs["longitude"].to_numpy(float),
+                                   "latitude": hubs["latitude"].to_numpy(float)}))
+    if grid_km:
+        if localities is None:
+            raise ValueError("a grid of candidates needs the locality polygons")
+        parts.append(_grid(localities, grid_km))
+    if extra is not None and len(extra):
+        e = extra.copy()
+        e["kind"] = e["kind"] if "kind" in e else "user"
+        parts.append(e[CANDIDATE_COLUMNS])
+    if not parts:
+        return pd.DataFrame(columns=CANDIDATE_COLUMNS)
+    out = pd.concat(parts, ignore_index=True)
+    return out.drop_duplicates("candidate_id").reset_index(drop=True)[CANDIDATE_COLUMNS]
+
+
+def _grid(localities: gpd.GeoDataFrame, spacing_km: float) -> pd.DataFrame:
+    if spacing_km <= 0:
+        raise ValueError("grid spacing must be positive")
+    area = localities.to_crs(BNG).union_all()
+    step = spacing_km * 1000.0
+    minx, miny, maxx, maxy = area.bounds
+    gx = np.arange(np.floor(minx / step) * step + step / 2, maxx, step)
+    gy = np.arange(np.floor(miny / step) * step + step / 2, maxy, step)
+    xx, yy = np.meshgrid(gx, gy)
+    x, y = xx.ravel(), yy.ravel()
+    inside = shapely.contains_xy(area, x, y)
+    x, y = x[inside], y[inside]
+    lon, lat = to_wgs84(x, y)
+    ids = [f"GRID-E{int(a)}-N{int(b)}" for a, b in zip(x, y)]
+    return pd.DataFrame({"candidate_id": ids,
+                         "name": [f"Grid point E {int(a)} N {int(b)}" for a, b in zip(x, y)],
+                         "kind": "grid", "longitude": lon, "latitude": lat})
+
+
+@dataclass
+class HubPlan:
+    """The result of choosing new hub sites."""
+
+    hubs: pd.DataFrame           # kept hubs followed by the new (proposed) ones
+    added: pd.DataFrame          # the chosen candidate rows, in the order added
+    result: PMedianResult
+    weight: str
+
+    @property
+    def objective_before_km(self) -> float:
+        return self.result.objective_before / 1000.0
+
+    @property
+    def objective_after_km(self) -> float:
+        return self.result.objective / 1000.0
+
+    @property
+    def lower_bound_km(self) -> float:
+        return self.result.lower_bound / 1000.0
+
+    @property
+    def gap(self) -> float:
+        return self.result.gap
+
+    @property
+    def proven_optimal(self) -> bool:
+        return self.result.proven_optimal
+
+    @property
+    def bound_method(self) -> str:
+        return self.result.bound_method
+
+    @property
+    def seconds(self) -> float:
+        return self.result.seconds
+
+    def summary(self) -> str:
+        """Plain-English lines for a status bar or the CLI."""
+        r = self.result
+        before = (f"{self.objective_before_km:.3f} km" if np.isfinite(r.objective_before)
+                  else "none (no hubs kept)")
+        lines = [f"Patient-weighted mean straight-line distance to the nearest hub "
+                 f"(EPSG:27700): before {before}, after "
+                 f"{self.objective_after_km:.3f} km "
+                 f"({len(self.added)} new site{'s' if len(self.added) != 1 else ''})."]
+        if len(self.added):
+            if r.proven_optimal:
+                lines.append(f"Proven optimal for these candidates ({r.bound_method}).")
+            elif r.lower_bound > 0:
+                lines.append(f"No choice of these candidates can go below "
+                             f"{self.lower_bound_km:.3f} km, so this is within "
+                             f"{100 * r.gap:.2f}% of the best possible ({r.bound_method}).")
+            else:
+                lines.append("No optimality bound was computed.")
+        return "\n".join(lines)
+
+
+def optimise_hubs(demand: pd.DataFrame, hubs: pd.DataFrame, candidates: pd.DataFrame, k: int,
+                  *, keep=("existing", "planned"), weight: str = "patients_now",
+                  progress=None, cancel=None, **solver_kw) -> HubPlan:
+    """Keep hubs whose status is in ``keep``; add ``k`` candidates minimising the
+    ``weight``-weighted mean straight-line distance to the nearest hub."""
+    if weight not in ("patients_now", "patients_with_growth"):
+        raise ValueError("weight must be 'patients_now' or 'patients_with_growth'")
+    kept = hubs[hubs["status"].isin(keep)].reset_index(drop=True)
+    for col in HUB_COLUMNS:
+        if col not in kept.columns:
+            kept[col] = np.nan if col == "capacity_patients" else ""
+    if k > len(candidates):
+        raise ValueError(f"cannot add {k} hubs: there are only {len(candidates)} "
+                         "candidate sites")
+    result = solve_p_median(demand[["x", "y"]].to_numpy(float),
+                            demand[weight].to_numpy(float),
+                            points_bng(kept) if len(kept) else np.empty((0, 2)),
+                            points_bng(candidates) if len(candidates) else np.empty((0, 2)),
+                            k, progress=progress, cancel=cancel, **solver_kw)
+    added = candidates.iloc[result.chosen].reset_index(drop=True)
+    taken = set(kept["hub_id"])
+    kinds = added["kind"] if "kind" in added else pd.Series("", index=added.index)
+    new_ids, names, n = [], [], 1
+    for cid, nm, kind in zip(added["candidate_id"], added["name"], kinds):
+        if kind == "hub" and cid not in taken:     # a planned hub chosen: keep its identity
+            new_ids.append(cid)
+            names.append(nm)
+        else:
+            while f"NEW-{n}" in taken:
+                n += 1
+            new_ids.append(f"NEW-{n}")
+            names.append(f"Proposed hub at {nm} ({cid})")
+        taken.add(new_ids[-1])
+    new = pd.DataFrame({
+        "hub_id": new_ids,
+        "name": names,
+        "latitude": added["latitude"].to_numpy(float),
+        "longitude": added["longitude"].to_numpy(float),
+        "status": "proposed", "locality": "", "capacity_patients": np.nan})
+    parts = [f for f in (kept[HUB_COLUMNS], new) if len(f)]
+    all_hubs = (pd.concat(parts, ignore_index=True) if parts
+                else pd.DataFrame(columns=HUB_COLUMNS))
+    return HubPlan(all_hubs, added, result, weight)

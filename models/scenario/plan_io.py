@@ -1,0 +1,42 @@
+"""A Plan to a scenario and back: the one place the two meet, so the window, the command
+line and the report turn the same scenario file into the same plan."""
+from __future__ import annotations
+
+from geo.dataset import Dataset
+from models.assumptions import Assumptions
+from models.plan import Plan
+from models.scenario.build import apply_scenario, open_scenario_data, scenario_from_dataset
+from models.scenario.format import Scenario
+
+
+def scenario_from_plan(plan: Plan, name: str, *, notes: str = "", created: str | None = None,
+                       extra: dict | None = None) -> Scenario:
+    """Everything the plan holds beyond its base data, as a scenario."""
+    return scenario_from_dataset(plan.dataset, name, base=plan.base, notes=notes,
+                                 locks=plan.locks, grouping=plan.grouping,
+                                 assumptions=plan.assumptions.to_dict(), created=created,
+                                 extra=extra, groups=plan.groups)
+
+
+def load_into_plan(plan: Plan, scenario: Scenario, base: Dataset | None = None) -> list[str]:
+    """Replace what the plan holds with the scenario on ``base`` (default: the data the
+    scenario names). Returns the warnings about edits that did not apply."""
+    base = open_scenario_data(scenario) if base is None else base
+    edited = apply_scenario(base, scenario)
+    groups = {}
+    if scenario.groups and edited.groups is not None:
+        groups = dict(zip(edited.groups["practice_code"], edited.groups["group"]))
+    edited.groups = base.groups          # the data's own grouping stays the data's
+    warnings = [w for w in edited.warnings if w not in base.warnings]
+    assumptions = Assumptions.from_dict(scenario.assumptions) if scenario.assumptions \
+        else None
+    plan.load(base, edited, groups=groups, locks=scenario.locks or None,
+              grouping=scenario.grouping or None, assumptions=assumptions)
+    return warnings
+
+
+def plan_from_scenario(scenario: Scenario, base: Dataset | None = None) -> tuple[Plan, list[str]]:
+    """A new plan holding the scenario (for the command line and the report)."""
+    base = open_scenario_data(scenario) if base is None else base
+    plan = Plan(base)
+    return plan, load_into_plan(plan, scenario, base)

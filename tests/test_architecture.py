@@ -1,0 +1,34 @@
+"""The architecture's arrows, as import-linter contracts in pyproject.toml: only gui imports
+Qt; cli → gui → rendering → models → geo, never upwards."""
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_import_contracts_hold(monkeypatch, capsys):
+    cli = pytest.importorskip("importlinter.cli", reason="import-linter is a test dependency")
+    monkeypatch.chdir(ROOT)
+    code = cli.lint_imports(config_filename=str(ROOT / "pyproject.toml"))
+    out = capsys.readouterr().out
+    assert code == 0, out[-3000:]
+    assert "broken" in out and "0 broken" in out
+
+
+def test_a_broken_arrow_is_caught(tmp_path, monkeypatch, capsys):
+    """The contract notices an upward import (geo importing models)."""
+    cli = pytest.importorskip("importlinter.cli", reason="import-linter is a test dependency")
+    for pkg in ("geo", "models"):
+        (tmp_path / pkg).mkdir()
+        (tmp_path / pkg / "__init__.py").write_text("")
+    (tmp_path / "geo" / "bad.py").write_text("import models\n")
+    (tmp_path / "setup.cfg").write_text(
+        "[importlinter]\nroot_packages =\n    models\n    geo\n\n"
+        "[importlinter:contract:layers]\nname = layers\ntype = layers\n"
+        "layers =\n    models\n    geo\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("geo", "models"):
+        monkeypatch.delitem(__import__("sys").modules, name, raising=False)
+    assert cli.lint_imports(config_filename=str(tmp_path / "setup.cfg")) == 1

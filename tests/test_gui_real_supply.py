@@ -1,0 +1,71 @@
+"""The window on a folder imported from the real Medway files plus payments, workforce and
+deprivation: GP supply, need, deprivation and the estate proxy are shown, unknowns as
+'unknown' (never 0, 'nan' or blank)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.gui_helpers import close_window, open_window
+from tests.test_supply_real import imported_folder
+
+
+@pytest.fixture(scope="module")
+def window(tmp_path_factory):
+    from geo.canonical import load_folder
+    out = imported_folder(tmp_path_factory)
+    w = open_window(load_folder(out))
+    yield w
+    close_window(w)
+
+
+def _cell(table, key: str, header: str) -> str:
+    model = table.model
+    row = model.row_of(table.key, key)
+    col = [c.header for c in model.columns].index(header)
+    return model.data(model.index(row, col))
+
+
+def test_practices_table_shows_supply_and_unknowns(window):
+    t = window.practices_table
+    assert _cell(t, "G82133", "List size") == "unknown"      # not in the 2021 list file
+    assert _cell(t, "G82133", "GPs") == "unknown"
+    assert _cell(t, "G82014", "GPs") not in ("unknown", "", "0.0")
+    assert re.fullmatch(r"[\d,]+", _cell(t, "G82014", "Need-weighted list"))
+    assert _cell(t, "G82014", "Premises £/yr").startswith("£")
+    assert re.fullmatch(r"\d+\.\d", _cell(t, "G82014", "IMD score"))
+    assert _cell(t, "G82014-B1", "GPs") == "—"                 # a branch: not applicable
+    gp_wte = {_cell(t, k, "GP WTE") for k in window.dataset.main_practices()["practice_code"]}
+    assert gp_wte == {"unknown"}                              # blank in the real files
+
+
+def test_localities_table_and_details(window):
+    t = window.localities_table
+    assert re.fullmatch(r"\d+( \(\d+ unknown\))?", _cell(t, "Chatham", "GPs"))
+    assert re.search(r"-?\d+\.\d \(-?\d+\.\d to -?\d+\.\d\)",
+                     _cell(t, "Chatham", "GPs short of benchmark"))
+    t.select_key("Chatham")
+    window.details.show_item(window.dataset, "localities", "Chatham")
+    text = window.details.toPlainText()
+    assert "Deprivation (IMD score)" in text and "Premises payments" in text
+    assert not re.search(r"\bnan\b", text, re.I)
+    window.details.show_item(window.dataset, "practices", "G82133")
+    text = window.details.toPlainText()
+    assert re.search(r"Registered patients\s+unknown", text)
+    assert re.search(r"GPs\s+unknown", text)
+
+
+def test_demand_panel_headline_and_need_weighting(window):
+    panel = window.demand_panel
+    head = panel.headline.text()
+    assert "per new resident" in head and "BELOW the comparison band" in head
+    assert "nan" not in head.lower() and "0.0 GP WTE" not in head
+    assert "patients per GP (" in head
+    panel.weighted.click()
+    assert panel.assumptions.options["need_weighted_lists"] is True
+    assert "need-weighted lists" in panel.headline.text()
+    panel.weighted.click()
+    assert panel.assumptions.options["need_weighted_lists"] is False
+    panel.shade.setCurrentIndex(panel.shade.findData("imd_score"))   # deprivation shading
+    assert panel.shade.currentText() == "Map: deprivation (IMD)"

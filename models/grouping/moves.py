@@ -27,7 +27,8 @@ class LocalSearch:
         self.centre = s.centres(self.assign)
         self.free = s.fixed < 0
         self.eps = 1e-9 * max(1.0, float(self.cost.sum()))
-        self.nbr_arr = [np.asarray(r, int) for r in s.nbrs]
+        self.I = np.repeat(np.arange(len(s.nbrs)), [len(r) for r in s.nbrs])
+        self.J = np.array([j for r in s.nbrs for j in r], int)
 
     # -------------------------------------------------------------- helpers
     def viol(self, x: float) -> float:
@@ -116,17 +117,31 @@ class LocalSearch:
                 out = bool((self.W < s.lo).any() or (self.W > s.hi).any())
         return improved
 
+    def _swap_candidates(self) -> dict[int, list[int]]:
+        """Neighbouring pairs in different groups whose swap looks promising at today's
+        centres (or that touch a group outside the bounds); costed exactly afterwards."""
+        s, a, C = self.s, self.assign, self.centre
+        I, J = self.I, self.J
+        A, B = a[I], a[J]
+        gain = (s.cw[I] * (np.hypot(*(s.X[I] - C[B]).T) - np.hypot(*(s.X[I] - C[A]).T))
+                + s.cw[J] * (np.hypot(*(s.X[J] - C[A]).T) - np.hypot(*(s.X[J] - C[B]).T)))
+        out = (self.W < s.lo) | (self.W > s.hi)
+        keep = (A != B) & self.free[I] & self.free[J] & ((gain < 0) | out[A] | out[B])
+        cand: dict[int, list[int]] = {}
+        for i, j in zip(I[keep].tolist(), J[keep].tolist()):
+            cand.setdefault(i, []).append(j)
+        return cand
+
     def _swap_pass(self) -> bool:
         s, a = self.s, self.assign
         d = lambda i, g: float(np.sqrt(((s.X[i] - self.centre[g]) ** 2).sum()))  # noqa: E731
         improved = False
-        for i in range(len(a)):
-            if not self.free[i]:
-                continue
+        cand = self._swap_candidates()
+        for i in sorted(cand):
             best, best_key = -1, (0.0, -self.eps)
             A = a[i]
             wi = s.w[i]
-            for j in s.nbrs[i]:
+            for j in cand[i]:
                 B = a[j]
                 if B == A or not self.free[j]:
                     continue

@@ -38,6 +38,7 @@ EXACT_LIMIT = 4_000     # practices × groups up to which "can the bounds be met
 NODE_LIMIT = 2_000      # branch-and-bound nodes for that proof (a count: deterministic)
 MAX_ROUNDS = 30         # safety stop; rounds end as soon as one does not improve
 MAX_PASSES = 200        # safety stop for local improvement; it ends when nothing helps
+START = "merge"
 SOLVER_SECONDS = 20.0   # safety stop for one HiGHS call (never reached in practice)
 
 
@@ -136,8 +137,8 @@ class Solver:
             spare = iter(g for g in range(k) if g not in set(self.fixed[self.fixed >= 0]))
             assign = np.array([f if f >= 0 else next(spare) for f in self.fixed], int)
             return assign, self.objective(assign)
-        assign = self.improve(self.capacitated(self.start()))
-        best, best_obj = assign, self.objective(assign)
+        best = self.capacitated(self.start())
+        best_obj = self.objective(best)
         for rnd in range(MAX_ROUNDS):
             self.stop.report(min(rnd, 5) / 6, f"improving {k} groups")
             assign = self.improve(Resplitter(self, best).run())
@@ -156,10 +157,19 @@ class Solver:
         return best, best_obj
 
     def start(self) -> np.ndarray:
-        """Weighted k-means centres; the fixed groups take the centres nearest their blocks."""
-        km = KMeans(n_clusters=self.k, n_init=3 if len(self.w) <= 2000 else 1,
-                    random_state=self.seed)
-        centres = km.fit(self.X, sample_weight=self.cw).cluster_centers_
+        """Centres of merged neighbouring practices (start.py), or weighted k-means ones;
+        the fixed groups take the centres nearest their blocks."""
+        if START == "merge":
+            from models.grouping.start import merged_centres
+            centres = merged_centres(self.X, self.w, self.cw, self.nbrs, self.k, self.hi)
+            if len(centres) < self.k:
+                centres = None
+        else:
+            centres = None
+        if centres is None:
+            km = KMeans(n_clusters=self.k, n_init=3 if len(self.w) <= 2000 else 1,
+                        random_state=self.seed)
+            centres = km.fit(self.X, sample_weight=self.cw).cluster_centers_
         n_fixed = int(self.fixed.max()) + 1 if (self.fixed >= 0).any() else 0
         if n_fixed:
             cost = np.zeros((n_fixed, self.k))

@@ -193,6 +193,12 @@
         pointToLayer: function (f, latlng) { return L.circleMarker(latlng, f.properties.style || {}); },
         interactive: interactive !== false,
         onEachFeature: function (f, l) {
+          if (f.properties.label) {  /* a group's name and size, always shown */
+            l.bindTooltip(document.createTextNode(f.properties.label),
+                          {permanent: true, direction: "center", interactive: false,
+                           className: "medway-label medway-group-label"});
+            return;
+          }
           if (f.properties.tip) { l.bindTooltip(function () { return tipNode(f.properties.tip); }, {sticky: true}); }
           l.on("click", function () {
             if (bridge && f.properties.id !== undefined) { bridge.featureClicked(name, String(f.properties.id)); }

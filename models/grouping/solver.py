@@ -4,17 +4,19 @@ The measure optimised is the one the planner reads: the sum over practices of li
 straight-line distance to the patient-weighted centre of its group. It runs to convergence,
 not to a time budget:
 
-1. start: weighted k-means (scikit-learn) centres; fixed groups take the nearest centres;
+1. start (start.py): neighbouring practices are merged, cheapest first, up to the maximum,
+   so starting centres sit where the patients are (towns), not where k-means puts them;
+   weighted k-means (scikit-learn) is the fallback;
 2. capacitated assignment: each practice joins one of its nearest centres so that every
-   group's list size is within the bounds, at least patient-km (an integer program solved by
-   SciPy's HiGHS; on large areas its linear relaxation, rounded);
-3. local improvement: move one practice, or swap two, between neighbouring groups while that
-   lowers (first) the patients outside the bounds and (then) the patient-km, recomputing the
-   centres exactly, until no move helps;
-4. centres ← the groups' patient-weighted centres, and back to 2 until a round no longer
-   improves the result.
+   group's list size is within the bounds, at least patient-km (SciPy's HiGHS, the linear
+   program rounded);
+3. improvement, repeated while a round helps: every pair of neighbouring groups is re-split
+   exactly (resplit.py), then single practices are moved or swapped (moves.py), first to
+   cut the patients outside the bounds, then the patient-km;
+4. where the bounds are still missed on a small area, an integer program over every group
+   says whether they can be met at all ("cannot be packed") or supplies a grouping that does.
 
-Everything is deterministic for a given seed.
+Everything is deterministic for a given seed (HiGHS is stopped by a node count, not a clock).
 """
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ EXACT_LIMIT = 4_000     # practices × groups up to which "can the bounds be met
 NODE_LIMIT = 2_000      # branch-and-bound nodes for that proof (a count: deterministic)
 MAX_ROUNDS = 30         # safety stop; rounds end as soon as one does not improve
 MAX_PASSES = 200        # safety stop for local improvement; it ends when nothing helps
-START = "merge"
+START = "merge"         # or "kmeans"
 SOLVER_SECONDS = 20.0   # safety stop for one HiGHS call (never reached in practice)
 
 

@@ -2,6 +2,9 @@
 
 Prints the import report (what was kept, skipped, matched and assumed) and writes the folder
 only when every input passed its checks; `python main.py --data DIR` then opens it.
+--roads F adds a road and place extract (OpenStreetMap .osm.pbf/.osm or OS Open Roads
+.gpkg, geo/roads.py) clipped to the localities plus a margin; `import --data DIR --roads F
+--out DIR2` adds roads to a data folder that already exists (DIR2 may be DIR).
 """
 from __future__ import annotations
 
@@ -15,8 +18,15 @@ def register(subparsers) -> None:
         description="Read the published files as published and write a canonical data folder "
                     "(practices.csv, hubs.csv, housing_sites.csv, localities.geojson, and "
                     "pcns.csv, population.csv, sources.csv when given).")
-    p.add_argument("--epraccur", required=True, metavar="F",
-                   help="NHS ODS epraccur.csv (GP practices; no header row)")
+    p.add_argument("--epraccur", metavar="F",
+                   help="NHS ODS epraccur.csv (GP practices; no header row); needed unless "
+                        "--data adds roads to an existing folder")
+    p.add_argument("--data", dest="import_data", metavar="DIR",
+                   help="an existing data folder to add --roads to (written to --out)")
+    p.add_argument("--roads", metavar="F",
+                   help="road and place extract: OpenStreetMap .osm.pbf or .osm (e.g. the "
+                        "county extract), or OS Open Roads .gpkg; clipped to the localities "
+                        "plus the road_margin_km assumption, stored as roads.gpkg")
     p.add_argument("--commissioner", metavar="CODE",
                    help="keep practices of this commissioner code only (Medway CCG: 09W)")
     p.add_argument("--sites", metavar="F",
@@ -64,6 +74,11 @@ def run(args: argparse.Namespace) -> int:
     from cli import UserError
     from geo.importer import ImportInputs, run_import, save_import
 
+    if args.import_data or (getattr(args, "data", None) and not args.epraccur):
+        return _add_roads(args)
+    if not args.epraccur:
+        raise UserError("give --epraccur (the practices), or --data DIR --roads F to add "
+                        "roads to an existing data folder")
     if not args.boundaries or not args.ward_localities:
         raise UserError("localities are made by dissolving wards: give --boundaries (ward "
                         "polygons) and --ward-localities (ward_code,ward_name,locality)")
@@ -83,7 +98,43 @@ def run(args: argparse.Namespace) -> int:
     if args.quiet:
         lines = [ln for ln in lines if ln.startswith(("Import summary", "  "))][:12]
     print("\n".join(lines))
-    save_import(result, args.out)
+    ds = save_import(result, args.out)
+    if args.roads:
+        _import_roads(args.roads, ds.localities, args.out)
+    print(f"Wrote {args.out} (open it with: python main.py --data {args.out})")
+    return 0
+
+
+def _margin_m() -> float:
+    from models.assumptions import default_assumptions
+    return default_assumptions().value("road_margin_km") * 1000.0
+
+
+def _print_roads(layers, folder) -> None:
+    c = layers.counts()
+    print(f"Roads: {c['roads']:,} roads and paths, {c['water']:,} rivers/coastline, "
+          f"{c['rail']:,} railway lines, {c['places']:,} places and stations "
+          f"→ {folder}/roads.gpkg ({layers.label()})")
+
+
+def _import_roads(road_file, localities, folder) -> None:
+    from geo.roads import import_roads
+    _print_roads(import_roads(road_file, localities, folder, margin_m=_margin_m()), folder)
+
+
+def _add_roads(args) -> int:
+    """`import --data DIR --roads F --out DIR2`."""
+    from cli import UserError
+    from geo.canonical import load_folder
+    from geo.roads import copy_folder_with_roads
+
+    if not args.roads:
+        raise UserError("--data DIR is for adding roads: give --roads F as well")
+    src = args.import_data or args.data
+    ds = load_folder(src)
+    layers = copy_folder_with_roads(src, args.out, args.roads, ds.localities,
+                                    margin_m=_margin_m())
+    _print_roads(layers, args.out)
     print(f"Wrote {args.out} (open it with: python main.py --data {args.out})")
     return 0
 

@@ -231,6 +231,8 @@ def main() -> None:
     prac.to_csv(OUT / "practices.csv", index=False)
     hubs.to_csv(OUT / "hubs.csv", index=False)
     house.to_csv(OUT / "housing_sites.csv", index=False)
+    from sample_roads import write_sample_roads   # illustrative roads, water, places
+    write_sample_roads(bng_polygon(OUTLINE), OUT)
     # Check the invented points land in the localities they were written for.
     from geo.canonical import load_folder, locality_of_points
     ds = load_folder(OUT)

@@ -54,18 +54,41 @@ def format_for(path: str | Path, fmt: str | None = None) -> str:
     return "csv"
 
 
-def export_dataset(ds: Dataset, path: str | Path, fmt: str | None = None) -> list[Path]:
-    """Write ``ds`` to ``path`` in the chosen format; return the files written."""
+def export_dataset(ds: Dataset, path: str | Path, fmt: str | None = None,
+                   tables: dict[str, pd.DataFrame] | None = None) -> list[Path]:
+    """Write ``ds`` to ``path`` in the chosen format; return the files written.
+    ``tables``: more attribute tables (a scenario's groups, demand…), written as
+    GeoPackage layers, XLSX sheets or CSV files beside the data."""
     path = Path(path)
     fmt = format_for(path, fmt)
+    tables = {k: v for k, v in (tables or {}).items() if v is not None}
     if fmt == "gpkg":
-        return [export_gpkg(ds, path)]
+        return [export_gpkg(ds, path, tables)]
     if fmt == "xlsx":
-        return [export_xlsx(ds, path)]
+        return [export_xlsx(ds, path, tables)]
     if fmt == "geojson":
         folder = path.with_suffix("") if path.suffix.lower() in (".geojson", ".json") else path
-        return export_geojson_folder(ds, folder)
-    return export_csv_folder(ds, path)
+        return export_geojson_folder(ds, folder) + _csv_tables(folder, tables)
+    return export_csv_folder(ds, path) + _csv_tables(path, tables)
+
+
+def _csv_tables(folder: Path, tables: dict[str, pd.DataFrame]) -> list[Path]:
+    written = []
+    for name, frame in tables.items():
+        target = folder / f"{name}.csv"
+        with atomic_path(target) as tmp:
+            frame.to_csv(tmp, index=False, float_format="%.10g")
+        written.append(target)
+    return written
+
+
+def _plain_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Numbers stay numbers; anything else (objects, mixed) as text, for GeoPackage."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object:
+            out[col] = out[col].map(lambda v: "" if v is None or v != v else str(v))
+    return out
 
 
 # ---------------------------------------------------------------- what the export says
@@ -122,7 +145,7 @@ def _points(frame: pd.DataFrame) -> gpd.GeoDataFrame:
 
 # ---------------------------------------------------------------- writers
 
-def export_gpkg(ds: Dataset, path: Path) -> Path:
+def export_gpkg(ds: Dataset, path: Path, tables: dict | None = None) -> Path:
     label = data_label(ds)
     with atomic_path(path) as tmp:
         pyogrio.write_dataframe(ds.localities[["locality_id", "name", "hub_id", "geometry"]],
@@ -141,10 +164,12 @@ def export_gpkg(ds: Dataset, path: Path) -> Path:
                             ("sources", sources_frame(ds)), ("readme", readme_rows(ds))):
             if frame is not None:
                 pyogrio.write_dataframe(frame.astype(str), tmp, layer=name, driver="GPKG")
+        for name, frame in (tables or {}).items():
+            pyogrio.write_dataframe(_plain_columns(frame), tmp, layer=name, driver="GPKG")
     return path
 
 
-def export_xlsx(ds: Dataset, path: Path) -> Path:
+def export_xlsx(ds: Dataset, path: Path, tables: dict | None = None) -> Path:
     with atomic_path(path) as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
             readme_rows(ds).to_excel(xl, sheet_name="README", index=False)
@@ -160,6 +185,8 @@ def export_xlsx(ds: Dataset, path: Path) -> Path:
                 if name == "localities" or frame is None:
                     continue
                 frame.to_excel(xl, sheet_name=name, index=False)
+            for name, frame in (tables or {}).items():
+                frame.to_excel(xl, sheet_name=name[:31], index=False)
             sources_frame(ds).to_excel(xl, sheet_name="Sources", index=False)
             for sheet in xl.book.worksheets:   # readable column widths
                 for col in sheet.columns:

@@ -27,9 +27,6 @@ from geo.import_figures import (
 from geo.canonical import load_folder, locality_of_points
 from geo.dataset import FILES, HUB_COLUMNS, OPTIONAL_FILES, PRACTICE_COLUMNS, Dataset, is_branch
 
-LOCALITY_MIN, LOCALITY_MAX = 30_000, 50_000   # Medway CCG Operational Plan 2017–19, ch. 3
-LOCALITY_SOURCE = ("Medway CCG Operational Plan 2017–19, ch. 3: six local geographies, "
-                   "each 30,000–50,000")
 
 
 @dataclass
@@ -132,12 +129,13 @@ class ImportReport:
                            "in this report, not on the map):")
                 out += [f"    {s}" for s in self.population_unmatched]
         if self.localities is not None and len(self.localities):
-            out.append(f"Localities vs the 30,000–50,000 target ({LOCALITY_SOURCE}):")
+            # Both measures; which one the target is judged on is the app's setting.
+            out.append("Localities (registered patients and census residents):")
             for _, r in self.localities.iterrows():
-                res = "" if pd.isna(r["residents"]) else f"residents {int(r['residents']):,}"
+                res = "unknown" if pd.isna(r["residents"]) else f"{int(r['residents']):,}"
                 out.append(f"  {r['locality']}: {int(r['wards'])} wards, "
-                           f"registered patients {int(r['registered_patients']):,}"
-                           f"{', ' + res if res else ''} → {r['band']}")
+                           f"registered patients {int(r['registered_patients']):,}, "
+                           f"census residents {res}")
         for title, items in (("Practice figures", self.figures),
                              ("Hubs", self.hub_notes), ("Housing", self.housing_notes),
                              ("Assumptions", self.assumptions), ("Warnings", self.warnings)):
@@ -456,13 +454,9 @@ def _locality_table(ds: Dataset, localities: gpd.GeoDataFrame, info: dict,
         residents = None
         if population is not None:
             residents = int(population.loc[population["locality"] == name, "residents"].sum())
-        basis = residents if residents is not None else int(patients.get(name, 0))
-        band = ("below 30,000" if basis < LOCALITY_MIN else
-                "above 50,000" if basis > LOCALITY_MAX else "within 30,000–50,000")
         rows.append({"locality": name, "wards": info["wards_per_locality"].get(name, 0),
                      "registered_patients": int(patients.get(name, 0)),
-                     "residents": residents, "band": band + (" (residents)" if residents
-                                                             is not None else " (patients)")})
+                     "residents": residents})
     return pd.DataFrame(rows)
 
 

@@ -285,6 +285,7 @@ def build_map(ds, *, inline: bool = False, bridge: bool = True) -> folium.Map:
     m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(10, 10))
     config = {"map": m.get_name(), "layers": names, "legend": legend_html(ds.is_sample),
               "sample": bool(ds.is_sample), "label": ds.label}
+    config.update(context_config(ds))
     _Glue(config, (RESOURCES / "map_glue.js").read_text(encoding="utf-8")).add_to(m)
     return m
 
@@ -369,3 +370,28 @@ def group_territories(territories: dict, colours: dict[str, str],
                                          "style": {"radius": 0, "opacity": 0,
                                                    "fillOpacity": 0}}})
     return _collection(feats)
+
+
+# ---------------------------------------------------------------- map context (roads)
+# Roads, rivers, railways and place names from the data folder's roads.gpkg (geo/roads.py),
+# drawn by map_glue.js's context block beneath everything else; absent without a road layer.
+CONTEXT_LAYER = "context"
+
+
+def road_layers_of(ds):
+    """The dataset folder's road layer, or None (no file, or one that cannot be read: the
+    map then shows what it always did)."""
+    from geo.errors import DataError
+    from geo.roads import load_roads
+    try:
+        return load_roads(ds.folder)
+    except DataError:
+        return None
+
+
+def context_config(ds) -> dict:
+    """The page's ``context`` (levels of detail and styles) and the legend with its rows."""
+    from geo.roads_map import context_legend_html, context_payload
+    layers = road_layers_of(ds)
+    return {"context": context_payload(layers),
+            "legend": legend_html(ds.is_sample) + context_legend_html(layers)}

@@ -313,7 +313,8 @@ class DemandPanel(Panel):
         if self.result is None:
             return False
         if not isinstance(path, str) or not path:
-            path, _ = QFileDialog.getSaveFileName(self, "Export demand", "medway-demand.xlsx",
+            start = self.window.start_dir("export/last_dir") + "/medway-demand.xlsx"
+            path, _ = QFileDialog.getSaveFileName(self, "Export demand", start,
                                                   "Excel workbook (*.xlsx);;CSV (*.csv)")
             if not path:
                 return False

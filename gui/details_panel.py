@@ -142,7 +142,14 @@ class DetailsPanel(QTextBrowser):
                 ("Locality", r["locality"] or "outside every locality", "")]
         if layer == "localities":
             from gui.tables import localities_frame
-            s, _ = localities_frame(ds)
+            target = getattr(self.window(), "locality_target", None)
+            plan = getattr(getattr(self.window(), "workspace", None), "plan", None)
+            if target is not None and plan is not None:
+                s, _ = target.summary(plan)       # judged as the table and map judge it
+                against = target.flag_header(plan)
+            else:
+                s, _ = localities_frame(ds)
+                against = "Against the target"
             hit = s[s["locality"] == item_id]
             if hit.empty:
                 return None
@@ -151,7 +158,8 @@ class DetailsPanel(QTextBrowser):
             return f"{item_id} locality", [
                 ("Registered patients", _num(r["registered_patients"]),
                  "sum of known practice list sizes"),
-                ("Against 30–50k", r["flag"] or "within the target", TARGET_SOURCE),
+                ("Census residents", _num(r["residents"]), "population.csv"),
+                (against, r["flag"] or "within the target", TARGET_SOURCE),
                 ("Practices / branches", f"{r['practices']} / {r['branches']}", ""),
                 ("GPs", r["gps_text"], "GP workforce headcount of fully qualified GPs, "
                                        "else practices.csv GP WTE"),

@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from geo import webmap
+from gui import hubs_travel
 from gui.frame_model import Column, FrameModel, one_dp, whole
+from gui.hub_changes import ChangeModel
 from gui.panel import Panel
 from gui.worker import TaskBar
 from models import hubs as hubmodel
@@ -31,42 +33,30 @@ HUB_TABLE = [
            "Registered patients of the practices in the catchment (practices.csv list sizes)",
            align_right=True),
     Column("served_patients_with_growth", "With growth", whole,
-           "Plus new patients from included housing sites: dwellings × 2.4 persons "
-           "(Medway CCG Operational Plan 2017–19 ch. 3) × registration share",
+           "Plus new patients from included housing sites: dwellings × persons per dwelling "
+           "× registration share (the planning assumptions, Demand panel)",
            align_right=True),
     Column("mean_distance_km", "Mean km", one_dp,
            "Patient-weighted mean straight-line distance to this hub (EPSG:27700)",
            align_right=True),
     Column("max_distance_km", "Max km", one_dp, "Farthest site in the catchment",
            align_right=True),
+    Column("mean_minutes", "Mean min", one_dp, "Patient-weighted mean travel time by road "
+           "to this hub (drive or walk time chosen in 'Access by'; blank for straight line)",
+           align_right=True),
     Column("capacity_patients", "Capacity", whole, "hubs.csv capacity_patients",
            align_right=True),
     Column("over_capacity_text", "Over capacity?", tip="Patients now / with growth above "
            "the hub's capacity"),
 ]
-COMPARE_TABLE = [
-    Column("scope", "Scope"), Column("name", "Name"), Column("measure", "Measure"),
-    Column("before", "Baseline", lambda v: _num(v), align_right=True),
-    Column("after", "Current", lambda v: _num(v), align_right=True),
-    Column("change", "Change", lambda v: _num(v, signed=True), align_right=True),
-]
 CATCHMENT_COLOURS = webmap.GROUP_PALETTE
-
-
-def _num(v, signed=False) -> str:
-    if v is None or (isinstance(v, float) and v != v):
-        return ""
-    if isinstance(v, str):
-        return v
-    fmt = "{:+,.2f}" if signed else "{:,.2f}"
-    return fmt.format(v).rstrip("0").rstrip(".") if abs(v) < 1000 else (
-        "{:+,.0f}" if signed else "{:,.0f}").format(v)
 
 
 class HubsPanel(Panel):
     def __init__(self, window, parent=None):
         super().__init__(window, parent)
         self.plan = None
+        self._issued: set[str] = set()     # hub ids used in this scenario, never reused
         self._build()
         self.ws.stateChanged.connect(self._on_state)
         self.ws.replaced.connect(self._on_replaced)
@@ -107,6 +97,12 @@ class HubsPanel(Panel):
         for w, key in ((self.circuity, "road_circuity"), (self.speed, "drive_speed_kmh")):
             w.setKeyboardTracking(False)
             w.valueChanged.connect(lambda v, key=key: self._set_assumption(key, v))
+        self.travel = hubs_travel.TravelChoice(self)
+        self.travel.update_roads(self.ws.dataset.folder)
+        self.travel.currentIndexChanged.connect(lambda _: self._travel_changed())
+        self.bands_box = QCheckBox("Time bands (10/15/20 min) around the selected hub", self)
+        self.bands_box.setChecked(True)
+        self.bands_box.toggled.connect(lambda _: self._draw_bands())
         self.access = QLabel(self)
         self.access.setWordWrap(True)
         self.access.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -144,7 +140,7 @@ class HubsPanel(Panel):
         self.baseline_button = QPushButton("Set current layout as baseline", self)
         self.baseline_button.setToolTip("Compare later layouts against this one")
         self.baseline_button.clicked.connect(self.set_baseline)
-        self.compare_model = FrameModel(COMPARE_TABLE, self)
+        self.compare_model = ChangeModel(self)
         self.compare_table = self.table_view(self.compare_model)
 
         top = QHBoxLayout()
@@ -152,6 +148,8 @@ class HubsPanel(Panel):
         top.addWidget(self.catchments_box)
         top.addWidget(self.delete_button)
         form = QFormLayout()
+        form.addRow("Access by", self.travel)
+        form.addRow(self.bands_box)
         form.addRow("Road circuity factor", self.circuity)
         form.addRow("Average speed", self.speed)
         opt = QGroupBox("Suggest new hub sites", self)
@@ -180,7 +178,35 @@ class HubsPanel(Panel):
         return self.ws.plan.demand_points()
 
     def layout_of(self, hubs: pd.DataFrame, demand: pd.DataFrame):
+        graph = self.road_graph()
+        if graph is not None:
+            return hubs_travel.layout_by_time(demand, hubs, graph)
         return self.ws.plan.evaluate_hubs(hubs, demand)
+
+    # -------------------------------------------------------------- travel time (roads)
+    def road_graph(self):
+        """The drive/walk graph chosen in 'Access by' (None: straight line)."""
+        return self.travel.graph(self.ws.plan.assumptions)
+
+    def roads_changed(self) -> None:
+        """A road extract was imported (or the data changed): offer the road modes."""
+        self.travel.update_roads(self.ws.dataset.folder)
+        self.refresh()
+
+    def _travel_changed(self) -> None:
+        self.refresh()
+        self._draw_bands()
+
+    def _draw_bands(self, hub_id: str | None = None) -> None:
+        graph = self.road_graph()
+        hub_id = hub_id or self.selected_hub()
+        hubs = getattr(self, "_hubs_shown", self.ws.dataset.hubs)
+        row = hubs[hubs["hub_id"] == hub_id] if hub_id else hubs.iloc[0:0]
+        if graph is None or not self.bands_box.isChecked() or row.empty:
+            self.map.remove_overlay("time_bands")
+            return
+        self.map.set_overlay("time_bands",
+                             hubs_travel.band_features(graph, next(row.itertuples())), False)
 
     def _set_assumption(self, key: str, value: float) -> None:
         """The road factor and speed are planning assumptions: one undoable change."""
@@ -218,11 +244,22 @@ class HubsPanel(Panel):
         per_hub["over_capacity_text"] = [
             "now" if a else ("with growth" if b else "") for a, b in zip(over, over_g)]
         flagged = set(per_hub.index[over | over_g].tolist())
+        if "mean_minutes" not in per_hub:
+            per_hub["mean_minutes"] = float("nan")      # straight line: no minutes
         self.model.set_frame(per_hub, flagged)
         self.table.resizeColumnsToContents()
+        self._hubs_shown = hubs
+        if self.road_graph() is not None:
+            self.access.setText(hubs_travel.access_text(layout, self.travel.mode))
+        else:
+            self.access.setText(self._straight_access_text(layout))
+        self._draw_catchments()
+        self._compare(hubs, demand)
+
+    def _straight_access_text(self, layout) -> str:
         a = layout.access["now"]
         g = layout.access["with_growth"]
-        self.access.setText(
+        return (
             f"<b>Access now</b> (straight line): patient-weighted mean "
             f"<b>{a['mean_distance_km']:.2f} km</b>; within 1 km {a['share_within_1km']:.0%}, "
             f"2 km {a['share_within_2km']:.0%}, 5 km {a['share_within_5km']:.0%}. "
@@ -230,16 +267,16 @@ class HubsPanel(Panel):
             f"{a['mean_road_km_approx']:.1f} km, ≈ {a['mean_drive_min_approx']:.0f} min "
             f"(approximation: ×{self.ws.plan.value('road_circuity'):.2f} circuity at "
             f"{self.ws.plan.value('drive_speed_kmh'):.0f} km/h).")
-        self._hubs_shown = hubs
-        self._draw_catchments()
-        self._compare(hubs, demand)
 
     def _draw_catchments(self) -> None:
         hubs = getattr(self, "_hubs_shown", self.ws.dataset.hubs)
         if not self.catchments_box.isChecked() or hubs.empty:
             self.map.remove_overlay("catchments")
             return
-        cells = hubmodel.catchment_polygons(hubs, self.ws.dataset.localities)
+        graph = self.road_graph()
+        cells = (hubs_travel.catchment_cells(graph, hubs, self.ws.dataset.localities)
+                 if graph is not None else
+                 hubmodel.catchment_polygons(hubs, self.ws.dataset.localities))
         feats = []
         for i, row in enumerate(cells.itertuples()):
             colour = CATCHMENT_COLOURS[i % len(CATCHMENT_COLOURS)]
@@ -254,13 +291,11 @@ class HubsPanel(Panel):
 
     def _compare(self, hubs: pd.DataFrame, demand: pd.DataFrame) -> None:
         if self.baseline is None or self.baseline.empty:
-            self.compare_model.set_frame(pd.DataFrame(columns=[c.key for c in COMPARE_TABLE]))
+            self.compare_model.show(pd.DataFrame(columns=["scope", "name", "measure",
+                                                          "before", "after", "change"]))
             return
-        table = hubmodel.compare_layouts(demand, self.baseline, hubs,
-                                         **self.ws.plan.hub_settings())
-        changed = set(table.index[table["change"].fillna(0).abs() > 1e-9].tolist()) if \
-            pd.api.types.is_numeric_dtype(table["change"]) else set()
-        self.compare_model.set_frame(table, changed)
+        self.compare_model.show(hubmodel.compare_layouts(demand, self.baseline, hubs,
+                                                         **self.ws.plan.hub_settings()))
 
     def set_baseline(self) -> None:
         self.ws.set_state("baseline", self.ws.dataset.hubs.copy(),
@@ -278,16 +313,24 @@ class HubsPanel(Panel):
     def add_hub(self, lat: float, lon: float, name: str | None = None,
                 status: str = "proposed") -> str:
         hubs = self.ws.state("hubs")
-        n = 1
-        while f"NEW-{n}" in set(hubs["hub_id"]):
-            n += 1
-        hub_id = f"NEW-{n}"
+        hub_id = hubmodel.next_hub_ids(self.used_ids(), 1)[0]
+        self._issued.add(hub_id)
+        n = hub_id.removeprefix("NEW-")
         row = {"hub_id": hub_id, "name": name or f"New hub {n}", "latitude": lat,
                "longitude": lon, "status": status, "locality": "",
                "capacity_patients": float("nan")}
         new = pd.concat([hubs, pd.DataFrame([row])], ignore_index=True)
         self.ws.set_state("hubs", self._with_localities(new), f"Add hub {row['name']}")
         return hub_id
+
+    def used_ids(self) -> set[str]:
+        """Every hub id the scenario has used: on the map, in the data as loaded, in the
+        baseline, or added and since deleted or undone."""
+        plan = self.ws.plan
+        ids = set(plan.dataset.hubs["hub_id"]) | set(plan.base.hubs["hub_id"])
+        if plan.baseline is not None:
+            ids |= set(plan.baseline["hub_id"])
+        return ids | self._issued
 
     def move_hub(self, hub_id: str, lat: float, lon: float) -> None:
         hubs = self.ws.state("hubs")
@@ -350,6 +393,7 @@ class HubsPanel(Panel):
         hub_id = self.selected_hub()
         if hub_id:
             self.map.select("hubs", hub_id)
+            self._draw_bands(hub_id)
 
     def _on_state(self, key: str) -> None:
         if key == "assumptions":
@@ -361,7 +405,10 @@ class HubsPanel(Panel):
 
     def _on_replaced(self) -> None:
         self._sync_assumptions()
+        self.travel.update_roads(self.ws.dataset.folder)
+        self.map.remove_overlay("time_bands")
         self.plan = None
+        self._issued = set()
         self.plan_label.clear()
         self.accept_button.setEnabled(False)
         self.map.remove_overlay("suggested")
@@ -378,12 +425,17 @@ class HubsPanel(Panel):
             cand_kw["localities"] = ds.localities
             cand_kw["grid_km"] = 1.0
         candidates = hubmodel.candidate_sites(**cand_kw)
-        keep = ("existing", "planned") if self.keep_planned.isChecked() else ("existing",)
+        # Hubs the user placed (proposed) stay where they are: suggestions complement them.
+        keep = ("existing", "planned", "proposed") if self.keep_planned.isChecked() else \
+            ("existing", "proposed")
         demand, hubs, k = self.demand(), ds.hubs.copy(), self.k.value()
+        used = self.used_ids()
+        graph = self.road_graph()           # None: straight line
 
         def work(progress, cancelled):
             return hubmodel.optimise_hubs(demand, hubs, candidates, k, keep=keep,
-                                          progress=progress, cancel=cancelled)
+                                          used_ids=used, progress=progress,
+                                          cancel=cancelled, travel=graph)
         self.start_task(work, self._on_plan, title="Suggest sites",
                         button=self.suggest_button, taskbar=self.taskbar)
 
@@ -401,13 +453,26 @@ class HubsPanel(Panel):
         self.map.set_overlay("suggested", {"type": "FeatureCollection", "features": feats})
         self.plan_label.setText(plan.summary())
         self.accept_button.setEnabled(True)
-        self.refresh(self._with_localities(plan.hubs))
+        self.refresh(self._with_localities(self._accepted(plan)))
+
+    def _accepted(self, plan) -> pd.DataFrame:
+        """Every hub on the map now (existing, planned and the user's own) plus the
+        suggested sites, each new one under an id never used in this scenario."""
+        hubs = self.ws.state("hubs")
+        new = plan.hubs[~plan.hubs["hub_id"].isin(hubs["hub_id"])].copy()
+        clash = new["hub_id"].isin(self.used_ids()) & new["hub_id"].str.startswith("NEW-")
+        if clash.any():
+            new.loc[clash, "hub_id"] = hubmodel.next_hub_ids(self.used_ids(), int(clash.sum()))
+        return pd.concat([hubs, new[hubs.columns.intersection(new.columns)]],
+                         ignore_index=True)
 
     def accept_plan(self) -> None:
         if self.plan is None:
             return
-        n = len(self.plan.added)
-        self.ws.set_state("hubs", self._with_localities(self.plan.hubs),
+        hubs = self._accepted(self.plan)
+        n = len(hubs) - len(self.ws.dataset.hubs)
+        self._issued |= set(hubs["hub_id"])
+        self.ws.set_state("hubs", self._with_localities(hubs),
                           f"Accept {n} suggested hub site{'s' if n != 1 else ''}")
         self.plan = None
         self.accept_button.setEnabled(False)

@@ -285,10 +285,30 @@ class ImportDialog(QDialog):
         rep = result.report
         counts = "; ".join(f"{k}: {v:,}" for k, v in rep.counts.items())
         self.summary.setText(counts)
-        self.report_view.setPlainText(rep.text())
+        self.report_view.setPlainText(rep.text() + "\n" + self._judged(result.dataset))
         self.status.setText("Preview ready. Press “Open imported data” to use it "
                             "(the current data is replaced only then).")
         self.ok_button.setEnabled(True)
+
+    def _judged(self, ds) -> str:
+        """The localities against the target, judged as the window judges them (on the
+        measure chosen in View → Judge locality target on; the registered list by
+        default), never flagging practices outside every locality."""
+        from PySide6.QtCore import QSettings
+
+        from gui.locality_target import SETTING
+        from models.assumptions import default_assumptions
+        from models.localities import BASES, TARGET_SOURCE, locality_summary
+        basis = QSettings().value(SETTING, "registered")
+        basis = basis if basis in BASES else "registered"
+        a = default_assumptions()
+        low, high = a.value("locality_min_population"), a.value("locality_max_population")
+        frame = locality_summary(ds, low, high, basis)
+        lines = [f"Localities against the {low:,.0f}–{high:,.0f} target, judged on "
+                 f"{BASES[basis]} ({TARGET_SOURCE}):"]
+        for r in frame[frame["is_locality"]].itertuples():
+            lines.append(f"  {r.locality}: {r.flag or 'within the target'}")
+        return "\n".join(lines)
 
     def _show_error(self, message: str) -> None:
         self.status.setText(f"<span style='color:#b71c1c'>Cannot import: "

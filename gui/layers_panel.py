@@ -4,7 +4,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
-from geo.webmap import LAYER_TITLES, LAYERS
+from geo.roads_map import CONTEXT_TITLE
+from geo.webmap import CONTEXT_LAYER, LAYER_TITLES, LAYERS
 
 
 class LayersPanel(QListWidget):
@@ -15,6 +16,7 @@ class LayersPanel(QListWidget):
         self.setToolTip("Tick to show a layer on the map, untick to hide it")
         for layer in reversed(LAYERS):   # top of the map first, as in QGIS
             self.add_layer(layer, LAYER_TITLES[layer])
+        self._add_context_layer()
         self.itemChanged.connect(self._changed)
 
     def add_layer(self, name: str, title: str, visible: bool = True) -> None:
@@ -25,6 +27,14 @@ class LayersPanel(QListWidget):
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Checked if visible else Qt.CheckState.Unchecked)
         self.addItem(item)
+
+    def _add_context_layer(self) -> None:
+        """Roads, rivers, railways and places (geo/roads_map.py): beneath everything, so
+        listed last; it draws only when the data folder has a road layer."""
+        self.add_layer(CONTEXT_LAYER, CONTEXT_TITLE)
+        self.item_for(CONTEXT_LAYER).setToolTip(
+            "Faint background from the data folder's road extract (File → Import roads…); "
+            "nothing to show when none has been imported")
 
     def item_for(self, name: str):
         for i in range(self.count()):

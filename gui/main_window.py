@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget,
@@ -16,7 +16,7 @@ from gui.layers_panel import LayersPanel
 from gui.map_view import MapView
 from gui.tables import (
     HOUSING_COLUMNS, LOCALITY_COLUMNS, PRACTICE_COLUMNS, TablePanel, housing_frame,
-    localities_frame, practices_frame,
+    practices_frame,
 )
 from gui.workspace import Workspace
 from geo.canonical import load_folder, load_sample
@@ -45,6 +45,9 @@ class MainWindow(QMainWindow):
         self.map.featureClicked.connect(self._on_feature_clicked)
         self.workspace.replaced.connect(self._show_dataset)
         self.workspace.edited.connect(self._on_edited)
+        self.workspace.stateChanged.connect(self._on_state)
+        self.workspace.undo_stack.indexChanged.connect(self._clear_stale_error)
+        self.last_error = ""
         self.resize(1400, 900)
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
@@ -81,7 +84,7 @@ class MainWindow(QMainWindow):
         self.practices_table.rowSelected.connect(
             lambda code: self._select("practices", code, from_table=True))
         self.localities_table = TablePanel(LOCALITY_COLUMNS, "locality", "Filter localities…")
-        self.localities_table.model.flag_tip = "Outside the 30,000–50,000 target"
+        self.localities_table.model.flag_tip = "Outside the locality target"
         self.localities_table.rowSelected.connect(
             lambda name: self._select("localities", name, from_table=True))
         self.housing_table = TablePanel(HOUSING_COLUMNS, "site_id", "Filter housing sites…")
@@ -144,6 +147,8 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Import published files…", self.import_files,
                      QKeySequence("Ctrl+I"), "Turn NHS/ONS/council files (epraccur, GP "
                      "sites, list sizes, PCNs, wards, census, brownfield) into a data folder")
+        from gui.roads_import import add_import_roads_action
+        add_import_roads_action(self, file_menu)
         self._action(file_menu, "&Export data…", self.export_data, QKeySequence("Ctrl+E"),
                      "All layers as GeoPackage (QGIS), XLSX workbook (Excel), or a folder of "
                      "CSV/GeoJSON files")
@@ -163,7 +168,8 @@ class MainWindow(QMainWindow):
         undo = self.workspace.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.workspace.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        # Both conventions: Ctrl+Shift+Z (the platform's) and Ctrl+Y (Windows, Office).
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
         edit_menu.addSeparator()
@@ -191,6 +197,10 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         for dock in (self.layers_dock, self.details_dock, self.tables_dock):
             view_menu.addAction(dock.toggleViewAction())
+        from gui.locality_target import LocalityTarget
+        view_menu.addSeparator()
+        self.locality_target = LocalityTarget(self, view_menu)
+        self.locality_target.changed.connect(lambda _b: self._show_localities(restyle=True))
         self.view_menu = view_menu      # the planning panels add theirs when built
         help_menu = menu.addMenu("&Help")
         self._action(help_menu, "&About", self.about)
@@ -202,12 +212,18 @@ class MainWindow(QMainWindow):
         if tip:
             action.setToolTip(tip)
             action.setStatusTip(tip)
-        action.triggered.connect(slot)
+        # triggered(bool) must not land in a slot's first parameter (a path, a list of
+        # paths…): every menu command is called with no arguments.
+        action.triggered.connect(lambda _checked=False: slot())
         menu.addAction(action)
         self.addAction(action)      # shortcuts keep working with the menu bar hidden
         return action
 
     def _build_status(self) -> None:
+        from gui.worker import TaskBar
+        self.task_bar = TaskBar(self)
+        self.report_task = None
+        self.statusBar().addPermanentWidget(self.task_bar)
         self.data_label = QLabel(self)
         self.map_label = QLabel("Map loading…", self)
         self.statusBar().addPermanentWidget(self.map_label)
@@ -228,7 +244,7 @@ class MainWindow(QMainWindow):
         self.data_label.setToolTip("The data shown on the map and in every table")
         self.map_label.setText("Map loading…")
         self.practices_table.set_frame(practices_frame(ds, self._site_groups))
-        self.localities_table.set_frame(*localities_frame(ds))
+        self._show_localities()
         self.housing_table.set_frame(housing_frame(ds))
         self.details.clear_details()
         for warning in ds.warnings:
@@ -253,7 +269,7 @@ class MainWindow(QMainWindow):
 
     def open_dataset(self, ds) -> None:
         """Show new data as a fresh, untitled scenario."""
-        self.scenarios.name, self.scenarios.path = "Untitled scenario", None
+        self.scenarios.start_untitled()
         self.workspace.replace(ds)
         self.workspace.undo_stack.setClean()
 
@@ -262,16 +278,37 @@ class MainWindow(QMainWindow):
             self.open_dataset(load_sample())
 
     def choose_folder(self) -> None:
-        start = self.settings.value("data/last_folder", str(Path.home()))
+        folder = self.dataset.folder
+        start = str(Path(folder).parent) if folder and not self.dataset.is_sample else \
+            self.start_dir("data/last_folder")
         folder = QFileDialog.getExistingDirectory(self, "Open data folder", start)
         if folder:
             self.open_folder(folder)
 
+    def start_dir(self, setting: str) -> str:
+        """Where a file dialog opens: the open scenario's folder, else the open data's,
+        else the folder last used for this, else Documents (never the program folder)."""
+        scenario = getattr(getattr(self, "scenarios", None), "path", None)
+        if scenario is not None:
+            return str(Path(scenario).parent)
+        if self.dataset.folder and not self.dataset.is_sample:
+            return str(self.dataset.folder)
+        last = self.settings.value(setting, "")
+        if last and Path(last).is_dir():
+            return str(last)
+        return QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+
     def show_error(self, title: str, message: str) -> None:
         self.last_error = message
         self.statusBar().showMessage(message, 20000)
-        if QApplication.platformName() != "offscreen":
-            QMessageBox.warning(self, title, message + "\n\nNothing was changed.")
+        QMessageBox.warning(self, title, message + "\n\nNothing was changed.")
+
+    def _clear_stale_error(self, *_index) -> None:
+        """A good edit after a refused one: the old complaint no longer applies."""
+        if self.last_error and self.statusBar().currentMessage() == self.last_error:
+            self.statusBar().clearMessage()
+        self.last_error = ""
 
     # -------------------------------------------------------------- edits
     def _edit_from_table(self, layer: str):
@@ -306,16 +343,35 @@ class MainWindow(QMainWindow):
     def _on_edited(self, layer: str, item_id: str, column: str) -> None:
         """Refresh the tables and restyle the map through the page (no reload)."""
         ds = self.dataset
+        self._show_counts()
         if layer == "practices":
             self.practices_table.set_frame(practices_frame(ds, self._site_groups))
-            self.localities_table.set_frame(*localities_frame(ds))
+            self._show_localities()
             self._restyle_layer("practices")
-            self._restyle_layer("localities")
+            self._show_localities(restyle=True)
         elif layer == "housing":
             self.housing_table.set_frame(housing_frame(ds))
             self._restyle_layer("housing")
         if self.details.current:
             self.details.show_item(ds, *self.details.current)
+
+    def _on_state(self, key: str) -> None:
+        self._show_counts()
+        if key in ("hubs", "assumptions"):      # HLC column; the target band
+            self._show_localities(restyle=True)
+
+    def _show_localities(self, restyle: bool = False) -> None:
+        """The Localities table (both measures, judged on the chosen one) and, once the map
+        is up, its outlines and tips judged the same way."""
+        plan = self.workspace.plan
+        frame, flagged = self.locality_target.summary(plan)
+        flag_col = next(c for c in LOCALITY_COLUMNS if c.key == "flag")
+        flag_col.header = self.locality_target.flag_header(plan)
+        self.localities_table.set_frame(frame, flagged)
+        if restyle and self.map.is_ready:
+            styles, tips = self.locality_target.map_styles(plan)
+            self.map.restyle("localities", styles)
+            self.map.call("retip", "localities", tips)
 
     def refresh_group_column(self, per_site: dict[str, str]) -> None:
         """The Groups panel tells the Practices table which group each site is in."""
@@ -355,10 +411,8 @@ class MainWindow(QMainWindow):
 
     # -------------------------------------------------------------- map state
     def _on_map_ready(self, counts: dict) -> None:
-        sites = counts.get("practices", 0)
-        self.map_label.setText(f"Map ready: {counts.get('localities', 0)} localities, "
-                               f"{counts.get('hubs', 0)} hubs, {sites} practice sites, "
-                               f"{counts.get('housing', 0)} housing sites")
+        self._show_counts()
+        self._show_localities(restyle=True)
         shown = self.layers_panel.visible_layers()
         for name in self.layers_panel.all_layers():   # toggles survive a reload
             if name not in shown:
@@ -367,14 +421,23 @@ class MainWindow(QMainWindow):
         if not hasattr(self, "groups_panel"):
             QTimer.singleShot(0, self._build_planning_panels)
 
+    def _show_counts(self) -> None:
+        """What the plan holds now (not what the map held when it first loaded)."""
+        if not self.map.is_ready:
+            return
+        ds = self.dataset
+        self.map_label.setText(f"Map ready: {len(ds.localities)} localities, "
+                               f"{len(ds.hubs)} hubs, {len(ds.practices)} practice sites, "
+                               f"{len(ds.housing)} housing sites")
+
     def _on_map_failed(self, reason: str) -> None:
         self.map_label.setText("Map failed to load")
         self.show_error("The map could not be shown", reason)
 
     # -------------------------------------------------------------- exports
     def _save_path(self, title: str, suffix: str, filters: str) -> str | None:
-        start = str(Path(self.settings.value("export/last_dir", str(Path.home())))
-                    / f"medway-map{suffix}")
+        stem = "medway-report" if suffix == ".pdf" else "medway-map"
+        start = str(Path(self.start_dir("export/last_dir")) / f"{stem}{suffix}")
         path, _ = QFileDialog.getSaveFileName(self, title, start, filters)
         if path:
             self.settings.setValue("export/last_dir", str(Path(path).parent))
@@ -395,16 +458,19 @@ class MainWindow(QMainWindow):
         return True
 
     def export_data(self, path: str | None = None) -> bool:
-        from geo.export import export_dataset
+        """Everything the scenario holds: the data with its edits, practices with group and
+        catchment hub, groups with metrics, hubs with patients served and access, demand
+        by year × area, the assumptions."""
+        from rendering.plan_tables import export_plan
         if not isinstance(path, str) or not path:
             path, chosen = QFileDialog.getSaveFileName(
-                self, "Export data", str(Path(self.settings.value(
-                    "export/last_dir", str(Path.home()))) / "medway-data.gpkg"),
+                self, "Export data", str(Path(self.start_dir("export/last_dir"))
+                                         / "medway-data.gpkg"),
                 "GeoPackage (*.gpkg);;Excel workbook (*.xlsx);;Folder of CSV files (*)")
             if not path:
                 return False
         try:
-            written = export_dataset(self.dataset, path)
+            written = export_plan(self.workspace.plan, path)
         except (DataError, OSError, ValueError) as exc:
             self.show_error("Export failed", str(exc))
             return False
@@ -412,25 +478,26 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Exported {len(written)} file(s) to {path}", 8000)
         return True
 
-    def export_report(self, path: str | None = None) -> bool:
-        from rendering.board_sections import data_dates, report_label
-        from rendering.report import board_report, write_pdf
+    def export_report(self, path: str | None = None):
+        """The board-paper PDF, drawn in the background from a snapshot of the plan (the
+        window stays usable; progress and Cancel in the status bar). Returns the task."""
+        from gui.background import export_report_task
+        if self.report_task is not None and self.report_task.running:
+            self.statusBar().showMessage("A report is already being written", 5000)
+            return None
         path = path or self._save_path("Export report", ".pdf", "PDF (*.pdf)")
         if not path:
-            return False
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            pages = write_pdf(board_report(self.workspace.plan,
-                                           scenario_name=self.scenarios.name),
-                              path, report_label(self.dataset), self.dataset.is_sample,
-                              dates=data_dates(self.dataset))
-        except (OSError, ValueError) as exc:
-            self.show_error("The report was not written", str(exc))
-            return False
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.statusBar().showMessage(f"Saved the {pages}-page report to {path}", 8000)
-        return True
+            return None
+        task = export_report_task(self.workspace.plan, self.scenarios.name, path, self)
+        task.done.connect(lambda pages: self.statusBar().showMessage(
+            f"Saved the {pages}-page report to {path}", 8000))
+        task.failed.connect(lambda msg: self.show_error("The report was not written", msg))
+        task.cancelled.connect(lambda: self.statusBar().showMessage(
+            "Report cancelled; no file was written", 8000))
+        self.task_bar.watch(task)
+        self.report_task = task
+        task.start()
+        return task
 
     def export_html(self, path: str | None = None) -> bool:
         path = path or self._save_path("Export map as HTML", ".html", "Web page (*.html)")

@@ -1,5 +1,5 @@
-"""Scenarios in the window: New/Open/Save/Save As/Recent/Duplicate, autosave and recovery,
-the unsaved-changes prompt, and side-by-side comparison of up to three scenarios.
+"""Scenarios in the window: New/Open/Save/Save As/Rename/Recent/Duplicate, autosave and
+recovery, the unsaved-changes prompt, and side-by-side comparison of up to three scenarios.
 
 The scenario file format and its safety live in models/scenario.py; this is the view.
 """
@@ -7,17 +7,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QKeySequence
-from PySide6.QtWidgets import (
-    QApplication, QDialog, QDialogButtonBox, QFileDialog, QInputDialog, QLabel, QMessageBox,
-    QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
-)
+from PySide6.QtCore import QObject, QStandardPaths, QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
 
 from geo.errors import DataError
+from gui.compare_dialog import CompareDialog
 from models import scenario as sc
 
-AUTOSAVE_MS = 2 * 60 * 1000
+AUTOSAVE_DELAY_MS = 5000     # after the last change: a burst of edits is written once
+UNTITLED = "Untitled scenario"
 MAX_RECENT = 8
 FILTER = "Medway scenario (*.scenario.json *.json)"
 
@@ -36,15 +35,17 @@ class ScenarioController(QObject):
         super().__init__(window)
         self.window = window
         self.ws = window.workspace
-        self.name = "Untitled scenario"
+        self.name = UNTITLED
+        self.renamed = False        # True once the user names it: Save As keeps the name
         self.notes = ""
         self.path: Path | None = None
         self._build_menu(menu)
         self.ws.replaced.connect(self._on_replaced)
         self.ws.undo_stack.cleanChanged.connect(self._on_clean_changed)
-        self.timer = QTimer(self)
-        self.timer.timeout.connect(self.autosave)
-        self.timer.start(AUTOSAVE_MS)
+        # Autosave shortly after each change (debounced), not on a fixed clock.
+        self.autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
+        self.autosave_timer.timeout.connect(self.autosave)
+        self.ws.undo_stack.indexChanged.connect(self._changed)
         self._update_title()
 
     # -------------------------------------------------------------- menu
@@ -57,6 +58,9 @@ class ScenarioController(QObject):
         self.recent_menu = menu.addMenu("Recent scenarios")
         w._action(menu, "&Save scenario", self.save, QKeySequence.StandardKey.Save)
         w._action(menu, "Save scenario &as…", self.save_as, QKeySequence("Ctrl+Shift+S"))
+        w._action(menu, "&Rename scenario…", self.rename, None,
+                  "Give the scenario a name of its own (shown in the title, the report and "
+                  "comparisons)")
         w._action(menu, "&Duplicate scenario…", self.duplicate, None,
                   "Save a copy under a new name and carry on in the copy")
         w._action(menu, "&Compare scenarios…", self.compare, None,
@@ -95,7 +99,10 @@ class ScenarioController(QObject):
         self.ws.undo_stack.clear()
         warnings = sc.load_into_plan(self.ws.plan, scenario, base)   # panels refresh
         self.name, self.notes, self.path = scenario.name, scenario.notes, path
+        self.renamed = scenario.name != UNTITLED and (
+            path is None or _plain(scenario.name) != _plain(_file_name(path)))
         self.ws.undo_stack.setClean()
+        self.autosave_timer.stop()
         self._update_title()
         for warning in warnings:
             self.window.statusBar().showMessage(warning, 15000)
@@ -110,8 +117,6 @@ class ScenarioController(QObject):
         """Ask about unsaved changes; False means the user cancelled."""
         if self.ws.undo_stack.isClean():
             return True
-        if QApplication.platformName() == "offscreen":
-            return True        # no one to ask (tests, screenshots); autosave has it
         answer = QMessageBox.question(
             self.window, "Unsaved changes",
             f"Save the changes to '{self.name}' before continuing?",
@@ -126,10 +131,14 @@ class ScenarioController(QObject):
     def new(self) -> None:
         if not self.maybe_save():
             return
-        self.name, self.notes, self.path = "Untitled scenario", "", None
+        self.start_untitled()
         self.ws.replace(self.base.copy())
         self.ws.undo_stack.setClean()
         self._update_title()
+
+    def start_untitled(self) -> None:
+        """Fresh data or New: an unnamed scenario with no file."""
+        self.name, self.notes, self.path, self.renamed = UNTITLED, "", None, False
 
     def open(self, path: str | None = None) -> bool:
         if not isinstance(path, str) or not path:
@@ -161,19 +170,37 @@ class ScenarioController(QObject):
                                                   FILTER)
             if not path:
                 return False
-        if name is None:
-            name = Path(path).name.removesuffix(sc.SUFFIX).removesuffix(".json") \
-                if self.name == "Untitled scenario" else self.name
+        if name is None:       # the name follows the file unless the user chose one
+            name = self.name if self.renamed else _file_name(path)
         return self._write(Path(path), name)
 
-    def duplicate(self, path: str | None = None) -> bool:
-        name = f"Copy of {self.name}"
-        if path is None and QApplication.platformName() != "offscreen":
-            name, ok = QInputDialog.getText(self.window, "Duplicate scenario", "Name:",
-                                            text=name)
+    def rename(self, name: str | None = None) -> bool:
+        """File → Rename scenario…: the name is the user's from now on."""
+        if name is None:
+            name, ok = QInputDialog.getText(self.window, "Rename scenario", "Name:",
+                                            text=self.name)
             if not ok:
                 return False
-        return self.save_as(path, name)
+        name = name.strip()
+        if not name or name == self.name:
+            return False
+        self.name, self.renamed = name, True
+        self.ws.undo_stack.resetClean()      # the new name is not saved yet
+        self._update_title()
+        self.autosave_timer.start()
+        return True
+
+    def duplicate(self, path: str | None = None, name: str | None = None) -> bool:
+        """Save a copy under a new name (asked for) and carry on in the copy."""
+        if name is None:
+            name, ok = QInputDialog.getText(self.window, "Duplicate scenario", "Name:",
+                                            text=f"Copy of {self.name}")
+            if not ok or not name.strip():
+                return False
+        if not self.save_as(path, name.strip()):
+            return False
+        self.renamed = True
+        return True
 
     def _write(self, path: Path, name: str) -> bool:
         try:
@@ -182,6 +209,8 @@ class ScenarioController(QObject):
         except (DataError, OSError) as exc:
             self.window.show_error("The scenario was not saved", str(exc))
             return False
+        if name != self.name:      # a name from the file: it follows the file again
+            self.renamed = False
         self.name, self.path = name, Path(path)
         self.window.settings.setValue("scenarios/last_dir", str(Path(path).parent))
         self._remember(Path(path))
@@ -192,7 +221,8 @@ class ScenarioController(QObject):
         return True
 
     def autosave(self) -> None:
-        """Every few minutes, if anything changed: a recovery file, offered after a crash."""
+        """Shortly after a change: a recovery file (written atomically), offered after a
+        crash."""
         if self.ws.undo_stack.isClean():
             return
         try:
@@ -205,14 +235,13 @@ class ScenarioController(QObject):
         if not found:
             return False
         _, scenario = found
-        if QApplication.platformName() != "offscreen":
-            answer = QMessageBox.question(
-                self.window, "Recover unsaved work?",
-                f"The app did not close cleanly last time. Recover '{scenario.name}' "
-                f"(autosaved {scenario.modified})?")
-            if answer != QMessageBox.StandardButton.Yes:
-                sc.clear_recovery(settings_dir())
-                return False
+        answer = QMessageBox.question(
+            self.window, "Recover unsaved work?",
+            f"The app did not close cleanly last time. Recover '{scenario.name}' "
+            f"(autosaved {scenario.modified})?")
+        if answer != QMessageBox.StandardButton.Yes:
+            sc.clear_recovery(settings_dir())
+            return False
         try:
             self._apply(scenario, None)
         except DataError as exc:
@@ -226,15 +255,15 @@ class ScenarioController(QObject):
         """Called from the window's closeEvent; False keeps the window open."""
         if not self.maybe_save():
             return False
-        if self.ws.undo_stack.isClean() or QApplication.platformName() != "offscreen":
-            sc.clear_recovery(settings_dir())
+        self.autosave_timer.stop()
+        sc.clear_recovery(settings_dir())     # saved or discarded: nothing to recover
         return True
 
     # -------------------------------------------------------------- comparison
     def compare(self, paths: list[str] | None = None) -> QDialog | None:
         from models.measures import key_measures
         from models.plan import Plan
-        if paths is None:
+        if not paths:
             paths, _ = QFileDialog.getOpenFileNames(self.window, "Compare with (up to two)",
                                                     self._start_dir(), FILTER)
             if not paths:
@@ -264,12 +293,15 @@ class ScenarioController(QObject):
 
     # -------------------------------------------------------------- misc
     def _start_dir(self) -> str:
-        return str(self.window.settings.value("scenarios/last_dir", str(Path.home())))
+        return self.window.start_dir("scenarios/last_dir")
 
     @staticmethod
     def _slug(name: str) -> str:
         return "".join(c if c.isalnum() or c in " -_" else "_" for c in name).strip() or \
             "scenario"
+
+    def _changed(self, _index: int) -> None:
+        self.autosave_timer.start()         # (re)start: written once the edits pause
 
     def _on_replaced(self) -> None:
         self._update_title()
@@ -286,48 +318,11 @@ class ScenarioController(QObject):
                                    f"{self.ws.dataset.label}")
 
 
-class CompareDialog(QDialog):
-    """Scenarios side by side; rows where they differ are highlighted."""
-
-    def __init__(self, table, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle("Compare scenarios")
-        self.resize(820, 560)
-        names = [c for c in table.columns if c != sc.DIFF_COLUMN]
-        self.table = QTableWidget(len(table), len(names) + 1, self)
-        self.table.setHorizontalHeaderLabels(["Measure"] + names)
-        highlight = QBrush(QColor("#fff3cd"))
-        for r, (measure, row) in enumerate(table.iterrows()):
-            cells = [measure] + [_fmt(row[n]) for n in names]
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if c:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
-                if row[sc.DIFF_COLUMN]:
-                    item.setBackground(highlight)
-                self.table.setItem(r, c, item)
-        self.table.resizeColumnsToContents()
-        self.differences = int(table[sc.DIFF_COLUMN].sum())
-        note = QLabel(f"{self.differences} of {len(table)} measures differ (highlighted). "
-                      "Distances are straight-line in British National Grid metres.", self)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.reject)
-        copy_button = QPushButton("Copy table", self)
-        copy_button.clicked.connect(lambda: QApplication.clipboard().setText(
-            table.to_csv(sep="\t")))
-        buttons.addButton(copy_button, QDialogButtonBox.ButtonRole.ActionRole)
-        layout = QVBoxLayout(self)
-        layout.addWidget(note)
-        layout.addWidget(self.table)
-        layout.addWidget(buttons)
+def _file_name(path) -> str:
+    """The scenario name a file suggests: 'Option C.scenario.json' → 'Option C'."""
+    return Path(path).name.removesuffix(sc.SUFFIX).removesuffix(".json")
 
 
-def _fmt(value) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return "—"
-    if isinstance(value, float):
-        return f"{value:,.3f}".rstrip("0").rstrip(".")
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    return str(value)
+def _plain(name: str) -> str:
+    """Compare names the way a person would: 'option-b' is 'Option B'."""
+    return "".join(c for c in name.lower() if c.isalnum())

@@ -62,6 +62,9 @@ LOCALITY_COLUMNS = [
     Column("locality", "Locality"),
     Column("registered_patients", "Registered patients", whole,
            "Sum of practice list sizes in the locality", align_right=True),
+    Column("residents", "Census residents", number, "Usual residents (population.csv, "
+           "census small areas placed in the locality); unknown when the data has none",
+           align_right=True),
     Column("practices", "Practices", whole, align_right=True),
     Column("branches", "Branches", whole, align_right=True),
     Column("hlc", "HLC / hub"),
@@ -78,7 +81,8 @@ LOCALITY_COLUMNS = [
            "score; higher = more deprived", align_right=True),
     Column("premises_gbp", "Premises £/yr", known_money, "Premises payments, a proxy for the "
            "existing estate", align_right=True),
-    Column("flag", "Against 30–50k target", tip=TARGET_SOURCE),
+    Column("flag", "Against the target", tip=TARGET_SOURCE + ". Judged on the measure "
+           "chosen in View → Judge locality target on."),
 ]
 
 HOUSING_COLUMNS = [
@@ -90,7 +94,8 @@ HOUSING_COLUMNS = [
     Column("status", "Status"),
     Column("start_year", "Start year", whole, "First planning year of completions"),
     Column("include", "In projections", tip="Untick to keep the site on the map but out of "
-           "the demand projections (Lodge Hill is out by default)", editable=True, check=True),
+           "the demand projections (sites the data marks include=false start out)",
+           editable=True, check=True),
 ]
 
 
@@ -193,10 +198,13 @@ def practices_frame(ds, site_groups: dict[str, str] | None = None) -> pd.DataFra
     return frame
 
 
-def localities_frame(ds) -> tuple[pd.DataFrame, set[int]]:
+def localities_frame(ds, low: float | None = None, high: float | None = None,
+                     basis: str = "registered") -> tuple[pd.DataFrame, set[int]]:
+    """The Localities table: both population measures, the target judged on ``basis``
+    (gui/locality_target.py), GP supply; rows to flag (never the pseudo-row)."""
     from models.assumptions import Assumptions
     from models.supply import area_supply, practice_supply
-    summary = locality_summary(ds)
+    summary = locality_summary(ds, low, high, basis)
     prac, _ = practice_supply(ds)
     names = list(summary["locality"])
     area = area_supply(prac, names, prac["locality"].replace("", "(outside every locality)"),
@@ -211,7 +219,7 @@ def localities_frame(ds) -> tuple[pd.DataFrame, set[int]]:
         number(area.at[n, "gps"]) + (f" ({int(area.at[n, 'gps_unknown'])} unknown)"
                                      if area.at[n, "gps_unknown"] else "")
         if n in area.index else "unknown" for n in names]
-    flagged = set(summary.index[~summary["within_target"]].tolist())
+    flagged = set(summary.index[summary["out_of_band"]].tolist())
     return summary, flagged
 
 

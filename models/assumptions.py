@@ -134,6 +134,52 @@ def _a(key, label, unit, low, central, high, source, **kw) -> Assumption:
 
 SHARE = dict(minimum=0.0, maximum=1.0)
 
+# ---------------------------------------------------------------- travel time on the roads
+# Used when a road extract is imported (models/travel.py). Speeds are free-flow averages by
+# road class where OpenStreetMap has no maxspeed tag; a tagged limit is driven at
+# "limit_share" of it. HC124 = The Highway Code, rule 124 (national speed limits: 30 mph in
+# built-up areas, 60 mph single and 70 mph dual carriageways and motorways).
+HC124 = "Highway Code r.124"
+_SPEED = dict(uncertain=True, used_by="travel", positive=True, maximum=130)
+
+
+def _speed(cls, label, low, central, high, why):
+    return _a(f"speed_{cls}_kmh", f"driving speed on {label} (no limit tagged)", "km/h",
+              low, central, high, f"{why} ({HC124}) — uncertain", **_SPEED)
+
+
+TRAVEL_DEFAULTS: tuple[Assumption, ...] = (
+    _speed("motorway", "motorways", 80, 96, 112, "60 mph average under the 70 mph limit"),
+    _speed("trunk", "trunk roads", 64, 80, 96, "50 mph average under the 60/70 mph limits"),
+    _speed("primary", "A roads", 40, 48, 64, "30 mph average, 30–40 mph limits in towns"),
+    _speed("secondary", "B roads", 32, 40, 56, "25 mph average under a 30 mph limit"),
+    _speed("tertiary", "minor classified roads", 32, 40, 48, "25 mph average under a "
+           "30 mph limit"),
+    _speed("minor", "residential and unclassified streets", 24, 32, 40,
+           "20 mph average in built-up streets"),
+    _speed("service", "service roads and car parks", 10, 16, 24, "10 mph"),
+    _a("limit_share", "share of the tagged speed limit actually driven", "share",
+       0.7, 0.85, 1.0, "Assumption: town speeds sit below the tagged OpenStreetMap maxspeed "
+       "(bends, parked cars) — uncertain",
+       uncertain=True, used_by="travel", positive=True, maximum=1.5),
+    _a("junction_delay_s", "delay at each road junction passed", "seconds", 5, 10, 20,
+       "Assumption for give-way and signal delays at junctions of three or more roads — "
+       "uncertain", uncertain=True,
+       used_by="travel", maximum=300),
+    _a("parking_minutes", "finding a space and walking in from the car", "minutes", 1, 3, 5,
+       "Assumption added once to every drive (health centre car parks) — uncertain",
+       uncertain=True, used_by="travel", maximum=60),
+    _a("walk_speed_kmh", "walking speed", "km/h", 3.6, 4.8, 5.0,
+       "DfT Manual for Streets (2007) §4.4.1: 800 m in 10 minutes; low 1 m/s for slower "
+       "walkers — uncertain",
+       uncertain=True, used_by="travel", positive=True, maximum=10),
+    _a("road_margin_km", "road import margin around the localities", "km", 2, 5, 10,
+       "Modelling choice: roads beyond the localities' box that journeys may use",
+       used_by="travel",
+       maximum=100),
+)
+
+
 DEFAULTS: tuple[Assumption, ...] = (
     # -- dwellings → residents → patients
     _a("persons_per_dwelling", "persons per new dwelling", "persons", 2.3, 2.4, 2.5,
@@ -234,7 +280,7 @@ DEFAULTS: tuple[Assumption, ...] = (
     _a("drive_speed_kmh", "average door-to-door driving speed in town", "km/h",
        20, 30, 40, "Placeholder for urban driving including junctions — uncertain; edit it "
        "with local knowledge", uncertain=True, used_by="hubs", positive=True, maximum=120),
-)
+) + TRAVEL_DEFAULTS
 
 # Pairs that must stay ordered: (smaller, larger).
 ORDERED = (("locality_min_population", "locality_max_population"),

@@ -132,13 +132,18 @@ def _table(fig, frame: pd.DataFrame, top: float) -> None:
 
 
 def write_pdf(sections: list[Section], path, label: str, sample: bool,
-              dates: str = "") -> int:
+              dates: str = "",
+              progress: Callable[[float, str], None] | None = None) -> int:
     """Write the sections to ``path`` atomically; return the number of pages.
 
-    ``dates``: the data's sources and dates, printed at the foot of every page."""
+    ``dates``: the data's sources and dates, printed at the foot of every page.
+    ``progress(fraction, message)`` is told as each section is drawn (it may raise
+    Cancelled: the previous file is then left as it was)."""
     page = 0
     with atomic_path(path) as tmp, PdfPages(tmp) as pdf:
-        for sec in sections:
+        for n, sec in enumerate(sections):
+            if progress:
+                progress(n / max(len(sections), 1), f"Drawing '{sec.title}'")
             chunks = [None]
             if sec.table is not None:
                 chunks = _pages_of(sec.table, LINES_PER_PAGE - (6 if sec.text else 0))

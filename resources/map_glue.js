@@ -277,6 +277,71 @@
   });
   medway._wireEditing = wireEditing;
 
+  /* ---- Map context: roads, rivers, railways and place names (geo/roads_map.py) ----
+   * Its own pane under the planning layers (overlays are at z-index 400), drawn on one
+   * canvas, never clickable; the level of detail follows the zoom. Shown and hidden as the
+   * "context" layer through setVisible like any overlay. */
+  (function contextLayer() {
+    var ctx = cfg.context;
+    if (!ctx) { return; }
+    var pane = map.createPane("medwayContext");
+    pane.style.zIndex = 250;
+    pane.style.pointerEvents = "none";
+    var renderer = L.canvas({pane: "medwayContext", padding: 0.3});
+    var group = L.layerGroup();
+    var built = {};
+    var current = -1;
+    function levelFor(zoom) {
+      var k = 0;
+      ctx.levels.forEach(function (lv, i) { if (zoom >= lv.minZoom) { k = i; } });
+      return k;
+    }
+    function placeLabel(p) {
+      var span = document.createElement("span");
+      span.textContent = p[2];
+      var icon = L.divIcon({className: "medway-place medway-place-" + p[3], html: span,
+                            iconSize: null});
+      return L.marker([p[0], p[1]], {icon: icon, interactive: false, keyboard: false,
+                                     pane: "medwayContext"});
+    }
+    function build(i) {
+      if (!built[i]) {
+        var lv = ctx.levels[i];
+        var lines = L.geoJSON(lv.lines, {
+          pane: "medwayContext", renderer: renderer, interactive: false,
+          style: function (f) { return ctx.styles[f.properties.kind] || {}; }
+        });
+        built[i] = L.layerGroup([lines, L.layerGroup(lv.places.map(placeLabel))]);
+      }
+      return built[i];
+    }
+    function show(force) {
+      var i = levelFor(map.getZoom());
+      if (i === current && !force) { return; }
+      group.clearLayers();
+      group.addLayer(build(i));
+      current = i;
+    }
+    map.on("zoomend", function () { show(false); });
+    show(true);
+    overlays.context = group;
+    if (!hidden.context) { group.addTo(map); }
+    medway.contextLevel = function () { return current; };
+    medway.contextCounts = function () {
+      var lv = ctx.levels[Math.max(current, 0)];
+      return {level: current, lines: lv.lines.features.length, places: lv.places.length,
+              shown: map.hasLayer(group)};
+    };
+    /* Milliseconds to rebuild and repaint the context at the current view (benchmark). */
+    medway.contextRedrawMs = function () {
+      var t0 = performance.now();
+      built = {};
+      show(true);
+      if (renderer._redraw) { renderer._redraw(); }
+      return performance.now() - t0;
+    };
+  })();
+
   window.medway = medway;
   if (typeof QWebChannel !== "undefined" && typeof qt !== "undefined") {
     new QWebChannel(qt.webChannelTransport, function (channel) {

@@ -55,17 +55,133 @@ def medway() -> Path:
     return SHARED_MEDWAY
 
 
+class Dialogs:
+    """Answers the app's modal dialogs as a user would, and records what was asked.
+
+    Every test gets one (autouse): a modal dialog never blocks a headless run, and a test
+    scripts the answers it needs, e.g. ``dialogs.save_path = str(tmp / "x.pdf")``,
+    ``dialogs.text = "Option C"``, ``dialogs.answers["Unsaved changes"] = Cancel``.
+    Unscripted: file dialogs are cancelled, text prompts cancelled, questions answered
+    Discard/No (nothing saved, nothing recovered), warnings acknowledged."""
+
+    def __init__(self):
+        self.asked: list[tuple[str, str]] = []      # (kind, title)
+        self.messages: list[str] = []
+        self.open_path = ""
+        self.open_paths: list[str] = []
+        self.save_path = ""
+        self.folder = ""
+        self.text: str | None = None
+        self.answers: dict = {}
+        self.start_dirs: list[str] = []
+
+    def _ask(self, kind, title, message="", start=""):
+        self.asked.append((kind, title))
+        self.messages.append(str(message))
+        self.start_dirs.append(str(start))
+
+    def install(self, monkeypatch) -> None:
+        from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+        button = QMessageBox.StandardButton
+
+        def question(parent, title, text, buttons=None, *a, **k):
+            self._ask("question", title, text)
+            if title in self.answers:
+                return self.answers[title]
+            if buttons is not None and buttons & button.Discard:
+                return button.Discard
+            return button.No
+
+        def note(kind):
+            def show(parent, title, text, *a, **k):
+                self._ask(kind, title, text)
+                return button.Ok
+            return show
+
+        def get_open(parent, title, start="", *a, **k):
+            self._ask("open", title, start=start)
+            return self.open_path, ""
+
+        def get_opens(parent, title, start="", *a, **k):
+            self._ask("open many", title, start=start)
+            return list(self.open_paths), ""
+
+        def get_save(parent, title, start="", *a, **k):
+            self._ask("save", title, start=start)
+            return self.save_path, ""
+
+        def get_dir(parent, title, start="", *a, **k):
+            self._ask("folder", title, start=start)
+            return self.folder
+
+        def get_text(parent, title, label, *a, **k):
+            self._ask("text", title, label)
+            return (self.text or "", self.text is not None)
+
+        for name, fn in (("question", question), ("warning", note("warning")),
+                         ("information", note("information")),
+                         ("critical", note("critical")), ("about", note("about"))):
+            monkeypatch.setattr(QMessageBox, name, staticmethod(fn))
+        for name, fn in (("getOpenFileName", get_open), ("getOpenFileNames", get_opens),
+                         ("getSaveFileName", get_save), ("getExistingDirectory", get_dir)):
+            monkeypatch.setattr(QFileDialog, name, staticmethod(fn))
+        monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
+
+
+@pytest.fixture(autouse=True)
+def dialogs(monkeypatch):
+    """See Dialogs: each test's own answers, gone when the test ends."""
+    try:
+        import PySide6.QtWidgets  # noqa: F401
+    except ImportError:          # pragma: no cover - a machine without Qt
+        yield None
+        return
+    d = Dialogs()
+    d.install(monkeypatch)
+    yield d
+
+
+@pytest.fixture(autouse=True)
+def slot_errors(monkeypatch):
+    """Fail a test on any exception raised inside a Qt slot: PySide reports those through
+    sys.excepthook and carries on, so without this they would pass unseen."""
+    seen: list[str] = []
+
+    def record(kind, value, tb):
+        import traceback
+        seen.append("".join(traceback.format_exception(kind, value, tb)))
+    monkeypatch.setattr(sys, "excepthook", record)
+    yield seen
+    if seen:
+        pytest.fail("exception(s) in Qt slots:\n" + "\n".join(seen), pytrace=False)
+
+
+def fresh_settings() -> None:
+    """No test sees settings, recent files or autosaves left by another (or by the user)."""
+    from PySide6.QtCore import QSettings
+    from gui.app import make_application
+    from gui.scenarios import settings_dir
+    from models.scenario import clear_recovery
+    make_application()
+    QSettings().clear()
+    QSettings().sync()
+    clear_recovery(settings_dir())
+
+
 @pytest.fixture(scope="module")
 def window(request):
     """The real main window on the sample, one per test module (the map takes a second to
-    load). A module may set PANEL = "groups" / "hubs" / "demand" to bring that tab up."""
+    load), started from empty settings. A module may set PANEL = "groups" / "hubs" /
+    "demand" to bring that tab up."""
     from geo.canonical import load_sample
     from tests.gui_helpers import close_window, open_window
+    fresh_settings()
     win = open_window(load_sample())
     panel = getattr(request.module, "PANEL", None)
     if panel:
         win.show_panel(panel)
     yield win
+    win.workspace.undo_stack.setClean()      # closing asks nothing
     close_window(win)
 
 

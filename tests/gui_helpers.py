@@ -40,3 +40,37 @@ def close_window(window) -> None:
     window.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     QApplication.processEvents()
+
+
+def menu_actions(window):
+    """Every command in the menu bar, submenus included: (path, action)."""
+    found = []
+
+    def walk(menu, path):
+        for action in menu.actions():
+            if action.isSeparator():
+                continue
+            name = path + [action.text().replace("&", "")]
+            if action.menu() is not None:
+                walk(action.menu(), name)
+            else:
+                found.append((" → ".join(name), action))
+    for top in window.menuBar().actions():
+        walk(top.menu(), [top.text().replace("&", "")])
+    return found
+
+
+def menu_action(window, menu_title: str, text: str):
+    """The action a person would click: found in the menu bar by its visible text."""
+    for path, action in menu_actions(window):
+        top, _, rest = path.partition(" → ")
+        if top == menu_title and rest.split(" → ")[-1].rstrip("…").startswith(text):
+            return action
+    raise AssertionError(f"no {menu_title} → {text} in the menu bar")
+
+
+def status_text(window) -> str:
+    """What the status bar shows: the message and the permanent labels."""
+    from PySide6.QtWidgets import QLabel
+    labels = [w.text() for w in window.statusBar().findChildren(QLabel) if w.isVisible()]
+    return " | ".join([window.statusBar().currentMessage()] + labels)

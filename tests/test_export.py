@@ -102,3 +102,72 @@ def test_cli_export(tmp_path, capsys):
     assert "Illustrative sample" in capsys.readouterr().out
     assert cli_main(["export", "--out", str(tmp_path / "s.pdf")]) == 2
     assert "cannot tell the export format" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ File → Export data
+
+def _grouped_window(window):
+    from tests.gui_helpers import wait_until
+    window.show_panel("groups")
+    mains = window.dataset.main_practices()["practice_code"].tolist()
+    window.workspace.set_state("groups", {c: ("G1" if i % 2 else "G2")
+                                          for i, c in enumerate(mains)}, "two groups")
+    wait_until(lambda: window.groups_panel.model.rowCount() == 2, 10, "groups shown")
+    return mains
+
+
+@pytest.mark.gui
+@pytest.mark.parametrize("suffix", [".gpkg", ".xlsx", ""])
+def test_export_data_from_the_menu_writes_everything_the_scenario_holds(
+        window, dialogs, tmp_path, suffix):
+    from tests.gui_helpers import menu_action
+    mains = _grouped_window(window)
+    try:
+        target = tmp_path / f"medway-data{suffix}"
+        dialogs.save_path = str(target)
+        menu_action(window, "File", "Export data").trigger()
+        assert "Exported" in window.statusBar().currentMessage()
+        if suffix == ".gpkg":
+            names = {str(n) for n in pyogrio.list_layers(target)[:, 0]}
+            read = lambda n: pyogrio.read_dataframe(target, layer=n)   # noqa: E731
+        elif suffix == ".xlsx":
+            names = set(pd.ExcelFile(target).sheet_names)
+            read = lambda n: pd.read_excel(target, sheet_name=n)       # noqa: E731
+        else:
+            names = {p.stem for p in target.iterdir()}
+            read = lambda n: pd.read_csv(target / f"{n}.csv")          # noqa: E731
+        practices = "practices_in_scenario" if not suffix else "practices"
+        hubs = "hubs_in_scenario" if not suffix else "hubs"
+        assert {practices, hubs, "extended_groups", "hub_access", "demand_by_locality",
+                "demand_by_group", "demand_by_hub", "assumptions"} <= names
+        p = read(practices).set_index("practice_code")
+        assert set(p.loc[mains, "group"]) == {"G1", "G2"}
+        assert set(p["catchment_hub"]) <= set(window.dataset.hubs["hub_id"])
+        assert p.loc[mains, "catchment_hub"].ne("").all()
+        h = read(hubs)
+        assert h["served_patients"].sum() == window.dataset.main_practices()[
+            "list_size"].sum()
+        g = read("extended_groups")
+        assert set(g["group"]) == {"G1", "G2"}
+        d = read("demand_by_locality")
+        assert {"year", "area", "new_patients", "gp_wte_needed"} <= set(d.columns)
+        assert d["year"].nunique() > 1 and d["area"].nunique() > 1
+    finally:
+        window.workspace.undo_stack.undo()
+        window.workspace.undo_stack.setClean()
+
+
+@pytest.mark.gui
+def test_the_pdf_is_written_in_the_background_with_progress(window, dialogs, tmp_path):
+    from tests.gui_helpers import menu_action, wait_until
+    out = tmp_path / "board.pdf"
+    dialogs.save_path = str(out)
+    menu_action(window, "File", "Export report").trigger()
+    assert window.task_bar.isVisible() and not out.exists()     # the window is not frozen
+    seen = []
+    window.task_bar.bar.valueChanged.connect(seen.append)
+    wait_until(lambda: not window.report_task.running and out.exists(), 60, "the report")
+    wait_until(lambda: "page report" in window.statusBar().currentMessage(), 5, "message")
+    assert out.read_bytes()[:5] == b"%PDF-"
+    assert seen and max(seen) > 0                                # progress was shown
+    assert not window.task_bar.isVisible()

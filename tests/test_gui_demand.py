@@ -84,3 +84,43 @@ def test_export_writes_the_table_and_assumptions(window, tmp_path):
     totals = sheets["Totals"].set_index("area")
     assert totals.at["Medway", "new_patients"] == pytest.approx(8088)
     assert sheets["Assumptions"]["source"].notna().all()
+
+
+def edit_cell(table, key: str, column: str, value) -> bool:
+    """Type into a table cell as a user would (the view's model, through the proxy)."""
+    model = table.model
+    col = [c.key for c in model.columns].index(column)
+    return model.setData(model.index(model.row_of(table.key, key), col), value)
+
+
+def test_a_good_edit_clears_the_previous_error_from_the_status_bar(window):
+    assert not edit_cell(window.practices_table, "X80003", "list_size", "lots")
+    assert "whole number" in window.statusBar().currentMessage()
+    assert edit_cell(window.practices_table, "X80003", "list_size", "5000")
+    assert "whole number" not in window.statusBar().currentMessage()
+
+
+def test_unknown_gp_wte_reads_unknown_never_nan(window):
+    mains = window.dataset.main_practices()["practice_code"].tolist()
+    window.workspace.set_values("practices", [(c, "gp_wte", "") for c in mains],
+                                "GP WTE not known")
+    text = window.demand_panel.headline.text()
+    assert "nan" not in text.lower()
+    assert "ratio today: unknown" in text
+
+
+def test_the_excluded_sites_box_names_what_the_data_holds(window, dialogs, sample_copy):
+    from tests.gui_helpers import menu_action
+    box = window.demand_panel.lodge
+    assert "(Lodge Hill" in box.text() and box.isEnabled()
+    housing = (sample_copy / "housing_sites.csv").read_text(encoding="utf-8")
+    (sample_copy / "housing_sites.csv").write_text(housing.replace(",false,", ",true,"),
+                                                   encoding="utf-8")
+    dialogs.folder = str(sample_copy)
+    try:
+        menu_action(window, "File", "Open data folder").trigger()
+        assert "Lodge Hill" not in box.text() and "none in this data" in box.text()
+        assert not box.isEnabled()
+    finally:
+        menu_action(window, "File", "Open the illustrative sample").trigger()
+    assert "(Lodge Hill" in box.text()

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from tests.gui_helpers import js, wait_until
 
@@ -88,3 +90,73 @@ def test_suggesting_two_sites_improves_access_and_can_be_accepted(window):
     assert statuses.get("existing", 0) == 4
     wait_until(lambda: js(window, "medway.counts().hubs") == len(window.dataset.hubs),
                what="accepted hubs drawn")
+
+
+def click(button) -> None:
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_accepting_a_suggestion_keeps_the_users_hubs_and_never_reuses_an_id(window):
+    panel = window.hubs_panel
+    before = set(window.dataset.hubs["hub_id"])
+    panel.edit_box.setChecked(True)
+    window.map.mapClicked.emit(51.43, 0.53)            # the user places a hub …
+    mine = (set(window.dataset.hubs["hub_id"]) - before).pop()
+    window.map.mapClicked.emit(51.36, 0.55)            # … and another, then deletes it
+    gone = (set(window.dataset.hubs["hub_id"]) - before - {mine}).pop()
+    panel.edit_box.setChecked(False)
+    panel.delete_hub(gone)
+    panel.k.setValue(2)
+    click(panel.suggest_button)
+    wait_until(lambda: panel.accept_button.isEnabled(), timeout=60, what="optimiser")
+    click(panel.accept_button)
+    ids = window.dataset.hubs["hub_id"].tolist()
+    assert mine in ids                                  # the user's hub is still there
+    assert len(ids) == 6 + 1 + 2 and len(set(ids)) == len(ids)
+    assert gone not in ids                              # a deleted hub's id is not reused
+    shown = {panel.model.index(r, 0).data() for r in range(panel.model.rowCount())}
+    assert shown == set(ids)
+    wait_until(lambda: "9 hubs" in window.map_label.text(), 5, "status bar hub count")
+
+
+def test_status_bar_counts_follow_added_hubs(window):
+    panel = window.hubs_panel
+    assert "6 hubs" in window.map_label.text()
+    panel.edit_box.setChecked(True)
+    window.map.mapClicked.emit(51.43, 0.53)
+    panel.edit_box.setChecked(False)
+    assert "7 hubs" in window.map_label.text()
+    window.undo_action.trigger()
+    assert "6 hubs" in window.map_label.text()
+
+
+def test_baseline_comparison_reads_in_words_and_percentages(window):
+    panel = window.hubs_panel
+    panel.delete_hub("HLC-ROC")
+    model = panel.compare_model
+    rows = {model.index(r, 2).data(): r for r in range(model.rowCount())}
+    assert not any("_" in label for label in rows)              # no raw column names
+    share = rows["Patients within 2 km (%), now"]
+    assert model.index(share, 3).data().endswith("%")           # 69%, not 0.69
+    assert float(model.index(share, 3).data().rstrip("%")) > 1
+    assert model.index(share, 5).data().endswith(" pts")
+    # Fewer hubs: a longer mean distance is worse (amber), never the red of a fault.
+    worse = rows["Mean distance to nearest hub (km), now"]
+    brush = model.data(model.index(worse, 0), Qt.ItemDataRole.BackgroundRole)
+    assert brush.color().name() == "#ffe0b2"
+    window.undo_action.trigger()
+    for r in range(model.rowCount()):                   # back to baseline: nothing coloured
+        assert model.data(model.index(r, 0), Qt.ItemDataRole.BackgroundRole) is None
+
+
+def test_an_improvement_is_green(window):
+    panel = window.hubs_panel
+    panel.edit_box.setChecked(True)
+    window.map.mapClicked.emit(51.43, 0.53)            # one more hub: closer for some
+    panel.edit_box.setChecked(False)
+    model = panel.compare_model
+    rows = {model.index(r, 2).data(): r for r in range(model.rowCount())}
+    better = rows["Mean distance to nearest hub (km), now"]
+    assert model.index(better, 5).data().startswith("-")
+    brush = model.data(model.index(better, 0), Qt.ItemDataRole.BackgroundRole)
+    assert brush.color().name() == "#dcedc8"

@@ -86,5 +86,8 @@ def test_presentation_mode_hides_panels_and_comes_back(window):
 
 def test_report_export_from_the_window(window, tmp_path):
     out = tmp_path / "report.pdf"
-    assert window.export_report(str(out))
+    task = window.export_report(str(out))      # drawn in the background
+    assert task is not None
+    from tests.gui_helpers import wait_until
+    wait_until(lambda: not task.running and out.exists(), 60, "the report")
     assert out.read_bytes()[:5] == b"%PDF-"

@@ -49,7 +49,21 @@ def test_preview_shows_counts_and_ok_gives_the_dataset(qtbot, dialog):
     assert "practices (main sites): 44" in dialog.summary.text()
     text = dialog.report_view.toPlainText()
     assert "G82230" in text                              # a closed practice, listed as skipped
-    assert "Lordswood" in text and "below 30,000" in text
+    # Both measures side by side; the target judged on the measure the planner chose
+    # (View → Judge locality target on; the registered list unless changed).
+    assert "Lordswood: 3 wards, registered patients 31,723, census residents 28,990" in text
+    assert "judged on registered patients" in text
+    assert "(outside every locality)" not in text
+    from PySide6.QtCore import QSettings
+    from gui.locality_target import SETTING
+    QSettings().setValue(SETTING, "residents")
+    try:
+        run_preview(qtbot, dialog)
+        text = dialog.report_view.toPlainText()
+        assert "judged on census residents" in text
+        assert "Lordswood: below 30,000" in text
+    finally:
+        QSettings().remove(SETTING)
     assert dialog.ok_button.isEnabled()
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == ImportDialog.DialogCode.Accepted

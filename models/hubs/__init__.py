@@ -68,10 +68,10 @@ from models.hubs.demand_points import (  # noqa: F401
 )
 from models.hubs.p_median import Cancelled, PMedianResult, solve_p_median  # noqa: F401
 from models.hubs.sites import (  # noqa: F401
-    CANDIDATE_COLUMNS, HubPlan, candidate_sites, optimise_hubs,
+    CANDIDATE_COLUMNS, HubPlan, candidate_sites, next_hub_ids, optimise_hubs,
 )
 
 __all__ = ["Cancelled", "HubPlan", "Layout", "access_measures", "assign_catchments",
            "candidate_sites", "catchment_polygons", "compare_layouts", "demand_points",
-           "evaluate_layout", "hub_summary", "locality_names_for", "optimise_hubs",
+           "evaluate_layout", "hub_summary", "locality_names_for", "next_hub_ids", "optimise_hubs",
            "practice_demand", "worst_served"]

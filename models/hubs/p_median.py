@@ -37,6 +37,9 @@ from scipy.spatial.distance import cdist
 
 from geo.progress import CancelCheck, Cancelled, Progress  # noqa: F401 (re-exported)
 
+# How costs are shown and scaled for HiGHS: (label, costs per shown unit).
+METRES = ("km", 1000.0)
+MINUTES = ("min", 1.0)
 
 # Above this many (point, candidate) pairs a float32 matrix halves memory (35k x 1k = 140 MB).
 FLOAT32_ABOVE = 5_000_000
@@ -117,13 +120,81 @@ def solve_p_median(demand_xy, weights, fixed_xy, candidate_xy, k: int, *,
 
     dtype = np.float32 if len(xy) * len(cand) > FLOAT32_ABOVE else np.float64
     dist = _distance_matrix(xy, cand, dtype, stop)
-    wt = w.astype(dtype)
     report(0.02, "Distances computed")
 
-    chosen = _greedy(dist, wt, base.astype(dtype), k, report, stop)
-    exact_obj = _exact_objective(xy, w, base, cand[chosen])
+    def exact(sites) -> float:
+        return _exact_objective(xy, w, base, cand[list(sites)])
+
+    def nearest(near):
+        d, i = cKDTree(cand).query(xy, k=near)
+        return d.reshape(len(xy), near), i.reshape(len(xy), near)
+
+    return _solve(dist, w, base, k, before, exact, nearest, started, report, stop,
+                  exact_max_pairs, exact_seconds, bound_seconds, METRES)
+
+
+def solve_p_median_costs(costs, weights, fixed_costs, k: int, *,
+                         progress: Progress | None = None, cancel: CancelCheck | None = None,
+                         exact_max_pairs: int = EXACT_MAX_PAIRS, exact_seconds: float = 10.0,
+                         bound_seconds: float = 10.0) -> PMedianResult:
+    """The same problem on a cost matrix (e.g. travel minutes, models/travel.py):
+    ``costs`` (n points, m candidates), ``fixed_costs`` (n,) each point's cost to its
+    nearest fixed hub (None or inf = no fixed hub). Costs must be finite and not negative.
+    Objective values come back in the costs' unit."""
+    started = time.perf_counter()
+    report = progress or (lambda f, m: None)
+    stop = cancel or (lambda: False)
+    dist_all = np.asarray(costs)
+    if dist_all.ndim != 2:
+        raise ValueError("costs must be a (points x candidates) matrix")
+    w_all = np.asarray(weights, float)
+    n, m = dist_all.shape
+    base_all = (np.full(n, np.inf) if fixed_costs is None
+                else np.asarray(fixed_costs, float).reshape(n))
+    if len(w_all) != n:
+        raise ValueError("one weight is needed per demand point")
+    if not np.all(np.isfinite(w_all)) or (w_all < 0).any() or w_all.sum() <= 0:
+        raise ValueError("demand weights must be finite, not negative and not all zero")
+    if k < 0 or k > m:
+        raise ValueError(f"cannot open {k} new sites from {m} candidates")
+    if not np.all(np.isfinite(dist_all)) or (dist_all < 0).any():
+        raise ValueError("travel costs must be finite and not negative")
+    keep = w_all > 0
+    dist, w, base = dist_all[keep], w_all[keep], base_all[keep]
+    has_fixed = np.isfinite(base).all()
+    before = float(np.dot(w, base) / w.sum()) if has_fixed else float("nan")
+    if k == 0:
+        return PMedianResult(np.array([], int), before, before, before, "nothing to choose",
+                             True, before, 0, time.perf_counter() - started)
+
+    def exact(sites) -> float:
+        sites = list(sites)
+        near = dist[:, sites].astype(float).min(axis=1) if sites else np.full(len(w), np.inf)
+        return float(np.dot(w, np.minimum(base, near)))
+
+    def nearest(near):
+        idx = (np.argpartition(dist, near - 1, axis=1)[:, :near] if near < m
+               else np.tile(np.arange(m), (len(w), 1)))
+        d = np.take_along_axis(dist, idx, axis=1).astype(float)
+        order = np.argsort(d, axis=1, kind="stable")
+        return np.take_along_axis(d, order, 1), np.take_along_axis(idx, order, 1)
+
+    return _solve(dist, w, base, k, before, exact, nearest, started, report, stop,
+                  exact_max_pairs, exact_seconds, bound_seconds, MINUTES)
+
+
+def _solve(dist, w, base, k, before, exact, nearest, started, report, stop,
+           exact_max_pairs, exact_seconds, bound_seconds, unit) -> PMedianResult:
+    """Greedy, interchange, Lagrangian bound and (small problems) HiGHS on any cost matrix;
+    ``exact(sites)`` is the float64 objective sum, ``nearest(q)`` each point's q cheapest
+    candidates (costs ascending, indices)."""
+    total = w.sum()
+    wt = w.astype(dist.dtype)
+
+    chosen = _greedy(dist, wt, base.astype(dist.dtype), k, report, stop)
+    exact_obj = exact(chosen)
     greedy_obj = exact_obj / total
-    chosen, exact_obj, swaps = _interchange(dist, wt, xy, w, base, cand, chosen, exact_obj,
+    chosen, exact_obj, swaps = _interchange(dist, wt, w, base, exact, chosen, exact_obj,
                                             report, stop)
     report(0.6, f"Interchange finished after {swaps} swaps")
 
@@ -131,16 +202,16 @@ def solve_p_median(demand_xy, weights, fixed_xy, candidate_xy, k: int, *,
     if bound_seconds > 0:
         report(0.62, "Computing a lower bound (Lagrangian relaxation)")
         lam0 = w * np.minimum(base, dist[:, chosen].min(axis=1).astype(float))
-        lower_sum, pick = _lagrangian_bound(xy, w, base, cand, k, exact_obj, lam0,
-                                            bound_seconds, report, stop)
+        lower_sum, pick = _lagrangian_bound(nearest, w, base, dist.shape[1], k, exact_obj,
+                                            lam0,
+                                            bound_seconds, report, stop, unit=unit)
         method = "Lagrangian relaxation (subgradient)"
         if pick is not None and sorted(pick) != sorted(chosen):
             # Lagrangian heuristic: the sites the relaxation favours, polished by interchange.
             report(0.9, "Trying the sites the lower bound favours")
             start = [int(j) for j in pick]
             alt, alt_obj, alt_swaps = _interchange(
-                dist, wt, xy, w, base, cand, start,
-                _exact_objective(xy, w, base, cand[start]), lambda f, m: None, stop)
+                dist, wt, w, base, exact, start, exact(start), lambda f, m: None, stop)
             if alt_obj < exact_obj * (1 - 1e-12):
                 chosen, exact_obj = _keep_order(chosen, alt), alt_obj
                 swaps += alt_swaps
@@ -148,11 +219,11 @@ def solve_p_median(demand_xy, weights, fixed_xy, candidate_xy, k: int, *,
     pairs = int((dist < base[:, None]).sum())
     if not proven and 0 < pairs <= exact_max_pairs and exact_seconds > 0:
         report(0.92, "Checking optimality with the exact solver (HiGHS)")
-        found = _exact_milp(dist, w, base, k, exact_seconds)
+        found = _exact_milp(dist, w, base, k, exact_seconds, unit[1])
         if found is not None:
             sol, bound_sum, optimal = found
             if sol is not None:
-                sol_obj = _exact_objective(xy, w, base, cand[sol])
+                sol_obj = exact(sol)
                 if sol_obj < exact_obj * (1 - 1e-12):
                     chosen, exact_obj = _keep_order(chosen, sol), sol_obj
             if optimal:
@@ -214,7 +285,7 @@ def _nearest_two(dist, base, chosen):
     return d1, owner, d2
 
 
-def _interchange(dist, wt, xy, w, base, cand, chosen, exact_obj, report, stop):
+def _interchange(dist, wt, w, base, exact, chosen, exact_obj, report, stop):
     """Best-improvement vertex substitution until no swap lowers the objective."""
     chosen = list(chosen)
     m = dist.shape[1]
@@ -248,7 +319,7 @@ def _interchange(dist, wt, xy, w, base, cand, chosen, exact_obj, report, stop):
             break
         trial = list(chosen)
         trial[best[0]] = best[1]
-        trial_obj = _exact_objective(xy, w, base, cand[trial])
+        trial_obj = exact(trial)
         if trial_obj >= exact_obj * (1 - 1e-12):
             break
         chosen, exact_obj = trial, trial_obj
@@ -263,7 +334,7 @@ def _keep_order(old: list[int], new) -> list[int]:
     return [j for j in old if j in new] + [j for j in new if j not in old]
 
 
-def _exact_milp(dist, w, base, k, seconds):
+def _exact_milp(dist, w, base, k, seconds, per_unit=1000.0):
     """The p-median integer programme over useful pairs only (a site farther than a fixed
     hub never serves that point). Returns (chosen, lower bound sum, optimal) or None."""
     n, m = dist.shape
@@ -272,7 +343,7 @@ def _exact_milp(dist, w, base, k, seconds):
     has_fixed = np.isfinite(base)
     fi = np.flatnonzero(has_fixed)
     npair, nfix = len(pi), len(fi)
-    scale = 1.0 / (w.sum() * 1000.0)  # km, for a well-scaled objective
+    scale = 1.0 / (w.sum() * per_unit)  # km or minutes, for a well-scaled objective
     c = np.concatenate([np.zeros(m), w[pi] * dist[pi, pj].astype(float) * scale,
                         w[fi] * base[fi] * scale])
     nvar = m + npair + nfix
@@ -300,13 +371,13 @@ def _exact_milp(dist, w, base, k, seconds):
     bound = res.fun if optimal else getattr(res, "mip_dual_bound", None)
     if bound is None or not np.isfinite(bound):
         bound = 0.0
-    # Back from km-means to metre sums, less a hair for the solver's tolerances.
+    # Back from unit means to cost sums, less a hair for the solver's tolerances.
     bound_sum = bound / scale * (1 - 1e-7)
     return sol, bound_sum, optimal
 
 
-def _lagrangian_bound(xy, w, base, cand, k, upper, lam, seconds, report, stop,
-                      max_iter: int = 1000, near: int = 128):
+def _lagrangian_bound(nearest, w, base, m, k, upper, lam, seconds, report, stop,
+                      max_iter: int = 1000, near: int = 128, unit=METRES):
     """Best Lagrangian lower bound (weighted distance sum) found within ``seconds``, and the
     k sites the relaxation opens at that bound (a good start for the interchange).
 
@@ -317,10 +388,8 @@ def _lagrangian_bound(xy, w, base, cand, k, upper, lam, seconds, report, stop,
     bound while only those nearest candidates can contribute, so each step is cheap.
     """
     started = time.perf_counter()
-    m = len(cand)
     near = min(near, m)
-    dist, idx = cKDTree(cand).query(xy, k=near)
-    dist, idx = dist.reshape(len(xy), near), idx.reshape(len(xy), near)
+    dist, idx = nearest(near)
     cost = w[:, None] * dist                     # c_ij for the nearest candidates, ascending
     c0 = w * base                                # inf where there is no fixed hub
     cap = np.minimum(c0, cost[:, -1]) if near < m else c0
@@ -367,5 +436,5 @@ def _lagrangian_bound(xy, w, base, cand, k, upper, lam, seconds, report, stop,
         lam = np.minimum(lam + theta * (upper - value) / norm * grad, cap)
         if it % 10 == 0:
             report(0.62 + 0.26 * min(1.0, (time.perf_counter() - started) / seconds),
-                   f"Lower bound: {best / w.sum() / 1000:.3f} km")
+                   f"Lower bound: {best / w.sum() / unit[1]:.3f} {unit[0]}")
     return float(best), best_pick

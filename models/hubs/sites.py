@@ -1,10 +1,12 @@
 """Choosing new hub sites: candidate sites and the p-median optimiser wrapped for hubs.
 
 Existing and planned hubs stay; K new sites are chosen among candidates to minimise the
-patient-weighted mean distance to the nearest hub (models/hubs/p_median.py solves it).
+patient-weighted mean distance to the nearest hub (models/hubs/p_median.py solves it), or,
+given a road graph (models/travel.py), the patient-weighted mean travel time in minutes.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -14,7 +16,7 @@ import shapely
 
 from geo.crs import BNG, points_bng, to_wgs84
 from geo.dataset import HUB_COLUMNS
-from models.hubs.p_median import PMedianResult, solve_p_median
+from models.hubs.p_median import PMedianResult, solve_p_median, solve_p_median_costs
 
 # ---------------------------------------------------------------- optimiser
 
@@ -79,18 +81,40 @@ class HubPlan:
     added: pd.DataFrame          # the chosen candidate rows, in the order added
     result: PMedianResult
     weight: str
+    travel: str = "straight"     # "straight" (km) or a road graph's mode ("drive", "walk")
+
+    @property
+    def by_time(self) -> bool:
+        return self.travel != "straight"
+
+    def _in(self, value: float, minutes: bool) -> float:
+        if minutes != self.by_time:
+            return float("nan")
+        return value if minutes else value / 1000.0
 
     @property
     def objective_before_km(self) -> float:
-        return self.result.objective_before / 1000.0
+        return self._in(self.result.objective_before, False)
 
     @property
     def objective_after_km(self) -> float:
-        return self.result.objective / 1000.0
+        return self._in(self.result.objective, False)
 
     @property
     def lower_bound_km(self) -> float:
-        return self.result.lower_bound / 1000.0
+        return self._in(self.result.lower_bound, False)
+
+    @property
+    def objective_before_minutes(self) -> float:
+        return self._in(self.result.objective_before, True)
+
+    @property
+    def objective_after_minutes(self) -> float:
+        return self._in(self.result.objective, True)
+
+    @property
+    def lower_bound_minutes(self) -> float:
+        return self._in(self.result.lower_bound, True)
 
     @property
     def gap(self) -> float:
@@ -111,29 +135,42 @@ class HubPlan:
     def summary(self) -> str:
         """Plain-English lines for a status bar or the CLI."""
         r = self.result
-        before = (f"{self.objective_before_km:.3f} km" if np.isfinite(r.objective_before)
+        unit, scale = ("min", 1.0) if self.by_time else ("km", 1000.0)
+        before = (f"{r.objective_before / scale:.3f} {unit}" if np.isfinite(r.objective_before)
                   else "none (no hubs kept)")
-        lines = [f"Patient-weighted mean straight-line distance to the nearest hub "
-                 f"(EPSG:27700): before {before}, after "
-                 f"{self.objective_after_km:.3f} km "
+        what = (f"{self.travel} time by road to the nearest hub" if self.by_time else
+                "straight-line distance to the nearest hub (EPSG:27700)")
+        lines = [f"Patient-weighted mean {what}: before {before}, after "
+                 f"{r.objective / scale:.3f} {unit} "
                  f"({len(self.added)} new site{'s' if len(self.added) != 1 else ''})."]
         if len(self.added):
             if r.proven_optimal:
                 lines.append(f"Proven optimal for these candidates ({r.bound_method}).")
             elif r.lower_bound > 0:
                 lines.append(f"No choice of these candidates can go below "
-                             f"{self.lower_bound_km:.3f} km, so this is within "
+                             f"{r.lower_bound / scale:.3f} {unit}, so this is within "
                              f"{100 * r.gap:.2f}% of the best possible ({r.bound_method}).")
             else:
                 lines.append("No optimality bound was computed.")
         return "\n".join(lines)
 
 
+def next_hub_ids(taken, count: int) -> list[str]:
+    """``count`` new hub ids NEW-n, each above every NEW-n in ``taken`` (ids in use now or
+    ever used in the scenario), so an id never comes back for a different hub."""
+    used = [int(m.group(1)) for m in (re.fullmatch(r"NEW-(\d+)", str(t)) for t in taken) if m]
+    start = max(used, default=0) + 1
+    return [f"NEW-{n}" for n in range(start, start + count)]
+
+
 def optimise_hubs(demand: pd.DataFrame, hubs: pd.DataFrame, candidates: pd.DataFrame, k: int,
                   *, keep=("existing", "planned"), weight: str = "patients_now",
-                  progress=None, cancel=None, **solver_kw) -> HubPlan:
+                  used_ids=(), progress=None, cancel=None, travel=None,
+                  **solver_kw) -> HubPlan:
     """Keep hubs whose status is in ``keep``; add ``k`` candidates minimising the
-    ``weight``-weighted mean straight-line distance to the nearest hub."""
+    ``weight``-weighted mean straight-line distance to the nearest hub, or with ``travel``
+    (a models.travel.RoadGraph) the mean travel time by road. New hubs get ids unused by
+    any hub given and by ``used_ids`` (ids used earlier in the scenario)."""
     if weight not in ("patients_now", "patients_with_growth"):
         raise ValueError("weight must be 'patients_now' or 'patients_with_growth'")
     kept = hubs[hubs["status"].isin(keep)].reset_index(drop=True)
@@ -143,25 +180,29 @@ def optimise_hubs(demand: pd.DataFrame, hubs: pd.DataFrame, candidates: pd.DataF
     if k > len(candidates):
         raise ValueError(f"cannot add {k} hubs: there are only {len(candidates)} "
                          "candidate sites")
-    result = solve_p_median(demand[["x", "y"]].to_numpy(float),
-                            demand[weight].to_numpy(float),
-                            points_bng(kept) if len(kept) else np.empty((0, 2)),
-                            points_bng(candidates) if len(candidates) else np.empty((0, 2)),
-                            k, progress=progress, cancel=cancel, **solver_kw)
+    kept_xy = points_bng(kept) if len(kept) else np.empty((0, 2))
+    cand_xy = points_bng(candidates) if len(candidates) else np.empty((0, 2))
+    if travel is None:
+        result = solve_p_median(demand[["x", "y"]].to_numpy(float),
+                                demand[weight].to_numpy(float), kept_xy, cand_xy,
+                                k, progress=progress, cancel=cancel, **solver_kw)
+    else:
+        result = _solve_by_time(travel, demand, weight, kept_xy, cand_xy, k, progress,
+                                cancel, solver_kw)
     added = candidates.iloc[result.chosen].reset_index(drop=True)
     taken = set(kept["hub_id"])
+    used = taken | set(hubs["hub_id"]) | {str(t) for t in used_ids}
     kinds = added["kind"] if "kind" in added else pd.Series("", index=added.index)
-    new_ids, names, n = [], [], 1
+    new_ids, names = [], []
     for cid, nm, kind in zip(added["candidate_id"], added["name"], kinds):
         if kind == "hub" and cid not in taken:     # a planned hub chosen: keep its identity
             new_ids.append(cid)
             names.append(nm)
         else:
-            while f"NEW-{n}" in taken:
-                n += 1
-            new_ids.append(f"NEW-{n}")
+            new_ids.append(next_hub_ids(used, 1)[0])
             names.append(f"Proposed hub at {nm} ({cid})")
         taken.add(new_ids[-1])
+        used.add(new_ids[-1])
     new = pd.DataFrame({
         "hub_id": new_ids,
         "name": names,
@@ -171,4 +212,22 @@ def optimise_hubs(demand: pd.DataFrame, hubs: pd.DataFrame, candidates: pd.DataF
     parts = [f for f in (kept[HUB_COLUMNS], new) if len(f)]
     all_hubs = (pd.concat(parts, ignore_index=True) if parts
                 else pd.DataFrame(columns=HUB_COLUMNS))
-    return HubPlan(all_hubs, added, result, weight)
+    return HubPlan(all_hubs, added, result, weight,
+                   "straight" if travel is None else travel.mode)
+
+
+def _solve_by_time(graph, demand, weight, kept_xy, cand_xy, k, progress, cancel, solver_kw):
+    """Travel minutes from every demand point to every candidate and kept hub, then the
+    p-median on those minutes (matrix: 85% of the progress bar when it dominates)."""
+    report = progress or (lambda f, m: None)
+    xy = demand[["x", "y"]].to_numpy(float)
+    both = np.vstack([cand_xy, kept_xy])
+    minutes = graph.times(xy, both, progress=lambda f, m: report(0.5 * f, m), cancel=cancel)
+    costs, fixed = minutes[:, :len(cand_xy)], minutes[:, len(cand_xy):]
+    reach = np.isfinite(costs)
+    if not reach.all():   # a few points off the main network: a long but finite journey
+        costs = np.where(reach, costs, np.nanmax(np.where(reach, costs, np.nan)) * 2)
+    base = fixed.min(axis=1) if fixed.shape[1] else None
+    return solve_p_median_costs(costs, demand[weight].to_numpy(float), base, k,
+                                progress=lambda f, m: report(0.5 + 0.5 * f, m),
+                                cancel=cancel, **solver_kw)

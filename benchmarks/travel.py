@@ -1,0 +1,162 @@
+"""Time travel time on a Medway-sized road network: graph build, a 35,000 x 1,000 travel-time
+matrix, the K = 10 site optimiser on it, time bands around a hub, and (with --map) how long
+the map takes to redraw the road context.
+
+Run: .venv/bin/python benchmarks/travel.py          graph, matrix, optimiser, bands
+     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/travel.py --map   map redraw only
+(prints figures; not part of the tests)
+
+The network is synthetic (seeded): a jittered street grid at 120 m over 24 x 20 km in
+British National Grid around Medway (about 33,000 junctions, like the county extract
+clipped to Medway plus the 5 km margin), every 10th street an A or B road, each street
+drawn with intermediate vertices as OpenStreetMap ways are. Demand points and candidate
+sites are placed at random over it.
+"""
+from __future__ import annotations
+
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from geo.crs import to_wgs84  # noqa: E402
+from geo.roads import RoadLayers, frame  # noqa: E402
+from models import hubs as H  # noqa: E402
+from models.travel import build_graph  # noqa: E402
+from models.travel_access import time_bands  # noqa: E402
+
+ORIGIN = (565_000.0, 155_000.0)     # BNG, south-west of Medway
+SPACING, NX, NY = 120.0, 200, 167
+N_DEMAND, N_CANDIDATES, K = 35_000, 1_000, 10
+
+
+def synthetic_roads(seed: int = 7) -> RoadLayers:
+    rng = np.random.default_rng(seed)
+    gx = ORIGIN[0] + np.arange(NX) * SPACING
+    gy = ORIGIN[1] + np.arange(NY) * SPACING
+    jitter = rng.uniform(-25, 25, (NY, NX, 2))
+    xy = np.stack(np.meshgrid(gx, gy), axis=-1) + jitter
+    lines, cls = [], []
+    for j in range(NY):              # east-west streets, one way per grid cell
+        for i in range(NX - 1):
+            a, b = xy[j, i], xy[j, i + 1]
+            lines.append([a, a + (b - a) / 3 + rng.normal(0, 3, 2), a + 2 * (b - a) / 3, b])
+            cls.append("primary" if j % 10 == 0 else "residential")
+    for i in range(NX):              # north-south streets
+        for j in range(NY - 1):
+            a, b = xy[j, i], xy[j + 1, i]
+            lines.append([a, a + (b - a) / 2 + rng.normal(0, 3, 2), b])
+            cls.append("secondary" if i % 10 == 0 else "residential")
+    geoms = [shapely.LineString(p) for p in lines]
+    n = len(geoms)
+    roads = frame("roads", {"road_class": cls, "name": [""] * n,
+                            "maxspeed_kmh": np.where(rng.random(n) < 0.3, 48.28, np.nan),
+                            "oneway": (rng.random(n) < 0.05).astype(int),
+                            "drive": [True] * n, "walk": [True] * n}, geoms)
+    return RoadLayers(roads, source={"file": "synthetic benchmark network",
+                                     "illustrative": True})
+
+
+def _points(n, rng) -> pd.DataFrame:
+    x = rng.uniform(ORIGIN[0], ORIGIN[0] + (NX - 1) * SPACING, n)
+    y = rng.uniform(ORIGIN[1], ORIGIN[1] + (NY - 1) * SPACING, n)
+    lon, lat = to_wgs84(x, y)
+    return pd.DataFrame({"x": x, "y": y, "longitude": lon, "latitude": lat})
+
+
+def main() -> None:
+    rng = np.random.default_rng(1)
+    t = time.perf_counter()
+    layers = synthetic_roads()
+    print(f"synthetic network: {len(layers.roads):,} road ways "
+          f"({time.perf_counter() - t:.1f} s to make)")
+    if "--map" in sys.argv:
+        map_redraw(layers)
+        return
+    t = time.perf_counter()
+    graph = build_graph(layers.roads, "drive")
+    print(f"graph build (drive)            {time.perf_counter() - t:7.2f} s  "
+          f"{graph.nodes:,} junctions, {graph.edges:,} links")
+
+    d = _points(N_DEMAND, rng)
+    demand = pd.DataFrame({"point_id": [f"D{i}" for i in range(N_DEMAND)], "kind": "practice",
+                           "practice_code": "", "name": "", "locality": "",
+                           "longitude": d["longitude"], "latitude": d["latitude"],
+                           "x": d["x"], "y": d["y"],
+                           "patients_now": rng.integers(100, 3000, N_DEMAND).astype(float),
+                           "new_patients": 0.0})
+    demand["patients_with_growth"] = demand["patients_now"]
+    c = _points(N_CANDIDATES, rng)
+    candidates = pd.DataFrame({"candidate_id": [f"C{i}" for i in range(N_CANDIDATES)],
+                               "name": "", "kind": "grid", "longitude": c["longitude"],
+                               "latitude": c["latitude"]})
+    hubs = pd.DataFrame({"hub_id": ["H1", "H2"], "name": ["Hub 1", "Hub 2"],
+                         "latitude": c["latitude"][:2], "longitude": c["longitude"][:2],
+                         "status": "existing", "locality": "", "capacity_patients": np.nan})
+
+    t = time.perf_counter()
+    minutes = graph.times(d[["x", "y"]].to_numpy(), c[["x", "y"]].to_numpy())
+    matrix_s = time.perf_counter() - t
+    print(f"travel-time matrix             {matrix_s:7.2f} s  {minutes.shape[0]:,} x "
+          f"{minutes.shape[1]:,} ({minutes.nbytes / 1e6:.0f} MB float32), "
+          f"median {np.median(minutes):.1f} min")
+    for bound in (0.0, 10.0):
+        t = time.perf_counter()
+        plan = H.optimise_hubs(demand, hubs, candidates, K, keep=("existing",),
+                               travel=graph, bound_seconds=bound)
+        total = time.perf_counter() - t
+        gap = f"gap {100 * plan.gap:.3f}%" if np.isfinite(plan.gap) else "no bound"
+        print(f"matrix + K={K} optimisation     {total:7.2f} s  (optimiser "
+              f"{plan.seconds:.2f} s, bound budget {bound:g} s)  mean "
+              f"{plan.objective_before_minutes:.2f} -> {plan.objective_after_minutes:.2f} "
+              f"min  {gap}")
+    t = time.perf_counter()
+    bands = time_bands(graph, (hubs["longitude"][0], hubs["latitude"][0]))
+    print(f"10/15/20-minute bands, one hub {time.perf_counter() - t:7.2f} s  "
+          f"({', '.join(f'{a / 1e6:.0f}' for a in bands.to_crs(27700).area)} km²)")
+    print(f"peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+def map_redraw(layers) -> None:
+    """The road context of a Medway-sized extract in the real page: build and redraw time."""
+    import tempfile
+
+    from geo.roads import save_roads
+    from geo.canonical import load_sample
+    from gui.app import make_application
+    from gui.main_window import MainWindow
+    from tests.gui_helpers import js
+    from geo.roads_map import context_payload
+
+    t = time.perf_counter()
+    payload = context_payload(layers)
+    print(f"map context prepared           {time.perf_counter() - t:7.2f} s  "
+          f"({len(str(payload)) / 1e6:.1f} MB of GeoJSON over three levels)")
+    ds = load_sample()
+    with tempfile.TemporaryDirectory() as tmp:
+        import shutil
+        shutil.copytree(ds.folder, tmp, dirs_exist_ok=True)
+        save_roads(layers, tmp)
+        from geo.canonical import load_folder
+        make_application()
+        window = MainWindow(load_folder(tmp))
+        window.resize(1400, 900)
+        window.show()
+        assert window.wait_for_map(120000)
+        for zoom in (11, 12.5, 14):
+            js(window, f"medway.map.setView([51.39, 0.55], {zoom}, {{animate: false}})")
+            ms = [js(window, "medway.contextRedrawMs()") for _ in range(5)]
+            print(f"map context redraw at zoom {zoom:<5} median {np.median(ms):6.1f} ms "
+                  f"(max {max(ms):.1f})")
+        window.workspace.undo_stack.setClean()
+        window.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""File → Import roads…: add a road and place extract to the open data folder.
+
+The planner picks an OpenStreetMap extract (.osm.pbf as published per county, or .osm) or
+OS Open Roads (.gpkg); it is read in the background (progress and Cancel, gui/worker.py),
+clipped to the localities plus the road_margin_km assumption and written as roads.gpkg in
+the data folder. The map then shows roads, rivers, railways and places, and the Hubs tab
+offers drive and walk times. Cancel leaves the folder as it was.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+    QVBoxLayout,
+)
+
+from gui.worker import Task, TaskBar
+
+FILE_FILTER = ("Road extracts (*.osm.pbf *.pbf *.osm *.osm.bz2 *.gpkg);;"
+               "OpenStreetMap (*.osm.pbf *.pbf *.osm *.osm.bz2);;OS Open Roads (*.gpkg)")
+
+
+class RoadsImportDialog(QDialog):
+    imported = Signal(object)        # the RoadLayers written
+
+    def __init__(self, window, parent=None):
+        super().__init__(parent or window)
+        self.window = window
+        self.setWindowTitle("Import roads")
+        ds = window.dataset
+        self.folder = ds.folder
+        self.path_edit = QLineEdit(self)
+        self.path_edit.setPlaceholderText("kent-latest.osm.pbf, map.osm or oproad_gb.gpkg")
+        browse = QPushButton("Browse…", self)
+        browse.clicked.connect(self._browse)
+        self.import_button = QPushButton("Import", self)
+        self.import_button.clicked.connect(self.start)
+        self.taskbar = TaskBar(self)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(browse)
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "Roads, rivers, railways and place names for the map, and the road network for "
+            "drive and walk times. Give an OpenStreetMap extract (.osm.pbf, e.g. the county "
+            "extract, or .osm) or OS Open Roads (.gpkg). It is clipped to the localities plus "
+            "a margin and stored in the data folder as roads.gpkg.", self)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        layout.addLayout(row)
+        layout.addWidget(self.import_button)
+        layout.addWidget(self.taskbar)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.task: Task | None = None
+        if ds.is_sample or ds.folder is None:
+            self.import_button.setEnabled(False)
+            self.message.setText(
+                "Roads are stored in a data folder. The illustrative sample has illustrative "
+                "roads already; open a data folder (File → Open data folder…) to import real "
+                "ones.")
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Road extract", "", FILE_FILTER)
+        if path:
+            self.path_edit.setText(path)
+
+    def start(self) -> None:
+        from geo.roads import import_roads
+        path = self.path_edit.text().strip()
+        if not path:
+            self.message.setText("Choose a road extract first.")
+            return
+        localities = self.window.dataset.localities
+        margin_m = self.window.workspace.plan.value("road_margin_km") * 1000.0
+        folder = self.folder
+
+        def work(progress, cancelled):
+            return import_roads(path, localities, folder, margin_m=margin_m,
+                                progress=progress, cancel=cancelled)
+        self.message.setText("")
+        self.task = Task(work, self)
+        self.task.done.connect(self._done)
+        self.task.failed.connect(lambda msg: self._finished(f"Not imported: {msg}"))
+        self.task.cancelled.connect(
+            lambda: self._finished("Import cancelled; the data folder is unchanged."))
+        self.import_button.setEnabled(False)
+        self.taskbar.watch(self.task)
+        self.task.start()
+
+    def _finished(self, text: str) -> None:
+        self.import_button.setEnabled(True)
+        self.message.setText(text)
+
+    def _done(self, layers) -> None:
+        c = layers.counts()
+        self._finished(f"Imported {c['roads']:,} roads and paths, {c['water']:,} rivers and "
+                       f"coastlines, {c['rail']:,} railway lines, {c['places']:,} places "
+                       f"into {self.folder} ({layers.label()}).")
+        self.imported.emit(layers)
+
+
+def add_import_roads_action(window, menu) -> None:
+    """File → Import roads…, placed by the main window beside its other imports."""
+    window._action(menu, "Import &roads…", lambda: open_roads_dialog(window), None,
+                   "Add an OpenStreetMap or OS Open Roads extract to the data folder: "
+                   "map context and drive/walk times")
+
+
+def open_roads_dialog(window) -> RoadsImportDialog:
+    dialog = RoadsImportDialog(window)
+    dialog.imported.connect(lambda _layers: roads_changed(window))
+    window.roads_dialog = dialog          # kept for tests and to stay alive while open
+    dialog.show()
+    return dialog
+
+
+def roads_changed(window) -> None:
+    """Redraw the map with the new context and let the Hubs tab offer travel times."""
+    window.map.show_dataset(window.dataset)
+    hubs = getattr(window, "hubs_panel", None)
+    if hubs is not None and hasattr(hubs, "roads_changed"):
+        hubs.roads_changed()

@@ -1,0 +1,169 @@
+"""Access by drive and walk time: catchments by time, shares within 10/15/20 minutes, and
+time bands around a hub — the road-network counterpart of models/hubs/catchments.py.
+
+Without an imported road layer none of this is used and access stays "straight line".
+
+API
+---
+graph_for(layers, mode, assumptions) -> RoadGraph      built once per roads/mode/assumptions
+assign_by_time(demand, hubs, graph) -> demand + hub_id, hub_name, minutes (to that hub),
+    distance_km (straight line to that hub, for reference)
+time_access(assigned, bands=TIME_BANDS_MIN) -> DataFrame indexed by measure: patients,
+    mean_minutes, share_within_10min, _15min, _20min, max_minutes; columns now, with_growth
+evaluate_by_time(demand, hubs, graph) -> models.hubs.Layout (access = time measures)
+time_bands(graph, lonlat, bands) -> GeoDataFrame (EPSG:4326): minutes, geometry — the area
+    reached within each band from one hub (nested; largest first)
+time_catchments(graph, hubs, localities) -> GeoDataFrame (EPSG:4326): hub_id, name, status,
+    area_km2, geometry — land whose nearest network junction is quickest to that hub
+"""
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.crs import BNG, WGS84, points_bng, to_bng
+from models.assumptions import Assumptions, default_assumptions
+from models.hubs.catchments import Layout, _wmean, hub_summary
+from models.travel import MODE_LABELS, TIME_BANDS_MIN, RoadGraph, build_graph
+
+_GRAPHS: dict[tuple, RoadGraph] = {}
+BAND_REACH_M = 200.0     # how far either side of a reached road a band is drawn
+
+
+def graph_for(layers, mode: str, assumptions: Assumptions | None = None) -> RoadGraph:
+    """The road graph for ``mode`` (cached: the same roads and travel assumptions give the
+    same graph, so dragging a hub does not rebuild it)."""
+    a = assumptions or default_assumptions()
+    values = tuple(x.used for x in a if x.used_by == "travel")
+    key = (id(layers.roads), len(layers.roads), mode, values)
+    if key not in _GRAPHS:
+        if len(_GRAPHS) > 8:
+            _GRAPHS.clear()
+        _GRAPHS[key] = build_graph(layers.roads, mode, a)
+    return _GRAPHS[key]
+
+
+def assign_by_time(demand: pd.DataFrame, hubs: pd.DataFrame, graph: RoadGraph,
+                   *, progress=None, cancel=None) -> pd.DataFrame:
+    """Each demand point's quickest hub by road and the minutes to it."""
+    out = demand.copy()
+    if hubs.empty:
+        out["hub_id"], out["hub_name"] = "", ""
+        out["minutes"] = np.nan
+        out["distance_km"] = np.nan
+        return out
+    xy = demand[["x", "y"]].to_numpy(float)
+    hub_xy = points_bng(hubs)
+    t = graph.times(xy, hub_xy, progress=progress, cancel=cancel)
+    which = np.argmin(t, axis=1)
+    out["hub_id"] = hubs["hub_id"].to_numpy()[which]
+    out["hub_name"] = hubs["name"].to_numpy()[which]
+    out["minutes"] = t[np.arange(len(t)), which].astype(float)
+    out["distance_km"] = np.hypot(*(xy - hub_xy[which]).T) / 1000.0
+    return out
+
+
+def time_access(assigned: pd.DataFrame, bands=TIME_BANDS_MIN) -> pd.DataFrame:
+    """Whole-area access by time, weighted by patients now and with housing growth."""
+    t = assigned["minutes"].to_numpy(float)
+
+    def measures(w: np.ndarray) -> dict:
+        return {"patients": float(w.sum()), "mean_minutes": _wmean(t, w),
+                **{f"share_within_{b:g}min": _wmean(t <= b, w) for b in bands},
+                "max_minutes": float(t[w > 0].max()) if (w > 0).any() else float("nan"),
+                "mean_distance_km": _wmean(assigned["distance_km"], w)}
+    return pd.DataFrame({"now": measures(assigned["patients_now"].to_numpy(float)),
+                         "with_growth": measures(
+                             assigned["patients_with_growth"].to_numpy(float))})
+
+
+def evaluate_by_time(demand: pd.DataFrame, hubs: pd.DataFrame, graph: RoadGraph,
+                     bands=TIME_BANDS_MIN) -> Layout:
+    """The Hubs tab's figures with catchments and access by travel time."""
+    assigned = assign_by_time(demand, hubs, graph)
+    per_hub = hub_summary(assigned, hubs)
+    per_hub["mean_minutes"] = [
+        _wmean(assigned.loc[assigned["hub_id"] == h, "minutes"],
+               assigned.loc[assigned["hub_id"] == h, "patients_now"])
+        for h in per_hub["hub_id"]]
+    return Layout(assigned, per_hub, time_access(assigned, bands), worst_by_time(assigned))
+
+
+def worst_by_time(assigned: pd.DataFrame, n: int = 10) -> pd.DataFrame:
+    """The practice sites (with patients) with the longest journey to their quickest hub."""
+    p = assigned[(assigned["kind"] == "practice") & (assigned["patients_now"] > 0)]
+    p = p.sort_values(["minutes", "point_id"], ascending=[False, True]).head(n)
+    return p.rename(columns={"point_id": "site_code"})[[
+        "site_code", "practice_code", "name", "locality", "patients_now", "hub_id",
+        "hub_name", "minutes", "distance_km"]].reset_index(drop=True)
+
+
+def time_bands(graph: RoadGraph, lonlat, bands=TIME_BANDS_MIN) -> gpd.GeoDataFrame:
+    """Areas within each band of one hub: the road links whose both ends are reached in
+    time, widened by BAND_REACH_M either side (the walk or drive in from the roadside),
+    with the small gaps between neighbouring roads closed."""
+    x, y = to_bng(np.array([lonlat[0]], float), np.array([lonlat[1]], float))
+    minutes = graph.minutes_from(np.array([x[0], y[0]]))
+    links = graph.matrix.tocoo()
+    reached_by = np.maximum(minutes[links.row], minutes[links.col])
+    rows, area, done = [], shapely.Polygon(), -np.inf
+    for b in sorted(bands):          # nested: each band adds the links newly reached
+        new = (reached_by <= b) & (reached_by > done)
+        if new.any():
+            ends = np.stack([graph.xy[links.row[new]], graph.xy[links.col[new]]], axis=1)
+            more = shapely.union_all(shapely.buffer(shapely.linestrings(ends), BAND_REACH_M,
+                                                    quad_segs=2))
+            area = shapely.union(area, more)
+        done = b
+        closed = area.buffer(BAND_REACH_M, quad_segs=2).buffer(-BAND_REACH_M, quad_segs=2)
+        rows.append((b, closed.simplify(25.0)))
+    rows.reverse()                   # largest first, drawn beneath the smaller ones
+    g = gpd.GeoDataFrame({"minutes": [r[0] for r in rows]},
+                         geometry=[r[1] for r in rows], crs=BNG)
+    g["mode"] = graph.mode
+    return g.to_crs(WGS84)
+
+
+def travel_label(mode: str) -> str:
+    return MODE_LABELS.get(mode, mode)
+
+
+_MAX_CELL_NODES = 20_000
+
+
+def time_catchments(graph: RoadGraph, hubs: pd.DataFrame,
+                    localities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Catchments by time for the map: each junction goes to its quickest hub (Dijkstra
+    once per hub), junctions' Voronoi cells are merged per hub and clipped to the
+    localities (the drawn counterpart of catchment_polygons)."""
+    cols = ["hub_id", "name", "status", "area_km2"]
+    if hubs.empty:
+        return gpd.GeoDataFrame(columns=cols, geometry=[], crs=WGS84)
+    area = localities.to_crs(BNG).union_all()
+    nodes = graph.main
+    inside = shapely.contains_xy(area.buffer(500), graph.xy[nodes, 0], graph.xy[nodes, 1])
+    nodes = nodes[inside]
+    if len(nodes) > _MAX_CELL_NODES:
+        nodes = nodes[np.linspace(0, len(nodes) - 1, _MAX_CELL_NODES).astype(int)]
+    # Time from each node to each hub = Dijkstra from the hub over reversed edges.
+    t = graph.times(graph.xy[nodes], points_bng(hubs))
+    owner = np.argmin(t, axis=1)
+    pts = shapely.points(graph.xy[nodes])
+    cells = shapely.get_parts(shapely.voronoi_polygons(
+        shapely.multipoints(pts), extend_to=area.buffer(2000)))
+    tree = shapely.STRtree(pts)
+    cell_idx, pt_idx = tree.query(cells, predicate="contains")
+    cell_owner = np.full(len(cells), -1)
+    cell_owner[cell_idx] = owner[pt_idx]
+    geoms = []
+    for h in range(len(hubs)):
+        mine = cells[cell_owner == h]
+        geoms.append(shapely.intersection(shapely.union_all(mine), area).simplify(10.0)
+                     if len(mine) else shapely.Polygon())
+    out = gpd.GeoDataFrame({"hub_id": hubs["hub_id"].to_numpy(),
+                            "name": hubs["name"].to_numpy(),
+                            "status": hubs["status"].to_numpy()}, geometry=geoms, crs=BNG)
+    out["area_km2"] = out.geometry.area / 1e6
+    return out[cols + ["geometry"]].to_crs(WGS84)

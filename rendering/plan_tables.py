@@ -1,0 +1,83 @@
+"""Everything a scenario holds, as tables for File → Export data: practices with their
+extended group and catchment hub, the groups with their metrics, the hubs with the patients
+they serve, Medway-wide access, and GP demand by year × area.
+
+The figures are the plan's own (the same calls the window and the report make), so an
+export agrees with what the planner sees.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from models.grouping_metrics import group_metrics, site_groups
+
+
+def practices_table(plan, layout=None) -> pd.DataFrame:
+    """practices.csv columns + group ('' = none) + catchment_hub (nearest hub's id)."""
+    ds = plan.dataset
+    frame = ds.practices.copy()
+    frame["group"] = site_groups(ds.practices, plan.groups).to_numpy() if plan.groups \
+        else ""
+    frame["catchment_hub"] = ""
+    if layout is not None:
+        nearest = layout.assigned[layout.assigned["kind"] == "practice"]
+        frame["catchment_hub"] = frame["practice_code"].map(
+            dict(zip(nearest["point_id"], nearest["hub_id"]))).fillna("")
+    return frame
+
+
+def groups_table(plan) -> pd.DataFrame | None:
+    """One row per extended group with its size, spread and bounds check (None: no groups)."""
+    if not plan.groups:
+        return None
+    low, high = plan.grouping_bounds()
+    return group_metrics(plan.dataset.practices, plan.groups, low, high)
+
+
+def hubs_table(plan, layout) -> pd.DataFrame:
+    """hubs.csv columns + practices and patients served, now and with growth, distances."""
+    if layout is None:
+        return plan.dataset.hubs.copy()
+    per_hub = layout.per_hub.drop(columns=[c for c in ("name", "status", "latitude",
+                                                       "longitude", "capacity_patients")
+                                           if c in layout.per_hub.columns])
+    return plan.dataset.hubs.merge(per_hub, on="hub_id", how="left")
+
+
+def access_table(layout) -> pd.DataFrame | None:
+    """Medway-wide access (mean distance, shares within 1/2/5 km…), now and with growth."""
+    if layout is None:
+        return None
+    return layout.access.reset_index().rename(columns={"index": "measure"})
+
+
+def demand_table(plan, by: str = "locality") -> pd.DataFrame:
+    """GP demand by year × area (the Demand panel's table)."""
+    return plan.project_demand(by=by).table
+
+
+def plan_tables(plan) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    """(point layers, attribute tables) for the export: the point layers replace the
+    dataset's practices and hubs; the tables are written beside them."""
+    layout = plan.evaluate_hubs() if len(plan.dataset.hubs) else None
+    points = {"practices": practices_table(plan, layout), "hubs": hubs_table(plan, layout)}
+    tables = {"extended_groups": groups_table(plan), "hub_access": access_table(layout),
+              "demand_by_locality": demand_table(plan, "locality")}
+    if plan.groups:
+        tables["demand_by_group"] = demand_table(plan, "group")
+    if layout is not None:
+        tables["demand_by_hub"] = demand_table(plan, "hub")
+    return points, {k: v for k, v in tables.items() if v is not None}
+
+
+def export_plan(plan, path, fmt: str | None = None) -> list:
+    """File → Export data: the data with the scenario's edits, plus every table above."""
+    from geo.export import export_dataset, format_for
+    points, tables = plan_tables(plan)
+    tables["assumptions"] = plan.assumptions.to_frame()
+    ds = plan.dataset.copy()
+    ds.practices, ds.hubs = points["practices"], points["hubs"]
+    if format_for(path, fmt) == "csv":     # the data folder keeps its canonical columns
+        tables = {"practices_in_scenario": points["practices"],
+                  "hubs_in_scenario": points["hubs"], **tables}
+    return export_dataset(ds, path, fmt, tables)

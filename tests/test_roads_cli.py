@@ -1,0 +1,87 @@
+"""Command line: `import --roads`, `import --data DIR --roads F --out DIR2`, `hubs --travel`."""
+from __future__ import annotations
+
+import re
+import shutil
+
+import pandas as pd
+import pytest
+
+from cli import main
+from geo import roads as R
+from tests.roads_fixture import write_river_osm
+
+MINUTES = re.compile(r"^objective_minutes before=(\S+) after=(\S+)$")
+
+
+def _bare_sample(sample_dir, tmp_path):
+    folder = tmp_path / "plain"
+    shutil.copytree(sample_dir, folder)
+    for name in (R.ROADS_FILE, R.ROADS_ABOUT):
+        (folder / name).unlink(missing_ok=True)
+    return folder
+
+
+def test_add_roads_to_an_existing_folder(sample_dir, tmp_path, capsys):
+    plain = _bare_sample(sample_dir, tmp_path)
+    osm = write_river_osm(tmp_path / "river.osm")
+    out = tmp_path / "with_roads"
+    assert main(["import", "--data", str(plain), "--roads", str(osm), "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "5 roads and paths" in text and "OpenStreetMap" in text
+    assert R.load_roads(out).counts()["places"] == 3
+    assert (out / "practices.csv").read_text() == (plain / "practices.csv").read_text()
+    assert not R.has_roads(plain)                      # the source folder is untouched
+    # Roads added in place too (DIR2 = DIR).
+    assert main(["import", "--data", str(plain), "--roads", str(osm), "--out",
+                 str(plain)]) == 0
+    assert R.has_roads(plain)
+
+
+def test_bad_road_file_is_one_line_and_writes_nothing(sample_dir, tmp_path, capsys):
+    plain = _bare_sample(sample_dir, tmp_path)
+    bad = tmp_path / "broken.osm.pbf"
+    bad.write_bytes(b"\x00\x01not a pbf")
+    out = tmp_path / "out"
+    assert main(["import", "--data", str(plain), "--roads", str(bad), "--out",
+                 str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "broken.osm.pbf" in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_hubs_by_drive_time_on_the_sample(capsys):
+    assert main(["hubs", "--add", "1", "--travel", "drive"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    m = MINUTES.match(lines[-1])
+    assert m and float(m.group(2)) < float(m.group(1))
+    assert any("mean_minutes" in ln for ln in lines)
+    assert any("within 10 / 15 / 20 minutes" in ln for ln in lines)
+    assert any("illustrative" in ln for ln in lines)
+    assert not any(ln.startswith("objective_km") for ln in lines)
+
+
+def test_hubs_walk_writes_mean_minutes(tmp_path, capsys):
+    out = tmp_path / "hubs.csv"
+    assert main(["hubs", "--add", "1", "--travel", "walk", "--out", str(out)]) == 0
+    table = pd.read_csv(out)
+    assert "mean_minutes" in table and table["mean_minutes"].notna().any()
+    assert MINUTES.match(capsys.readouterr().out.strip().splitlines()[-1])
+
+
+def test_straight_line_stays_as_it_was(capsys):
+    assert main(["hubs", "--add", "1", "--travel", "straight"]) == 0
+    straight = capsys.readouterr().out.strip().splitlines()[-1]
+    assert main(["hubs", "--add", "1"]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == straight
+    assert straight.startswith("objective_km ")
+
+
+@pytest.mark.parametrize("argv", [["--practices", "data/sample/practices.csv"], None])
+def test_travel_without_roads_is_refused(argv, sample_dir, tmp_path, capsys):
+    args = argv or ["--data", str(_bare_sample(sample_dir, tmp_path))]
+    if argv:
+        args = ["--practices", str(sample_dir / "practices.csv")]
+    assert main(["hubs", *args, "--travel", "walk"]) == 2
+    err = capsys.readouterr().err
+    assert "roads" in err and "straight" in err or "imported roads" in err

@@ -1,0 +1,103 @@
+"""Travel time on a road graph: a river with one bridge, one-way streets, real OSM data."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from geo import roads as R
+from geo.crs import to_bng
+from models.assumptions import default_assumptions
+from models.travel import Cancelled, build_graph
+from tests.roads_fixture import POINT_NORTH, POINT_SOUTH, write_river_osm
+from tests.test_roads import REAL_PBF, needs_real
+
+
+def _xy(*lonlat):
+    x, y = to_bng(*np.array(lonlat, float).T)
+    return np.column_stack([x, y])
+
+
+@pytest.fixture(scope="module")
+def river(tmp_path_factory):
+    return R.read_road_file(write_river_osm(tmp_path_factory.mktemp("r") / "river.osm"))
+
+
+def test_one_bridge_makes_the_drive_much_longer_than_the_straight_line(river):
+    xy = _xy(POINT_NORTH, POINT_SOUTH)
+    straight_km = float(np.hypot(*(xy[0] - xy[1]))) / 1000
+    a = default_assumptions()
+    g = build_graph(river.roads, "drive")
+    minutes = float(g.times(xy[:1], xy[1:])[0, 0])
+    # Straight line at the old placeholder (x1.3 detour at 30 km/h) says under 3 minutes;
+    # round by the bridge it is about 8.5 km of 20-30 mph streets.
+    approx = straight_km * a.value("road_circuity") / a.value("drive_speed_kmh") * 60
+    assert straight_km < 0.8 and approx < 2.5
+    assert minutes > 5 * approx
+    assert 12 < minutes < 25
+
+
+def test_a_footbridge_helps_walkers_but_not_drivers(tmp_path, river):
+    bridged = R.read_road_file(write_river_osm(tmp_path / "b.osm", footbridge=True))
+    xy = _xy(POINT_NORTH, POINT_SOUTH)
+    walk_before = float(build_graph(river.roads, "walk").times(xy[:1], xy[1:])[0, 0])
+    walk_after = float(build_graph(bridged.roads, "walk").times(xy[:1], xy[1:])[0, 0])
+    drive_before = float(build_graph(river.roads, "drive").times(xy[:1], xy[1:])[0, 0])
+    drive_after = float(build_graph(bridged.roads, "drive").times(xy[:1], xy[1:])[0, 0])
+    assert walk_before > 90 and walk_after < 15
+    assert drive_after == pytest.approx(drive_before)
+
+
+def test_edited_assumptions_change_the_times(river):
+    xy = _xy(POINT_NORTH, POINT_SOUTH)
+    a = default_assumptions()
+    base = float(build_graph(river.roads, "drive", a).times(xy[:1], xy[1:])[0, 0])
+    slower = a.with_value("limit_share", 0.7).with_value("speed_minor_kmh", 24)
+    parked = a.with_value("parking_minutes", 10)
+    assert float(build_graph(river.roads, "drive", slower).times(xy[:1], xy[1:])[0, 0]) > base
+    assert float(build_graph(river.roads, "drive", parked).times(xy[:1], xy[1:])[0, 0]) \
+        == pytest.approx(base + 7, abs=1e-3)
+    walk = build_graph(river.roads, "walk", a.with_value("walk_speed_kmh", 2.4))
+    assert float(walk.times(xy[:1], xy[1:])[0, 0]) > 200
+
+
+def test_one_way_streets_are_one_way_for_drivers():
+    import shapely
+    # A 1 km square ring of streets; the south side is one way, west to east.
+    c = [(570000, 160000), (571000, 160000), (571000, 161000), (570000, 161000)]
+    lines = [shapely.LineString([c[i], c[(i + 1) % 4]]) for i in range(4)]
+    roads = R.frame("roads", {"road_class": ["residential"] * 4, "name": list("SENW"),
+                              "maxspeed_kmh": [np.nan] * 4, "oneway": [1, 0, 0, 0],
+                              "drive": [True] * 4, "walk": [True] * 4}, lines)
+    xy = np.array([c[0], c[1]], float)
+    no_parking = default_assumptions().with_value("parking_minutes", 0)
+    drive = build_graph(roads, "drive", no_parking).times(xy, xy)
+    walk = build_graph(roads, "walk").times(xy, xy)
+    assert drive[1, 0] > 2.5 * drive[0, 1]      # east → west goes round three sides
+    assert walk[1, 0] == pytest.approx(walk[0, 1])
+
+
+def test_cancel_stops_the_matrix(river):
+    g = build_graph(river.roads, "drive")
+    with pytest.raises(Cancelled):
+        g.times(_xy(POINT_NORTH), _xy(POINT_SOUTH), cancel=lambda: True)
+
+
+def test_no_usable_ways_is_a_clear_error(river):
+    with pytest.raises(ValueError, match="no ways for drive time"):
+        build_graph(river.roads[river.roads["road_class"] == "footway"], "drive")
+
+
+@needs_real
+def test_real_openstreetmap_graph_gives_sensible_times():
+    layers = R.read_road_file(REAL_PBF)
+    walk = build_graph(layers.roads, "walk")
+    pts = walk.xy[walk.main][::7]
+    t = walk.times(pts, pts)
+    assert np.isfinite(t).all() and np.allclose(np.diag(t), 0, atol=1e-4)
+    assert np.allclose(t, t.T, atol=1e-3)                 # walking is the same both ways
+    straight = np.hypot(*(pts[:, None, :] - pts[None, :, :]).transpose(2, 0, 1))
+    speed = default_assumptions().value("walk_speed_kmh") * 1000 / 60
+    assert (t + 1e-3 >= straight / speed).all()           # never faster than a bee-line walk
+    assert build_graph(layers.roads, "drive").edges > 10

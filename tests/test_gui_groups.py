@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from tests.gui_helpers import close_window, js, open_window, wait_until
 
@@ -64,21 +64,6 @@ def select_on_map(window, code: str) -> None:
     """Click a practice on the map (the page fires the same click a mouse would)."""
     assert js(window, f"medway.click('practices', '{code}')")
     wait_until(lambda: window.groups_panel.recent[-1:] == [code], what=f"selecting {code}")
-
-
-def answer_next_dialog(button) -> list:
-    """Press ``button`` on the next message box that opens; returns the texts it showed."""
-    seen = []
-
-    def press():
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            seen.append(box.text())
-            click(box.button(button))
-        else:
-            QTimer.singleShot(20, press)
-    QTimer.singleShot(0, press)
-    return seen
 
 
 def test_running_the_grouping_shows_labelled_territories_within_bounds(window):
@@ -138,7 +123,7 @@ def test_moving_a_practice_by_hand_updates_metrics_and_undo_restores(window):
     assert panel.model.frame.set_index("group")["list_size"].equals(before)
 
 
-def test_moving_out_of_its_locality_asks_first(window):
+def test_moving_out_of_its_locality_asks_first(window, dialogs):
     run_grouping(window, 20_000, 60_000, within=True)
     panel = window.groups_panel
     mapping = dict(window.workspace.groups)
@@ -148,11 +133,14 @@ def test_moving_out_of_its_locality_asks_first(window):
                   if mains.at[c, "locality"] != mains.at[code, "locality"])
     select_on_map(window, code)
     panel.target.setCurrentText(target)
-    seen = answer_next_dialog(QMessageBox.StandardButton.No)
+    title = "Move out of its locality?"
+    dialogs.answers[title] = QMessageBox.StandardButton.No
     click(panel.move_button)
-    assert seen and "within localities" in seen[0] and target in seen[0]
+    assert ("question", title) in dialogs.asked
+    assert "within localities" in dialogs.messages[-1] and target in dialogs.messages[-1]
     assert window.workspace.groups == mapping            # "No": nothing moved
-    answer_next_dialog(QMessageBox.StandardButton.Yes)
+    assert f"{code} was not moved" in window.statusBar().currentMessage()
+    dialogs.answers[title] = QMessageBox.StandardButton.Yes
     click(panel.move_button)
     assert window.workspace.groups[code] == target
 
@@ -214,12 +202,13 @@ def test_typing_a_group_in_the_practices_table_moves_the_practice(window):
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
-def test_export_groups_writes_the_group_list_with_metrics(window, tmp_path, suffix):
+def test_export_groups_writes_the_group_list_with_metrics(window, tmp_path, suffix, dialogs):
     table = run_grouping(window)
     panel = window.groups_panel
     path = tmp_path / f"my groups{suffix}"
-    panel.ask_export_path = lambda: str(path)      # the user types this name in the dialog
+    dialogs.save_path = str(path)            # the user types this name in the save dialog
     click(panel.export_button)
+    assert dialogs.asked[-1] == ("save", "Export groups")
     assert path.exists()
     written = (pd.read_csv(path) if suffix == ".csv"
                else pd.read_excel(path, sheet_name="groups"))

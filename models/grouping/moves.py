@@ -12,6 +12,14 @@ from __future__ import annotations
 import numpy as np
 
 from models.grouping.solver import MAX_PASSES, _cost
+from models.grouping.territories import parts
+
+
+def _beats(key: tuple[float, float], best: tuple[float, float]) -> bool:
+    """(change in patients outside the bounds, change in patient-km): fewer outside wins;
+    as many outside, fewer km wins."""
+    dv, ds = key
+    return (dv < 0 and key < best) or (dv == 0 and best[0] == 0 and ds < best[1])
 
 
 class LocalSearch:
@@ -39,18 +47,7 @@ class LocalSearch:
         return sum(1 for p in self.s.partners[i] if p != skip and self.assign[p] == g)
 
     def _connected(self, nodes: list[int]) -> bool:
-        if len(nodes) <= 1:
-            return True
-        inside = set(nodes)
-        adj = self.s.adjacent
-        seen, todo = {nodes[0]}, [nodes[0]]
-        while todo:
-            a = todo.pop()
-            for b in adj[a]:
-                if b in inside and b not in seen:
-                    seen.add(b)
-                    todo.append(b)
-        return len(seen) == len(inside)
+        return len(nodes) <= 1 or len(parts(nodes, self.s.adjacent)) == 1
 
     def _touches(self, i: int, g: int, skip: int = -1) -> bool:
         return any(self.assign[j] == g and j != skip for j in self.s.adjacent[i])
@@ -107,10 +104,8 @@ class LocalSearch:
                     rest_cost = _cost(s.X, s.cw, rest)
                 ds = (rest_cost + _cost(s.X, s.cw, self.members[B] + [i])
                       - self.cost[A] - self.cost[B])
-                key = (dv, ds)
-                if (dv < 0 and key < best_key) or (dv == 0 and best_key[0] == 0
-                                                   and ds < best_key[1]):
-                    best, best_key = B, key
+                if _beats((dv, ds), best_key):
+                    best, best_key = B, (dv, ds)
             if best >= 0:
                 self._apply([(i, best)])
                 improved = True
@@ -163,10 +158,8 @@ class LocalSearch:
                     continue
                 ds = (_cost(s.X, s.cw, new_a) + _cost(s.X, s.cw, new_b)
                       - self.cost[A] - self.cost[B])
-                key = (dv, ds)
-                if (dv < 0 and key < best_key) or (dv == 0 and best_key[0] == 0
-                                                   and ds < best_key[1]):
-                    best, best_key = j, key
+                if _beats((dv, ds), best_key):
+                    best, best_key = j, (dv, ds)
             if best >= 0:
                 j = best
                 B = a[j]
@@ -192,11 +185,11 @@ class LocalSearch:
         for _ in range(s.k * 4):
             moved = False
             for g in range(s.k):
-                parts = self._parts(self.members[g])
-                if len(parts) <= 1:
+                pieces = parts(self.members[g], s.adjacent)
+                if len(pieces) <= 1:
                     continue
-                parts.sort(key=lambda p: -s.w[p].sum())
-                for piece in parts[1:]:
+                pieces.sort(key=lambda p: -s.w[p].sum())
+                for piece in pieces[1:]:
                     if any(not self.free[i] for i in piece):
                         continue
                     options = {int(self.assign[j]) for i in piece for j in s.adjacent[i]}
@@ -211,20 +204,3 @@ class LocalSearch:
                     moved = True
             if not moved:
                 return
-
-    def _parts(self, nodes: list[int]) -> list[list[int]]:
-        inside, seen, parts = set(nodes), set(), []
-        for start in nodes:
-            if start in seen:
-                continue
-            part, todo = [start], [start]
-            seen.add(start)
-            while todo:
-                a = todo.pop()
-                for b in self.s.adjacent[a]:
-                    if b in inside and b not in seen:
-                        seen.add(b)
-                        part.append(b)
-                        todo.append(b)
-            parts.append(part)
-        return parts

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from models.grouping.territories import parts
+
 FREE_MAX = 10   # practices that may change side in one pair (2^10 splits, about 1 ms)
 SCREEN = 0.3     # "nearly as close": within 30% of the distance to its own centre
 FREE_MAX_LARGE, LARGE = 8, 2_000   # and on areas of over 2,000 practices (speed)
@@ -162,13 +164,4 @@ class Resplitter:
 
 def _one_piece(local, side, value) -> bool:
     nodes = [i for i in range(len(side)) if side[i] == value]
-    if len(nodes) <= 1:
-        return True
-    seen, todo = {nodes[0]}, [nodes[0]]
-    while todo:
-        x = todo.pop()
-        for y in local[x]:
-            if side[y] == value and y not in seen:
-                seen.add(y)
-                todo.append(y)
-    return len(seen) == len(nodes)
+    return len(nodes) <= 1 or len(parts(nodes, local)) == 1

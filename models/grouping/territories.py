@@ -95,6 +95,25 @@ def adjacency(xy_km: np.ndarray, boundary=None) -> list[list[int]]:
     return [sorted(s) for s in out]
 
 
+def parts(nodes, adjacent) -> list[list[int]]:
+    """The connected pieces of ``nodes`` through ``adjacent`` (lists of neighbours)."""
+    inside, seen, out = set(nodes), set(), []
+    for start in nodes:
+        if start in seen:
+            continue
+        part, todo = [start], [start]
+        seen.add(start)
+        while todo:
+            a = todo.pop()
+            for b in adjacent[a]:
+                if b in inside and b not in seen:
+                    seen.add(b)
+                    part.append(b)
+                    todo.append(b)
+        out.append(part)
+    return out
+
+
 def group_territories(practices, mapping: dict[str, str], boundary=None) -> dict:
     """Group name → territory (shapely, EPSG:27700): the union of its practices' cells."""
     mains = practices[practices["parent_code"].fillna("").astype(str) == ""]
@@ -123,21 +142,7 @@ def detached(practices, mapping: dict[str, str], boundary=None) -> dict[str, lis
     groups = [mapping[c] for c in codes]
     out: dict[str, list[str]] = {}
     for name in dict.fromkeys(groups):
-        members = {i for i, g in enumerate(groups) if g == name}
-        parts, seen = [], set()
-        for s in sorted(members):
-            if s in seen:
-                continue
-            part, todo = [s], [s]
-            seen.add(s)
-            while todo:
-                a = todo.pop()
-                for b in adj[a]:
-                    if b in members and b not in seen:
-                        seen.add(b)
-                        part.append(b)
-                        todo.append(b)
-            parts.append(part)
-        parts.sort(key=lambda p: (-w[p].sum(), min(p)))
-        out[name] = sorted(codes[i] for p in parts[1:] for i in p)
+        pieces = parts([i for i, g in enumerate(groups) if g == name], adj)
+        pieces.sort(key=lambda p: (-w[p].sum(), min(p)))
+        out[name] = sorted(codes[i] for p in pieces[1:] for i in p)
     return out

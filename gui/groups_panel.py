@@ -191,7 +191,7 @@ class GroupsPanel(LockEditing, Panel):
                "n_groups": self.n_groups.value() or None,
                "within_localities": self.within.isChecked(), "seed": self.seed.value(),
                "contiguous": self.contiguous.isChecked()}
-        old = self.settings()
+        old = {"contiguous": False, **self.settings()}   # unset = off
         changed = [k for k in new if new[k] != old.get(k)]
         if changed:
             self.ws.set_state("grouping", {**self.ws.plan.grouping, **new},

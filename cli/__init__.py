@@ -36,6 +36,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def quiet_libraries() -> None:
+    """On the command line stderr carries our one-line refusals only: library warnings
+    (openpyxl styles, GDAL notices, pandas) are silenced."""
+    import logging
+    import warnings
+    warnings.simplefilter("ignore")
+    logging.disable(logging.WARNING)
+
+
+def one_line(exc: Exception) -> str:
+    """The refusal as one printable line (no raw control bytes from a hostile file)."""
+    text = " ".join(str(exc).split())
+    return "".join(c if c.isprintable() else "?" for c in text)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -43,9 +58,21 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             from gui.app import run_app
             return run_app(args.data)
+        quiet_libraries()
+        from cli.common import check_output, output_kind
+        kind = output_kind(args)
+        if kind:
+            check_output(args.out, kind)
         return int(args.func(args) or 0)
     except (DataError, UserError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(exc)}", file=sys.stderr)
+        return 2
+    except OSError as exc:        # disk full, permission changed mid-run, …
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        print(f"error: cannot read or write{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("error: not enough memory for this input; use a smaller file", file=sys.stderr)
         return 2
     except BrokenPipeError:       # e.g. `python main.py demand | head`: the reader left
         import os

@@ -67,6 +67,7 @@ def run(args) -> int:
     import pandas as pd
 
     from geo.atomic import atomic_path
+    from geo.tables import spreadsheet_safe
     from models.demand import DemandError, project_demand
 
     plan = build_plan(args, args.demand_data or args.data)
@@ -109,7 +110,7 @@ def run(args) -> int:
         table = result.table.copy()
         table["data"] = ds.label
         with atomic_path(args.out) as tmp:
-            table.round(4).to_csv(tmp, index=False)
+            spreadsheet_safe(table.round(4)).to_csv(tmp, index=False)
 
     with pd.option_context("display.width", 200, "display.max_columns", 40,
                            "display.max_colwidth", 40):
@@ -299,7 +300,8 @@ def _print_supply(result, by: str) -> None:
             "need-weighted list": number(r["weighted_list"]),
             "IMD score": number(r["imd_score"], 1),
             "premises £/yr": money(r["premises_gbp"]),
-            "spare m²": number(r["spare_m2"])})
+            "spare m²": number(r["spare_m2"]),
+            "new m² − spare": number(r["net_new_m2"])})
     print(f"\nGP supply by {by}. GPs: {_gp_source(result)}. Lists: "
           f"{years.get('lists') or 'as in practices.csv'}. GP gap = ({_basis(a)} of practices "
           f"with a GP figure + new patients) ÷ {bench.used:,.0f} per GP WTE (range "

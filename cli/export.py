@@ -24,7 +24,7 @@ def register(subparsers) -> None:
                    help="override the format the extension implies (a folder: csv or "
                         "geojson)")
     add_plan_options(p)
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, out_kind="auto")
 
 
 def run(args: argparse.Namespace) -> int:

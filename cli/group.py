@@ -141,6 +141,7 @@ def _localities_file(args, practices_path: Path) -> Path | None:
 
 def _read(args):
     """practices.csv as the Dataset reads it; blank localities filled when polygons exist."""
+    from geo.bounds import MAX_PRACTICE_SITES
     from geo.canonical import locality_of_points, read_localities, read_practices
     from geo.dataset import is_branch
     from geo.tables import read_csv_text
@@ -151,7 +152,8 @@ def _read(args):
     if localities is not None:
         names = set(localities["name"])
     else:  # no polygons: accept the locality names the file itself uses
-        raw = read_csv_text(path, path.name)
+        raw = read_csv_text(path, path.name, max_rows=MAX_PRACTICE_SITES,
+                            what="practice sites")
         names = set(raw["locality"]) - {""} if "locality" in raw.columns else set()
     practices = read_practices(path, names)
     blank = (practices["locality"] == "") & ~is_branch(practices)
@@ -167,6 +169,7 @@ def _read(args):
 def run(args) -> int:
     from geo.atomic import atomic_path
     from geo.dataset import is_branch
+    from geo.tables import spreadsheet_safe
     from models.grouping import GroupingError, group_practices
 
     practices, notes, label, s, locks, boundary = _settings(args)
@@ -189,7 +192,7 @@ def run(args) -> int:
         out = Path(args.out)
         try:
             with atomic_path(out) as tmp:
-                result.frame().to_csv(tmp, index=False)
+                spreadsheet_safe(result.frame()).to_csv(tmp, index=False)
         except OSError as exc:
             raise UserError(f"{out}: cannot be written ({exc.strerror})") from None
     for note in notes:

@@ -95,6 +95,8 @@ def run(args) -> int:
     import pandas as pd
 
     from geo.atomic import atomic_path
+    from geo.bounds import MAX_HUB_PAIRS, MAX_HUBS, MAX_PRACTICE_SITES
+    from geo.tables import spreadsheet_safe
     from geo.tables import read_csv_text
     from geo import canonical as dsmod
     from geo.dataset import HUB_COLUMNS
@@ -110,12 +112,15 @@ def run(args) -> int:
         if args.with_housing or args.grid_km:
             raise UserError("--with-housing and --grid-km need a data folder (--data); "
                             "a practices file alone has no housing sites or localities")
-        names = _localities_named(read_csv_text(args.practices, required=["practice_code"]))
+        names = _localities_named(read_csv_text(args.practices, required=["practice_code"],
+                                                max_rows=MAX_PRACTICE_SITES,
+                                                what="practice sites"))
         practices = dsmod.read_practices(_path(args.practices), names)
         hubs = pd.DataFrame(columns=HUB_COLUMNS)
         if args.hubs_file:
             hubs = dsmod.read_hubs(_path(args.hubs_file),
-                                   _localities_named(read_csv_text(args.hubs_file)))
+                                   _localities_named(read_csv_text(
+                                       args.hubs_file, max_rows=MAX_HUBS, what="hubs")))
         demand = H.practice_demand(practices)
         label = args.practices
         if args.travel != "straight":
@@ -140,6 +145,12 @@ def run(args) -> int:
     spare = hubs[~hubs["status"].isin(keep)]
     candidates = H.candidate_sites(practices=practices, hubs=spare, localities=localities,
                                    grid_km=args.grid_km)
+    pairs = int((demand[weight] > 0).sum()) * len(candidates)
+    if pairs > MAX_HUB_PAIRS:
+        raise UserError(f"{label}: too many sites for the hub optimiser: "
+                        f"{int((demand[weight] > 0).sum()):,} practice sites × "
+                        f"{len(candidates):,} candidate sites (at most "
+                        f"{MAX_HUB_PAIRS:,} pairs); use one area's practices")
     if args.add > len(candidates):
         raise UserError(f"--add {args.add}: there are only {len(candidates)} candidate sites")
     settings = plan.hub_settings() if not args.practices else {}
@@ -169,7 +180,7 @@ def run(args) -> int:
                                          "minutes")
     if args.out:
         with atomic_path(args.out) as tmp:
-            table.to_csv(tmp, index=False, float_format="%.6f")
+            spreadsheet_safe(table).to_csv(tmp, index=False, float_format="%.6f")
 
     print(f"Data: {label}")
     print(f"Demand: {int(demand[weight].sum()):,} patients at {int((demand[weight] > 0).sum())}"

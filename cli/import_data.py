@@ -67,7 +67,7 @@ def register(subparsers) -> None:
                         "branch (its patients are on the successor's list); repeatable")
     p.add_argument("--out", required=True, metavar="DIR", help="data folder to write")
     p.add_argument("--quiet", action="store_true", help="print only the summary counts")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, out_kind="folder")
 
 
 def run(args: argparse.Namespace) -> int:

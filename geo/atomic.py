@@ -1,10 +1,66 @@
-"""Atomic file writes: a pulled power lead mid-save leaves the previous file intact."""
+"""Atomic writes: a pulled power lead mid-save leaves the previous file (or folder) intact.
+
+Temporary names carry the writing process's id (``.<name>.<pid>-<random>.part<suffix>``),
+so the next write beside them sweeps the remains of killed writes and never a live one.
+"""
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
+import re
+import shutil
 import tempfile
 from pathlib import Path
+
+from geo.inputs import gdal_path
+
+
+def _prefix(target: Path) -> str:
+    # No '!' in a temporary name: GDAL would read it as an archive separator.
+    return f".{target.name.replace('!', '_')}.{os.getpid()}-"
+
+
+def sweep_stale(target: str | os.PathLike) -> int:
+    """Remove temporary files/folders beside ``target`` left by writers that died."""
+    target = Path(target)
+    stem = f".{target.name.replace('!', '_')}."
+    removed = 0
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(target.parent):
+            if not entry.name.startswith(stem) or ".part" not in entry.name:
+                continue
+            m = re.match(r"(\d+)-", entry.name[len(stem):])
+            if not m or _alive(int(m.group(1))):
+                continue
+            with contextlib.suppress(OSError):
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
+                removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:        # exists but not ours (PermissionError), or cannot tell
+        return True
+    return True
+
+
+def _fsync(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 @contextlib.contextmanager
@@ -16,24 +72,91 @@ def atomic_path(path: str | os.PathLike):
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part" + target.suffix,
+    sweep_stale(target)
+    fd, tmp = tempfile.mkstemp(prefix=_prefix(target), suffix=".part" + target.suffix,
                                dir=target.parent)
     os.close(fd)
     os.unlink(tmp)  # some writers (GDAL) refuse to overwrite; they get a fresh name
     try:
-        yield Path(tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
+        with gdal_path(tmp) as writable:
+            yield writable
+        _fsync(Path(tmp))
         os.replace(tmp, target)
-        with contextlib.suppress(OSError):  # make the rename itself durable
-            dfd = os.open(target.parent, os.O_RDONLY)
-            try:
-                os.fsync(dfd)
-            finally:
-                os.close(dfd)
+        _fsync(target.parent)      # make the rename itself durable
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def atomic_folder(path: str | os.PathLike):
+    """Yield a new sibling folder to write into; on success swap it in for ``path`` whole.
+
+    A reader sees either the old folder or the new one, never a mix. Files already in the
+    folder that this write does not produce (the user's own) are carried over.
+    """
+    target = Path(path).absolute()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    sweep_stale(target)
+    tmp = Path(tempfile.mkdtemp(prefix=_prefix(target), suffix=".part", dir=target.parent))
+    try:
+        with gdal_path(tmp / "x") as writable:
+            yield writable.parent
+        if target.is_dir():
+            _carry_over(target, tmp)
+        for entry in tmp.iterdir():
+            _fsync(entry)
+        _fsync(tmp)
+        old = _swap_in(tmp, target)
+        _fsync(target.parent)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _carry_over(old: Path, new: Path) -> None:
+    for entry in old.iterdir():
+        dest = new / entry.name
+        if dest.exists() or entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            shutil.copytree(entry, dest, symlinks=True)
+            continue
+        try:
+            os.link(entry, dest)
+        except OSError:
+            shutil.copy2(entry, dest)
+
+
+RENAME_EXCHANGE = 2
+
+
+def _swap_in(tmp: Path, target: Path) -> Path | None:
+    """Put ``tmp`` at ``target``; return where the old folder went (to delete), if any."""
+    if not target.exists():
+        os.rename(tmp, target)
+        return None
+    if _exchange(tmp, target):     # Linux: one atomic step, old folder now at tmp
+        return tmp
+    old = Path(tempfile.mkdtemp(prefix=_prefix(target), suffix=".part", dir=target.parent))
+    os.rmdir(old)
+    os.rename(target, old)
+    os.rename(tmp, target)
+    return old
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """renameat2(RENAME_EXCHANGE): swap two paths atomically where the kernel allows it."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    rc = fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), RENAME_EXCHANGE)
+    return rc == 0
 
 
 def atomic_write_text(path: str | os.PathLike, text: str, encoding: str = "utf-8") -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Mapping
 
 import geopandas as gpd
 import numpy as np
@@ -14,16 +15,24 @@ import pandas as pd
 import shapely
 from shapely.validation import explain_validity
 
-from geo.atomic import atomic_path
+from geo.atomic import atomic_folder
+from geo.bounds import (
+    BUILD_YEARS_MAX, BUILD_YEARS_MIN, DWELLINGS_MAX, GP_WTE_MAX, HUB_CAPACITY_MAX,
+    LIST_SIZE_MAX, MAX_AREAS, MAX_HOUSING_SITES, MAX_HUBS, MAX_POLYGONS, MAX_PRACTICE_SITES,
+    RESIDENTS_MAX, YEAR_MAX, YEAR_MIN,
+)
 from geo.dataset import (
     FILES, HOUSING_COLUMNS, HUB_COLUMNS, HUB_STATUSES, OPTIONAL_FILES, PRACTICE_COLUMNS,
     PRACTICE_FIGURES, SAMPLE_DIR, YEAR_COLUMN, Dataset, is_branch,
 )
 from geo.errors import DataError, spreadsheet_row
+from geo.inputs import check_input_file, gdal_path
 from geo.tables import (
-    check_not_blank, check_uk_coordinates, check_unique, parse_bool, parse_float, parse_int,
-    read_csv_text,
+    CONTROL, CsvText, check_not_blank, check_uk_coordinates, check_unique, column_key,
+    parse_bool, parse_float, parse_int, read_csv_text, spreadsheet_safe,
 )
+
+LOCALITY_FILES = ("localities.geojson", "localities.gpkg")
 
 
 # ---------------------------------------------------------------- loading
@@ -39,46 +48,60 @@ def load_folder(folder: str | Path) -> Dataset:
     folder = Path(folder)
     if not folder.is_dir():
         raise DataError(str(folder), "is not a folder")
+    names = [*FILES.values(), *OPTIONAL_FILES.values(), *LOCALITY_FILES]
+    files = {name: folder / name for name in dict.fromkeys(names) if (folder / name).exists()}
+    return dataset_from_files(files, folder=folder, label=str(folder))
+
+
+def dataset_from_files(files: Mapping[str, Path | CsvText | gpd.GeoDataFrame], *,
+                       folder: Path | None = None, label: str = "the data") -> Dataset:
+    """Validate a data folder's files as a whole: each is a file on disk, or — for the
+    importer — the text (CsvText) or the polygons it is about to write. Same checks either way.
+    """
     missing = [name for key, name in FILES.items()
-               if key != "localities" and not (folder / name).exists()]
-    if _localities_path(folder) is None:
+               if key != "localities" and name not in files]
+    localities_file = next((files[n] for n in LOCALITY_FILES if n in files), None)
+    if localities_file is None:
         missing.append("localities.geojson (or localities.gpkg)")
     if missing:
-        raise DataError(str(folder), "the data folder lacks " + ", ".join(missing))
-    localities = read_localities(_localities_path(folder))
+        raise DataError(label, "the data folder lacks " + ", ".join(missing))
+    localities = read_localities(localities_file)
     names = set(localities["name"])
-    practices = read_practices(folder / FILES["practices"], names)
-    hubs = read_hubs(folder / FILES["hubs"], names)
-    housing = read_housing(folder / FILES["housing"])
+    practices = read_practices(files[FILES["practices"]], names)
+    hubs = read_hubs(files[FILES["hubs"]], names)
+    housing = read_housing(files[FILES["housing"]])
     ds = Dataset(localities=localities, hubs=hubs, practices=practices, housing=housing,
                  folder=folder)
-    _read_optional(ds, folder)
+    _read_optional(ds, files)
     assign_localities(ds)
     return ds
 
 
-def _localities_path(folder: Path) -> Path | None:
-    for name in ("localities.geojson", "localities.gpkg"):
-        if (folder / name).exists():
-            return folder / name
-    return None
-
-
-def read_localities(path: Path) -> gpd.GeoDataFrame:
-    label = path.name
-    try:
-        gdf = gpd.read_file(path)
-    except Exception as exc:  # pyogrio raises several types for unreadable files
-        raise DataError(label, f"cannot be read as a boundary file ({str(exc)[:160]})") from None
+def read_localities(path: Path | gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The locality polygons from a boundary file (or polygons about to be written one)."""
+    if isinstance(path, gpd.GeoDataFrame):
+        label, gdf = FILES["localities"], path.copy()
+    else:
+        label = path.name
+        check_input_file(path, label)
+        try:
+            with gdal_path(path) as readable:
+                gdf = gpd.read_file(readable, max_features=MAX_POLYGONS + 1)
+        except Exception as exc:  # pyogrio raises several types for unreadable files
+            raise DataError(label, "cannot be read as a boundary file "
+                                   f"({str(exc)[:160]})") from None
     if gdf.empty:
         raise DataError(label, "contains no locality polygons")
+    if len(gdf) > MAX_POLYGONS:
+        raise DataError(label, f"too many localities: more than {MAX_POLYGONS:,} polygons")
     if gdf.crs is None:
         raise DataError(label, "declares no coordinate reference system (CRS); "
                                "save it with one (e.g. EPSG:27700 or EPSG:4326)")
     if "name" not in gdf.columns:
         raise DataError(label, "missing attribute 'name' (the locality name)", field="name")
     gdf = gdf.to_crs(4326)
-    gdf["name"] = gdf["name"].fillna("").astype(str).str.strip()
+    gdf["name"] = gdf["name"].fillna("").astype(str).str.replace(CONTROL, " ", regex=True) \
+        .str.strip()
     for pos, (name, geom) in enumerate(zip(gdf["name"], gdf.geometry)):
         row = pos + 1
         if not name:
@@ -129,7 +152,8 @@ def _points(frame: pd.DataFrame, label: str) -> None:
 def read_practices(path: Path, locality_names: set[str]) -> pd.DataFrame:
     label = path.name
     required = ["practice_code", "name", "latitude", "longitude", "list_size"]
-    frame = read_csv_text(path, label, required=required)
+    frame = read_csv_text(path, label, required=required, optional=PRACTICE_COLUMNS,
+                          max_rows=MAX_PRACTICE_SITES, what="practice sites")
     for col in PRACTICE_COLUMNS:
         if col not in frame.columns:
             frame[col] = ""
@@ -138,8 +162,9 @@ def read_practices(path: Path, locality_names: set[str]) -> pd.DataFrame:
     check_not_blank(frame, "practice_code", label)
     check_unique(frame, "practice_code", label)
     _points(frame, label)
-    frame["list_size"] = parse_int(frame, "list_size", label, lo=0)
-    frame["gp_wte"] = parse_float(frame, "gp_wte", label, required=False, lo=0)
+    frame["list_size"] = parse_int(frame, "list_size", label, lo=0, hi=LIST_SIZE_MAX)
+    frame["gp_wte"] = parse_float(frame, "gp_wte", label, required=False, lo=0,
+                                  hi=GP_WTE_MAX)
     frame["list_size_known"] = parse_bool(frame, "list_size_known", label, default=True)
     codes = set(frame["practice_code"])
     branch = is_branch(frame)
@@ -168,7 +193,8 @@ def read_practices(path: Path, locality_names: set[str]) -> pd.DataFrame:
 def read_hubs(path: Path, locality_names: set[str]) -> pd.DataFrame:
     label = path.name
     frame = read_csv_text(path, label, required=["hub_id", "name", "latitude", "longitude",
-                                                 "status"])
+                                                 "status"], optional=HUB_COLUMNS,
+                          max_rows=MAX_HUBS, what="hubs")
     for col in HUB_COLUMNS:
         if col not in frame.columns:
             frame[col] = ""
@@ -183,7 +209,7 @@ def read_hubs(path: Path, locality_names: set[str]) -> pd.DataFrame:
                                f"{', '.join(HUB_STATUSES)}", row=spreadsheet_row(pos),
                         field="status")
     frame["capacity_patients"] = parse_float(frame, "capacity_patients", label,
-                                             required=False, lo=0)
+                                             required=False, lo=0, hi=HUB_CAPACITY_MAX)
     _check_locality_names(frame, label, locality_names)
     return frame[HUB_COLUMNS].reset_index(drop=True)
 
@@ -191,29 +217,37 @@ def read_hubs(path: Path, locality_names: set[str]) -> pd.DataFrame:
 def read_housing(path: Path) -> pd.DataFrame:
     label = path.name
     frame = read_csv_text(path, label, required=["site_id", "name", "latitude", "longitude",
-                                                 "dwellings"])
+                                                 "dwellings"],
+                          optional=HOUSING_COLUMNS + ["build_years", "dwellings_min"],
+                          max_rows=MAX_HOUSING_SITES, what="housing sites")
+    frame.columns = [column_key(c) if YEAR_COLUMN.match(column_key(c)) else c
+                     for c in frame.columns]
     for col in HOUSING_COLUMNS:
         if col not in frame.columns:
             frame[col] = ""
     check_not_blank(frame, "site_id", label)
     check_unique(frame, "site_id", label)
     _points(frame, label)
-    frame["dwellings"] = parse_int(frame, "dwellings", label, lo=0)
+    frame["dwellings"] = parse_int(frame, "dwellings", label, lo=0, hi=DWELLINGS_MAX)
     frame["include"] = parse_bool(frame, "include", label, default=True)
-    frame["start_year"] = parse_int(frame, "start_year", label, required=False, lo=1990,
-                                    hi=2100)
+    frame["start_year"] = parse_int(frame, "start_year", label, required=False, lo=YEAR_MIN,
+                                    hi=YEAR_MAX)
     if "build_years" in frame.columns:
-        frame["build_years"] = parse_int(frame, "build_years", label, required=False, lo=1,
-                                         hi=50)
+        frame["build_years"] = parse_int(frame, "build_years", label, required=False,
+                                         lo=BUILD_YEARS_MIN, hi=BUILD_YEARS_MAX)
     else:
         frame["build_years"] = pd.array([pd.NA] * len(frame), dtype="Int64")
     extra = []
     if "dwellings_min" in frame.columns:    # the low end of a register's dwelling range
-        frame["dwellings_min"] = parse_int(frame, "dwellings_min", label, required=False, lo=0)
+        frame["dwellings_min"] = parse_int(frame, "dwellings_min", label, required=False, lo=0,
+                                           hi=DWELLINGS_MAX)
         extra = ["dwellings_min"]
     years = sorted(c for c in frame.columns if YEAR_COLUMN.match(c))
     for col in years:
-        frame[col] = parse_int(frame, col, label, required=False, lo=0)
+        if not YEAR_MIN <= int(col[1:]) <= YEAR_MAX:
+            raise DataError(label, f"completion year {col[1:]} is outside {YEAR_MIN}–"
+                                   f"{YEAR_MAX}", row=1, field=col)
+        frame[col] = parse_int(frame, col, label, required=False, lo=0, hi=DWELLINGS_MAX)
     phased = frame[years].notna().any(axis=1) if years else pd.Series(False, frame.index)
     for pos in range(len(frame)):
         row = spreadsheet_row(pos)
@@ -231,35 +265,39 @@ def read_housing(path: Path) -> pd.DataFrame:
     return frame[HOUSING_COLUMNS + ["build_years"] + extra + years].reset_index(drop=True)
 
 
-def _read_optional(ds: Dataset, folder: Path) -> None:
+def _read_optional(ds: Dataset, files: Mapping) -> None:
     """Optional extras of a data folder; each validated like the main layers."""
-    path = folder / OPTIONAL_FILES["groups"]
-    if path.exists():
-        frame = read_csv_text(path, path.name, required=["practice_code", "group"])
+    path = files.get(OPTIONAL_FILES["groups"])
+    if path is not None:
+        frame = read_csv_text(path, path.name, required=["practice_code", "group"],
+                              max_rows=MAX_PRACTICE_SITES, what="practices")
         check_unique(frame, "practice_code", path.name)
         _check_known_codes(frame, ds.practices, path.name)
         ds.groups = frame[["practice_code", "group"]]
-    path = folder / OPTIONAL_FILES["pcns"]
-    if path.exists():
+    path = files.get(OPTIONAL_FILES["pcns"])
+    if path is not None:
         frame = read_csv_text(path, path.name, required=["practice_code", "pcn_code",
-                                                         "pcn_name"])
+                                                         "pcn_name"],
+                              max_rows=MAX_PRACTICE_SITES, what="practices")
         check_unique(frame, "practice_code", path.name)
         ds.pcns = frame[["practice_code", "pcn_code", "pcn_name"]]
-    path = folder / OPTIONAL_FILES["population"]
-    if path.exists():
+    path = files.get(OPTIONAL_FILES["population"])
+    if path is not None:
         frame = read_csv_text(path, path.name, required=["area_code", "area_name", "residents",
-                                                         "latitude", "longitude"])
+                                                         "latitude", "longitude"],
+                              max_rows=MAX_AREAS, what="areas")
         check_unique(frame, "area_code", path.name)
-        frame["residents"] = parse_int(frame, "residents", path.name, lo=0).astype(int)
+        frame["residents"] = parse_int(frame, "residents", path.name, lo=0,
+                                       hi=RESIDENTS_MAX).astype(int)
         _points(frame, path.name)
         ds.population = frame
-    path = folder / OPTIONAL_FILES["sources"]
-    if path.exists():
+    path = files.get(OPTIONAL_FILES["sources"])
+    if path is not None:
         ds.sources = read_csv_text(path, path.name, required=["file", "publisher", "date"])
-    _read_practice_figures(ds, folder)
+    _read_practice_figures(ds, files)
 
 
-def _read_practice_figures(ds: Dataset, folder: Path) -> None:
+def _read_practice_figures(ds: Dataset, files: Mapping) -> None:
     """Payments, workforce, deprivation and capacity tables, when the folder has them."""
     from geo import io_capacity, io_deprivation, io_payments, io_workforce
     readers = {"payments": io_payments.read_payments_table,
@@ -267,8 +305,8 @@ def _read_practice_figures(ds: Dataset, folder: Path) -> None:
                "deprivation": io_deprivation.read_deprivation_table,
                "capacity": lambda p: io_capacity.read_capacity(p, ds.practices["practice_code"])}
     for key in PRACTICE_FIGURES:
-        path = folder / OPTIONAL_FILES[key]
-        if path.exists():
+        path = files.get(OPTIONAL_FILES[key])
+        if path is not None:
             setattr(ds, key, readers[key](path))
 
 
@@ -315,24 +353,46 @@ def assign_localities(ds: Dataset) -> None:
 
 # ---------------------------------------------------------------- saving
 
-def save_folder(ds: Dataset, folder: str | Path) -> None:
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    _write_csv(ds.practices[PRACTICE_COLUMNS], folder / FILES["practices"])
-    _write_csv(ds.hubs[HUB_COLUMNS], folder / FILES["hubs"])
+def save_folder(ds: Dataset, folder: str | Path, extra: dict | None = None) -> None:
+    """Write the canonical folder as a whole: a sibling folder is written, then swapped in.
+
+    ``extra``: more file name → text (e.g. README.txt) written in the same swap.
+    """
+    tables = {FILES["practices"]: ds.practices[PRACTICE_COLUMNS],
+              FILES["hubs"]: ds.hubs[HUB_COLUMNS]}
     housing = ds.housing.copy()
     housing["include"] = housing["include"].map({True: "true", False: "false"})
-    _write_csv(housing, folder / FILES["housing"])
-    with atomic_path(folder / FILES["localities"]) as tmp:
-        ds.localities[["name", "hub_id", "locality_id", "geometry"]].to_file(
-            tmp, driver="GeoJSON")
+    tables[FILES["housing"]] = housing
+    tables[FILES["localities"]] = ds.localities
     for key, frame in (("groups", ds.groups), ("pcns", ds.pcns),
                        ("population", ds.population), ("sources", ds.sources),
                        *((key, getattr(ds, key)) for key in PRACTICE_FIGURES)):
         if frame is not None:
-            _write_csv(frame, folder / OPTIONAL_FILES[key])
+            tables[OPTIONAL_FILES[key]] = frame
+    write_folder({**tables, **(extra or {})}, folder)
 
 
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    with atomic_path(path) as tmp:
-        frame.to_csv(tmp, index=False, float_format="%.10g")
+def write_folder(tables: dict, folder: str | Path) -> None:
+    """File name → frame (CSV; GeoJSON for .geojson) or text; the folder swapped in whole."""
+    with atomic_folder(folder) as tmp:
+        for name, content in as_files(tables).items():
+            if isinstance(content, CsvText):
+                (tmp / name).write_text(content.text, encoding="utf-8")
+            else:
+                content.to_file(tmp / name, driver="GeoJSON", layer=Path(name).stem)
+
+
+def as_files(tables: dict) -> dict[str, CsvText | gpd.GeoDataFrame]:
+    """The files a data folder's tables are written as, held in memory: the CSV text (the one
+    CSV writer for data folders) or the locality polygons. ``dataset_from_files`` validates
+    them exactly as ``load_folder`` validates the written folder."""
+    out: dict[str, CsvText | gpd.GeoDataFrame] = {}
+    for name, frame in tables.items():
+        if isinstance(frame, str):
+            out[name] = CsvText(name, frame)
+        elif name.endswith(".geojson"):
+            out[name] = frame[["name", "hub_id", "locality_id", "geometry"]]
+        else:
+            out[name] = CsvText(name, spreadsheet_safe(frame).to_csv(
+                index=False, float_format="%.10g", lineterminator="\n"))
+    return out

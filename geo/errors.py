@@ -5,6 +5,11 @@ A planner fixes a file in Excel: the message must name the file, the spreadsheet
 """
 from __future__ import annotations
 
+import re
+
+# Control characters from a hostile file would break the one-line message (or a terminal).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
 
 class DataError(ValueError):
     """Bad input data. ``str(err)`` is the one-line message shown to the user."""
@@ -24,7 +29,8 @@ class DataError(ValueError):
             where.append(f"row {self.row}")
         if self.field is not None:
             where.append(f"field '{self.field}'")
-        return ", ".join(where) + ": " + self.reason
+        text = ", ".join(where) + ": " + self.reason
+        return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def spreadsheet_row(index: int) -> int:

@@ -16,7 +16,9 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from geo.atomic import atomic_path, atomic_write_text
+from geo.atomic import atomic_folder, atomic_path
+from geo.inputs import check_input_file, gdal_path
+from geo.tables import read_csv_text, spreadsheet_safe
 from geo.crs import BNG
 from geo.errors import DataError
 from geo.canonical import load_folder, save_folder
@@ -68,18 +70,8 @@ def export_dataset(ds: Dataset, path: str | Path, fmt: str | None = None,
         return [export_xlsx(ds, path, tables)]
     if fmt == "geojson":
         folder = path.with_suffix("") if path.suffix.lower() in (".geojson", ".json") else path
-        return export_geojson_folder(ds, folder) + _csv_tables(folder, tables)
-    return export_csv_folder(ds, path) + _csv_tables(path, tables)
-
-
-def _csv_tables(folder: Path, tables: dict[str, pd.DataFrame]) -> list[Path]:
-    written = []
-    for name, frame in tables.items():
-        target = folder / f"{name}.csv"
-        with atomic_path(target) as tmp:
-            frame.to_csv(tmp, index=False, float_format="%.10g")
-        written.append(target)
-    return written
+        return export_geojson_folder(ds, folder, tables)
+    return export_csv_folder(ds, path, tables)
 
 
 def _plain_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -172,22 +164,24 @@ def export_gpkg(ds: Dataset, path: Path, tables: dict | None = None) -> Path:
 def export_xlsx(ds: Dataset, path: Path, tables: dict | None = None) -> Path:
     with atomic_path(path) as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-            readme_rows(ds).to_excel(xl, sheet_name="README", index=False)
+            spreadsheet_safe(readme_rows(ds)).to_excel(xl, sheet_name="README", index=False)
             loc = ds.localities.copy()
             bng = loc.to_crs(BNG)
             centre = bng.representative_point().to_crs(4326)
-            pd.DataFrame({"locality_id": loc["locality_id"], "name": loc["name"],
+            spreadsheet_safe(pd.DataFrame({"locality_id": loc["locality_id"],
+                                           "name": loc["name"],
                           "hub_id": loc["hub_id"],
                           "area_km2": (bng.area / 1e6).round(3),
-                          "latitude": centre.y.round(6), "longitude": centre.x.round(6)}) \
+                          "latitude": centre.y.round(6), "longitude": centre.x.round(6)})) \
                 .to_excel(xl, sheet_name="localities", index=False)
             for name, frame in layers(ds).items():
                 if name == "localities" or frame is None:
                     continue
-                frame.to_excel(xl, sheet_name=name, index=False)
+                spreadsheet_safe(frame).to_excel(xl, sheet_name=name, index=False)
             for name, frame in (tables or {}).items():
-                frame.to_excel(xl, sheet_name=name[:31], index=False)
-            sources_frame(ds).to_excel(xl, sheet_name="Sources", index=False)
+                spreadsheet_safe(frame).to_excel(xl, sheet_name=name[:31], index=False)
+            spreadsheet_safe(sources_frame(ds)).to_excel(xl, sheet_name="Sources",
+                                                         index=False)
             for sheet in xl.book.worksheets:   # readable column widths
                 for col in sheet.columns:
                     width = max(len(str(c.value or "")) for c in col[:200])
@@ -195,20 +189,22 @@ def export_xlsx(ds: Dataset, path: Path, tables: dict | None = None) -> Path:
     return path
 
 
-def export_csv_folder(ds: Dataset, folder: Path) -> list[Path]:
-    """The canonical data folder (what ``--data DIR`` opens) plus README.txt."""
+def export_csv_folder(ds: Dataset, folder: Path,
+                      tables: dict[str, pd.DataFrame] | None = None) -> list[Path]:
+    """The canonical data folder (what ``--data DIR`` opens), README.txt and ``tables`` as
+    CSVs, all swapped in as one folder."""
     if folder.exists() and not folder.is_dir():
         raise DataError(str(folder), "exists and is not a folder")
-    save_folder(ds, folder)
-    atomic_write_text(folder / "README.txt", _readme_text(ds))
+    extra = {f"{name}.csv": frame for name, frame in (tables or {}).items()}
+    save_folder(ds, folder, extra={"README.txt": _readme_text(ds), **extra})
     names = list(FILES.values()) + [OPTIONAL_FILES[k] for k in OPTIONAL_FILES
                                     if getattr(ds, k) is not None] + ["README.txt"]
-    return [folder / n for n in names]
+    return [folder / n for n in names + list(extra)]
 
 
-def export_geojson_folder(ds: Dataset, folder: Path) -> list[Path]:
-    """One GeoJSON per layer (points and polygons), plus README.txt."""
-    folder.mkdir(parents=True, exist_ok=True)
+def export_geojson_folder(ds: Dataset, folder: Path,
+                          tables: dict[str, pd.DataFrame] | None = None) -> list[Path]:
+    """One GeoJSON per layer (points and polygons), README.txt and ``tables`` as CSVs."""
     label = data_label(ds)
     written = []
     frames = {"localities": ds.localities[["locality_id", "name", "hub_id", "geometry"]]}
@@ -216,20 +212,18 @@ def export_geojson_folder(ds: Dataset, folder: Path) -> list[Path]:
                       ("housing_sites", "housing"), ("population", "population")):
         if getattr(ds, key) is not None:
             frames[name] = _points(getattr(ds, key))
-    for name, frame in frames.items():
-        target = folder / f"{name}.geojson"
-        with atomic_path(target) as tmp:
-            pyogrio.write_dataframe(frame, tmp, driver="GeoJSON",
-                                    layer_options={"DESCRIPTION": label})
-        written.append(target)
-    for name, frame in (("pcns", ds.pcns), ("groups", ds.groups),
-                        ("sources", sources_frame(ds))):
-        if frame is not None:
-            target = folder / f"{name}.csv"
-            with atomic_path(target) as tmp:
-                frame.to_csv(tmp, index=False)
-            written.append(target)
-    atomic_write_text(folder / "README.txt", _readme_text(ds))
+    with atomic_folder(folder) as tmp:
+        for name, frame in frames.items():
+            pyogrio.write_dataframe(frame, tmp / f"{name}.geojson", driver="GeoJSON",
+                                    layer=name, layer_options={"DESCRIPTION": label})
+            written.append(folder / f"{name}.geojson")
+        for name, frame in (("pcns", ds.pcns), ("groups", ds.groups),
+                            ("sources", sources_frame(ds)), *(tables or {}).items()):
+            if frame is not None:
+                spreadsheet_safe(frame).to_csv(tmp / f"{name}.csv", index=False,
+                                               float_format="%.10g")
+                written.append(folder / f"{name}.csv")
+        (tmp / "README.txt").write_text(_readme_text(ds), encoding="utf-8")
     return written + [folder / "README.txt"]
 
 
@@ -250,14 +244,24 @@ def load_export(path: str | Path) -> Dataset:
     with tempfile.TemporaryDirectory(prefix="medway-export-") as tmp:
         tmp = Path(tmp)
         if path.suffix.lower() == ".gpkg":
-            have = {str(n) for n in pyogrio.list_layers(path)[:, 0]}
-            read = lambda layer: pyogrio.read_dataframe(path, layer=layer)  # noqa: E731
+            check_input_file(path)
+            try:
+                with gdal_path(path) as readable:
+                    have = {str(n) for n in pyogrio.list_layers(readable)[:, 0]}
+            except Exception as exc:   # pyogrio's several error types for a damaged file
+                raise DataError(path.name, "cannot be read as a GeoPackage "
+                                           f"({str(exc).splitlines()[0][:120]})") from None
+
+            def read(layer):
+                with gdal_path(path) as readable:
+                    return pyogrio.read_dataframe(readable, layer=layer)
         elif path.is_dir():
             have = {p.stem for p in path.iterdir()}
-            read = lambda layer: (pyogrio.read_dataframe(path / f"{layer}.geojson")  # noqa
-                                  if (path / f"{layer}.geojson").exists()
-                                  else pd.read_csv(path / f"{layer}.csv", dtype=str,
-                                                   keep_default_na=False))
+            def read(layer):
+                if (path / f"{layer}.geojson").exists():
+                    with gdal_path(path / f"{layer}.geojson") as readable:
+                        return pyogrio.read_dataframe(readable)
+                return read_csv_text(path / f"{layer}.csv")
         else:
             raise DataError(path.name, "is not a GeoPackage or an export folder")
         if "localities" not in have:

@@ -1,164 +1,33 @@
 """Real published files → a canonical data folder and a Dataset, with a report to preview.
 
 Nothing is written or changed until the caller saves: ``run_import`` reads every input,
-builds the canonical tables, validates them exactly as ``load_folder`` would (by writing
-them to a temporary folder and loading it back) and returns the Dataset plus an
+builds the canonical tables, validates them in memory with the very readers ``load_folder``
+uses (geo/canonical.py: as_files, dataset_from_files) and returns the Dataset plus an
 ``ImportReport`` saying what was kept, skipped, matched and assumed. ``save_import`` then
 writes the folder, each file atomically.
 """
 from __future__ import annotations
 
 import re
-import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import geopandas as gpd
 import pandas as pd
 
-from geo.atomic import atomic_path
 from geo.errors import DataError
 from geo.progress import Cancelled
 from geo import io_boundaries, io_housing, io_nhs, io_population
 from geo.import_figures import (
     FigureInputs, attach_successors, import_figures, vintage_warning,
 )
-from geo.canonical import load_folder, locality_of_points
+from geo.canonical import (
+    as_files, dataset_from_files, load_folder, locality_of_points, write_folder,
+)
 from geo.dataset import FILES, HUB_COLUMNS, OPTIONAL_FILES, PRACTICE_COLUMNS, Dataset, is_branch
+from geo.import_files import detect_inputs  # noqa: F401 (the importer's API)
+from geo.import_report import ImportInputs, ImportReport, ImportResult  # noqa: F401
 
-
-
-@dataclass
-class ImportInputs:
-    """The files to import (None = not given). Paths as the user chose them."""
-
-    epraccur: Path | None = None
-    commissioner: str | None = None
-    sites: Path | None = None
-    postcodes: Path | None = None
-    list_sizes: Path | None = None
-    pcns: Path | None = None
-    boundaries: Path | None = None
-    ward_localities: Path | None = None
-    population: Path | None = None
-    population_areas: Path | None = None
-    brownfield: Path | None = None
-    housing: Path | None = None
-    brownfield_start_year: int | None = None
-    payments: list = field(default_factory=list)       # one NHS Payments file per year
-    workforce: Path | None = None
-    deprivation: Path | None = None
-    capacity: Path | None = None
-    successors: dict = field(default_factory=dict)     # closed/merged code → successor code
-
-    def __post_init__(self):
-        for name in ("epraccur", "sites", "postcodes", "list_sizes", "pcns", "boundaries",
-                     "ward_localities", "population", "population_areas", "brownfield",
-                     "housing", "workforce", "deprivation", "capacity"):
-            value = getattr(self, name)
-            if value is not None and str(value).strip() == "":
-                value = None
-            setattr(self, name, Path(value) if value is not None else None)
-        self.payments = [Path(p) for p in (self.payments or []) if str(p).strip()]
-
-
-@dataclass
-class ImportReport:
-    """What the import did, for the preview and the command line."""
-
-    counts: dict = field(default_factory=dict)
-    closed_skipped: list = field(default_factory=list)     # "G82230 DR O S SINGH … closed …"
-    other_settings: int = 0
-    placement_notes: list = field(default_factory=list)
-    without_coordinates: list = field(default_factory=list)
-    unused_sites: list = field(default_factory=list)
-    list_size_missing: list = field(default_factory=list)
-    list_size_unmatched: list = field(default_factory=list)
-    pcn_missing: list = field(default_factory=list)
-    pcn_unmatched: list = field(default_factory=list)
-    population_total: int = 0
-    population_placed: int = 0
-    population_split: list = field(default_factory=list)
-    population_unmatched: list = field(default_factory=list)
-    localities: pd.DataFrame | None = None
-    housing_notes: list = field(default_factory=list)
-    hub_notes: list = field(default_factory=list)
-    assumptions: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)
-    figures: list = field(default_factory=list)       # payments/workforce/IMD/capacity joins
-    sources: pd.DataFrame | None = None
-
-    def lines(self) -> list[str]:
-        """The report as plain text lines (CLI output and the preview pane)."""
-        out = ["Import summary"]
-        out += [f"  {k}: {v:,}" for k, v in self.counts.items()]
-        if self.closed_skipped or self.other_settings:
-            out.append(f"Practices skipped (closed, dormant or proposed): "
-                       f"{len(self.closed_skipped)}")
-            out += [f"  {s}" for s in self.closed_skipped]
-            if self.other_settings:
-                out.append(f"  plus {self.other_settings} rows that are not GP practices "
-                           "(prescribing setting other than 4: clinics, hospices, OOH …)")
-        for title, items in (
-                ("How practices were placed (other than at their own NHS site)",
-                 self.placement_notes),
-                ("Practices or sites without coordinates (left out)", self.without_coordinates),
-                ("NHS sites not imported (practice not active in the ODS file)",
-                 self.unused_sites),
-                ("Practices with no list size in the list-size file (list size unknown; "
-                 "0 on the map)",
-                 self.list_size_missing),
-                ("List-size codes not among the imported practices", self.list_size_unmatched),
-                ("Practices in no PCN", self.pcn_missing),
-                ("PCN partner codes not among the imported practices", self.pcn_unmatched)):
-            if items:
-                out.append(f"{title}: {len(items)}")
-                out += [f"  {s}" for s in items[:60]]
-                if len(items) > 60:
-                    out.append(f"  … and {len(items) - 60} more")
-        if self.population_total:
-            out.append(f"Census residents: {self.population_total:,}; placed on the map: "
-                       f"{self.population_placed:,}")
-            if self.population_split:
-                out.append(f"  {len(self.population_split)} areas placed in the 2011 area "
-                           "they were split from:")
-                out += [f"    {s}" for s in self.population_split]
-            if self.population_unmatched:
-                out.append(f"  {len(self.population_unmatched)} areas match no polygon (kept "
-                           "in this report, not on the map):")
-                out += [f"    {s}" for s in self.population_unmatched]
-        if self.localities is not None and len(self.localities):
-            # Both measures; which one the target is judged on is the app's setting.
-            out.append("Localities (registered patients and census residents):")
-            for _, r in self.localities.iterrows():
-                res = "unknown" if pd.isna(r["residents"]) else f"{int(r['residents']):,}"
-                out.append(f"  {r['locality']}: {int(r['wards'])} wards, "
-                           f"registered patients {int(r['registered_patients']):,}, "
-                           f"census residents {res}")
-        for title, items in (("Practice figures", self.figures),
-                             ("Hubs", self.hub_notes), ("Housing", self.housing_notes),
-                             ("Assumptions", self.assumptions), ("Warnings", self.warnings)):
-            if items:
-                out.append(f"{title}:")
-                out += [f"  {s}" for s in items]
-        if self.sources is not None and len(self.sources):
-            out.append("Sources:")
-            for _, r in self.sources.iterrows():
-                date = r["date"] or "date not stated"
-                out.append(f"  {r['file']} — {r['publisher']} ({date}): {r['rows_kept']} "
-                           f"kept, {r['rows_skipped']} skipped")
-        return out
-
-    def text(self) -> str:
-        return "\n".join(self.lines())
-
-
-@dataclass
-class ImportResult:
-    dataset: Dataset
-    report: ImportReport
-    tables: dict          # file name → DataFrame/GeoDataFrame, as written to the folder
 
 
 def _date_in_name(path: Path) -> str:
@@ -357,7 +226,8 @@ def run_import(inputs: ImportInputs, *, ward_table: pd.DataFrame | None = None,
     step("Housing sites")
     housing_parts = []
     if inputs.brownfield:
-        bf, binfo = io_housing.read_brownfield(inputs.brownfield, inputs.brownfield_start_year)
+        bf, binfo = io_housing.read_brownfield(inputs.brownfield, inputs.brownfield_start_year,
+                                               near=tuple(localities.total_bounds))
         housing_parts.append(bf)
         rep.housing_notes.append(
             f"{len(bf)} brownfield sites, {binfo['dwellings_min_total']:,}–"
@@ -403,9 +273,7 @@ def run_import(inputs: ImportInputs, *, ward_table: pd.DataFrame | None = None,
         tables[OPTIONAL_FILES["pcns"]] = pcns
     if population is not None:
         tables[OPTIONAL_FILES["population"]] = population
-    with tempfile.TemporaryDirectory(prefix="medway-import-") as tmp:
-        write_tables(tables, tmp)
-        ds = load_folder(tmp)
+    ds = dataset_from_files(as_files(tables), label="the imported data")
     ds.folder = None
     rep.warnings = list(ds.warnings)
     rep.sources = sources_frame
@@ -461,16 +329,8 @@ def _locality_table(ds: Dataset, localities: gpd.GeoDataFrame, info: dict,
 
 
 def write_tables(tables: dict, folder: str | Path) -> None:
-    """Write the canonical files (CSV / GeoJSON), each atomically."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, frame in tables.items():
-        with atomic_path(folder / name) as tmp:
-            if name.endswith(".geojson"):
-                frame[["name", "hub_id", "locality_id", "geometry"]].to_file(
-                    tmp, driver="GeoJSON")
-            else:
-                frame.to_csv(tmp, index=False, float_format="%.10g")
+    """Write the canonical files (CSV / GeoJSON); the folder is swapped in whole."""
+    write_folder(tables, folder)
 
 
 def save_import(result: ImportResult, folder: str | Path) -> Dataset:
@@ -478,43 +338,3 @@ def save_import(result: ImportResult, folder: str | Path) -> Dataset:
     write_tables(result.tables, folder)
     ds = load_folder(folder)
     return ds
-
-
-# ---------------------------------------------------------------- finding files in a folder
-
-# Input → file-name pattern (case-insensitive), as NHS Digital, ONS and councils name them.
-NAME_PATTERNS = {
-    "epraccur": r"epraccur.*\.csv$",
-    "sites": r"(gp.?sites|gp-data|choices).*\.(json|csv)$",
-    "postcodes": r"(onspd|nspl|postcode|pcd).*\.csv$",
-    "list_sizes": r"gp-reg-pat-prac-all.*\.csv$",
-    "pcns": r"epcn.*(core|partner).*\.csv$|^epcn.*\.xlsx$",
-    "boundaries": r"^(?!.*localit).*ward.*\.(geojson|json|gpkg|shp)$",
-    "ward_localities": r"ward.?localit.*\.csv$",
-    "population": r"(census|usual.?resident|population).*\.csv$",
-    "population_areas": r"lsoa.*\.(geojson|json|gpkg|shp)$",
-    "brownfield": r"brownfield.*\.csv$",
-    "housing": r"housing_sites.*\.csv$",
-}
-
-
-def detect_inputs(folder: str | Path) -> dict[str, Path]:
-    """Guess each input from the file names in ``folder``.
-
-    Where several files match, the plainest wins: JSON before CSV for sites (the published
-    form), the newest-dated list-size file, and a register in the national standard before
-    derived versions (names mentioning 'digital-land')."""
-    files = sorted(p for p in Path(folder).iterdir() if p.is_file())
-    found: dict[str, Path] = {}
-    for key, pattern in NAME_PATTERNS.items():
-        hits = [p for p in files if re.search(pattern, p.name, re.I)]
-        if not hits:
-            continue
-        if key == "list_sizes":
-            hits = sorted(hits, key=lambda p: p.name, reverse=True)
-        elif key == "sites":
-            hits = sorted(hits, key=lambda p: p.suffix.lower() != ".json")
-        else:
-            hits = sorted(hits, key=lambda p: ("digital" in p.name.lower(), len(p.name)))
-        found[key] = hits[0]
-    return found

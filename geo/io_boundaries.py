@@ -15,7 +15,9 @@ import pandas as pd
 import shapely
 from shapely.validation import explain_validity
 
+from geo.bounds import MAX_POLYGONS
 from geo.crs import BNG
+from geo.inputs import check_input_file, gdal_path
 from geo.errors import DataError, spreadsheet_row
 from geo.tables import check_not_blank, read_csv_text
 
@@ -31,10 +33,17 @@ def read_boundaries(path: str | Path) -> gpd.GeoDataFrame:
     """
     path = Path(path)
     label = path.name
-    if not path.exists():
-        raise DataError(label, "file not found")
+    check_input_file(path, label)
     try:
-        gdf = gpd.read_file(path)
+        with gdal_path(path) as readable:
+            count = _feature_count(readable)
+            if count > MAX_POLYGONS:
+                raise DataError(label, f"too many polygons: {count:,} features (this app "
+                                       f"handles up to {MAX_POLYGONS:,}); clip the file to "
+                                       "your area first")
+            gdf = gpd.read_file(readable)
+    except DataError:
+        raise
     except Exception as exc:  # pyogrio raises several types for unreadable files
         raise DataError(label, "cannot be read as a boundary file (GeoJSON, GeoPackage or "
                                f"Shapefile): {str(exc).splitlines()[0][:160]}") from None
@@ -67,11 +76,21 @@ def read_boundaries(path: str | Path) -> gpd.GeoDataFrame:
     return gdf
 
 
+def _feature_count(path) -> int:
+    """Features in the first layer (cheap: no geometry is read); 0 when GDAL cannot tell."""
+    import pyogrio
+    try:
+        return int(pyogrio.read_info(path).get("features") or 0)
+    except Exception:   # unreadable files get their message from read_file
+        return 0
+
+
 def read_ward_table(path: str | Path) -> pd.DataFrame:
     """The ward → locality table (a CSV a planner edits): ward_code, ward_name, locality."""
     path = Path(path)
     label = path.name
-    frame = read_csv_text(path, label, required=["ward_code", "locality"])
+    frame = read_csv_text(path, label, required=["ward_code", "locality"],
+                          optional=["ward_name"], max_rows=MAX_POLYGONS, what="wards")
     if "ward_name" not in frame.columns:
         frame["ward_name"] = ""
     if frame.empty:

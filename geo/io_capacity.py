@@ -13,7 +13,9 @@ import pandas as pd
 
 from geo.atomic import atomic_path
 from geo.errors import DataError, spreadsheet_row
-from geo.tables import check_not_blank, check_unique, parse_float, parse_int, read_csv_text
+from geo.tables import (
+    CsvText, check_not_blank, check_unique, parse_float, parse_int, read_csv_text,
+)
 
 CAPACITY_COLUMNS = ["site_code", "gia_m2", "clinical_rooms", "tenure", "condition"]
 CONDITIONS = ("A", "B", "C", "D")
@@ -23,7 +25,7 @@ TENURES = ("owned", "leased", "NHS Property Services", "Community Health Partner
 
 def read_capacity(path: str | Path, site_codes=None) -> pd.DataFrame:
     """The capacity CSV, validated; ``site_codes`` (if given) must contain every site."""
-    path = Path(path)
+    path = path if isinstance(path, CsvText) else Path(path)
     label = path.name
     frame = read_csv_text(path, label, required=["site_code"])
     for col in CAPACITY_COLUMNS:

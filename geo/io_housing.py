@@ -15,7 +15,10 @@ import pandas as pd
 
 from geo.crs import to_wgs84
 from geo.errors import DataError, spreadsheet_row
-from geo.tables import check_uk_coordinates, parse_float, parse_int, read_csv_text
+from geo.bounds import DWELLINGS_MAX, GB_EASTING, GB_NORTHING, MAX_HOUSING_SITES
+from geo.tables import (
+    check_uk_coordinates, find_column, parse_float, parse_int, read_csv_text,
+)
 
 BROWNFIELD_RULES = (
     "Brownfield register: dwellings = NetDwellingsRangeTo (the maximum of the range; the "
@@ -35,17 +38,34 @@ STANDARD = {
 }
 
 
-def _col(frame: pd.DataFrame, *names: str) -> str | None:
-    lower = {c.lower(): c for c in frame.columns}
-    return next((lower[n.lower()] for n in names if n and n.lower() in lower), None)
+_col = find_column
 
 
-def read_brownfield(path: str | Path, start_year: int | None = None) -> tuple[pd.DataFrame,
-                                                                             dict]:
-    """Read a brownfield land register CSV → canonical housing rows + facts for the report."""
+def looks_swapped(easting: np.ndarray, northing: np.ndarray, near=None) -> bool:
+    """Easting/northing columns swapped? With ``near`` (lon/lat bounds of the plan's area):
+    the swapped reading lands in the area and the given one does not."""
+    if near is None or not len(easting):
+        return False
+    minx, miny, maxx, maxy = near
+    pad = 0.2   # degrees, about 15 km
+
+    def inside(x, y):
+        lon, lat = to_wgs84(x, y)
+        return float(np.mean((lon >= minx - pad) & (lon <= maxx + pad)
+                             & (lat >= miny - pad) & (lat <= maxy + pad)))
+    return inside(easting, northing) < 0.5 <= inside(northing, easting)
+
+
+def read_brownfield(path: str | Path, start_year: int | None = None,
+                    near=None) -> tuple[pd.DataFrame, dict]:
+    """Read a brownfield land register CSV → canonical housing rows + facts for the report.
+
+    ``near``: (min lon, min lat, max lon, max lat) of the plan's area, used to tell swapped
+    GeoX/GeoY columns (Medway's sites read as northing/easting land in Kintyre).
+    """
     path = Path(path)
     label = path.name
-    frame = read_csv_text(path, label)
+    frame = read_csv_text(path, label, max_rows=MAX_HOUSING_SITES, what="housing sites")
     ref = _col(frame, "SiteReference", "site", "reference")
     if ref is None:
         read_csv_text(path, label, required=["SiteReference"])   # the standard message
@@ -64,8 +84,10 @@ def read_brownfield(path: str | Path, start_year: int | None = None) -> tuple[pd
                         field="NetDwellingsRangeTo")
     end = _col(frame, "EndDate", "end-date")
     ended = (frame[end] != "") if end else pd.Series(False, index=frame.index)
-    d_min = parse_int(frame, lo_col, label, required=False, lo=0) if lo_col else None
-    d_max = parse_int(frame, hi_col, label, required=False, lo=0) if hi_col else None
+    d_min = parse_int(frame, lo_col, label, required=False, lo=0, hi=DWELLINGS_MAX) \
+        if lo_col else None
+    d_max = parse_int(frame, hi_col, label, required=False, lo=0, hi=DWELLINGS_MAX) \
+        if hi_col else None
     if d_max is None:
         d_max = d_min
     if d_min is None:
@@ -84,12 +106,17 @@ def read_brownfield(path: str | Path, start_year: int | None = None) -> tuple[pd
         if degrees:   # some councils put longitude/latitude in GeoX/GeoY
             lon_v, lat_v = gx.to_numpy(), gy.to_numpy()
         else:
-            outside = ~(gx.between(0, 700_000) & gy.between(0, 1_300_000))
+            outside = ~(gx.between(*GB_EASTING) & gy.between(*GB_NORTHING))
             if outside.any():
                 pos = int(np.flatnonzero(outside.to_numpy())[0])
                 raise DataError(label, f"({gx.iloc[pos]:g}, {gy.iloc[pos]:g}) is not a "
                                        "British National Grid easting/northing",
                                 row=spreadsheet_row(pos), field=x)
+            if looks_swapped(gx.to_numpy(), gy.to_numpy(), near):
+                raise DataError(label, f"{x}/{y} look swapped: read as easting/northing the "
+                                       "sites lie far from the localities, read the other "
+                                       "way round they lie inside them; swap the column "
+                                       "names", row=1, field=x)
             lon_v, lat_v = to_wgs84(gx.to_numpy(), gy.to_numpy())
         coord_note = ("GeoX/GeoY read as longitude/latitude (degrees)" if degrees else
                       "GeoX/GeoY converted from EPSG:27700")
@@ -153,7 +180,8 @@ def read_canonical_housing(path: str | Path) -> pd.DataFrame:
     """A housing_sites.csv in the app's own format, kept as text; the Dataset validates it."""
     path = Path(path)
     frame = read_csv_text(path, path.name, required=["site_id", "name", "latitude",
-                                                     "longitude", "dwellings"])
+                                                     "longitude", "dwellings"],
+                          max_rows=MAX_HOUSING_SITES, what="housing sites")
     if frame.empty:
         raise DataError(path.name, "has a header but no housing sites")
     return frame

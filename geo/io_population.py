@@ -21,6 +21,7 @@ import pandas as pd
 from geo.crs import BNG
 from geo.errors import DataError, spreadsheet_row
 from geo.io_boundaries import read_boundaries
+from geo.bounds import RESIDENTS_MAX
 from geo.tables import parse_int, read_csv_text
 
 CODE_NAMES = re.compile(r"^(lsoa\d*_?code|lsoa\d*cd|area_?code|geography code|"
@@ -69,7 +70,7 @@ def read_census_residents(path: str | Path) -> pd.DataFrame:
         read_csv_text(path, label, required=["area_code", "residents"])  # standard message
     if frame.empty:
         raise DataError(label, "has a header but no areas")
-    frame["_n"] = parse_int(frame, count, label, lo=0)
+    frame["_n"] = parse_int(frame, count, label, lo=0, hi=RESIDENTS_MAX)
     frame["_row"] = [spreadsheet_row(i) for i in range(len(frame))]
     frame[code] = frame[code].str.upper()
     blank = frame[code] == ""

@@ -14,6 +14,7 @@ from pathlib import Path
 from geo.atomic import atomic_path, atomic_write_text
 from geo.dataset import FILES, OPTIONAL_FILES
 from geo.errors import DataError
+from geo.inputs import read_bytes
 
 SUFFIX = ".scenario.json"
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -117,22 +118,9 @@ def write_scenario_text(text: str, path: str | Path) -> Path:
 
 
 def read_scenario_bytes(path: str | Path) -> bytes:
-    """The file's bytes, refusing (DataError) what cannot be a scenario file."""
-    path = Path(path)
-    label = path.name
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise DataError(label, "file not found") from None
-    except OSError as exc:
-        raise DataError(label, f"cannot be read ({exc.strerror})") from None
-    if size > MAX_FILE_BYTES:
-        raise DataError(label, f"is {size / 1e6:,.0f} MB; a scenario file is at most "
-                               f"{MAX_FILE_BYTES // (1024 * 1024)} MB, so this is not one")
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise DataError(label, f"cannot be read ({exc.strerror})") from None
+    """The file's bytes, refusing (DataError) what cannot be a scenario file: not a regular
+    file (a pipe, /dev/zero), or more than MAX_FILE_BYTES actually read."""
+    return read_bytes(path, Path(path).name, limit=MAX_FILE_BYTES)
 
 
 # ---------------------------------------------------------------- crash recovery

@@ -6,70 +6,188 @@ parsed by a function that names the file, spreadsheet row and field on the first
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from geo.bounds import GB_LAT, GB_LON, MAX_MAGNITUDE, MAX_ROWS
 from geo.errors import DataError, spreadsheet_row
+from geo.inputs import read_bytes
 
 TRUE_WORDS = {"true", "1", "yes", "y", "t", ""}
 FALSE_WORDS = {"false", "0", "no", "n", "f"}
+# A plain decimal number (optionally with an exponent): no inf, nan, hex or 400 digits.
+NUMBER = re.compile(r"^[+-]?(\d{1,20}(\.\d{0,20})?|\.\d{1,20})([eE][+-]?\d{1,3})?$")
+# Control characters that break CSV/GeoJSON round trips (NUL, lone CR, …); tabs stay.
+CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+SPACE_AT_EDGE = re.compile(r"[ \t\xa0]\"?(,|\n|$)|(^|,|\n)\"?[ \t\xa0]")
+CONTROL_IN_LINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+NEUTRALISED_IN_TEXT = re.compile(r"'[=+\-@\t\r]")
+# A leading quote the exporters add so a spreadsheet shows '=…' as text, not a formula.
+NEUTRALISED = re.compile(r"^'(?=[=+\-@\t\r])")
 
 
-def decode_text(path: Path, label: str) -> str:
-    """File bytes → text: UTF-8 (with or without BOM), else Windows-1252 (a Latin-1 superset)."""
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise DataError(label, "file not found") from None
-    except OSError as exc:
-        raise DataError(label, f"cannot be read ({exc.strerror})") from None
+@dataclass(frozen=True)
+class CsvText:
+    """A table's CSV text held in memory under the file name it would be saved as: the
+    importer checks what it built with the very readers that open a data folder, without
+    writing a temporary folder and reading it back."""
+
+    name: str
+    text: str
+
+
+def decode_text(path: Path | CsvText, label: str) -> str:
+    """File bytes → text: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252.
+
+    A BOM is removed before any decoding (Excel writes one even before cp1252 text);
+    bytes cp1252 leaves undefined become U+FFFD rather than failing the whole file.
+    """
+    if isinstance(path, CsvText):
+        return _line_ends(path.text, label)
+    raw = read_bytes(path, label)
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return _line_ends(raw.decode("utf-16"), label)
+        except UnicodeDecodeError:
+            raise DataError(label, "is not readable UTF-16 text") from None
+    raw = raw.removeprefix(codecs.BOM_UTF8)
     if not raw.strip():
         raise DataError(label, "the file is empty")
-    if b"\x00" in raw[:4096]:
+    if raw[:4096].count(b"\x00") > 8:     # a stray NUL is cleaned; many mean binary
         raise DataError(label, "this is not a text CSV file (it contains binary data); "
                                "save it from Excel as 'CSV (comma delimited)'")
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+        text = raw.decode("cp1252", errors="replace")
+    return _line_ends(text, label)
 
 
-def read_csv_text(path: Path | str, label: str | None = None, header: bool = True,
-                  required: list[str] | tuple[str, ...] = ()) -> pd.DataFrame:
+def _line_ends(text: str, label: str) -> str:
+    """CRLF and old-Mac CR line ends → LF; a lone CR or NUL inside a line → a space."""
+    if not text.strip():
+        raise DataError(label, "the file is empty")
+    text = text.replace("\r\n", "\n")
+    if "\n" not in text:            # "CSV (Macintosh)": CR ends every line
+        return text.replace("\r", "\n").replace("\x00", "")
+    return text.replace("\r", " ").replace("\x00", "")
+
+
+def column_key(name) -> str:
+    """How columns are matched: 'Gp Wte', 'GP_WTE' and ' gp-wte ' are the same column."""
+    return re.sub(r"[\s_\-\ufeff]+", "", str(name)).lower()
+
+
+def find_column(frame: pd.DataFrame, *names: str) -> str | None:
+    """The frame's column matching the first of ``names`` present (by ``column_key``)."""
+    keys = {column_key(c): c for c in frame.columns}
+    return next((keys[column_key(n)] for n in names if n and column_key(n) in keys), None)
+
+
+def read_csv_text(path: Path | str | CsvText, label: str | None = None, header: bool = True,
+                  required: list[str] | tuple[str, ...] = (),
+                  optional: list[str] | tuple[str, ...] = (), max_rows: int = MAX_ROWS,
+                  what: str = "rows") -> pd.DataFrame:
     """Read a CSV as all-text columns (blank → ""), stripping spaces around names and values.
 
-    ``required`` columns must be present (case-insensitive; renamed to the given spelling).
+    Columns are matched by ``column_key`` (case, spaces, '_' and '-' ignored): ``required``
+    ones must be present and, like ``optional`` ones, are renamed to the given spelling. Two
+    columns with the same key are refused (which copy is meant?). Past ``max_rows`` rows the
+    file is refused with "too many {what}". Control characters in cells become spaces.
     """
-    path = Path(path)
+    path = path if isinstance(path, CsvText) else Path(path)
     label = label or path.name
     text = decode_text(path, label)
+    lines = text.count("\n") + (not text.endswith("\n")) - header
+    if lines > max_rows:     # before parsing: a million-row file is refused in a second
+        raise DataError(label, f"too many {what}: about {lines:,} rows (this app handles "
+                               f"up to {max_rows:,}); split the file or keep your area's rows")
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                            header=0 if header else None, skipinitialspace=False)
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, header=None,
+                            skipinitialspace=False)
     except pd.errors.EmptyDataError:
         raise DataError(label, "the file is empty") from None
-    except (pd.errors.ParserError, csv.Error) as exc:
+    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
         raise DataError(label, f"is not a well-formed CSV ({_short(exc)})") from None
+    # What cleaning the cells need, found on the whole text at C speed (a per-cell pass
+    # over a million rows costs seconds): spaces at cell edges, control characters or
+    # line breaks inside quoted cells, a neutralising quote to remove.
+    work = [op for op, needed in (
+        ("strip", SPACE_AT_EDGE.search(text)),
+        ("control", CONTROL_IN_LINE.search(text) or len(frame) < lines + header),
+        ("quote", NEUTRALISED_IN_TEXT.search(text))) if needed]
+    del text
+    frame = frame.fillna("")
     if header:
-        frame.columns = [str(c).strip() for c in frame.columns]
-        if required:
-            _check_columns(frame, required, label)
-    return frame.apply(lambda col: col.str.strip())
+        names = [CONTROL.sub(" ", str(c)).strip() or f"Unnamed: {i}"
+                 for i, c in enumerate(frame.iloc[0])]
+        frame = frame.iloc[1:].reset_index(drop=True)
+        frame.columns = names
+        _check_duplicates(names, label)
+    if len(frame) > max_rows:
+        raise DataError(label, f"too many {what}: {len(frame):,} (this app handles up to "
+                               f"{max_rows:,}); split the file or keep your area's rows")
+    if header:
+        _canonical_names(frame, required, optional, label)
+    return frame.apply(_clean_cells, work=work) if work else frame
+
+
+def _clean_cells(col: pd.Series, work: list[str]) -> pd.Series:
+    if "control" in work:
+        col = col.str.replace(CONTROL, " ", regex=True)
+    if "strip" in work or "control" in work:
+        col = col.str.strip()
+    if "quote" in work:
+        col = col.str.replace(NEUTRALISED, "", regex=True)
+    return col
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy fit to write to CSV/XLSX: text cells lose control characters (NUL, lone CR)
+    and those starting = + - @ get a leading quote, so a spreadsheet shows them as text
+    rather than running them as formulas (read_csv_text removes the quote again)."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype != object and not pd.api.types.is_string_dtype(out[col]):
+            continue
+        text = out[col]
+        is_str = text.map(lambda v: isinstance(v, str))
+        if not is_str.any():
+            continue
+        values = text[is_str].str.replace(CONTROL, " ", regex=True)
+        risky = values.str.match(r"^[=+\-@\t\r]") & ~values.str.match(NUMBER)
+        values[risky] = "'" + values[risky]
+        out.loc[is_str, col] = values
+    return out
 
 
 def _short(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[-1][:160]
+    lines = str(exc).strip().splitlines() or [type(exc).__name__]
+    return lines[-1][:160]
 
 
-def _check_columns(frame: pd.DataFrame, required, label: str) -> None:
-    """Rename required columns to their canonical spelling (in place), or explain."""
-    lower = {c.lower(): c for c in frame.columns}
-    rename = {lower[r.lower()]: r for r in required if r.lower() in lower}
-    frame.columns = [rename.get(c, c) for c in frame.columns]
+def _check_duplicates(names: list[str], label: str) -> None:
+    seen: dict[str, int] = {}
+    for pos, name in enumerate(names):
+        key = column_key(name)
+        if key in seen:
+            raise DataError(label, f"column '{name}' appears twice (columns {seen[key] + 1} "
+                                   f"and {pos + 1}); delete one so it is clear which is "
+                                   "meant", row=1, field=name)
+        seen[key] = pos
+
+
+def _canonical_names(frame: pd.DataFrame, required, optional, label: str) -> None:
+    """Rename known columns to their canonical spelling (in place), or explain."""
+    wanted = {column_key(r): r for r in list(optional) + list(required)}
+    frame.columns = [wanted.get(column_key(c), c) for c in frame.columns]
     missing = [r for r in required if r not in frame.columns]
     if not missing:
         return
@@ -81,7 +199,7 @@ def _check_columns(frame: pd.DataFrame, required, label: str) -> None:
                                        "save it as 'CSV (comma delimited)'")
     raise DataError(label, f"missing column{'s' if len(missing) > 1 else ''} "
                            f"{', '.join(repr(m) for m in missing)} "
-                           f"(found: {', '.join(map(str, frame.columns)) or 'none'})",
+                           f"(found: {', '.join(map(str, frame.columns))[:200] or 'none'})",
                     field=missing[0])
 
 
@@ -89,25 +207,49 @@ def _fail(label: str, frame: pd.DataFrame, pos: int, field: str, reason: str):
     raise DataError(label, reason, row=spreadsheet_row(pos), field=field)
 
 
+def _first(mask: pd.Series) -> int:
+    return int(np.flatnonzero(mask.to_numpy())[0])
+
+
+def parse_numbers(text: pd.Series, label: str, field: str, what: str = "a number",
+                  rows=None) -> pd.Series:
+    """The one number parser: text → finite floats (blank → NaN), refusing inf, NaN, hex,
+    400-digit numbers and anything past ``MAX_MAGNITUDE`` with the file, row and field.
+
+    ``rows`` gives the row number for each position (default: spreadsheet rows).
+    """
+    shown_text = text.astype(str).str.strip()
+    text = shown_text.str.replace(",", "", regex=False)
+    blank = text == ""
+    ok = blank | text.str.match(NUMBER)
+    values = pd.Series(np.nan, index=text.index, dtype=float)
+    values[ok & ~blank] = text[ok & ~blank].astype(float)
+    too_big = values.abs() > MAX_MAGNITUDE
+    bad = ~ok | too_big
+    if bad.any():
+        pos = _first(bad)
+        row = rows[pos] if rows is not None else spreadsheet_row(pos)
+        shown = shown_text.iloc[pos]
+        shown = shown if len(shown) <= 40 else shown[:40] + "…"
+        long_digits = re.fullmatch(r"[+-]?[\d.]{21,}", text.iloc[pos]) is not None
+        reason = (f"{shown} is too large to be {what} (beyond {MAX_MAGNITUDE:g})"
+                  if ok.iloc[pos] or long_digits else f"'{shown}' is not {what}")
+        raise DataError(label, reason, row=row, field=field)
+    return values
+
+
 def parse_float(frame: pd.DataFrame, field: str, label: str, *, required: bool = True,
                 lo: float | None = None, hi: float | None = None,
                 what: str = "a number") -> pd.Series:
-    """Text column → floats (blank → NaN unless required), range-checked."""
-    text = frame[field].astype(str).str.replace(",", "", regex=False)
-    values = pd.to_numeric(text.where(text != "", None), errors="coerce").astype(float)
-    bad = (text != "") & values.isna()
-    if bad.any():
-        pos = int(np.flatnonzero(bad.to_numpy())[0])
-        _fail(label, frame, pos, field, f"'{frame[field].iloc[pos]}' is not {what}")
+    """Text column → finite floats (blank → NaN unless required), range-checked."""
+    values = parse_numbers(frame[field], label, field, what)
     if required and values.isna().any():
-        pos = int(np.flatnonzero(values.isna().to_numpy())[0])
-        _fail(label, frame, pos, field, "is blank but a value is required")
-    finite = values.notna()
-    if lo is not None and (values[finite] < lo).any():
-        pos = int(np.flatnonzero((finite & (values < lo)).to_numpy())[0])
+        _fail(label, frame, _first(values.isna()), field, "is blank but a value is required")
+    if lo is not None and (values < lo).any():
+        pos = _first(values < lo)
         _fail(label, frame, pos, field, f"{frame[field].iloc[pos]} is below the minimum {lo:g}")
-    if hi is not None and (values[finite] > hi).any():
-        pos = int(np.flatnonzero((finite & (values > hi)).to_numpy())[0])
+    if hi is not None and (values > hi).any():
+        pos = _first(values > hi)
         _fail(label, frame, pos, field, f"{frame[field].iloc[pos]} is above the maximum {hi:g}")
     return values
 
@@ -119,7 +261,7 @@ def parse_int(frame: pd.DataFrame, field: str, label: str, *, required: bool = T
                          what="a whole number")
     frac = values.notna() & (values != values.round())
     if frac.any():
-        pos = int(np.flatnonzero(frac.to_numpy())[0])
+        pos = _first(frac)
         _fail(label, frame, pos, field, f"'{frame[field].iloc[pos]}' is not a whole number")
     return values.round().astype("Int64")
 
@@ -155,9 +297,9 @@ def check_not_blank(frame: pd.DataFrame, field: str, label: str) -> None:
               "is blank but a value is required")
 
 
-# A generous box around the United Kingdom (WGS84 degrees).
-UK_LON = (-8.7, 1.9)
-UK_LAT = (49.8, 60.9)
+# A generous box around Great Britain (WGS84 degrees); one owner: geo.bounds.
+UK_LON = GB_LON
+UK_LAT = GB_LAT
 
 
 def check_uk_coordinates(frame: pd.DataFrame, lon: pd.Series, lat: pd.Series,

@@ -19,6 +19,7 @@ def prepare_environment() -> None:
 
 def make_application(argv=None):
     prepare_environment()
+    from gui import qt_fixes  # noqa: F401  (PySide6 6.12 emit refcount bug)
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QApplication
     app = QApplication.instance()

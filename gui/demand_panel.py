@@ -15,8 +15,8 @@ from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QTabWidget,
-    QVBoxLayout,
+    QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSpinBox,
+    QTabWidget, QVBoxLayout,
 )
 
 from geo.errors import DataError
@@ -105,6 +105,21 @@ class DemandPanel(Panel):
             box.blockSignals(True)
             box.setChecked(value)
             box.blockSignals(False)
+        options = self.assumptions.options
+        self.trend_method.blockSignals(True)
+        self.trend_method.setCurrentIndex(max(self.trend_method.findData(
+            options.get("length_trend_method", "compound")), 0))
+        self.trend_method.blockSignals(False)
+        for w, value in ((self.range_end, None), (self.start_year,
+                                                  options.get("phasing_start_year") or 0),
+                         (self.build_years, options.get("phasing_build_years") or 0)):
+            w.blockSignals(True)
+            if value is None:
+                w.setCurrentIndex(max(w.findData(options.get("dwellings_range_end",
+                                                             "high")), 0))
+            else:
+                w.setValue(int(value))
+            w.blockSignals(False)
 
     # -------------------------------------------------------------- layout
     def _build(self) -> None:
@@ -132,6 +147,13 @@ class DemandPanel(Panel):
                               "1992/93–2006/07, NHS IC GP Workload Survey, quoted in the "
                               "Medway CCG Operational Plan 2017–19 ch. 3)")
         self.trend.toggled.connect(self._toggle_trend)
+        self.trend_method = QComboBox(self)
+        self.trend_method.addItem("compound (2.4%/yr)", "compound")
+        self.trend_method.addItem("simple (+14% in 5 years, as the plan)", "simple")
+        self.trend_method.setToolTip("Compound: the 1993–2007 rise as a yearly rate, "
+                                     "compounded. Simple: the same rise spread evenly, the "
+                                     "reading that gives the Operational Plan's +14%")
+        self.trend_method.currentIndexChanged.connect(self._set_trend_method)
         self.lodge = QCheckBox("Include sites excluded by default", self)
         self.lodge.setToolTip("Switch the excluded housing sites into the projections; "
                               "each site can also be ticked in the Housing sites table")
@@ -161,12 +183,56 @@ class DemandPanel(Panel):
         top.addWidget(self.shade)
         top.addWidget(self.weighted)
         top.addWidget(self.trend)
+        top.addWidget(self.trend_method)
         top.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(self._phasing_row())
         layout.addWidget(self.lodge)
         layout.addWidget(self.headline)
         layout.addWidget(tabs, 1)
+
+    def _phasing_row(self) -> QHBoxLayout:
+        """Housing phasing assumptions: range end, start year, build years (0 = as data)."""
+        self.range_end = QComboBox(self)
+        self.range_end.addItem("Dwellings: top of each range", "high")
+        self.range_end.addItem("Dwellings: bottom of each range", "low")
+        self.range_end.setToolTip("Brownfield registers give a minimum and maximum of net "
+                                  "dwellings per site; which end the projection uses")
+        self.start_year = QSpinBox(self)
+        self.start_year.setRange(0, 2100)
+        self.start_year.setSpecialValueText("Start year: as data")
+        self.start_year.setPrefix("Start year: ")
+        self.start_year.setToolTip("First completion year for sites without per-year "
+                                   "completions (as data = each site's own start_year)")
+        self.build_years = QSpinBox(self)
+        self.build_years.setRange(0, 50)
+        self.build_years.setSpecialValueText("Build years: as data")
+        self.build_years.setPrefix("Build years: ")
+        self.build_years.setToolTip("Years over which such a site is built evenly (as data "
+                                    "= the site's own, else 5)")
+        for w in (self.range_end, self.start_year, self.build_years):
+            signal = w.currentIndexChanged if isinstance(w, QComboBox) else w.editingFinished
+            signal.connect(self._edit_phasing)
+        row = QHBoxLayout()
+        for w in (self.range_end, self.start_year, self.build_years):
+            row.addWidget(w)
+        return row
+
+    def _edit_phasing(self, *_):
+        start = self.start_year.value()
+        build = self.build_years.value()
+        wanted = {"dwellings_range_end": self.range_end.currentData(),
+                  "phasing_start_year": start if start >= 1990 else None,
+                  "phasing_build_years": build or None}
+        if all(self.assumptions.options.get(k) == v for k, v in wanted.items()):
+            return
+        try:
+            new = self.assumptions.with_options(**wanted)
+        except (DataError, ValueError) as exc:
+            self.window.show_error("Phasing refused", str(exc))
+            return
+        self.ws.set_state("assumptions", new, "Housing phasing changed")
 
     # -------------------------------------------------------------- model
     def recompute(self) -> None:
@@ -212,8 +278,8 @@ class DemandPanel(Panel):
             f"({money(r.cost_per_resident_range[0])}–{money(r.cost_per_resident_range[1])}), "
             f"{dm.cost_flag(r.cost_per_new_resident)} of £{BAND[0]:,.0f}–£{BAND[1]:,.0f} "
             f"({dm.COST_BAND_SOURCE}). Medway's own ratio today: {self._own_ratio(r)}. "
-            f"<br>{html.escape(r.trend_note)}<br>Housing phasing: "
-            f"{html.escape(phasing_note(self.ws.dataset.housing, a.options))}. "
+            f"<br>{html.escape(r.trend_note, quote=False)}<br>Housing phasing: "
+            f"{html.escape(phasing_note(self.ws.dataset.housing, a.options), quote=False)}. "
             f"<span style='color:#666'>Recomputed in {self.last_ms:.0f} ms.</span>"
             + "".join(f"<br><span style='color:#8a6d3b'>⚠ {w}</span>" for w in r.warnings))
         frame = a.to_frame()
@@ -289,6 +355,14 @@ class DemandPanel(Panel):
         self.ws.set_state("assumptions",
                           self.assumptions.with_options(need_weighted_lists=on),
                           "Need-weighted lists " + ("on" if on else "off"))
+
+    def _set_trend_method(self, _index: int) -> None:
+        method = self.trend_method.currentData()
+        if self.assumptions.options.get("length_trend_method") == method:
+            return
+        self.ws.set_state("assumptions",
+                          self.assumptions.with_options(length_trend_method=method),
+                          f"Consultation-length trend: {method}")
 
     def _toggle_trend(self, on: bool) -> None:
         if bool(self.assumptions.options.get("apply_length_trend")) == on:

@@ -64,7 +64,10 @@ def _num(v, signed: bool = False, unit: str = "") -> str:
     if not known(v):
         return "—"
     v = float(v)
-    digits = 0 if abs(v) >= 1000 or float(v).is_integer() else 2
+    if unit.strip() in ("%", "pts"):          # percentages: one decimal is enough
+        v = round(v, 1)
+    digits = 0 if abs(v) >= 1000 or float(v).is_integer() else \
+        (1 if unit.strip() in ("%", "pts") else 2)
     text = f"{v:+,.{digits}f}" if signed else f"{v:,.{digits}f}"
     return text + unit
 

@@ -62,6 +62,8 @@ class HubsPanel(Panel):
         self.ws.replaced.connect(self._on_replaced)
         self.ws.edited.connect(lambda *_: self.refresh())
         self.map.featureDragged.connect(self._on_drag)
+        self.map.featureClicked.connect(
+            lambda layer, fid: self._draw_bands(fid) if layer == "hubs" else None)
         self.map.featureContextMenu.connect(self._on_context)
         self.map.mapClicked.connect(self._on_map_click)
         self.refresh()
@@ -274,6 +276,8 @@ class HubsPanel(Panel):
             self.map.remove_overlay("catchments")
             return
         graph = self.road_graph()
+        if graph is not None and getattr(self, "_dragging", False):
+            return
         cells = (hubs_travel.catchment_cells(graph, hubs, self.ws.dataset.localities)
                  if graph is not None else
                  hubmodel.catchment_polygons(hubs, self.ws.dataset.localities))
@@ -377,7 +381,11 @@ class HubsPanel(Panel):
             return
         hubs = self.ws.dataset.hubs.copy()
         hubs.loc[hubs["hub_id"] == hub_id, ["latitude", "longitude"]] = [lat, lon]
-        self.refresh(hubs)        # live measures while dragging, nothing recorded yet
+        self._dragging = True     # catchments by time wait for the drop (they take longer)
+        try:
+            self.refresh(hubs)    # live measures while dragging, nothing recorded yet
+        finally:
+            self._dragging = False
 
     def _on_context(self, layer: str, hub_id: str) -> None:
         if layer != "hubs":

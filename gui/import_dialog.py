@@ -45,6 +45,15 @@ INPUTS = [
      "The council's brownfield land register (national data standard)"),
     ("housing", "Housing sites (app format)", "CSV (*.csv)",
      "housing_sites.csv in the app's own format"),
+    ("payments", "NHS Payments to GP (per year; separate files with ;)", "CSV (*.csv)",
+     "NHS Payments to General Practice, one file per financial year (year in the file "
+     "name): registered and need-weighted lists, premises payments"),
+    ("workforce", "GP workforce", "CSV (*.csv)",
+     "NHS Digital GP workforce per practice: headcount of fully qualified GPs"),
+    ("deprivation", "Practice deprivation (IMD)", "CSV (*.csv)",
+     "OHID Fingertips indicator 93553, deprivation score by practice"),
+    ("capacity", "Known capacity per site", "CSV (*.csv)",
+     "site_code, gia_m2, clinical_rooms, tenure, condition (the estates team's return)"),
 ]
 
 

@@ -1,17 +1,13 @@
 """The main window: the map in the middle, layers left, details right, tables below."""
 from __future__ import annotations
 
-from pathlib import Path
-
-from PySide6.QtCore import QSettings, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget,
-)
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget
 
 from geo import webmap
-from geo.errors import DataError
 from gui.details_panel import DetailsPanel
+from gui.file_commands import FileCommands
 from gui.layers_panel import LayersPanel
 from gui.map_view import MapView
 from gui.tables import (
@@ -19,12 +15,11 @@ from gui.tables import (
     practices_frame,
 )
 from gui.workspace import Workspace
-from geo.canonical import load_folder, load_sample
 
 APP_NAME = "Medway Estates Planner"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FileCommands, QMainWindow):
     mapReady = Signal(dict)
     panelsReady = Signal()
     APP_NAME = APP_NAME
@@ -226,6 +221,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.task_bar)
         self.data_label = QLabel(self)
         self.map_label = QLabel("Map loading…", self)
+        for label in (self.data_label, self.map_label):   # folder names are not markup
+            label.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addPermanentWidget(self.map_label)
         self.statusBar().addPermanentWidget(self.data_label)
 
@@ -238,8 +235,10 @@ class MainWindow(QMainWindow):
         else:
             self.setWindowTitle(f"{APP_NAME} — {label}")
         if ds.is_sample:
-            self.data_label.setText(f"<b style='color:#b71c1c'>{label}</b>")
+            self.data_label.setStyleSheet("color: #b71c1c; font-weight: bold")
+            self.data_label.setText(label)
         else:
+            self.data_label.setStyleSheet("")
             self.data_label.setText(f"Data: {label}")
         self.data_label.setToolTip("The data shown on the map and in every table")
         self.map_label.setText("Map loading…")
@@ -250,65 +249,6 @@ class MainWindow(QMainWindow):
         for warning in ds.warnings:
             self.statusBar().showMessage(warning, 15000)
         self.map.show_dataset(ds)
-
-    def open_folder(self, folder: str | Path) -> bool:
-        """Open a canonical folder; on bad data say why and keep what is open."""
-        if not self.scenarios.maybe_save():
-            return False
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            ds = load_folder(folder)
-        except DataError as exc:
-            QApplication.restoreOverrideCursor()
-            self.show_error("The folder could not be opened", str(exc))
-            return False
-        QApplication.restoreOverrideCursor()
-        self.settings.setValue("data/last_folder", str(folder))
-        self.open_dataset(ds)
-        return True
-
-    def open_dataset(self, ds) -> None:
-        """Show new data as a fresh, untitled scenario."""
-        self.scenarios.start_untitled()
-        self.workspace.replace(ds)
-        self.workspace.undo_stack.setClean()
-
-    def open_sample(self) -> None:
-        if self.scenarios.maybe_save():
-            self.open_dataset(load_sample())
-
-    def choose_folder(self) -> None:
-        folder = self.dataset.folder
-        start = str(Path(folder).parent) if folder and not self.dataset.is_sample else \
-            self.start_dir("data/last_folder")
-        folder = QFileDialog.getExistingDirectory(self, "Open data folder", start)
-        if folder:
-            self.open_folder(folder)
-
-    def start_dir(self, setting: str) -> str:
-        """Where a file dialog opens: the open scenario's folder, else the open data's,
-        else the folder last used for this, else Documents (never the program folder)."""
-        scenario = getattr(getattr(self, "scenarios", None), "path", None)
-        if scenario is not None:
-            return str(Path(scenario).parent)
-        if self.dataset.folder and not self.dataset.is_sample:
-            return str(self.dataset.folder)
-        last = self.settings.value(setting, "")
-        if last and Path(last).is_dir():
-            return str(last)
-        return QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-
-    def show_error(self, title: str, message: str) -> None:
-        self.last_error = message
-        self.statusBar().showMessage(message, 20000)
-        QMessageBox.warning(self, title, message + "\n\nNothing was changed.")
-
-    def _clear_stale_error(self, *_index) -> None:
-        """A good edit after a refused one: the old complaint no longer applies."""
-        if self.last_error and self.statusBar().currentMessage() == self.last_error:
-            self.statusBar().clearMessage()
-        self.last_error = ""
 
     # -------------------------------------------------------------- edits
     def _edit_from_table(self, layer: str):
@@ -433,93 +373,6 @@ class MainWindow(QMainWindow):
     def _on_map_failed(self, reason: str) -> None:
         self.map_label.setText("Map failed to load")
         self.show_error("The map could not be shown", reason)
-
-    # -------------------------------------------------------------- exports
-    def _save_path(self, title: str, suffix: str, filters: str) -> str | None:
-        stem = "medway-report" if suffix == ".pdf" else "medway-map"
-        start = str(Path(self.start_dir("export/last_dir")) / f"{stem}{suffix}")
-        path, _ = QFileDialog.getSaveFileName(self, title, start, filters)
-        if path:
-            self.settings.setValue("export/last_dir", str(Path(path).parent))
-        return path or None
-
-    def import_files(self) -> bool:
-        """File → Import…: nothing changes until the user accepts the preview."""
-        from gui.import_dialog import ImportDialog
-        if not self.scenarios.maybe_save():
-            return False
-        dialog = ImportDialog(self, self.settings.value("data/last_import_folder", None))
-        if dialog.exec() != ImportDialog.DialogCode.Accepted or not dialog.result_ready():
-            return False
-        ds = dialog.dataset()
-        self.open_dataset(ds)
-        self.statusBar().showMessage("Imported: choose File → Export data… to save it as a "
-                                     "data folder", 15000)
-        return True
-
-    def export_data(self, path: str | None = None) -> bool:
-        """Everything the scenario holds: the data with its edits, practices with group and
-        catchment hub, groups with metrics, hubs with patients served and access, demand
-        by year × area, the assumptions."""
-        from rendering.plan_tables import export_plan
-        if not isinstance(path, str) or not path:
-            path, chosen = QFileDialog.getSaveFileName(
-                self, "Export data", str(Path(self.start_dir("export/last_dir"))
-                                         / "medway-data.gpkg"),
-                "GeoPackage (*.gpkg);;Excel workbook (*.xlsx);;Folder of CSV files (*)")
-            if not path:
-                return False
-        try:
-            written = export_plan(self.workspace.plan, path)
-        except (DataError, OSError, ValueError) as exc:
-            self.show_error("Export failed", str(exc))
-            return False
-        self.settings.setValue("export/last_dir", str(Path(path).parent))
-        self.statusBar().showMessage(f"Exported {len(written)} file(s) to {path}", 8000)
-        return True
-
-    def export_report(self, path: str | None = None):
-        """The board-paper PDF, drawn in the background from a snapshot of the plan (the
-        window stays usable; progress and Cancel in the status bar). Returns the task."""
-        from gui.background import export_report_task
-        if self.report_task is not None and self.report_task.running:
-            self.statusBar().showMessage("A report is already being written", 5000)
-            return None
-        path = path or self._save_path("Export report", ".pdf", "PDF (*.pdf)")
-        if not path:
-            return None
-        task = export_report_task(self.workspace.plan, self.scenarios.name, path, self)
-        task.done.connect(lambda pages: self.statusBar().showMessage(
-            f"Saved the {pages}-page report to {path}", 8000))
-        task.failed.connect(lambda msg: self.show_error("The report was not written", msg))
-        task.cancelled.connect(lambda: self.statusBar().showMessage(
-            "Report cancelled; no file was written", 8000))
-        self.task_bar.watch(task)
-        self.report_task = task
-        task.start()
-        return task
-
-    def export_html(self, path: str | None = None) -> bool:
-        path = path or self._save_path("Export map as HTML", ".html", "Web page (*.html)")
-        if not path:
-            return False
-        from geo.atomic import atomic_path
-        with atomic_path(path) as tmp:
-            webmap.write_map_html(self.dataset, tmp, inline=True, bridge=False)
-        self.statusBar().showMessage(f"Saved the map to {path}", 8000)
-        return True
-
-    def export_png(self, path: str | None = None) -> bool:
-        path = path or self._save_path("Export map as PNG", ".png", "PNG image (*.png)")
-        if not path:
-            return False
-        from geo.atomic import atomic_path
-        with atomic_path(path) as tmp:
-            if not self.map.grab().save(str(tmp), "PNG"):
-                self.show_error("Export failed", f"could not write {path}")
-                return False
-        self.statusBar().showMessage(f"Saved the map picture to {path}", 8000)
-        return True
 
     # -------------------------------------------------------------- presentation
     def toggle_presentation(self, on: bool | None = None) -> None:

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget,
 )
 
-from geo.dataset import is_branch
+from geo.dataset import DEFAULT_BUILD_YEARS, is_branch
 from gui.frame_model import Column, FilterProxy, FrameModel, one_dp, whole
 from models.display import money, number
 from models.localities import TARGET_SOURCE, locality_summary
@@ -20,6 +20,13 @@ def known_whole(v) -> str:
 
 def known_one_dp(v) -> str:
     return "—" if v is None else number(v, 1)
+
+
+def known_gps(v) -> str:
+    """A headcount reads as a whole number, an FTE/WTE to one decimal."""
+    if v is None:
+        return "—"
+    return number(v, 0 if number(v, 1).endswith(".0") else 1)
 
 
 def known_money(v) -> str:
@@ -41,7 +48,7 @@ PRACTICE_COLUMNS = [
     Column("gp_wte", "GP WTE", known_one_dp, "Whole-time-equivalent GPs (practices.csv, "
            "gp_wte); 'unknown' where not given. Double-click to edit.", editable=True,
            align_right=True),
-    Column("gps", "GPs", known_one_dp, SUPPLY_TIP, align_right=True),
+    Column("gps", "GPs", known_gps, SUPPLY_TIP, align_right=True),
     Column("patients_per_gp", "Patients per GP", known_whole,
            "List size ÷ GPs, where both are known", align_right=True),
     Column("weighted_list", "Need-weighted list", known_whole,
@@ -92,7 +99,12 @@ HOUSING_COLUMNS = [
     Column("dwellings", "Dwellings", whole, "Net new dwellings (housing_sites.csv)",
            editable=True, align_right=True),
     Column("status", "Status"),
-    Column("start_year", "Start year", whole, "First planning year of completions"),
+    Column("start_year", "Start year", whole, "First planning year of completions. "
+           "Double-click to edit (sites whose completions are given year by year keep them).",
+           editable=True, align_right=True),
+    Column("build_years", "Build years", lambda v: f"default ({DEFAULT_BUILD_YEARS})"
+           if pd.isna(v) else f"{v:,.0f}", "Years over which the dwellings complete, evenly; "
+           "blank = the default. Double-click to edit.", editable=True, align_right=True),
     Column("include", "In projections", tip="Untick to keep the site on the map but out of "
            "the demand projections (sites the data marks include=false start out)",
            editable=True, check=True),

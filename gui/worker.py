@@ -1,20 +1,92 @@
 """Long work off the GUI thread, with progress and cancel (grouping, optimiser, import).
 
 The model function takes ``progress(fraction, message)`` and ``cancelled()`` callables
-(models stay Qt-free); this wraps it in a QRunnable and turns its outcome into signals.
+(models stay Qt-free). The worker thread touches no Qt object: it puts its progress and
+outcome on a queue that the Task (living in the window, on the GUI thread) drains with a
+timer. Closing the window deletes the Task and its timer and cancels the work, so a late
+result has nowhere to go and nothing to crash; Cancel takes effect at once (the window is
+told immediately, the thread stops at its next progress or cancel check); at exit running
+work is cancelled and joined before Python shuts down.
 """
 from __future__ import annotations
 
+import queue
 import threading
+import time
 import traceback
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from geo.errors import DataError
 from geo.progress import Cancelled
+from gui import qt_fixes  # noqa: F401  (PySide6 emit refcount bug: see the module)
+
+POLL_MS = 50                 # how often the window takes news from the worker
+EXIT_JOIN_SECONDS = 2.0      # how long exit waits for cancelled work to stop
 
 
+class _Job:
+    """The Qt-free half of a task: runs ``fn`` in a thread and queues what happened."""
+
+    running: set["_Job"] = set()
+    lock = threading.Lock()
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.events: queue.SimpleQueue = queue.SimpleQueue()
+        self.cancel = threading.Event()
+        self.last_progress = 0.0
+        self.thread = threading.Thread(target=self.run, name="medway-task", daemon=True)
+
+    def progress(self, fraction, message="") -> None:
+        if self.cancel.is_set():
+            raise Cancelled()        # stop at the next progress report
+        now = time.monotonic()
+        if now - self.last_progress >= POLL_MS / 1000:   # a tight loop queues ~20/s
+            self.last_progress = now
+            self.events.put(("progress", (float(fraction), str(message))))
+
+    def run(self) -> None:
+        try:
+            result = self.fn(self.progress, self.cancel.is_set)
+        except Exception as exc:  # reported to the user, never swallowed
+            if self.cancel.is_set() or isinstance(exc, Cancelled) or \
+                    type(exc).__name__ in ("Cancelled", "CancelledError"):
+                self.events.put(("cancelled", None))
+            elif isinstance(exc, (DataError, ValueError)):
+                self.events.put(("failed", str(exc)))
+            else:
+                self.events.put(("failed", f"{type(exc).__name__}: {exc}\n"
+                                           f"{traceback.format_exc(limit=3)}"))
+        else:
+            self.events.put(("cancelled", None) if self.cancel.is_set() else ("done", result))
+        finally:
+            self.fn = None
+            with _Job.lock:
+                _Job.running.discard(self)
+
+    def start(self) -> None:
+        with _Job.lock:
+            _Job.running.add(self)
+        self.thread.start()
+
+
+def stop_all_tasks(timeout: float = EXIT_JOIN_SECONDS) -> None:
+    """Cancel every running task and wait (briefly) for the threads to end."""
+    with _Job.lock:
+        jobs = list(_Job.running)
+    for job in jobs:
+        job.cancel.set()
+    for job in jobs:
+        job.thread.join(timeout)
+
+
+try:   # before Python joins threads at exit (the documented atexit runs too late)
+    threading._register_atexit(stop_all_tasks)
+except (AttributeError, RuntimeError):   # pragma: no cover - other Pythons
+    import atexit
+    atexit.register(stop_all_tasks)
 
 
 class Task(QObject):
@@ -25,41 +97,60 @@ class Task(QObject):
 
     def __init__(self, fn, parent=None):
         super().__init__(parent)
-        self._fn = fn
-        self._cancel = False
+        self._job = _Job(fn)
+        self._finished = False
         self.running = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self._drain)
+        job = self._job
+        self.destroyed.connect(lambda *_: job.cancel.set())   # window closed: stop work
 
     def cancel(self) -> None:
-        self._cancel = True
+        """Stop: the window hears 'cancelled' now; the thread ends at its next check."""
+        self._job.cancel.set()
+        if self.running and not self._finished:
+            self._finish()
+            self.cancelled.emit()
 
     def is_cancelled(self) -> bool:
-        return self._cancel
+        return self._job.cancel.is_set()
 
     def start(self) -> None:
         self.running = True
+        self._timer.start()
         # A plain Python thread, not QThreadPool: pyproj keeps per-thread state that crashed
         # (segfault) when a pool thread ran a second task; a fresh thread per task is clean.
-        threading.Thread(target=self._run, name="medway-task", daemon=True).start()
+        self._job.start()
 
-    def _run(self) -> None:
-        try:
-            result = self._fn(lambda f, m="": self.progress.emit(float(f), str(m)),
-                              self.is_cancelled)
-        except Exception as exc:  # reported to the user, never swallowed
-            self.running = False
-            if self._cancel or isinstance(exc, Cancelled) or \
-                    type(exc).__name__ == "Cancelled":   # grouping's own, until it uses ours
-                self.cancelled.emit()
-            elif isinstance(exc, (DataError, ValueError)):
-                self.failed.emit(str(exc))
-            else:
-                self.failed.emit(f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}")
-            return
+    def _finish(self) -> None:
+        self._finished = True
         self.running = False
-        if self._cancel:
-            self.cancelled.emit()
-        else:
-            self.done.emit(result)
+        self._timer.stop()
+
+    def _drain(self) -> None:
+        latest = None      # only the newest progress is shown: one emit per tick at most
+        while not self._finished:
+            try:
+                kind, payload = self._job.events.get_nowait()
+            except queue.Empty:
+                break
+            if kind == "progress":
+                latest = payload
+                continue
+            if latest is not None:
+                self.progress.emit(*latest)
+                latest = None
+            self._finish()
+            if kind == "done":
+                self.done.emit(payload)
+            elif kind == "failed":
+                self.failed.emit(payload)
+            else:
+                self.cancelled.emit()
+            return
+        if latest is not None:
+            self.progress.emit(*latest)
 
 
 class TaskBar(QWidget):
@@ -70,6 +161,7 @@ class TaskBar(QWidget):
         self.bar = QProgressBar(self)
         self.bar.setRange(0, 1000)
         self.label = QLabel(self)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setToolTip("Stop this calculation; nothing is changed")
         layout = QHBoxLayout(self)

@@ -76,10 +76,12 @@ import numpy as np
 import pandas as pd
 
 from geo.dataset import is_branch
-from models.assumptions import (
-    CONTRIBUTION_BAND_GBP_PER_RESIDENT, TREND_FROM_MIN, TREND_SPAN_YEARS, TREND_TO_MIN,
-    Assumptions,
+from models.assumptions import CONTRIBUTION_BAND_GBP_PER_RESIDENT, Assumptions
+from models.demand_baseline import area_lists, baseline as area_baseline
+from models.targets import (  # noqa: F401  (re-exported: the demand API)
+    COST_BAND_SOURCE, TARGETS, cost_flag, target_band, target_flag,
 )
+from models.trend import TREND_PERIOD, trend_factor, trend_note  # noqa: F401
 from models.housing import apply_phasing, phase_completions
 
 MEDWAY = "Medway"
@@ -104,44 +106,6 @@ UNITS = {"new_dwellings": "dwellings", "new_residents": "persons", "new_patients
          "capital_cost_gbp": "£", "gp_wte_by_hours": "GP WTE",
          "clinical_room_m2": "m²",
          "trend_patients": "patient-equivalents (longer consultations, whole list)"}
-
-
-# Population targets each kind of area is checked against (assumption keys, with sources).
-TARGETS = {"locality": ("locality_min_population", "locality_max_population"),
-           "group": ("group_min_size", "group_max_size"),
-           "hub": ("hub_min_population", "hub_max_population")}
-COST_BAND_SOURCE = ("developer contributions Kent CCGs sought, e.g. Canterbury & Coastal CCG "
-                    "£266,175 for 819 patients (DESIGN.md §6)")
-
-
-def target_band(by: str, a: Assumptions) -> tuple[float, float, str]:
-    """(lowest, highest, 'source') registered patients an area of this kind should have."""
-    lo_key, hi_key = TARGETS[by]
-    return a.value(lo_key), a.value(hi_key), a[lo_key].source
-
-
-def target_flag(patients, by: str, a: Assumptions) -> str:
-    """'' inside the target, else 'below 30,000' / 'above 50,000' (unknown → '')."""
-    lo, hi, _ = target_band(by, a)
-    if patients is None or not np.isfinite(patients):
-        return ""
-    if patients < lo:
-        return f"below {lo:,.0f}"
-    if patients > hi:
-        return f"above {hi:,.0f}"
-    return ""
-
-
-def cost_flag(per_resident: float) -> str:
-    """Where the capital per new resident sits against the Kent contribution band."""
-    lo, hi = CONTRIBUTION_BAND_GBP_PER_RESIDENT
-    if not np.isfinite(per_resident):
-        return "unknown"
-    if per_resident < lo:
-        return "BELOW the comparison band"
-    if per_resident > hi:
-        return "ABOVE the comparison band"
-    return "within the comparison band"
 
 
 class DemandError(ValueError):
@@ -270,28 +234,6 @@ def _natural_key(text: str):
 
 # ---------------------------------------------------------------- the arithmetic
 
-TREND_PERIOD = (f"mean GP consultation {TREND_FROM_MIN:g} min (1993) → {TREND_TO_MIN:g} min "
-                f"(2007), {TREND_SPAN_YEARS} years (GP Workload Survey, quoted in the Medway "
-                "CCG Operational Plan 2017–19)")
-
-
-def trend_factor(years_after_base, compound_rate: float, method: str = "compound"):
-    """Workload multiplier ``years_after_base`` years on (1 before the base year).
-
-    The rate is held as a compound rate per year. "simple" spreads the same rise over the
-    period it was measured on evenly: over 1993–2007, 2.395 %/yr compound is a 39.3 % rise,
-    2.81 % of the base a year, so five years give +14.0 % — the plan's "+14 % GP workload";
-    compounded, five years give +12.6 %.
-    """
-    n = np.maximum(np.asarray(years_after_base, dtype=float), 0.0)
-    if method == "compound":
-        return (1.0 + compound_rate) ** n
-    if method == "simple":
-        per_year = ((1.0 + compound_rate) ** TREND_SPAN_YEARS - 1.0) / TREND_SPAN_YEARS
-        return 1.0 + per_year * n
-    raise ValueError("method must be 'compound' or 'simple'")
-
-
 def _measures(dwellings: np.ndarray, years: np.ndarray, v: Mapping[str, float],
               trend: tuple[bool, int, str], base_list: np.ndarray) -> dict[str, np.ndarray]:
     """All measures for an (areas, years) matrix of completions under one set of values.
@@ -400,7 +342,7 @@ def project_demand(ds, assumptions: Assumptions | None = None, *, by: str = "loc
     trend = (bool(a.options.get("apply_length_trend")), int(trend_base),
              a.options.get("length_trend_method", "compound"))
 
-    base_list = _area_lists(ds, areas, prac_area)
+    base_list = area_lists(ds, areas, prac_area)
     results = {}
     for name, values in scenarios.items():
         matrix = np.zeros((len(areas), width))
@@ -451,7 +393,8 @@ def project_demand(ds, assumptions: Assumptions | None = None, *, by: str = "loc
     last_col = int(np.flatnonzero(show)[-1]) if show.any() else None
     final = {name: {m: (res[m][:, last_col] if last_col is not None
                         else np.zeros(len(area_names)))
-                    for m in ("cumulative_patients", "capital_cost_gbp", "trend_patients")}
+                    for m in ("cumulative_patients", "capital_cost_gbp", "trend_patients",
+                              "floorspace_m2")}
              for name, res in results.items()}
     per_resident = []
     for name in results:
@@ -471,7 +414,7 @@ def project_demand(ds, assumptions: Assumptions | None = None, *, by: str = "loc
                         f"resident, far outside the £{lo_band:,.0f}–£{hi_band:,.0f} Kent CCGs "
                         "sought from developers; check the floorspace and cost assumptions")
 
-    baseline, ratio, base_notes = _baseline(ds, areas, prac_area, final, a, ranges)
+    baseline, ratio, base_notes = area_baseline(ds, areas, prac_area, final, a, ranges)
     warnings.extend(base_notes)
     return DemandResult(table=frame, baseline=baseline, warnings=warnings, by=by,
                         assumptions=a, years=[int(y) for y in shown_years], areas=areas,
@@ -480,93 +423,7 @@ def project_demand(ds, assumptions: Assumptions | None = None, *, by: str = "loc
                         cost_per_resident_range=(float(np.nanmin(per_resident)),
                                                  float(np.nanmax(per_resident)))
                         if np.isfinite(per_resident).any() else (np.nan, np.nan),
-                        trend_note=_trend_note(a, trend, shown_years),
+                        trend_note=trend_note(a, trend, shown_years),
                         included_sites=list(ids[inc]), excluded_sites=list(ids[~inc]))
 
 
-def _trend_note(a: Assumptions, trend: tuple[bool, int, str], years) -> str:
-    """One line saying how the consultation-length trend was applied (or that it was not)."""
-    apply, base, method = trend
-    if not apply:
-        return ("Consultation-length trend not applied (GP workload per patient held at "
-                "today's).")
-    rate = a.value("consultation_length_growth")
-    last = int(years[-1]) if len(years) else base
-    factor = float(trend_factor(last - base, rate, method))
-    how = (f"{rate:.2%}/yr compounded" if method == "compound" else
-           f"simple: the period's rise spread evenly, "
-           f"{(float(trend_factor(1, rate, 'simple')) - 1):.2%} of the base length a year")
-    return (f"Consultation-length trend applied ({how}; from {TREND_PERIOD}): "
-            f"base year {base}/{str(base + 1)[-2:]}, ×{factor:.3f} by {last}/"
-            f"{str(last + 1)[-2:]}, on the whole registered list (today's and new patients)")
-
-
-# ---------------------------------------------------------------- baseline and gap
-
-def _area_lists(ds, areas: list[str], prac_area: np.ndarray) -> np.ndarray:
-    """Today's known registered list per area, then Medway (unknown lists count as none)."""
-    from models.supply import list_known
-    mains = ds.main_practices()
-    lists = np.where(list_known(mains).to_numpy(), mains["list_size"].to_numpy(float), 0.0)
-    per = pd.Series(lists).groupby(np.asarray(prac_area, dtype=object)).sum()
-    out = per.reindex(areas).fillna(0.0).to_numpy(float)
-    return np.append(out, out.sum())
-
-
-def _baseline(ds, areas: list[str], prac_area: np.ndarray, final: dict, a: Assumptions,
-              ranges: bool) -> tuple[pd.DataFrame, float, list[str]]:
-    """Per area + Medway: today's list and GPs (models/supply.py), and the gap once the
-    new patients arrive. Unknown figures stay NaN and ratios use the practices with both."""
-    from models.supply import area_supply, practice_supply
-    notes: list[str] = []
-    prac, used = practice_supply(ds)
-    weighted = bool(a.options.get("need_weighted_lists"))
-    sup = area_supply(prac, areas, prac_area, a, need_weighted=weighted)
-    if weighted:
-        notes.append("GP gap on need-weighted lists (each list × the Carr-Hill weighting of "
-                     f"NHS Payments {used.get('payments') or '— not loaded: unknown'})")
-    n = len(prac)
-    no_gp = int((~(prac["gps"].notna() & (prac["gps"] > 0))).sum())
-    no_list = int(prac["list_size"].isna().sum())
-    if no_gp:
-        notes.append(f"{no_gp} of {n} practices have no GP figure (blank, not reported or 0 "
-                     "fully qualified GPs); GP ratios use only practices with a figure")
-    if no_list:
-        notes.append(f"{no_list} of {n} practices have no list size (closed or merged since "
-                     "the practice list); left out of totals and ratios")
-    out = sup.rename(columns={"gps": "gp_wte", "patients_per_gp": "patients_per_gp_wte"})
-    ratio = float(out["patients_per_gp_wte"].iloc[-1])
-    bench = a.value("patients_per_gp_wte")
-    out["new_patients"] = final["central"]["cumulative_patients"]
-    out["list_with_growth"] = out["list_size"] + out["new_patients"]
-    out["extra_wte_today_ratio"] = out["new_patients"] / ratio if np.isfinite(ratio) \
-        else np.nan
-    out["extra_wte_benchmark"] = out["new_patients"] / bench
-    # GPs short of the benchmark once the new patients arrive (negative = to spare); over
-    # the practices with both a list and a GP figure, so unknowns never read as zero GPs.
-    entry = a["patients_per_gp_wte"]
-    # With the consultation trend on, its extra workload on today's list counts too.
-    trend = final["central"]["trend_patients"]
-    share = np.divide(out["patients_in_ratio"].to_numpy(float),
-                      out["list_size"].to_numpy(float),
-                      out=np.zeros(len(out)), where=out["list_size"].to_numpy(float) > 0)
-    out["trend_patients"] = trend
-    gaps = np.stack([(out["patients_in_ratio"] + out["new_patients"] + trend * share) / v
-                     - out["gps_in_ratio"]
-                     for v in (entry.used, entry.scenario_low, entry.scenario_high)])
-    out["gp_wte_gap_benchmark"] = gaps[0]
-    out["gp_wte_gap_benchmark_low"] = gaps.min(axis=0)
-    out["gp_wte_gap_benchmark_high"] = gaps.max(axis=0)
-    if ranges:
-        lows = a.demand_scenario("low")
-        highs = a.demand_scenario("high")
-        cand = np.stack([final[k]["cumulative_patients"] for k in ("central", "low", "high")])
-        out["new_patients_low"] = cand.min(axis=0)
-        out["new_patients_high"] = cand.max(axis=0)
-        wtes = np.stack([final["central"]["cumulative_patients"] / bench,
-                         final["low"]["cumulative_patients"] / lows["patients_per_gp_wte"],
-                         final["high"]["cumulative_patients"] / highs["patients_per_gp_wte"]])
-        out["extra_wte_benchmark_low"] = wtes.min(axis=0)
-        out["extra_wte_benchmark_high"] = wtes.max(axis=0)
-    out.attrs["years"] = used
-    return out, ratio, notes

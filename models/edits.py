@@ -14,7 +14,7 @@ KEYS = {"practices": "practice_code", "hubs": "hub_id", "housing": "site_id"}
 NOUNS = {"practices": "practice", "hubs": "hub", "housing": "housing site"}
 EDITABLE = {
     "practices": {"list_size", "gp_wte", "name"},
-    "housing": {"include", "dwellings", "name"},
+    "housing": {"include", "dwellings", "name", "start_year", "build_years"},
     "hubs": {"name", "status", "capacity_patients"},
 }
 
@@ -37,6 +37,8 @@ def _coerce(layer: str, column: str, value, row: pd.Series):
                 raise ValueError(f"the site's per-year completions add up to {phased.sum():,}; "
                                  "dwellings cannot be fewer")
         return int(number)
+    if column in ("start_year", "build_years"):
+        return _phasing(column, value, row)
     if column in ("gp_wte", "capacity_patients"):
         if value in ("", None):
             return float("nan")
@@ -57,6 +59,33 @@ def _coerce(layer: str, column: str, value, row: pd.Series):
     if not text:
         raise ValueError(f"{label} cannot be blank")
     return text
+
+
+def _phasing(column: str, value, row: pd.Series):
+    """A site's first year of completions or its build-out years (blank = the default)."""
+    from geo.bounds import BUILD_YEARS_MAX, BUILD_YEARS_MIN, YEAR_MAX, YEAR_MIN
+    from geo.dataset import YEAR_COLUMN
+    label = "start year" if column == "start_year" else "build years"
+    lo, hi = (YEAR_MIN, YEAR_MAX) if column == "start_year" else \
+        (BUILD_YEARS_MIN, BUILD_YEARS_MAX)
+    current = row.get(column)
+    blank = value in ("", None) or (not isinstance(value, str) and pd.isna(value))
+    if (blank and pd.isna(current)) or (not blank and pd.notna(current)
+                                        and str(value).strip() == str(int(current))):
+        return current                       # unchanged (e.g. a scenario's full copy)
+    per_year = [c for c in row.index if YEAR_COLUMN.match(str(c)) and pd.notna(row[c])]
+    if per_year:
+        raise ValueError(f"this site's completions are given year by year ({per_year[0]}…), "
+                         f"so its {label} cannot be set")
+    if value in ("", None) and column == "build_years":
+        return pd.NA
+    try:
+        number = float(str(value).replace(",", ""))
+    except ValueError:
+        raise ValueError(f"{label} must be a whole number, not '{value}'") from None
+    if number != int(number) or not lo <= number <= hi:
+        raise ValueError(f"{label} must be a whole number from {lo} to {hi}, not '{value}'")
+    return int(number)
 
 
 def apply_edit(ds, layer: str, item_id: str, column: str, value):

@@ -67,11 +67,12 @@ def supply_section(result, by: str) -> Section:
             "Need-weighted list": number(r["weighted_list"]),
             "IMD score": number(r["imd_score"], 1),
             "Premises £ a year": money(r["premises_gbp"]),
-            "Spare m²": number(r["spare_m2"])})
+            "Spare m²": number(r["spare_m2"]),
+            "New m² − spare": number(r["net_new_m2"])})
     table = pd.DataFrame(rows)
     notes = []
     if base["spare_m2"].isna().all():
-        table = table.drop(columns="Spare m²")
+        table = table.drop(columns=["Spare m²", "New m² − spare"])
         notes.append("Spare m²: no capacity return (m² GIA per site) loaded")
     bench = a["patients_per_gp_wte"]
     gp_source = (f"NHS Digital GP workforce {years['workforce']}: headcount of fully "
@@ -167,9 +168,10 @@ def caveats_section(ds, result) -> Section:
                      "between these dates make lists and GP counts differ.")
     lines.append("Housing phasing: " + phasing_note(ds.housing, a.options) + ".")
     lines.append(result.trend_note)
-    lines.append("GPs are a headcount of fully qualified GPs where the workforce file is "
-                 "loaded (it gives no FTE); the benchmark is patients per GP WTE, so a "
-                 "headcount-based gap understates the WTE shortfall.")
+    if years.get("workforce"):
+        lines.append("GPs are a headcount of fully qualified GPs (the workforce file gives no "
+                     "FTE); the benchmark is patients per GP WTE, and a headcount counts "
+                     "part-time GPs as whole, so the gap understates the WTE shortfall.")
     lines.append("Premises payments are what NHS England reimburses for rent and rates: a "
                  "proxy for the size and cost of the existing estate, not a floor area or "
                  "a measure of spare capacity.")

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from geo.webmap import GROUP_PALETTE
 from models.demand import MEDWAY
+from rendering.text import plain
 
 
+@plain
 def draw_new_patients(ax, result, fontsize: float = 9) -> None:
     """Stacked bars: new patients by year, one colour per area."""
     areas = result.table[result.table["area"] != MEDWAY]
@@ -24,6 +26,7 @@ def draw_new_patients(ax, result, fontsize: float = 9) -> None:
     ax.tick_params(labelsize=fontsize - 2)
 
 
+@plain
 def draw_gp_wte_band(ax, result, fontsize: float = 9) -> None:
     """Cumulative GP WTE needed for Medway: central line within its low–high band."""
     med = result.medway()

@@ -19,6 +19,8 @@ import pandas as pd  # noqa: E402
 from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 
 from geo.atomic import atomic_path  # noqa: E402
+from rendering.maps import draw_deprivation_map, draw_map, map_furniture  # noqa: E402,F401
+from rendering.text import plain  # noqa: E402
 
 A4_LANDSCAPE = (11.69, 8.27)
 LINES_PER_PAGE = 40   # wrapped text lines of a table that fit under a page's title
@@ -131,6 +133,7 @@ def _table(fig, frame: pd.DataFrame, top: float) -> None:
             cell.set_text_props(weight="bold")
 
 
+@plain
 def write_pdf(sections: list[Section], path, label: str, sample: bool,
               dates: str = "",
               progress: Callable[[float, str], None] | None = None) -> int:
@@ -171,103 +174,6 @@ def write_pdf(sections: list[Section], path, label: str, sample: bool,
         meta["Title"] = "Medway Estates Planner report"
         meta["Subject"] = label
     return page
-
-
-# ---------------------------------------------------------------- standard figures
-
-def draw_map(ds, groups: dict[str, str] | None = None, hubs: pd.DataFrame | None = None):
-    """A static map of localities, practices (by list size, coloured by group), hubs and
-    housing sites."""
-    from geo.webmap import (EXCLUDED_COLOUR, HOUSING_COLOUR, HUB_COLOUR, PRACTICE_COLOUR,
-                            group_colours)
-    from models.grouping import site_groups
-    hubs = ds.hubs if hubs is None else hubs
-
-    def draw(fig):
-        ax = fig.add_axes([0.03, 0.07, 0.64, 0.66])
-        loc = ds.localities.to_crs(27700)
-        loc.plot(ax=ax, color="#eef3f7", edgecolor="#555555", linewidth=0.8)
-        for row in loc.itertuples():
-            pt = row.geometry.representative_point()
-            ax.annotate(row.name, (pt.x, pt.y), ha="center", fontsize=9, weight="bold",
-                        color="#333333")
-        from geo.crs import to_bng
-        p = ds.practices
-        px, py = to_bng(p["longitude"], p["latitude"])
-        per_site = site_groups(p, groups or {})
-        colours = group_colours(g for g in per_site if g)
-        fill = [colours.get(g, PRACTICE_COLOUR) for g in per_site]
-        size = (p["list_size"].clip(lower=0) / max(p["list_size"].max(), 1)) * 220 + 8
-        ax.scatter(px, py, s=size, c=fill, edgecolors="white", linewidths=0.5, alpha=0.9,
-                   zorder=3, label="Practice (area ∝ list size)")
-        h = ds.housing
-        hx, hy = to_bng(h["longitude"], h["latitude"])
-        hs = h["dwellings"] / max(h["dwellings"].max(), 1) * 180 + 10
-        ax.scatter(hx, hy, s=hs, marker="s",
-                   c=[HOUSING_COLOUR if inc else EXCLUDED_COLOUR for inc in h["include"]],
-                   alpha=0.7, zorder=2, label="Housing site (area ∝ dwellings)")
-        if len(hubs):
-            ux, uy = to_bng(hubs["longitude"], hubs["latitude"])
-            existing = (hubs["status"] == "existing").to_numpy()
-            ax.scatter(ux[existing], uy[existing], s=160, marker="*", c=HUB_COLOUR,
-                       edgecolors="white", zorder=4, label="Hub, existing")
-            ax.scatter(ux[~existing], uy[~existing], s=160, marker="*", c="white",
-                       edgecolors=HUB_COLOUR, linewidths=1.5, zorder=4,
-                       label="Hub, planned/proposed")
-        map_furniture(ax)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False)
-    return draw
-
-
-def map_furniture(ax) -> None:
-    """Scale bar, north arrow and grid note on a British National Grid map."""
-    from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
-    ax.set_aspect("equal")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    x0, x1 = ax.get_xlim()
-    km = max(1, round((x1 - x0) / 5000))          # about a fifth of the width, whole km
-    ax.add_artist(AnchoredSizeBar(ax.transData, km * 1000, f"{km} km", "lower left",
-                                  pad=0.6, frameon=False, size_vertical=(x1 - x0) / 300,
-                                  fontproperties={"size": 9}))
-    ax.annotate("N", xy=(0.96, 0.95), xytext=(0.96, 0.84), xycoords="axes fraction",
-                ha="center", va="center", fontsize=11, weight="bold",
-                arrowprops=dict(arrowstyle="-|>", color="#333333", lw=1.5))
-    ax.set_title("British National Grid (EPSG:27700); north is up", fontsize=8,
-                 color="#666666")
-
-
-def draw_deprivation_map(ds, prac: pd.DataFrame):
-    """Localities shaded by their list-weighted practice deprivation score, with practices."""
-    import numpy as np
-
-    def draw(fig):
-        from geo.crs import to_bng
-        ax = fig.add_axes([0.03, 0.07, 0.64, 0.74])
-        loc = ds.localities.to_crs(27700).copy()
-        known = prac[prac["imd_score"].notna() & prac["list_size"].notna()]
-        score = {name: (float(np.average(g["imd_score"], weights=g["list_size"]))
-                        if g["list_size"].sum() > 0 else np.nan)
-                 for name, g in known.groupby("locality")}
-        loc["imd"] = [score.get(n, np.nan) for n in loc["name"]]
-        loc.plot(ax=ax, column="imd", cmap="OrRd", edgecolor="#555555", linewidth=0.8,
-                 legend=True, missing_kwds={"color": "#eeeeee", "hatch": "//",
-                                            "label": "unknown"},
-                 legend_kwds={"label": "Deprivation score (list-weighted IMD; higher = "
-                                       "more deprived)", "shrink": 0.7})
-        for row in loc.itertuples():
-            pt = row.geometry.representative_point()
-            value = "unknown" if row.imd != row.imd else f"{row.imd:.1f}"
-            ax.annotate(f"{row.name}\n{value}", (pt.x, pt.y), ha="center", fontsize=9,
-                        weight="bold", color="#222222")
-        mains = ds.main_practices()
-        px, py = to_bng(mains["longitude"], mains["latitude"])
-        ax.scatter(px, py, s=14, c="#1a237e", zorder=3, label="Practice")
-        map_furniture(ax)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.25, 1.0), fontsize=9, frameon=False)
-    return draw
 
 
 # ---------------------------------------------------------------- the standard report

@@ -6,6 +6,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.atomic import atomic_path
+from geo.tables import spreadsheet_safe as safe
 
 
 def export_demand(result, path: str | Path, label: str) -> list[Path]:
@@ -20,17 +21,17 @@ def export_demand(result, path: str | Path, label: str) -> list[Path]:
     if path.suffix.lower() == ".csv":
         side = path.with_name(path.stem + "-assumptions.csv")
         with atomic_path(path) as tmp:
-            result.table.to_csv(tmp, index=False)
+            safe(result.table).to_csv(tmp, index=False)
         with atomic_path(side) as tmp:
-            assumptions.to_csv(tmp, index=False)
+            safe(assumptions).to_csv(tmp, index=False)
         return [path, side]
     if path.suffix.lower() != ".xlsx":
         path = path.with_suffix(".xlsx")
     with atomic_path(path) as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-            result.table.to_excel(xl, sheet_name="Demand", index=False)
-            result.totals().to_excel(xl, sheet_name="Totals", index=False)
-            result.baseline.to_excel(xl, sheet_name="Baseline", index=False)
-            assumptions.to_excel(xl, sheet_name="Assumptions", index=False)
-            about.to_excel(xl, sheet_name="About", index=False)
+            safe(result.table).to_excel(xl, sheet_name="Demand", index=False)
+            safe(result.totals()).to_excel(xl, sheet_name="Totals", index=False)
+            safe(result.baseline).to_excel(xl, sheet_name="Baseline", index=False)
+            safe(assumptions).to_excel(xl, sheet_name="Assumptions", index=False)
+            safe(about).to_excel(xl, sheet_name="About", index=False)
     return [path]

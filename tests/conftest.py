@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,16 +17,41 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# Keep tests' settings, autosaves and recent files away from the user's own.
+# Keep tests' settings, autosaves and recent files away from the user's own — and from
+# other test runs on the same machine (Qt's test mode alone shares ~/.qttest between them,
+# so one run's clean exit could delete another's autosave).
+SESSION_DIR = Path(tempfile.mkdtemp(prefix="medway-tests-"))
 try:  # pragma: no cover
-    from PySide6.QtCore import QStandardPaths
+    from PySide6.QtCore import QSettings, QStandardPaths
     QStandardPaths.setTestModeEnabled(True)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(SESSION_DIR / "settings"))
 except ImportError:
     pass
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_settings_dir():
+    """The autosave/recovery folder of this run only (gui.scenarios.settings_dir)."""
+    try:
+        import gui.scenarios as scenarios
+    except ImportError:          # pragma: no cover - a machine without Qt
+        yield
+        return
+    folder = SESSION_DIR / "app-data"
+    folder.mkdir(parents=True, exist_ok=True)
+    original = scenarios.settings_dir
+    scenarios.settings_dir = lambda: folder
+    yield
+    scenarios.settings_dir = original
+    shutil.rmtree(SESSION_DIR, ignore_errors=True)
 
 # The web engine must be imported before the QApplication exists (docs/design.md §7).
 try:  # pragma: no cover - only absent on a machine without Qt
     import PySide6.QtWebEngineWidgets  # noqa: F401
+
+    from gui import qt_fixes  # noqa: F401  (PySide6 6.12 emit refcount bug, for every test)
 except ImportError:
     pass
 

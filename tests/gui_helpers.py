@@ -36,6 +36,9 @@ def open_window(dataset):
 
 
 def close_window(window) -> None:
+    """Close a test's window without the unsaved-changes question (a module's window
+    outlives each test's answered dialogs)."""
+    window.workspace.undo_stack.setClean()
     window.close()
     window.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

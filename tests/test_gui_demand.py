@@ -124,3 +124,33 @@ def test_the_excluded_sites_box_names_what_the_data_holds(window, dialogs, sampl
     finally:
         menu_action(window, "File", "Open the illustrative sample").trigger()
     assert "(Lodge Hill" in box.text()
+
+
+def test_a_sites_phasing_is_edited_in_the_housing_table_and_undone(window):
+    table = window.housing_table
+    window.tabs.setCurrentWidget(table)
+    before = medway_total(window, "gp_wte_needed")
+    model = table.model
+    col = [c.key for c in model.columns].index("build_years")
+
+    def shown(site):
+        return model.index(model.row_of("site_id", site), col).data()
+    assert shown("H16") == "10"                       # Lodge Hill: over 10 years
+    window.demand_panel.lodge.setChecked(True)        # Lodge Hill in
+    with_site = window.demand_panel.result.table
+    assert edit_cell(table, "H16", "build_years", "20")
+    assert shown("H16") == "20"
+    slower = window.demand_panel.result.table
+    first = 2019                                      # Lodge Hill's first year
+    assert slower[slower["year"] == first]["new_dwellings"].sum() < \
+        with_site[with_site["year"] == first]["new_dwellings"].sum()
+    assert edit_cell(table, "H16", "build_years", "")
+    assert shown("H16") == "default (5)"              # blank: the default, said so
+    assert edit_cell(table, "H16", "start_year", "2019")
+    assert not edit_cell(table, "H01", "start_year", "2019")        # given year by year
+    assert "year by year" in window.statusBar().currentMessage()
+    assert not edit_cell(table, "H16", "build_years", "0")
+    for _ in range(4):
+        window.undo_action.trigger()
+    assert shown("H16") == "10"
+    assert medway_total(window, "gp_wte_needed") == pytest.approx(before)

@@ -17,6 +17,7 @@ def window(tmp_path_factory):
     out = imported_folder(tmp_path_factory)
     w = open_window(load_folder(out))
     yield w
+    w.workspace.undo_stack.setClean()        # the tests' edits are not to be saved
     close_window(w)
 
 
@@ -69,3 +70,30 @@ def test_demand_panel_headline_and_need_weighting(window):
     assert panel.assumptions.options["need_weighted_lists"] is False
     panel.shade.setCurrentIndex(panel.shade.findData("imd_score"))   # deprivation shading
     assert panel.shade.currentText() == "Map: deprivation (IMD)"
+
+
+def test_phasing_is_editable_in_the_demand_panel(window):
+    panel = window.demand_panel
+    assert "783 dwellings" in panel.headline.text()
+    panel.range_end.setCurrentIndex(panel.range_end.findData("low"))   # bottom of ranges
+    assert "663 dwellings" in panel.headline.text()
+    assert "low end of each site's range" in panel.headline.text()
+    panel.build_years.setValue(3)
+    panel.build_years.editingFinished.emit()
+    assert "over 3 years (set by the user)" in panel.headline.text()
+    panel.range_end.setCurrentIndex(panel.range_end.findData("high"))
+    panel.build_years.setValue(0)
+    panel.build_years.editingFinished.emit()
+    assert "783 dwellings" in panel.headline.text()
+
+
+def test_trend_simple_method_from_the_panel_gives_the_plans_14_percent(window):
+    panel = window.demand_panel
+    panel.trend.click()
+    panel.trend_method.setCurrentIndex(panel.trend_method.findData("simple"))
+    head = panel.headline.text()
+    assert "simple: the period's rise spread evenly, 2.81% of the base length a year" in head
+    assert "on the whole registered list" in head
+    panel.trend_method.setCurrentIndex(panel.trend_method.findData("compound"))
+    panel.trend.click()
+    assert "trend not applied" in panel.headline.text()

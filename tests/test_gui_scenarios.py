@@ -208,3 +208,17 @@ def test_redo_answers_ctrl_y_and_ctrl_shift_z(window):
         QTest.keySequence(window, keys)
         wait_until(lambda: "HLC-RAI" not in set(window.dataset.hubs["hub_id"]), 3,
                    f"redo by {keys.toString()}")
+
+
+def test_a_recent_scenario_opens_from_the_file_menu(window, dialogs, tmp_path):
+    window.scenarios.new()
+    window.hubs_panel.delete_hub("HLC-GIL")
+    dialogs.save_path = str(tmp_path / "Recent one.scenario.json")
+    menu_action(window, "File", "Save scenario as").trigger()
+    window.scenarios.new()
+    assert "HLC-GIL" in set(window.dataset.hubs["hub_id"])
+    recent = menu_action(window, "File", str(tmp_path / "Recent one"))
+    recent.trigger()
+    assert "HLC-GIL" not in set(window.dataset.hubs["hub_id"])
+    assert window.windowTitle().startswith("Recent one — ")
+    assert not [a for a in dialogs.asked if a[0] == "open"]     # no file dialog needed

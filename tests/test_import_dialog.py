@@ -113,3 +113,15 @@ def test_cancel_leaves_nothing_to_accept(qtbot, dialog):
     qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=20000)
     qtbot.wait(50)
     assert not dialog.result_ready() and not dialog.ok_button.isEnabled()
+
+
+def test_folder_import_takes_every_payments_year_workforce_and_deprivation(qtbot, medway):
+    dlg = ImportDialog()
+    qtbot.addWidget(dlg)
+    dlg.set_folder(medway)
+    assert dlg.edits["payments"].text().count(";") == 2          # three years
+    inputs = dlg.inputs()
+    assert [p.name[-11:] for p in inputs.payments] == ["2017-18.csv", "2019-20.csv",
+                                                       "2022-23.csv"]
+    assert inputs.workforce.name.startswith("gp_workforce")
+    assert inputs.deprivation.name == "imd_practice_medway.csv"

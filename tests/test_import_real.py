@@ -1,6 +1,8 @@
 """The whole import on the real Medway files: facts a planner can check against the sources."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
 import pytest
 import shapely
@@ -138,8 +140,13 @@ def test_cli_import_writes_the_folder_and_folder_detection_finds_the_files(share
     assert "practices (main sites): 44" in printed and "Lordswood" in printed
     assert len(load_folder(out).main_practices()) == 44
     found = detect_inputs(shared)
-    assert {k: v.name for k, v in found.items() if k != "list_sizes"} == \
+    figures = {"payments", "workforce", "deprivation"}
+    assert {k: v.name for k, v in found.items() if k not in figures | {"list_sizes"}} == \
         {k: v for k, v in FILES.items() if k != "list_sizes"}
+    assert [Path(p).name for p in found["payments"].split(";")] == [
+        f"nhs_payments_to_gp_medway_{y}.csv" for y in ("2017-18", "2019-20", "2022-23")]
+    assert found["workforce"].name == "gp_workforce_headcount_medway_fy2016-2024.csv"
+    assert found["deprivation"].name == "imd_practice_medway.csv"
 
 
 def test_cli_import_without_boundaries_says_why(shared, tmp_path, capsys):
@@ -148,3 +155,20 @@ def test_cli_import_without_boundaries_says_why(shared, tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and "--boundaries" in err and "Traceback" not in err
     assert not (tmp_path / "x").exists()
+
+
+def test_the_preview_is_checked_in_memory_and_writes_nothing(shared, monkeypatch, tmp_path):
+    """The import preview validates what it built with the data-folder readers, without
+    writing a temporary folder: no file is created anywhere until the planner saves."""
+    import tempfile
+
+    import geo.atomic
+
+    def no_disk(*_a, **_k):
+        raise AssertionError("the preview wrote to disk")
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", no_disk)
+    monkeypatch.setattr(tempfile, "mkdtemp", no_disk)
+    monkeypatch.setattr(geo.atomic, "atomic_folder", no_disk)
+    inputs = ImportInputs(commissioner="09W", **{k: shared / v for k, v in FILES.items()})
+    ds = run_import(inputs).dataset
+    assert len(ds.main_practices()) == 44 and ds.folder is None

@@ -6,9 +6,10 @@ import pytest
 
 from geo.errors import DataError
 from geo.io_nhs import (
-    derive_hlc_hubs, norm_postcode, place_practices, read_epraccur, read_gp_sites,
-    read_list_sizes, read_pcn_partners, read_postcode_lookup,
+    derive_hlc_hubs, place_practices, read_epraccur, read_gp_sites, read_list_sizes,
+    read_pcn_partners, read_postcode_lookup,
 )
+from geo.nhs_codes import norm_postcode
 
 SITES_JSON = "nhs_choices_gp_sites_medway_2017-02.json"
 SITES_CSV = "nhs_choices_gp_sites_medway_2017-02.csv"

@@ -85,3 +85,22 @@ def test_travel_without_roads_is_refused(argv, sample_dir, tmp_path, capsys):
     assert main(["hubs", *args, "--travel", "walk"]) == 2
     err = capsys.readouterr().err
     assert "roads" in err and "straight" in err or "imported roads" in err
+
+
+def test_import_roads_beside_the_real_published_files(medway, tmp_path, capsys):
+    """`import --roads F` with the real Medway files: roads clipped to the real localities
+    plus the margin, then hubs by drive time on the result."""
+    s = lambda name: str(medway / name)  # noqa: E731
+    osm = write_river_osm(tmp_path / "river.osm")      # lies inside Medway (Chatham area)
+    out = tmp_path / "real"
+    assert main(["import", "--epraccur", s("epraccur_medway.csv"), "--commissioner", "09W",
+                 "--sites", s("nhs_choices_gp_sites_medway_2017-02.json"),
+                 "--list-sizes", s("gp-reg-pat-prac-all_medway_2021-01.csv"),
+                 "--boundaries", s("wards_medway_2013.geojson"),
+                 "--ward-localities", s("ward_localities.csv"),
+                 "--roads", str(osm), "--quiet", "--out", str(out)]) == 0
+    assert "5 roads and paths" in capsys.readouterr().out
+    about = R.load_roads(out).source
+    assert about["file"] == "river.osm" and about["margin_m"] == 5000
+    assert main(["hubs", "--data", str(out), "--add", "1", "--travel", "drive"]) == 0
+    assert MINUTES.match(capsys.readouterr().out.strip().splitlines()[-1])

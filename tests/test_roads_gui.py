@@ -90,7 +90,7 @@ def test_import_roads_from_the_file_menu(window, sample_dir, tmp_path):
     for name in (R.ROADS_FILE, R.ROADS_ABOUT):
         (folder / name).unlink()
     assert window.open_folder(folder)
-    assert window.wait_for_map(60000)
+    wait_until(lambda: window.map.is_ready, 60, "map reloaded")
     panel = window.hubs_panel
     assert not panel.travel.model().item(1).isEnabled()   # no roads: straight line only
     assert js(window, "!!medwayConfig.context") is False
@@ -101,12 +101,12 @@ def test_import_roads_from_the_file_menu(window, sample_dir, tmp_path):
     wait_until(lambda: "Imported" in dialog.message.text(), 30, "import finished")
     assert "5 roads" in dialog.message.text()
     assert R.has_roads(folder)
-    assert window.wait_for_map(60000)
+    wait_until(lambda: window.map.is_ready, 60, "map reloaded")
     wait_until(lambda: js(window, "!!medwayConfig.context") is True, what="context drawn")
     assert panel.travel.model().item(1).isEnabled()
     dialog.close()
     window.open_sample()
-    assert window.wait_for_map(60000)
+    wait_until(lambda: window.map.is_ready, 60, "map reloaded")
 
 
 def test_import_roads_explains_why_not_on_the_sample(window):
@@ -116,3 +116,29 @@ def test_import_roads_explains_why_not_on_the_sample(window):
     assert not dialog.import_button.isEnabled()
     assert "sample" in dialog.message.text()
     dialog.close()
+    wait_until(lambda: window.map.is_ready, 60, "map ready")
+
+
+def test_clicking_a_hub_on_the_map_draws_its_drive_time_bands(window):
+    panel = window.hubs_panel
+    wait_until(lambda: window.map.is_ready, 60, "map ready")
+    panel.travel.setCurrentIndex(1)
+    window.map.remove_overlay("time_bands")
+    hub_id = window.dataset.hubs["hub_id"].iloc[2]
+    assert js(window, f"medway.click('hubs', '{hub_id}')") is True
+    wait_until(lambda: js(window, "medway.counts().time_bands") == 3, what="bands")
+    tip = js(window, "(function(){var t=[];medway.map.eachLayer(function(l){"
+                     "if(l.feature&&String(l.feature.properties.id).indexOf('-10')>0)"
+                     "{t.push(l.feature.properties.tip)}});return t;})()")
+    assert tip and tip[0][0] == ["Within", "10 minutes (drive)"]
+
+
+def test_dragging_a_hub_in_drive_mode_updates_minutes_live(window, undo_all):
+    panel = window.hubs_panel
+    panel.travel.setCurrentIndex(1)
+    before = panel.access.text()
+    hub = window.dataset.hubs.iloc[0]
+    window.map.featureDragged.emit("hubs", hub["hub_id"], 51.45, 0.66, False)
+    assert panel.access.text() != before and "drive time by road" in panel.access.text()
+    window.map.featureDragged.emit("hubs", hub["hub_id"], 51.45, 0.66, True)
+    assert window.workspace.undo_stack.canUndo()

@@ -13,14 +13,15 @@ from tests.gui_helpers import menu_actions, wait_until
 pytestmark = pytest.mark.gui
 
 
-def close_modal_dialogs() -> None:
-    """Cancel any modal dialog the command opened (as a user pressing Cancel)."""
-    def reject():
+def close_modal_dialogs(tries: int = 20) -> None:
+    """Cancel a modal dialog the command opens (as a user pressing Cancel); gives up
+    after a second if none appears."""
+    def reject(left=tries):
         dialog = QApplication.activeModalWidget()
         if dialog is not None and hasattr(dialog, "reject"):
             dialog.reject()
-        else:
-            QTimer.singleShot(50, reject)
+        elif left:
+            QTimer.singleShot(50, lambda: reject(left - 1))
     QTimer.singleShot(50, reject)
 
 

@@ -126,3 +126,22 @@ def test_board_paper_on_real_data(folder, tmp_path):
     assert [p[:300] for p in pages if "Real published data" not in p] == []
     assert all("NHS Digital 2021-01-01" in p for p in pages)       # data dates on each page
     assert sum("km" in p and "north is up" in p for p in pages) >= 2   # map pages
+
+
+def test_known_capacity_overrides_the_proxy(ds):
+    import pandas as pd
+
+    from models.assumptions import Assumptions
+    from models.demand import project_demand
+    cap = pd.DataFrame({"site_code": ["G82014", "G82014-B1"], "gia_m2": [1800.0, 250.0],
+                        "clinical_rooms": pd.array([14, 3], dtype="Int64"),
+                        "tenure": ["leased", "owned"], "condition": ["B", "C"]})
+    with_cap = ds.copy()
+    with_cap.capacity = cap
+    base = project_demand(with_cap, ranges=False).baseline.set_index("area")
+    g = base.loc["Gillingham"]
+    need_now = 19_866 / 1000 * Assumptions().value("floorspace_m2_per_1000")
+    assert g["capacity_practices"] == 1
+    assert g["spare_m2"] == pytest.approx(2050 - need_now)
+    assert g["net_new_m2"] == pytest.approx(g["new_m2"] - g["spare_m2"])
+    assert np.isnan(base.loc["Chatham", "net_new_m2"])       # unknown there, not 0

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from geo.errors import DataError
+from geo.bounds import BUILD_YEARS_MAX, BUILD_YEARS_MIN, YEAR_MAX, YEAR_MIN
 from geo.tables import UK_LAT, UK_LON
 from models.scenario.format import (
     FORMAT, HUB_FIELDS, HUB_STATUSES, LOCK_KINDS, MAX_COUNT, MAX_DEPTH, MAX_FILE_BYTES,
@@ -268,6 +269,10 @@ def _validate(doc: dict, label: str) -> None:
             chk.number(edits["dwellings"], p + ".dwellings", lo=0, hi=MAX_COUNT, whole=True)
         if "name" in edits:
             chk.text(edits["name"], p + ".name", blank=False)
+        for key, (lo, hi) in (("start_year", (YEAR_MIN, YEAR_MAX)),
+                              ("build_years", (BUILD_YEARS_MIN, BUILD_YEARS_MAX))):
+            if key in edits:
+                chk.number(edits[key], f"{p}.{key}", lo=lo, hi=hi, whole=True, null=True)
     for code, group in chk.code_map(doc.get("groups"), "groups").items():
         chk.text(group, _key_path("groups", code), blank=False)
     _check_locks(chk, doc.get("locks"))

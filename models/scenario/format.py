@@ -28,7 +28,8 @@ tools may keep their own data under ``extra``):
   practices?   {practice_code: {"list_size"?: whole number >= 0, "gp_wte"?: number >= 0 or
                 null, "name"?: text}}             only the values that differ from the data
   housing?     {site_id: {"include"?: true/false, "dwellings"?: whole number >= 0,
-                "name"?: text}}                   only the values that differ from the data
+                "name"?: text, "start_year"?: whole year 1990–2100, "build_years"?: whole
+                number 1–50 or null}}             only the values that differ from the data
   groups?      {practice_code: group name}        extended practice groups ({} = the data's)
   locks?       {"together"?: [[code, code, ...], ...]   practices kept in one group,
                 "apart"?: [[code, code], ...]           pairs kept in different groups,
@@ -75,7 +76,7 @@ MAX_GP_WTE = 10_000.0
 HUB_FIELDS = ("hub_id", "name", "latitude", "longitude", "status", "locality",
               "capacity_patients")
 PRACTICE_EDITS = ("list_size", "gp_wte", "name")
-HOUSING_EDITS = ("include", "dwellings", "name")
+HOUSING_EDITS = ("include", "dwellings", "name", "start_year", "build_years")
 LOCK_KINDS = ("together", "apart", "fixed")
 TOP_LEVEL = ("format", "version", "name", "notes", "created", "modified", "data", "hubs",
              "practices", "housing", "groups", "locks", "grouping", "assumptions", "extra")

@@ -1,0 +1,126 @@
+"""How far from optimal a p-median answer can be, and the exact answer where it is cheap.
+
+A Lagrangian relaxation of "each point is served once", improved by subgradient steps,
+gives a certified lower bound (Beasley 1993, "Lagrangean heuristics for location problems",
+EJOR 65:383-399); on small problems the integer programme itself is solved with HiGHS
+(scipy.optimize.milp, time-limited). models/hubs/p_median.py calls both.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from geo.progress import Cancelled
+
+# How costs are shown and scaled for HiGHS: (label, costs per shown unit).
+METRES = ("km", 1000.0)
+MINUTES = ("min", 1.0)
+
+
+def exact_milp(dist, w, base, k, seconds, per_unit=1000.0):
+    """The p-median integer programme over useful pairs only (a site farther than a fixed
+    hub never serves that point). Returns (chosen, lower bound sum, optimal) or None."""
+    n, m = dist.shape
+    useful = dist < base[:, None]
+    pi, pj = np.nonzero(useful)
+    has_fixed = np.isfinite(base)
+    fi = np.flatnonzero(has_fixed)
+    npair, nfix = len(pi), len(fi)
+    scale = 1.0 / (w.sum() * per_unit)  # km or minutes, for a well-scaled objective
+    c = np.concatenate([np.zeros(m), w[pi] * dist[pi, pj].astype(float) * scale,
+                        w[fi] * base[fi] * scale])
+    nvar = m + npair + nfix
+    # Each point is served once: by a chosen candidate or by its nearest fixed hub.
+    assign = sparse.csr_matrix(
+        (np.ones(npair + nfix), (np.concatenate([pi, fi]),
+                                 np.arange(m, nvar))), shape=(n, nvar))
+    # A point can only use a candidate that is open: x_ij - y_j <= 0.
+    link = sparse.csr_matrix(
+        (np.concatenate([np.ones(npair), -np.ones(npair)]),
+         (np.tile(np.arange(npair), 2), np.concatenate([m + np.arange(npair), pj]))),
+        shape=(npair, nvar))
+    count = sparse.csr_matrix((np.ones(m), (np.zeros(m, int), np.arange(m))), shape=(1, nvar))
+    constraints = [LinearConstraint(assign, 1, 1), LinearConstraint(link, -np.inf, 0),
+                   LinearConstraint(count, k, k)]
+    integrality = np.concatenate([np.ones(m), np.zeros(npair + nfix)])
+    res = milp(c, integrality=integrality, bounds=Bounds(0, 1), constraints=constraints,
+               options={"time_limit": seconds, "disp": False})
+    if res.x is None:
+        return None
+    sol = np.flatnonzero(res.x[:m] > 0.5)
+    if len(sol) != k:
+        sol = None
+    optimal = res.status == 0
+    bound = res.fun if optimal else getattr(res, "mip_dual_bound", None)
+    if bound is None or not np.isfinite(bound):
+        bound = 0.0
+    # Back from unit means to cost sums, less a hair for the solver's tolerances.
+    bound_sum = bound / scale * (1 - 1e-7)
+    return sol, bound_sum, optimal
+
+
+def lagrangian_bound(nearest, w, base, m, k, upper, lam, seconds, report, stop,
+                      max_iter: int = 1000, near: int = 128, unit=METRES):
+    """Best Lagrangian lower bound (weighted distance sum) found within ``seconds``, and the
+    k sites the relaxation opens at that bound (a good start for the interchange).
+
+    Relaxing "each point is served once" with multipliers lam_i gives
+    L(lam) = sum lam_i + sum min(0, c_i0 - lam_i) + (sum of the k most negative
+    rho_j = sum_i min(0, w_i d_ij - lam_i)), a lower bound for every lam. Capping lam_i at
+    w_i times the distance to point i's ``near``-th nearest candidate (and at c_i0) keeps it a
+    bound while only those nearest candidates can contribute, so each step is cheap.
+    """
+    started = time.perf_counter()
+    near = min(near, m)
+    dist, idx = nearest(near)
+    cost = w[:, None] * dist                     # c_ij for the nearest candidates, ascending
+    c0 = w * base                                # inf where there is no fixed hub
+    cap = np.minimum(c0, cost[:, -1]) if near < m else c0
+    flat = idx.ravel()
+    best, best_pick = -np.inf, None
+    theta, stall = 2.0, 0
+    lam = np.minimum(lam, cap)
+    neg = np.empty_like(cost)                    # reused: fresh n x near arrays are slow
+    below = np.empty(cost.shape, bool)
+    for it in range(max_iter):
+        if stop():
+            raise Cancelled()
+        np.subtract(cost, lam[:, None], out=neg)
+        np.less(neg, 0.0, out=below)
+        np.minimum(neg, 0.0, out=neg)
+        rho = np.bincount(flat, weights=neg.ravel(), minlength=m)
+        pick = np.argpartition(rho, k - 1)[:k] if k < m else np.arange(m)
+        value = lam.sum() + np.minimum(0.0, c0 - lam).sum() + rho[pick].sum()
+        value -= 1e-12 * abs(value)              # rounding: keep it a bound
+        if value > best + 1e-9 * abs(upper):
+            best, best_pick, stall = value, pick.copy(), 0
+        else:
+            stall += 1
+            if stall >= 20:
+                theta, stall = theta / 2, 0
+        if it % 100 == 0:  # stop once 100 steps gain under 0.001% of the answer
+            if it and best - checkpoint < 1e-5 * abs(upper):
+                break
+            checkpoint = best
+        if best >= upper * (1 - 1e-9) or theta < 1e-5:
+            break
+        if time.perf_counter() - started > seconds:
+            break
+        is_open = np.zeros(m, bool)
+        is_open[pick] = True
+        below &= is_open[idx]
+        served = (c0 < lam).astype(float) + below.sum(axis=1)
+        grad = 1.0 - served
+        # Multipliers already at their cap cannot rise further.
+        grad[(lam >= cap) & (grad > 0)] = 0.0
+        norm = float(grad @ grad)
+        if norm == 0:
+            break
+        lam = np.minimum(lam + theta * (upper - value) / norm * grad, cap)
+        if it % 10 == 0:
+            report(0.62 + 0.26 * min(1.0, (time.perf_counter() - started) / seconds),
+                   f"Lower bound: {best / w.sum() / unit[1]:.3f} {unit[0]}")
+    return float(best), best_pick

@@ -1,0 +1,47 @@
+"""What a planning figure is checked against: area population targets and the cost band.
+
+Targets come from the assumptions table (so an edited target is the one flagged); the cost
+band is the sanity band of developer contributions Kent CCGs sought (DESIGN.md §6).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from models.assumptions import CONTRIBUTION_BAND_GBP_PER_RESIDENT, Assumptions
+
+# Population targets each kind of area is checked against (assumption keys, with sources).
+TARGETS = {"locality": ("locality_min_population", "locality_max_population"),
+           "group": ("group_min_size", "group_max_size"),
+           "hub": ("hub_min_population", "hub_max_population")}
+COST_BAND_SOURCE = ("developer contributions Kent CCGs sought, e.g. Canterbury & Coastal CCG "
+                    "£266,175 for 819 patients (DESIGN.md §6)")
+
+
+def target_band(by: str, a: Assumptions) -> tuple[float, float, str]:
+    """(lowest, highest, 'source') registered patients an area of this kind should have."""
+    lo_key, hi_key = TARGETS[by]
+    return a.value(lo_key), a.value(hi_key), a[lo_key].source
+
+
+def target_flag(patients, by: str, a: Assumptions) -> str:
+    """'' inside the target, else 'below 30,000' / 'above 50,000' (unknown → '')."""
+    lo, hi, _ = target_band(by, a)
+    if patients is None or not np.isfinite(patients):
+        return ""
+    if patients < lo:
+        return f"below {lo:,.0f}"
+    if patients > hi:
+        return f"above {hi:,.0f}"
+    return ""
+
+
+def cost_flag(per_resident: float) -> str:
+    """Where the capital per new resident sits against the Kent contribution band."""
+    lo, hi = CONTRIBUTION_BAND_GBP_PER_RESIDENT
+    if not np.isfinite(per_resident):
+        return "unknown"
+    if per_resident < lo:
+        return "BELOW the comparison band"
+    if per_resident > hi:
+        return "ABOVE the comparison band"
+    return "within the comparison band"

@@ -21,6 +21,9 @@ from models.grouping.problem import (
 from models.grouping.solver import CancelFn, ProgressFn, Solver, Stop
 
 
+GALLOP_FROM = 1_000   # practices above which "fewest groups" searches by doubling steps
+
+
 def default_bounds() -> tuple[float, float]:
     """The planning assumption for group list sizes (models/assumptions.py, with source)."""
     from models.assumptions import default_assumptions
@@ -72,17 +75,41 @@ def _solve(area: Area, k: int, lo, hi, seed, stop, contiguous, boundary) -> _Sol
 
 
 def _fewest(area: Area, lo, hi, seed, stop, contiguous, boundary) -> _Solved:
-    """The fewest groups that all fit: counting gives the floor, then one more at a time."""
+    """The fewest groups that all fit: counting gives the floor, then one more at a time
+    (small areas), or doubling steps then halving back (large areas: fewer tries)."""
     k_lo, k_hi = count_range(area, lo, hi)
-    best = None
-    for k in range(k_lo, k_hi + 1):
-        stop.report(0.0, f"{area.label or 'all practices'}: trying {k} groups")
-        got = _solve(area, k, lo, hi, seed, stop, contiguous, boundary)
-        if got.violation == 0:
-            return got
-        if best is None or got.violation < best.violation:
-            best = got
-    return best
+    tried: dict[int, _Solved] = {}
+
+    def attempt(k: int) -> _Solved:
+        if k not in tried:
+            stop.report(0.0, f"{area.label or 'all practices'}: trying {k} groups")
+            tried[k] = _solve(area, k, lo, hi, seed, stop, contiguous, boundary)
+        return tried[k]
+
+    def least_outside() -> _Solved:
+        return min(tried.values(), key=lambda got: (got.violation, got.k))
+
+    if len(area.w) <= GALLOP_FROM:
+        for k in range(k_lo, k_hi + 1):
+            if attempt(k).violation == 0:
+                return tried[k]
+        return least_outside()
+    bad, step, good = k_lo - 1, 1, None
+    while good is None and bad < k_hi:
+        k = min(bad + step, k_hi)
+        if attempt(k).violation == 0:
+            good = k
+        else:
+            bad, step = k, step * 2
+    if good is None:
+        return least_outside()
+    while good - bad > 1:
+        mid = (good + bad) // 2
+        if attempt(mid).violation == 0:
+            good = mid
+        else:
+            bad = mid
+    return tried[good]
 
 
 def _misses(area: Area, got: _Solved, names: list[str], lo, hi) -> str:

@@ -379,7 +379,7 @@ class DemandPanel(Panel):
                            else "Exclude the sites excluded by default")
 
     def _on_state(self, key: str) -> None:
-        if key in ("assumptions", "groups", "hubs"):
+        if key in ("assumptions", "groups", "hubs", "housing"):
             self.refresh()
 
     # -------------------------------------------------------------- export

@@ -408,7 +408,7 @@ class HubsPanel(Panel):
             self._sync_assumptions()
         elif key == "hubs":
             self.map.replace_layer("hubs", webmap.layer_json(self.ws.dataset, "hubs"))
-        if key in ("hubs", "assumptions", "baseline"):
+        if key in ("hubs", "housing", "assumptions", "baseline"):
             self.refresh()
 
     def _on_replaced(self) -> None:

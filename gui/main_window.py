@@ -86,6 +86,8 @@ class MainWindow(FileCommands, QMainWindow):
         self.housing_table.model.on_edit = self._edit_from_table("housing")
         self.housing_table.rowSelected.connect(
             lambda sid: self._select("housing", sid, from_table=True))
+        from gui.housing_sites import HousingSites
+        self.housing_sites = HousingSites(self, self.housing_table)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.practices_table, "Practices")
         self.tabs.addTab(self.localities_table, "Localities")
@@ -297,6 +299,9 @@ class MainWindow(FileCommands, QMainWindow):
 
     def _on_state(self, key: str) -> None:
         self._show_counts()
+        if key == "housing":                      # a site added or removed
+            self.housing_table.set_frame(housing_frame(self.dataset))
+            self.map.replace_layer("housing", webmap.layer_json(self.dataset, "housing"))
         if key in ("hubs", "assumptions"):      # HLC column; the target band
             self._show_localities(restyle=True)
 

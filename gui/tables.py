@@ -99,7 +99,8 @@ HOUSING_COLUMNS = [
     Column("dwellings", "Dwellings", whole, "Net new dwellings (housing_sites.csv)",
            editable=True, align_right=True),
     Column("status", "Status"),
-    Column("start_year", "Start year", whole, "First planning year of completions. "
+    Column("start_year", "Start year", lambda v: "unknown" if pd.isna(v) else f"{int(v)}",
+           "First planning year of completions. "
            "Double-click to edit (sites whose completions are given year by year keep them).",
            editable=True, align_right=True),
     Column("build_years", "Build years", lambda v: f"default ({DEFAULT_BUILD_YEARS})"

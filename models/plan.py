@@ -25,7 +25,7 @@ from geo.dataset import Dataset
 from models.assumptions import Assumptions, default_assumptions
 from models.edits import KEYS, apply_edit
 
-STATE_KEYS = ("groups", "hubs", "assumptions", "locks", "grouping", "baseline")
+STATE_KEYS = ("groups", "hubs", "housing", "assumptions", "locks", "grouping", "baseline")
 GROUPING_DEFAULTS = {"min_size": None, "max_size": None, "n_groups": None,
                      "within_localities": False, "seed": 0}
 # Grouping bounds left as None follow these assumptions: the Medway Model's extended groups
@@ -191,8 +191,8 @@ class Plan:
 
     def state(self, key: str):
         """A copy of one piece of state (safe to keep; the plan never shares its own)."""
-        if key == "hubs":
-            return self.dataset.hubs.copy()
+        if key in ("hubs", "housing"):
+            return getattr(self.dataset, key).copy()
         if key == "assumptions":
             return self.assumptions            # immutable: edits make a new object
         if key == "baseline":
@@ -200,8 +200,8 @@ class Plan:
         return copy.deepcopy(getattr(self, key))
 
     def _put(self, key: str, value) -> None:
-        if key == "hubs":
-            self.dataset.hubs = value.copy()
+        if key in ("hubs", "housing"):
+            setattr(self.dataset, key, value.copy().reset_index(drop=True))
         elif key == "assumptions":
             self.assumptions = value
         elif key == "baseline":

@@ -154,3 +154,9 @@ def test_a_sites_phasing_is_edited_in_the_housing_table_and_undone(window):
         window.undo_action.trigger()
     assert shown("H16") == "10"
     assert medway_total(window, "gp_wte_needed") == pytest.approx(before)
+
+
+def test_years_read_as_years(window):
+    model = window.housing_table.model
+    col = [c.key for c in model.columns].index("start_year")
+    assert model.index(model.row_of("site_id", "H16"), col).data() == "2019"   # not 2,019

@@ -69,6 +69,50 @@ def _diff(frame: pd.DataFrame, base: pd.DataFrame | None, key: str,
     return out
 
 
+def _housing_changes(housing: pd.DataFrame, base: pd.DataFrame | None) -> dict:
+    """Edited data sites (only what differs), sites the planner added (in full, with their
+    place) and data sites the planner removed."""
+    out = _diff(housing, base, "site_id", HOUSING_EDITS)
+    if base is None:
+        return out
+    known = set(base["site_id"].astype(str))
+    here = housing.set_index(housing["site_id"].astype(str))
+    for code in set(out) - known:
+        row = here.loc[code]
+        out[code].update(added=True, latitude=float(row["latitude"]),
+                         longitude=float(row["longitude"]))
+    for code in sorted(known - set(here.index)):
+        out[code] = {"removed": True}
+    return out
+
+
+def _add_and_remove_sites(ds, housing: dict, notes: list[str]) -> None:
+    """Sites the scenario added (appended) and removed (dropped) before its edits apply."""
+    frame = ds.housing
+    gone = [c for c, e in housing.items() if e.get("removed")]
+    frame = frame[~frame["site_id"].astype(str).isin(gone)]
+    present = set(frame["site_id"].astype(str))
+    rows = []
+    for code, e in housing.items():
+        if e.get("added") and code not in present:
+            rows.append({"site_id": code, "name": e["name"], "latitude": e["latitude"],
+                         "longitude": e["longitude"], "dwellings": int(e["dwellings"]),
+                         "status": "added by the planner", "include": e.get("include", True),
+                         "start_year": e.get("start_year"), "build_years": e.get("build_years"),
+                         "locality": ""})
+        elif e.get("added"):
+            notes.append(f"housing site {code} is in this data already; the scenario's own "
+                         "site of that code was not added")
+    if rows:
+        new = pd.DataFrame(rows)
+        new["locality"] = locality_of_points(ds.localities, new["longitude"], new["latitude"])
+        frame = pd.concat([frame, new.astype({"dwellings": int})], ignore_index=True)
+        for col in ("start_year", "build_years"):
+            if col in frame:
+                frame[col] = pd.array(frame[col], dtype="Int64")
+    ds.housing = frame.reset_index(drop=True)
+
+
 def _base_of(ds):
     if ds.is_sample:
         return load_sample()
@@ -100,8 +144,7 @@ def scenario_from_dataset(ds, name: str, *, base=None, notes: str = "",
         hubs.append(hub)
     practices = _diff(ds.practices, None if base is None else base.practices,
                       "practice_code", PRACTICE_EDITS)
-    housing = _diff(ds.housing, None if base is None else base.housing, "site_id",
-                    HOUSING_EDITS)
+    housing = _housing_changes(ds.housing, None if base is None else base.housing)
     for edits in practices.values():
         if edits.get("gp_wte") is not None:
             edits["gp_wte"] = float(edits["gp_wte"])
@@ -142,7 +185,8 @@ def scenario_warnings(base_ds, scenario: Scenario) -> list[str]:
     practices = set(base_ds.practices["practice_code"])
     sites = set(base_ds.housing["site_id"])
     for what, codes, known in (("practice", scenario.practices, practices),
-                               ("housing site", scenario.housing, sites),
+                               ("housing site", {c: e for c, e in scenario.housing.items()
+                                                 if not e.get("added")}, sites),
                                ("grouped practice", scenario.groups, practices)):
         missing = sorted(set(codes) - known)
         if missing:
@@ -180,7 +224,10 @@ def apply_scenario(base_ds, scenario: Scenario):
         if redo.any():
             ds.hubs.loc[redo, "locality"] = locality_of_points(
                 ds.localities, ds.hubs.loc[redo, "longitude"], ds.hubs.loc[redo, "latitude"])
-    for layer, edits in (("practices", scenario.practices), ("housing", scenario.housing)):
+    _add_and_remove_sites(ds, scenario.housing, notes)
+    housing_edits = {c: {k: v for k, v in e.items() if k in HOUSING_EDITS}
+                     for c, e in scenario.housing.items() if not e.get("removed")}
+    for layer, edits in (("practices", scenario.practices), ("housing", housing_edits)):
         key = "practice_code" if layer == "practices" else "site_id"
         present = set(getattr(ds, layer)[key])
         for code, changes in edits.items():

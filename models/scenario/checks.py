@@ -13,7 +13,7 @@ from geo.bounds import BUILD_YEARS_MAX, BUILD_YEARS_MIN, YEAR_MAX, YEAR_MIN
 from geo.tables import UK_LAT, UK_LON
 from models.scenario.format import (
     FORMAT, HUB_FIELDS, HUB_STATUSES, LOCK_KINDS, MAX_COUNT, MAX_DEPTH, MAX_FILE_BYTES,
-    MAX_GP_WTE, MAX_ITEMS, MAX_KEY, MAX_NOTES, MAX_TEXT, PRACTICE_EDITS, HOUSING_EDITS,
+    MAX_GP_WTE, MAX_ITEMS, MAX_KEY, MAX_NOTES, MAX_TEXT, PRACTICE_EDITS, HOUSING_FIELDS,
     TOP_LEVEL, VERSION, Scenario,
 )
 
@@ -262,7 +262,14 @@ def _validate(doc: dict, label: str) -> None:
     for code, edits in chk.code_map(doc.get("housing"), "housing").items():
         p = _key_path("housing", code)
         chk.type(edits, p, dict)
-        chk.keys(edits, p, HOUSING_EDITS)
+        chk.keys(edits, p, HOUSING_FIELDS)
+        for flag in ("added", "removed"):
+            if flag in edits:
+                chk.type(edits[flag], f"{p}.{flag}", bool)
+        if edits.get("added"):
+            chk.keys(edits, p, HOUSING_FIELDS,
+                     required=("added", "name", "latitude", "longitude", "dwellings"))
+            _check_point(chk, edits, p)
         if "include" in edits:
             chk.type(edits["include"], p + ".include", bool)
         if "dwellings" in edits:
@@ -298,6 +305,17 @@ def _check_data(chk: _Check, ref) -> None:
         chk.fail("data.fingerprint", "must be \"sha256:\" followed by 64 hex digits, or blank")
 
 
+def _check_point(chk: _Check, item: dict, p: str) -> None:
+    lat = chk.number(item["latitude"], p + ".latitude")
+    lon = chk.number(item["longitude"], p + ".longitude")
+    if not UK_LAT[0] <= lat <= UK_LAT[1]:
+        chk.fail(p + ".latitude", f"{lat:g} is outside the UK (WGS84 degrees, about 51.4 "
+                                  "in Medway)")
+    if not UK_LON[0] <= lon <= UK_LON[1]:
+        chk.fail(p + ".longitude", f"{lon:g} is outside the UK (WGS84 degrees, about 0.5 "
+                                   "in Medway)")
+
+
 def _check_hubs(chk: _Check, hubs) -> None:
     chk.type(hubs, "hubs", list, None)
     seen: dict[str, int] = {}
@@ -311,14 +329,7 @@ def _check_hubs(chk: _Check, hubs) -> None:
             chk.fail(p + ".hub_id", f"{_show(hub_id)} is also hubs[{seen[hub_id]}]'s id")
         seen[hub_id] = i
         chk.text(hub["name"], p + ".name", blank=False)
-        lat = chk.number(hub["latitude"], p + ".latitude")
-        lon = chk.number(hub["longitude"], p + ".longitude")
-        if not UK_LAT[0] <= lat <= UK_LAT[1]:
-            chk.fail(p + ".latitude", f"{lat:g} is outside the UK (WGS84 degrees, about 51.4 "
-                                      "in Medway)")
-        if not UK_LON[0] <= lon <= UK_LON[1]:
-            chk.fail(p + ".longitude", f"{lon:g} is outside the UK (WGS84 degrees, about 0.5 "
-                                       "in Medway)")
+        _check_point(chk, hub, p)
         if hub["status"] not in HUB_STATUSES:
             chk.fail(p + ".status", f"must be one of {', '.join(HUB_STATUSES)}, not "
                                     f"{_show(hub['status'])}")

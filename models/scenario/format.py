@@ -28,6 +28,9 @@ tools may keep their own data under ``extra``):
   practices?   {practice_code: {"list_size"?: whole number >= 0, "gp_wte"?: number >= 0 or
                 null, "name"?: text}}             only the values that differ from the data
   housing?     {site_id: {"include"?: true/false, "dwellings"?: whole number >= 0,
+                "start_year"?, "build_years"?: whole numbers or null,
+                "removed"?: true (a data site the planner took out), "added"?: true with
+                "latitude", "longitude", "name", "dwellings" (a site the planner added),
                 "name"?: text, "start_year"?: whole year 1990–2100, "build_years"?: whole
                 number 1–50 or null}}             only the values that differ from the data
   groups?      {practice_code: group name}        extended practice groups ({} = the data's)
@@ -77,6 +80,10 @@ HUB_FIELDS = ("hub_id", "name", "latitude", "longitude", "status", "locality",
               "capacity_patients")
 PRACTICE_EDITS = ("list_size", "gp_wte", "name")
 HOUSING_EDITS = ("include", "dwellings", "name", "start_year", "build_years")
+# A site the planner added carries "added": true with its place and figures; a site of the
+# data the planner removed is {"removed": true}.
+HOUSING_ADDED = ("latitude", "longitude", "added")
+HOUSING_FIELDS = HOUSING_EDITS + HOUSING_ADDED + ("removed",)
 LOCK_KINDS = ("together", "apart", "fixed")
 TOP_LEVEL = ("format", "version", "name", "notes", "created", "modified", "data", "hubs",
              "practices", "housing", "groups", "locks", "grouping", "assumptions", "extra")

@@ -1,0 +1,110 @@
+"""Adding and removing housing sites from the Housing sites table: two buttons under the
+table and a small form; each change is one undoable step of the plan."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLineEdit,
+    QPushButton, QSpinBox,
+)
+
+from geo.bounds import BUILD_YEARS_MAX, DWELLINGS_MAX, YEAR_MAX, YEAR_MIN
+from models.housing_sites import next_site_id, with_site, without_site
+
+
+class SiteDialog(QDialog):
+    """Name, place (WGS84, prefilled with the middle of the localities), dwellings, phasing."""
+
+    def __init__(self, parent, latitude: float, longitude: float, first_year: int):
+        super().__init__(parent)
+        self.setWindowTitle("Add a housing site")
+        self.name = QLineEdit(self)
+        self.name.setPlaceholderText("e.g. Chatham Waterfront phase 2")
+        self.dwellings = QSpinBox(self)
+        self.dwellings.setRange(1, DWELLINGS_MAX)
+        self.dwellings.setValue(100)
+        self.dwellings.setGroupSeparatorShown(True)
+        self.start_year = QSpinBox(self)
+        self.start_year.setRange(YEAR_MIN, YEAR_MAX)
+        self.start_year.setValue(first_year)
+        self.start_year.setToolTip("Planning year of the first completions (2017 = 2017/18)")
+        self.build_years = QSpinBox(self)
+        self.build_years.setRange(0, BUILD_YEARS_MAX)
+        self.build_years.setSpecialValueText("default (5)")
+        self.build_years.setToolTip("Years over which the dwellings are completed evenly")
+        self.latitude, self.longitude = QDoubleSpinBox(self), QDoubleSpinBox(self)
+        for box, value, lo, hi in ((self.latitude, latitude, 49.8, 60.9),
+                                   (self.longitude, longitude, -8.7, 1.9)):
+            box.setDecimals(5)
+            box.setRange(lo, hi)
+            box.setSingleStep(0.001)
+            box.setValue(value)
+        form = QFormLayout(self)
+        form.addRow("Name", self.name)
+        form.addRow("Dwellings", self.dwellings)
+        form.addRow("First completions", self.start_year)
+        form.addRow("Build-out years", self.build_years)
+        form.addRow("Latitude (WGS84)", self.latitude)
+        form.addRow("Longitude (WGS84)", self.longitude)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class HousingSites:
+    """The Add site… / Remove site buttons of the Housing sites table."""
+
+    def __init__(self, window, table):
+        self.window, self.table = window, table
+        self.ws = window.workspace
+        self.used_ids: set[str] = set()     # ids stay unique even after an undo
+        self.add_button = QPushButton("Add site…", table)
+        self.add_button.setToolTip("Add a housing site to the plan (undoable)")
+        self.add_button.clicked.connect(lambda: self.add())
+        self.remove_button = QPushButton("Remove site", table)
+        self.remove_button.setToolTip("Take the selected site out of the plan (undoable)")
+        self.remove_button.clicked.connect(lambda: self.remove())
+        row = QHBoxLayout()
+        row.addWidget(self.add_button)
+        row.addWidget(self.remove_button)
+        row.addStretch(1)
+        table.layout().addLayout(row)
+        self.ws.replaced.connect(self.used_ids.clear)
+
+    def add(self) -> bool:
+        ds = self.ws.dataset
+        centre = ds.localities.to_crs(27700).union_all().centroid
+        from geo.crs import to_wgs84
+        lon, lat = to_wgs84([centre.x], [centre.y])
+        years = ds.housing["start_year"].dropna()
+        first = int(years.min()) if len(years) else YEAR_MIN + 30
+        dialog = SiteDialog(self.window, float(lat[0]), float(lon[0]), first)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        site_id = next_site_id(ds.housing, self.used_ids)
+        try:
+            housing = with_site(ds, name=dialog.name.text(), latitude=dialog.latitude.value(),
+                                longitude=dialog.longitude.value(),
+                                dwellings=dialog.dwellings.value(),
+                                start_year=dialog.start_year.value(),
+                                build_years=dialog.build_years.value() or None,
+                                site_id=site_id)
+        except ValueError as exc:
+            self.window.show_error("The site was not added", str(exc))
+            return False
+        self.used_ids.add(site_id)
+        self.ws.set_state("housing", housing, f"Add housing site {dialog.name.text().strip()}")
+        self.table.select_key(site_id)
+        return True
+
+    def remove(self) -> bool:
+        site = self.table.selected_key()
+        if site is None:
+            self.window.show_error("No site selected",
+                                   "Select a housing site in the table, then Remove site")
+            return False
+        name = self.ws.dataset.housing.set_index("site_id").at[site, "name"]
+        self.ws.set_state("housing", without_site(self.ws.dataset, site),
+                          f"Remove housing site {name}")
+        return True

@@ -5,6 +5,7 @@ import argparse
 
 from cli import UserError
 from cli.plan_args import add_plan_options, build_plan
+from models.assumptions import TREND_COMPOUND_RATE
 
 DESCRIPTION = """\
 Project the GP demand of the included housing sites: dwellings × persons per dwelling ×
@@ -40,8 +41,9 @@ def register(sub) -> None:
     p.add_argument("--exclude", action="append", default=[], metavar="SITE_ID",
                    help="leave this housing site out (repeatable)")
     p.add_argument("--trend", action="store_true",
-                   help="lengthen GP consultations by the 1992/93–2006/07 trend (2.4%%/yr "
-                        "compound) from the year before the first completions")
+                   help="lengthen GP consultations by the 1992/93–2006/07 trend "
+                        f"({TREND_COMPOUND_RATE * 100:.1f}%%/yr compound) from the year before the "
+                        "first completions")
     p.add_argument("--trend-base", type=int, metavar="YEAR",
                    help="with --trend: the year the consultation length applies to")
     p.add_argument("--trend-method", choices=["compound", "simple"], default="compound",

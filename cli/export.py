@@ -28,11 +28,12 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geo.export import data_label, export_dataset
+    from geo.export import data_label
+    from rendering.plan_tables import export_plan
 
     plan = build_plan(args, args.export_data or getattr(args, "data", None))
     ds = plan.dataset
-    written = export_dataset(ds, args.out, args.format)
+    written = export_plan(plan, args.out, args.format)   # as File → Export data
     print(f"Exported {data_label(ds)} → {args.out} ({len(written)} file"
           f"{'s' if len(written) != 1 else ''})")
     return 0

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from pathlib import Path
 
 from cli import UserError
@@ -14,16 +15,19 @@ total registered list lies between --min-size and --max-size (default 30,000-50,
 Medway Model's local geographies, Operational Plan 2017-19 ch. 3; the K&M STP (Nov 2016)
 gives 20,000-60,000 for extended practice groups). Branch sites follow their parent.
 
-Compactness is the patient-weighted squared straight-line distance (EPSG:27700) of each
-practice to its group's patient-weighted centre; without --groups the fewest groups that
-fit the bounds are used. --within-localities groups each locality separately (needs the
+Compactness is the patient-weighted mean straight-line distance (EPSG:27700) of each
+practice to its group's patient-weighted centre, the figure printed; without --groups the
+fewest groups that fit the bounds are used. --contiguous keeps each group one patch of map
+(practices whose nearest-practice areas touch). --within-localities groups each locality separately (needs the
 locality column filled; blanks are filled from --localities F.geojson, or from a
 localities.geojson/.gpkg beside the practices file). The same input and --seed give the
 same groups.
 
 Writes practice_code,group (one row per main practice) to --out and prints a summary
-table. Exit 2, with the reason, when the bounds cannot be met (e.g. a locality below the
-minimum) or the input is bad.
+table. Real data is never refused: a practice above the maximum forms a group of its own
+("over the maximum on its own") and the rest are grouped; where the bounds cannot all be
+met the best grouping is written, each shortfall is printed as a warning, and the exit code
+is 0. With --strict the command refuses instead (exit 2, with the reason). Bad input: exit 2.
 """
 
 
@@ -72,6 +76,11 @@ def register(sub) -> None:
     p.add_argument("--seed", type=int, default=None, metavar="N",
                    help="random seed (same input + seed → same groups; default: the "
                         "scenario's, else 0)")
+    p.add_argument("--contiguous", action="store_true",
+                   help="keep each group one patch of map (its territories touch)")
+    p.add_argument("--strict", action="store_true",
+                   help="refuse (exit 2) when the bounds cannot all be met, instead of "
+                        "writing the best grouping with warnings")
     p.add_argument("--out", metavar="groups.csv", help="write practice_code,group here")
     add_plan_options(p)
     p.set_defaults(func=run)
@@ -81,6 +90,8 @@ def _settings(args):
     """Practices, grouping settings and locks: from the plan (data or sample, --scenario,
     --set), with the command's own flags on top."""
     from cli.plan_args import apply_settings
+    from geo.canonical import read_localities
+    from models.grouping.territories import study_area
     from models.plan import Plan
     if args.practices:
         if args.scenario:
@@ -89,10 +100,13 @@ def _settings(args):
         plan = Plan(_empty_dataset(practices))
         apply_settings(plan, args.settings)
         label, locks = Path(args.practices).name, None
+        poly = _localities_file(args, Path(args.practices))
+        localities = read_localities(poly) if poly is not None and args.contiguous else None
     else:
         plan = build_plan(args, args.group_data or args.data)
         practices, notes = plan.dataset.practices, []
         label, locks = plan.dataset.label, plan.grouping_locks()
+        localities = plan.dataset.localities if args.contiguous else None
     s = plan.grouping_settings()
     for key, flag in (("min_size", args.min_size), ("max_size", args.max_size),
                       ("n_groups", args.groups), ("seed", args.seed)):
@@ -101,7 +115,8 @@ def _settings(args):
     if args.within_localities:
         s["within_localities"] = True
     s["seed"] = s.get("seed") or 0
-    return practices, notes, label, s, locks
+    boundary = study_area(localities) if localities is not None else None
+    return practices, notes, label, s, locks, boundary
 
 
 def _empty_dataset(practices):
@@ -157,7 +172,7 @@ def run(args) -> int:
     from geo.tables import spreadsheet_safe
     from models.grouping import GroupingError, group_practices
 
-    practices, notes, label, s, locks = _settings(args)
+    practices, notes, label, s, locks, boundary = _settings(args)
     if s["within_localities"]:
         blank = practices.loc[(practices["locality"] == "") & ~is_branch(practices),
                               "practice_code"].tolist()
@@ -169,7 +184,8 @@ def run(args) -> int:
     try:
         result = group_practices(practices, s["min_size"], s["max_size"], s["n_groups"],
                                  within_localities=s["within_localities"], seed=s["seed"],
-                                 locks=locks)
+                                 locks=locks, strict=args.strict,
+                                 contiguous=args.contiguous, boundary=boundary)
     except GroupingError as exc:
         raise UserError(f"{label}: {exc}") from None
     if args.out:
@@ -182,6 +198,8 @@ def run(args) -> int:
     for note in notes:
         print(f"note: {note}")
     _print_summary(result, args, s)
+    for problem in result.problems:   # the best grouping was written; say what falls short
+        print(f"warning: {label}: {problem}", file=sys.stderr)
     return 0
 
 
@@ -193,6 +211,8 @@ def _print_summary(result, args, s) -> None:
         gap = row.outside_by
         flag = "yes" if row.within_bounds else (f"no (below by {-gap:,})" if gap < 0
                                                 else f"no (above by {gap:,})")
+        if row.note:
+            flag += f", {row.note}"
         print(f"{row.group:<{width}}  {row.practices:>9}  {row.list_size:>10,}  {flag}")
     print(f"{'total':<{width}}  {int(table['practices'].sum()):>9}  "
           f"{summary['total_list_size']:>10,}  {summary['groups_within_bounds']} of "

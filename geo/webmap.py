@@ -314,29 +314,40 @@ def group_practice_styles(ds, per_site: dict[str, str]) -> dict[str, dict]:
     return styles
 
 
-def group_hulls(ds, per_site: dict[str, str], tips: dict[str, list] | None = None,
-                flagged: set[str] | None = None) -> dict:
-    """Each group's sites as a convex hull (buffered 300 m so 1–2 site groups show), GeoJSON;
-    ``per_site`` maps every site code (branches included) to its group."""
+def group_territories(territories: dict, colours: dict[str, str],
+                      tips: dict[str, list] | None = None, flagged: set[str] | None = None,
+                      labels: dict[str, str] | None = None, dashed: bool = False) -> dict:
+    """Group territories (``{name: shapely geometry in EPSG:27700}``) as GeoJSON for the
+    groups overlay: a filled area per group (red dashed outline when ``flagged``), plus one
+    label point per group (``properties.label``, drawn as a permanent map label). With
+    ``dashed``, outlines only (an existing grouping drawn over the proposal)."""
     import shapely
-    from shapely.geometry import MultiPoint
 
-    from geo.crs import to_bng, to_wgs84
-    colours = group_colours(g for g in per_site.values() if g)
-    p = ds.practices
-    x, y = to_bng(p["longitude"].to_numpy(float), p["latitude"].to_numpy(float))
+    from geo.crs import to_wgs84
     feats = []
-    for name in sorted({g for g in per_site.values() if g}, key=lambda n: (len(str(n)), str(n))):
-        mask = np.array([per_site.get(c) == name for c in p["practice_code"]])
-        hull = MultiPoint(list(zip(x[mask], y[mask]))).convex_hull.buffer(300)
-        geom = shapely.transform(hull, lambda c: np.column_stack(to_wgs84(c[:, 0], c[:, 1])))
+    for name, geom in territories.items():
+        if geom is None or geom.is_empty:
+            continue
+        wgs = shapely.transform(geom.simplify(25),
+                                lambda c: np.column_stack(to_wgs84(c[:, 0], c[:, 1])))
         bad = flagged is not None and name in flagged
-        feats.append({"type": "Feature", "geometry": geom.__geo_interface__,
-                      "properties": {"id": name, "style": {
-                          "color": "#c62828" if bad else colours[name],
-                          "weight": 3 if bad else 2, "dashArray": "6 4" if bad else None,
-                          "fillColor": colours[name], "fillOpacity": 0.12},
-                          "tip": (tips or {}).get(name, [["Group", name]])}})
+        colour = colours.get(name, PRACTICE_COLOUR)
+        style = ({"color": "#263238", "weight": 2.5, "dashArray": "2 6", "fill": False}
+                 if dashed else
+                 {"color": "#c62828" if bad else colour, "weight": 3 if bad else 1.5,
+                  "dashArray": "6 4" if bad else None, "fillColor": colour,
+                  "fillOpacity": 0.18})
+        feats.append({"type": "Feature", "geometry": wgs.__geo_interface__,
+                      "properties": {"id": name, "style": style,
+                                     "tip": (tips or {}).get(name, [["Group", name]])}})
+        if labels and name in labels:
+            at = geom.point_on_surface()
+            lon, lat = to_wgs84(at.x, at.y)
+            feats.append({"type": "Feature",
+                          "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
+                          "properties": {"id": f"{name} (label)", "label": labels[name],
+                                         "style": {"radius": 0, "opacity": 0,
+                                                   "fillOpacity": 0}}})
     return _collection(feats)
 
 

@@ -24,6 +24,7 @@ from gui.frame_model import Column, FrameModel, one_dp, whole
 from gui.panel import Panel
 from models import demand as dm
 from models.assumptions import CONTRIBUTION_BAND_GBP_PER_RESIDENT as BAND
+from models.assumptions import TREND_COMPOUND_RATE
 from models.assumptions import Assumptions
 from models.display import known, money, money_range, number
 from models.housing import phasing_note
@@ -148,7 +149,7 @@ class DemandPanel(Panel):
                               "Medway CCG Operational Plan 2017–19 ch. 3)")
         self.trend.toggled.connect(self._toggle_trend)
         self.trend_method = QComboBox(self)
-        self.trend_method.addItem("compound (2.4%/yr)", "compound")
+        self.trend_method.addItem(f"compound ({TREND_COMPOUND_RATE:.1%}/yr)", "compound")
         self.trend_method.addItem("simple (+14% in 5 years, as the plan)", "simple")
         self.trend_method.setToolTip("Compound: the 1993–2007 rise as a yearly rate, "
                                      "compounded. Simple: the same rise spread evenly, the "

@@ -3,26 +3,31 @@
 Shows one model, the grouping (practice → group) with its locks, held by the workspace so
 every run, move and lock is one undoable step. Grouping runs off the GUI thread; metrics
 are recomputed at once after any change and drawn on the map as coloured practices and
-group hulls (out-of-bounds groups outlined red).
+labelled group territories (out-of-bounds groups outlined red); an existing grouping is
+compared beside it (gui/groups_view.py), and the group list can be exported.
 """
 from __future__ import annotations
 
-import copy
+from pathlib import Path
 
 import pandas as pd
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget, QMenu,
-    QPushButton, QSpinBox, QVBoxLayout,
+    QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+    QListWidget, QMenu, QMessageBox, QPushButton, QSpinBox, QVBoxLayout,
 )
 
 from geo import webmap
-from gui.frame_model import Column, FrameModel, one_dp, whole
+from gui.frame_model import Column, one_dp, whole
+from gui.groups_locks import LockEditing
+from gui.groups_view import (
+    Comparison, GroupModel, boundary_of, draw_groups, other_localities, write_group_list,
+)
 from gui.panel import Panel
 from gui.worker import TaskBar
 from models import grouping
-from models.grouping_metrics import group_metrics, overall_metrics, site_groups
+from models.grouping import group_metrics, overall_metrics, site_groups
 
 SOURCE = ("Extended practice groups of 20,000–60,000 patients: Kent & Medway STP (Nov 2016), "
           "local care Tier 1; 30,000–50,000 in the Medway Model (Medway CCG Operational "
@@ -42,13 +47,14 @@ GROUP_TABLE = [
            align_right=True),
     Column("hull_area_km2", "Area km²", one_dp, "Convex hull of all its sites",
            align_right=True),
-    Column("contiguous_text", "Contiguous?", tip="Yes when no other group's practice lies "
-           "inside this group's hull"),
+    Column("contiguous_text", "Contiguous?", tip="Yes when the group's territory (the area "
+           "nearer its practices than any other, within the localities) is one patch; "
+           "otherwise the practices cut off from it"),
     Column("localities", "Localities"),
 ]
 
 
-class GroupsPanel(Panel):
+class GroupsPanel(LockEditing, Panel):
     def __init__(self, window, parent=None):
         super().__init__(window, parent)
         self.recent: list[str] = []      # last practices the user selected (for locks)
@@ -74,6 +80,9 @@ class GroupsPanel(Panel):
                                  "that all fit the bounds, with the most compact result")
         self.within = QCheckBox("Keep groups within localities", self)
         self.within.setToolTip("Never put practices from different localities in one group")
+        self.contiguous = QCheckBox("Keep groups contiguous", self)
+        self.contiguous.setToolTip("Each group's territory stays one patch of map")
+        self.contiguous.toggled.connect(lambda _on: self._settings_edited())
         self.seed = self._spin(0, 99_999, 1, "Same data + same seed → same groups")
         for box in (self.min_size, self.max_size, self.n_groups, self.seed):
             box.setKeyboardTracking(False)      # one change per Enter/arrow, not per digit
@@ -86,15 +95,17 @@ class GroupsPanel(Panel):
         self.clear_button.setToolTip("Remove the grouping (undoable)")
         self.clear_button.clicked.connect(
             lambda: self.ws.set_state("groups", {}, "Clear the grouping"))
-        self.load_combo = QComboBox(self)
-        self.load_combo.setToolTip("Show an existing grouping from the data folder, e.g. the "
-                                   "real Primary Care Networks, to compare")
-        self.load_combo.activated.connect(self._load_existing)
+        self.export_button = QPushButton("Export groups…", self)
+        self.export_button.setToolTip("Write the group list with its measures to a CSV or "
+                                      "Excel file")
+        self.export_button.clicked.connect(lambda: self.export_groups())
+        self.comparison = Comparison(self)
+        self.comparison.combo.activated.connect(lambda _i: self.refresh())
         self.taskbar = TaskBar(self)
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.model = FrameModel(GROUP_TABLE, self)
+        self.model = GroupModel(GROUP_TABLE, self)
         self.model.flag_tip = "Outside the size bounds"
         self.table = self.table_view(self.model)
         self.table.setMinimumHeight(170)
@@ -129,11 +140,12 @@ class GroupsPanel(Panel):
         form.addRow("Maximum patients", self.max_size)
         form.addRow("Number of groups", self.n_groups)
         form.addRow(self.within)
+        form.addRow(self.contiguous)
         form.addRow("Seed", self.seed)
         row = QHBoxLayout()
         row.addWidget(self.run_button)
         row.addWidget(self.clear_button)
-        row.addWidget(self.load_combo)
+        row.addWidget(self.export_button)
         form.addRow(row)
         form.addRow(self.taskbar)
         edits = QGroupBox("Edit by hand", self)
@@ -154,6 +166,7 @@ class GroupsPanel(Panel):
         layout.addWidget(params)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.comparison)
         layout.addWidget(edits)
         for w in (self.min_size, self.max_size):
             w.valueChanged.connect(lambda _: self.refresh())
@@ -167,16 +180,6 @@ class GroupsPanel(Panel):
         box.setToolTip(tip)
         return box
 
-    @property
-    def locks(self) -> grouping.Locks:
-        """The workspace's locks (a lock added or removed is an undoable step)."""
-        return self.ws.locks
-
-    def _set_locks(self, change, text: str) -> None:
-        new = copy.deepcopy(self.ws.locks)
-        change(new)
-        self.ws.set_state("locks", new, text)
-
     # -------------------------------------------------------------- running
     def settings(self) -> dict:
         """The plan's grouping settings (bounds resolved from the assumptions if unset)."""
@@ -186,8 +189,9 @@ class GroupsPanel(Panel):
         """A settings control changed: one undoable change of the plan's settings."""
         new = {"min_size": self.min_size.value(), "max_size": self.max_size.value(),
                "n_groups": self.n_groups.value() or None,
-               "within_localities": self.within.isChecked(), "seed": self.seed.value()}
-        old = self.settings()
+               "within_localities": self.within.isChecked(), "seed": self.seed.value(),
+               "contiguous": self.contiguous.isChecked()}
+        old = {"contiguous": False, **self.settings()}   # unset = off
         changed = [k for k in new if new[k] != old.get(k)]
         if changed:
             self.ws.set_state("grouping", {**self.ws.plan.grouping, **new},
@@ -199,9 +203,10 @@ class GroupsPanel(Panel):
         s = self.settings()
         for box, value in ((self.min_size, s["min_size"]), (self.max_size, s["max_size"]),
                            (self.n_groups, s["n_groups"] or 0), (self.seed, s["seed"] or 0),
-                           (self.within, bool(s["within_localities"]))):
+                           (self.within, bool(s["within_localities"])),
+                           (self.contiguous, bool(s.get("contiguous")))):
             box.blockSignals(True)
-            if box is self.within:
+            if isinstance(box, QCheckBox):
                 box.setChecked(value)
             else:
                 box.setValue(int(value))
@@ -210,12 +215,14 @@ class GroupsPanel(Panel):
     def run(self) -> None:
         practices = self.ws.dataset.practices.copy()
         s, locks = self.settings(), self.ws.plan.grouping_locks()
+        area = boundary_of(self.ws.dataset) if s.get("contiguous") else None
 
         def work(progress, cancelled):
             return grouping.group_practices(
                 practices, s["min_size"], s["max_size"], s["n_groups"],
                 within_localities=s["within_localities"], locks=locks, seed=s["seed"],
-                strict=False, progress=progress, cancelled=cancelled)
+                strict=False, contiguous=bool(s.get("contiguous")), boundary=area,
+                progress=progress, cancelled=cancelled)
         self.start_task(work, self._on_result, title="Grouping", button=self.run_button,
                         taskbar=self.taskbar)
 
@@ -229,43 +236,60 @@ class GroupsPanel(Panel):
             self.window.show_error("Some groups are outside the bounds",
                                    "; ".join(result.problems))
 
-    def _load_existing(self, index: int) -> None:
-        key = self.load_combo.itemData(index)
-        ds = self.ws.dataset
-        if key == "pcns" and ds.pcns is not None:
-            mapping = dict(zip(ds.pcns["practice_code"], ds.pcns["pcn_name"]))
-            self.ws.set_state("groups", mapping, "Show the Primary Care Networks")
-        elif key == "groups" and ds.groups is not None:
-            mapping = dict(zip(ds.groups["practice_code"], ds.groups["group"]))
-            self.ws.set_state("groups", mapping, "Show groups.csv")
-        self.load_combo.setCurrentIndex(0)
+    def export_groups(self, path: str | None = None) -> str | None:
+        """Export groups…: the group list with its measures (CSV, or XLSX with a sheet of
+        practices too), to ``path`` or where the user chooses."""
+        if not self.ws.groups:
+            self.status.emit("No grouping to export yet: run the grouping first")
+            return None
+        path = path or self.ask_export_path()
+        if not path:
+            return None
+        try:
+            write_group_list(path, self.ws.dataset, self.ws.groups, self.model.frame)
+        except OSError as exc:
+            self.window.show_error("Export groups", f"{path}: cannot be written "
+                                   f"({exc.strerror})")
+            return None
+        self.status.emit(f"Wrote {len(self.model.frame)} groups to {path}")
+        return path
+
+    def ask_export_path(self) -> str | None:
+        """The save dialog, starting in the open data's folder (tests replace this)."""
+        start = Path(self.ws.dataset.folder or ".") / "groups-export.csv"
+        path, _ = QFileDialog.getSaveFileName(self, "Export groups", str(start),
+                                              "CSV (*.csv);;Excel workbook (*.xlsx)")
+        return path or None
 
     # -------------------------------------------------------------- showing
     def refresh(self) -> None:
         ds, mapping = self.ws.dataset, self.ws.groups
         lo, hi = self.min_size.value(), self.max_size.value()
-        self._fill_load_combo()
+        self.comparison.fill(ds)
         names = sorted(set(mapping.values()), key=grouping.group_sort_key)
         self.target.clear()
         self.target.addItems(names + ["(new group)"])
+        self.export_button.setEnabled(bool(mapping))
         if not mapping:
             self.model.set_frame(pd.DataFrame(columns=[c.key for c in GROUP_TABLE]))
             self.summary.setText("No grouping yet: set the bounds and press <b>Run grouping"
-                                 "</b>, or show an existing grouping.")
+                                 "</b>, or compare with an existing grouping below.")
             self.map.remove_overlay("groups")
             self._restyle({})
             self.window.refresh_group_column({})
+            self.comparison.show_for(self.map, ds, {}, lo, hi)
             return
-        table = group_metrics(ds.practices, mapping, lo, hi)
+        table = group_metrics(ds.practices, mapping, lo, hi, boundary=boundary_of(ds))
         overall = overall_metrics(ds.practices, mapping, lo, hi, table)
         table["outside_text"] = [
-            "within" if ok else (f"below by {-gap:,.0f}" if gap < 0 else f"above by {gap:,.0f}")
-            for ok, gap in zip(table["within_bounds"], table["outside_by"])]
-        table["contiguous_text"] = ["yes" if c else f"no ({', '.join(i)})" if len(i) else "no"
-                                    for c, i in zip(table["contiguous"], table["intruders"])]
-        table["localities"] = [", ".join(v) if isinstance(v, (list, tuple)) else str(v)
-                               for v in table["localities"]]
+            ("within" if ok else (f"below by {-gap:,.0f}" if gap < 0 else f"above by {gap:,.0f}"))
+            + (f", {note}" if note else "")
+            for ok, gap, note in zip(table["within_bounds"], table["outside_by"], table["note"])]
+        table["contiguous_text"] = ["yes" if c else f"no ({', '.join(i)} cut off)" if len(i)
+                                    else "no" for c, i in zip(table["contiguous"],
+                                                              table["intruders"])]
         flagged = set(table.index[~table["within_bounds"].astype(bool)].tolist())
+        self.model.colours = draw_groups(self.map, ds, mapping, table)
         self.model.set_frame(table, flagged)
         self.table.resizeColumnsToContents()
         self.summary.setText(
@@ -279,29 +303,12 @@ class GroupsPanel(Panel):
                if self.problems else "")
             + f"<br><span style='color:#666'>Bounds: {SOURCE}.</span>")
         per_site = site_groups(ds.practices, mapping).to_dict()
-        bad = set(table.loc[~table["within_bounds"].astype(bool), "group"])
-        tips = {r.group: [["Group", r.group], ["Patients", f"{r.list_size:,.0f}"],
-                          ["Practices", str(r.practices)], ["Against bounds", r.outside_text],
-                          ["Mean distance", f"{r.mean_distance_km:.2f} km"]]
-                for r in table.itertuples()}
-        self.map.set_overlay("groups", webmap.group_hulls(ds, per_site, tips, bad), False)
         self._restyle(per_site)
         self.window.refresh_group_column(per_site)
+        self.comparison.show_for(self.map, ds, mapping, lo, hi)
 
     def _restyle(self, per_site: dict) -> None:
         self.map.restyle("practices", webmap.group_practice_styles(self.ws.dataset, per_site))
-
-    def _fill_load_combo(self) -> None:
-        ds = self.ws.dataset
-        self.load_combo.blockSignals(True)
-        self.load_combo.clear()
-        self.load_combo.addItem("Show existing grouping…", None)
-        if ds.pcns is not None:
-            self.load_combo.addItem("Primary Care Networks (pcns.csv)", "pcns")
-        if ds.groups is not None:
-            self.load_combo.addItem("Groups in the data folder (groups.csv)", "groups")
-        self.load_combo.setEnabled(self.load_combo.count() > 1)
-        self.load_combo.blockSignals(False)
 
     # -------------------------------------------------------------- edits and locks
     def note_selection(self, code: str) -> None:
@@ -313,70 +320,36 @@ class GroupsPanel(Panel):
         self.recent.append(code)
         self.recent = self.recent[-2:]
 
-    def move(self, code: str, group: str) -> None:
+    def move(self, code: str, group: str) -> bool:
+        """Move a practice (its branches follow); asks first when "within localities" is
+        set and the target group lies in another locality."""
         mapping = self.ws.state("groups")
         if group == "(new group)":
             n = 1
             while f"New {n}" in set(mapping.values()):
                 n += 1
             group = f"New {n}"
+        leaving = (other_localities(self.ws.dataset, code, group, mapping)
+                   if self.settings().get("within_localities") else "")
+        if leaving and not self.confirm(
+                "Move out of its locality?",
+                f"Groups are kept within localities, but {group} is in {leaving}. Move "
+                f"{code} there anyway?"):
+            self.status.emit(f"{code} was not moved")
+            return False
         new = grouping.move_practice(self.ws.dataset.practices, mapping, code, group)
         self.ws.set_state("groups", new, f"Move {code} to {group}")
+        return True
+
+    def confirm(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
 
     def _move_selected(self) -> None:
         if not self.recent:
             self.status.emit("Select a practice on the map or in the Practices table first")
             return
         self.move(self.recent[-1], self.target.currentText())
-
-    def _lock_selected(self) -> None:
-        if not self.recent or self.recent[-1] not in self.ws.groups:
-            self.status.emit("Select a grouped practice first")
-            return
-        code, group = self.recent[-1], self.ws.groups[self.recent[-1]]
-        self._set_locks(lambda lk: lk.fixed.__setitem__(code, group),
-                        f"Lock {code} in {group}")
-
-    def _lock_together(self) -> None:
-        if len(self.recent) < 2:
-            self.status.emit("Select two practices, one after the other, first")
-            return
-        pair = list(self.recent)
-        self._set_locks(lambda lk: lk.together.append(pair), "Lock " + " + ".join(pair) +
-                        " together")
-
-    def _lock_apart(self) -> None:
-        if len(self.recent) < 2:
-            self.status.emit("Select two practices, one after the other, first")
-            return
-        pair = tuple(self.recent)
-        self._set_locks(lambda lk: lk.apart.append(pair), f"Keep {pair[0]} and {pair[1]} "
-                        "apart")
-
-    def _show_locks(self) -> None:
-        self.locks_list.clear()
-        for code, group in self.locks.fixed.items():
-            self.locks_list.addItem(f"{code} stays in {group}")
-        for codes in self.locks.together:
-            self.locks_list.addItem("together: " + " + ".join(codes))
-        for a, b in self.locks.apart:
-            self.locks_list.addItem(f"apart: {a} / {b}")
-
-    def _remove_lock(self) -> None:
-        row = self.locks_list.currentRow()
-        if row < 0:
-            return
-        n_fixed, n_tog = len(self.locks.fixed), len(self.locks.together)
-
-        def drop(lk):
-            if row < n_fixed:
-                del lk.fixed[list(lk.fixed)[row]]
-            elif row < n_fixed + n_tog:
-                del lk.together[row - n_fixed]
-            else:
-                del lk.apart[row - n_fixed - n_tog]
-        self._set_locks(drop, "Remove a lock")
-
 
     def _on_context(self, layer: str, code: str) -> None:
         if layer != "practices" or not self.ws.groups:

@@ -5,7 +5,7 @@ name carries its unit so a comparison table reads on its own.
 """
 from __future__ import annotations
 
-from models.grouping_metrics import group_metrics
+from models.grouping import group_metrics
 from models.localities import locality_summary
 
 

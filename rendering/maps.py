@@ -10,7 +10,7 @@ def draw_map(ds, groups: dict[str, str] | None = None, hubs: pd.DataFrame | None
     housing sites."""
     from geo.webmap import (EXCLUDED_COLOUR, HOUSING_COLOUR, HUB_COLOUR, PRACTICE_COLOUR,
                             group_colours)
-    from models.grouping_metrics import site_groups
+    from models.grouping import site_groups
     hubs = ds.hubs if hubs is None else hubs
 
     @plain

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from models.grouping_metrics import group_metrics, site_groups
+from models.grouping import group_metrics, site_groups
 
 
 def practices_table(plan, layout=None) -> pd.DataFrame:

@@ -287,7 +287,7 @@ def board_report(plan, *, hubs: pd.DataFrame | None = None,
 
 
 def _groups_section(ds, groups: dict[str, str], min_size: int, max_size: int) -> Section:
-    from models.grouping_metrics import group_metrics, overall_metrics
+    from models.grouping import group_metrics, overall_metrics
     table = group_metrics(ds.practices, groups, min_size, max_size)
     overall = overall_metrics(ds.practices, groups, min_size, max_size, table)
     shown = pd.DataFrame({

@@ -214,8 +214,14 @@
         interactive: interactive !== false,
         onEachFeature: function (f, l) {
           if (f.geometry && f.geometry.type.indexOf("Polygon") >= 0) { l.options.pane = "medwayAreas"; }
+          if (typeof f.properties.label === "string") {  /* a group's name and size, always shown */
+            l.bindTooltip(document.createTextNode(f.properties.label),
+                          {permanent: true, direction: "center", interactive: false,
+                           className: "medway-label medway-group-label"});
+            return;
+          }
           if (f.properties.tip) { l.bindTooltip(function () { return tipNode(f.properties.tip); }, {sticky: true}); }
-          if (f.properties.label) {
+          if (Array.isArray(f.properties.label)) {   /* [lat, lng, text], e.g. catchments */
             var t = L.tooltip({permanent: true, direction: "center", interactive: false,
                                className: "medway-overlay-label", pane: "medwayLabels"});
             t.setLatLng([f.properties.label[0], f.properties.label[1]]);

@@ -1,4 +1,5 @@
-"""`python main.py group`: output file, summary, exit 2 with a one-line reason on bad input."""
+"""`python main.py group`: output file, summary, warnings (exit 0) where bounds cannot all be met,
+exit 2 with a one-line reason on bad input or with --strict."""
 from __future__ import annotations
 
 import shutil
@@ -47,9 +48,47 @@ def test_groups_option_and_seed_are_repeatable(sample_dir, tmp_path, capsys):
     assert pd.read_csv(first)["group"].nunique() == 7
 
 
-def test_infeasible_bounds_exit_2_with_the_reason(sample_dir, capsys):
+def test_infeasible_bounds_give_the_best_grouping_with_warnings(sample_dir, tmp_path, capsys):
+    out_file = tmp_path / "groups.csv"
+    code, out, err = run(["--practices", sample_dir / "practices.csv", "--within-localities",
+                          "--out", out_file], capsys)
+    lordswood = sample_mains(sample_dir).query("locality == 'Lordswood'")["list_size"].sum()
+    assert code == 0, err
+    written = pd.read_csv(out_file, keep_default_na=False)
+    assert sorted(written["practice_code"]) == sorted(sample_mains(sample_dir)["practice_code"])
+    line = next(ln for ln in out.splitlines() if ln.startswith("Lordswood"))
+    assert f"no (below by {30_000 - lordswood:,})" in line
+    warnings = err.strip().splitlines()
+    assert warnings and all(w.startswith("warning: practices.csv:") for w in warnings)
+    assert any("Lordswood" in w and f"{30_000 - lordswood:,}" in w for w in warnings)
+    assert "Traceback" not in err
+
+
+def test_a_practice_above_the_maximum_forms_its_own_group(sample_dir, tmp_path, capsys):
+    frame = pd.read_csv(sample_dir / "practices.csv", keep_default_na=False)
+    big = frame.index[frame["parent_code"] == ""][0]
+    frame.loc[big, "list_size"] = 51_077
+    path = tmp_path / "practices.csv"
+    frame.to_csv(path, index=False)
+    out_file = tmp_path / "groups.csv"
+    code, out, err = run(["--practices", path, "--out", out_file], capsys)
+    assert code == 0, err
+    groups = pd.read_csv(out_file, keep_default_na=False).set_index("practice_code")["group"]
+    alone = groups[frame.at[big, "practice_code"]]
+    assert (groups == alone).sum() == 1
+    assert "over the maximum on its own" in next(ln for ln in out.splitlines()
+                                                 if ln.split()[0] == alone)
+    assert "51,077 patients, over the maximum on its own" in err
+    mains = frame[frame["parent_code"] == ""].merge(groups.rename("group").reset_index())
+    rest = mains[mains["group"] != alone].groupby("group")["list_size"].sum()
+    assert rest.between(30_000, 50_000).all()        # the rest are grouped within bounds
+    code, _, err = run(["--practices", path, "--strict"], capsys)
+    assert code == 2 and "51,077" in err and "above the maximum" in err
+
+
+def test_strict_refuses_infeasible_bounds_with_exit_2(sample_dir, capsys):
     code, out, err = run(["--practices", sample_dir / "practices.csv",
-                          "--within-localities"], capsys)
+                          "--within-localities", "--strict"], capsys)
     lordswood = sample_mains(sample_dir).query("locality == 'Lordswood'")["list_size"].sum()
     assert code == 2
     assert err.startswith("error: practices.csv:") and len(err.strip().splitlines()) == 1
@@ -57,9 +96,9 @@ def test_infeasible_bounds_exit_2_with_the_reason(sample_dir, capsys):
     assert "Traceback" not in err
 
 
-def test_minimum_above_the_total_exits_2(sample_dir, capsys):
+def test_minimum_above_the_total_exits_2_with_strict(sample_dir, capsys):
     code, _, err = run(["--practices", sample_dir / "practices.csv", "--min-size", 300_000,
-                        "--max-size", 400_000], capsys)
+                        "--max-size", 400_000, "--strict"], capsys)
     assert code == 2 and "below the minimum 300,000 by 19,000" in err  # 281,000 in total
 
 
@@ -69,6 +108,21 @@ def test_within_localities_with_20_to_60k_works(sample_dir, capsys):
     assert code == 0, err
     for locality in sample_mains(sample_dir)["locality"].unique():
         assert any(ln.split()[0] == locality for ln in out.splitlines())
+
+
+def test_contiguous_groups_are_one_patch_each(sample_dir, tmp_path, capsys):
+    from geo.canonical import load_sample
+    from models.grouping import group_metrics
+    from models.grouping.territories import study_area
+    out_file = tmp_path / "groups.csv"
+    code, out, err = run(["--practices", sample_dir / "practices.csv", "--contiguous",
+                          "--out", out_file], capsys)
+    assert code == 0, err
+    ds = load_sample()
+    mapping = pd.read_csv(out_file, keep_default_na=False).set_index("practice_code")["group"]
+    table = group_metrics(ds.practices, mapping, 30_000, 50_000,
+                          boundary=study_area(ds.localities))
+    assert table["contiguous"].all() and table["within_bounds"].all()
 
 
 def test_missing_file_names_the_file(tmp_path, capsys):

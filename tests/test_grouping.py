@@ -98,7 +98,7 @@ def test_infeasible_localities_are_named_with_the_shortfall(practices, raw):
     lordswood = int(locality_totals["Lordswood"])
     assert lordswood < 30_000  # the sample's small locality
     with pytest.raises(GroupingInfeasible) as err:
-        group_practices(practices, 30_000, 50_000, within_localities=True)
+        group_practices(practices, 30_000, 50_000, within_localities=True, strict=True)
     message = str(err.value)
     assert f"Lordswood has {lordswood:,} patients" in message
     assert f"by {30_000 - lordswood:,}" in message
@@ -110,7 +110,7 @@ def test_infeasible_localities_are_named_with_the_shortfall(practices, raw):
 
 def test_too_few_groups_says_by_how_much(practices):
     with pytest.raises(GroupingInfeasible) as err:
-        group_practices(practices, 30_000, 50_000, n_groups=3)
+        group_practices(practices, 30_000, 50_000, n_groups=3, strict=True)
     # 3 groups of at most 50,000 hold 150,000 of 281,000
     assert "K=3" in str(err.value) and "131,000" in str(err.value)
 
@@ -134,7 +134,7 @@ def test_bounds_that_no_packing_can_meet_are_reported():
                           "latitude": lat, "longitude": lon, "list_size": [40_000] * 3,
                           "parent_code": "", "locality": ""})
     with pytest.raises(GroupingInfeasible, match="cannot be packed"):
-        group_practices(frame, 50_000, 70_000)
+        group_practices(frame, 50_000, 70_000, strict=True)
 
 
 def test_min_above_max_and_unknown_lock_codes_are_refused(practices):

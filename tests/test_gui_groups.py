@@ -1,40 +1,98 @@
-"""The Groups panel as a primary care lead uses it: run, read metrics, move, lock, undo."""
+"""The Groups panel as a primary care lead uses it: run, read metrics and the map, move, lock,
+compare with the real networks, export, undo. Each test starts from a clean window and
+leaves it clean (undo_all), so the file passes alone and in any order."""
 from __future__ import annotations
 
+import pandas as pd
 import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox
 
-from tests.gui_helpers import js, wait_until
+from tests.gui_helpers import close_window, js, open_window, wait_until
 
 pytestmark = pytest.mark.gui
-
 
 PANEL = "groups"
 
 
-def run_grouping(window, **settings):
+@pytest.fixture(autouse=True)
+def clean(window, undo_all):
+    """Every test starts with no grouping and no locks, whatever ran before."""
+    while window.workspace.undo_stack.canUndo():
+        window.workspace.undo_stack.undo()
+    assert not window.workspace.groups
+    yield
+
+
+def set_spin(box, value) -> None:
+    """Type a value into a spin box and press Enter, as a user does."""
+    box.setFocus()
+    box.selectAll()
+    QTest.keyClicks(box, str(value))
+    QTest.keyClick(box, Qt.Key.Key_Return)
+    assert box.value() == value
+
+
+def click(button) -> None:
+    """Click a button; a check box is clicked on its tick box, as a user aims."""
+    from PySide6.QtWidgets import QCheckBox
+    if isinstance(button, QCheckBox):
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton, pos=QPoint(7, button.height() // 2))
+    else:
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def run_grouping(window, lo=30_000, hi=50_000, within=False, contiguous=False):
     panel = window.groups_panel
-    for key, value in settings.items():
-        getattr(panel, key).setValue(value) if hasattr(getattr(panel, key), "setValue") \
-            else getattr(panel, key).setChecked(value)
+    set_spin(panel.min_size, lo)
+    set_spin(panel.max_size, hi)
+    for box, on in ((panel.within, within), (panel.contiguous, contiguous)):
+        if box.isChecked() != on:
+            click(box)
+    before = dict(window.workspace.groups)
     depth = window.workspace.undo_stack.index()
-    panel.run()
+    click(panel.run_button)
     wait_until(lambda: panel.run_button.isEnabled()
                and window.workspace.undo_stack.index() > depth, timeout=60, what="grouping")
+    assert window.workspace.groups != before or before
+    return panel.model.frame
 
 
-def test_running_the_grouping_puts_every_group_within_bounds_and_on_the_map(window):
-    run_grouping(window, min_size=30_000, max_size=50_000)
-    table = window.groups_panel.model.frame
+def select_on_map(window, code: str) -> None:
+    """Click a practice on the map (the page fires the same click a mouse would)."""
+    assert js(window, f"medway.click('practices', '{code}')")
+    wait_until(lambda: window.groups_panel.recent[-1:] == [code], what=f"selecting {code}")
+
+
+def test_running_the_grouping_shows_labelled_territories_within_bounds(window):
+    table = run_grouping(window)
+    panel = window.groups_panel
     assert len(table) >= 6
     assert table["within_bounds"].all()
     assert table["list_size"].between(30_000, 50_000).all()
     assert table["list_size"].sum() == window.dataset.main_practices()["list_size"].sum()
-    assert f"{len(table)} of {len(table)} groups" in window.groups_panel.summary.text()
-    wait_until(lambda: js(window, "medway.counts().groups") == len(table), what="hulls")
-    # practices take their group's colour; the Practices table shows the group too
+    assert f"{len(table)} of {len(table)} groups" in panel.summary.text()
+    # one territory and one label per group; each label names the group and its size
+    wait_until(lambda: js(window, "medway.counts().groups") == 2 * len(table),
+               what="territories")
+    labels = js(window, "Array.from(document.querySelectorAll('.medway-group-label'))"
+                        ".map(function (e) { return e.textContent; })")
+    assert sorted(labels) == sorted(f"{r.group} · {r.list_size / 1000:,.1f}k"
+                                    for r in table.itertuples())
+    # contiguity is judged on territories: the tip says which practices are cut off
+    assert set(table["contiguous_text"]) <= {"yes"} | {t for t in table["contiguous_text"]
+                                                        if "cut off" in t}
+    # the colour key: each group's name carries its map colour
+    model = panel.model
+    for row in range(model.rowCount()):
+        swatch = model.data(model.index(row, 0), Qt.ItemDataRole.DecorationRole)
+        assert isinstance(swatch, QColor)
+        assert swatch.name() == model.colours[model.frame.iloc[row]["group"]].lower()
     code = window.dataset.main_practices()["practice_code"].iloc[0]
     colour = js(window, f"medway.styleOf('practices', '{code}').fillColor")
-    assert colour != "#1f4e9c"
+    assert colour == model.colours[window.workspace.groups[code]]
     groups = window.practices_table.model.frame.set_index("practice_code")["group"]
     assert groups[code] == window.workspace.groups[code]
     branch = window.dataset.branches().iloc[0]
@@ -42,6 +100,7 @@ def test_running_the_grouping_puts_every_group_within_bounds_and_on_the_map(wind
 
 
 def test_moving_a_practice_by_hand_updates_metrics_and_undo_restores(window):
+    run_grouping(window)
     panel = window.groups_panel
     mapping = dict(window.workspace.groups)
     mains = window.dataset.main_practices().set_index("practice_code")
@@ -49,7 +108,9 @@ def test_moving_a_practice_by_hand_updates_metrics_and_undo_restores(window):
     source = mapping[code]
     target = next(g for g in sorted(set(mapping.values())) if g != source)
     before = panel.model.frame.set_index("group")["list_size"]
-    panel.move(code, target)
+    select_on_map(window, code)
+    panel.target.setCurrentText(target)
+    click(panel.move_button)
     after = panel.model.frame.set_index("group")["list_size"]
     size = mains.at[code, "list_size"]
     assert after[source] == before[source] - size
@@ -62,23 +123,42 @@ def test_moving_a_practice_by_hand_updates_metrics_and_undo_restores(window):
     assert panel.model.frame.set_index("group")["list_size"].equals(before)
 
 
+def test_moving_out_of_its_locality_asks_first(window, dialogs):
+    run_grouping(window, 20_000, 60_000, within=True)
+    panel = window.groups_panel
+    mapping = dict(window.workspace.groups)
+    mains = window.dataset.main_practices().set_index("practice_code")
+    code = next(iter(mapping))
+    target = next(g for c, g in mapping.items()
+                  if mains.at[c, "locality"] != mains.at[code, "locality"])
+    select_on_map(window, code)
+    panel.target.setCurrentText(target)
+    title = "Move out of its locality?"
+    dialogs.answers[title] = QMessageBox.StandardButton.No
+    click(panel.move_button)
+    assert ("question", title) in dialogs.asked
+    assert "within localities" in dialogs.messages[-1] and target in dialogs.messages[-1]
+    assert window.workspace.groups == mapping            # "No": nothing moved
+    assert f"{code} was not moved" in window.statusBar().currentMessage()
+    dialogs.answers[title] = QMessageBox.StandardButton.Yes
+    click(panel.move_button)
+    assert window.workspace.groups[code] == target
+
+
 def test_a_lock_together_is_honoured_by_the_next_run(window):
     panel = window.groups_panel
     mains = window.dataset.main_practices()
     a, b = mains["practice_code"].iloc[0], mains["practice_code"].iloc[-1]   # far apart
-    panel.note_selection(a)
-    panel.note_selection(b)
-    panel._lock_together()
+    select_on_map(window, a)
+    select_on_map(window, b)
+    click(panel.together_button)
     assert panel.locks_list.count() == 1
-    run_grouping(window, min_size=20_000, max_size=60_000)
+    run_grouping(window, 20_000, 60_000)
     assert window.workspace.groups[a] == window.workspace.groups[b]
 
 
 def test_within_localities_never_mixes_localities(window):
-    panel = window.groups_panel
-    panel.locks_list.setCurrentRow(0)
-    panel._remove_lock()
-    run_grouping(window, min_size=20_000, max_size=60_000, within=True)
+    run_grouping(window, 20_000, 60_000, within=True)
     mains = window.dataset.main_practices().set_index("practice_code")
     by_group = {}
     for code, group in window.workspace.groups.items():
@@ -86,22 +166,27 @@ def test_within_localities_never_mixes_localities(window):
     assert all(len(locs) == 1 for locs in by_group.values())
 
 
+def test_keep_contiguous_gives_one_patch_per_group(window):
+    table = run_grouping(window, contiguous=True)
+    assert table["contiguous"].all() and table["within_bounds"].all()
+    assert set(table["contiguous_text"]) == {"yes"}
+
+
 def test_locks_are_undoable(window):
     panel = window.groups_panel
-    n = panel.locks_list.count()
     mains = window.dataset.main_practices()["practice_code"]
-    panel.note_selection(mains.iloc[2])
-    panel.note_selection(mains.iloc[3])
-    panel._lock_apart()
-    assert panel.locks_list.count() == n + 1
+    select_on_map(window, mains.iloc[2])
+    select_on_map(window, mains.iloc[3])
+    click(panel.apart_button)
+    assert panel.locks_list.count() == 1
     assert (mains.iloc[2], mains.iloc[3]) in window.workspace.locks.apart
     window.workspace.undo_stack.undo()
-    assert panel.locks_list.count() == n
+    assert panel.locks_list.count() == 0
     assert (mains.iloc[2], mains.iloc[3]) not in window.workspace.locks.apart
 
 
 def test_typing_a_group_in_the_practices_table_moves_the_practice(window):
-    run_grouping(window, min_size=30_000, max_size=50_000)
+    run_grouping(window)
     table = window.practices_table
     mapping = dict(window.workspace.groups)
     code = next(iter(mapping))
@@ -114,3 +199,55 @@ def test_typing_a_group_in_the_practices_table_moves_the_practice(window):
                                                                             "group"] == target
     window.workspace.undo_stack.undo()
     assert window.workspace.groups[code] == mapping[code]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_export_groups_writes_the_group_list_with_metrics(window, tmp_path, suffix, dialogs):
+    table = run_grouping(window)
+    panel = window.groups_panel
+    path = tmp_path / f"my groups{suffix}"
+    dialogs.save_path = str(path)            # the user types this name in the save dialog
+    click(panel.export_button)
+    assert dialogs.asked[-1] == ("save", "Export groups")
+    assert path.exists()
+    written = (pd.read_csv(path) if suffix == ".csv"
+               else pd.read_excel(path, sheet_name="groups"))
+    assert list(written["group"]) == list(table["group"])
+    assert list(written["list_size"]) == list(table["list_size"])
+    assert {"within_bounds", "mean_distance_km", "contiguous", "member_practices"} <= set(
+        written.columns)
+    members = " ".join(written["member_practices"]).split()
+    assert sorted(members) == sorted(window.workspace.groups)
+    if suffix == ".xlsx":
+        practices = pd.read_excel(path, sheet_name="practices")
+        assert len(practices) == len(window.workspace.groups)
+    assert str(path) in window.statusBar().currentMessage()
+
+
+@pytest.mark.slow
+def test_real_networks_are_compared_beside_the_proposal_without_replacing_it(tmp_path_factory):
+    """On a folder imported from the real Medway files (with the ePCN partners)."""
+    from geo.canonical import load_folder
+    from tests.test_supply_real import imported_folder
+    win = open_window(load_folder(imported_folder(tmp_path_factory)))
+    try:
+        win.show_panel("groups")
+        table = run_grouping(win)
+        mine = dict(win.workspace.groups)
+        comparison = win.groups_panel.comparison
+        assert comparison.isVisible()
+        at = comparison.combo.findData("pcns")
+        assert at > 0
+        comparison.combo.setCurrentIndex(at)
+        comparison.combo.activated.emit(at)
+        assert win.workspace.groups == mine               # the user's groups are kept
+        rows = comparison.model.frame
+        assert list(rows["grouping"]) == ["Your groups", "Primary Care Networks"]
+        assert rows.iloc[0]["groups"] == len(table)
+        assert rows.iloc[1]["groups"] == win.dataset.pcns["pcn_name"].nunique()
+        assert "adjusted Rand index" in comparison.agreement.text()
+        wait_until(lambda: (js(win, "medway.counts().existing_groups") or 0) > 0,
+                   what="PCN outlines")
+        assert js(win, "medway.counts().groups") == 2 * len(table)
+    finally:
+        close_window(win)

@@ -102,3 +102,14 @@ def test_the_report_gives_the_windows_figures(shown, scenario_file, tmp_path, ca
         assert f"{size:,}" in text
     for served in shown["hubs"].values():
         assert f"{served:,}" in text
+
+
+def test_cli_export_writes_the_windows_groups_and_hubs(shown, scenario_file, tmp_path,
+                                                       capsys):
+    out = tmp_path / "option-b.xlsx"
+    assert main(["export", "--scenario", str(scenario_file), "--out", str(out)]) == 0
+    capsys.readouterr()
+    groups = pd.read_excel(out, sheet_name="extended_groups").set_index("group")
+    assert groups["list_size"].astype(int).to_dict() == shown["groups"]
+    hubs = pd.read_excel(out, sheet_name="hubs", dtype={"hub_id": str}).set_index("hub_id")
+    assert hubs["served_patients_with_growth"].round().astype(int).to_dict() == shown["hubs"]

@@ -29,7 +29,9 @@ Definitions (distances and areas in EPSG:27700 metres, shown in km / km²):
   because a distant branch surgery (a village branch across the peninsula) would otherwise
   make its group's hull swallow whole neighbourhoods that belong to others;
 - outside_by: 0 within bounds, else the signed gap (negative = below the minimum by that
-  many patients, positive = above the maximum).
+  many patients, positive = above the maximum);
+- note: "over the maximum on its own" for a group of one practice above the maximum (it
+  cannot be put right by regrouping).
 """
 from __future__ import annotations
 
@@ -41,13 +43,13 @@ import pandas as pd
 import shapely
 
 from geo.crs import points_bng, to_wgs84
+from models.grouping.errors import GroupingError
 
 
-class GroupingError(ValueError):
-    """A grouping request that cannot be carried out as asked (one line for the user)."""
-
+OVER_ALONE = "over the maximum on its own"
 
 METRIC_COLUMNS = ["group", "practices", "sites", "list_size", "within_bounds", "outside_by",
+                  "note",
                   "mean_distance_km", "max_distance_km", "hull_area_km2", "contiguous",
                   "intruders", "localities", "n_localities", "centre_latitude",
                   "centre_longitude"]
@@ -139,71 +141,96 @@ def _main_frame(practices: pd.DataFrame, mapping) -> pd.DataFrame:
     return sites
 
 
-def _centre(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float]:
-    if w.sum() > 0:
-        return float(np.average(x, weights=w)), float(np.average(y, weights=w))
-    return float(x.mean()), float(y.mean())
+def _hulls(x, y, gid) -> np.ndarray:
+    """Convex hull of each group's points (shapely wants the points sorted by group)."""
+    order = np.argsort(gid, kind="stable")
+    return shapely.convex_hull(shapely.multipoints(np.column_stack([x, y])[order],
+                                                   indices=gid[order]))
 
 
 def group_metrics(practices: pd.DataFrame, mapping, min_size: float,
-                  max_size: float) -> pd.DataFrame:
-    """One row per group (columns ``METRIC_COLUMNS``), in natural group order."""
+                  max_size: float, boundary=None) -> pd.DataFrame:
+    """One row per group (columns ``METRIC_COLUMNS``), in natural group order.
+
+    With ``boundary`` (the study area, EPSG:27700), contiguity is judged on territories
+    (models/grouping/territories.py) and ``intruders`` lists the group's detached practices.
+    """
     sites = _main_frame(practices, mapping)
+    cut_off = None
+    if boundary is not None:
+        from models.grouping.territories import detached
+        cut_off = detached(practices, as_mapping(mapping), boundary)
     assigned = sites[sites["group"] != ""]
-    mains = assigned[assigned["is_main"]]
-    main_group = mains["group"].to_numpy()
-    main_codes = mains["practice_code"].to_numpy()
-    tree = shapely.STRtree(shapely.points(mains["x"].to_numpy(), mains["y"].to_numpy()))
-    rows = []
-    for group, own in sorted(assigned.groupby("group", sort=False),
-                             key=lambda item: group_sort_key(item[0])):
-        main = own[own["is_main"]]
-        x, y, w = main["x"].to_numpy(), main["y"].to_numpy(), main["w"].to_numpy()
-        cx, cy = _centre(x, y, w)
-        dist = np.hypot(x - cx, y - cy) / 1000.0
-        mean_d = float(np.average(dist, weights=w)) if w.sum() > 0 else float(dist.mean())
-        hull = shapely.MultiPoint(own[["x", "y"]].to_numpy()).convex_hull
-        core = shapely.MultiPoint(main[["x", "y"]].to_numpy()).convex_hull
-        intruders = []
-        if core.geom_type == "Polygon":
-            hits = tree.query(core, predicate="contains_properly")
-            hits = np.sort(hits[main_group[hits] != group])
-            intruders = main_codes[hits].tolist()
-        size = float(w.sum())
-        gap = size - min_size if size < min_size else (size - max_size if size > max_size
-                                                       else 0.0)
-        localities = sorted({loc for loc in main["locality"] if loc})
-        lon, lat = to_wgs84(cx, cy)
-        rows.append({
-            "group": group, "practices": len(main), "sites": len(own),
-            "list_size": int(round(size)), "within_bounds": gap == 0,
-            "outside_by": int(round(gap)), "mean_distance_km": mean_d,
-            "max_distance_km": float(dist.max()),
-            "hull_area_km2": float(hull.area) / 1e6 if hull.geom_type == "Polygon" else 0.0,
-            "contiguous": not intruders, "intruders": intruders,
-            "localities": ", ".join(localities), "n_localities": len(localities),
-            "centre_latitude": float(lat), "centre_longitude": float(lon),
-        })
-    return pd.DataFrame(rows, columns=METRIC_COLUMNS)
+    names = sorted(assigned["group"].unique(), key=group_sort_key)
+    gid_of = {g: i for i, g in enumerate(names)}
+    k = len(names)
+    if not k:
+        return pd.DataFrame(columns=METRIC_COLUMNS)
+    gid = assigned["group"].map(gid_of).to_numpy()
+    is_main = assigned["is_main"].to_numpy()
+    x, y = assigned["x"].to_numpy(), assigned["y"].to_numpy()
+    w = np.where(is_main, assigned["w"].to_numpy(), 0.0)
+    mg, mx, my, mw = gid[is_main], x[is_main], y[is_main], w[is_main]
+    n_main = np.bincount(mg, minlength=k)
+    size = np.bincount(mg, mw, k)
+    cnt = np.maximum(n_main, 1)
+    plain = (np.bincount(mg, mx, k) / cnt, np.bincount(mg, my, k) / cnt)
+    safe = np.where(size > 0, size, 1.0)
+    cx = np.where(size > 0, np.bincount(mg, mw * mx, k) / safe, plain[0])
+    cy = np.where(size > 0, np.bincount(mg, mw * my, k) / safe, plain[1])
+    dist = np.hypot(mx - cx[mg], my - cy[mg]) / 1000.0
+    mean_d = np.where(size > 0, np.bincount(mg, mw * dist, k) / safe,
+                      np.bincount(mg, dist, k) / cnt)
+    max_d = np.zeros(k)
+    np.maximum.at(max_d, mg, dist)
+    hulls = _hulls(x, y, gid)
+    cores = _hulls(mx, my, mg)
+    main_codes = assigned["practice_code"].to_numpy()[is_main]
+    intruders: list[list[str]] = [[] for _ in range(k)]
+    if cut_off is not None:
+        intruders = [cut_off.get(g, []) for g in names]
+    else:
+        tree = shapely.STRtree(shapely.points(mx, my))
+        poly = shapely.get_type_id(cores) == 3
+        g_hit, p_hit = tree.query(cores[poly], predicate="contains_properly")
+        g_hit = np.flatnonzero(poly)[g_hit]
+        for g, p in sorted(zip(g_hit.tolist(), p_hit.tolist())):
+            if mg[p] != g:
+                intruders[g].append(main_codes[p])
+    locs = assigned["locality"].to_numpy()[is_main]
+    loc_sets: list[set] = [set() for _ in range(k)]
+    for g, loc in zip(mg, locs):
+        if loc:
+            loc_sets[g].add(loc)
+    n_sites = np.bincount(gid, minlength=k)
+    area = np.where(shapely.get_type_id(hulls) == 3, shapely.area(hulls) / 1e6, 0.0)
+    lon, lat = to_wgs84(cx, cy)
+    gap = np.where(size < min_size, size - min_size, np.where(size > max_size,
+                                                               size - max_size, 0.0))
+    return pd.DataFrame({
+        "group": names, "practices": n_main, "sites": n_sites,
+        "list_size": np.round(size).astype(int), "within_bounds": gap == 0,
+        "outside_by": np.round(gap).astype(int),
+        "note": [OVER_ALONE if n_main[g] == 1 and size[g] > max_size else ""
+                 for g in range(k)],
+        "mean_distance_km": mean_d, "max_distance_km": max_d, "hull_area_km2": area,
+        "contiguous": [not i for i in intruders], "intruders": intruders,
+        "localities": [", ".join(sorted(ls)) for ls in loc_sets],
+        "n_localities": [len(ls) for ls in loc_sets],
+        "centre_latitude": np.asarray(lat, float), "centre_longitude": np.asarray(lon, float),
+    }, columns=METRIC_COLUMNS)
 
 
 def overall_metrics(practices: pd.DataFrame, mapping, min_size: float, max_size: float,
-                    table: pd.DataFrame | None = None) -> pd.Series:
+                    table: pd.DataFrame | None = None, boundary=None) -> pd.Series:
     """Whole-grouping figures; pass ``table`` (from group_metrics) to avoid recomputing it."""
     if table is None:
-        table = group_metrics(practices, mapping, min_size, max_size)
+        table = group_metrics(practices, mapping, min_size, max_size, boundary)
     sites = _main_frame(practices, mapping)
     mains = sites[sites["is_main"]]
-    assigned = mains[mains["group"] != ""]
     sizes = table["list_size"].to_numpy(float)
-    total_d, total_w = 0.0, 0.0
-    for _, own in assigned.groupby("group", sort=False):
-        x, y, w = own["x"].to_numpy(), own["y"].to_numpy(), own["w"].to_numpy()
-        cx, cy = _centre(x, y, w)
-        d = np.hypot(x - cx, y - cy) / 1000.0
-        if w.sum() > 0:
-            total_d += float((d * w).sum())
-            total_w += float(w.sum())
+    total_w = float(sizes.sum())
+    total_d = float((table["mean_distance_km"].to_numpy(float) * sizes).sum())
     n = len(table)
     within = int(table["within_bounds"].sum()) if n else 0
     return pd.Series({

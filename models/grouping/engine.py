@@ -1,0 +1,225 @@
+"""group_practices: the entry point that sets up, solves each area, names and measures.
+
+Never refuses real data unless asked to (``strict=True``): a practice above the maximum forms
+a group of its own, flagged "over the maximum on its own", and the rest are grouped; where the
+bounds cannot all be met the best grouping found is returned with each shortfall explained in
+``problems``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from models.grouping.errors import GroupingInfeasible, patients as _n
+from models.grouping.metrics import OVER_ALONE, group_metrics, group_sort_key, overall_metrics
+from models.grouping.naming import name_groups
+from models.grouping.problem import (
+    Area, Locks, allocate, area_problems, best_effort_k, build_areas, check_bounds, count_range,
+)
+from models.grouping.solver import CancelFn, ProgressFn, Solver, Stop
+
+
+GALLOP_FROM = 1_000   # practices above which "fewest groups" searches by doubling steps
+
+
+def default_bounds() -> tuple[float, float]:
+    """The planning assumption for group list sizes (models/assumptions.py, with source)."""
+    from models.assumptions import default_assumptions
+    a = default_assumptions()
+    return a.value("locality_min_population"), a.value("locality_max_population")
+
+
+@dataclass
+class GroupingResult:
+    mapping: dict[str, str]
+    groups: list[str]
+    feasible: bool
+    problems: list[str]
+    table: pd.DataFrame
+    summary: pd.Series
+    settings: dict
+    over_alone: list[str] = field(default_factory=list)   # groups of one oversized practice
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.groups)
+
+    def frame(self) -> pd.DataFrame:
+        """``practice_code, group`` rows, one per main practice (what the CLI writes)."""
+        return pd.DataFrame({"practice_code": list(self.mapping),
+                             "group": list(self.mapping.values())})
+
+
+@dataclass
+class _Solved:
+    assign: np.ndarray
+    k: int
+    violation: float
+    proven_infeasible: bool
+    fixed_names: list[str]
+
+
+def _solve(area: Area, k: int, lo, hi, seed, stop, contiguous, boundary) -> _Solved:
+    names = sorted({f for f in area.fixed if f}, key=group_sort_key)
+    fixed = np.array([names.index(f) if f else -1 for f in area.fixed], int)
+    adjacent = None
+    if contiguous:
+        from models.grouping.territories import adjacency
+        adjacent = adjacency(area.xy, boundary)
+    solver = Solver(area.xy, area.w, k, lo, hi, fixed=fixed, apart=area.apart, seed=seed,
+                    stop=stop, adjacent=adjacent)
+    assign, (viol, _) = solver.solve()
+    return _Solved(assign, k, viol, solver.proven_infeasible, names)
+
+
+def _fewest(area: Area, lo, hi, seed, stop, contiguous, boundary) -> _Solved:
+    """The fewest groups that all fit: counting gives the floor, then one more at a time
+    (small areas), or doubling steps then halving back (large areas: fewer tries)."""
+    k_lo, k_hi = count_range(area, lo, hi)
+    tried: dict[int, _Solved] = {}
+
+    def attempt(k: int) -> _Solved:
+        if k not in tried:
+            stop.report(0.0, f"{area.label or 'all practices'}: trying {k} groups")
+            tried[k] = _solve(area, k, lo, hi, seed, stop, contiguous, boundary)
+        return tried[k]
+
+    def least_outside() -> _Solved:
+        return min(tried.values(), key=lambda got: (got.violation, got.k))
+
+    if len(area.w) <= GALLOP_FROM:
+        for k in range(k_lo, k_hi + 1):
+            if attempt(k).violation == 0:
+                return tried[k]
+        return least_outside()
+    bad, step, good = k_lo - 1, 1, None
+    while good is None and bad < k_hi:
+        k = min(bad + step, k_hi)
+        if attempt(k).violation == 0:
+            good = k
+        else:
+            bad, step = k, step * 2
+    if good is None:
+        return least_outside()
+    while good - bad > 1:
+        mid = (good + bad) // 2
+        if attempt(mid).violation == 0:
+            good = mid
+        else:
+            bad = mid
+    return tried[good]
+
+
+def _misses(area: Area, got: _Solved, names: list[str], lo, hi) -> str:
+    W = np.bincount(got.assign, area.w, got.k)
+    order = sorted(range(got.k), key=lambda g: group_sort_key(names[g]))
+    misses = [f"{names[g]} {_n(W[g])} (" + (f"below the minimum by {_n(lo - W[g])}"
+                                            if W[g] < lo else
+                                            f"above the maximum by {_n(W[g] - hi)}") + ")"
+              for g in order if W[g] < lo or W[g] > hi]
+    misses += [f"{area.codes[i][0]} and {area.codes[j][0]} must be apart"
+               for i, j in area.apart if got.assign[i] == got.assign[j]]
+    if len(misses) > 6:
+        misses = misses[:5] + [f"and {len(misses) - 5} more"]
+    what = (f"no grouping of {area.where if area.label else 'the practices'} into {got.k} "
+            f"groups of {_n(lo)}–{_n(hi)} " + ("exists (the list sizes cannot be packed)"
+                                               if got.proven_infeasible else "was found"))
+    return what + ("; best found: " + ", ".join(misses) if misses else "")
+
+
+def group_practices(practices: pd.DataFrame, min_size: float | None = None,
+                    max_size: float | None = None, n_groups: int | None = None, *,
+                    within_localities: bool = False, locks: Locks | None = None,
+                    seed: int = 0, strict: bool = False, contiguous: bool = False,
+                    boundary=None, progress: ProgressFn | None = None,
+                    cancelled: CancelFn | None = None) -> GroupingResult:
+    """Group the main practices (branches follow) so each group's list size is in bounds.
+
+    ``boundary``: the study area (shapely, EPSG:27700 metres; e.g. the localities' union)
+    used to judge which practices' territories touch when ``contiguous`` is asked for.
+    """
+    d_lo, d_hi = default_bounds()
+    lo = float(d_lo if min_size is None else min_size)
+    hi = float(d_hi if max_size is None else max_size)
+    check_bounds(lo, hi, n_groups)
+    stop = Stop(progress, cancelled)
+    stop.report(0.0, "preparing practices")
+    areas = build_areas(practices, within_localities, locks)
+    problems: list[str] = []
+    counts: list[int | None] = [None] * len(areas)
+    if n_groups is not None and not within_localities:
+        counts = [int(n_groups)]
+    elif n_groups is not None:
+        pre = [p for a in areas for p in area_problems(a, lo, hi, None)]
+        try:
+            counts = allocate(areas, lo, hi, int(n_groups)) if not pre else counts
+        except GroupingInfeasible as exc:
+            pre += exc.problems
+        problems += pre
+    if strict:
+        problems += [p for a, k in zip(areas, counts) for p in area_problems(a, lo, hi, k)]
+        if problems:
+            raise GroupingInfeasible(problems)
+    mapping: dict[str, str] = {}
+    taken = {str(v).strip() for v in (locks.fixed.values() if locks else [])}
+    over_alone: list[str] = []
+    for n_area, (area, k) in enumerate(zip(areas, counts)):
+        stop.lo, stop.hi = n_area / len(areas), (n_area + 1) / len(areas)
+        big = [b for b in range(len(area.w)) if area.w[b] > hi]
+        rest = area.subset([b for b in range(len(area.w)) if area.w[b] <= hi])
+        if len(rest.w):
+            problems += _group_rest(rest, k, len(big), lo, hi, seed, stop, contiguous,
+                                    boundary, taken, mapping)
+        for b in big:  # over the maximum on its own: a group of its own, the rest grouped
+            name = area.fixed[b] or _next_name(area.label, taken)
+            taken.add(name)
+            over_alone.append(name)
+            for code in area.codes[b]:
+                mapping[code] = name
+            problems.append(f"{area.names[b]} has {_n(area.w[b])} patients, {OVER_ALONE} "
+                            f"(the maximum is {_n(hi)}): it forms group {name} alone")
+    if problems and strict:
+        raise GroupingInfeasible(problems)
+    stop.lo, stop.hi = 0.0, 1.0
+    stop.report(0.98, "measuring groups")
+    main_codes = [c for c in practices["practice_code"].astype(str) if c in mapping]
+    mapping = {c: mapping[c] for c in main_codes}   # the input's practice order
+    table = group_metrics(practices, mapping, lo, hi)
+    summary = overall_metrics(practices, mapping, lo, hi, table=table)
+    stop.report(1.0, "done")
+    return GroupingResult(
+        mapping=mapping, groups=sorted(set(mapping.values()), key=group_sort_key),
+        feasible=not problems, problems=problems, table=table, summary=summary,
+        settings={"min_size": lo, "max_size": hi, "n_groups": n_groups,
+                  "within_localities": within_localities, "seed": seed,
+                  "contiguous": contiguous, "locks": locks or Locks()},
+        over_alone=over_alone)
+
+
+def _group_rest(rest: Area, k, n_big, lo, hi, seed, stop, contiguous, boundary, taken,
+                mapping) -> list[str]:
+    """Group an area's practices that fit the maximum; returns the shortfalls explained."""
+    k_rest = None if k is None else max(1, min(k - n_big, len(rest.w)))
+    reasons = area_problems(rest, lo, hi, k_rest)
+    if k_rest is None and reasons:
+        k_rest = best_effort_k(rest, lo, hi)
+    got = (_fewest(rest, lo, hi, seed, stop, contiguous, boundary) if k_rest is None
+           else _solve(rest, k_rest, lo, hi, seed, stop, contiguous, boundary))
+    names = name_groups(rest.label, rest.xy, rest.w, got.assign, got.fixed_names, got.k, taken)
+    taken |= set(names)
+    for b, codes in enumerate(rest.codes):
+        for code in codes:
+            mapping[code] = names[got.assign[b]]
+    if got.violation > 0:
+        return reasons or [_misses(rest, got, names, lo, hi)]
+    return []
+
+
+def _next_name(label: str, taken: set[str]) -> str:
+    prefix = f"{label} " if label else "G"
+    number = 1
+    while f"{prefix}{number}" in taken:
+        number += 1
+    return f"{prefix}{number}"

@@ -1,0 +1,71 @@
+"""Starting groups that follow the towns: merge neighbouring practices, cheapest first.
+
+Each practice starts as a group of its own; the pair of neighbouring groups whose merger adds
+the fewest patient-km (list size × distance to the merged group's patient-weighted centre) is
+merged, as long as the merged list stays within the maximum, until k groups are left or no
+merger fits. The k largest groups' centres then seed the capacitated assignment. Unlike
+k-means, this never places a centre where too few patients live to fill a group.
+"""
+from __future__ import annotations
+
+import heapq
+import math
+
+import numpy as np
+
+EXACT_MERGE = 1_500   # practices up to which each merger is costed exactly
+
+
+def merged_centres(X, w, cw, nbrs, k: int, hi: float) -> np.ndarray:
+    n = len(w)
+    members = {i: [i] for i in range(n)}
+    W = {i: float(w[i]) for i in range(n)}
+    C = {i: float(cw[i]) for i in range(n)}
+    P = {i: (float(cw[i] * X[i, 0]), float(cw[i] * X[i, 1])) for i in range(n)}
+    cost = {i: 0.0 for i in range(n)}
+    adj = {i: set(int(j) for j in nbrs[i]) for i in range(n)}
+    for i in range(n):
+        for j in list(adj[i]):
+            adj[j].add(i)
+
+    exact = n <= EXACT_MERGE
+
+    def merge_cost(a, b):
+        """The merger's added patient-km: exact, or on large areas to first order
+        (patients × how far each part's centre moves), without touching the members."""
+        ca, cb = C[a], C[b]
+        cx, cy = (P[a][0] + P[b][0]) / (ca + cb), (P[a][1] + P[b][1]) / (ca + cb)
+        if exact:
+            idx = members[a] + members[b]
+            return float(cw[idx] @ np.sqrt(((X[idx] - (cx, cy)) ** 2).sum(1))) \
+                - cost[a] - cost[b]
+        return (ca * math.hypot(P[a][0] / ca - cx, P[a][1] / ca - cy)
+                + cb * math.hypot(P[b][0] / cb - cx, P[b][1] / cb - cy))
+
+    heap = [(merge_cost(a, b), a, b) for a in range(n) for b in adj[a]
+            if a < b and W[a] + W[b] <= hi]
+    heapq.heapify(heap)
+    alive = n
+    next_id = n
+    while alive > k and heap:
+        d, a, b = heapq.heappop(heap)
+        if a not in members or b not in members:
+            continue
+        m = next_id
+        next_id += 1
+        members[m] = members.pop(a) + members.pop(b)
+        pa, pb = P.pop(a), P.pop(b)
+        W[m], C[m], P[m] = W.pop(a) + W.pop(b), C.pop(a) + C.pop(b), (pa[0] + pb[0],
+                                                                       pa[1] + pb[1])
+        if exact:
+            ctr = np.array(P[m]) / C[m]
+            cost[m] = float(cw[members[m]] @ np.sqrt(((X[members[m]] - ctr) ** 2).sum(1)))
+        adj[m] = (adj.pop(a) | adj.pop(b)) - {a, b}
+        for o in adj[m]:
+            adj[o] -= {a, b}
+            adj[o].add(m)
+            if W[m] + W[o] <= hi:
+                heapq.heappush(heap, (merge_cost(min(m, o), max(m, o)), min(m, o), max(m, o)))
+        alive -= 1
+    keep = sorted(members, key=lambda g: (-W[g], g))[:k]
+    return np.array([(P[g][0] / C[g], P[g][1] / C[g]) for g in keep])

@@ -15,8 +15,8 @@ from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSpinBox,
-    QTabWidget, QVBoxLayout,
+    QCheckBox, QComboBox, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton,
+    QSpinBox, QTabWidget, QVBoxLayout,
 )
 
 from geo.errors import DataError
@@ -179,16 +179,19 @@ class DemandPanel(Panel):
         tabs.addTab(self.results_view, "Year × area")
         tabs.addTab(self.assumption_view, "Assumptions")
         self.tabs = tabs
-        top = QHBoxLayout()
-        top.addWidget(self.by)
-        top.addWidget(self.shade)
-        top.addWidget(self.weighted)
-        top.addWidget(self.trend)
-        top.addWidget(self.trend_method)
-        top.addWidget(self.export_button)
+        # Controls in short rows, combo boxes allowed to shrink: the panel shares the right
+        # dock with the others and must leave the map most of the window.
+        phasing = self._phasing_row()
+        top = QGridLayout()
+        for i, w in enumerate((self.by, self.shade, self.export_button, self.weighted,
+                               self.trend, self.trend_method)):
+            top.addWidget(w, i // 3, i % 3)
+        for w in (self.by, self.shade, self.trend_method, self.range_end):
+            w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            w.setMinimumContentsLength(12)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addLayout(self._phasing_row())
+        layout.addLayout(phasing)
         layout.addWidget(self.lodge)
         layout.addWidget(self.headline)
         layout.addWidget(tabs, 1)

@@ -1,7 +1,7 @@
 """What a planning figure is checked against: area population targets and the cost band.
 
 Targets come from the assumptions table (so an edited target is the one flagged); the cost
-band is the sanity band of developer contributions Kent CCGs sought (DESIGN.md §6).
+band is the sanity band of developer contributions Kent CCGs sought (docs/design.md §6).
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ TARGETS = {"locality": ("locality_min_population", "locality_max_population"),
            "group": ("group_min_size", "group_max_size"),
            "hub": ("hub_min_population", "hub_max_population")}
 COST_BAND_SOURCE = ("developer contributions Kent CCGs sought, e.g. Canterbury & Coastal CCG "
-                    "£266,175 for 819 patients (DESIGN.md §6)")
+                    "£266,175 for 819 patients (docs/design.md §6)")
 
 
 def target_band(by: str, a: Assumptions) -> tuple[float, float, str]:

@@ -11,7 +11,7 @@ import pandas as pd
 from models.display import money, number
 from rendering.report import Section
 
-# Published figures the tool's own are set beside (cited, not copied: DESIGN.md §6).
+# Published figures the tool's own are set beside (cited, not copied: docs/design.md §6).
 PLAN_DOC = "Medway CCG Operational Plan 2017–19, ch. 3"
 STP_DOC = "Kent & Medway STP, November 2016"
 

@@ -108,3 +108,17 @@ def test_a_suggestion_for_the_previous_data_is_not_applied(window, monkeypatch):
     assert panel.plan is None and not panel.accept_button.isEnabled()
     assert "not applied" in window.statusBar().currentMessage()
     assert panel.plan_label.text() == ""
+
+
+def test_the_map_keeps_most_of_a_laptop_window_whichever_panel_is_shown(window):
+    """The planning panels share the right-hand dock; none may squeeze the map."""
+    from PySide6.QtWidgets import QApplication
+    size = window.size()
+    try:
+        window.resize(1400, 900)
+        for panel in ("demand", "hubs", "groups", "details"):
+            window.show_panel(panel)
+            QApplication.processEvents()
+            assert window.map.width() >= 500, (panel, window.map.width())
+    finally:
+        window.resize(size)

@@ -295,27 +295,24 @@ def test_primary_care_lead_groups_locks_and_moves_practices(app):
     assert rows and rows[0] in g.model.flag_rows, "the shrunken group is flagged"
 
 
-@pytest.mark.xfail(strict=False, reason="needs issue 11 item 14 (the existing grouping "
-                   "shown beside the user's, not replacing it) from the grouping helper")
 def test_primary_care_lead_compares_with_the_real_pcns(app):
     w = app
     w.show_panel("groups")
     g = w.groups_panel
-    existing = [i for i in range(g.load_combo.count())
-                if g.load_combo.itemData(i) in ("pcns", "groups")]
+    combo = g.comparison.combo
+    existing = [i for i in range(combo.count()) if combo.itemData(i) in ("pcns", "groups")]
     if not existing:
         pytest.skip("this data holds no existing grouping (pcns.csv / groups.csv)")
     click_widget(g.run_button)
     wait_until(lambda: g.model.rowCount() > 0, 120, "the group table")
     mine = dict(w.workspace.groups)
-    g.load_combo.setCurrentIndex(existing[0])
-    g.load_combo.activated.emit(existing[0])
+    combo.setCurrentIndex(existing[0])                 # chosen from the drop-down
+    combo.activated.emit(existing[0])
     QApplication.processEvents()
     assert dict(w.workspace.groups) == mine            # the user's groups are kept
+    assert g.comparison.model.rowCount() == 2          # yours beside the existing one
 
 
-@pytest.mark.xfail(strict=False, reason="needs issue 11 item 6 (Export groups… in the Groups "
-                   "panel) from the grouping helper")
 def test_primary_care_lead_exports_the_group_list(app, dialogs, tmp_path):
     w = app
     w.show_panel("groups")

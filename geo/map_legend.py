@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from geo.webmap import (
     EXCLUDED_COLOUR, GROUP_PALETTE, HOUSING_COLOUR, HOUSING_REF_DWELLINGS, HOUSING_REF_RADIUS,
-    HUB_COLOUR, LAYER_TITLES, LOCALITY_COLOURS, LOCALITY_MAX, LOCALITY_MIN, PRACTICE_COLOUR,
+    HUB_COLOUR, LAYER_TITLES, LOCALITY_COLOURS, PRACTICE_COLOUR,
     PRACTICE_REF_PATIENTS, PRACTICE_REF_RADIUS,
 )
 
@@ -27,7 +27,7 @@ def _line(stroke, dash=False, width=2):
     return {"shape": "line", "stroke": stroke, "dash": dash, "width": width}
 
 
-def legend_sections() -> list[dict]:
+def legend_sections(band=None) -> list[dict]:
     px = round(2 * PRACTICE_REF_RADIUS)
     hx = round(2 * HOUSING_REF_RADIUS)
     return [
@@ -49,7 +49,8 @@ def legend_sections() -> list[dict]:
         {"layer": "localities", "title": LAYER_TITLES["localities"], "rows": [
             [_area(LOCALITY_COLOURS[0], "#424242", width=1), "Locality (name in bold)"],
             [_area("transparent", "#c62828", dash=True),
-             f"Locality outside {LOCALITY_MIN:,}–{LOCALITY_MAX:,} patients"]]},
+             f"Locality outside {band[0]:,.0f}–{band[1]:,.0f} patients" if band else
+             "Locality outside its population target"]]},
         *OVERLAY_LEGENDS.values(),
     ]
 

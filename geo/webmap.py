@@ -20,7 +20,6 @@ from jinja2 import Template
 from geo.dataset import is_branch
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-LOCALITY_MIN, LOCALITY_MAX = 30_000, 50_000   # Operational Plan 2017–19 ch. 3 target band
 
 LOCALITY_COLOURS = ["#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462",
                     "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd"]
@@ -108,8 +107,10 @@ def _housing_style(dwellings: float, included: bool) -> dict:
             "fillOpacity": 0.35, "dashArray": "4 3"}
 
 
-def locality_style(index: int, population: float) -> dict:
-    out_of_band = not (LOCALITY_MIN <= population <= LOCALITY_MAX)
+def locality_style(index: int, population: float, band=None) -> dict:
+    """A locality's outline: red and dashed when its population is outside ``band`` (the
+    plan's locality target, from the assumptions; None = not judged)."""
+    out_of_band = band is not None and not (band[0] <= population <= band[1])
     return {"color": "#c62828" if out_of_band else "#424242",
             "weight": 2.5 if out_of_band else 1.5,
             "dashArray": "6 4" if out_of_band else None,
@@ -119,17 +120,18 @@ def locality_style(index: int, population: float) -> dict:
 
 # ---------------------------------------------------------------- layers → GeoJSON
 
-def locality_features(ds) -> dict:
+def locality_features(ds, band=None) -> dict:
     pop = ds.practices.groupby("locality")["list_size"].sum()
     feats = []
     for i, row in enumerate(ds.localities.itertuples()):
         n = float(pop.get(row.name, 0))
         label_pt = row.geometry.representative_point()
-        flag = "" if LOCALITY_MIN <= n <= LOCALITY_MAX else " (outside 30,000–50,000)"
+        flag = "" if band is None or band[0] <= n <= band[1] else \
+            f" (outside {band[0]:,.0f}–{band[1]:,.0f})"
         feats.append({
             "type": "Feature", "geometry": row.geometry.__geo_interface__,
             "properties": {
-                "id": row.name, "name": row.name, "style": locality_style(i, n),
+                "id": row.name, "name": row.name, "style": locality_style(i, n, band),
                 "label": [label_pt.y, label_pt.x],
                 "tip": [["Locality", row.name],
                         ["Registered patients", _fmt(n) + flag]],
@@ -228,9 +230,10 @@ class _Glue(MacroElement):
         self.glue = glue
 
 
-def build_map(ds, *, inline: bool = False, bridge: bool = True) -> folium.Map:
+def build_map(ds, *, inline: bool = False, bridge: bool = True, band=None) -> folium.Map:
     """The folium map of a dataset. ``inline`` embeds Leaflet (for a standalone HTML file);
-    ``bridge`` adds the QWebChannel script the desktop app talks through."""
+    ``bridge`` adds the QWebChannel script the desktop app talks through; ``band`` is the
+    locality population target the outlines are judged on (the plan's assumption)."""
     minx, miny, maxx, maxy = ds.localities.total_bounds
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=12,
                    tiles=None, control_scale=True, prefer_canvas=False,
@@ -254,14 +257,16 @@ def build_map(ds, *, inline: bool = False, bridge: bool = True) -> folium.Map:
     m.get_root().header.add_child(Element(f"<style>{css}</style>"), name="medway_css")
     names = {}
     for layer in LAYERS:
-        gj = folium.GeoJson(LAYER_BUILDERS[layer](ds), name=LAYER_TITLES[layer],
+        data = locality_features(ds, band) if layer == "localities" else \
+            LAYER_BUILDERS[layer](ds)
+        gj = folium.GeoJson(data, name=LAYER_TITLES[layer],
                             marker=folium.CircleMarker(radius=6), control=False)
         gj.add_to(m)
         names[layer] = gj.get_name()
     m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(10, 10))
     from geo.map_context import ward_features
     from geo.map_legend import LEGEND_ORDER, legend_sections
-    config = {"map": m.get_name(), "layers": names, "legend": legend_sections(),
+    config = {"map": m.get_name(), "layers": names, "legend": legend_sections(band),
               "legendOrder": LEGEND_ORDER, "wards": ward_features(ds),
               "wardLabelZoom": WARD_LABEL_ZOOM, "findZoom": FIND_ZOOM,
               "sample": bool(ds.is_sample), "label": ds.label}
@@ -270,9 +275,10 @@ def build_map(ds, *, inline: bool = False, bridge: bool = True) -> folium.Map:
     return m
 
 
-def write_map_html(ds, path: str | Path, *, inline: bool = False, bridge: bool = True) -> Path:
+def write_map_html(ds, path: str | Path, *, inline: bool = False, bridge: bool = True,
+                   band=None) -> Path:
     path = Path(path)
-    build_map(ds, inline=inline, bridge=bridge).save(str(path))
+    build_map(ds, inline=inline, bridge=bridge, band=band).save(str(path))
     return path
 
 

@@ -147,7 +147,8 @@ class FileCommands:
             return False
         from geo.atomic import atomic_path
         with atomic_path(path) as tmp:
-            webmap.write_map_html(self.dataset, tmp, inline=True, bridge=False)
+            webmap.write_map_html(self.dataset, tmp, inline=True, bridge=False,
+                                  band=self.locality_target.map_band(self.workspace.plan))
         self.statusBar().showMessage(f"Saved the map to {path}", 8000)
         return True
 

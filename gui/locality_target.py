@@ -50,6 +50,11 @@ class LocalityTarget(QObject):
         low, high = plan.locality_bounds()
         return f"{low / 1000:,.0f}–{high / 1000:,.0f}k"
 
+    def map_band(self, plan):
+        """The band the first drawing of the map judges list sizes on (None when the target
+        is judged on residents: the window restyles the outlines once the map is up)."""
+        return plan.locality_bounds() if self.basis == "registered" else None
+
     def flag_header(self, plan) -> str:
         return f"Against {self.band(plan)} target (on {BASES[self.basis]})"
 

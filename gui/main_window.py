@@ -257,7 +257,8 @@ class MainWindow(FileCommands, QMainWindow):
         self._refresh_find()
         for warning in ds.warnings:
             self.statusBar().showMessage(warning, 15000)
-        self.map.show_dataset(ds)
+        target = getattr(self, "locality_target", None)
+        self.map.show_dataset(ds, band=target.map_band(self.workspace.plan) if target else None)
 
     # -------------------------------------------------------------- edits
     def _edit_from_table(self, layer: str):

@@ -129,12 +129,13 @@ class MapView(QWebEngineView):
         self._hidden: set[str] = set()      # layers the user unticked; kept across reloads
         self._editing: str | None = None    # the layer being edited on the map, if any
 
-    def show_dataset(self, ds) -> Path:
-        """Write the page for ``ds`` and load it; ``ready`` follows."""
+    def show_dataset(self, ds, band=None) -> Path:
+        """Write the page for ``ds`` and load it (localities judged on ``band``); ``ready``
+        follows."""
         self.is_ready = False
         self._generation += 1
         self.html_path = Path(self._tmp.name) / f"map-{self._generation}.html"
-        webmap.write_map_html(ds, self.html_path)
+        webmap.write_map_html(ds, self.html_path, band=band)
         self.load(QUrl.fromLocalFile(str(self.html_path)))
         return self.html_path
 

@@ -121,7 +121,8 @@ def open_roads_dialog(window) -> RoadsImportDialog:
 
 def roads_changed(window) -> None:
     """Redraw the map with the new context and let the Hubs tab offer travel times."""
-    window.map.show_dataset(window.dataset)
+    window.map.show_dataset(window.dataset,
+                            band=window.locality_target.map_band(window.workspace.plan))
     hubs = getattr(window, "hubs_panel", None)
     if hubs is not None and hasattr(hubs, "roads_changed"):
         hubs.roads_changed()

@@ -149,19 +149,25 @@ def _points(frame: pd.DataFrame, label: str) -> None:
     check_uk_coordinates(frame, frame["longitude"], frame["latitude"], label)
 
 
+def _sites(frame: pd.DataFrame, columns: list[str], key: str, label: str) -> None:
+    """What every point layer needs: its optional columns present (blank), an id on every
+    row, no id twice, coordinates in Great Britain."""
+    for col in columns:
+        if col not in frame.columns:
+            frame[col] = ""
+    check_not_blank(frame, key, label)
+    check_unique(frame, key, label)
+    _points(frame, label)
+
+
 def read_practices(path: Path, locality_names: set[str]) -> pd.DataFrame:
     label = path.name
     required = ["practice_code", "name", "latitude", "longitude", "list_size"]
     frame = read_csv_text(path, label, required=required, optional=PRACTICE_COLUMNS,
                           max_rows=MAX_PRACTICE_SITES, what="practice sites")
-    for col in PRACTICE_COLUMNS:
-        if col not in frame.columns:
-            frame[col] = ""
     if frame.empty:
         raise DataError(label, "has a header but no practices")
-    check_not_blank(frame, "practice_code", label)
-    check_unique(frame, "practice_code", label)
-    _points(frame, label)
+    _sites(frame, PRACTICE_COLUMNS, "practice_code", label)
     frame["list_size"] = parse_int(frame, "list_size", label, lo=0, hi=LIST_SIZE_MAX)
     frame["gp_wte"] = parse_float(frame, "gp_wte", label, required=False, lo=0,
                                   hi=GP_WTE_MAX)
@@ -195,12 +201,7 @@ def read_hubs(path: Path, locality_names: set[str]) -> pd.DataFrame:
     frame = read_csv_text(path, label, required=["hub_id", "name", "latitude", "longitude",
                                                  "status"], optional=HUB_COLUMNS,
                           max_rows=MAX_HUBS, what="hubs")
-    for col in HUB_COLUMNS:
-        if col not in frame.columns:
-            frame[col] = ""
-    check_not_blank(frame, "hub_id", label)
-    check_unique(frame, "hub_id", label)
-    _points(frame, label)
+    _sites(frame, HUB_COLUMNS, "hub_id", label)
     frame["status"] = frame["status"].str.lower()
     bad = ~frame["status"].isin(HUB_STATUSES)
     if bad.any():
@@ -222,12 +223,7 @@ def read_housing(path: Path) -> pd.DataFrame:
                           max_rows=MAX_HOUSING_SITES, what="housing sites")
     frame.columns = [column_key(c) if YEAR_COLUMN.match(column_key(c)) else c
                      for c in frame.columns]
-    for col in HOUSING_COLUMNS:
-        if col not in frame.columns:
-            frame[col] = ""
-    check_not_blank(frame, "site_id", label)
-    check_unique(frame, "site_id", label)
-    _points(frame, label)
+    _sites(frame, HOUSING_COLUMNS, "site_id", label)
     frame["dwellings"] = parse_int(frame, "dwellings", label, lo=0, hi=DWELLINGS_MAX)
     frame["include"] = parse_bool(frame, "include", label, default=True)
     frame["start_year"] = parse_int(frame, "start_year", label, required=False, lo=YEAR_MIN,

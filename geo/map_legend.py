@@ -67,13 +67,16 @@ OVERLAY_LEGENDS = {
         [_area("rgba(0,0,0,0.06)", GROUP_PALETTE[0]),
          "Outline of a group's practices"],
         [_area("transparent", "#c62828", dash=True), "Group outside the size bounds"]]},
+    "existing_groups": {"layer": "existing_groups", "title": "Existing grouping (compared)",
+                        "rows": [[_area("transparent", "#424242", dash=True),
+                                  "An existing group, e.g. a Primary Care Network"]]},
     "demand": {"layer": "demand", "title": "GP WTE needed (shading)", "rows": [
         [_area("#fc9272", "#9e9e9e", width=1), "Darker = more GP WTE needed"]]},
     "wards": {"layer": "wards", "title": "Wards", "rows": [
         [_line("#90a4ae", width=1), "Ward boundary (name in grey italics)"]]},
 }
 LEGEND_ORDER = ["hubs", "suggested", "practices", "branch_links", "housing", "groups",
-                "catchments", "demand", "localities", "wards", "context"]
+                "existing_groups", "catchments", "demand", "localities", "wards", "context"]
 
 
 def overlay_legend(name: str, title: str | None = None) -> dict:

@@ -120,6 +120,7 @@ class MainWindow(FileCommands, QMainWindow):
         self.tabifyDockWidget(self.details_dock, self.demand_dock)
         self.layers_panel.add_layer("demand", "GP WTE needed (shading)", visible=False)
         self.layers_panel.add_layer("groups", "Extended group outlines")
+        self.layers_panel.add_layer("existing_groups", "Existing grouping (compared)")
         self.layers_panel.add_layer("catchments", "Hub catchments")
         self.layers_panel.add_layer("suggested", "Suggested hub sites")
         for dock in (self.groups_dock, self.demand_dock, self.hubs_dock):

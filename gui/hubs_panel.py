@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import pandas as pd
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
-    QCheckBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QMenu, QPushButton,
-    QSpinBox, QVBoxLayout, QComboBox, QGroupBox,
+    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+    QPushButton, QSpinBox, QVBoxLayout,
 )
 
 from geo import webmap
 from gui import hubs_travel
 from gui.frame_model import Column, FrameModel, one_dp, whole
 from gui.hub_changes import ChangeModel
+from gui.hub_editing import HubEditing
 from gui.panel import Panel
 from gui.worker import TaskBar
 from models import hubs as hubmodel
@@ -52,7 +52,7 @@ HUB_TABLE = [
 CATCHMENT_COLOURS = webmap.GROUP_PALETTE
 
 
-class HubsPanel(Panel):
+class HubsPanel(HubEditing, Panel):
     def __init__(self, window, parent=None):
         super().__init__(window, parent)
         self.plan = None
@@ -319,98 +319,6 @@ class HubsPanel(Panel):
         self.ws.set_state("baseline", self.ws.dataset.hubs.copy(),
                           "Set the current hub layout as the baseline")
         self.status.emit("Baseline set: later hub layouts are compared with this one")
-
-    # -------------------------------------------------------------- editing
-    def _set_editing(self, on: bool) -> None:
-        """Edit mode: a click anywhere on land adds a hub there, a drag moves one."""
-        self.map.set_editing("hubs" if on else None)
-
-    def _on_map_click(self, lat: float, lon: float) -> None:
-        if self.edit_box.isChecked():
-            self.add_hub(lat, lon)
-
-    def add_hub(self, lat: float, lon: float, name: str | None = None,
-                status: str = "proposed") -> str:
-        hubs = self.ws.state("hubs")
-        hub_id = hubmodel.next_hub_ids(self.used_ids(), 1)[0]
-        self._issued.add(hub_id)
-        n = hub_id.removeprefix("NEW-")
-        row = {"hub_id": hub_id, "name": name or f"New hub {n}", "latitude": lat,
-               "longitude": lon, "status": status, "locality": "",
-               "capacity_patients": float("nan")}
-        new = pd.concat([hubs, pd.DataFrame([row])], ignore_index=True)
-        self.ws.set_state("hubs", self._with_localities(new), f"Add hub {row['name']}")
-        return hub_id
-
-    def used_ids(self) -> set[str]:
-        """Every hub id the scenario has used: on the map, in the data as loaded, in the
-        baseline, or added and since deleted or undone."""
-        plan = self.ws.plan
-        ids = set(plan.dataset.hubs["hub_id"]) | set(plan.base.hubs["hub_id"])
-        if plan.baseline is not None:
-            ids |= set(plan.baseline["hub_id"])
-        return ids | self._issued
-
-    def move_hub(self, hub_id: str, lat: float, lon: float) -> None:
-        hubs = self.ws.state("hubs")
-        mask = hubs["hub_id"] == hub_id
-        hubs.loc[mask, ["latitude", "longitude"]] = [lat, lon]
-        hubs.loc[mask, "locality"] = ""
-        name = hubs.loc[mask, "name"].iloc[0]
-        self.ws.set_state("hubs", self._with_localities(hubs), f"Move hub {name}")
-
-    def delete_hub(self, hub_id: str) -> None:
-        hubs = self.ws.state("hubs")
-        name = hubs.loc[hubs["hub_id"] == hub_id, "name"]
-        if name.empty:
-            return
-        self.ws.set_state("hubs", hubs[hubs["hub_id"] != hub_id].reset_index(drop=True),
-                          f"Delete hub {name.iloc[0]}")
-
-    def set_status(self, hub_id: str, status: str) -> None:
-        hubs = self.ws.state("hubs")
-        hubs.loc[hubs["hub_id"] == hub_id, "status"] = status
-        self.ws.set_state("hubs", hubs, f"Set {hub_id} to {status}")
-
-    def delete_selected(self) -> None:
-        hub_id = self.selected_hub()
-        if hub_id:
-            self.delete_hub(hub_id)
-
-    def selected_hub(self) -> str | None:
-        rows = self.table.selectionModel().selectedRows()
-        if rows:
-            src = self.table.model().mapToSource(rows[0])
-            return str(self.model.frame.at[src.row(), "hub_id"])
-        current = self.window.details.current
-        return current[1] if current and current[0] == "hubs" else None
-
-    def _with_localities(self, hubs: pd.DataFrame) -> pd.DataFrame:
-        return hubmodel.locality_names_for(hubs, self.ws.dataset.localities)
-
-    def _on_drag(self, layer: str, hub_id: str, lat: float, lon: float, finished: bool):
-        if layer != "hubs":
-            return
-        if finished:
-            self.move_hub(hub_id, lat, lon)
-            return
-        hubs = self.ws.dataset.hubs.copy()
-        hubs.loc[hubs["hub_id"] == hub_id, ["latitude", "longitude"]] = [lat, lon]
-        self._dragging = True     # catchments by time wait for the drop (they take longer)
-        try:
-            self.refresh(hubs)    # live measures while dragging, nothing recorded yet
-        finally:
-            self._dragging = False
-
-    def _on_context(self, layer: str, hub_id: str) -> None:
-        if layer != "hubs":
-            return
-        menu = QMenu(self)
-        menu.addAction("Delete hub", lambda: self.delete_hub(hub_id))
-        status_menu = menu.addMenu("Status")
-        for status in ("existing", "planned", "proposed"):
-            status_menu.addAction(status, lambda s=status: self.set_status(hub_id, s))
-        menu.popup(QCursor.pos())
 
     def _on_row(self, *_):
         hub_id = self.selected_hub()

@@ -28,8 +28,8 @@ from geo.dataset import (
 from geo.errors import DataError, spreadsheet_row
 from geo.inputs import check_input_file, gdal_path
 from geo.tables import (
-    CONTROL, CsvText, check_not_blank, check_uk_coordinates, check_unique, column_key,
-    parse_bool, parse_float, parse_int, read_csv_text, spreadsheet_safe,
+    CONTROL, CsvText, blank_missing, check_not_blank, check_uk_coordinates, check_unique,
+    column_key, parse_bool, parse_float, parse_int, read_csv_text, spreadsheet_safe,
 )
 
 LOCALITY_FILES = ("localities.geojson", "localities.gpkg")
@@ -152,9 +152,7 @@ def _points(frame: pd.DataFrame, label: str) -> None:
 def _sites(frame: pd.DataFrame, columns: list[str], key: str, label: str) -> None:
     """What every point layer needs: its optional columns present (blank), an id on every
     row, no id twice, coordinates in Great Britain."""
-    for col in columns:
-        if col not in frame.columns:
-            frame[col] = ""
+    blank_missing(frame, columns)
     check_not_blank(frame, key, label)
     check_unique(frame, key, label)
     _points(frame, label)

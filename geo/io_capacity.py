@@ -14,7 +14,8 @@ import pandas as pd
 from geo.atomic import atomic_path
 from geo.errors import DataError, spreadsheet_row
 from geo.tables import (
-    CsvText, check_not_blank, check_unique, parse_float, parse_int, read_csv_text,
+    CsvText, blank_missing, check_not_blank, check_unique, parse_float, parse_int,
+    read_csv_text,
 )
 
 CAPACITY_COLUMNS = ["site_code", "gia_m2", "clinical_rooms", "tenure", "condition"]
@@ -28,9 +29,7 @@ def read_capacity(path: str | Path, site_codes=None) -> pd.DataFrame:
     path = path if isinstance(path, CsvText) else Path(path)
     label = path.name
     frame = read_csv_text(path, label, required=["site_code"])
-    for col in CAPACITY_COLUMNS:
-        if col not in frame.columns:
-            frame[col] = ""
+    blank_missing(frame, CAPACITY_COLUMNS)
     check_not_blank(frame, "site_code", label)
     frame["site_code"] = frame["site_code"].str.upper()
     check_unique(frame, "site_code", label)

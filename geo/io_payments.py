@@ -15,7 +15,7 @@ import pandas as pd
 
 from geo.errors import DataError
 from geo.practice_join import JoinReport, column, cut_to_area, year_of_file
-from geo.tables import parse_float, read_csv_text
+from geo.tables import blank_missing, parse_float, read_csv_text
 
 PUBLISHER = "NHS Digital / NHS England, NHS Payments to General Practice"
 PAYMENT_COLUMNS = ["practice_code", "financial_year", "practice_name", "postcode",
@@ -77,9 +77,7 @@ def read_payments_table(path: Path) -> pd.DataFrame:
     label = path.name
     frame = read_csv_text(path, label, required=["practice_code", "financial_year",
                                                  "registered_patients"])
-    for col in PAYMENT_COLUMNS:
-        if col not in frame.columns:
-            frame[col] = ""
+    blank_missing(frame, PAYMENT_COLUMNS)
     for col in ("registered_patients", "weighted_patients", "premises_gbp"):
         frame[col] = parse_float(frame, col, label, required=False, lo=0)
     dup = frame.duplicated(["practice_code", "financial_year"])

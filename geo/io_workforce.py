@@ -16,7 +16,7 @@ import pandas as pd
 
 from geo.errors import DataError
 from geo.practice_join import JoinReport, column, cut_to_area, year_of_file
-from geo.tables import parse_float, read_csv_text
+from geo.tables import blank_missing, parse_float, read_csv_text
 
 PUBLISHER = "NHS Digital, General Practice Workforce (practice level)"
 WORKFORCE_COLUMNS = ["practice_code", "financial_year", "average_patients", "gp_headcount",
@@ -81,9 +81,7 @@ def read_workforce_table(path: Path) -> pd.DataFrame:
     label = path.name
     frame = read_csv_text(path, label, required=["practice_code", "financial_year",
                                                  "gp_headcount"])
-    for col in WORKFORCE_COLUMNS:
-        if col not in frame.columns:
-            frame[col] = ""
+    blank_missing(frame, WORKFORCE_COLUMNS)
     for col in ("average_patients", "gp_headcount", "gp_fte"):
         frame[col] = parse_float(frame, col, label, required=False, lo=0)
     return frame[WORKFORCE_COLUMNS]

@@ -139,6 +139,14 @@ def read_csv_text(path: Path | str | CsvText, label: str | None = None, header: 
     return frame.apply(_clean_cells, work=work) if work else frame
 
 
+def blank_missing(frame: pd.DataFrame, columns) -> None:
+    """Optional columns a file leaves out, added as blank text (in place): the readers then
+    parse every column the same way, present or not."""
+    for col in columns:
+        if col not in frame.columns:
+            frame[col] = ""
+
+
 def _clean_cells(col: pd.Series, work: list[str]) -> pd.Series:
     if "control" in work:
         col = col.str.replace(CONTROL, " ", regex=True)

@@ -283,3 +283,44 @@ def test_a_larger_synthetic_set_fits_the_bounds():
     totals = pd.Series(sizes, index=frame["practice_code"]).groupby(
         pd.Series(result.mapping)).sum()
     assert len(totals) == k and totals.between(30_000, 50_000).all()
+
+
+def _towns(n: int, seed: int) -> pd.DataFrame:
+    """Synthetic practices in clustered towns with lognormal list sizes (BNG → WGS84)."""
+    rng = np.random.default_rng(seed)
+    side = math.sqrt(23.0 * n) * 1000.0
+    towns = rng.uniform(0, side, (max(3, n // 12), 2))
+    xy = towns[rng.integers(0, len(towns), n)] + rng.normal(0, 1_500, (n, 2))
+    lon, lat = to_wgs84(xy[:, 0] + 500_000, xy[:, 1] + 120_000)
+    sizes = np.clip(np.round(rng.lognormal(np.log(7000), 0.55, n)), 800, 40_000).astype(int)
+    return pd.DataFrame({"practice_code": [f"T{i:05d}" for i in range(n)], "name": "",
+                         "latitude": lat, "longitude": lon, "list_size": sizes,
+                         "parent_code": "", "locality": ""})
+
+
+@pytest.mark.slow
+def test_fewest_groups_on_a_large_area_dissolve_groups_within_bounds():
+    """Over 1,000 practices "fewest groups" starts comfortable and dissolves groups while
+    the neighbours can take their practices: every group within bounds, far fewer groups
+    than the comfortable start, the same answer twice."""
+    from models.grouping.fewest import FILL
+    frame = _towns(1_200, 3)
+    total = frame["list_size"].sum()
+    result = group_practices(frame, 30_000, 50_000)
+    sizes = pd.Series(frame["list_size"].to_numpy(), index=frame["practice_code"])
+    totals = sizes.groupby(pd.Series(result.mapping)).sum()
+    assert result.feasible and totals.between(30_000, 50_000).all()
+    assert math.ceil(total / 50_000) <= len(totals) < 0.9 * math.ceil(total / (FILL * 50_000))
+    assert group_practices(frame, 30_000, 50_000).mapping == result.mapping
+
+
+def test_a_town_short_of_a_group_gets_one_moved_to_it():
+    """Towns far apart: when the start leaves a town with too few groups, every group there
+    is over the maximum and no neighbour has room; a group is moved there from elsewhere
+    and every group ends within the bounds (K = the total at ~40,000 a group)."""
+    frame = _towns(1_200, 3)
+    k = math.ceil(frame["list_size"].sum() / 40_000)
+    result = group_practices(frame, 30_000, 50_000, n_groups=k)
+    sizes = pd.Series(frame["list_size"].to_numpy(), index=frame["practice_code"])
+    totals = sizes.groupby(pd.Series(result.mapping)).sum()
+    assert result.feasible and len(totals) == k and totals.between(30_000, 50_000).all()

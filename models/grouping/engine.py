@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from models.grouping.fewest import Dissolver, start_count
 from models.grouping.errors import GroupingInfeasible, patients as _n
 from models.grouping.metrics import OVER_ALONE, group_metrics, group_sort_key, overall_metrics
 from models.grouping.naming import name_groups
@@ -21,7 +22,7 @@ from models.grouping.problem import (
 from models.grouping.solver import CancelFn, ProgressFn, Solver, Stop
 
 
-GALLOP_FROM = 1_000   # practices above which "fewest groups" searches by doubling steps
+DISSOLVE_FROM = 1_000   # practices above which "fewest groups" dissolves groups (fewest.py)
 
 
 def default_bounds() -> tuple[float, float]:
@@ -61,22 +62,27 @@ class _Solved:
     fixed_names: list[str]
 
 
-def _solve(area: Area, k: int, lo, hi, seed, stop, contiguous, boundary) -> _Solved:
+def _solver(area: Area, k: int, lo, hi, seed, stop, contiguous, boundary):
+    """The solver for ``area`` in k groups, and the fixed groups' names (first k indices)."""
     names = sorted({f for f in area.fixed if f}, key=group_sort_key)
     fixed = np.array([names.index(f) if f else -1 for f in area.fixed], int)
     adjacent = None
     if contiguous:
         from models.grouping.territories import adjacency
         adjacent = adjacency(area.xy, boundary)
-    solver = Solver(area.xy, area.w, k, lo, hi, fixed=fixed, apart=area.apart, seed=seed,
-                    stop=stop, adjacent=adjacent)
+    return Solver(area.xy, area.w, k, lo, hi, fixed=fixed, apart=area.apart, seed=seed,
+                  stop=stop, adjacent=adjacent), names
+
+
+def _solve(area: Area, k: int, lo, hi, seed, stop, contiguous, boundary) -> _Solved:
+    solver, names = _solver(area, k, lo, hi, seed, stop, contiguous, boundary)
     assign, (viol, _) = solver.solve()
     return _Solved(assign, k, viol, solver.proven_infeasible, names)
 
 
 def _fewest(area: Area, lo, hi, seed, stop, contiguous, boundary) -> _Solved:
     """The fewest groups that all fit: counting gives the floor, then one more at a time
-    (small areas), or doubling steps then halving back (large areas: fewer tries)."""
+    (small areas), or dissolving groups from a comfortable grouping (large areas, fewest.py)."""
     k_lo, k_hi = count_range(area, lo, hi)
     tried: dict[int, _Solved] = {}
 
@@ -89,27 +95,28 @@ def _fewest(area: Area, lo, hi, seed, stop, contiguous, boundary) -> _Solved:
     def least_outside() -> _Solved:
         return min(tried.values(), key=lambda got: (got.violation, got.k))
 
-    if len(area.w) <= GALLOP_FROM:
+    if len(area.w) <= DISSOLVE_FROM:
         for k in range(k_lo, k_hi + 1):
             if attempt(k).violation == 0:
                 return tried[k]
         return least_outside()
-    bad, step, good = k_lo - 1, 1, None
-    while good is None and bad < k_hi:
+    k0 = start_count(area.total, hi, k_lo, k_hi)
+    stop.report(0.0, f"{area.label or 'all practices'}: trying {k0} groups")
+    solver, names = _solver(area, k0, lo, hi, seed, stop, contiguous, boundary)
+    assign, (viol, _) = solver.solve()
+    if viol == 0:
+        assign = Dissolver(solver, assign).run()
+        if contiguous:   # a dissolved group's practices joined their nearest groups
+            assign = solver.improve(assign)
+        return _Solved(assign, solver.k, 0.0, False, names)
+    tried[k0] = _Solved(assign, k0, viol, solver.proven_infeasible, names)
+    bad, step = k0, 1          # too few even with room to spare: more, doubling the step
+    while bad < k_hi:
         k = min(bad + step, k_hi)
         if attempt(k).violation == 0:
-            good = k
-        else:
-            bad, step = k, step * 2
-    if good is None:
-        return least_outside()
-    while good - bad > 1:
-        mid = (good + bad) // 2
-        if attempt(mid).violation == 0:
-            good = mid
-        else:
-            bad = mid
-    return tried[good]
+            return tried[k]
+        bad, step = k, step * 2
+    return least_outside()
 
 
 def _misses(area: Area, got: _Solved, names: list[str], lo, hi) -> str:

@@ -35,8 +35,6 @@ class LocalSearch:
         self.centre = s.centres(self.assign)
         self.free = s.fixed < 0
         self.eps = 1e-9 * max(1.0, float(self.cost.sum()))
-        self.I = np.repeat(np.arange(len(s.nbrs)), [len(r) for r in s.nbrs])
-        self.J = np.array([j for r in s.nbrs for j in r], int)
 
     # -------------------------------------------------------------- helpers
     def viol(self, x: float) -> float:
@@ -116,7 +114,7 @@ class LocalSearch:
         """Neighbouring pairs in different groups whose swap looks promising at today's
         centres (or that touch a group outside the bounds); costed exactly afterwards."""
         s, a, C = self.s, self.assign, self.centre
-        I, J = self.I, self.J
+        I, J = self.s.I, self.s.J
         A, B = a[I], a[J]
         gain = (s.cw[I] * (np.hypot(*(s.X[I] - C[B]).T) - np.hypot(*(s.X[I] - C[A]).T))
                 + s.cw[J] * (np.hypot(*(s.X[J] - C[A]).T) - np.hypot(*(s.X[J] - C[B]).T)))

@@ -15,7 +15,7 @@ from models.grouping.territories import parts
 
 FREE_MAX = 10   # practices that may change side in one pair (2^10 splits, about 1 ms)
 SCREEN = 0.3     # "nearly as close": within 30% of the distance to its own centre
-FREE_MAX_LARGE, LARGE = 8, 2_000   # and on areas of over 2,000 practices (speed)
+FREE_MAX_LARGE, LARGE = 6, 2_000   # and on areas of over 2,000 practices (speed)
 FREE_MAX_CONTIGUOUS = 8   # fewer when each split's contiguity is checked too
 
 
@@ -29,89 +29,93 @@ def _masks(m: int) -> np.ndarray:
     return _MASKS[m]
 
 
-def _viol(s, lo, hi):
+def violation(s, lo, hi):
+    """Patients below the minimum or above the maximum (0 within bounds)."""
     return np.maximum(0.0, lo - s) + np.maximum(0.0, s - hi)
-
-
-violation = _viol
 
 
 class Resplitter:
     def __init__(self, solver, assign: np.ndarray):
         self.s = solver
         self.assign = np.asarray(assign, int).copy()
-        self.eps = 1e-7
-        self.I = np.repeat(np.arange(len(solver.nbrs)), [len(r) for r in solver.nbrs])
-        self.J = np.array([j for r in solver.nbrs for j in r], int)
+        self.eps = 1e-5
+        order = np.argsort(self.assign, kind="stable")
+        cuts = np.searchsorted(self.assign[order], np.arange(solver.k + 1))
+        # each group's practices, ascending: a pair costs its own size, not the area's
+        self.members = [order[cuts[g]:cuts[g + 1]] for g in range(solver.k)]
 
-    def group_pairs(self) -> list[tuple[int, int]]:
-        """Neighbouring groups worth re-splitting: one is outside the bounds, or a practice
-        of one lies nearly as close to the other's centre as to its own (SCREEN)."""
+    def group_pairs(self, dirty: np.ndarray) -> list[tuple[int, int]]:
+        """Neighbouring groups worth re-splitting, one of them ``dirty`` (changed since it
+        was last tried): one is outside the bounds, or a practice of one lies nearly as close
+        to the other's centre as to its own (SCREEN)."""
         s, a = self.s, self.assign
+        gi, gj = a[self.s.I], a[self.s.J]
+        near = (gi != gj) & (dirty[gi] | dirty[gj])
+        gi, gj, x = gi[near], gj[near], s.X[self.s.I[near]]
         centre = s.centres(a)
         bad = violation(np.bincount(a, s.w, s.k), s.lo, s.hi) > 0
-        gi, gj = a[self.I], a[self.J]
-        x = s.X[self.I]
         d_own = np.hypot(*(x - centre[gi]).T)
         d_oth = np.hypot(*(x - centre[gj]).T)
-        keen = (gi != gj) & ((d_oth < d_own * (1 + SCREEN)) | bad[gi] | bad[gj])
+        keen = (d_oth < d_own * (1 + SCREEN)) | bad[gi] | bad[gj]
         pairs = np.unique(np.column_stack([np.minimum(gi, gj), np.maximum(gi, gj)])[keen],
                           axis=0)
         return [tuple(p) for p in pairs.tolist()]
 
-    def run(self, max_sweeps: int = 50) -> np.ndarray:
-        dirty = set(range(self.s.k))
+    def run(self, max_sweeps: int = 50, dirty=None, stall: int | None = None) -> np.ndarray:
+        """Re-split pairs until none improves; ``dirty``: the groups changed (default all),
+        so a local change is repaired locally; ``stall``: give up after that many sweeps
+        without fewer patients outside the bounds (a repair that is not converging)."""
+        s = self.s
+        is_dirty = np.zeros(s.k, bool)
+        is_dirty[list(range(s.k)) if dirty is None else list(dirty)] = True
+        best, since = np.inf, 0
         for _ in range(max_sweeps):
-            self.s.stop.check()
-            changed = set()
-            for g, h in self.group_pairs():
-                if (g in dirty or h in dirty) and self.improve_pair(g, h):
-                    changed |= {g, h}
-            if not changed:
+            s.stop.check()
+            changed = np.zeros(s.k, bool)
+            for g, h in self.group_pairs(is_dirty):
+                if self.improve_pair(g, h):
+                    changed[[g, h]] = True
+            if not changed.any():
                 break
-            dirty = changed
+            is_dirty = changed
+            if stall is not None:
+                out = float(violation(np.bincount(self.assign, s.w, s.k), s.lo, s.hi).sum())
+                best, since = (out, 0) if out < best else (best, since + 1)
+                if out > 0 and since >= stall:
+                    break
         return self.assign
 
     def improve_pair(self, g: int, h: int) -> bool:
         s, a = self.s, self.assign
-        idx = np.flatnonzero((a == g) | (a == h))
+        idx = np.sort(np.concatenate([self.members[g], self.members[h]]))
+        n = len(idx)
         side_now = a[idx] == h
         free = s.fixed[idx] < 0
         cap = (FREE_MAX_CONTIGUOUS if s.adjacent is not None else
                FREE_MAX_LARGE if len(s.w) > LARGE else FREE_MAX)
-        if len(idx) > cap or not free.all():
-            free = self._border(idx, side_now.astype(int), cap) & free
-        F, T = np.flatnonzero(free), np.flatnonzero(~free)
+        if n > cap or not free.all():
+            free = self._border(idx, side_now, cap) & free
+        F = np.flatnonzero(free)
         m = len(F)
         if m == 0:
             return False
-        S = _masks(m)                              # (2^m, m): 1 = on h's side
-        X, cw, w = s.X[idx], s.cw[idx], s.w[idx]
-        t1, t0 = T[side_now[T]], T[~side_now[T]]
-        n1 = S.sum(1) + len(t1)
-        ok = (n1 > 0) & (n1 < len(idx))
-        cwX = cw[:, None] * X
-        W1 = S @ w[F] + w[t1].sum()
-        C1 = S @ cw[F] + cw[t1].sum()
-        P1 = S @ cwX[F] + cwX[t1].sum(0)
-        c1 = P1 / np.maximum(C1, 1e-12)[:, None]
-        c0 = (cwX.sum(0) - P1) / np.maximum(cw.sum() - C1, 1e-12)[:, None]
-        XF = X[F]
-        d1 = np.sqrt((XF[None, :, 0] - c1[:, 0:1]) ** 2 + (XF[None, :, 1] - c1[:, 1:2]) ** 2)
-        d0 = np.sqrt((XF[None, :, 0] - c0[:, 0:1]) ** 2 + (XF[None, :, 1] - c0[:, 1:2]) ** 2)
-        cost = (d0 + S * (d1 - d0)) @ cw[F]
-        for part, cen in ((t1, c1), (t0, c0)):
-            if len(part):
-                Xp = X[part]
-                cost += np.sqrt((Xp[None, :, 0] - cen[:, 0:1]) ** 2
-                                + (Xp[None, :, 1] - cen[:, 1:2]) ** 2) @ cw[part]
-        viol = _viol(w.sum() - W1, s.lo, s.hi) + _viol(W1, s.lo, s.hi)
+        sides = np.empty((2 ** m, n))              # every split: 1 = on h's side
+        sides[:] = side_now
+        sides[:, F] = _masks(m)
+        Z, cw, w = s.Z[idx], s.cw[idx], s.w[idx]   # positions as complex numbers
+        cz = cw * Z
+        W1, C1, P1 = sides @ w, sides @ cw, sides @ cz
+        c1 = P1 / np.maximum(C1, 1e-12)
+        c0 = (cz.sum() - P1) / np.maximum(cw.sum() - C1, 1e-12)
+        d0 = np.abs(Z - c0[:, None])
+        cost = (d0 + sides * (np.abs(Z - c1[:, None]) - d0)) @ cw
+        n1 = sides.sum(1)
+        both = np.column_stack([W1, w.sum() - W1])
+        viol = np.abs(both - np.clip(both, s.lo, s.hi)).sum(1)   # patients outside
         if s.apart:
-            sides = np.repeat(side_now[None, :], len(S), axis=0)
-            sides[:, F] = S.astype(bool)
             viol = viol + s.hi * self._apart_conflicts(idx, sides)
+        viol = np.where((n1 > 0) & (n1 < n), viol, np.inf)
         now = int((side_now[F].astype(int) << np.arange(m)).sum())
-        viol = np.where(ok, viol, np.inf)
         v_now, c_now = viol[now], cost[now]
         best = int(np.lexsort((cost, viol))[0])
         better = viol[best] < v_now - 1e-6 or (abs(viol[best] - v_now) <= 1e-6 and
@@ -119,15 +123,15 @@ class Resplitter:
         if not better:
             return False
         if s.adjacent is not None:
-            best = self._first_connected(idx, side_now, F, S, viol, cost, v_now, c_now)
+            best = self._first_connected(idx, sides, viol, cost, v_now, c_now)
             if best is None:
                 return False
-        side = side_now.copy()
-        side[F] = S[best].astype(bool)
+        side = sides[best].astype(bool)
         a[idx] = np.where(side, h, g)
+        self.members[g], self.members[h] = idx[~side], idx[side]
         return True
 
-    def _first_connected(self, idx, side_now, F, S, viol, cost, v_now, c_now):
+    def _first_connected(self, idx, sides, viol, cost, v_now, c_now):
         """The best split whose two sides are each one patch (contiguity asked for)."""
         pos = {int(b): p for p, b in enumerate(idx)}
         local = [[pos[j] for j in self.s.adjacent[b] if j in pos] for b in idx]
@@ -135,8 +139,7 @@ class Resplitter:
             if not (viol[r] < v_now - 1e-6 or (abs(viol[r] - v_now) <= 1e-6 and
                                                 cost[r] < c_now * (1 - self.eps))):
                 return None
-            side = side_now.copy()
-            side[F] = S[r].astype(bool)
+            side = sides[r].astype(bool)
             if _one_piece(local, side, True) and _one_piece(local, side, False):
                 return int(r)
         return None
@@ -144,11 +147,11 @@ class Resplitter:
     def _border(self, idx, side_now, cap) -> np.ndarray:
         """The ``cap`` practices for which the other group's centre is relatively nearest."""
         s = self.s
-        X, c = s.X[idx], s.cw[idx]
-        cen = np.array([(c[side_now == v] @ X[side_now == v]) / c[side_now == v].sum()
-                        for v in (0, 1)])
-        own = np.hypot(*(X - cen[side_now]).T)
-        other = np.hypot(*(X - cen[1 - side_now]).T)
+        Z, c = s.Z[idx], s.cw[idx]
+        cz = c * Z
+        cen1, cen0 = cz @ side_now / (c @ side_now), cz @ ~side_now / (c @ ~side_now)
+        own = np.abs(Z - np.where(side_now, cen1, cen0))
+        other = np.abs(Z - np.where(side_now, cen0, cen1))
         free = np.zeros(len(idx), bool)
         free[np.argsort(other - own, kind="stable")[:cap]] = True
         return free

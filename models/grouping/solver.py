@@ -13,8 +13,11 @@ not to a time budget:
 3. improvement, repeated while a round helps: every pair of neighbouring groups is re-split
    exactly (resplit.py), then single practices are moved or swapped (moves.py), first to
    cut the patients outside the bounds, then the patient-km;
-4. where the bounds are still missed on a small area, an integer program over every group
-   says whether they can be met at all ("cannot be packed") or supplies a grouping that does.
+4. where the bounds are still missed, a group is moved from where there is room to a town
+   whose groups are all over (relocate.py), surplus is passed on through full neighbours to
+   room further away (chains.py), and the improvement runs again;
+5. where they are still missed on a small area, an integer program over every group says
+   whether they can be met at all ("cannot be packed") or supplies a grouping that does.
 
 Everything is deterministic for a given seed (HiGHS is stopped by a node count, not a clock).
 """
@@ -29,7 +32,7 @@ from sklearn.cluster import KMeans
 from sklearn.neighbors import NearestNeighbors
 
 from models.grouping.errors import Cancelled
-from models.grouping.resplit import Resplitter
+from models.grouping.resplit import Resplitter, violation
 
 ProgressFn = Callable[[float, str], None]
 CancelFn = Callable[[], bool]
@@ -63,11 +66,6 @@ class Stop:
             self.progress(float(self.shown), message)
 
 
-def violation(s, lo: float, hi: float):
-    """Patients below the minimum or above the maximum (0 within bounds)."""
-    return np.maximum(0.0, lo - s) + np.maximum(0.0, s - hi)
-
-
 def _cost(X: np.ndarray, cw: np.ndarray, idx) -> float:
     """Patient-km of one group: list size × distance to its patient-weighted centre."""
     if len(idx) < 2:
@@ -88,6 +86,7 @@ class Solver:
     def __init__(self, X, w, k, lo, hi, *, fixed=None, apart=(), seed=0, stop=None,
                  adjacent=None):
         self.X = np.asarray(X, float)
+        self.Z = self.X[:, 0] + 1j * self.X[:, 1]   # the same positions, for fast distances
         self.w = np.asarray(w, float)
         self.cw = np.maximum(self.w, 1e-3)   # a 0-patient practice still prefers the nearest
         self.k, self.lo, self.hi, self.seed = int(k), float(lo), float(hi), seed
@@ -108,6 +107,13 @@ class Solver:
         else:
             nbrs = nbrs.tolist()
         self.nbrs = nbrs
+        # the same neighbours as two arrays of (practice, neighbour) edges, and both ways
+        self.I = np.repeat(np.arange(n), [len(r) for r in nbrs])
+        self.J = np.array([j for r in nbrs for j in r], int)
+        both: list[set[int]] = [set(r) for r in nbrs]
+        for i, j in zip(self.I.tolist(), self.J.tolist()):
+            both[j].add(i)
+        self.near = [sorted(r) for r in both]
         self.proven_infeasible = False
 
     # -------------------------------------------------------------- evaluation
@@ -148,6 +154,12 @@ class Solver:
             if not _better(obj, best_obj):
                 break
             best, best_obj = assign, obj
+        if best_obj[0] > 0:   # a town short of a group, or surplus boxed in by full groups
+            from models.grouping.chains import pass_on
+            from models.grouping.relocate import relocate
+            assign = self.improve(Resplitter(self, pass_on(self, relocate(self, best))).run())
+            if _better(self.objective(assign), best_obj):
+                best, best_obj = assign, self.objective(assign)
         if best_obj[0] > 0 and n * k <= EXACT_LIMIT:  # can the bounds be met at all?
             got = self._program(self.centres(best), k, exact=True, soft=False)
             if got is None:

@@ -106,9 +106,7 @@ def _fewest(area: Area, lo, hi, seed, stop, contiguous, boundary) -> _Solved:
     assign, (viol, _) = solver.solve()
     if viol == 0:
         assign = Dissolver(solver, assign).run()
-        if contiguous:   # a dissolved group's practices joined their nearest groups
-            assign = solver.improve(assign)
-        return _Solved(assign, solver.k, 0.0, False, names)
+        return _Solved(assign, solver.k, solver.objective(assign)[0], False, names)
     tried[k0] = _Solved(assign, k0, viol, solver.proven_infeasible, names)
     bad, step = k0, 1          # too few even with room to spare: more, doubling the step
     while bad < k_hi:

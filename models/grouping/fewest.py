@@ -55,6 +55,8 @@ def repair(solver: Solver, assign: np.ndarray, changed: set[int],
     if chains and outside(solver, got) > 0:
         from models.grouping.chains import pass_on
         got = pass_on(solver, got)
+    if solver.adjacent is not None:   # each group one patch again (moves.py)
+        got = solver.improve(got)
     return got
 
 

@@ -105,7 +105,6 @@ class Comparison(QGroupBox):
         self.table.setModel(self.model)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setMaximumHeight(84)
         self.agreement = QLabel(self)
         self.agreement.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -116,6 +115,13 @@ class Comparison(QGroupBox):
     @property
     def key(self) -> str | None:
         return self.combo.currentData()
+
+    def _fit_rows(self) -> None:
+        """As tall as its rows (two or three), so every grouping compared is in view."""
+        t = self.table
+        rows = sum(t.rowHeight(r) for r in range(self.model.rowCount()))
+        bar = t.horizontalScrollBar().sizeHint().height()
+        t.setFixedHeight(t.horizontalHeader().height() + rows + bar + 2 * t.frameWidth())
 
     def fill(self, ds) -> None:
         """Offer what the data folder holds (keeping the choice if it is still there)."""
@@ -147,6 +153,7 @@ class Comparison(QGroupBox):
             frame["groups_within_bounds"], frame["groups"], frame["share_within_bounds"])]
         self.model.set_frame(frame)
         self.table.resizeColumnsToContents()
+        self._fit_rows()
         self.agreement.setText(
             f"Agreement (adjusted Rand index, 1 = identical, 0 = chance): <b>{ari:.2f}</b> "
             f"over {n} practices" if mapping and n >= 2 else

@@ -243,6 +243,9 @@ def test_real_networks_are_compared_beside_the_proposal_without_replacing_it(tmp
         assert win.workspace.groups == mine               # the user's groups are kept
         rows = comparison.model.frame
         assert list(rows["grouping"]) == ["Your groups", "Primary Care Networks"]
+        view = comparison.table          # both rows in view, not one and a scroll bar
+        last = view.model().index(len(rows) - 1, 0)
+        assert view.viewport().rect().contains(view.visualRect(last))
         assert rows.iloc[0]["groups"] == len(table)
         assert rows.iloc[1]["groups"] == win.dataset.pcns["pcn_name"].nunique()
         assert "adjusted Rand index" in comparison.agreement.text()

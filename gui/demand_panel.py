@@ -173,7 +173,7 @@ class DemandPanel(Panel):
         self.assumption_view = self.table_view(self.assumption_model)
         self.figure = Figure(figsize=(5, 4), tight_layout=True)
         self.canvas = FigureCanvasQTAgg(self.figure)
-        self.canvas.setMinimumHeight(220)
+        self.canvas.setMinimumHeight(180)
         tabs = QTabWidget(self)
         tabs.addTab(self.canvas, "Charts")
         tabs.addTab(self.results_view, "Year × area")

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import (
+    QDockWidget, QFrame, QLabel, QMainWindow, QMessageBox, QScrollArea, QTabWidget,
+)
 
 from gui.details_panel import DetailsPanel
 from gui.file_commands import FileCommands
@@ -58,9 +60,17 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         return self.workspace.dataset
 
     # -------------------------------------------------------------- construction
-    def _dock(self, title: str, widget, area, name: str) -> QDockWidget:
+    def _dock(self, title: str, widget, area, name: str, scroll: bool = False) -> QDockWidget:
+        """A dock for ``widget``; ``scroll``: inside a scroll area, so a tall panel scrolls
+        instead of making the window taller than a laptop screen."""
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
+        if scroll:
+            area_ = QScrollArea(dock)
+            area_.setWidgetResizable(True)
+            area_.setFrameShape(QFrame.Shape.NoFrame)
+            area_.setWidget(widget)
+            widget = area_
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
@@ -106,12 +116,14 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         self.groups_panel = GroupsPanel(self)
         self.groups_panel.status.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self.groups_dock = self._dock("Groups", self.groups_panel,
-                                      Qt.DockWidgetArea.RightDockWidgetArea, "groups")
+                                      Qt.DockWidgetArea.RightDockWidgetArea, "groups",
+                                      scroll=True)
         self.tabifyDockWidget(self.details_dock, self.groups_dock)
         self.hubs_panel = HubsPanel(self)
         self.hubs_panel.status.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self.hubs_dock = self._dock("Hubs", self.hubs_panel,
-                                    Qt.DockWidgetArea.RightDockWidgetArea, "hubs")
+                                    Qt.DockWidgetArea.RightDockWidgetArea, "hubs",
+                                      scroll=True)
         self.tabifyDockWidget(self.details_dock, self.hubs_dock)
         self.demand_panel = DemandPanel(self)
         self.demand_panel.status.connect(lambda m: self.statusBar().showMessage(m, 8000))

@@ -122,3 +122,25 @@ def test_the_map_keeps_most_of_a_laptop_window_whichever_panel_is_shown(window):
             assert window.map.width() >= 500, (panel, window.map.width())
     finally:
         window.resize(size)
+
+
+def test_the_window_fits_a_1366_by_768_laptop_screen(window):
+    """The tall planning panels scroll inside their dock rather than making the window
+    taller than a laptop screen (768 px less a task bar)."""
+    from PySide6.QtWidgets import QApplication, QScrollArea
+    size = window.size()
+    try:
+        for panel in ("groups", "hubs", "demand", "details"):
+            window.show_panel(panel)
+            QApplication.processEvents()
+            assert window.minimumSizeHint().height() <= 728, panel
+        window.resize(1366, 728)
+        QApplication.processEvents()
+        assert window.height() <= 728
+        window.show_panel("groups")
+        QApplication.processEvents()
+        area = window.groups_panel.parent().parent()
+        assert isinstance(area, QScrollArea)
+        assert area.verticalScrollBar().maximum() > 0    # the panel scrolls, all of it
+    finally:
+        window.resize(size)

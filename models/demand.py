@@ -76,6 +76,7 @@ import numpy as np
 import pandas as pd
 
 from geo.dataset import is_branch
+from models.localities import MEDWAY
 from models.assumptions import CONTRIBUTION_BAND_GBP_PER_RESIDENT, Assumptions
 from models.demand_baseline import area_lists, baseline as area_baseline
 from models.targets import (  # noqa: F401  (re-exported: the demand API)
@@ -84,7 +85,6 @@ from models.targets import (  # noqa: F401  (re-exported: the demand API)
 from models.trend import TREND_PERIOD, trend_factor, trend_note  # noqa: F401
 from models.housing import apply_phasing, phase_completions
 
-MEDWAY = "Medway"
 OUTSIDE_LOCALITIES = "(outside localities)"
 NO_GROUP = "(no group)"
 BY_CHOICES = ("locality", "group", "hub")

@@ -7,14 +7,12 @@ Years are planning years of completion (2017 = 2017/18).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-YEAR_COLUMN = re.compile(r"^y(\d{4})$")
-DEFAULT_BUILD_YEARS = 5
+from geo.dataset import DEFAULT_BUILD_YEARS, YEAR_COLUMN   # the format's, defined once
 
 
 @dataclass

@@ -16,6 +16,7 @@ from models.assumptions import default_assumptions
 TARGET_SOURCE = default_assumptions()["locality_min_population"].source
 BASES = {"registered": "registered patients", "residents": "census residents"}
 OUTSIDE = "(outside every locality)"
+MEDWAY = "Medway"   # the row for the whole area, after its localities
 
 
 def residents_by_locality(ds) -> dict[str, int] | None:

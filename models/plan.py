@@ -32,7 +32,6 @@ GROUPING_DEFAULTS = {"min_size": None, "max_size": None, "n_groups": None,
 # are the size of its localities, 30,000–50,000 (Operational Plan 2017–19, ch. 3).
 BOUND_ASSUMPTIONS = {"min_size": "locality_min_population",
                      "max_size": "locality_max_population"}
-LOCK_KINDS = ("together", "apart", "fixed")
 
 _data_ids = itertools.count(1)
 

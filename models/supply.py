@@ -19,12 +19,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from models.localities import MEDWAY
 from models.assumptions import Assumptions
 
 GP_LABEL = "GPs (headcount of fully qualified GPs)"
 GP_FTE_LABEL = "GP FTE"
 PREMISES_LABEL = "premises payments (£ a year; a proxy for the existing estate)"
-MEDWAY = "Medway"
 
 
 def list_date(ds) -> str:

@@ -23,7 +23,7 @@ from geo.bounds import (
 )
 from geo.dataset import (
     FILES, HOUSING_COLUMNS, HUB_COLUMNS, HUB_STATUSES, OPTIONAL_FILES, PRACTICE_COLUMNS,
-    PRACTICE_FIGURES, SAMPLE_DIR, YEAR_COLUMN, Dataset, is_branch,
+    PRACTICE_FIGURES, SAMPLE_DIR, WARD_FILE, YEAR_COLUMN, Dataset, is_branch,
 )
 from geo.errors import DataError, spreadsheet_row
 from geo.inputs import check_input_file, gdal_path
@@ -363,6 +363,9 @@ def save_folder(ds: Dataset, folder: str | Path, extra: dict | None = None) -> N
                        *((key, getattr(ds, key)) for key in PRACTICE_FIGURES)):
         if frame is not None:
             tables[OPTIONAL_FILES[key]] = frame
+    wards = Path(ds.folder) / WARD_FILE if getattr(ds, "folder", None) else None
+    if wards is not None and wards.is_file():    # the map's ward layer goes with the data
+        tables[WARD_FILE] = wards.read_text(encoding="utf-8")
     write_folder({**tables, **(extra or {})}, folder)
 
 
@@ -384,8 +387,10 @@ def as_files(tables: dict) -> dict[str, CsvText | gpd.GeoDataFrame]:
     for name, frame in tables.items():
         if isinstance(frame, str):
             out[name] = CsvText(name, frame)
-        elif name.endswith(".geojson"):
+        elif name == FILES["localities"]:
             out[name] = frame[["name", "hub_id", "locality_id", "geometry"]]
+        elif name.endswith(".geojson"):   # other polygons (the wards), as read, in WGS84
+            out[name] = frame.to_crs(4326) if frame.crs is not None else frame
         else:
             out[name] = CsvText(name, spreadsheet_safe(frame).to_csv(
                 index=False, float_format="%.10g", lineterminator="\n"))

@@ -27,6 +27,8 @@ HUB_STATUSES = ("existing", "planned", "proposed")
 YEAR_COLUMN = re.compile(r"^y(\d{4})$")
 DEFAULT_BUILD_YEARS = 5
 
+WARD_FILE = "wards.geojson"   # optional: the wards the localities came from, for the map
+
 FILES = {
     "practices": "practices.csv",
     "hubs": "hubs.csv",

@@ -24,7 +24,9 @@ from geo.import_figures import (
 from geo.canonical import (
     as_files, dataset_from_files, load_folder, locality_of_points, write_folder,
 )
-from geo.dataset import FILES, HUB_COLUMNS, OPTIONAL_FILES, PRACTICE_COLUMNS, Dataset, is_branch
+from geo.dataset import (
+    FILES, HUB_COLUMNS, OPTIONAL_FILES, PRACTICE_COLUMNS, WARD_FILE, Dataset, is_branch,
+)
 from geo.import_files import detect_inputs  # noqa: F401 (the importer's API)
 from geo.import_report import ImportInputs, ImportReport, ImportResult  # noqa: F401
 
@@ -273,6 +275,7 @@ def run_import(inputs: ImportInputs, *, ward_table: pd.DataFrame | None = None,
         tables[OPTIONAL_FILES["pcns"]] = pcns
     if population is not None:
         tables[OPTIONAL_FILES["population"]] = population
+    tables[WARD_FILE] = wards      # the map's faint ward layer, from the same file
     ds = dataset_from_files(as_files(tables), label="the imported data")
     ds.folder = None
     rep.warnings = list(ds.warnings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-WARD_FILE = "wards.geojson"
+from geo.dataset import WARD_FILE
 
 
 def ward_features(ds) -> dict:

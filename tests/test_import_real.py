@@ -172,3 +172,15 @@ def test_the_preview_is_checked_in_memory_and_writes_nothing(shared, monkeypatch
     inputs = ImportInputs(commissioner="09W", **{k: shared / v for k, v in FILES.items()})
     ds = run_import(inputs).dataset
     assert len(ds.main_practices()) == 44 and ds.folder is None
+
+
+def test_the_wards_are_kept_for_the_map_and_go_with_a_folder_export(result, tmp_path):
+    """The ward file the localities come from is written beside them (the map's faint ward
+    layer, findable by name) and travels with the data when it is exported as a folder."""
+    from geo.export import export_csv_folder
+    from geo.map_context import ward_features
+    ds = save_import(result, tmp_path / "real")
+    wards = ward_features(ds)["features"]
+    assert len(wards) == 22 and "Chatham Central" in {f["properties"]["name"] for f in wards}
+    export_csv_folder(ds, tmp_path / "copy")
+    assert len(ward_features(load_folder(tmp_path / "copy"))["features"]) == 22

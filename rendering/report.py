@@ -54,10 +54,23 @@ def _title(fig: plt.Figure, title: str, part: str = "") -> None:
     fig.text(0.03, 0.955, title + part, fontsize=15, weight="bold", va="top")
 
 
-def _text_block(fig, text: str, top: float = 0.9, small: bool = False) -> None:
+TEXT_LINES = {False: 40, True: 48}   # wrapped lines of text that fit under a page's title
+
+
+def _wrapped(text: str, small: bool) -> str:
     width = 165 if small else 150
-    wrapped = "\n".join(textwrap.fill(p, width) if p else "" for p in text.split("\n"))
-    fig.text(0.03, top, wrapped, fontsize=8 if small else 9.5, va="top",
+    return "\n".join(textwrap.fill(p, width) if p else "" for p in text.split("\n"))
+
+
+def _text_pages(text: str, small: bool) -> list[str]:
+    """A long text cut into page-sized pieces (a page never runs off its foot)."""
+    lines = _wrapped(text, small).split("\n")
+    n = TEXT_LINES[small]
+    return ["\n".join(lines[i:i + n]) for i in range(0, len(lines), n)]
+
+
+def _text_block(fig, text: str, top: float = 0.9, small: bool = False) -> None:
+    fig.text(0.03, top, _wrapped(text, small), fontsize=8 if small else 9.5, va="top",
              family="DejaVu Sans")
 
 
@@ -147,17 +160,20 @@ def write_pdf(sections: list[Section], path, label: str, sample: bool,
         for n, sec in enumerate(sections):
             if progress:
                 progress(n / max(len(sections), 1), f"Drawing '{sec.title}'")
-            chunks = [None]
+            chunks, texts = [None], [sec.text]
             if sec.table is not None:
                 chunks = _pages_of(sec.table, LINES_PER_PAGE - (6 if sec.text else 0))
+            elif sec.figure is None and sec.text:
+                texts = _text_pages(sec.text, sec.small_text)
+                chunks = [None] * len(texts)
             for i, chunk in enumerate(chunks):
                 page += 1
                 fig = plt.figure(figsize=A4_LANDSCAPE)
                 part = f" ({i + 1} of {len(chunks)})" if len(chunks) > 1 else ""
                 _title(fig, sec.title, part)
                 top = 0.91
-                if sec.text and i == 0:
-                    _text_block(fig, sec.text, top, sec.small_text)
+                if sec.text and i < len(texts):
+                    _text_block(fig, texts[i], top, sec.small_text)
                     top -= 0.03 + 0.018 * (sec.text.count("\n") + 1 + len(sec.text) // 150)
                 if sec.figure is not None:
                     sec.figure(fig)

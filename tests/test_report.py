@@ -73,3 +73,17 @@ def test_report_of_a_scenario_carries_its_groups_and_edited_assumptions(tmp_path
     assert "Extended practice groups (30,000–50,000 patients)" in text
     assert "8,425 new patients" in text               # 3,370 × 2.5
     assert "EDITED" in text
+
+
+def test_a_long_text_section_runs_on_to_further_pages_not_off_the_foot(tmp_path):
+    """e.g. the assumptions' sources in full, as assumptions are added: every line printed."""
+    from rendering.report import Section, write_pdf
+    lines = [f"assumption {i:03d}: a source cited in full, long enough to wrap once "
+             + "and twice " * 12 for i in range(120)]
+    path = tmp_path / "long.pdf"
+    pages = write_pdf([Section("Sources in full", text="\n".join(lines), small_text=True)],
+                      path, "test", sample=False)
+    assert pages > 2
+    text = "\n".join(pdf_pages_text(path))
+    assert all(f"assumption {i:03d}:" in text for i in range(120))
+    assert f"Sources in full ({pages} of {pages})" in text

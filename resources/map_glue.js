@@ -610,6 +610,58 @@
     placeTimer = setTimeout(medway.placeLegend, 150);
   });
 
+  /* ---------------------------------------------------------- labels that collide */
+  /* Where two labels would print over each other, the less important one is hidden until
+   * there is room (zoom in), as a GIS label engine does: group names, then locality names,
+   * then overlay labels (hub names of catchments), then places, then wards. */
+  var LABEL_ORDER = [".medway-group-label", ".medway-label", ".medway-overlay-label",
+                     ".medway-place span", ".medway-ward-label"];
+  function visibleLabels() {
+    var seen = new Set(), out = [];
+    LABEL_ORDER.forEach(function (sel) {
+      document.querySelectorAll(sel).forEach(function (el) {
+        if (seen.has(el)) { return; }
+        seen.add(el);
+        out.push(el);
+      });
+    });
+    return out;
+  }
+  function overlap(a, b) {
+    return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
+  }
+  medway.declutter = function () {
+    var kept = [], hid = 0;
+    visibleLabels().forEach(function (el) {
+      el.style.visibility = "";
+      var r = el.getBoundingClientRect();
+      if (!r.width || !r.height) { return; }
+      if (kept.some(function (k) { return overlap(r, k); })) {
+        el.style.visibility = "hidden";
+        hid += 1;
+      } else {
+        kept.push(r);
+      }
+    });
+    return hid;
+  };
+  /* Pairs of labels both shown and printed over each other (the answer should be 0). */
+  medway.labelClashes = function () {
+    var shown = visibleLabels().filter(function (el) {
+      return el.style.visibility !== "hidden" && el.getBoundingClientRect().width > 0;
+    }).map(function (el) { return el.getBoundingClientRect(); });
+    var n = 0;
+    for (var i = 0; i < shown.length; i++) {
+      for (var j = i + 1; j < shown.length; j++) { if (overlap(shown[i], shown[j])) { n += 1; } }
+    }
+    return n;
+  };
+  var declutterTimer = null;
+  map.on("moveend zoomend resize layeradd layerremove", function () {
+    clearTimeout(declutterTimer);
+    declutterTimer = setTimeout(medway.declutter, 120);
+  });
+
   /* ---------------------------------------------------------- find */
   medway.zoomTo = function (name, id) {
     var l = index[name] && index[name][id];

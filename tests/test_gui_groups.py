@@ -81,6 +81,12 @@ def test_running_the_grouping_shows_labelled_territories_within_bounds(window):
                         ".map(function (e) { return e.textContent; })")
     assert sorted(labels) == sorted(f"{r.group} · {r.list_size / 1000:,.1f}k"
                                     for r in table.itertuples())
+    # no two labels printed over each other: the less important one waits for a zoom-in
+    wait_until(lambda: js(window, "medway.labelClashes()") == 0, what="labels decluttered")
+    shown = js(window, "Array.from(document.querySelectorAll('.medway-group-label'))"
+                       ".filter(function (e) { return e.style.visibility !== 'hidden'; })"
+                       ".length")
+    assert shown == len(table)                       # group names come first
     # contiguity is judged on territories: the tip says which practices are cut off
     assert set(table["contiguous_text"]) <= {"yes"} | {t for t in table["contiguous_text"]
                                                         if "cut off" in t}

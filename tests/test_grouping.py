@@ -314,6 +314,7 @@ def test_fewest_groups_on_a_large_area_dissolve_groups_within_bounds():
     assert group_practices(frame, 30_000, 50_000).mapping == result.mapping
 
 
+@pytest.mark.slow
 def test_a_town_short_of_a_group_gets_one_moved_to_it():
     """Towns far apart: when the start leaves a town with too few groups, every group there
     is over the maximum and no neighbour has room; a group is moved there from elsewhere

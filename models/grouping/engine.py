@@ -103,7 +103,7 @@ def _fewest(area: Area, lo, hi, seed, stop, contiguous, boundary) -> _Solved:
     k0 = start_count(area.total, hi, k_lo, k_hi)
     stop.report(0.0, f"{area.label or 'all practices'}: trying {k0} groups")
     solver, names = _solver(area, k0, lo, hi, seed, stop, contiguous, boundary)
-    assign, (viol, _) = solver.solve()
+    assign, (viol, _) = solver.solve(rounds=1)   # each dissolution re-splits where it acts
     if viol == 0:
         assign = Dissolver(solver, assign).run()
         return _Solved(assign, solver.k, solver.objective(assign)[0], False, names)

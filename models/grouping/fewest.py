@@ -31,7 +31,7 @@ from models.grouping.resplit import Resplitter
 from models.grouping.solver import Solver, violation
 
 FILL = 0.8          # the comfortable start: groups at 80% of the maximum on average
-SINGLE_TRIES = 3    # candidates tried one at a time before the search stops
+SINGLE_TRIES = 2    # candidates tried one at a time before the search stops
 REPAIR_SWEEPS = 30  # pairwise re-split sweeps allowed to repair one batch
 STALL = 3           # ... given up after this many without fewer patients outside the bounds
 

@@ -136,7 +136,9 @@ class Solver:
                                 np.bincount(assign, self.cw * self.X[:, 1], self.k) / safe])
 
     # -------------------------------------------------------------- the whole run
-    def solve(self) -> tuple[np.ndarray, tuple[float, float]]:
+    def solve(self, rounds: int = MAX_ROUNDS) -> tuple[np.ndarray, tuple[float, float]]:
+        """The grouping and its (patients outside the bounds, patient-km); ``rounds``: at
+        most this many improvement rounds (fewer when a start is refined afterwards)."""
         n, k = len(self.w), self.k
         if k == 1:
             assign = np.zeros(n, int)
@@ -147,7 +149,7 @@ class Solver:
             return assign, self.objective(assign)
         best = self.capacitated(self.start())
         best_obj = self.objective(best)
-        for rnd in range(MAX_ROUNDS):
+        for rnd in range(rounds):
             self.stop.report(min(rnd, 5) / 6, f"improving {k} groups")
             assign = self.improve(Resplitter(self, best).run())
             obj = self.objective(assign)

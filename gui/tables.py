@@ -42,7 +42,7 @@ PRACTICE_COLUMNS = [
     Column("kind", "Site", tip="Main practice or branch surgery"),
     Column("locality", "Locality", tip="Locality polygon containing the site"),
     Column("list_size", "List size", known_whole, "Registered patients (practices.csv, "
-           "list_size); 'unknown' where the list-size file had no figure. Branches: 0, their "
+           "list_size); 'unknown' where the list-size file had no figure. Branches: '—', their "
            "patients are on the parent's list. Double-click to edit.",
            editable=True, align_right=True),
     Column("gp_wte", "GP WTE", known_one_dp, "Whole-time-equivalent GPs (practices.csv, "
@@ -198,7 +198,8 @@ def practices_frame(ds, site_groups: dict[str, str] | None = None) -> pd.DataFra
     frame = ds.practices.copy()
     branch = is_branch(frame)
     frame["kind"] = branch.map({True: "branch", False: "practice"})
-    frame["list_size"] = frame["list_size"].astype(float).where(list_known(frame))
+    frame["list_size"] = (frame["list_size"].astype(float).where(list_known(frame))
+                          .astype(object).where(~branch, None))   # a branch: '—', not 0
     frame["gp_wte"] = pd.to_numeric(frame["gp_wte"], errors="coerce").astype(object)
     prac, _ = practice_supply(ds)
     per = prac.set_index("practice_code")

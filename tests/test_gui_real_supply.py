@@ -37,6 +37,7 @@ def test_practices_table_shows_supply_and_unknowns(window):
     assert _cell(t, "G82014", "Premises £/yr").startswith("£")
     assert re.fullmatch(r"\d+\.\d", _cell(t, "G82014", "IMD score"))
     assert _cell(t, "G82014-B1", "GPs") == "—"                 # a branch: not applicable
+    assert _cell(t, "G82014-B1", "List size") == "—"           # on its parent's list, not 0
     gp_wte = {_cell(t, k, "GP WTE") for k in window.dataset.main_practices()["practice_code"]}
     assert gp_wte == {"unknown"}                              # blank in the real files
 

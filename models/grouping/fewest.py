@@ -31,6 +31,7 @@ from models.grouping.resplit import Resplitter
 from models.grouping.solver import Solver, violation
 
 FILL = 0.8          # the comfortable start: groups at 80% of the maximum on average
+RELOCATE_TRIES = 2  # groups moved to repair one failed dissolution, at most
 SINGLE_TRIES = 2    # candidates tried one at a time before the search stops
 REPAIR_SWEEPS = 30  # pairwise re-split sweeps allowed to repair one batch
 STALL = 3           # ... given up after this many without fewer patients outside the bounds
@@ -130,7 +131,7 @@ class Dissolver:
             repaired = repair(s, trial, took, chains=batch == 1)
             if outside(s, repaired) > 0 and batch == 1:   # a town short of a group
                 from models.grouping.relocate import relocate
-                repaired = relocate(s, repaired)
+                repaired = relocate(s, repaired, attempts=RELOCATE_TRIES)
             if outside(s, repaired) == 0:
                 self.assign, tries = repaired, 0
                 order = self.candidates()

@@ -25,12 +25,13 @@ def _halve(solver, idx: np.ndarray) -> np.ndarray:
     return idx[along > np.median(along)] if len(idx) > 1 else idx[:0]
 
 
-def relocate(solver, assign: np.ndarray) -> np.ndarray:
-    """``assign`` with groups moved from where there is room to where groups are over."""
+def relocate(solver, assign: np.ndarray, attempts: int = MAX_RELOCATIONS) -> np.ndarray:
+    """``assign`` with groups moved from where there is room to where groups are over
+    (at most ``attempts`` tried)."""
     s = solver
     a = np.asarray(assign, int).copy()
     hopeless: set[int] = set()
-    for _ in range(MAX_RELOCATIONS):
+    for _ in range(attempts):
         now = outside(s, a)
         if now == 0:
             break

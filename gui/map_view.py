@@ -118,6 +118,8 @@ class MapView(QWebEngineView):
         self.bridge.ready.connect(self._on_ready)
         page.console.connect(self._on_console)
         self.loadFinished.connect(self._on_load_finished)
+        self.loadStarted.connect(self._on_load_started)
+        self._in_flight = 0     # loads started and not finished: only the last one counts
         self._tmp = tempfile.TemporaryDirectory(prefix="medway-map-")
         self.html_path: Path | None = None
         self.is_ready = False
@@ -227,13 +229,26 @@ class MapView(QWebEngineView):
     # -------------------------------------------------------------- readiness
     def _on_load_finished(self, ok: bool) -> None:
         # loadFinished(True) fires even when Leaflet failed to load (docs/design.md §7): check.
+        self._in_flight = max(0, self._in_flight - 1)
+        if self._in_flight:
+            return      # a newer page was asked for: this one was replaced, not broken
+        generation = self._generation
         if not ok:
             self.failed.emit("the map page did not load")
             return
-        self.run_js("typeof L === 'undefined' ? 'no-leaflet' : "
-                    "(window.medway ? 'ok' : 'no-glue')", self._check_page)
+        self.run_js("document.readyState !== 'complete' ? 'loading' : "
+                    "typeof L === 'undefined' ? 'no-leaflet' : "
+                    "(window.medway ? 'ok' : 'no-glue')",
+                    lambda state: self._check_page(state, generation))
 
-    def _check_page(self, state) -> None:
+    def _on_load_started(self) -> None:
+        self._in_flight += 1
+
+    def _check_page(self, state, generation: int | None = None) -> None:
+        """Tell the window when the page lacks Leaflet or its script; an answer about a
+        page that a newer one has replaced since (data opened again) is ignored."""
+        if generation is not None and generation != self._generation:
+            return
         if state == "no-leaflet":
             self.failed.emit("Leaflet did not load (is the xstatic-leaflet package installed?)")
         elif state == "no-glue":

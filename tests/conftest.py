@@ -58,6 +58,30 @@ try:  # pragma: no cover - only absent on a machine without Qt
 except ImportError:
     pass
 
+UNANSWERED: list[tuple[str, str, str]] = []   # message boxes raised outside any test
+
+
+def _message_boxes_never_wait() -> None:
+    """Between tests (e.g. events Qt delivers after a test's own answers are gone) a message
+    box must not wait for a click that never comes: it is printed, recorded and answered."""
+    try:
+        from PySide6.QtWidgets import QMessageBox
+    except ImportError:          # pragma: no cover - a machine without Qt
+        return
+
+    def answer(kind):
+        def show(parent, title, text="", *a, **k):
+            UNANSWERED.append((kind, str(title), str(text)))
+            sys.stderr.write(f"\n[message box outside a test] {kind}: {title}: {text}\n")
+            return (QMessageBox.StandardButton.No if kind == "question"
+                    else QMessageBox.StandardButton.Ok)
+        return show
+    for kind in ("question", "warning", "information", "critical"):
+        setattr(QMessageBox, kind, staticmethod(answer(kind)))
+
+
+_message_boxes_never_wait()
+
 SAMPLE = ROOT / "data" / "sample"
 SHARED_MEDWAY = ROOT.parent / "shared" / "data" / "medway"
 
@@ -220,3 +244,11 @@ def undo_all(window):
     yield
     while window.workspace.undo_stack.canUndo():
         window.workspace.undo_stack.undo()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Name any message box that came up outside a test (it was answered, not waited on)."""
+    if UNANSWERED:
+        terminalreporter.section("message boxes outside any test")
+        for kind, title, text in UNANSWERED:
+            terminalreporter.write_line(f"{kind}: {title}: {text}")

@@ -6,12 +6,27 @@ from models.demand import MEDWAY
 from rendering.text import plain
 
 
+NOTHING = "No housing site is included: no new patients to chart"
+
+
+def _nothing(ax, title: str, fontsize: float) -> None:
+    """An empty chart says why, instead of showing bare axes from 0 to 1."""
+    ax.set_title(title, fontsize=fontsize)
+    ax.text(0.5, 0.5, NOTHING, ha="center", va="center", fontsize=fontsize - 1,
+            color="#555555", transform=ax.transAxes)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
 @plain
 def draw_new_patients(ax, result, fontsize: float = 9) -> None:
     """Stacked bars: new patients by year, one colour per area."""
     areas = result.table[result.table["area"] != MEDWAY]
     pivot = areas.pivot_table(index="year", columns="area", values="new_patients",
                               aggfunc="sum", sort=False).fillna(0)
+    if pivot.empty or not pivot.to_numpy().any():
+        _nothing(ax, f"New patients by year and {result.by}", fontsize)
+        return
     bottom = None
     for i, area in enumerate(pivot.columns):
         ax.bar(pivot.index, pivot[area], bottom=bottom, label=area,
@@ -30,6 +45,9 @@ def draw_new_patients(ax, result, fontsize: float = 9) -> None:
 def draw_gp_wte_band(ax, result, fontsize: float = 9) -> None:
     """Cumulative GP WTE needed for Medway: central line within its low–high band."""
     med = result.medway()
+    if med.empty or not med["gp_wte_needed_high"].fillna(0).any():
+        _nothing(ax, "Cumulative GP WTE needed, Medway", fontsize)
+        return
     ax.fill_between(med["year"], med["gp_wte_needed_low"], med["gp_wte_needed_high"],
                     color="#90caf9", alpha=0.55, label="low–high range")
     ax.plot(med["year"], med["gp_wte_needed"], color="#0d47a1", marker="o", label="central")

@@ -160,3 +160,23 @@ def test_years_read_as_years(window):
     model = window.housing_table.model
     col = [c.key for c in model.columns].index("start_year")
     assert model.index(model.row_of("site_id", "H16"), col).data() == "2019"   # not 2,019
+
+
+def test_with_no_housing_growth_the_charts_say_so(window, dialogs, sample_copy):
+    """A folder with no housing site: the charts say there is nothing to chart, not bare
+    axes from 0 to 1."""
+    from rendering.charts import NOTHING
+    from tests.gui_helpers import menu_action
+    lines = (sample_copy / "housing_sites.csv").read_text(encoding="utf-8").splitlines()
+    (sample_copy / "housing_sites.csv").write_text(lines[0] + "\n", encoding="utf-8")
+    dialogs.folder = str(sample_copy)
+    try:
+        menu_action(window, "File", "Open data folder").trigger()
+        wait_until(lambda: "0 new patients" in window.demand_panel.headline.text(),
+                   what="the demand for no housing")
+        figure = window.demand_panel.canvas.figure
+        notes = [t.get_text() for ax in figure.axes for t in ax.texts]
+        assert notes.count(NOTHING) == 2
+        assert all(not ax.get_yticks().size for ax in figure.axes)
+    finally:
+        menu_action(window, "File", "Open the illustrative sample").trigger()

@@ -15,8 +15,8 @@ from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton,
-    QSpinBox, QTabWidget, QVBoxLayout,
+    QCheckBox, QComboBox, QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel,
+    QPushButton, QScrollArea, QSpinBox, QSplitter, QTabWidget, QVBoxLayout,
 )
 
 from geo.errors import DataError
@@ -173,7 +173,7 @@ class DemandPanel(Panel):
         self.assumption_view = self.table_view(self.assumption_model)
         self.figure = Figure(figsize=(5, 4), tight_layout=True)
         self.canvas = FigureCanvasQTAgg(self.figure)
-        self.canvas.setMinimumHeight(180)
+        self.canvas.setMinimumHeight(170)
         tabs = QTabWidget(self)
         tabs.addTab(self.canvas, "Charts")
         tabs.addTab(self.results_view, "Year × area")
@@ -193,8 +193,31 @@ class DemandPanel(Panel):
         layout.addLayout(top)
         layout.addLayout(phasing)
         layout.addWidget(self.lodge)
-        layout.addWidget(self.headline)
-        layout.addWidget(tabs, 1)
+        # The figures and their warnings scroll in their own area, and a splitter lets the
+        # planner give the charts more room: a long headline no longer squashes them.
+        words = QScrollArea(self)
+        words.setWidgetResizable(True)
+        words.setFrameShape(QFrame.Shape.NoFrame)
+        words.setWidget(self.headline)
+        words.setMinimumHeight(60)
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.addWidget(words)
+        split.addWidget(tabs)
+        split.setChildrenCollapsible(False)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        self.splitter = split
+        self._split_placed = False
+        layout.addWidget(split, 1)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt)
+        """First shown: about six lines of figures above the charts (then the planner's)."""
+        super().showEvent(event)
+        if not self._split_placed:
+            self._split_placed = True
+            total = sum(self.splitter.sizes())
+            words = min(110, total // 3)
+            self.splitter.setSizes([words, max(0, total - words)])
 
     def _phasing_row(self) -> QHBoxLayout:
         """Housing phasing assumptions: range end, start year, build years (0 = as data)."""

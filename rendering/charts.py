@@ -32,12 +32,14 @@ def draw_new_patients(ax, result, fontsize: float = 9) -> None:
         ax.bar(pivot.index, pivot[area], bottom=bottom, label=area,
                color=GROUP_PALETTE[i % len(GROUP_PALETTE)])
         bottom = pivot[area] if bottom is None else bottom + pivot[area]
-    ax.set_title(f"New patients by year and {result.by}", fontsize=fontsize)
+    n = len(pivot.columns)   # the key sits between the title and the bars, never on them
+    ax.set_title(f"New patients by year and {result.by}", fontsize=fontsize,
+                 pad=4 + 1.2 * fontsize * -(-n // 6))
     ax.set_xlabel("Year homes are completed (2020 = 2020/21)", fontsize=fontsize - 1)
-    ax.set_ylabel("New registered patients", fontsize=fontsize - 1)
-    if bottom is not None:
-        ax.set_ylim(0, float(bottom.max() or 1) * 1.45)     # room for the legend
-    ax.legend(fontsize=fontsize - 2.5, ncol=4, loc="upper right", frameon=False)
+    ax.set_ylabel("New patients", fontsize=fontsize - 1)
+    ax.legend(fontsize=fontsize - 2.5, ncol=min(n, 6), loc="lower center",
+              bbox_to_anchor=(0.5, 1.0), frameon=False, borderaxespad=0.2,
+              handlelength=1.0, columnspacing=0.8)
     ax.tick_params(labelsize=fontsize - 2)
 
 
@@ -51,8 +53,10 @@ def draw_gp_wte_band(ax, result, fontsize: float = 9) -> None:
     ax.fill_between(med["year"], med["gp_wte_needed_low"], med["gp_wte_needed_high"],
                     color="#90caf9", alpha=0.55, label="low–high range")
     ax.plot(med["year"], med["gp_wte_needed"], color="#0d47a1", marker="o", label="central")
-    ax.set_title("Cumulative GP WTE needed, Medway", fontsize=fontsize)
+    ax.set_title("Cumulative GP WTE needed, Medway", fontsize=fontsize,
+                 pad=4 + 1.2 * fontsize)
     ax.set_xlabel("Year (2020 = 2020/21)", fontsize=fontsize - 1)
     ax.set_ylabel("GP WTE needed", fontsize=fontsize - 1)
-    ax.legend(fontsize=fontsize - 2, loc="upper left")
+    ax.legend(fontsize=fontsize - 2.5, ncol=2, loc="lower center", bbox_to_anchor=(0.5, 1.0),
+              frameon=False, borderaxespad=0.2)   # above the line, as for the bars
     ax.tick_params(labelsize=fontsize - 2)

@@ -357,7 +357,7 @@ def _demand_sections(plan, result) -> list[Section]:
     def chart(fig):
         from rendering.charts import draw_gp_wte_band, draw_new_patients
         draw_new_patients(fig.add_axes([0.07, 0.45, 0.6, 0.27]), result, fontsize=10)
-        draw_gp_wte_band(fig.add_axes([0.07, 0.12, 0.6, 0.24]), result, fontsize=10)
+        draw_gp_wte_band(fig.add_axes([0.07, 0.12, 0.6, 0.22]), result, fontsize=10)
 
     m = totals.set_index("area").loc[MEDWAY]
     a = result.assumptions

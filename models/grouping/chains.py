@@ -16,6 +16,7 @@ import heapq
 
 import numpy as np
 
+from models.grouping.resplit import members
 from models.grouping.territories import parts
 
 MAX_HOPS = 12          # groups a surplus or a shortfall may travel through
@@ -28,10 +29,7 @@ class Chains:
         self.a = np.asarray(assign, int).copy()
         self.W = np.bincount(self.a, s.w, s.k).astype(float)
         self.centre = np.array([complex(*c) for c in s.centres(self.a)])
-        order = np.argsort(self.a, kind="stable")
-        cuts = np.searchsorted(self.a[order], np.arange(s.k + 1))
-        self.members = [set(order[cuts[g]:cuts[g + 1]].tolist()) for g in range(s.k)]
-        self.near = s.near   # practices near each practice, both ways
+        self.members = [set(m.tolist()) for m in members(self.a, s.k)]
 
     def run(self) -> np.ndarray:
         """Repair every group outside the bounds that a chain can repair."""
@@ -51,12 +49,12 @@ class Chains:
         if push:
             for p in sorted(self.members[A]):
                 if s.fixed[p] < 0:
-                    for B in sorted({int(a[j]) for j in self.near[p]} - {A}):
+                    for B in sorted({int(a[j]) for j in s.near[p]} - {A}):
                         yield p, A, B
             return
         seen: set[int] = set()
         for i in sorted(self.members[A]):
-            for p in self.near[i]:
+            for p in s.near[i]:
                 if a[p] != A and p not in seen and s.fixed[p] < 0:
                     seen.add(p)
                     yield p, int(a[p]), A

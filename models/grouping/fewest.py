@@ -28,7 +28,7 @@ import math
 import numpy as np
 
 from models.grouping.resplit import Resplitter
-from models.grouping.solver import Solver, violation
+from models.grouping.solver import Solver
 
 FILL = 0.8          # the comfortable start: groups at 80% of the maximum on average
 RELOCATE_TRIES = 2  # groups moved to repair one failed dissolution, at most
@@ -42,18 +42,12 @@ def start_count(total: float, hi: float, k_lo: int, k_hi: int) -> int:
     return int(min(k_hi, max(k_lo, math.ceil(total / (FILL * hi)))))
 
 
-def outside(solver: Solver, assign: np.ndarray) -> float:
-    """Patients outside the bounds plus broken 'apart' locks (0 = acceptable)."""
-    W = np.bincount(assign, solver.w, solver.k)
-    return float(violation(W, solver.lo, solver.hi).sum()) + solver.hi * solver.conflicts(assign)
-
-
 def repair(solver: Solver, assign: np.ndarray, changed: set[int],
            chains: bool = True) -> np.ndarray:
     """Bring the groups around ``changed`` back within the bounds: pairwise re-splits
     spreading outward, then (``chains``) surplus passed on to room further away."""
     got = Resplitter(solver, assign).run(REPAIR_SWEEPS, dirty=changed, stall=STALL)
-    if chains and outside(solver, got) > 0:
+    if chains and solver.outside(got) > 0:
         from models.grouping.chains import pass_on
         got = pass_on(solver, got)
     if solver.adjacent is not None:   # each group one patch again (moves.py)
@@ -68,9 +62,10 @@ class Dissolver:
         self.s = solver
         self.assign = np.asarray(assign, int).copy()
 
-    def touching(self, assign: np.ndarray, k: int) -> list[set[int]]:
+    def touching(self) -> list[set[int]]:
         """Groups that hold neighbouring practices."""
-        gi, gj = assign[self.s.I], assign[self.s.J]
+        k = self.s.k
+        gi, gj = self.assign[self.s.I], self.assign[self.s.J]
         keep = gi != gj
         pairs = np.unique(np.r_[gi[keep] * k + gj[keep], gj[keep] * k + gi[keep]])
         out: list[set[int]] = [set() for _ in range(k)]
@@ -82,11 +77,11 @@ class Dissolver:
         """Groups worth dissolving, best first: those whose neighbours have room for all
         their patients (``self.easy`` counts them), then by what is left over once the room
         of the groups up to two away is used (so a town whose groups are all needed comes
-        last)."""
+        last). ``self.nbr``: the touching groups, for this grouping."""
         s, k = self.s, self.s.k
         W = np.bincount(self.assign, s.w, k)
         room = np.maximum(0.0, s.hi - W)
-        nbr = self.touching(self.assign, k)
+        nbr = self.nbr = self.touching()
         score = [W[g] - sum(room[h] for h in nbr[g]) for g in range(k)]
         ring2 = [set().union(*(nbr[h] for h in nbr[g])) | nbr[g] - {g} for g in range(k)]
         score2 = [W[g] - sum(room[h] for h in ring2[g]) for g in range(k)]
@@ -129,10 +124,10 @@ class Dissolver:
             s.k = k - len(picks)
             s.stop.report(0.5, f"trying {s.k} groups")
             repaired = repair(s, trial, took, chains=batch == 1)
-            if outside(s, repaired) > 0 and batch == 1:   # a town short of a group
+            if batch == 1 and s.outside(repaired) > 0:   # a town short of a group
                 from models.grouping.relocate import relocate
                 repaired = relocate(s, repaired, attempts=RELOCATE_TRIES)
-            if outside(s, repaired) == 0:
+            if s.outside(repaired) == 0:
                 self.assign, tries = repaired, 0
                 order = self.candidates()
                 batch = min(batch, self.batch(len(order)))
@@ -158,7 +153,7 @@ class Dissolver:
 
     def _spread(self, order: list[int], batch: int) -> list[int]:
         """Up to ``batch`` candidates, best first, no two touching."""
-        nbr = self.touching(self.assign, self.s.k)
+        nbr = self.nbr
         picks: list[int] = []
         blocked: set[int] = set()
         for g in order:

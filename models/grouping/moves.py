@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from models.grouping.resplit import members
 from models.grouping.solver import MAX_PASSES, _cost
 from models.grouping.territories import parts
 
@@ -27,9 +28,7 @@ class LocalSearch:
         s = self.s = solver
         self.assign = np.asarray(assign, int).copy()
         k = s.k
-        order = np.argsort(self.assign, kind="stable")
-        cuts = np.searchsorted(self.assign[order], np.arange(k + 1))
-        self.members = [order[cuts[g]:cuts[g + 1]].tolist() for g in range(k)]
+        self.members = [m.tolist() for m in members(self.assign, k)]
         self.W = np.bincount(self.assign, s.w, k).astype(float)
         self.cost = np.array([_cost(s.X, s.cw, m) for m in self.members])
         self.centre = s.centres(self.assign)

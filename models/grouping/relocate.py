@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.grouping.fewest import Dissolver, outside, repair
+from models.grouping.fewest import Dissolver, repair
 
 MAX_RELOCATIONS = 20   # groups moved at most in one repair
 
@@ -32,7 +32,7 @@ def relocate(solver, assign: np.ndarray, attempts: int = MAX_RELOCATIONS) -> np.
     a = np.asarray(assign, int).copy()
     hopeless: set[int] = set()
     for _ in range(attempts):
-        now = outside(s, a)
+        now = s.outside(a)
         if now == 0:
             break
         W = np.bincount(a, s.w, s.k)
@@ -42,8 +42,9 @@ def relocate(solver, assign: np.ndarray, attempts: int = MAX_RELOCATIONS) -> np.
             break
         g = over[0]
         d = Dissolver(s, a)
-        near_g = d.touching(a, s.k)[g] | {g}
-        donors = [h for h in d.candidates() if h not in near_g and W[h] <= s.hi]
+        order = d.candidates()
+        near_g = d.nbr[g] | {g}
+        donors = [h for h in order if h not in near_g and W[h] <= s.hi]
         half = _halve(s, np.flatnonzero((a == g) & (s.fixed < 0)))
         if not donors or not len(half):
             hopeless.add(g)
@@ -52,7 +53,7 @@ def relocate(solver, assign: np.ndarray, attempts: int = MAX_RELOCATIONS) -> np.
         trial, took = d.dissolve([D], renumber=False)
         trial[half] = D
         repaired = repair(s, trial, took | near_g | {D})
-        if outside(s, repaired) < now:
+        if s.outside(repaired) < now:
             a = repaired
         else:
             hopeless.add(g)

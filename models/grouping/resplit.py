@@ -34,15 +34,20 @@ def violation(s, lo, hi):
     return np.maximum(0.0, lo - s) + np.maximum(0.0, s - hi)
 
 
+def members(assign: np.ndarray, k: int) -> list[np.ndarray]:
+    """Each group's practices, ascending (one sort, cut at each group)."""
+    order = np.argsort(assign, kind="stable")
+    cuts = np.searchsorted(assign[order], np.arange(k + 1))
+    return [order[cuts[g]:cuts[g + 1]] for g in range(k)]
+
+
 class Resplitter:
     def __init__(self, solver, assign: np.ndarray):
         self.s = solver
         self.assign = np.asarray(assign, int).copy()
         self.eps = 1e-5
-        order = np.argsort(self.assign, kind="stable")
-        cuts = np.searchsorted(self.assign[order], np.arange(solver.k + 1))
         # each group's practices, ascending: a pair costs its own size, not the area's
-        self.members = [order[cuts[g]:cuts[g + 1]] for g in range(solver.k)]
+        self.members = members(self.assign, solver.k)
 
     def group_pairs(self, dirty: np.ndarray) -> list[tuple[int, int]]:
         """Neighbouring groups worth re-splitting, one of them ``dirty`` (changed since it

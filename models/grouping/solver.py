@@ -32,7 +32,7 @@ from sklearn.cluster import KMeans
 from sklearn.neighbors import NearestNeighbors
 
 from models.grouping.errors import Cancelled
-from models.grouping.resplit import Resplitter, violation
+from models.grouping.resplit import Resplitter, members, violation
 
 ProgressFn = Callable[[float, str], None]
 CancelFn = Callable[[], bool]
@@ -120,14 +120,15 @@ class Solver:
     def conflicts(self, assign) -> int:
         return sum(1 for i, j in self.apart if assign[i] == assign[j])
 
+    def outside(self, assign) -> float:
+        """Patients outside the bounds + apart conflicts × max (0 = acceptable)."""
+        W = np.bincount(assign, self.w, self.k)
+        return float(violation(W, self.lo, self.hi).sum()) + self.hi * self.conflicts(assign)
+
     def objective(self, assign) -> tuple[float, float]:
         """(patients outside the bounds + apart conflicts × max, patient-km)."""
-        W = np.bincount(assign, self.w, self.k)
-        viol = float(violation(W, self.lo, self.hi).sum()) + self.hi * self.conflicts(assign)
-        order = np.argsort(assign, kind="stable")
-        cuts = np.searchsorted(assign[order], np.arange(self.k + 1))
-        cost = sum(_cost(self.X, self.cw, order[cuts[g]:cuts[g + 1]]) for g in range(self.k))
-        return viol, cost
+        cost = sum(_cost(self.X, self.cw, idx) for idx in members(assign, self.k))
+        return self.outside(assign), cost
 
     def centres(self, assign) -> np.ndarray:
         cw = np.bincount(assign, self.cw, self.k)

@@ -15,13 +15,13 @@ from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel,
-    QPushButton, QScrollArea, QSpinBox, QSplitter, QTabWidget, QVBoxLayout,
+    QCheckBox, QComboBox, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton,
+    QSpinBox, QSplitter, QTabWidget, QVBoxLayout,
 )
 
 from geo.errors import DataError
 from gui.frame_model import Column, FrameModel, one_dp, whole
-from gui.panel import Panel
+from gui.panel import Panel, scrolling
 from models import demand as dm
 from models.assumptions import CONTRIBUTION_BAND_GBP_PER_RESIDENT as BAND
 from models.assumptions import TREND_COMPOUND_RATE
@@ -195,10 +195,7 @@ class DemandPanel(Panel):
         layout.addWidget(self.lodge)
         # The figures and their warnings scroll in their own area, and a splitter lets the
         # planner give the charts more room: a long headline no longer squashes them.
-        words = QScrollArea(self)
-        words.setWidgetResizable(True)
-        words.setFrameShape(QFrame.Shape.NoFrame)
-        words.setWidget(self.headline)
+        words = scrolling(self.headline, self)
         words.setMinimumHeight(60)
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(words)

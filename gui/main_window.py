@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QDockWidget, QFrame, QLabel, QMainWindow, QMessageBox, QScrollArea, QTabWidget,
-)
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget
 
 from gui.details_panel import DetailsPanel
 from gui.file_commands import FileCommands
 from gui.layers_panel import LayersPanel
 from gui.map_view import MapView
+from gui.panel import scrolling
 from gui.plan_views import PlanViews
 from gui.tables import (
     HOUSING_COLUMNS, LOCALITY_COLUMNS, PRACTICE_COLUMNS, TablePanel, housing_frame,
@@ -65,13 +64,7 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         instead of making the window taller than a laptop screen."""
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
-        if scroll:
-            area_ = QScrollArea(dock)
-            area_.setWidgetResizable(True)
-            area_.setFrameShape(QFrame.Shape.NoFrame)
-            area_.setWidget(widget)
-            widget = area_
-        dock.setWidget(widget)
+        dock.setWidget(scrolling(widget, dock) if scroll else widget)
         self.addDockWidget(area, dock)
         return dock
 
@@ -122,8 +115,7 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         self.hubs_panel = HubsPanel(self)
         self.hubs_panel.status.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self.hubs_dock = self._dock("Hubs", self.hubs_panel,
-                                    Qt.DockWidgetArea.RightDockWidgetArea, "hubs",
-                                      scroll=True)
+                                    Qt.DockWidgetArea.RightDockWidgetArea, "hubs", scroll=True)
         self.tabifyDockWidget(self.details_dock, self.hubs_dock)
         self.demand_panel = DemandPanel(self)
         self.demand_panel.status.connect(lambda m: self.statusBar().showMessage(m, 8000))

@@ -244,10 +244,10 @@ class MapView(QWebEngineView):
     def _on_load_started(self) -> None:
         self._in_flight += 1
 
-    def _check_page(self, state, generation: int | None = None) -> None:
+    def _check_page(self, state, generation: int) -> None:
         """Tell the window when the page lacks Leaflet or its script; an answer about a
         page that a newer one has replaced since (data opened again) is ignored."""
-        if generation is not None and generation != self._generation:
+        if generation != self._generation:
             return
         if state == "no-leaflet":
             self.failed.emit("Leaflet did not load (is the xstatic-leaflet package installed?)")

@@ -3,10 +3,20 @@ sortable table factory and a way to run long work in the background."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QScrollArea, QTableView, QWidget
 
 from gui.frame_model import FilterProxy
 from gui.worker import Task
+
+
+def scrolling(widget: QWidget, parent: QWidget | None = None) -> QScrollArea:
+    """``widget`` in a frameless scroll area that resizes it: taller than the room it is
+    given, it scrolls instead of pushing the window taller."""
+    area = QScrollArea(parent)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(widget)
+    return area
 
 
 class Panel(QWidget):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.errors import DataError
-from geo.practice_join import JoinReport, column, cut_to_area
+from geo.practice_join import JoinReport, column, cut_to_area, read_figure_table
 from geo.tables import parse_float, read_csv_text
 
 PUBLISHER = "OHID Fingertips, indicator 93553 Deprivation score (IMD), GP practice"
@@ -50,7 +50,4 @@ def read_deprivation(path: str | Path, area_codes=None, active_codes=None) -> De
 
 
 def read_deprivation_table(path: Path) -> pd.DataFrame:
-    label = path.name
-    frame = read_csv_text(path, label, required=DEPRIVATION_COLUMNS)
-    frame["imd_score"] = parse_float(frame, "imd_score", label, required=False, lo=0)
-    return frame[DEPRIVATION_COLUMNS]
+    return read_figure_table(path, DEPRIVATION_COLUMNS, DEPRIVATION_COLUMNS, ("imd_score",))

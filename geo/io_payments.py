@@ -14,8 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from geo.errors import DataError
-from geo.practice_join import JoinReport, column, cut_to_area, year_of_file
-from geo.tables import blank_missing, parse_float, read_csv_text
+from geo.practice_join import (
+    JoinReport, column, cut_to_area, read_figure_table, year_of_file,
+)
+from geo.tables import parse_float, read_csv_text
 
 PUBLISHER = "NHS Digital / NHS England, NHS Payments to General Practice"
 PAYMENT_COLUMNS = ["practice_code", "financial_year", "practice_name", "postcode",
@@ -75,15 +77,13 @@ def read_payments(path: str | Path, area_codes=None, active_codes=None,
 def read_payments_table(path: Path) -> pd.DataFrame:
     """The canonical ``payments.csv`` of a data folder (written by the importer)."""
     label = path.name
-    frame = read_csv_text(path, label, required=["practice_code", "financial_year",
-                                                 "registered_patients"])
-    blank_missing(frame, PAYMENT_COLUMNS)
-    for col in ("registered_patients", "weighted_patients", "premises_gbp"):
-        frame[col] = parse_float(frame, col, label, required=False, lo=0)
+    frame = read_figure_table(path, PAYMENT_COLUMNS, ["practice_code", "financial_year",
+                                                      "registered_patients"],
+                              ("registered_patients", "weighted_patients", "premises_gbp"))
     dup = frame.duplicated(["practice_code", "financial_year"])
     if dup.any():
         pos = int(dup.to_numpy().nonzero()[0][0])
         raise DataError(label, f"practice '{frame['practice_code'].iloc[pos]}' has two rows "
                                f"for {frame['financial_year'].iloc[pos]}", row=pos + 2,
                         field="practice_code")
-    return frame[PAYMENT_COLUMNS]
+    return frame

@@ -15,8 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from geo.errors import DataError
-from geo.practice_join import JoinReport, column, cut_to_area, year_of_file
-from geo.tables import blank_missing, parse_float, read_csv_text
+from geo.practice_join import (
+    JoinReport, column, cut_to_area, read_figure_table, year_of_file,
+)
+from geo.tables import parse_float, read_csv_text
 
 PUBLISHER = "NHS Digital, General Practice Workforce (practice level)"
 WORKFORCE_COLUMNS = ["practice_code", "financial_year", "average_patients", "gp_headcount",
@@ -78,13 +80,9 @@ def read_workforce(path: str | Path, area_codes=None, active_codes=None,
 
 def read_workforce_table(path: Path) -> pd.DataFrame:
     """The canonical ``gp_workforce.csv`` of a data folder."""
-    label = path.name
-    frame = read_csv_text(path, label, required=["practice_code", "financial_year",
-                                                 "gp_headcount"])
-    blank_missing(frame, WORKFORCE_COLUMNS)
-    for col in ("average_patients", "gp_headcount", "gp_fte"):
-        frame[col] = parse_float(frame, col, label, required=False, lo=0)
-    return frame[WORKFORCE_COLUMNS]
+    return read_figure_table(path, WORKFORCE_COLUMNS, ["practice_code", "financial_year",
+                                                       "gp_headcount"],
+                             ("average_patients", "gp_headcount", "gp_fte"))
 
 
 def medway_totals(frame: pd.DataFrame) -> pd.DataFrame:

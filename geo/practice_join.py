@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.errors import DataError
+from geo.tables import blank_missing, parse_float, read_csv_text
 
 
 @dataclass
@@ -101,3 +102,15 @@ def year_of_file(path: Path, given: str | None, label: str) -> str:
         raise DataError(label, "cannot tell which financial year this file covers: put it in "
                                "the file name (e.g. payments_2017-18.csv)")
     return year
+
+
+def read_figure_table(path: Path, columns: list[str], required: list[str],
+                      numbers: tuple[str, ...]) -> pd.DataFrame:
+    """A data folder's per-practice figures (what the importer wrote): ``required`` columns
+    present, the others blank where left out, ``numbers`` finite and ≥ 0 (blank = unknown)."""
+    label = path.name
+    frame = read_csv_text(path, label, required=required)
+    blank_missing(frame, columns)
+    for col in numbers:
+        frame[col] = parse_float(frame, col, label, required=False, lo=0)
+    return frame[columns]

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from geo.atomic import atomic_path, atomic_write_text
 from geo.dataset import FILES, OPTIONAL_FILES
-from geo.errors import DataError
 from geo.inputs import read_bytes
 
 SUFFIX = ".scenario.json"

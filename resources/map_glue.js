@@ -616,7 +616,7 @@
    * then overlay labels (hub names of catchments), then places, then wards. */
   var LABEL_ORDER = [".medway-group-label", ".medway-label", ".medway-overlay-label",
                      ".medway-place span", ".medway-ward-label"];
-  function visibleLabels() {
+  function labelsByPriority() {
     var seen = new Set(), out = [];
     LABEL_ORDER.forEach(function (sel) {
       document.querySelectorAll(sel).forEach(function (el) {
@@ -632,7 +632,7 @@
   }
   medway.declutter = function () {
     var kept = [], hid = 0;
-    visibleLabels().forEach(function (el) {
+    labelsByPriority().forEach(function (el) {
       el.style.visibility = "";
       var r = el.getBoundingClientRect();
       if (!r.width || !r.height) { return; }
@@ -647,7 +647,7 @@
   };
   /* Pairs of labels both shown and printed over each other (the answer should be 0). */
   medway.labelClashes = function () {
-    var shown = visibleLabels().filter(function (el) {
+    var shown = labelsByPriority().filter(function (el) {
       return el.style.visibility !== "hidden" && el.getBoundingClientRect().width > 0;
     }).map(function (el) { return el.getBoundingClientRect(); });
     var n = 0;

@@ -631,16 +631,20 @@
     return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
   }
   medway.declutter = function () {
-    var kept = [], hid = 0;
+    /* A label is also hidden when a more important one already says the same name (the
+     * town "Strood" beside the locality "Strood"). */
+    var kept = [], said = new Set(), hid = 0;
     labelsByPriority().forEach(function (el) {
       el.style.visibility = "";
       var r = el.getBoundingClientRect();
       if (!r.width || !r.height) { return; }
-      if (kept.some(function (k) { return overlap(r, k); })) {
+      var name = el.textContent.trim().toLowerCase();
+      if (said.has(name) || kept.some(function (k) { return overlap(r, k); })) {
         el.style.visibility = "hidden";
         hid += 1;
       } else {
         kept.push(r);
+        said.add(name);
       }
     });
     return hid;

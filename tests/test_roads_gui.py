@@ -44,6 +44,12 @@ def test_sample_map_shows_roads_water_rail_and_places_beneath(window):
     legend = js(window, "document.querySelector('.medway-legend').textContent")
     assert "Major road" in legend and "Railway" in legend and "illustrative" in legend
     assert "Springfield" not in js(window, "document.body.textContent")
+    # a place named like a locality is not written twice: the locality's label says it
+    shown = ("Array.from(document.querySelectorAll('.medway-label, .medway-place span'))"
+             ".filter(function (e) { return e.style.visibility !== 'hidden' && "
+             "e.getBoundingClientRect().width > 0; })"
+             ".map(function (e) { return e.textContent.trim(); })")
+    wait_until(lambda: js(window, shown).count("Strood") == 1, what="one Strood label")
 
 
 def test_the_layers_tick_box_hides_and_shows_the_context(window):

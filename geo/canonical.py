@@ -297,7 +297,8 @@ def _read_practice_figures(ds: Dataset, files: Mapping) -> None:
     readers = {"payments": io_payments.read_payments_table,
                "workforce": io_workforce.read_workforce_table,
                "deprivation": io_deprivation.read_deprivation_table,
-               "capacity": lambda p: io_capacity.read_capacity(p, ds.practices["practice_code"])}
+               "capacity": lambda p: io_capacity.read_capacity(
+                   p, [*ds.practices["practice_code"], *ds.hubs["hub_id"].astype(str)])}
     for key in PRACTICE_FIGURES:
         path = files.get(OPTIONAL_FILES[key])
         if path is not None:

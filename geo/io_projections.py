@@ -79,3 +79,32 @@ def read_projection(path: str | Path, area_code: str | None = None) -> pd.DataFr
     tidy.insert(0, "area_name", str(frame["AREA_NAME"].iloc[0]))
     tidy.insert(0, "area_code", str(areas[0]))
     return tidy.sort_values(["year", "age"]).reset_index(drop=True)
+
+
+PROJECTION_FILE = "population_projection.csv"   # in a data folder, as ONS publishes it
+
+
+def folder_projection(folder) -> pd.DataFrame | None:
+    """The data folder's projection (written by ``import --projection``), or None."""
+    if folder is None:
+        return None
+    path = Path(folder) / PROJECTION_FILE
+    return read_projection(path) if path.is_file() else None
+
+
+def write_projection_rows(source: str | Path, out: Path) -> int:
+    """Copy one area's rows of the ONS file, columns as published, into a data folder's
+    ``population_projection.csv`` (checked by read_projection first); the row count."""
+    from geo.atomic import atomic_path
+    tidy = read_projection(source)
+    wide = tidy.pivot_table(index="age", columns="year", values="persons").sort_index()
+    frame = pd.DataFrame({"AREA_CODE": tidy["area_code"].iloc[0],
+                          "AREA_NAME": tidy["area_name"].iloc[0], "COMPONENT": "Population",
+                          "SEX": "persons",
+                          "AGE_GROUP": [str(a) if a < OLDEST else "90 and over"
+                                        for a in wide.index]})
+    for year in wide.columns:
+        frame[str(year)] = wide[year].to_numpy()
+    with atomic_path(Path(out) / PROJECTION_FILE) as tmp:
+        frame.to_csv(tmp, index=False, float_format="%.3f")
+    return len(frame)

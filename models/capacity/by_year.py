@@ -36,6 +36,7 @@ BY_CHOICES = ("site", "locality", "group", "hub")
 TOTAL = "Medway"
 NOW = "now"
 NO_GAP = "none by {last}"
+TREND_YEARS = 20          # with the ONS trend, years shown from the first completions
 TABLE_COLUMNS = [
     "year", "area", "practices", "practices_known", "patients", "patients_covered",
     "new_patients", "trend_patients", "appointments_needed", "capacity_appointments",
@@ -70,7 +71,7 @@ class CapacityResult:
         return self.table[self.table["area"] == name].reset_index(drop=True)
 
 
-def _unit_growth(ds, assumptions, units: list[str]):
+def _unit_growth(ds, assumptions, units: list[str], years=None):
     """New registered patients per main practice and year (nearest practice), and the
     years; each practice is made its own 'group' so project_demand places every housing
     site at its nearest practice with the Demand tab's phasing and assumptions."""
@@ -78,7 +79,8 @@ def _unit_growth(ds, assumptions, units: list[str]):
     own = {code: code for code in units}
     if not own:
         return np.zeros((0, 0)), [], []
-    result = project_demand(ds, assumptions, by="group", groups=own, ranges=False)
+    result = project_demand(ds, assumptions, by="group", groups=own, ranges=False,
+                            years=years)
     years = list(result.years)
     table = result.table
     growth = np.zeros((len(units), len(years)))
@@ -89,9 +91,9 @@ def _unit_growth(ds, assumptions, units: list[str]):
 
 
 def capacity_by_year(ds, assumptions, *, by: str = "locality", groups=None,
-                     trend: pd.Series | None = None) -> CapacityResult:
-    """Needed against available per area and year (see the module notes). ``trend``: the
-    ONS population index by year (projection.population_index), or None."""
+                     projection: pd.DataFrame | None = None) -> CapacityResult:
+    """Needed against available per area and year (see the module notes). ``projection``:
+    the ONS projection (geo/io_projections.py) to grow the lists with, or None."""
     from models.demand import DemandError, assign_areas
     from models.supply import list_known
     if by not in BY_CHOICES:
@@ -103,6 +105,10 @@ def capacity_by_year(ds, assumptions, *, by: str = "locality", groups=None,
     codes = mains["practice_code"].astype(str).tolist()
     lists = mains["list_size"].astype(float).where(list_known(mains)).to_numpy()
     growth, years, notes = _unit_growth(ds, assumptions, codes)
+    if projection is not None and years:      # the trend runs on past the housing list
+        last = min(int(projection["year"].max()), years[0] + TREND_YEARS - 1)
+        if last > years[-1]:
+            growth, years, notes = _unit_growth(ds, assumptions, codes, (years[0], last))
     warnings += [n for n in notes if "group" not in n]
     now_year = (years[0] - 1) if years else pd.Timestamp.today().year
     all_years = [now_year] + years
@@ -110,10 +116,14 @@ def capacity_by_year(ds, assumptions, *, by: str = "locality", groups=None,
         np.zeros((0, 1))
 
     trend_growth = np.zeros_like(growth)
-    if trend is not None and len(codes):
-        from models.capacity.projection import combine_with_trend
-        trend_growth, growth = combine_with_trend(lists, growth, all_years, trend,
+    if projection is not None and len(codes):
+        from models.capacity.projection import (
+            ageing_note, combine_with_trend, population_index,
+        )
+        index = population_index(projection, now_year)
+        trend_growth, growth = combine_with_trend(lists, growth, all_years, index,
                                                   value("projection_overlap_share"))
+        warnings.append(ageing_note(projection, now_year, all_years[-1]))
 
     # Units: practices (with their branches), then hubs.
     per_unit = sites.groupby("unit").agg(
@@ -155,7 +165,7 @@ def capacity_by_year(ds, assumptions, *, by: str = "locality", groups=None,
     areas = summarise(table, all_years)
     return CapacityResult(table=table, areas=areas, sites=sites, years=years,
                           now_year=now_year, by=by, warnings=warnings,
-                          trend=trend is not None)
+                          trend=projection is not None)
 
 
 def _areas(ds, by, groups, codes, hubs, mains, sites, assign_areas, DemandError):
@@ -213,7 +223,7 @@ def _area_rows(name, sel, is_hub, per_unit, patients_now, new, trended, years, p
         out.append({
             "year": int(year), "area": name, "practices": practices,
             "practices_known": int(known.sum()), "patients": patients_all,
-            "patients_covered": covered, "new_patients": float(new[sel, j].sum()),
+            "patients_covered": covered, "new_patients": float(new[sel, j].sum() - trended[sel, j].sum()),
             "trend_patients": float(trended[sel, j].sum()),
             "appointments_needed": needed, "capacity_appointments": cap,
             "utilisation": needed / full_cap if any_known and full_cap > 0 else np.nan,
@@ -260,3 +270,11 @@ def summarise(table: pd.DataFrame, years: list[int]) -> pd.DataFrame:
                     "m2_needed_last": last["m2_needed"],
                     "gap_opens": gap_opens(rows, years[0])})
     return pd.DataFrame(out)
+
+
+def plan_capacity(plan, by: str = "locality",
+                  projection: pd.DataFrame | None = None) -> CapacityResult:
+    """The capacity of a Plan (its data, register, groups and assumptions); with a
+    ``projection`` the lists also grow with the ONS trend."""
+    return capacity_by_year(plan.dataset, plan.assumptions, by=by,
+                            groups=plan.groups or None, projection=projection)

@@ -9,9 +9,10 @@ Kept from being counted twice: the projection already carries past migration, an
 that migration moves into new dwellings. So housing-led growth is *incremental* to the
 trend (as the Kent & Medway STP frames it): in each year the new dwellings' patients first
 house the trend's own growth, and only what they bring beyond it is added —
-``incremental = max(0, housing − overlap × trend growth)``, with ``overlap`` the assumption
-``projection_overlap_share`` (1 = all the trend's growth lives in the new homes; 0 = none,
-the two simply add). Where the trend falls, the housing growth is added in full.
+``incremental = max(0, housing − overlap × trend growth)`` for the whole area, shared among
+its practices in proportion to the housing growth near them, with ``overlap`` the
+assumption ``projection_overlap_share`` (1 = all the trend's growth lives in the new homes;
+0 = none, the two simply add). Where the trend falls, the housing growth is added in full.
 """
 from __future__ import annotations
 
@@ -42,13 +43,19 @@ def index_at(index: pd.Series, years) -> np.ndarray:
 
 def combine_with_trend(lists: np.ndarray, housing: np.ndarray, years, index: pd.Series,
                        overlap: float) -> tuple[np.ndarray, np.ndarray]:
-    """(trend growth, total growth) per unit × year: the list grown with the projection,
-    plus the housing-led patients beyond the share of the trend they house."""
+    """(trend growth, total growth) per unit × year: each list grown with the projection,
+    plus the housing-led patients beyond the share of the trend they house. The overlap is
+    taken off for the whole area (the projection and the housing list are both
+    area-wide), then shared among the units in proportion to their housing growth."""
     factor = index_at(index, years)
     base = np.nan_to_num(np.asarray(lists, float))[:, None]
     trend = base * (factor[None, :] - 1.0)
-    incremental = np.maximum(0.0, housing - overlap * np.maximum(trend, 0.0))
-    return trend, trend + incremental
+    total_housing = housing.sum(axis=0)
+    total_trend = np.maximum(trend.sum(axis=0), 0.0)
+    beyond = np.maximum(0.0, total_housing - overlap * total_trend)
+    scale = np.divide(beyond, total_housing, out=np.zeros_like(beyond),
+                      where=total_housing > 0)
+    return trend, trend + housing * scale[None, :]
 
 
 def ageing_note(projection: pd.DataFrame, first: int, last: int) -> str:

@@ -19,8 +19,9 @@ is unknown, never 0: its practice is left out of the area figures and counted.
 
 --out writes one row per year × area (the first year is "now": today's lists) as CSV, with
 -areas.csv and -sites.csv beside it, or an .xlsx workbook with those sheets and the
-assumptions. --trend grows the lists with the ONS 2022-based projection (--projection F, the
-file as ONS publishes it), housing-led growth incremental to it.
+assumptions. --trend grows the lists with the ONS 2022-based projection (the data folder's,
+from `import --projection`, or --projection F, the file as ONS publishes it), housing-led
+growth incremental to it.
 """
 
 
@@ -53,10 +54,12 @@ def run(args) -> int:
     if args.projection and not args.trend:
         raise UserError("--projection goes with --trend")
     if args.trend:
-        if not args.projection:
-            raise UserError("--trend needs --projection F (the ONS projection file)")
-        from geo.io_projections import read_projection
-        projection = read_projection(args.projection)
+        from geo.io_projections import folder_projection, read_projection
+        projection = read_projection(args.projection) if args.projection else \
+            folder_projection(plan.dataset.folder)
+        if projection is None:
+            raise UserError("--trend needs a population projection: --projection F (the "
+                            "ONS file) or a data folder imported with --projection")
     if args.out and not args.out.lower().endswith((".csv", ".xlsx")):
         raise UserError(f"--out {args.out}: give a .csv or .xlsx file name")
     try:

@@ -62,6 +62,10 @@ def register(subparsers) -> None:
     p.add_argument("--capacity", metavar="F",
                    help="known capacity per site: site_code,gia_m2,clinical_rooms,tenure,"
                         "condition (overrides the premises-payments proxy)")
+    p.add_argument("--projection", metavar="F",
+                   help="ONS subnational population projection (2022-based, persons by "
+                        "single year of age, as published): the trend the Capacity tab and "
+                        "`capacity --trend` can grow the lists with")
     p.add_argument("--successor", action="append", default=[], metavar="OLD=NEW",
                    help="attach a closed or merged practice's site to its successor as a "
                         "branch (its patients are on the successor's list); repeatable")
@@ -94,6 +98,11 @@ def run(args: argparse.Namespace) -> int:
         workforce=args.workforce, deprivation=args.deprivation, capacity=args.capacity,
         successors=_pairs(args.successor))
     result = run_import(inputs)
+    if args.projection:
+        from geo.io_projections import PROJECTION_FILE, projection_text
+        result.tables[PROJECTION_FILE] = projection_text(args.projection)
+        result.report.figures.append(f"{args.projection}: population projection kept as "
+                                     f"{PROJECTION_FILE} (the Capacity tab's ONS trend)")
     lines = result.report.lines()
     if args.quiet:
         lines = [ln for ln in lines if ln.startswith(("Import summary", "  "))][:12]

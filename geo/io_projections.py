@@ -92,10 +92,9 @@ def folder_projection(folder) -> pd.DataFrame | None:
     return read_projection(path) if path.is_file() else None
 
 
-def write_projection_rows(source: str | Path, out: Path) -> int:
-    """Copy one area's rows of the ONS file, columns as published, into a data folder's
-    ``population_projection.csv`` (checked by read_projection first); the row count."""
-    from geo.atomic import atomic_path
+def projection_text(source: str | Path) -> str:
+    """One area's rows of the ONS file, columns as published, as the CSV text a data
+    folder keeps in ``population_projection.csv`` (checked by read_projection first)."""
     tidy = read_projection(source)
     wide = tidy.pivot_table(index="age", columns="year", values="persons").sort_index()
     frame = pd.DataFrame({"AREA_CODE": tidy["area_code"].iloc[0],
@@ -105,6 +104,4 @@ def write_projection_rows(source: str | Path, out: Path) -> int:
                                         for a in wide.index]})
     for year in wide.columns:
         frame[str(year)] = wide[year].to_numpy()
-    with atomic_path(Path(out) / PROJECTION_FILE) as tmp:
-        frame.to_csv(tmp, index=False, float_format="%.3f")
-    return len(frame)
+    return frame.to_csv(index=False, float_format="%.3f", lineterminator="\n")

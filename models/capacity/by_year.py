@@ -109,7 +109,7 @@ def capacity_by_year(ds, assumptions, *, by: str = "locality", groups=None,
         last = min(int(projection["year"].max()), years[0] + TREND_YEARS - 1)
         if last > years[-1]:
             growth, years, notes = _unit_growth(ds, assumptions, codes, (years[0], last))
-    warnings += [n for n in notes if "group" not in n]
+    warnings += [n for n in notes if "group" not in n and "GP figure" not in n]
     now_year = (years[0] - 1) if years else pd.Timestamp.today().year
     all_years = [now_year] + years
     growth = np.hstack([np.zeros((len(codes), 1)), growth]) if len(codes) else \

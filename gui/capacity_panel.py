@@ -272,12 +272,10 @@ class CapacityPanel(Panel):
         ring = lambda c: {"shape": "circle", "fill": "#ffffff", "stroke": c,  # noqa: E731
                           "size": 12, "dash": False}
         if self.colour.currentData() == "condition":
-            rows = [[ring(c), text] for c, text in CONDITION_COLOURS.values()]
-            title = "Estate: condition (register)"
+            rows = [[ring(c), f"condition {text}"] for c, text in CONDITION_COLOURS.values()]
         else:
-            rows = [[ring(c), text] for _, c, text in UTILISATION_BANDS]
-            title = "Estate: utilisation now (practice's sites)"
-        return {"layer": MAP_LAYER, "title": title,
+            rows = [[ring(c), f"utilisation now {text}"] for _, c, text in UTILISATION_BANDS]
+        return {"layer": MAP_LAYER, "title": MAP_TITLE,   # the tick box's words
                 "rows": rows + [[ring(UNKNOWN_COLOUR), "unknown (no register row)"]]}
 
     # -------------------------------------------------------------- export

@@ -8,7 +8,9 @@ from __future__ import annotations
 import pandas as pd
 from PySide6.QtWidgets import QHBoxLayout, QPushButton
 
-from gui.frame_model import Column
+from PySide6.QtCore import Qt
+
+from gui.frame_model import Column, FrameModel
 from gui.tables import TablePanel
 from models.capacity.register import sites, with_value
 from models.display import number
@@ -59,6 +61,19 @@ def estate_frame(ds) -> pd.DataFrame:
     return frame
 
 
+class EstateModel(FrameModel):
+    """Cells are edited as text (a line edit, even where the figure is unknown): the
+    register checks what is typed and says why a value is refused."""
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.EditRole and index.isValid():
+            value = super().data(index, role)
+            if value is None:
+                return ""
+            return f"{value:g}" if isinstance(value, float) else str(value)
+        return super().data(index, role)
+
+
 class EstateTable(TablePanel):
     """The register as a table; edits go to the plan through the workspace."""
 
@@ -67,6 +82,8 @@ class EstateTable(TablePanel):
                          "Filter sites by code, name, locality, tenure or condition…")
         self.window = window
         self.ws = window.workspace
+        self.model = EstateModel(ESTATE_COLUMNS, self)
+        self.proxy.setSourceModel(self.model)
         self.model.on_edit = self._edit
         self.model.flag_tip = "No register row: capacity unknown"
         self.hub_button = QPushButton("Set hub capacity from register", self)

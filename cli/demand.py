@@ -278,6 +278,7 @@ def _print_supply(result, by: str) -> None:
 
     from models.demand import MEDWAY, target_band, target_flag
     from models.display import money, number
+    from models.supply import gap_text, gp_text
 
     a = result.assumptions
     base = result.baseline.set_index("area")
@@ -293,20 +294,20 @@ def _print_supply(result, by: str) -> None:
             "patients now": number(r["list_size"]) + (f" ({int(r['lists_unknown'])} unknown)"
                                                      if r["lists_unknown"] else ""),
             f"target {lo_t:,.0f}–{hi_t:,.0f}": flag or ("within" if area != MEDWAY else ""),
-            "GPs": number(r["gp_wte"]) + (f" ({int(r['gps_unknown'])} unknown)"
-                                          if r["gps_unknown"] else ""),
-            "patients per GP": number(r["patients_per_gp_wte"]),
-            "GP gap (range)": (f"{number(r['gp_wte_gap_benchmark'], 1)} "
-                               f"({number(r['gp_wte_gap_benchmark_low'], 1)} to "
-                               f"{number(r['gp_wte_gap_benchmark_high'], 1)})"),
+            "GPs (FTE used)": gp_text(r["gp_wte"], r["gp_basis"])
+            + (f" ({int(r['gps_unknown'])} unknown)" if r["gps_unknown"] else ""),
+            "GP headcount": number(r["gp_headcount"]),
+            "patients per GP FTE": number(r["patients_per_gp_wte"]),
+            "GP gap (range)": gap_text(r),
             "need-weighted list": number(r["weighted_list"]),
             "IMD score": number(r["imd_score"], 1),
             "premises £/yr": money(r["premises_gbp"]),
             "spare m²": number(r["spare_m2"]),
             "new m² − spare": number(r["net_new_m2"])})
-    print(f"\nGP supply by {by}. GPs: {_gp_source(result)}. Lists: "
+    print(f"\nGP supply by {by}. GPs: {_gp_source(result)}. Lists shown: "
           f"{years.get('lists') or 'as in practices.csv'}. GP gap = ({_basis(a)} of practices "
-          f"with a GP figure + new patients) ÷ {bench.used:,.0f} per GP WTE (range "
+          f"with a GP figure, {_ratio_period(years)}, + new patients) ÷ {bench.used:,.0f} per "
+          f"GP FTE (range "
           f"{bench.low:,.0f}–{bench.high:,.0f}) − their GPs; positive = short. IMD = "
           f"list-weighted practice deprivation score (IMD {years.get('imd') or 'not loaded'}; "
           f"higher = more deprived). Premises = NHS Payments "
@@ -316,11 +317,13 @@ def _print_supply(result, by: str) -> None:
 
 
 def _gp_source(result) -> str:
-    years = result.baseline.attrs.get("years", {})
-    if years.get("workforce"):
-        return (f"NHS Digital GP workforce {years['workforce']}, headcount of fully qualified "
-                "GPs (FTE where given)")
-    return "practices.csv gp_wte (WTE)"
+    from models.supply import gp_source
+    return gp_source(result.baseline.attrs.get("years", {}), result.assumptions)
+
+
+def _ratio_period(years: dict) -> str:
+    return (f"of the workforce file's own period {years['gp_period']}"
+            if years.get("workforce") else "as in practices.csv")
 
 
 def _basis(a) -> str:

@@ -55,11 +55,8 @@ def import_figures(inputs: FigureInputs, area_codes, active_codes, site_codes,
         got = io_workforce.read_workforce(inputs.workforce, area_codes, active_codes)
         lines += got.join.lines(f"GP {io_workforce.GP_MEASURE}")
         totals = io_workforce.medway_totals(got.frame)
-        lines.append("  Area totals by financial year (headcount; practices with no figure "
-                     "not counted): " + "; ".join(
-                         f"{fy} {int(r.gp_headcount)}" + (f" ({int(r.unknown)} unknown)"
-                                                          if r.unknown else "")
-                         for fy, r in totals.iterrows()))
+        lines.append("  Area totals by financial year (fully qualified GPs; practices with "
+                     "no figure not counted): " + io_workforce.totals_text(totals))
         tables[OPTIONAL_FILES["workforce"]] = got.frame
         sources.append(source_row(inputs.workforce, io_workforce.PUBLISHER, got.join.date,
                                   got.join.rows_kept, got.join.outside_area,

@@ -207,23 +207,23 @@ def board_report(plan, *, hubs: pd.DataFrame | None = None,
     band = f"{low:,.0f}–{high:,.0f}"
     from models.display import number
     from models.housing import phasing_note
-    from models.supply import practice_supply
+    from models.supply import gp_text, practice_supply
     from rendering import board_sections as bs
     hubs = ds.hubs if hubs is None else hubs
     mains = ds.main_practices()
     included = ds.housing[ds.housing["include"]]
     result = plan.project_demand("locality")
-    prac, years = practice_supply(ds)
+    prac, years = practice_supply(ds, assumptions)
     base = result.baseline.set_index("area").iloc[-1]
-    gp_what = ("fully qualified GPs (headcount, GP workforce " + years["workforce"] + ")"
-               if years.get("workforce") else "GP WTE")
+    gp_what = (f"fully qualified GPs (GP workforce {years['gp_period']})"
+               if years.get("workforce") else "GPs (practices.csv)")
     intro = (
         f"Data: {ds.label}." + (f" Scenario: {scenario_name}." if scenario_name else "") + "\n"
         f"{len(ds.localities)} localities, {len(mains)} practices and {len(ds.branches())} "
         f"branch surgeries with {number(base['list_size'])} registered patients"
         + (f" ({int(base['lists_unknown'])} practices' lists unknown)"
            if base["lists_unknown"] else "")
-        + f" and {number(base['gp_wte'])} {gp_what}"
+        + f" and {gp_text(base['gp_wte'], base['gp_basis'])} {gp_what}"
         + (f" ({int(base['gps_unknown'])} practices without a figure)"
            if base["gps_unknown"] else "") + f"; {len(hubs)} hubs; "
         f"{len(included)} housing sites in projections with "

@@ -187,7 +187,7 @@ def _print(ds, result, by: str, group_note: str) -> None:
     import pandas as pd
 
     from models.assumptions import CONTRIBUTION_BAND_GBP_PER_RESIDENT
-    from models.demand import COST_BAND_SOURCE, MEDWAY, cost_flag
+    from models.demand import COST_BAND_SOURCE, MEDWAY, attribution_lines, cost_flag
     from models.display import known, money, money_range, number
     from models.housing import phasing_note
 
@@ -220,6 +220,8 @@ def _print(ds, result, by: str, group_note: str) -> None:
     print(f"Housing phasing: {phasing_note(ds.housing, a.options)}")
     print(result.trend_note)
     print()
+    print(f"Demand from new dwellings (attributable to the development; completions after "
+          f"the list sizes' date {result.list_date or '— not recorded'}):")
     print(f"Medway total: {_n(m['new_dwellings'])} new dwellings × "
           f"{a.value('persons_per_dwelling'):g} persons = {_n(m['new_residents'])} new "
           f"residents; × {a.value('registration_share'):.0%} registering = "
@@ -248,8 +250,13 @@ def _print(ds, result, by: str, group_note: str) -> None:
     if ds.is_sample:
         print("  (illustrative sample: invented data)")
     print(f"  Capital per new resident: {money(result.cost_per_new_resident)} "
-          f"({money(lo)}–{money(hi)}) — {cost_flag(result.cost_per_new_resident)} of "
-          f"£{band[0]:,.0f}–£{band[1]:,.0f} per new resident: {COST_BAND_SOURCE}")
+          + (f"({money(lo)}–{money(hi)}) " if known(result.cost_per_new_resident) else "")
+          + ("— no new residents after the list date; comparison band "
+             if not known(result.cost_per_new_resident) else
+             f"— {cost_flag(result.cost_per_new_resident)} of ")
+          + f"£{band[0]:,.0f}–£{band[1]:,.0f} per new resident: {COST_BAND_SOURCE}")
+    for line in attribution_lines(result):
+        print(line)
 
     rows = []
     for area in result.areas + [MEDWAY]:

@@ -81,6 +81,18 @@ def list_date(ds) -> str:
     return str(rows["date"].iloc[0]) if len(rows) else ""
 
 
+def list_year(ds) -> int | None:
+    """The planning year (April–March, 2026 = 2026/27) the list sizes are dated in: homes
+    completed in earlier years are already on the list. None when the date is unknown."""
+    try:
+        day = pd.Timestamp(list_date(ds))
+    except (ValueError, TypeError):
+        return None
+    if pd.isna(day):
+        return None
+    return int(day.year if day.month >= 4 else day.year - 1)
+
+
 def _year_middle(label: str) -> pd.Timestamp | None:
     """'2016-17' → 1 Oct 2016; '2019' → 1 Jul 2019."""
     text = str(label)

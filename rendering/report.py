@@ -348,7 +348,7 @@ def human_access(access: pd.DataFrame) -> pd.DataFrame:
 
 def _demand_sections(plan, result) -> list[Section]:
     from models.assumptions import CONTRIBUTION_BAND_GBP_PER_RESIDENT as BAND
-    from models.demand import COST_BAND_SOURCE, MEDWAY, cost_flag
+    from models.demand import COST_BAND_SOURCE, MEDWAY, attribution_lines, cost_flag
     from models.display import money, money_range, number
     from models.housing import phasing_note
     t = result.table
@@ -362,7 +362,10 @@ def _demand_sections(plan, result) -> list[Section]:
     m = totals.set_index("area").loc[MEDWAY]
     a = result.assumptions
     lo_r, hi_r = result.cost_per_resident_range
-    headline = (f"{m['new_dwellings']:,.0f} new dwellings × {a.value('persons_per_dwelling'):g} "
+    headline = ("Demand from new dwellings"
+                + (f" completed after the list sizes' date ({result.list_date})"
+                   if result.list_date else "") + ": "
+                f"{m['new_dwellings']:,.0f} new dwellings × {a.value('persons_per_dwelling'):g} "
                 f"persons per dwelling × {a.value('registration_share'):.0%} registering = "
                 f"{m['new_patients']:,.0f} new patients ({m['new_patients_low']:,.0f}–"
                 f"{m['new_patients_high']:,.0f}); {m['gp_wte_needed']:,.1f} GP WTE "
@@ -374,6 +377,7 @@ def _demand_sections(plan, result) -> list[Section]:
                 f"({money(lo_r)}–{money(hi_r)}), {cost_flag(result.cost_per_new_resident)} "
                 f"of £{BAND[0]:,.0f}–£{BAND[1]:,.0f} per new resident ({COST_BAND_SOURCE}).\n"
                 f"Housing phasing: {phasing_note(plan.dataset.housing, a.options)}.\n"
+                + "".join(line + "\n" for line in attribution_lines(result))
                 + result.trend_note)
     by_area = pd.DataFrame({
         "Area": totals["area"], "Dwellings": totals["new_dwellings"].map(number),

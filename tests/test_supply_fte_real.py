@@ -100,3 +100,14 @@ def test_headcount_only_gives_est_fte(folder):
     assert row["gps"] == pytest.approx(row["gp_headcount"] * 0.70)
     area = area_supply(prac, ["x"], ["x"] * len(prac), Assumptions()).iloc[-1]
     assert area["gp_basis"] == "est."
+
+
+def test_completions_before_the_2026_list_are_not_added_and_the_trend_is_apart(folder,
+                                                                              capsys):
+    assert cli_main(["demand", "--data", str(folder), "--trend"]) == 0
+    out = capsys.readouterr().out
+    assert "Already in the list: 783 dwellings completed before the list sizes' date " \
+           "(2026-04-01)" in out
+    assert "Medway total: 0 new dwellings" in out
+    assert "Existing pressure (not attributable to new dwellings" in out
+    assert "base year 2026/27" in out              # the trend runs from the list's date

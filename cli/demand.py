@@ -104,7 +104,8 @@ def run(args) -> int:
         groups, group_note = _groups(plan, args.groups)
 
     try:
-        result = project_demand(ds, assumptions, by=args.by, groups=groups, include=include)
+        result = project_demand(ds, assumptions, by=args.by, groups=groups, include=include,
+                                group_bounds=plan.grouping_bounds())
     except DemandError as exc:
         raise UserError(str(exc)) from None
 
@@ -149,26 +150,15 @@ def _groups(plan, path: str | None):
                                    "the data's practices.csv", row=spreadsheet_row(pos),
                             field="practice_code")
         return frame[["practice_code", "group"]], f"groups from {path}"
-    if plan.groups:
-        return dict(plan.groups), "groups from the scenario"
-    if ds.groups is not None and len(ds.groups):
-        return ds.groups, "groups from the data folder's groups.csv"
     try:
-        from models.grouping import group_practices
+        return plan.groups_everywhere()
     except ImportError:
         raise UserError("--by group: no grouping exists for this data (no groups.csv); run "
                         "`python main.py group --practices practices.csv --out groups.csv` "
                         "and pass --groups groups.csv") from None
-    try:
-        lo, hi = plan.grouping_bounds()
-        grouped = group_practices(ds.practices, lo, hi, within_localities=True, strict=False)
-        mapping = dict(grouped.mapping)
-    except Exception as exc:  # another tool's failure: say so in one line
+    except (ValueError, RuntimeError) as exc:   # the grouping's own failure, in one line
         raise UserError(f"--by group: no groups.csv, and computing a grouping failed "
                         f"({str(exc)[:160]}); pass --groups F.csv") from None
-    return mapping, ("no groups.csv: groups computed now with the grouping tool's default "
-                     "size bounds within localities (save them with `group` for repeatable "
-                     "results)")
 
 
 def _n(value: float, digits: int = 0) -> str:
@@ -290,12 +280,13 @@ def _print_supply(result, by: str) -> None:
     a = result.assumptions
     base = result.baseline.set_index("area")
     years = result.baseline.attrs.get("years", {})
-    lo_t, hi_t, _ = target_band(by, a)
+    lo_t, hi_t, _ = target_band(by, a, result.group_bounds)
     bench = a["patients_per_gp_wte"]
     rows = []
     for area in result.areas + [MEDWAY]:
         r = base.loc[area]
-        flag = target_flag(r["list_size"], by, a) if area != MEDWAY else ""
+        flag = (target_flag(r["list_size"], by, a, result.group_bounds) if area != MEDWAY
+                else "")
         rows.append({
             "area": area, "practices": int(r["practices"]),
             "patients now": number(r["list_size"]) + (f" ({int(r['lists_unknown'])} unknown)"

@@ -138,6 +138,7 @@ class DemandResult:
     excluded_sites: list[str] = field(default_factory=list)
     list_date: str = ""                       # the list sizes' date ('' = not recorded)
     dwellings_already_in_list: float = 0.0    # completed before it: not added again
+    group_bounds: tuple[float, float] | None = None   # the plan's grouping bounds
 
     def totals(self) -> pd.DataFrame:
         """Per area over the years shown: flows summed, stocks at the last year.
@@ -469,8 +470,11 @@ def _list_notes(list_date: str, in_list: np.ndarray) -> list[str]:
 
 def project_demand(ds, assumptions: Assumptions | None = None, *, by: str = "locality",
                    groups=None, include: Mapping[str, bool] | None = None,
-                   years: tuple[int, int] | None = None, ranges: bool = True) -> DemandResult:
-    """GP demand from the included housing sites, per area and year (see module notes)."""
+                   years: tuple[int, int] | None = None, ranges: bool = True,
+                   group_bounds: tuple[float, float] | None = None) -> DemandResult:
+    """GP demand from the included housing sites, per area and year (see module notes).
+
+    ``group_bounds``: the plan's grouping bounds, which by-group areas are judged against."""
     from models.supply import list_date, list_year
     if by not in BY_CHOICES:
         raise DemandError(f"by must be one of {', '.join(BY_CHOICES)}, not '{by}'")
@@ -513,7 +517,7 @@ def project_demand(ds, assumptions: Assumptions | None = None, *, by: str = "loc
                                   float(np.nanmax(per_resident))) if finite.any()
                                  else (np.nan, np.nan)),
         trend_note=trend_note(a, trend, span.shown), included_sites=list(ids[inc]),
-        excluded_sites=list(ids[~inc]), list_date=list_date(ds),
+        excluded_sites=list(ids[~inc]), list_date=list_date(ds), group_bounds=group_bounds,
         dwellings_already_in_list=float(in_list["central"][-1]))
 
 

@@ -47,7 +47,7 @@ def supply_section(result, by: str) -> Section:
     a = result.assumptions
     base = result.baseline.set_index("area")
     years = result.baseline.attrs.get("years", {})
-    lo, hi, target_source = target_band(by, a)
+    lo, hi, target_source = target_band(by, a, result.group_bounds)
     totals = result.totals().set_index("area")
     rows = []
     for area in result.areas + [MEDWAY]:
@@ -57,7 +57,8 @@ def supply_section(result, by: str) -> Section:
             "Registered patients": number(r["list_size"])
             + (f" ({int(r['lists_unknown'])} unknown)" if r["lists_unknown"] else ""),
             f"Target {lo:,.0f}–{hi:,.0f}": ("" if area == MEDWAY else
-                                            target_flag(r["list_size"], by, a) or "within"),
+                                            target_flag(r["list_size"], by, a, result.group_bounds)
+                                            or "within"),
             "GPs (FTE used)": gp_text(r["gp_wte"], r["gp_basis"])
             + (f" ({int(r['gps_unknown'])} unknown)" if r["gps_unknown"] else ""),
             "GP headcount": number(r["gp_headcount"]),

@@ -200,8 +200,7 @@ def board_report(plan, *, hubs: pd.DataFrame | None = None,
     groups (the planner's, else the data's own), bounds and assumptions."""
     from models.localities import TARGET_SOURCE, locality_summary
     ds, assumptions = plan.dataset, plan.assumptions
-    groups = plan.groups or (dict(zip(ds.groups["practice_code"], ds.groups["group"]))
-                             if ds.groups is not None else None)
+    groups, groups_from = _plan_groups(plan)
     min_size, max_size = plan.grouping_bounds()
     low, high = plan.locality_bounds()
     band = f"{low:,.0f}–{high:,.0f}"
@@ -272,13 +271,13 @@ def board_report(plan, *, hubs: pd.DataFrame | None = None,
                                 notes=["Straight-line distance from each patient's practice "
                                        "(or housing site) to the nearest hub"]))
     if groups:
-        sections.append(_groups_section(ds, groups, min_size, max_size))
+        sections.append(_groups_section(ds, groups, min_size, max_size, groups_from))
     sections.extend(_demand_sections(plan, result))
     sections.append(bs.supply_section(result, "locality"))
     if len(hubs):
         sections.append(bs.supply_section(plan.project_demand("hub"), "hub"))
     if groups:
-        sections.append(bs.supply_section(plan.project_demand("group"), "group"))
+        sections.append(bs.supply_section(plan.project_demand("group", groups), "group"))
     if prac["imd_score"].notna().any():
         sections.append(Section("Deprivation by locality", figure=draw_deprivation_map(
             ds, prac), text=f"Practice deprivation score, IMD {years['imd']} (OHID "
@@ -302,7 +301,18 @@ def board_report(plan, *, hubs: pd.DataFrame | None = None,
     return sections
 
 
-def _groups_section(ds, groups: dict[str, str], min_size: int, max_size: int) -> Section:
+def _plan_groups(plan) -> tuple[dict[str, str] | None, str]:
+    """The plan's one grouping (models/plan.Plan.groups_everywhere), or none if it cannot
+    be made (then the report has no group pages)."""
+    from models.grouping import GroupingError
+    try:
+        return plan.groups_everywhere()
+    except (GroupingError, ImportError, ValueError):
+        return None, ""
+
+
+def _groups_section(ds, groups: dict[str, str], min_size: int, max_size: int,
+                    groups_from: str = "") -> Section:
     from models.grouping import group_metrics, overall_metrics
     table = group_metrics(ds.practices, groups, min_size, max_size)
     overall = overall_metrics(ds.practices, groups, min_size, max_size, table)
@@ -317,7 +327,9 @@ def _groups_section(ds, groups: dict[str, str], min_size: int, max_size: int) ->
         f"Extended practice groups ({min_size:,}–{max_size:,} patients)", table=shown,
         text=(f"{overall['groups_within_bounds']} of {overall['groups']} groups within "
               f"bounds; size spread (CV) {overall['size_cv']:.2f}; patient-weighted mean "
-              f"distance to group centre {overall['mean_distance_km']:.2f} km."),
+              f"distance to group centre {overall['mean_distance_km']:.2f} km."
+              + (f" Grouping: {groups_from}; the same groups are used by demand and "
+                 "supply by group." if groups_from else "")),
         figure=None, notes=["Bounds: K&M STP Nov 2016 (20–60k), Medway Model 30–50k "
                             "(Operational Plan 2017–19 ch. 3)",
                             "Distances straight-line, EPSG:27700"])

@@ -54,9 +54,9 @@ def run(args) -> int:
     if args.projection and not args.trend:
         raise UserError("--projection goes with --trend")
     if args.trend:
-        from geo.io_projections import folder_projection, read_projection
+        from geo.io_projections import read_projection
         projection = read_projection(args.projection) if args.projection else \
-            folder_projection(plan.dataset.folder)
+            plan.dataset.projection
         if projection is None:
             raise UserError("--trend needs a population projection: --projection F (the "
                             "ONS file) or a data folder imported with --projection")

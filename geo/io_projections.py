@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.errors import DataError, spreadsheet_row
-from geo.tables import parse_float, read_csv_text
+from geo.tables import CsvText, parse_float, read_csv_text
 
 PUBLISHER = "ONS, Subnational population projections for England: 2022-based"
 MAX_ROWS = 200_000
@@ -81,27 +81,29 @@ def read_projection(path: str | Path, area_code: str | None = None) -> pd.DataFr
     return tidy.sort_values(["year", "age"]).reset_index(drop=True)
 
 
-PROJECTION_FILE = "population_projection.csv"   # in a data folder, as ONS publishes it
+TIDY_COLUMNS = ["area_code", "area_name", "age", "year", "persons"]
 
 
-def folder_projection(folder) -> pd.DataFrame | None:
-    """The data folder's projection (written by ``import --projection``), or None."""
-    if folder is None:
-        return None
-    path = Path(folder) / PROJECTION_FILE
-    return read_projection(path) if path.is_file() else None
+def import_step(ctx) -> None:
+    """Import step (geo/sources.py): the projection kept in the data folder, tidy."""
+    from geo.dataset import OPTIONAL_FILES
+    path = ctx.inputs.projection
+    tidy = read_projection(path)
+    years = tidy["year"]
+    ctx.tables[OPTIONAL_FILES["projection"]] = tidy
+    ctx.report.figures.append(
+        f"{Path(path).name}: {tidy['area_name'].iloc[0]} population projection "
+        f"{years.min()}–{years.max()} by single year of age (the Capacity tab's ONS trend)")
+    ctx.add_source(path, PUBLISHER, f"{years.min()}-based", len(tidy), 0,
+                   "persons by single year of age; the trend housing growth is added to")
 
 
-def projection_text(source: str | Path) -> str:
-    """One area's rows of the ONS file, columns as published, as the CSV text a data
-    folder keeps in ``population_projection.csv`` (checked by read_projection first)."""
-    tidy = read_projection(source)
-    wide = tidy.pivot_table(index="age", columns="year", values="persons").sort_index()
-    frame = pd.DataFrame({"AREA_CODE": tidy["area_code"].iloc[0],
-                          "AREA_NAME": tidy["area_name"].iloc[0], "COMPONENT": "Population",
-                          "SEX": "persons",
-                          "AGE_GROUP": [str(a) if a < OLDEST else "90 and over"
-                                        for a in wide.index]})
-    for year in wide.columns:
-        frame[str(year)] = wide[year].to_numpy()
-    return frame.to_csv(index=False, float_format="%.3f", lineterminator="\n")
+def projection_table(path, ds=None) -> pd.DataFrame:
+    """The data folder's tidy projection (area_code, area_name, age, year, persons)."""
+    path = path if isinstance(path, CsvText) else Path(path)
+    frame = read_csv_text(path, path.name, required=TIDY_COLUMNS, max_rows=MAX_ROWS,
+                          what="projection rows")
+    for col in ("age", "year"):
+        frame[col] = parse_float(frame, col, path.name, lo=0, hi=3000).astype(int)
+    frame["persons"] = parse_float(frame, "persons", path.name, lo=0)
+    return frame[TIDY_COLUMNS]

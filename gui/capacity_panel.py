@@ -147,12 +147,8 @@ class CapacityPanel(Panel):
 
     # -------------------------------------------------------------- model
     def _projection(self):
-        from geo.io_projections import folder_projection
-        try:
-            return folder_projection(self.ws.dataset.folder)
-        except DataError as exc:
-            self.status.emit(f"Population projection not read: {exc}")
-            return None
+        """The data's ONS projection (imported with --projection), or None."""
+        return self.ws.dataset.projection
 
     def _on_replaced(self) -> None:
         self._trend_data = self._projection()

@@ -39,4 +39,6 @@ def key_measures(plan) -> dict:
                 100 * float(acc[f"share_within_{km}km"]), 1)
         out["hubs over capacity"] = int(layout.per_hub["over_capacity"].fillna(False)
                                         .astype(bool).sum())
+    from models.capacity.spare import capacity_measures   # the estate register's space gap
+    out.update(capacity_measures(plan))
     return out

@@ -67,6 +67,8 @@ def plan_tables(plan) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]
         tables["demand_by_group"] = demand_table(plan, "group")
     if layout is not None:
         tables["demand_by_hub"] = demand_table(plan, "hub")
+    from rendering.capacity_sheets import capacity_tables   # the estate register, space gap
+    tables.update(capacity_tables(plan))
     return points, {k: v for k, v in tables.items() if v is not None}
 
 

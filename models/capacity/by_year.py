@@ -276,5 +276,10 @@ def plan_capacity(plan, by: str = "locality",
                   projection: pd.DataFrame | None = None) -> CapacityResult:
     """The capacity of a Plan (its data, register, groups and assumptions); with a
     ``projection`` the lists also grow with the ONS trend."""
-    return capacity_by_year(plan.dataset, plan.assumptions, by=by,
-                            groups=plan.groups or None, projection=projection)
+    groups, note = (plan.groups_everywhere() if by == "group"
+                    else (plan.groups or None, ""))
+    result = capacity_by_year(plan.dataset, plan.assumptions, by=by, groups=groups,
+                              projection=projection)
+    if note:
+        result.warnings.insert(0, f"extended groups: {note}")
+    return result

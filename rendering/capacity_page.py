@@ -134,7 +134,8 @@ def areas_table(result) -> pd.DataFrame:
         "Top-down rooms now": [number(x) for x in a["rooms_topdown_now"]],
         "m² available": [number(x) for x in a["m2_available"]],
         "m² needed (end)": [number(x) for x in a["m2_needed_last"]],
-        "Gap opens": a["gap_opens"]})
+        "Gap opens": a["gap_opens"],
+        "Deprivation (IMD, list-weighted)": [number(x, 1) for x in a["imd_score"]]})
 
 
 def capacity_sections(plan, projection=None) -> list:

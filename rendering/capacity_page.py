@@ -94,9 +94,9 @@ def draw_capacity(fig, result, *, rect=(0.05, 0.08, 0.93, 0.8), fontsize: float 
             continue
         years = rows_["year"].to_numpy()
         ax.plot(years, rows_["rooms_needed"], color=NEEDED, marker="o", markersize=2.5,
-                label="rooms needed (room sessions)")
+                label="needed (room sessions)")
         ax.step(years, rows_["rooms_available"], where="mid", color=AVAILABLE,
-                label="rooms available (register)")
+                label="available (register)")
         ax.plot(years, rows_["rooms_topdown"], color=TOP_DOWN, linestyle="--",
                 label="top-down (1.2 per 1,000)")
         short = rows_["rooms_short"].to_numpy(float) > 1e-9

@@ -81,7 +81,8 @@ def add_capacity_panel(window) -> None:
     window.capacity_panel = CapacityPanel(window)
     window.capacity_panel.status.connect(lambda m: window.statusBar().showMessage(m, 8000))
     window.capacity_dock = window._dock("Capacity", window.capacity_panel,
-                                        Qt.DockWidgetArea.RightDockWidgetArea, "capacity")
+                                        Qt.DockWidgetArea.RightDockWidgetArea, "capacity",
+                                        scroll=True)   # scrolls on a laptop screen
     window.tabifyDockWidget(window.details_dock, window.capacity_dock)
     window.layers_panel.add_layer(MAP_LAYER, MAP_TITLE, visible=False)
     window.view_menu.addAction(window.capacity_dock.toggleViewAction())
@@ -128,7 +129,7 @@ class CapacityPanel(Panel):
         self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.figure = Figure(figsize=(6, 5))
         self.canvas = FigureCanvasQTAgg(self.figure)
-        self.canvas.setMinimumHeight(260)
+        self.canvas.setMinimumHeight(220)
         self.gaps = FrameModel(GAP_COLUMNS, self)
         self.gaps_view = self.table_view(self.gaps)
         self.years = FrameModel(YEAR_COLUMNS, self)
@@ -143,7 +144,7 @@ class CapacityPanel(Panel):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         words = scrolling(self.headline, self)
-        words.setMinimumHeight(70)
+        words.setMinimumHeight(50)
         words.setMaximumHeight(140)
         layout.addWidget(words)
         layout.addWidget(self.tabs, 1)

@@ -175,6 +175,12 @@ def references_section(ds, result) -> Section | None:
             rows.append(("GPs", "136 WTE", PLAN_DOC,
                          f"{int(per_year.at['2016-17', 'sum'])} (headcount)",
                          "fully qualified GPs, GP workforce 2016/17 — a headcount, not WTE"))
+    years = result.baseline.attrs.get("years", {})
+    b = result.baseline.set_index("area").loc[MEDWAY]
+    if years.get("workforce") and b["gp_fte"] == b["gp_fte"]:
+        rows.append(("GPs", "136 WTE", PLAN_DOC, f"{b['gp_fte']:,.1f} FTE",
+                     f"fully qualified GPs, GP workforce {years['gp_period']} (excl. "
+                     "trainees and locums)"))
     p = ds.payments
     if p is not None and (p["financial_year"] == "2017-18").any():
         rows.append(("GP practices", "51", PLAN_DOC,
@@ -192,10 +198,9 @@ def references_section(ds, result) -> Section | None:
                  PLAN_DOC + " (SHAPE trajectory, 2017/18–2021/22)",
                  f"{m['new_patients']:,.0f} ({m['new_dwellings']:,.0f} dwellings × "
                  f"{result.assumptions.value('persons_per_dwelling'):g})",
-                 "dwellings of the loaded sites completed after the list sizes' date "
+                 f"sites' homes completed after the lists' date "
                  f"({result.list_date or 'not recorded'}); "
-                 f"{result.dwellings_already_in_list:,.0f} completed before it are already "
-                 "in the list"))
+                 f"{result.dwellings_already_in_list:,.0f} earlier ones are in the lists"))
     rows.append(("Dwellings planned (5 years)", "3,370", PLAN_DOC + " (SHAPE trajectory)",
                  (f"{lowest:,}–" if lowest is not None else "")
                  + f"{int(housing['dwellings'].sum()):,}",

@@ -182,8 +182,9 @@ def parse_times(values: pd.Series, where: str, column: str) -> np.ndarray:
     s = pd.Series(uniq, dtype=str).str.strip()
     blank = (s == "").to_numpy()
     parts = s.str.extract(r"^(\d{1,3}):([0-5]\d):([0-5]\d)$")
-    secs = (parts[0].fillna(-1).astype(int) * 3600 + parts[1].fillna(0).astype(int) * 60
-            + parts[2].fillna(0).astype(int)).to_numpy().copy()
+    h, m, sec = (pd.to_numeric(parts[i], errors="coerce").fillna(0).to_numpy(int)
+                 for i in range(3))
+    secs = h * 3600 + m * 60 + sec
     secs[blank] = -1
     bad = (parts[0].isna().to_numpy() & ~blank) | (secs > MAX_SECONDS)
     if bad.any():

@@ -23,6 +23,8 @@ def register(sub) -> None:
     p.add_argument("--hub", metavar="ID",
                    help="select this hub, drawing its time bands (10/15/20 minutes by road, "
                         "15/30/45 by public transport)")
+    p.add_argument("--no-catchments", action="store_true",
+                   help="untick the 'Hub catchments' layer (to see time bands clearly)")
     p.set_defaults(func=run)
 
 
@@ -64,6 +66,8 @@ def _choose(window, args) -> None:
         if not panel.travel.model().item(i).isEnabled():
             raise UserError(f"--travel {args.travel}: {panel.travel.model().item(i).toolTip()}")
         panel.travel.setCurrentIndex(i)
+    if args.no_catchments:
+        window.layers_panel.set_checked("catchments", False)
     if args.hub:
         ids = list(panel.model.frame["hub_id"])
         if args.hub not in ids:

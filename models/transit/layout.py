@@ -82,6 +82,12 @@ def _cells(xy: np.ndarray, spacing: float):
     return shapely.box(xy[:, 0] - h, xy[:, 1] - h, xy[:, 0] + h, xy[:, 1] + h)
 
 
+def _smooth(area, spacing: float):
+    """Grid cells → an outline without the staircase (closed, then opened, half a cell)."""
+    h = spacing / 2
+    return area.buffer(h, quad_segs=4).buffer(-h, quad_segs=4).simplify(spacing / 4)
+
+
 def transit_bands(net: TransitNetwork, lonlat, box=None, bands=TRANSIT_BANDS_MIN,
                   reach_m: float = 25_000) -> gpd.GeoDataFrame:
     """The areas within each band of one hub (nested; largest first)."""
@@ -99,7 +105,7 @@ def transit_bands(net: TransitNetwork, lonlat, box=None, bands=TRANSIT_BANDS_MIN
         inside = minutes <= b
         area = shapely.union_all(_cells(xy[inside], spacing)) if inside.any() \
             else shapely.Polygon()
-        rows.append((b, area.simplify(spacing / 4)))
+        rows.append((b, _smooth(area, spacing)))
     g = gpd.GeoDataFrame({"minutes": [r[0] for r in rows]},
                          geometry=[r[1] for r in rows], crs=BNG)
     g["mode"] = "transit"

@@ -193,7 +193,9 @@ def test_the_scan_agrees_with_a_brute_force_search(tmp_path_factory, data):
     tx, ty = bng(np.array([stops[target][3]]), np.array([stops[target][2]]))
     o = np.column_stack([ox, oy])
     h = np.column_stack([tx, ty])
-    got = net.departures(o, h)[0, 0, 0]
+    got = net.departures(o, h)[0, 0, 0]                 # one target: the scalar scan
+    both = net.departures(o, np.vstack([h, o]))[0, 0, 0]   # several: the vector scan
+    assert both == pytest.approx(got, abs=1e-3)
     start = net.p.start_s
     # The origin may also walk to a stop within reach (stop 5 is 200 m from stop 2).
     best = np.inf

@@ -103,7 +103,7 @@ def transit_bands(net: TransitNetwork, lonlat, box=None, bands=TRANSIT_BANDS_MIN
     rows = []
     for b in sorted(bands, reverse=True):
         inside = minutes <= b
-        area = shapely.union_all(_cells(xy[inside], spacing)) if inside.any() \
+        area = shapely.coverage_union_all(_cells(xy[inside], spacing)) if inside.any() \
             else shapely.Polygon()
         rows.append((b, _smooth(area, spacing)))
     g = gpd.GeoDataFrame({"minutes": [r[0] for r in rows]},
@@ -124,7 +124,7 @@ def transit_catchments(net: TransitNetwork, hubs: pd.DataFrame,
     xy = xy[shapely.intersects_xy(area.buffer(spacing), xy[:, 0], xy[:, 1])]
     owner = np.argmin(net.times(xy, points_bng(hubs)), axis=1)
     cells = _cells(xy, spacing)
-    geoms = [shapely.intersection(shapely.union_all(cells[owner == h]), area)
+    geoms = [shapely.intersection(shapely.coverage_union_all(cells[owner == h]), area)
              .simplify(spacing / 4) if (owner == h).any() else shapely.Polygon()
              for h in range(len(hubs))]
     out = gpd.GeoDataFrame({"hub_id": hubs["hub_id"].to_numpy(),

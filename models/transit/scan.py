@@ -93,6 +93,9 @@ def profile(conn: Connections, changes: Changes, egress: np.ndarray, *, cancel=N
     ptr = ptr[srt]
     off = np.r_[0, np.cumsum(np.bincount(owner, minlength=m))]
     egress = np.asarray(egress, np.float32)
+    if q == 1:          # one target (a hub's bands): plain floats beat numpy's overhead
+        best = _scan_one(conn, egress[:, 0], ptr, off, nxt, cancel)
+        return Profile(conn, best[:, None])
     near = np.isfinite(egress).any(axis=1)
     best = np.full((m + 1, q), np.inf, np.float32)
     ride = np.full((conn.n_trips, q), np.inf, np.float32)
@@ -117,3 +120,30 @@ def profile(conn: Connections, changes: Changes, egress: np.ndarray, *, cancel=N
         ride[t] = tau
         best[c] = minimum(tau, best[nxt[c]])
     return Profile(conn, best)
+
+
+def _scan_one(conn: Connections, egress: np.ndarray, ptr, off, nxt, cancel) -> np.ndarray:
+    """The same scan for a single target, on Python floats (same arithmetic, float64)."""
+    m = len(conn)
+    inf = float("inf")
+    best = [inf] * (m + 1)
+    ride = [inf] * conn.n_trips
+    eg = egress.astype(float).tolist()
+    arr_stop, arr, trip = conn.arr_stop.tolist(), conn.arr.tolist(), conn.trip.tolist()
+    ptr, off, nxt = ptr.tolist(), off.tolist(), nxt.tolist()
+    for c in range(m - 1, -1, -1):
+        if c % 8192 == 0 and cancel is not None and cancel():
+            raise Cancelled()
+        t = trip[c]
+        tau = ride[t]
+        walk = eg[arr_stop[c]] + arr[c]
+        if walk < tau:
+            tau = walk
+        for k in range(off[c], off[c + 1]):
+            b = best[ptr[k]]
+            if b < tau:
+                tau = b
+        ride[t] = tau
+        b = best[nxt[c]]
+        best[c] = tau if tau < b else b
+    return np.asarray(best, np.float32)

@@ -271,6 +271,7 @@ def _transit_network(plan, args):
     from datetime import date
 
     from geo.io_gtfs import load_feed
+    from geo.roads import load_roads
     from models.transit.access import network_for
     ds = plan.dataset
     feed = load_feed(ds.folder)
@@ -289,7 +290,7 @@ def _transit_network(plan, args):
             raise UserError(f"--window-start '{args.window_start}' is not a time HH:MM")
         start_h = int(hh) + int(mm) / 60
     try:
-        net = network_for(feed, plan.assumptions, day, start_h)
+        net = network_for(feed, plan.assumptions, day, start_h, roads=load_roads(ds.folder))
     except ValueError as exc:
         raise UserError(f"--date: {exc}") from None
     note = f"Public transport: {net.label()}"

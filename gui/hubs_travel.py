@@ -140,7 +140,8 @@ class TravelChoice(QComboBox):
 
     def graph(self, assumptions):
         if self.mode == "transit" and self.feed is not None:
-            return network_for(self.feed, assumptions, self.window.chosen)
+            return network_for(self.feed, assumptions, self.window.chosen,
+                               roads=self.layers)
         if self.mode in ("straight", "transit") or self.layers is None:
             return None
         return graph_for(self.layers, self.mode, assumptions)

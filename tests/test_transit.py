@@ -206,3 +206,27 @@ def test_the_scan_agrees_with_a_brute_force_search(tmp_path_factory, data):
     walk = float(net.walk_s(np.hypot(*(o[0] - h[0]))) / 60)
     expected = min(walk, (best - start) / 60)
     assert got == pytest.approx(expected, abs=1e-3)
+
+
+def test_walks_follow_the_imported_roads(tmp_path):
+    """A stop 700 m across a river with its only bridge 4 km away: without roads the walk
+    to it is short; on the roads it is beyond the longest walk, so walking stands."""
+    from geo.roads import read_road_file
+    from models.transit.access import network_for
+    from tests.roads_fixture import EAST, POINT_NORTH, POINT_SOUTH, SOUTH, write_river_osm
+    stops = [("S", "South bank", POINT_SOUTH[1], POINT_SOUTH[0]),
+             ("T", "Bridge end", SOUTH, EAST)]
+    trips = [("t", "S1", [("S", "09:15:00"), ("T", "09:20:00")])]
+    feed = read_feed(write_feed(tmp_path / "f.zip", trips, stops=stops))
+    a = default_assumptions().with_value("transit_detour_index", 1.0).with_value(
+        "transit_departure_step_min", 60)
+    layers = read_road_file(write_river_osm(tmp_path / "river.osm"))
+    home = np.column_stack(to_bng(np.array([POINT_NORTH[0]]), np.array([POINT_NORTH[1]])))
+    hub = np.column_stack(to_bng(np.array([EAST]), np.array([SOUTH])))
+    straight = network_for(feed, a, TUESDAY)
+    assert straight.times(home, hub)[0, 0] < 25                  # the 09:15 bus, 700 m away
+    roads = network_for(feed, a, TUESDAY, roads=layers)
+    assert "walks on the imported roads" in roads.label()
+    by_road = roads.times(home, hub)[0, 0]
+    assert by_road == pytest.approx(roads.walk_minutes(home, hub)[0, 0])
+    assert by_road > 45                                          # round by the bridge

@@ -1,7 +1,8 @@
 """Door-to-hub time by public transport over a window of departures.
 
-For a patient leaving home at time t: walk to any stop within ``transit_max_walk_m`` (the
-straight line × ``transit_detour_index`` at ``walk_speed_kmh``), wait, ride, change (at
+For a patient leaving home at time t: walk to any stop within ``transit_max_walk_m`` (on
+the imported roads' walk network when the folder has roads, else the straight line ×
+``transit_detour_index``; at ``walk_speed_kmh``), wait, ride, change (at
 least ``transit_change_min``; walks between stops within ``transit_change_walk_m``), ride,
 get off at a stop within that walk of the hub and walk in. Walking the whole way is always
 an option, so public transport never reads worse than walking. Departures are taken every
@@ -82,8 +83,9 @@ class TransitNetwork:
 
     mode = "transit"
 
-    def __init__(self, feed: Feed, params: TransitParams):
+    def __init__(self, feed: Feed, params: TransitParams, walk_graph=None):
         self.feed, self.p = feed, params
+        self.walk_graph = walk_graph          # a models.travel walk RoadGraph, or None
         x, y = to_bng(feed.stops["stop_lon"].to_numpy(float),
                       feed.stops["stop_lat"].to_numpy(float))
         self.stops_xy = np.column_stack([x, y])
@@ -93,6 +95,7 @@ class TransitNetwork:
         self.changes = changes(feed, self.stops_xy, params.change_s, params.change_walk_m,
                                params.detour, params.walk_m_per_s)
         self._profiles: dict[bytes, object] = {}
+        self._stop_walks = self._walks_on_roads() if walk_graph is not None else None
 
     @property
     def no_service(self) -> bool:
@@ -102,8 +105,10 @@ class TransitNetwork:
     def window_text(self) -> str:
         p = self.p
         n = len(p.departure_times)
+        walks = ("walks on the imported roads" if self.walk_graph is not None else
+                 f"walks: straight line × {p.detour:g}")
         return (f"{p.day:%a %d %b %Y} {_clock(p.start_s)}–{_clock(p.end_s)}, median of {n} "
-                f"departures every {p.step_s // 60} min")
+                f"departures every {p.step_s // 60} min; {walks}")
 
     def label(self) -> str:
         return f"{self.feed.label()}; {self.window_text()}"
@@ -116,15 +121,58 @@ class TransitNetwork:
     def walk_s(self, metres) -> np.ndarray:
         return np.asarray(metres, float) * self.p.detour / self.p.walk_m_per_s
 
+    def _walks_on_roads(self):
+        """Walking seconds between every road junction and the stops within the longest
+        walk of it (sparse, junctions × stops): Dijkstra from each stop, cut at the limit
+        (walking is the same both ways)."""
+        from scipy import sparse
+        from scipy.sparse import csgraph
+        g = self.walk_graph
+        limit_min = self.p.max_walk_m / self.p.walk_m_per_s / 60.0
+        node, leg = g.snap(self.stops_xy)
+        rows, cols, vals = [], [], []
+        for lo in range(0, len(node), 256):
+            d = csgraph.dijkstra(g.matrix, directed=False, indices=node[lo:lo + 256],
+                                 limit=limit_min)
+            d += leg[lo:lo + 256, None]
+            s_idx, n_idx = np.nonzero(d <= limit_min)
+            rows.append(n_idx)
+            cols.append(s_idx + lo)
+            vals.append(d[s_idx, n_idx] * 60.0)
+        r, c, v = (np.concatenate(x) for x in (rows, cols, vals))
+        return sparse.csr_matrix((v + 1e-3, (r, c)), shape=(g.nodes, len(node)))
+
+    def _walks(self, xy: np.ndarray):
+        """(place index, stop, walking seconds) for every stop within the longest walk."""
+        if self._stop_walks is not None:
+            node, leg = self.walk_graph.snap(xy)
+            sub = self._stop_walks[node].tocoo()
+            secs = sub.data - 1e-3 + leg[sub.row] * 60.0
+            ok = secs <= self.p.max_walk_m / self.p.walk_m_per_s
+            order = np.argsort(sub.row[ok], kind="stable")
+            return sub.row[ok][order], sub.col[ok][order], secs[ok][order]
+        if self.tree is None:
+            return np.empty(0, int), np.empty(0, int), np.empty(0)
+        lists = self.tree.query_ball_point(xy, self.p.max_walk_m)
+        counts = np.fromiter((len(x) for x in lists), int, len(lists))
+        stop = np.fromiter((s for x in lists for s in x), np.int64, int(counts.sum()))
+        who = np.repeat(np.arange(len(xy)), counts)
+        return who, stop, self.walk_s(np.hypot(*(self.stops_xy[stop] - xy[who]).T))
+
+    def walk_minutes(self, from_xy, to_xy) -> np.ndarray:
+        """Walking the whole way (n_from, n_to): on the roads when imported."""
+        if self.walk_graph is not None:
+            return self.walk_graph.times(from_xy, to_xy).astype(np.float32)
+        return (self.walk_s(np.hypot(from_xy[:, None, 0] - to_xy[None, :, 0],
+                                     from_xy[:, None, 1] - to_xy[None, :, 1])) / 60.0
+                ).astype(np.float32)
+
     def _profile(self, to_xy: np.ndarray, cancel=None, progress=None):
         key = np.ascontiguousarray(to_xy, float).tobytes()
         if key not in self._profiles:
             egress = np.full((len(self.stops_xy), len(to_xy)), np.inf, np.float32)
-            if self.tree is not None:
-                for j, near in enumerate(self.tree.query_ball_point(to_xy, self.p.max_walk_m)):
-                    near = np.asarray(near, int)
-                    d = np.hypot(*(self.stops_xy[near] - to_xy[j]).T)
-                    egress[near, j] = self.walk_s(d)
+            who, stop, secs = self._walks(to_xy)
+            np.minimum.at(egress, (stop, who), secs.astype(np.float32))
             if len(self._profiles) > 4:
                 self._profiles.clear()
             self._profiles[key] = profile(self.conn, self.changes, egress, cancel=cancel,
@@ -158,23 +206,20 @@ class TransitNetwork:
                 from geo.progress import Cancelled
                 raise Cancelled()
             xy = from_xy[lo:lo + _CHUNK]
-            direct = self.walk_s(np.hypot(xy[:, None, 0] - to_xy[None, :, 0],
-                                          xy[:, None, 1] - to_xy[None, :, 1])) / 60.0
-            block = np.repeat(direct[:, :, None].astype(np.float32), len(deps), axis=2)
-            if self.tree is not None and len(self.conn):
+            direct = self.walk_minutes(xy, to_xy)
+            block = np.repeat(direct[:, :, None], len(deps), axis=2)
+            if len(self.conn):
                 self._ride(prof, xy, deps, block)
             yield block
             report(0.5 + 0.5 * min(1.0, (lo + len(xy)) / len(from_xy)),
                    f"Public transport times: {lo + len(xy):,} of {len(from_xy):,} places")
 
     def _ride(self, prof, xy, deps, block) -> None:
-        lists = self.tree.query_ball_point(xy, self.p.max_walk_m)
-        counts = np.fromiter((len(x) for x in lists), int, len(lists))
-        if counts.sum() == 0:
+        who, stop, secs = self._walks(xy)
+        if len(who) == 0:
             return
-        stop = np.fromiter((s for x in lists for s in x), np.int64, int(counts.sum()))
-        who = np.repeat(np.arange(len(xy)), counts)
-        walk = np.round(self.walk_s(np.hypot(*(self.stops_xy[stop] - xy[who]).T)))
+        walk = np.round(secs)
+        counts = np.bincount(who, minlength=len(xy))
         has = np.flatnonzero(counts)
         starts = np.r_[0, np.cumsum(counts)][has]
         for k, t0 in enumerate(deps):
@@ -187,13 +232,17 @@ _NETWORKS: dict[tuple, TransitNetwork] = {}
 
 
 def network_for(feed: Feed, assumptions, day: date | None = None,
-                start_h: float | None = None) -> TransitNetwork:
-    """The network for this feed, day and the transit assumptions (cached: dragging a hub
-    does not rebuild it)."""
+                start_h: float | None = None, roads=None) -> TransitNetwork:
+    """The network for this feed, day and the transit assumptions, walking on ``roads``
+    (a geo.roads.RoadLayers) when given (cached: dragging a hub does not rebuild it)."""
     params = TransitParams.from_assumptions(assumptions, feed, day, start_h)
-    key = (id(feed), params)
+    walk = None
+    if roads is not None:
+        from models.travel_access import graph_for
+        walk = graph_for(roads, "walk", assumptions)
+    key = (id(feed), params, id(walk))
     if key not in _NETWORKS:
         if len(_NETWORKS) > 4:
             _NETWORKS.clear()
-        _NETWORKS[key] = TransitNetwork(feed, params)
+        _NETWORKS[key] = TransitNetwork(feed, params, walk)
     return _NETWORKS[key]

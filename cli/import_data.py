@@ -29,6 +29,10 @@ def register(subparsers) -> None:
                    help="road and place extract: OpenStreetMap .osm.pbf or .osm (e.g. the "
                         "county extract), or OS Open Roads .gpkg; clipped to the localities "
                         "plus the road_margin_km assumption, stored as roads.gpkg")
+    p.add_argument("--timetable", metavar="F.zip",
+                   help="public-transport timetable as published (GTFS zip or folder, e.g. a "
+                        "Bus Open Data Service regional export); clipped to the localities "
+                        "plus the transit_margin_km assumption, stored as timetable/")
     p.add_argument("--commissioner", metavar="CODE",
                    help="keep practices of this commissioner code only (Medway CCG: 09W)")
     p.add_argument("--brownfield-start-year", type=int, metavar="YEAR",
@@ -53,7 +57,12 @@ def run(args: argparse.Namespace) -> int:
     from geo.importer import ImportInputs, run_import, save_import
 
     if args.import_data or (getattr(args, "data", None) and not args.epraccur):
-        return _add_roads(args)
+        if args.timetable and not args.roads:
+            return _add_timetable(args)
+        _add_roads(args)
+        if args.timetable:
+            _import_timetable(args.timetable, args.out)
+        return 0
     if not args.epraccur:
         raise UserError("give --epraccur (the practices), or --data DIR --roads F to add "
                         "roads to an existing data folder")
@@ -73,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
     ds = save_import(result, args.out)
     if args.roads:
         _import_roads(args.roads, ds.localities, args.out)
+    if args.timetable:
+        _import_timetable(args.timetable, args.out, ds.localities)
     print(f"Wrote {args.out} (open it with: python main.py --data {args.out})")
     return 0
 
@@ -101,12 +112,47 @@ def _add_roads(args) -> int:
     from geo.roads import copy_folder_with_roads
 
     if not args.roads:
-        raise UserError("--data DIR is for adding roads: give --roads F as well")
+        raise UserError("--data DIR is for adding roads or a timetable: give --roads F or "
+                        "--timetable F.zip as well")
     src = args.import_data or args.data
     ds = load_folder(src)
     layers = copy_folder_with_roads(src, args.out, args.roads, ds.localities,
                                     margin_m=_margin_m())
     _print_roads(layers, args.out)
+    print(f"Wrote {args.out} (open it with: python main.py --data {args.out})")
+    return 0
+
+
+def _print_timetable(feed, folder) -> None:
+    c = feed.counts()
+    print(f"Timetable: {c['stops']:,} stops, {c['routes']:,} routes, {c['trips']:,} trips, "
+          f"{c['stop_times']:,} stop times in the area → {folder}/timetable/ "
+          f"({feed.label()}; {feed.source.get('licence', '')})")
+
+
+def _import_timetable(feed_file, folder, localities=None) -> None:
+    """A GTFS feed into a data folder that is already written (after roads or a full
+    import); a refusal leaves the folder's timetable as it was."""
+    from geo.canonical import load_folder
+    from geo.io_gtfs import import_timetable
+    from models.assumptions import default_assumptions
+    if localities is None:
+        localities = load_folder(folder).localities
+    margin = default_assumptions().value("transit_margin_km") * 1000.0
+    _print_timetable(import_timetable(feed_file, localities, folder, margin_m=margin), folder)
+
+
+def _add_timetable(args) -> int:
+    """`import --data DIR --timetable F.zip --out DIR2`."""
+    from geo.canonical import load_folder
+    from geo.io_gtfs import copy_folder_with_timetable
+    from models.assumptions import default_assumptions
+    src = args.import_data or args.data
+    ds = load_folder(src)
+    margin = default_assumptions().value("transit_margin_km") * 1000.0
+    feed = copy_folder_with_timetable(src, args.out, args.timetable, ds.localities,
+                                      margin_m=margin)
+    _print_timetable(feed, args.out)
     print(f"Wrote {args.out} (open it with: python main.py --data {args.out})")
     return 0
 

@@ -106,7 +106,12 @@ class HubsPanel(HubEditing, Panel):
         self.travel = hubs_travel.TravelChoice(self)
         self.travel.update_roads(self.ws.dataset.folder)
         self.travel.currentIndexChanged.connect(lambda _: self._travel_changed())
-        self.bands_box = QCheckBox("Time bands (10/15/20 min) around the selected hub", self)
+        self.travel.window.sync(self.ws.plan.value("transit_window_start_h"))
+        self.travel.window.changed.connect(self._travel_changed)
+        self.travel.window.start_changed.connect(
+            lambda h: self._set_assumption("transit_window_start_h", h))
+        self.bands_box = QCheckBox("Time bands around the selected hub (10/15/20 min by "
+                                   "road, 15/30/45 by public transport)", self)
         self.bands_box.setChecked(True)
         self.bands_box.toggled.connect(lambda _: self._draw_bands())
         self.access = QLabel(self)
@@ -155,6 +160,7 @@ class HubsPanel(HubEditing, Panel):
         top.addWidget(self.delete_button)
         form = QFormLayout()
         form.addRow("Access by", self.travel)
+        form.addRow("Public transport on", self.travel.window)
         form.addRow(self.bands_box)
         form.addRow("Road circuity factor", self.circuity)
         form.addRow("Average speed", self.speed)
@@ -229,6 +235,7 @@ class HubsPanel(HubEditing, Panel):
                           f"Set {plan.assumptions[key].label} to {value:g}")
 
     def _sync_assumptions(self) -> None:
+        self.travel.window.sync(self.ws.plan.value("transit_window_start_h"))
         for box, key in ((self.circuity, "road_circuity"), (self.speed, "drive_speed_kmh")):
             box.blockSignals(True)
             box.setValue(self.ws.plan.value(key))
@@ -256,7 +263,8 @@ class HubsPanel(HubEditing, Panel):
         self.table.resizeColumnsToContents()
         self._hubs_shown = hubs
         if self.road_graph() is not None:
-            self.access.setText(hubs_travel.access_text(layout, self.travel.mode))
+            self.access.setText(hubs_travel.access_text(layout, self.travel.mode,
+                                                        self.road_graph()))
         else:
             self.access.setText(self._straight_access_text(layout))
         self._draw_catchments()

@@ -151,6 +151,8 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
                      "sites, list sizes, PCNs, wards, census, brownfield) into a data folder")
         from gui.roads_import import add_import_roads_action
         add_import_roads_action(self, file_menu)
+        from gui.timetable_import import add_import_timetable_action
+        add_import_timetable_action(self, file_menu)
         self._action(file_menu, "&Export data…", self.export_data, QKeySequence("Ctrl+E"),
                      "All layers as GeoPackage (QGIS), XLSX workbook (Excel), or a folder of "
                      "CSV/GeoJSON files")

@@ -75,6 +75,52 @@ TRAVEL_DEFAULTS: tuple[Assumption, ...] = (
 )
 
 
+# ---------------------------------------------------------------- access by public transport
+# Used when a timetable (GTFS) is imported (models/transit/). Walking speed is the travel
+# table's walk_speed_kmh. Sources say where a figure is a modelling choice.
+_TRANSIT = dict(uncertain=True, used_by="transit")
+TRANSIT_DEFAULTS: tuple[Assumption, ...] = (
+    _a("transit_max_walk_m", "longest walk to or from a bus stop or station", "metres",
+       400, 800, 1200,
+       "CIHT 'Buses in Urban Developments' (2018): 400 m to a stop in towns, up to 800 m "
+       "for frequent routes; 800 m is also the usual ten-minute walk (DfT Manual for Streets "
+       "2007 §4.4.1) — uncertain", positive=True, maximum=5000, **_TRANSIT),
+    _a("transit_change_min", "least time to change between services (transfer penalty)",
+       "minutes", 1, 2, 5,
+       "Modelling choice (2026): time to get off, cross and be ready for the next bus; "
+       "transfers.txt overrides it where the feed sets a minimum — uncertain",
+       positive=True, maximum=60, **_TRANSIT),
+    _a("transit_change_walk_m", "longest walk between two stops to change", "metres",
+       0, 300, 600,
+       "Modelling choice (2026): stops on either side of a road or round a corner — "
+       "uncertain", maximum=2000, **_TRANSIT),
+    _a("transit_detour_index", "walking distance per straight-line metre (detour index)",
+       "m per m", 1.2, 1.3, 1.6,
+       "A commonly used detour index for built-up Britain (1.2–1.4; more across rivers and "
+       "railways), used where no road file is imported — uncertain",
+       minimum=1.0, maximum=5.0, **_TRANSIT),
+    _a("transit_window_start_h", "start of the departure window (hour of the day)", "hour",
+       7, 9, 18,
+       "Modelling choice (2026): a weekday morning surgery session, 09:00 — choose the "
+       "window in the Hubs tab or with --window-start", minimum=0, maximum=23.5,
+       **_TRANSIT),
+    _a("transit_window_hours", "length of the departure window", "hours", 0.5, 1, 3,
+       "Modelling choice (2026): one hour, so a figure is a typical journey, not the "
+       "luckiest one", positive=True, maximum=12, **_TRANSIT),
+    _a("transit_departure_step_min", "minutes between the departures tried in the window",
+       "minutes", 1, 5, 15,
+       "Modelling choice (2026): the median is taken over departures this far apart "
+       "(12 in an hour at 5 minutes)", positive=True, maximum=60, **_TRANSIT),
+    _a("transit_max_journey_min", "longest public-transport journey searched", "minutes",
+       60, 120, 240,
+       "Modelling choice (2026): beyond two hours a patient would not travel to a GP hub "
+       "by bus; walking stands instead", positive=True, maximum=600, **_TRANSIT),
+    _a("transit_margin_km", "timetable import margin around the localities", "km", 5, 10, 30,
+       "Modelling choice (2026): stops beyond the localities' box that journeys may use",
+       used_by="transit", maximum=200),
+)
+
+
 DEFAULTS: tuple[Assumption, ...] = (
     # -- dwellings → residents → patients
     _a("persons_per_dwelling", "persons per new dwelling", "persons", 2.3, 2.4, 2.5,
@@ -189,7 +235,7 @@ DEFAULTS: tuple[Assumption, ...] = (
     _a("drive_speed_kmh", "average door-to-door driving speed in town", "km/h",
        20, 30, 40, "Placeholder for urban driving including junctions — uncertain; edit it "
        "with local knowledge", uncertain=True, used_by="hubs", positive=True, maximum=120),
-) + TRAVEL_DEFAULTS
+) + TRAVEL_DEFAULTS + TRANSIT_DEFAULTS
 
 # Pairs that must stay ordered: (smaller, larger).
 ORDERED = (("locality_min_population", "locality_max_population"),

@@ -87,7 +87,7 @@ def plan_tables(plan) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]
 def export_plan(plan, path, fmt: str | None = None, scenario: str = "") -> list:
     """File → Export data: the data with the scenario's edits, plus every table above,
     behind a cover sheet naming the scenario, the data and its dates."""
-    from geo.export import export_dataset, format_for, unknown_as_empty
+    from geo.export import export_dataset, format_for, layers, unknown_as_empty
     from rendering import sheets
     points, tables = plan_tables(plan)
     tables["assumptions"] = plan.assumptions.to_frame()
@@ -96,7 +96,7 @@ def export_plan(plan, path, fmt: str | None = None, scenario: str = "") -> list:
     if format_for(path, fmt) == "csv":     # the data folder keeps its canonical columns
         tables = {"practices_in_scenario": unknown_as_empty(points["practices"]),
                   "hubs_in_scenario": points["hubs"], **tables}
-    names = list(tables) + [n for n in ("practices", "hubs") if n not in tables] + \
+    names = list(tables) + [n for n, f in layers(ds).items() if f is not None] + \
         ["Sources"]
     from rendering.board_sections import report_label
     cover = sheets.cover_frame(scenario=scenario, label=report_label(ds),

@@ -165,6 +165,15 @@ SHEET_NOTES = {
     "practices": "The practices and branch sites (list_size empty = unknown; a branch's "
                  "patients are in its parent's list).",
     "hubs": "The hubs with the patients they serve.",
+    "localities": "The localities with their hub, area (km²) and a central point.",
+    "housing_sites": "The housing sites: dwellings, phasing, and whether each is in the "
+                     "projections.",
+    "population": "Census residents by small area (LSOA).",
+    "pcns": "The real Primary Care Networks (core partners).",
+    "groups": "The data's own grouping of practices (groups.csv).",
+    "practices_in_scenario": "The practices with the scenario's edits, extended group and "
+                             "catchment hub (list_size empty = unknown).",
+    "hubs_in_scenario": "The hubs with the scenario's edits and the patients they serve.",
     "Sources": "Every input file with its publisher and date.",
 }
 
@@ -255,3 +264,45 @@ def export_demand(result, path: str | Path, label: str, *, ds=None,
                 safe(frame).to_excel(xl, sheet_name=name[:31], index=False)
             style_workbook(xl.book)
     return [path]
+
+
+# ---------------------------------------------------------------- comparing scenarios
+
+def export_comparison(table: pd.DataFrame, path: str | Path,
+                      about: list[tuple[str, str]]) -> Path:
+    """The comparison (one row per measure, one column per scenario, then
+    differs_from_first) as CSV, or as XLSX with a cover naming each scenario's file and
+    data. Unknown measures are empty cells."""
+    path = Path(path)
+    frame = table.reset_index()
+    if path.suffix.lower() == ".csv":
+        with atomic_path(path) as tmp:
+            safe(frame).to_csv(tmp, index=False)
+        return path
+    cover = pd.DataFrame(
+        [("Workbook", "Scenarios compared measure by measure (models/measures.py)"),
+         ("Exported", dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
+         *[(f"Scenario: {name}", what) for name, what in about],
+         ("How to read", "One row per measure, its unit in its name; one column per "
+                         "scenario; differs_from_first is TRUE where a scenario differs "
+                         "from the first. Demand and £ are for the housing each scenario "
+                         "includes, by the last year of its projection. An empty cell "
+                         "means unknown (e.g. no deprivation scores in the data)."),
+         ("Sheet: compare", "The measures side by side.")],
+        columns=["item", "value"])
+    with atomic_path(path) as tmp:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
+            safe(cover).to_excel(xl, sheet_name="Cover", index=False)
+            safe(frame).to_excel(xl, sheet_name="compare", index=False)
+            style_workbook(xl.book)
+            _money_rows(xl.book["compare"])
+    return path
+
+
+def _money_rows(sheet) -> None:
+    """£ measures (their name carries "£") in £ format across every scenario column."""
+    for row in sheet.iter_rows(min_row=2):
+        if "£" in str(row[0].value):
+            for cell in row[1:]:
+                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                    cell.number_format = '"£"#,##0'

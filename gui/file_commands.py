@@ -112,7 +112,7 @@ class FileCommands:
             if not path:
                 return False
         try:
-            written = export_plan(self.workspace.plan, path)
+            written = export_plan(self.workspace.plan, path, scenario=self.scenarios.name)
         except (DataError, OSError, ValueError) as exc:
             self.show_error("Export failed", str(exc))
             return False

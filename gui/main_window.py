@@ -95,6 +95,9 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         self.tabs.addTab(self.practices_table, "Practices")
         self.tabs.addTab(self.localities_table, "Localities")
         self.tabs.addTab(self.housing_table, "Housing sites")
+        from gui.estate_table import EstateTable
+        self.estate_table = EstateTable(self)
+        self.tabs.addTab(self.estate_table, "Estate")
         self.tables_dock = self._dock("Tables", self.tabs,
                                       Qt.DockWidgetArea.BottomDockWidgetArea, "tables")
         self.resizeDocks([self.layers_dock], [230], Qt.Orientation.Horizontal)
@@ -122,6 +125,8 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         self.demand_dock = self._dock("Demand", self.demand_panel,
                                       Qt.DockWidgetArea.RightDockWidgetArea, "demand")
         self.tabifyDockWidget(self.details_dock, self.demand_dock)
+        from gui.capacity_panel import add_capacity_panel
+        add_capacity_panel(self)
         self.layers_panel.add_layer("demand", "GP WTE needed (shading)", visible=False)
         self.layers_panel.add_layer("groups", "Extended group outlines")
         self.layers_panel.add_layer("existing_groups", "Existing grouping (compared)")

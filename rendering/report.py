@@ -273,6 +273,8 @@ def board_report(plan, *, hubs: pd.DataFrame | None = None,
     if groups:
         sections.append(_groups_section(ds, groups, min_size, max_size, groups_from))
     sections.extend(_demand_sections(plan, result))
+    from rendering.capacity_page import capacity_sections   # space and capacity by year
+    sections.extend(capacity_sections(plan))
     sections.append(bs.supply_section(result, "locality"))
     if len(hubs):
         sections.append(bs.supply_section(plan.project_demand("hub"), "hub"))

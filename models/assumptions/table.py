@@ -3,6 +3,7 @@ range, unit and source (docs/design.md §6), in display order."""
 from __future__ import annotations
 
 from models.assumptions.entry import SHARE, Assumption, _a
+from models.assumptions.capacity import CAPACITY_DEFAULTS
 
 # ---------------------------------------------------------------- the consultation trend
 # GP Workload Survey (NHS Information Centre, 2006/07), as quoted in the Operational Plan
@@ -235,7 +236,7 @@ DEFAULTS: tuple[Assumption, ...] = (
     _a("drive_speed_kmh", "average door-to-door driving speed in town", "km/h",
        20, 30, 40, "Placeholder for urban driving including junctions — uncertain; edit it "
        "with local knowledge", uncertain=True, used_by="hubs", positive=True, maximum=120),
-) + TRAVEL_DEFAULTS + TRANSIT_DEFAULTS
+) + TRAVEL_DEFAULTS + TRANSIT_DEFAULTS + CAPACITY_DEFAULTS
 
 # Pairs that must stay ordered: (smaller, larger).
 ORDERED = (("locality_min_population", "locality_max_population"),

@@ -24,7 +24,7 @@ from rendering.board_sections import data_dates, report_label
 
 BOLD = Font(bold=True)
 CATCHMENT = ["practice_code", "name", "distance_km", "minutes", "within", "included",
-             "list_size", "list_date", "gp_headcount", "gp_fte", "gp_year", "gps_used",
+             "list_size", "list_date", "gp_headcount", "gp_fte", "gp_year",
              "patients_per_gp", "premises_m2", "premises_basis", "capacity_patients",
              "spare_patients", "from"]
 
@@ -83,26 +83,25 @@ def write_workings(plan, c, path, scenario: str = "") -> None:
     cat = _sheet(wb, "Catchment", CATCHMENT)
     f_row, p_row = where["floorspace_m2_per_1000"], where["patients_per_gp_wte"]
     for i, r in enumerate(c.catchment.to_dict("records"), start=2):
-        gps = r["gp_fte"] if np.isfinite(r["gp_fte"]) else r["gp_headcount"]
+        gps = r["gp_fte"]
         known_m2 = r["premises_basis"] == PREMISES_BASIS
         values = {k: _cell(r.get(k)) for k in CATCHMENT}
-        values["gps_used"] = _cell(gps)
         if known_m2:
             values["capacity_patients"] = f"={_col('premises_m2')}{i}/{f_row}*1000"
             values["from"] = "capacity return m² ÷ floorspace_m2_per_1000 × 1,000"
         elif np.isfinite(gps) and gps > 0:
             values["premises_m2"] = f"={_col('capacity_patients')}{i}/1000*{f_row}"
-            values["capacity_patients"] = f"={_col('gps_used')}{i}*{p_row}"
-            values["from"] = ("proxy: GPs (FTE, else headcount) × patients_per_gp_wte; "
+            values["capacity_patients"] = f"={_col('gp_fte')}{i}*{p_row}"
+            values["from"] = ("proxy: GP FTE × patients_per_gp_wte; "
                               f"lists {r['list_date']}, GPs {r['gp_year']}")
         else:
-            values["from"] = "unknown: no floor area and no GP figure"
+            values["from"] = r["premises_basis"]
         if values["capacity_patients"] is not None and values["list_size"] is not None:
             values["spare_patients"] = (f"={_col('capacity_patients')}{i}-"
                                         f"{_col('list_size')}{i}")
         cat.append([values[k] for k in CATCHMENT])
 
-    work = _sheet(wb, "Workings", ["step", "quantity", "value", "unit", "how", "from"])
+    work = _sheet(wb, "Workings", ["step", "quantity", "value", "unit", "how", "from", "key"])
     rows = {k: i for i, k in enumerate(c.steps["key"], start=2)}
     spare, inc = _col("spare_patients"), _col("included")
     for s in c.steps.to_dict("records"):
@@ -112,7 +111,8 @@ def write_workings(plan, c, path, scenario: str = "") -> None:
         else:
             formula = re.sub(r"\{(\w+)\}", lambda m: f"C{rows[m.group(1)]}", s["excel"])
             formula = re.sub(r"\[(\w+)\]", lambda m: where[m.group(1)], formula)
-        work.append([s["step"], s["quantity"], formula, s["unit"], s["how"], s["source"]])
+        work.append([s["step"], s["quantity"], formula, s["unit"], s["how"], s["source"],
+                     s["key"]])
 
     prec = _sheet(wb, "Precedents", ["body", "scheme", "year", "dwellings", "patients",
                                      "request_gbp", "gbp_per_dwelling", "gbp_per_resident",

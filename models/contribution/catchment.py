@@ -9,8 +9,9 @@ is kept per site in the plan (``Plan.contribution``) and saved in the scenario.
 Spare capacity (``spare_capacity_today``) is this module's own, on today's data:
 * premises known (the estates team's capacity return, m² GIA): the patients that floor
   area serves at ``floorspace_m2_per_1000``, less the list;
-* otherwise a labelled proxy: the patients its GPs serve at ``patients_per_gp_wte``, less
-  the list (premises assumed sized for the GPs working there).
+* otherwise a labelled proxy: the patients its GP FTE serve at ``patients_per_gp_wte``,
+  less the list (premises assumed sized for the GPs working there). A GP headcount is not
+  FTE: with headcount only, spare capacity is unknown and is not counted.
 Negative spare = already over capacity: existing pressure, never charged to a developer.
 """
 from __future__ import annotations
@@ -23,7 +24,8 @@ from geo.dataset import main_practice_code
 from models.supply import practice_supply
 
 NEAR_BEYOND = 5          # practices just beyond the catchment offered for ticking in
-PROXY_BASIS = "proxy: GPs × patients per GP FTE (no floor area in the data)"
+PROXY_BASIS = "proxy: GP FTE × patients per GP FTE (no floor area in the data)"
+UNKNOWN_BASIS = "unknown: no floor area and no GP FTE (a headcount is not FTE)"
 PREMISES_BASIS = "capacity return (m² GIA)"
 
 CATCHMENT_COLUMNS = [
@@ -37,7 +39,7 @@ def spare_capacity_today(prac: pd.DataFrame, a) -> pd.DataFrame:
     unknown). ``prac`` is models.supply.practice_supply's frame; ``a`` the assumptions."""
     per_1000 = a.value("floorspace_m2_per_1000")
     m2 = prac["capacity_m2"].to_numpy(float)
-    gps = prac["gps"].to_numpy(float)
+    gps = prac["gp_fte"].to_numpy(float)
     has_m2 = np.isfinite(m2) & (m2 > 0)
     has_gps = np.isfinite(gps) & (gps > 0)
     by_m2 = m2 / per_1000 * 1000.0 if per_1000 > 0 else np.full(len(prac), np.nan)
@@ -47,7 +49,7 @@ def spare_capacity_today(prac: pd.DataFrame, a) -> pd.DataFrame:
     out["premises_m2"] = np.where(has_m2, m2, np.where(has_gps, by_gps / 1000 * per_1000,
                                                        np.nan))
     out["premises_basis"] = np.where(has_m2, PREMISES_BASIS,
-                                     np.where(has_gps, PROXY_BASIS, "unknown"))
+                                     np.where(has_gps, PROXY_BASIS, UNKNOWN_BASIS))
     out["capacity_patients"] = capacity
     out["spare_patients"] = capacity - prac["list_size"].to_numpy(float)
     out["spare_m2"] = out["spare_patients"] / 1000.0 * per_1000

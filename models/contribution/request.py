@@ -365,12 +365,13 @@ def _caveats(plan, c: Contribution) -> list[str]:
         out.append("Illustrative sample data (invented): not a request to send.")
     if f["proxy"]:
         out.append(f"{f['proxy']} catchment practice(s) have no floor area in the data: their "
-                   "premises and spare capacity are a proxy (GPs × patients per GP FTE), "
+                   "premises and spare capacity are a proxy (GP FTE × patients per GP FTE), "
                    "labelled in the catchment table. An estates capacity return "
                    "(capacity.csv) replaces it.")
     if f["unknown_spare"]:
-        out.append(f"{f['unknown_spare']} ticked practice(s) have no list size or GP figure: "
-                   "their spare capacity is unknown and is not counted.")
+        out.append(f"{f['unknown_spare']} ticked practice(s) have no list size, floor area or "
+                   "GP FTE (a headcount is not FTE): their spare capacity is unknown and is "
+                   "not counted.")
     years = c.catchment[["list_date", "gp_year"]].iloc[0]
     out.append(f"List sizes dated {years['list_date']}; GPs from {years['gp_year']}: "
                "patients per GP compares figures of these periods.")

@@ -14,7 +14,7 @@ from geo.errors import DataError
 
 # Module names under cli/, in the order `--help` lists them.
 COMMANDS = ["screenshot", "group", "hubs", "report", "import_data", "export", "demand",
-            "compare", "capacity"]
+            "compare", "capacity", "s106"]
 
 
 class UserError(Exception):

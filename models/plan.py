@@ -26,7 +26,7 @@ from models.assumptions import Assumptions, default_assumptions
 from models.edits import KEYS, apply_edit
 
 STATE_KEYS = ("groups", "hubs", "housing", "assumptions", "locks", "grouping", "baseline",
-              "estate")
+              "estate", "contribution")
 GROUPING_DEFAULTS = {"min_size": None, "max_size": None, "n_groups": None,
                      "within_localities": False, "seed": 0}
 # Grouping bounds left as None follow these assumptions: the Medway Model's extended groups
@@ -142,6 +142,8 @@ class Plan:
         self.grouping: dict[str, Any] = dict(GROUPING_DEFAULTS)
         self.assumptions: Assumptions = default_assumptions()
         self.baseline: pd.DataFrame | None = None
+        # S106 catchments the planner ticked: {site key: {"in": [codes], "out": [codes]}}
+        self.contribution: dict[str, dict] = {}
 
     # ---------------------------------------------------------------- listening
     def subscribe(self, listener: Callable[[Change], None]) -> None:

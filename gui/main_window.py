@@ -42,6 +42,7 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         self.workspace.replaced.connect(self._show_dataset)
         self.workspace.edited.connect(self._on_edited)
         self.workspace.stateChanged.connect(self._on_state)
+        self.workspace.refused.connect(lambda why: self.statusBar().showMessage(why, 8000))
         self.workspace.undo_stack.indexChanged.connect(self._clear_stale_error)
         self.last_error = ""
         self.resize(1400, 900)

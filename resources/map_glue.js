@@ -620,7 +620,9 @@
     var seen = new Set(), out = [];
     LABEL_ORDER.forEach(function (sel) {
       document.querySelectorAll(sel).forEach(function (el) {
-        if (seen.has(el)) { return; }
+        /* A label of a layer just replaced fades out (opacity 0) for 200 ms before Leaflet
+         * removes it: it is not on the map, so it must not hide the labels replacing it. */
+        if (seen.has(el) || el.style.opacity === "0") { return; }
         seen.add(el);
         out.push(el);
       });

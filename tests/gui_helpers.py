@@ -277,3 +277,24 @@ def make_room_for_the_map(window) -> None:
     if dock is not None:
         dock.hide()           # as unticking View → Demand does
         _settle(100)
+
+
+def press_in_next_box(button_text: str) -> list[str]:
+    """Click ``button_text`` in the next message box that opens (modal, so set up before
+    the action that opens it); returns a list that receives the box's text."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QMessageBox
+    seen: list[str] = []
+
+    def look():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            for button in box.buttons():
+                if button.text().replace("&", "") == button_text:
+                    seen.append(box.text())
+                    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+                    return
+        QTimer.singleShot(50, look)
+    QTimer.singleShot(0, look)
+    return seen

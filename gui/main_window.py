@@ -42,7 +42,7 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         self.workspace.replaced.connect(self._show_dataset)
         self.workspace.edited.connect(self._on_edited)
         self.workspace.stateChanged.connect(self._on_state)
-        self.workspace.refused.connect(lambda why: self.statusBar().showMessage(why, 8000))
+        self.workspace.refused.connect(self.show_status)
         self.workspace.undo_stack.indexChanged.connect(self._clear_stale_error)
         self.last_error = ""
         self.resize(1400, 900)
@@ -108,18 +108,18 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         from gui.groups_panel import GroupsPanel
         from gui.hubs_panel import HubsPanel
         self.groups_panel = GroupsPanel(self)
-        self.groups_panel.status.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.groups_panel.status.connect(self.show_status)
         self.groups_dock = self._dock("Groups", self.groups_panel,
                                       Qt.DockWidgetArea.RightDockWidgetArea, "groups",
                                       scroll=True)
         self.tabifyDockWidget(self.details_dock, self.groups_dock)
         self.hubs_panel = HubsPanel(self)
-        self.hubs_panel.status.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.hubs_panel.status.connect(self.show_status)
         self.hubs_dock = self._dock("Hubs", self.hubs_panel,
                                     Qt.DockWidgetArea.RightDockWidgetArea, "hubs", scroll=True)
         self.tabifyDockWidget(self.details_dock, self.hubs_dock)
         self.demand_panel = DemandPanel(self)
-        self.demand_panel.status.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.demand_panel.status.connect(self.show_status)
         self.demand_dock = self._dock("Demand", self.demand_panel,
                                       Qt.DockWidgetArea.RightDockWidgetArea, "demand")
         self.tabifyDockWidget(self.details_dock, self.demand_dock)

@@ -294,3 +294,19 @@ def test_labels_stay_after_moving_a_practice_by_hand(window):
     assert after[".medway-group-label"] == before[".medway-group-label"] == len(set(
         window.workspace.groups.values()))
     assert after[".medway-label"] >= before[".medway-label"] - 1
+
+
+def test_a_grouping_outside_the_bounds_says_it_was_applied(window, dialogs):
+    """Issue #24 item 3: bounds that cannot all be met still change the plan, so the
+    message says so (and how to undo), never "Nothing was changed."; the status bar gets
+    one line, not the whole list of shortfalls."""
+    from tests.gui_helpers import status_text
+    run_grouping(window, 44_000, 45_000)
+    assert window.workspace.groups                          # the plan did change
+    kinds = [t for k, t in dialogs.asked if k == "warning"]
+    assert "Some groups are outside the bounds" in kinds
+    text = dialogs.messages[dialogs.asked.index(("warning", "Some groups are outside the bounds"))]
+    assert "Nothing was changed" not in text
+    assert "Ctrl+Z" in text and "change was made" in text
+    assert len(window.statusBar().currentMessage()) <= 140
+    assert "outside the bounds" in status_text(window)

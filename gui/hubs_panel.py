@@ -22,6 +22,7 @@ from gui.hub_editing import HubEditing
 from gui.panel import Panel
 from gui.worker import TaskBar
 from models import hubs as hubmodel
+from models.hubs import straight_line
 
 HUB_TABLE = [
     Column("hub_id", "Hub"),
@@ -50,6 +51,10 @@ HUB_TABLE = [
            "the hub's capacity"),
 ]
 CATCHMENT_COLOURS = webmap.GROUP_PALETTE
+MISLEADING_TITLE = "Straight lines across water (no roads)"
+MISLEADING_LEGEND = {"layer": "straight_lines", "title": MISLEADING_TITLE, "rows": [
+    [{"shape": "line", "stroke": "#b71c1c", "dash": True, "width": 2},
+     "Straight line crosses the estuary or leaves the localities: import roads"]]}
 
 
 class HubsPanel(HubEditing, Panel):
@@ -256,8 +261,12 @@ class HubsPanel(HubEditing, Panel):
         self.table.resizeColumnsToContents()
         self._hubs_shown = hubs
         if self.road_graph() is not None:
+            self.leaving = straight_line.leaving_lines(layout.assigned.iloc[0:0], hubs,
+                                                       self.ws.dataset.localities)
             self.access.setText(hubs_travel.access_text(layout, self.travel.mode))
         else:
+            self.leaving = straight_line.leaving_lines(layout.assigned, hubs,
+                                                       self.ws.dataset.localities)
             self.access.setText(self._straight_access_text(layout))
         self._draw_catchments()
         self._compare(hubs, demand)
@@ -272,7 +281,9 @@ class HubsPanel(HubEditing, Panel):
             f"With housing growth: mean {g['mean_distance_km']:.2f} km. Road ≈ "
             f"{a['mean_road_km_approx']:.1f} km, ≈ {a['mean_drive_min_approx']:.0f} min "
             f"(approximation: ×{self.ws.plan.value('road_circuity'):.2f} circuity at "
-            f"{self.ws.plan.value('drive_speed_kmh'):.0f} km/h).")
+            f"{self.ws.plan.value('drive_speed_kmh'):.0f} km/h)."
+            + (f"<br><span style='color:#b71c1c'>⚠ {straight_line.summary_text(self.leaving)}"
+               "</span>" if len(self.leaving) else ""))
 
     def _on_layer_toggled(self, name: str, on: bool) -> None:
         if name == "catchments" and self.catchments_box.isChecked() != on:
@@ -293,6 +304,8 @@ class HubsPanel(HubEditing, Panel):
                  if graph is not None else
                  hubmodel.catchment_polygons(hubs, self.ws.dataset.localities))
         feats = []
+        leaving = getattr(self, "leaving", None)
+        notes = straight_line.per_hub_note(leaving) if leaving is not None else {}
         for i, row in enumerate(cells.itertuples()):
             colour = CATCHMENT_COLOURS[i % len(CATCHMENT_COLOURS)]
             spot = row.geometry.representative_point()
@@ -303,9 +316,18 @@ class HubsPanel(HubEditing, Panel):
                               "color": colour, "weight": 2, "fillColor": colour,
                               "fillOpacity": 0.10, "dashArray": "1 4"},
                               "tip": [["Catchment of", row.name],
-                                      ["Area", f"{row.area_km2:,.1f} km²"]]}})
+                                      ["Area", f"{row.area_km2:,.1f} km²"]] + (
+                                  [["Straight line", f"{notes[row.hub_id]}: "
+                                    f"{straight_line.WARNING}"]]
+                                  if row.hub_id in notes else [])}})
         self.map.set_overlay("catchments", {"type": "FeatureCollection", "features": feats},
                              False)
+        if graph is None and leaving is not None and len(leaving):
+            self.map.set_overlay("straight_lines", {"type": "FeatureCollection",
+                                                    "features": _misleading_lines(leaving)},
+                                 True, MISLEADING_LEGEND)
+        else:
+            self.map.remove_overlay("straight_lines")
 
     def _compare(self, hubs: pd.DataFrame, demand: pd.DataFrame) -> None:
         if self.baseline is None or self.baseline.empty:
@@ -408,3 +430,18 @@ class HubsPanel(HubEditing, Panel):
         self.plan = None
         self.accept_button.setEnabled(False)
         self.map.remove_overlay("suggested")
+
+
+def _misleading_lines(leaving: pd.DataFrame) -> list[dict]:
+    """Red dashed straight lines where the straight line crosses water or leaves the
+    localities, each saying so (drawn with the catchments)."""
+    return [{"type": "Feature",
+             "geometry": {"type": "LineString", "coordinates": [[r.lon, r.lat],
+                                                                [r.hub_lon, r.hub_lat]]},
+             "properties": {"id": f"line-{r.point_id}", "kind": "straight_line",
+                            "style": {"color": "#b71c1c", "weight": 2, "opacity": 0.9,
+                                      "dashArray": "6 5"},
+                            "tip": [["Straight line", f"{r.name} → {r.hub_name}"],
+                                    ["Outside the localities", f"{r.outside_m:,.0f} m"],
+                                    ["Note", straight_line.WARNING]]}}
+            for r in leaving.itertuples()]

@@ -128,6 +128,8 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         self.layers_panel.add_layer("existing_groups", "Existing grouping (compared)")
         self.layers_panel.add_layer("catchments", "Hub catchments")
         self.layers_panel.add_layer("suggested", "Suggested hub sites")
+        from gui.hubs_panel import MISLEADING_TITLE
+        self.layers_panel.add_layer("straight_lines", MISLEADING_TITLE)
         for dock in (self.groups_dock, self.demand_dock, self.hubs_dock):
             self.view_menu.addAction(dock.toggleViewAction())
         self.resizeDocks([self.details_dock], [420], Qt.Orientation.Horizontal)

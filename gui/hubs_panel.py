@@ -24,18 +24,20 @@ from gui.worker import TaskBar
 from models import hubs as hubmodel
 from models.hubs import straight_line
 
-HUB_TABLE = [
-    Column("hub_id", "Hub"),
-    Column("name", "Name"),
-    Column("status", "Status"),
-    Column("practices_served", "Practices", whole, "Practice sites whose nearest hub this is",
-           align_right=True),
+HUB_TABLE = [   # the figures a planner reads first (in view on a laptop), codes last
+    Column("name", "Name", tip="The hub's name (click the hub for its full details)"),
     Column("served_patients", "Patients now", whole,
            "Registered patients of the practices in the catchment (practices.csv list sizes)",
            align_right=True),
     Column("served_patients_with_growth", "With growth", whole,
            "Plus new patients from included housing sites: dwellings × persons per dwelling "
            "× registration share (the planning assumptions, Demand panel)",
+           align_right=True),
+    Column("over_capacity_text", "Over capacity?", tip="Patients now / with growth above "
+           "the hub's capacity"),
+    Column("capacity_patients", "Capacity", whole, "hubs.csv capacity_patients",
+           align_right=True),
+    Column("practices_served", "Practices", whole, "Practice sites whose nearest hub this is",
            align_right=True),
     Column("mean_distance_km", "Mean km", one_dp,
            "Patient-weighted mean straight-line distance to this hub (EPSG:27700)",
@@ -45,12 +47,11 @@ HUB_TABLE = [
     Column("mean_minutes", "Mean min", one_dp, "Patient-weighted mean travel time by road "
            "to this hub (drive or walk time chosen in 'Access by'; blank for straight line)",
            align_right=True),
-    Column("capacity_patients", "Capacity", whole, "hubs.csv capacity_patients",
-           align_right=True),
-    Column("over_capacity_text", "Over capacity?", tip="Patients now / with growth above "
-           "the hub's capacity"),
+    Column("status", "Status"),
+    Column("hub_id", "Hub"),
 ]
 CATCHMENT_COLOURS = webmap.GROUP_PALETTE
+NAME_WIDTH = 130      # px: the Hubs table's name column at most (full name: Details)
 MISLEADING_TITLE = "Straight lines across water (no roads)"
 MISLEADING_LEGEND = {"layer": "straight_lines", "title": MISLEADING_TITLE, "rows": [
     [{"shape": "line", "stroke": "#b71c1c", "dash": True, "width": 2},
@@ -259,6 +260,8 @@ class HubsPanel(HubEditing, Panel):
             per_hub["mean_minutes"] = float("nan")      # straight line: no minutes
         self.model.set_frame(per_hub, flagged)
         self.table.resizeColumnsToContents()
+        # A long hub name must not push the served patients out of view (full name: Details).
+        self.table.setColumnWidth(0, min(self.table.columnWidth(0), NAME_WIDTH))
         self._hubs_shown = hubs
         if self.road_graph() is not None:
             self.leaving = straight_line.leaving_lines(layout.assigned.iloc[0:0], hubs,
@@ -404,9 +407,16 @@ class HubsPanel(HubEditing, Panel):
                       "tip": [["Suggested hub site", str(r.name)]]}}
                  for i, r in enumerate(added.itertuples())]
         self.map.set_overlay("suggested", {"type": "FeatureCollection", "features": feats})
-        self.plan_label.setText(plan.summary())
+        # The table, catchments and "Access now" stay on the hubs in the plan: the
+        # suggestion's own figures are shown beside it, as what accepting would give.
+        after = self.layout_of(self._with_localities(self._accepted(plan)), self.demand())
+        a = after.access["now"]
+        unit = ("min", "mean_minutes") if "mean_minutes" in a else ("km", "mean_distance_km")
+        self.plan_label.setText(
+            f"<b>Suggestion (not applied yet)</b> — if accepted, access would be: mean "
+            f"{a[unit[1]]:.2f} {unit[0]}.<br>" + plan.summary().replace("\n", "<br>")
+            + "<br>Press <b>Accept suggestion</b> to add the sites.")
         self.accept_button.setEnabled(True)
-        self.refresh(self._with_localities(self._accepted(plan)))
 
     def _accepted(self, plan) -> pd.DataFrame:
         """Every hub on the map now (existing, planned and the user's own) plus the
@@ -429,6 +439,8 @@ class HubsPanel(HubEditing, Panel):
                           f"Accept {n} suggested hub site{'s' if n != 1 else ''}")
         self.plan = None
         self.accept_button.setEnabled(False)
+        self.plan_label.setText(f"Accepted: {n} suggested site{'s' if n != 1 else ''} added "
+                                "(Ctrl+Z takes them back).")
         self.map.remove_overlay("suggested")
 
 

@@ -66,6 +66,8 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
         dock.setWidget(scrolling(widget, dock) if scroll else widget)
+        from gui.window_layout import keep_docked
+        keep_docked(dock)
         self.addDockWidget(area, dock)
         return dock
 
@@ -120,8 +122,11 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         self.tabifyDockWidget(self.details_dock, self.hubs_dock)
         self.demand_panel = DemandPanel(self)
         self.demand_panel.status.connect(self.show_status)
+        # In a scroll area too: its row of controls (~1,060 px) must not set the width of
+        # the whole right-hand dock and squeeze the map on a laptop.
         self.demand_dock = self._dock("Demand", self.demand_panel,
-                                      Qt.DockWidgetArea.RightDockWidgetArea, "demand")
+                                      Qt.DockWidgetArea.RightDockWidgetArea, "demand",
+                                      scroll=True)
         self.tabifyDockWidget(self.details_dock, self.demand_dock)
         self.layers_panel.add_layer("demand", "GP WTE needed (shading)", visible=False)
         self.layers_panel.add_layer("groups", "Extended group outlines")
@@ -132,7 +137,8 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         self.layers_panel.add_layer("straight_lines", MISLEADING_TITLE)
         for dock in (self.groups_dock, self.demand_dock, self.hubs_dock):
             self.view_menu.addAction(dock.toggleViewAction())
-        self.resizeDocks([self.details_dock], [420], Qt.Orientation.Horizontal)
+        from gui.window_layout import size_docks
+        size_docks(self)
         self.details_dock.raise_()
         if self._pending_panel:
             self.show_panel(self._pending_panel)
@@ -206,6 +212,11 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
                                         "Find a practice, hub, housing site, ward or "
                                         "locality by name or code and zoom the map to it")
         view_menu.addSeparator()
+        from gui.window_layout import reset_layout
+        self.reset_layout_action = self._action(
+            view_menu, "&Reset layout", lambda: reset_layout(self), None,
+            "Put every panel back where it started (docked, the right-hand panels tabbed) "
+            "and show all of Medway")
         for dock in (self.layers_dock, self.details_dock, self.tables_dock):
             view_menu.addAction(dock.toggleViewAction())
         from gui.locality_target import LocalityTarget

@@ -685,6 +685,31 @@
     return true;
   };
 
+  /* ---------------------------------------------------------- keep Medway in view */
+  /* While the view is "all of Medway" (as loaded, or after Zoom to Medway), a resize of the
+   * window or of a panel fits it again, so the south is never cut off on a small screen;
+   * once the planner pans or zooms, the view is theirs. */
+  var fitted = true, fitTimer = null;
+  var fitAll = medway.fit;
+  function own() { fitted = false; }
+  medway.fit = function () { fitted = true; return fitAll(); };
+  ["zoom", "zoomTo", "selectAndShow"].forEach(function (name) {
+    var inner = medway[name];
+    medway[name] = function () { own(); return inner.apply(medway, arguments); };
+  });
+  map.on("dragstart", own);
+  map.on("dblclick", own);
+  map.getContainer().addEventListener("wheel", own, {passive: true});
+  map.on("resize", function () {
+    if (!fitted) { return; }
+    clearTimeout(fitTimer);
+    fitTimer = setTimeout(function () { if (fitted) { fitAll(); } }, 120);
+  });
+  medway.isFitted = function () { return fitted; };
+  medway.showsAllOfMedway = function () {
+    return map.getBounds().pad(0.01).contains(layers.localities.getBounds());
+  };
+
   drawLegend();
   showBody(true);
   medway.placeLegend();

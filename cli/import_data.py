@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 
+from geo.sources import SOURCES
+
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
@@ -29,39 +31,15 @@ def register(subparsers) -> None:
                         "plus the road_margin_km assumption, stored as roads.gpkg")
     p.add_argument("--commissioner", metavar="CODE",
                    help="keep practices of this commissioner code only (Medway CCG: 09W)")
-    p.add_argument("--sites", metavar="F",
-                   help="NHS Choices GP sites JSON/CSV (coordinates of main and branch sites)")
-    p.add_argument("--postcodes", metavar="F",
-                   help="postcode lookup CSV (pcds/pcd/postcode + lat/long), the fallback "
-                        "geocoder")
-    p.add_argument("--list-sizes", metavar="F",
-                   help="NHS Digital gp-reg-pat-prac-all.csv (registered patients)")
-    p.add_argument("--pcns", metavar="F", help="ePCN core partners CSV (or ePCN.xlsx)")
-    p.add_argument("--boundaries", metavar="F",
-                   help="ward boundaries (GeoJSON, GeoPackage or Shapefile, any CRS)")
-    p.add_argument("--ward-localities", metavar="F.csv",
-                   help="ward → locality table: ward_code,ward_name,locality")
-    p.add_argument("--population", metavar="F",
-                   help="census usual residents by small area (e.g. LSOA), optionally by age")
-    p.add_argument("--population-areas", metavar="F",
-                   help="the small areas' polygons (e.g. LSOA GeoJSON)")
-    p.add_argument("--brownfield", metavar="F", help="brownfield land register CSV")
     p.add_argument("--brownfield-start-year", type=int, metavar="YEAR",
                    help="first completion year for brownfield sites (default: register year "
                         "+ 1)")
-    p.add_argument("--housing", metavar="F", help="housing_sites.csv in the canonical format")
-    p.add_argument("--payments", action="append", default=[], metavar="F",
-                   help="NHS Payments to General Practice CSV, one per financial year "
-                        "(repeatable; the year is read from the file name, e.g. 2017-18): "
-                        "registered and need-weighted lists, premises payments")
-    p.add_argument("--workforce", metavar="F",
-                   help="NHS Digital GP workforce per practice (headcount of fully "
-                        "qualified GPs; FTE where the file gives it)")
-    p.add_argument("--deprivation", metavar="F",
-                   help="OHID Fingertips practice deprivation score (indicator 93553)")
-    p.add_argument("--capacity", metavar="F",
-                   help="known capacity per site: site_code,gia_m2,clinical_rooms,tenure,"
-                        "condition (overrides the premises-payments proxy)")
+    for source in SOURCES:           # one flag per declared source (geo/sources.py)
+        if source.many:
+            p.add_argument(source.flag, action="append", default=[], metavar="F",
+                           help=source.help)
+        elif source.key != "epraccur":
+            p.add_argument(source.flag, metavar="F", help=source.help)
     p.add_argument("--successor", action="append", default=[], metavar="OLD=NEW",
                    help="attach a closed or merged practice's site to its successor as a "
                         "branch (its patients are on the successor's list); repeatable")
@@ -85,14 +63,8 @@ def run(args: argparse.Namespace) -> int:
     if args.population and not args.population_areas:
         raise UserError("--population needs --population-areas (the areas' polygons)")
     inputs = ImportInputs(
-        epraccur=args.epraccur, commissioner=args.commissioner, sites=args.sites,
-        postcodes=args.postcodes, list_sizes=args.list_sizes, pcns=args.pcns,
-        boundaries=args.boundaries, ward_localities=args.ward_localities,
-        population=args.population, population_areas=args.population_areas,
-        brownfield=args.brownfield, housing=args.housing,
-        brownfield_start_year=args.brownfield_start_year, payments=args.payments,
-        workforce=args.workforce, deprivation=args.deprivation, capacity=args.capacity,
-        successors=_pairs(args.successor))
+        commissioner=args.commissioner, brownfield_start_year=args.brownfield_start_year,
+        successors=_pairs(args.successor), **{s.key: getattr(args, s.key) for s in SOURCES})
     result = run_import(inputs)
     lines = result.report.lines()
     if args.quiet:

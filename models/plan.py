@@ -253,10 +253,32 @@ class Plan:
         return evaluate_layout(demand, self.dataset.hubs if hubs is None else hubs,
                                **self.hub_settings())
 
-    def project_demand(self, by: str = "locality"):
+    def project_demand(self, by: str = "locality", groups=None):
         from models.demand import project_demand
         return project_demand(self.dataset, self.assumptions, by=by,
-                              groups=self.groups or None)
+                              groups=groups or self.groups or None,
+                              group_bounds=self.grouping_bounds())
+
+    def groups_everywhere(self) -> tuple[dict[str, str] | None, str]:
+        """The one grouping every output uses, and where it came from: the plan's groups,
+        else the data's groups.csv, else groups made now with the plan's settings, bounds
+        and locks — exactly as `group` and the Groups tab make them."""
+        if self.groups:
+            return dict(self.groups), "groups from the scenario"
+        ds = self.dataset
+        if ds.groups is not None and len(ds.groups):
+            return (dict(zip(ds.groups["practice_code"].astype(str),
+                             ds.groups["group"].astype(str))),
+                    "groups from the data folder's groups.csv")
+        from models.grouping import group_practices
+        s = self.grouping_settings()
+        result = group_practices(ds.practices, s["min_size"], s["max_size"], s["n_groups"],
+                                 within_localities=s["within_localities"],
+                                 seed=s.get("seed") or 0, locks=self.grouping_locks(),
+                                 strict=False)
+        return (dict(result.mapping),
+                f"groups made now with the plan's settings ({s['min_size']:,}–"
+                f"{s['max_size']:,} patients), as `group` makes them")
 
     def layout_baseline(self) -> pd.DataFrame:
         """The hub layout to compare with: the one the planner set, else the data's own."""

@@ -180,3 +180,17 @@ def test_with_no_housing_growth_the_charts_say_so(window, dialogs, sample_copy):
         assert all(not ax.get_yticks().size for ax in figure.axes)
     finally:
         menu_action(window, "File", "Open the illustrative sample").trigger()
+
+
+def test_the_trend_is_existing_pressure_on_its_own_line(window):
+    panel = window.demand_panel
+    before = medway_total(window, "capital_cost_gbp")
+    panel.trend.click()
+    head = panel.headline.text()
+    assert "Existing pressure (not attributable to new dwellings" in head
+    assert "8,088 new patients" in head
+    # the new dwellings' £ is not changed by the trend
+    assert medway_total(window, "capital_cost_gbp") == pytest.approx(before)
+    assert medway_total(window, "existing_capital_gbp") > 0
+    panel.trend.click()
+    assert "Existing pressure" not in panel.headline.text()

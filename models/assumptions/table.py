@@ -145,6 +145,20 @@ DEFAULTS: tuple[Assumption, ...] = (
        "Essex CCGs 2018 (about £2,300/m² to build or reconfigure); current new build "
        "including fees £3,000–4,000/m² (BCIS-based) — uncertain", uncertain=True,
        maximum=50000),
+    # -- GP supply: headcount → FTE where no FTE is published, and a data check
+    _a("gp_fte_per_head", "FTE per fully qualified GP (used only where the workforce file "
+       "gives a headcount and no FTE; results marked 'est.')", "FTE per GP", 0.66, 0.70, 0.74,
+       "Low: Medway's own practice-level NHS Digital General Practice Workforce, FY2022/23 "
+       "(means of the monthly files): 86.6 FTE for 130.3 fully qualified GPs = 0.66. High: "
+       "England, NHS Digital General Practice Workforce bulletins 2023–24, about 27,500 FTE "
+       "for about 37,000 fully qualified GPs = 0.74. Central: the midpoint — uncertain",
+       uncertain=True, used_by="supply", positive=True, maximum=1.5),
+    _a("implausible_patients_per_gp", "patients per GP FTE above which a practice's GP figure "
+       "is flagged as implausible", "patients per GP FTE", 10000, 10000, 10000,
+       "Data check, not a planning norm: over 4× England's mean of about 2,300 registered "
+       "patients per fully qualified GP FTE (NHS Digital, 2024); such a figure usually means "
+       "GPs reported under another code or missing. Flagged practices are listed and left out "
+       "of ratios and gaps", used_by="supply", positive=True, maximum=1_000_000),
     # -- population targets used by grouping and hubs (single values, editable)
     _a("locality_min_population", "locality population, lower target", "patients",
        30000, 30000, 30000, f"{PLAN}: six local geographies of 30,000–50,000",

@@ -227,6 +227,10 @@ class MapView(QWebEngineView):
         if self.is_ready:
             self.call("removeOverlay", name)
 
+    def move_feature(self, layer: str, feature_id: str, lat: float, lon: float) -> None:
+        """Put a point symbol at (lat, lon), e.g. back where it was after a refused drop."""
+        self.call("moveFeature", layer, feature_id, lat, lon)
+
     def zoom(self, delta: float) -> None:
         self.call("zoom", delta)
 

@@ -262,7 +262,14 @@ def board_report(plan, *, hubs: pd.DataFrame | None = None,
                            "Farthest (km)", "Capacity (patients)",
                            f"Tier 2 target {h_lo:,.0f}–{h_hi:,.0f}"]
         access = human_access(layout.access)
+        from models.hubs.straight_line import leaving_lines, per_hub_note, summary_text
+        leaving = leaving_lines(layout.assigned, hubs, ds.localities)
+        names = dict(zip(hubs["hub_id"], hubs["name"]))
+        misleading = ([summary_text(leaving)] + [
+            f"{names.get(h, h)}: {note} — straight line crosses the estuary or leaves the "
+            "localities" for h, note in per_hub_note(leaving).items()]) if len(leaving) else []
         sections.append(Section("Hubs: catchments and access", table=per_hub, notes=[
+            *misleading,
             "Catchment = practices and housing sites nearest to the hub (straight line)",
             f"Growth: included dwellings × {plan.value('persons_per_dwelling'):g} persons × "
             f"{plan.value('registration_share'):.0%} registering "

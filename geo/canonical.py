@@ -369,14 +369,17 @@ def save_folder(ds: Dataset, folder: str | Path, extra: dict | None = None) -> N
     write_folder({**tables, **(extra or {})}, folder)
 
 
-def write_folder(tables: dict, folder: str | Path) -> None:
-    """File name → frame (CSV; GeoJSON for .geojson) or text; the folder swapped in whole."""
+def write_folder(tables: dict, folder: str | Path, also=None) -> None:
+    """File name → frame (CSV; GeoJSON for .geojson) or text; the folder swapped in whole.
+    ``also(tmp)`` writes more files (the roads) into the same new folder before the swap."""
     with atomic_folder(folder) as tmp:
         for name, content in as_files(tables).items():
             if isinstance(content, CsvText):
                 (tmp / name).write_text(content.text, encoding="utf-8")
             else:
                 content.to_file(tmp / name, driver="GeoJSON", layer=Path(name).stem)
+        if also is not None:
+            also(tmp)
 
 
 def as_files(tables: dict) -> dict[str, CsvText | gpd.GeoDataFrame]:

@@ -16,7 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo.bounds import GB_LAT, GB_LON, MAX_CELL_CHARS, MAX_COLUMNS, MAX_MAGNITUDE, MAX_ROWS
+from geo.bounds import (
+    GB_LAT, GB_LON, MAX_CELL_CHARS, MAX_COLUMNS, MAX_MAGNITUDE, MAX_NAME_CHARS, MAX_ROWS,
+)
 from geo.errors import DataError, spreadsheet_row
 from geo.inputs import read_bytes
 from geo.text import FORMAT_CHARS, refuse_in_csv
@@ -113,17 +115,22 @@ def check_shape(text: str, label: str, header: bool = True) -> None:
     if columns > MAX_COLUMNS:
         raise DataError(label, f"has {columns:,} columns; a table here has at most "
                                f"{MAX_COLUMNS:,} (is this the right file?)", row=1)
-    if not LONG_LINE.search(text):
+    long = LONG_LINE.search(text)
+    if not long:
         return
-    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        if len(row) > MAX_COLUMNS:
-            raise DataError(label, f"has {len(row):,} columns; a table here has at most "
-                                   f"{MAX_COLUMNS:,}", row=number)
-        for pos, cell in enumerate(row):
-            if len(cell) > MAX_CELL_CHARS:
-                raise DataError(label, f"a cell of {len(cell):,} characters; at most "
-                                       f"{MAX_CELL_CHARS:,}", row=number,
-                                field=f"column {pos + 1}")
+    try:
+        for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+            if len(row) > MAX_COLUMNS:
+                raise DataError(label, f"has {len(row):,} columns; a table here has at "
+                                       f"most {MAX_COLUMNS:,}", row=number)
+            for pos, cell in enumerate(row):
+                if len(cell) > MAX_CELL_CHARS:
+                    raise DataError(label, f"a cell of {len(cell):,} characters; at most "
+                                           f"{MAX_CELL_CHARS:,}", row=number,
+                                    field=f"column {pos + 1}")
+    except csv.Error:     # a cell past the csv module's own limit (128 KB)
+        raise DataError(label, f"a cell of more than {MAX_CELL_CHARS:,} characters",
+                        row=text.count("\n", 0, long.start()) + 1) from None
 
 
 def column_key(name) -> str:
@@ -349,6 +356,17 @@ def check_unique(frame: pd.DataFrame, field: str, label: str) -> None:
         rows = [spreadsheet_row(p) for p in positions if col.iloc[p] == value]
         raise DataError(label, f"duplicate code '{value}' (also in row {rows[0]})",
                         row=rows[1], field=field)
+
+
+def check_name_length(frame: pd.DataFrame, field: str, label: str) -> None:
+    """Names are shown on the map, in tables and reports: at most MAX_NAME_CHARS."""
+    if field not in frame.columns:
+        return
+    long = frame[field].str.len() > MAX_NAME_CHARS
+    if long.any():
+        pos = _first(long)
+        _fail(label, frame, pos, field, f"a name of {len(frame[field].iloc[pos]):,} "
+                                        f"characters; at most {MAX_NAME_CHARS}")
 
 
 def check_not_blank(frame: pd.DataFrame, field: str, label: str) -> None:

@@ -60,10 +60,8 @@ def main(argv: list[str] | None = None) -> int:
             from gui.app import run_app
             return run_app(args.data)
         quiet_libraries()
-        from cli.common import check_output, output_kind
-        kind = output_kind(args)
-        if kind:
-            check_output(args.out, kind)
+        from cli.common import check_command_output
+        check_command_output(args)
         return int(args.func(args) or 0)
     except (DataError, UserError) as exc:
         print(f"error: {one_line(exc)}", file=sys.stderr)

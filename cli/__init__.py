@@ -13,7 +13,8 @@ import sys
 from geo.errors import DataError, UserError  # noqa: F401 (UserError: the commands' refusal)
 
 # Module names under cli/, in the order `--help` lists them.
-COMMANDS = ["screenshot", "group", "hubs", "report", "import_data", "export", "demand"]
+COMMANDS = ["screenshot", "group", "hubs", "report", "import_data", "export", "demand",
+            "compare", "capacity", "s106"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,10 +56,8 @@ def main(argv: list[str] | None = None) -> int:
             from gui.app import run_app
             return run_app(args.data)
         quiet_libraries()
-        from cli.common import check_output, output_kind
-        kind = output_kind(args)
-        if kind:
-            check_output(args.out, kind)
+        from cli.common import check_command_output
+        check_command_output(args)
         code = int(args.func(args) or 0)
         sys.stdout.flush()        # a reader that left shows here, not at interpreter exit
         return code

@@ -42,15 +42,12 @@ def payments(ctx) -> None:
 
 
 def workforce(ctx) -> None:
-    """GP workforce per practice (headcount; FTE where given)."""
+    """GP workforce per practice (headcount and FTE, as the file gives them)."""
     got = io_workforce.read_workforce(ctx.inputs.workforce, ctx.area_codes, ctx.main_codes)
     lines = got.join.lines(f"GP {io_workforce.GP_MEASURE}")
     totals = io_workforce.medway_totals(got.frame)
-    lines.append("  Area totals by financial year (headcount; practices with no figure "
-                 "not counted): " + "; ".join(
-                     f"{fy} {int(r.gp_headcount)}" + (f" ({int(r.unknown)} unknown)"
-                                                      if r.unknown else "")
-                     for fy, r in totals.iterrows()))
+    lines.append("  Area totals by financial year (fully qualified GPs; practices with no "
+                 "figure not counted): " + io_workforce.totals_text(totals))
     ctx.report.figures += lines
     ctx.tables[OPTIONAL_FILES["workforce"]] = got.frame
     ctx.add_source(ctx.inputs.workforce, io_workforce.PUBLISHER, got.join.date,
@@ -95,7 +92,8 @@ def deprivation_table(path, ds) -> pd.DataFrame:
 
 
 def capacity_table(path, ds) -> pd.DataFrame:
-    return io_capacity.read_capacity(path, ds.practices["practice_code"])
+    return io_capacity.read_capacity(path, [*ds.practices["practice_code"],
+                                            *ds.hubs["hub_id"].astype(str)])
 
 
 def years_between(first: str, second: str) -> float | None:

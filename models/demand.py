@@ -1,6 +1,6 @@
 """GP demand from new dwellings: dwellings → residents → patients → GP WTE → rooms → m² → £.
 
-Every figure is inputs × named assumptions (models/assumptions.py, with sources); nothing
+Every figure is inputs × named assumptions (models/assumptions/, with sources); nothing
 else. Plain numpy on small area × year matrices, so a recompute on the sample takes a few
 milliseconds and the GUI can rerun it on every change.
 

@@ -19,7 +19,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cli import UserError, build_parser, main
-from cli.common import check_command_output, check_output
 from geo import roads as R
 from tests.hostile_kit import tried
 from tests.roads_fixture import write_river_osm
@@ -125,6 +124,7 @@ def test_a_symbolic_link_to_a_folder_is_written_through(tmp_path, capsys):
 
 def test_new_commands_call_the_check_in_one_line(data, tmp_path):
     """What compare / s106 / capacity call for an output option of their own."""
+    from cli.common import check_output
     tried(2)
     with pytest.raises(UserError, match="is the input --plan"):
         check_output(str(data / "hubs.csv"), "file", inputs=[("--plan", data / "hubs.csv")])
@@ -142,6 +142,7 @@ SPELLINGS = st.sampled_from(["{D}/practices.csv", "{D}/./practices.csv",
                                                      "export"]))
 def test_any_spelling_of_a_path_in_the_data_folder_is_refused(spelling, command):
     """Property: however the path is spelt, --out inside --data is refused (before work)."""
+    from cli.common import check_command_output
     tried()
     data = str(SAMPLE)
     out = spelling.format(D=data)

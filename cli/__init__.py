@@ -13,7 +13,8 @@ import sys
 from geo.errors import DataError
 
 # Module names under cli/, in the order `--help` lists them.
-COMMANDS = ["screenshot", "group", "hubs", "report", "import_data", "export", "demand"]
+COMMANDS = ["screenshot", "group", "hubs", "report", "import_data", "export", "demand",
+            "compare", "capacity", "s106"]
 
 
 class UserError(Exception):

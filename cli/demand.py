@@ -104,7 +104,8 @@ def run(args) -> int:
         groups, group_note = _groups(plan, args.groups)
 
     try:
-        result = project_demand(ds, assumptions, by=args.by, groups=groups, include=include)
+        result = project_demand(ds, assumptions, by=args.by, groups=groups, include=include,
+                                group_bounds=plan.grouping_bounds())
     except DemandError as exc:
         raise UserError(str(exc)) from None
 
@@ -149,26 +150,15 @@ def _groups(plan, path: str | None):
                                    "the data's practices.csv", row=spreadsheet_row(pos),
                             field="practice_code")
         return frame[["practice_code", "group"]], f"groups from {path}"
-    if plan.groups:
-        return dict(plan.groups), "groups from the scenario"
-    if ds.groups is not None and len(ds.groups):
-        return ds.groups, "groups from the data folder's groups.csv"
     try:
-        from models.grouping import group_practices
+        return plan.groups_everywhere()
     except ImportError:
         raise UserError("--by group: no grouping exists for this data (no groups.csv); run "
                         "`python main.py group --practices practices.csv --out groups.csv` "
                         "and pass --groups groups.csv") from None
-    try:
-        lo, hi = plan.grouping_bounds()
-        grouped = group_practices(ds.practices, lo, hi, within_localities=True, strict=False)
-        mapping = dict(grouped.mapping)
-    except Exception as exc:  # another tool's failure: say so in one line
+    except (ValueError, RuntimeError) as exc:   # the grouping's own failure, in one line
         raise UserError(f"--by group: no groups.csv, and computing a grouping failed "
                         f"({str(exc)[:160]}); pass --groups F.csv") from None
-    return mapping, ("no groups.csv: groups computed now with the grouping tool's default "
-                     "size bounds within localities (save them with `group` for repeatable "
-                     "results)")
 
 
 def _n(value: float, digits: int = 0) -> str:
@@ -187,7 +177,7 @@ def _print(ds, result, by: str, group_note: str) -> None:
     import pandas as pd
 
     from models.assumptions import CONTRIBUTION_BAND_GBP_PER_RESIDENT
-    from models.demand import COST_BAND_SOURCE, MEDWAY, cost_flag
+    from models.demand import COST_BAND_SOURCE, MEDWAY, attribution_lines, cost_flag
     from models.display import known, money, money_range, number
     from models.housing import phasing_note
 
@@ -220,6 +210,8 @@ def _print(ds, result, by: str, group_note: str) -> None:
     print(f"Housing phasing: {phasing_note(ds.housing, a.options)}")
     print(result.trend_note)
     print()
+    print(f"Demand from new dwellings (attributable to the development; completions after "
+          f"the list sizes' date {result.list_date or '— not recorded'}):")
     print(f"Medway total: {_n(m['new_dwellings'])} new dwellings × "
           f"{a.value('persons_per_dwelling'):g} persons = {_n(m['new_residents'])} new "
           f"residents; × {a.value('registration_share'):.0%} registering = "
@@ -248,8 +240,13 @@ def _print(ds, result, by: str, group_note: str) -> None:
     if ds.is_sample:
         print("  (illustrative sample: invented data)")
     print(f"  Capital per new resident: {money(result.cost_per_new_resident)} "
-          f"({money(lo)}–{money(hi)}) — {cost_flag(result.cost_per_new_resident)} of "
-          f"£{band[0]:,.0f}–£{band[1]:,.0f} per new resident: {COST_BAND_SOURCE}")
+          + (f"({money(lo)}–{money(hi)}) " if known(result.cost_per_new_resident) else "")
+          + ("— no new residents after the list date; comparison band "
+             if not known(result.cost_per_new_resident) else
+             f"— {cost_flag(result.cost_per_new_resident)} of ")
+          + f"£{band[0]:,.0f}–£{band[1]:,.0f} per new resident: {COST_BAND_SOURCE}")
+    for line in attribution_lines(result):
+        print(line)
 
     rows = []
     for area in result.areas + [MEDWAY]:
@@ -278,35 +275,37 @@ def _print_supply(result, by: str) -> None:
 
     from models.demand import MEDWAY, target_band, target_flag
     from models.display import money, number
+    from models.supply import gap_text, gp_text
 
     a = result.assumptions
     base = result.baseline.set_index("area")
     years = result.baseline.attrs.get("years", {})
-    lo_t, hi_t, _ = target_band(by, a)
+    lo_t, hi_t, _ = target_band(by, a, result.group_bounds)
     bench = a["patients_per_gp_wte"]
     rows = []
     for area in result.areas + [MEDWAY]:
         r = base.loc[area]
-        flag = target_flag(r["list_size"], by, a) if area != MEDWAY else ""
+        flag = (target_flag(r["list_size"], by, a, result.group_bounds) if area != MEDWAY
+                else "")
         rows.append({
             "area": area, "practices": int(r["practices"]),
             "patients now": number(r["list_size"]) + (f" ({int(r['lists_unknown'])} unknown)"
                                                      if r["lists_unknown"] else ""),
             f"target {lo_t:,.0f}–{hi_t:,.0f}": flag or ("within" if area != MEDWAY else ""),
-            "GPs": number(r["gp_wte"]) + (f" ({int(r['gps_unknown'])} unknown)"
-                                          if r["gps_unknown"] else ""),
-            "patients per GP": number(r["patients_per_gp_wte"]),
-            "GP gap (range)": (f"{number(r['gp_wte_gap_benchmark'], 1)} "
-                               f"({number(r['gp_wte_gap_benchmark_low'], 1)} to "
-                               f"{number(r['gp_wte_gap_benchmark_high'], 1)})"),
+            "GPs (FTE used)": gp_text(r["gp_wte"], r["gp_basis"])
+            + (f" ({int(r['gps_unknown'])} unknown)" if r["gps_unknown"] else ""),
+            "GP headcount": number(r["gp_headcount"]),
+            "patients per GP FTE": number(r["patients_per_gp_wte"]),
+            "GP gap (range)": gap_text(r),
             "need-weighted list": number(r["weighted_list"]),
             "IMD score": number(r["imd_score"], 1),
             "premises £/yr": money(r["premises_gbp"]),
             "spare m²": number(r["spare_m2"]),
             "new m² − spare": number(r["net_new_m2"])})
-    print(f"\nGP supply by {by}. GPs: {_gp_source(result)}. Lists: "
+    print(f"\nGP supply by {by}. GPs: {_gp_source(result)}. Lists shown: "
           f"{years.get('lists') or 'as in practices.csv'}. GP gap = ({_basis(a)} of practices "
-          f"with a GP figure + new patients) ÷ {bench.used:,.0f} per GP WTE (range "
+          f"with a GP figure, {_ratio_period(years)}, + new patients) ÷ {bench.used:,.0f} per "
+          f"GP FTE (range "
           f"{bench.low:,.0f}–{bench.high:,.0f}) − their GPs; positive = short. IMD = "
           f"list-weighted practice deprivation score (IMD {years.get('imd') or 'not loaded'}; "
           f"higher = more deprived). Premises = NHS Payments "
@@ -316,11 +315,13 @@ def _print_supply(result, by: str) -> None:
 
 
 def _gp_source(result) -> str:
-    years = result.baseline.attrs.get("years", {})
-    if years.get("workforce"):
-        return (f"NHS Digital GP workforce {years['workforce']}, headcount of fully qualified "
-                "GPs (FTE where given)")
-    return "practices.csv gp_wte (WTE)"
+    from models.supply import gp_source
+    return gp_source(result.baseline.attrs.get("years", {}), result.assumptions)
+
+
+def _ratio_period(years: dict) -> str:
+    return (f"of the workforce file's own period {years['gp_period']}"
+            if years.get("workforce") else "as in practices.csv")
 
 
 def _basis(a) -> str:

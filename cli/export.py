@@ -35,7 +35,11 @@ def run(args: argparse.Namespace) -> int:
 
     plan = build_plan(args, args.export_data or getattr(args, "data", None))
     ds = plan.dataset
-    written = export_plan(plan, args.out, args.format)   # as File → Export data
+    name = ""
+    if args.scenario:
+        from models import scenario as sc
+        name = sc.load_scenario(args.scenario).name
+    written = export_plan(plan, args.out, args.format, scenario=name)   # as File → Export data
     print(f"Exported {data_label(ds)} → {args.out} ({len(written)} file"
           f"{'s' if len(written) != 1 else ''})")
     return 0

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 
+from geo.sources import SOURCES
+
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
@@ -27,41 +29,21 @@ def register(subparsers) -> None:
                    help="road and place extract: OpenStreetMap .osm.pbf or .osm (e.g. the "
                         "county extract), or OS Open Roads .gpkg; clipped to the localities "
                         "plus the road_margin_km assumption, stored as roads.gpkg")
+    p.add_argument("--timetable", metavar="F.zip",
+                   help="public-transport timetable as published (GTFS zip or folder, e.g. a "
+                        "Bus Open Data Service regional export); clipped to the localities "
+                        "plus the transit_margin_km assumption, stored as timetable/")
     p.add_argument("--commissioner", metavar="CODE",
                    help="keep practices of this commissioner code only (Medway CCG: 09W)")
-    p.add_argument("--sites", metavar="F",
-                   help="NHS Choices GP sites JSON/CSV (coordinates of main and branch sites)")
-    p.add_argument("--postcodes", metavar="F",
-                   help="postcode lookup CSV (pcds/pcd/postcode + lat/long), the fallback "
-                        "geocoder")
-    p.add_argument("--list-sizes", metavar="F",
-                   help="NHS Digital gp-reg-pat-prac-all.csv (registered patients)")
-    p.add_argument("--pcns", metavar="F", help="ePCN core partners CSV (or ePCN.xlsx)")
-    p.add_argument("--boundaries", metavar="F",
-                   help="ward boundaries (GeoJSON, GeoPackage or Shapefile, any CRS)")
-    p.add_argument("--ward-localities", metavar="F.csv",
-                   help="ward → locality table: ward_code,ward_name,locality")
-    p.add_argument("--population", metavar="F",
-                   help="census usual residents by small area (e.g. LSOA), optionally by age")
-    p.add_argument("--population-areas", metavar="F",
-                   help="the small areas' polygons (e.g. LSOA GeoJSON)")
-    p.add_argument("--brownfield", metavar="F", help="brownfield land register CSV")
     p.add_argument("--brownfield-start-year", type=int, metavar="YEAR",
                    help="first completion year for brownfield sites (default: register year "
                         "+ 1)")
-    p.add_argument("--housing", metavar="F", help="housing_sites.csv in the canonical format")
-    p.add_argument("--payments", action="append", default=[], metavar="F",
-                   help="NHS Payments to General Practice CSV, one per financial year "
-                        "(repeatable; the year is read from the file name, e.g. 2017-18): "
-                        "registered and need-weighted lists, premises payments")
-    p.add_argument("--workforce", metavar="F",
-                   help="NHS Digital GP workforce per practice (headcount of fully "
-                        "qualified GPs; FTE where the file gives it)")
-    p.add_argument("--deprivation", metavar="F",
-                   help="OHID Fingertips practice deprivation score (indicator 93553)")
-    p.add_argument("--capacity", metavar="F",
-                   help="known capacity per site: site_code,gia_m2,clinical_rooms,tenure,"
-                        "condition (overrides the premises-payments proxy)")
+    for source in SOURCES:           # one flag per declared source (geo/sources.py)
+        if source.many:
+            p.add_argument(source.flag, action="append", default=[], metavar="F",
+                           help=source.help)
+        elif source.key != "epraccur":
+            p.add_argument(source.flag, metavar="F", help=source.help)
     p.add_argument("--successor", action="append", default=[], metavar="OLD=NEW",
                    help="attach a closed or merged practice's site to its successor as a "
                         "branch (its patients are on the successor's list); repeatable")
@@ -77,7 +59,12 @@ def run(args: argparse.Namespace) -> int:
     from geo.importer import ImportInputs, run_import, save_import
 
     if args.import_data or (getattr(args, "data", None) and not args.epraccur):
-        return _add_roads(args)
+        if args.timetable and not args.roads:
+            return _add_timetable(args)
+        _add_roads(args)
+        if args.timetable:
+            _import_timetable(args.timetable, args.out)
+        return 0
     if not args.epraccur:
         raise UserError("give --epraccur (the practices), or --data DIR --roads F to add "
                         "roads to an existing data folder")
@@ -87,14 +74,8 @@ def run(args: argparse.Namespace) -> int:
     if args.population and not args.population_areas:
         raise UserError("--population needs --population-areas (the areas' polygons)")
     inputs = ImportInputs(
-        epraccur=args.epraccur, commissioner=args.commissioner, sites=args.sites,
-        postcodes=args.postcodes, list_sizes=args.list_sizes, pcns=args.pcns,
-        boundaries=args.boundaries, ward_localities=args.ward_localities,
-        population=args.population, population_areas=args.population_areas,
-        brownfield=args.brownfield, housing=args.housing,
-        brownfield_start_year=args.brownfield_start_year, payments=args.payments,
-        workforce=args.workforce, deprivation=args.deprivation, capacity=args.capacity,
-        successors=_pairs(args.successor))
+        commissioner=args.commissioner, brownfield_start_year=args.brownfield_start_year,
+        successors=_pairs(args.successor), **{s.key: getattr(args, s.key) for s in SOURCES})
     result = run_import(inputs)
     lines = result.report.lines()
     if args.quiet:
@@ -108,6 +89,8 @@ def run(args: argparse.Namespace) -> int:
                 also=None if layers is None else lambda tmp: write_roads(layers, tmp))
     if layers is not None:
         _print_roads(layers, args.out)
+    if args.timetable:
+        _import_timetable(args.timetable, args.out, result.dataset.localities)
     print(f"Wrote {args.out} (open it with: python main.py --data {args.out})")
     return 0
 
@@ -131,12 +114,47 @@ def _add_roads(args) -> int:
     from geo.roads import copy_folder_with_roads
 
     if not args.roads:
-        raise UserError("--data DIR is for adding roads: give --roads F as well")
+        raise UserError("--data DIR is for adding roads or a timetable: give --roads F or "
+                        "--timetable F.zip as well")
     src = args.import_data or args.data
     ds = load_folder(src)
     layers = copy_folder_with_roads(src, args.out, args.roads, ds.localities,
                                     margin_m=_margin_m())
     _print_roads(layers, args.out)
+    print(f"Wrote {args.out} (open it with: python main.py --data {args.out})")
+    return 0
+
+
+def _print_timetable(feed, folder) -> None:
+    c = feed.counts()
+    print(f"Timetable: {c['stops']:,} stops, {c['routes']:,} routes, {c['trips']:,} trips, "
+          f"{c['stop_times']:,} stop times in the area → {folder}/timetable/ "
+          f"({feed.label()}; {feed.source.get('licence', '')})")
+
+
+def _import_timetable(feed_file, folder, localities=None) -> None:
+    """A GTFS feed into a data folder that is already written (after roads or a full
+    import); a refusal leaves the folder's timetable as it was."""
+    from geo.canonical import load_folder
+    from geo.io_gtfs import import_timetable
+    from models.assumptions import default_assumptions
+    if localities is None:
+        localities = load_folder(folder).localities
+    margin = default_assumptions().value("transit_margin_km") * 1000.0
+    _print_timetable(import_timetable(feed_file, localities, folder, margin_m=margin), folder)
+
+
+def _add_timetable(args) -> int:
+    """`import --data DIR --timetable F.zip --out DIR2`."""
+    from geo.canonical import load_folder
+    from geo.io_gtfs import copy_folder_with_timetable
+    from models.assumptions import default_assumptions
+    src = args.import_data or args.data
+    ds = load_folder(src)
+    margin = default_assumptions().value("transit_margin_km") * 1000.0
+    feed = copy_folder_with_timetable(src, args.out, args.timetable, ds.localities,
+                                      margin_m=margin)
+    _print_timetable(feed, args.out)
     print(f"Wrote {args.out} (open it with: python main.py --data {args.out})")
     return 0
 

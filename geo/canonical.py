@@ -29,6 +29,7 @@ from geo.dataset import (
 from geo.crs import BNG
 from geo.errors import DataError, spreadsheet_row
 from geo.inputs import check_input_file, gdal_path
+from geo.sources import BY_KEY, load
 from geo.text import clean_text
 from geo.tables import (
     CONTROL, CsvText, blank_missing, check_name_length, check_not_blank, check_uk_coordinates, check_unique,
@@ -325,16 +326,12 @@ def _read_optional(ds: Dataset, files: Mapping) -> None:
 
 
 def _read_practice_figures(ds: Dataset, files: Mapping) -> None:
-    """Payments, workforce, deprivation and capacity tables, when the folder has them."""
-    from geo import io_capacity, io_deprivation, io_payments, io_workforce
-    readers = {"payments": io_payments.read_payments_table,
-               "workforce": io_workforce.read_workforce_table,
-               "deprivation": io_deprivation.read_deprivation_table,
-               "capacity": lambda p: io_capacity.read_capacity(p, ds.practices["practice_code"])}
+    """Each import source's table (payments, workforce, deprivation, capacity …), when the
+    folder has it, read by the reader its declaration names (geo/sources.py)."""
     for key in PRACTICE_FIGURES:
         path = files.get(OPTIONAL_FILES[key])
         if path is not None:
-            setattr(ds, key, readers[key](path))
+            setattr(ds, key, load(BY_KEY[key].folder_reader)(path, ds))
 
 
 def _check_known_codes(frame: pd.DataFrame, practices: pd.DataFrame, label: str) -> None:

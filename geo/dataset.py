@@ -15,6 +15,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from geo.sources import folder_tables, optional_files
+
 PRACTICE_COLUMNS = ["practice_code", "name", "latitude", "longitude", "list_size",
                     "parent_code", "locality", "gp_wte", "postcode", "list_size_known"]
 # list_size_known: false where the list-size file had no figure for a practice (closed or
@@ -35,12 +37,13 @@ FILES = {
     "housing": "housing_sites.csv",
     "localities": "localities.geojson",
 }
-OPTIONAL_FILES = {"groups": "groups.csv", "pcns": "pcns.csv", "population": "population.csv",
-                  "sources": "sources.csv", "payments": "payments.csv",
-                  "workforce": "gp_workforce.csv", "deprivation": "deprivation.csv",
-                  "capacity": "capacity.csv"}
-# Practice figures joined by code (geo/io_payments, io_workforce, io_deprivation, io_capacity).
-PRACTICE_FIGURES = ("payments", "workforce", "deprivation", "capacity")
+# The optional files: an existing grouping and the sources list, plus one per import source
+# kept in the folder (declared in geo/sources.py: pcns, population, payments, workforce …).
+OPTIONAL_FILES = {"groups": "groups.csv", "sources": "sources.csv",
+                  **optional_files(FILES.values())}
+# Tables read back by their source's folder reader into ``Dataset.<key>`` (practice figures
+# joined by code: payments, workforce, deprivation, capacity, and any source declared since).
+PRACTICE_FIGURES = folder_tables()
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
 SAMPLE_LABEL = "Illustrative sample (not real data)"
 
@@ -75,6 +78,13 @@ class Dataset:
     workforce: pd.DataFrame | None = None    # practice × financial year: GP headcount/FTE
     deprivation: pd.DataFrame | None = None  # practice × IMD year: deprivation score
     capacity: pd.DataFrame | None = None     # site: m² GIA, clinical rooms, tenure, condition
+
+    def __getattr__(self, name: str):
+        """A declared source's table the data does not hold (one with no field above) is
+        None, as the fields' are."""
+        if name in PRACTICE_FIGURES:
+            return None
+        raise AttributeError(name)
 
     @property
     def label(self) -> str:

@@ -1,14 +1,14 @@
-"""Import step for practice-level figures: payments, GP workforce, deprivation, capacity.
+"""Import steps for practice-level figures: payments, GP workforce, deprivation, capacity.
 
-Each file is cut to the area's practice codes (any status in the practice list), joined to
-the imported practices by code, and reported: its date, what joined, which practices of the
+Each step (declared in geo/sources.py, run by geo/importer.py) reads its file, cut to the
+area's practice codes (any status in the practice list), joined to the imported practices by
+code, and reported: its date, what joined, which practices of the
 area have closed or merged since, which imported practices it lacks. Also the vintage check
 between the practice list and the list sizes, and attaching a closed or merged practice's
 site to its successor.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -23,64 +23,77 @@ from geo.errors import DataError
 VINTAGE_GAP_YEARS = 1.0
 
 
-@dataclass
-class FigureInputs:
-    payments: list[Path] = field(default_factory=list)
-    workforce: Path | None = None
-    deprivation: Path | None = None
-    capacity: Path | None = None
+def payments(ctx) -> None:
+    """NHS Payments to General Practice, one file per financial year."""
+    parts = []
+    for path in ctx.inputs.payments:
+        got = io_payments.read_payments(path, ctx.area_codes, ctx.main_codes)
+        if parts and got.frame["financial_year"].iloc[0] in {
+                p["financial_year"].iloc[0] for p in parts if len(p)}:
+            raise DataError(Path(path).name, "a payments file for financial year "
+                            f"{got.frame['financial_year'].iloc[0]} was already given")
+        parts.append(got.frame)
+        ctx.report.figures += got.join.lines("registered and weighted lists, premises "
+                                             "payments")
+        ctx.report.figures.append(f"  {len(got.frame)} practices of the area in the file")
+        ctx.add_source(path, io_payments.PUBLISHER, got.join.date, got.join.rows_kept,
+                       got.join.outside_area, f"{len(got.frame)} practices of the area")
+    ctx.tables[OPTIONAL_FILES["payments"]] = pd.concat(parts, ignore_index=True)
 
 
-def import_figures(inputs: FigureInputs, area_codes, active_codes, site_codes,
-                   sources: list[dict], source_row) -> tuple[dict, list[str]]:
-    """Read every given file → (canonical tables by file name, report lines)."""
-    tables: dict[str, pd.DataFrame] = {}
-    lines: list[str] = []
-    if inputs.payments:
-        parts = []
-        for path in inputs.payments:
-            got = io_payments.read_payments(path, area_codes, active_codes)
-            if parts and got.frame["financial_year"].iloc[0] in {
-                    p["financial_year"].iloc[0] for p in parts if len(p)}:
-                raise DataError(Path(path).name, "a payments file for financial year "
-                                f"{got.frame['financial_year'].iloc[0]} was already given")
-            parts.append(got.frame)
-            lines += got.join.lines("registered and weighted lists, premises payments")
-            lines.append(f"  {len(got.frame)} practices of the area in the file")
-            sources.append(source_row(path, io_payments.PUBLISHER, got.join.date,
-                                      got.join.rows_kept, got.join.outside_area,
-                                      f"{len(got.frame)} practices of the area"))
-        tables[OPTIONAL_FILES["payments"]] = pd.concat(parts, ignore_index=True)
-    if inputs.workforce:
-        got = io_workforce.read_workforce(inputs.workforce, area_codes, active_codes)
-        lines += got.join.lines(f"GP {io_workforce.GP_MEASURE}")
-        totals = io_workforce.medway_totals(got.frame)
-        lines.append("  Area totals by financial year (headcount; practices with no figure "
-                     "not counted): " + "; ".join(
-                         f"{fy} {int(r.gp_headcount)}" + (f" ({int(r.unknown)} unknown)"
-                                                          if r.unknown else "")
-                         for fy, r in totals.iterrows()))
-        tables[OPTIONAL_FILES["workforce"]] = got.frame
-        sources.append(source_row(inputs.workforce, io_workforce.PUBLISHER, got.join.date,
-                                  got.join.rows_kept, got.join.outside_area,
-                                  io_workforce.GP_MEASURE))
-    if inputs.deprivation:
-        got = io_deprivation.read_deprivation(inputs.deprivation, area_codes, active_codes)
-        lines += got.join.lines("deprivation score")
-        tables[OPTIONAL_FILES["deprivation"]] = got.frame
-        sources.append(source_row(inputs.deprivation, io_deprivation.PUBLISHER, got.join.date,
-                                  got.join.rows_kept, got.join.outside_area,
-                                  "higher = more deprived"))
-    if inputs.capacity:
-        frame = io_capacity.read_capacity(inputs.capacity, site_codes)
-        known = int(frame["gia_m2"].notna().sum())
-        lines.append(f"{Path(inputs.capacity).name}: known capacity for {len(frame)} sites "
-                     f"({known} with m² GIA); it overrides the premises-payments proxy there")
-        tables[OPTIONAL_FILES["capacity"]] = frame
-        sources.append(source_row(inputs.capacity, "known capacity (estates team's return)",
-                                  "", len(frame), 0, "site code, m² GIA, rooms, tenure, "
-                                                     "condition"))
-    return tables, lines
+def workforce(ctx) -> None:
+    """GP workforce per practice (headcount and FTE, as the file gives them)."""
+    got = io_workforce.read_workforce(ctx.inputs.workforce, ctx.area_codes, ctx.main_codes)
+    lines = got.join.lines(f"GP {io_workforce.GP_MEASURE}")
+    totals = io_workforce.medway_totals(got.frame)
+    lines.append("  Area totals by financial year (fully qualified GPs; practices with no "
+                 "figure not counted): " + io_workforce.totals_text(totals))
+    ctx.report.figures += lines
+    ctx.tables[OPTIONAL_FILES["workforce"]] = got.frame
+    ctx.add_source(ctx.inputs.workforce, io_workforce.PUBLISHER, got.join.date,
+                   got.join.rows_kept, got.join.outside_area, io_workforce.GP_MEASURE)
+
+
+def deprivation(ctx) -> None:
+    """The practices' deprivation score (IMD)."""
+    got = io_deprivation.read_deprivation(ctx.inputs.deprivation, ctx.area_codes,
+                                          ctx.main_codes)
+    ctx.report.figures += got.join.lines("deprivation score")
+    ctx.tables[OPTIONAL_FILES["deprivation"]] = got.frame
+    ctx.add_source(ctx.inputs.deprivation, io_deprivation.PUBLISHER, got.join.date,
+                   got.join.rows_kept, got.join.outside_area, "higher = more deprived")
+
+
+def capacity(ctx) -> None:
+    """The estates team's known capacity per site (overrides the premises proxy)."""
+    path = ctx.inputs.capacity
+    frame = io_capacity.read_capacity(path, set(ctx.practices["practice_code"]))
+    known = int(frame["gia_m2"].notna().sum())
+    ctx.report.figures.append(f"{Path(path).name}: known capacity for {len(frame)} sites "
+                              f"({known} with m² GIA); it overrides the premises-payments "
+                              "proxy there")
+    ctx.tables[OPTIONAL_FILES["capacity"]] = frame
+    ctx.add_source(path, "known capacity (estates team's return)", "", len(frame), 0,
+                   "site code, m² GIA, rooms, tenure, condition")
+
+
+# Reading each back from a data folder (geo/canonical.py): ``reader(path, dataset)``.
+
+def payments_table(path, ds) -> pd.DataFrame:
+    return io_payments.read_payments_table(path)
+
+
+def workforce_table(path, ds) -> pd.DataFrame:
+    return io_workforce.read_workforce_table(path)
+
+
+def deprivation_table(path, ds) -> pd.DataFrame:
+    return io_deprivation.read_deprivation_table(path)
+
+
+def capacity_table(path, ds) -> pd.DataFrame:
+    return io_capacity.read_capacity(path, [*ds.practices["practice_code"],
+                                            *ds.hubs["hub_id"].astype(str)])
 
 
 def years_between(first: str, second: str) -> float | None:

@@ -4,46 +4,36 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from geo.sources import SOURCES
+
 # Input → file-name pattern (case-insensitive), as NHS Digital, ONS and councils name them.
-NAME_PATTERNS = {
-    "epraccur": r"epraccur.*\.csv$",
-    "sites": r"(gp.?sites|gp-data|choices).*\.(json|csv)$",
-    "postcodes": r"(onspd|nspl|postcode|pcd).*\.csv$",
-    "list_sizes": r"gp-reg-pat-prac-all.*\.csv$",
-    "pcns": r"epcn.*(core|partner).*\.csv$|^epcn.*\.xlsx$",
-    "boundaries": r"^(?!.*localit).*ward.*\.(geojson|json|gpkg|shp)$",
-    "ward_localities": r"ward.?localit.*\.csv$",
-    "population": r"(census|usual.?resident|population).*\.csv$",
-    "population_areas": r"lsoa.*\.(geojson|json|gpkg|shp)$",
-    "brownfield": r"brownfield.*\.csv$",
-    "housing": r"housing_sites.*\.csv$",
-    "payments": r"payments.*\.csv$",
-    "workforce": r"workforce.*\.csv$",
-    "deprivation": r"(imd|deprivation).*\.csv$",
-    "capacity": r"capacity.*\.csv$",
-}
+NAME_PATTERNS = {s.key: s.patterns for s in SOURCES}
 
 
 def detect_inputs(folder: str | Path) -> dict[str, Path]:
     """Guess each input from the file names in ``folder``.
 
-    Where several files match, the plainest wins: JSON before CSV for sites (the published
-    form), the newest-dated list-size file, and a register in the national standard before
-    derived versions (names mentioning 'digital-land')."""
+    Where several files match, each source's ``pick`` rule chooses: every file oldest first
+    for one-per-year sources (joined with ';', as the dialog's text box holds them), the
+    newest-dated file, JSON before CSV (the published form of the sites), and otherwise the
+    plainest name: a register in the national standard before derived versions (names
+    mentioning 'digital-land'), and GP FTE before a headcount series (FTE is the unit the
+    supply norms are in)."""
     files = sorted(p for p in Path(folder).iterdir() if p.is_file())
     found: dict[str, Path] = {}
-    for key, pattern in NAME_PATTERNS.items():
-        hits = [p for p in files if re.search(pattern, p.name, re.I)]
+    for source in SOURCES:
+        hits = [p for p in files if re.search(source.patterns, p.name, re.I)]
         if not hits:
             continue
-        if key == "payments":          # every year's file, oldest first
-            found[key] = ";".join(str(p) for p in sorted(hits, key=lambda p: p.name))
+        if source.pick == "all":
+            found[source.key] = ";".join(str(p) for p in sorted(hits, key=lambda p: p.name))
             continue
-        if key == "list_sizes":
+        if source.pick == "newest":
             hits = sorted(hits, key=lambda p: p.name, reverse=True)
-        elif key == "sites":
+        elif source.pick == "json":
             hits = sorted(hits, key=lambda p: p.suffix.lower() != ".json")
         else:
-            hits = sorted(hits, key=lambda p: ("digital" in p.name.lower(), len(p.name)))
-        found[key] = hits[0]
+            hits = sorted(hits, key=lambda p: ("digital" in p.name.lower(),
+                                               "headcount" in p.name.lower(), len(p.name)))
+        found[source.key] = hits[0]
     return found

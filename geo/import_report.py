@@ -8,43 +8,48 @@ from pathlib import Path
 import pandas as pd
 
 from geo.dataset import Dataset
+from geo.sources import BY_KEY, SOURCES
 
 
-@dataclass
 class ImportInputs:
-    """The files to import (None = not given). Paths as the user chose them."""
+    """The files to import, one attribute per source in geo/sources.py (None = not given; a
+    repeatable source is a list), plus the import's options. Paths as the user chose them."""
 
-    epraccur: Path | None = None
-    commissioner: str | None = None
-    sites: Path | None = None
-    postcodes: Path | None = None
-    list_sizes: Path | None = None
-    pcns: Path | None = None
-    boundaries: Path | None = None
-    ward_localities: Path | None = None
-    population: Path | None = None
-    population_areas: Path | None = None
-    brownfield: Path | None = None
-    housing: Path | None = None
-    brownfield_start_year: int | None = None
-    payments: list = field(default_factory=list)       # one NHS Payments file per year
-    workforce: Path | None = None
-    deprivation: Path | None = None
-    capacity: Path | None = None
-    successors: dict = field(default_factory=dict)     # closed/merged code → successor code
+    def __init__(self, *, commissioner: str | None = None,
+                 brownfield_start_year: int | None = None,
+                 successors: dict | None = None, **files):
+        unknown = sorted(set(files) - set(BY_KEY))
+        if unknown:
+            raise TypeError(f"not an import source: {', '.join(unknown)} (declare it in "
+                            "geo/sources.py)")
+        self.commissioner = commissioner
+        self.brownfield_start_year = brownfield_start_year
+        self.successors = dict(successors or {})    # closed/merged code → successor code
+        for source in SOURCES:
+            value = files.get(source.key)
+            setattr(self, source.key, _paths(value) if source.many else _path(value))
 
-    def __post_init__(self):
-        for name in ("epraccur", "sites", "postcodes", "list_sizes", "pcns", "boundaries",
-                     "ward_localities", "population", "population_areas", "brownfield",
-                     "housing", "workforce", "deprivation", "capacity"):
-            value = getattr(self, name)
-            if value is not None and str(value).strip() == "":
-                value = None
-            setattr(self, name, Path(value) if value is not None else None)
-        if isinstance(self.payments, (str, Path)):    # "a.csv;b.csv" from a text box
-            self.payments = str(self.payments).split(";")
-        self.payments = [Path(p.strip() if isinstance(p, str) else p)
-                         for p in (self.payments or []) if str(p).strip()]
+    def given(self, key: str) -> bool:
+        return bool(getattr(self, key))
+
+    def __repr__(self) -> str:
+        given = ", ".join(f"{s.key}={getattr(self, s.key)!r}" for s in SOURCES
+                          if self.given(s.key))
+        return f"ImportInputs({given})"
+
+
+def _path(value) -> Path | None:
+    if value is None or str(value).strip() == "":
+        return None
+    return Path(value)
+
+
+def _paths(value) -> list[Path]:
+    """One file per year: a list, or "a.csv;b.csv" from a text box."""
+    if isinstance(value, (str, Path)):
+        value = str(value).split(";")
+    return [Path(p.strip() if isinstance(p, str) else p) for p in (value or [])
+            if str(p).strip()]
 
 
 @dataclass

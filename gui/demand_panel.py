@@ -288,6 +288,9 @@ class DemandPanel(Panel):
         sample = " <b style='color:#b71c1c'>(illustrative sample)</b>" \
             if self.ws.dataset.is_sample else ""
         self.headline.setText(
+            "Demand from new dwellings"
+            + (f" completed after the list sizes' date ({r.list_date})" if r.list_date
+               else "") + ": "
             f"<b>{m['new_dwellings']:,.0f} dwellings → {m['new_patients']:,.0f} new "
             f"patients</b> ({m['new_patients_low']:,.0f}–{m['new_patients_high']:,.0f}) "
             f"= dwellings × {a.value('persons_per_dwelling'):g} persons × "
@@ -302,7 +305,9 @@ class DemandPanel(Panel):
             f"({money(r.cost_per_resident_range[0])}–{money(r.cost_per_resident_range[1])}), "
             f"{dm.cost_flag(r.cost_per_new_resident)} of £{BAND[0]:,.0f}–£{BAND[1]:,.0f} "
             f"({dm.COST_BAND_SOURCE}). Medway's own ratio today: {self._own_ratio(r)}. "
-            f"<br>{html.escape(r.trend_note, quote=False)}<br>Housing phasing: "
+            + "".join(f"<br><b>{html.escape(line, quote=False)}</b>"
+                      for line in dm.attribution_lines(r))
+            + f"<br>{html.escape(r.trend_note, quote=False)}<br>Housing phasing: "
             f"{html.escape(phasing_note(self.ws.dataset.housing, a.options), quote=False)}. "
             f"<span style='color:#666'>Recomputed in {self.last_ms:.0f} ms.</span>"
             + "".join(f"<br><span style='color:#8a6d3b'>⚠ {w}</span>" for w in r.warnings))
@@ -418,7 +423,9 @@ class DemandPanel(Panel):
                 return False
         from rendering.sheets import export_demand
         try:
-            written = export_demand(self.result, path, self.ws.dataset.label)
+            written = export_demand(self.result, path, self.ws.dataset.label,
+                                    ds=self.ws.dataset,
+                                    scenario=getattr(self.window.scenarios, "name", ""))
         except OSError as exc:
             self.window.show_error("Export failed", str(exc))
             return False

@@ -32,7 +32,7 @@ def _supply_rows(ds, code: str) -> list[tuple[str, str, str]]:
     rows = [("GPs" + (f" ({r['gp_basis']})" if r["gp_basis"] else ""), _num(r["gps"], 1),
              wf),
             ("Patients per GP", _num(r["patients_per_gp"]),
-             "list size ÷ GPs, where both are known"),
+             f"patients ÷ GP FTE of one period ({r['gp_date']}), where both are known"),
             ("Need-weighted list", _num(r["weighted_list"]),
              f"list × weighted ÷ registered patients, {pay}"),
             ("Deprivation (IMD score)", _num(r["imd_score"], 1),
@@ -64,6 +64,9 @@ class DetailsPanel(QTextBrowser):
         """``extra``: more (label, value, source) rows from the planning panels."""
         self.current = (layer, item_id)
         rows = self._rows(ds, layer, item_id)
+        if rows is not None and layer in ("practices", "hubs"):   # the estate register
+            from gui.estate_table import estate_rows
+            rows = (rows[0], rows[1] + estate_rows(ds, item_id))
         if rows is not None and extra:
             rows = (rows[0], rows[1] + list(extra))
         if rows is None:
@@ -161,8 +164,8 @@ class DetailsPanel(QTextBrowser):
                 ("Census residents", _num(r["residents"]), "population.csv"),
                 (against, r["flag"] or "within the target", TARGET_SOURCE),
                 ("Practices / branches", f"{r['practices']} / {r['branches']}", ""),
-                ("GPs", r["gps_text"], "GP workforce headcount of fully qualified GPs, "
-                                       "else practices.csv GP WTE"),
+                ("GPs", r["gps_text"], "GP workforce, fully qualified GPs as FTE (est. = "
+                                       "headcount × FTE per head), else practices.csv GP WTE"),
                 ("Patients per GP", _num(r["patients_per_gp"]),
                  "over the practices with both figures"),
                 ("Need-weighted list", _num(r["weighted_list"]), "Carr-Hill weighting"),

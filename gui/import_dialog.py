@@ -20,41 +20,10 @@ from geo.errors import DataError
 from geo.io_boundaries import check_ward_table, read_ward_table
 from gui.worker import Task, TaskBar
 from geo.importer import ImportInputs, detect_inputs, run_import
+from geo.sources import SOURCES
 
-# key, label, file filter, tooltip
-INPUTS = [
-    ("epraccur", "ODS practices (epraccur) *", "CSV (*.csv)",
-     "NHS Digital ODS epraccur.csv: every GP practice, no header row"),
-    ("sites", "NHS GP sites", "JSON or CSV (*.json *.csv)",
-     "NHS Choices GP sites: coordinates of main and branch surgeries"),
-    ("postcodes", "Postcode lookup", "CSV (*.csv)",
-     "ONS Postcode Directory style CSV (pcds + lat/long), used where a site is missing"),
-    ("list_sizes", "List sizes", "CSV (*.csv)",
-     "NHS Digital gp-reg-pat-prac-all.csv (patients registered at each practice)"),
-    ("pcns", "PCN core partners", "CSV or Excel (*.csv *.xlsx)",
-     "NHS Digital ePCN core partner details: the practices of each PCN"),
-    ("boundaries", "Ward boundaries *", "Boundaries (*.geojson *.json *.gpkg *.shp)",
-     "ONS ward polygons (GeoJSON, GeoPackage or Shapefile; any CRS)"),
-    ("ward_localities", "Ward → locality table *", "CSV (*.csv)",
-     "ward_code, ward_name, locality; editable below"),
-    ("population", "Census residents", "CSV (*.csv)",
-     "Census usual residents by small area (LSOA), optionally by age group"),
-    ("population_areas", "Census area polygons", "Boundaries (*.geojson *.json *.gpkg *.shp)",
-     "The small areas' polygons (e.g. LSOA 2011 GeoJSON)"),
-    ("brownfield", "Brownfield land register", "CSV (*.csv)",
-     "The council's brownfield land register (national data standard)"),
-    ("housing", "Housing sites (app format)", "CSV (*.csv)",
-     "housing_sites.csv in the app's own format"),
-    ("payments", "NHS Payments to GP (per year; separate files with ;)", "CSV (*.csv)",
-     "NHS Payments to General Practice, one file per financial year (year in the file "
-     "name): registered and need-weighted lists, premises payments"),
-    ("workforce", "GP workforce", "CSV (*.csv)",
-     "NHS Digital GP workforce per practice: headcount of fully qualified GPs"),
-    ("deprivation", "Practice deprivation (IMD)", "CSV (*.csv)",
-     "OHID Fingertips indicator 93553, deprivation score by practice"),
-    ("capacity", "Known capacity per site", "CSV (*.csv)",
-     "site_code, gia_m2, clinical_rooms, tenure, condition (the estates team's return)"),
-]
+# key, label, file filter, tooltip: one row per declared source (geo/sources.py)
+INPUTS = [(s.key, s.label, s.file_filter, s.help[:1].upper() + s.help[1:]) for s in SOURCES]
 
 
 class WardTableModel(QAbstractTableModel):

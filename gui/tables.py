@@ -33,8 +33,9 @@ def known_money(v) -> str:
     return "—" if v is None else money(v)
 
 
-SUPPLY_TIP = ("GPs: NHS Digital GP workforce, headcount of fully qualified GPs (FTE where "
-              "the file gives it; else practices.csv GP WTE). Unknown = no figure, never 0.")
+SUPPLY_TIP = ("GPs: NHS Digital GP workforce, fully qualified GPs as FTE (where only a "
+              "headcount is published: headcount × FTE per head, 'est.'; else practices.csv "
+              "GP WTE). Unknown = no figure, never 0.")
 
 PRACTICE_COLUMNS = [
     Column("practice_code", "Code", tip="ODS code; branch sites are PARENT-Bn"),
@@ -217,7 +218,7 @@ def localities_frame(ds, low: float | None = None, high: float | None = None,
     """The Localities table: both population measures, the target judged on ``basis``
     (gui/locality_target.py), GP supply; rows to flag (never the pseudo-row)."""
     from models.assumptions import Assumptions
-    from models.supply import area_supply, practice_supply
+    from models.supply import area_supply, gp_text, practice_supply
     summary = locality_summary(ds, low, high, basis)
     prac, _ = practice_supply(ds)
     names = list(summary["locality"])
@@ -230,7 +231,8 @@ def localities_frame(ds, low: float | None = None, high: float | None = None,
         f"{number(area.at[n, 'gp_gap_high'], 1)})" if n in area.index else "unknown"
         for n in names]
     summary["gps_text"] = [
-        number(area.at[n, "gps"]) + (f" ({int(area.at[n, 'gps_unknown'])} unknown)"
+        gp_text(area.at[n, "gps"], area.at[n, "gp_basis"])
+        + (f" ({int(area.at[n, 'gps_unknown'])} unknown)"
                                      if area.at[n, "gps_unknown"] else "")
         if n in area.index else "unknown" for n in names]
     flagged = set(summary.index[summary["out_of_band"]].tolist())

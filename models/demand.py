@@ -92,7 +92,11 @@ BY_CHOICES = ("locality", "group", "hub")
 DESIGN_MEASURES = ["new_dwellings", "new_residents", "new_patients", "cumulative_patients",
                    "gp_wte_needed", "consultations", "gp_hours", "rooms_needed",
                    "floorspace_m2", "capital_cost_gbp"]
-MEASURES = DESIGN_MEASURES + ["gp_wte_by_hours", "clinical_room_m2", "trend_patients"]
+# Existing pressure (the consultation-length trend on the registered list): kept apart from
+# the new dwellings' own demand, never added to it.
+EXISTING_MEASURES = ["trend_patients", "existing_gp_wte", "existing_rooms",
+                     "existing_floorspace_m2", "existing_capital_gbp"]
+MEASURES = DESIGN_MEASURES + ["gp_wte_by_hours", "clinical_room_m2"] + EXISTING_MEASURES
 FLOW_MEASURES = ["new_dwellings", "new_residents", "new_patients", "consultations",
                  "gp_hours"]
 STOCK_MEASURES = [m for m in MEASURES if m not in FLOW_MEASURES]
@@ -105,7 +109,11 @@ UNITS = {"new_dwellings": "dwellings", "new_residents": "persons", "new_patients
          "rooms_needed": "clinical rooms", "floorspace_m2": "m² GIA",
          "capital_cost_gbp": "£", "gp_wte_by_hours": "GP WTE",
          "clinical_room_m2": "m²",
-         "trend_patients": "patient-equivalents (longer consultations, whole list)"}
+         "trend_patients": "patient-equivalents (longer consultations, whole list)",
+         "existing_gp_wte": "GP WTE (existing pressure)",
+         "existing_rooms": "clinical rooms (existing pressure)",
+         "existing_floorspace_m2": "m² GIA (existing pressure)",
+         "existing_capital_gbp": "£ (existing pressure)"}
 
 
 class DemandError(ValueError):
@@ -128,6 +136,9 @@ class DemandResult:
     trend_note: str = ""
     included_sites: list[str] = field(default_factory=list)
     excluded_sites: list[str] = field(default_factory=list)
+    list_date: str = ""                       # the list sizes' date ('' = not recorded)
+    dwellings_already_in_list: float = 0.0    # completed before it: not added again
+    group_bounds: tuple[float, float] | None = None   # the plan's grouping bounds
 
     def totals(self) -> pd.DataFrame:
         """Per area over the years shown: flows summed, stocks at the last year.
@@ -238,57 +249,60 @@ def _measures(dwellings: np.ndarray, years: np.ndarray, v: Mapping[str, float],
               trend: tuple[bool, int, str], base_list: np.ndarray) -> dict[str, np.ndarray]:
     """All measures for an (areas, years) matrix of completions under one set of values.
 
-    With the consultation-length trend on, the plan applies it to the whole registered
-    list: the longer consultations of today's list (``base_list`` per area) and of the new
-    patients are counted as extra patient-equivalents, which flow into GP WTE, rooms, m²
-    and £ as well as GP hours.
+    The new residents' own demand (what a developer can be asked to fund) uses today's
+    workload per patient. The consultation-length trend, when on, is **existing pressure**:
+    longer consultations across the registered list (``base_list`` per area, and the new
+    patients as they arrive) from the list's date, as extra patient-equivalents with their
+    own GP FTE, rooms, m² and £ — never added to the new dwellings' figures.
     """
     residents = dwellings * v["persons_per_dwelling"]
     patients = residents * v["registration_share"]
     cumulative = np.cumsum(patients, axis=1)
     per_patient = v["consultations_per_patient_year"] * v["gp_share_of_consultations"]
     consultations = cumulative * per_patient
-    factor = np.ones(len(years))
     apply, base, method = trend
-    if apply:
-        factor = trend_factor(years - base, v["consultation_length_growth"], method)
+    factor = (trend_factor(years - base, v["consultation_length_growth"], method) if apply
+              else np.ones(len(years)))
     extra = (base_list[:, None] + cumulative) * (factor[None, :] - 1.0)
-    workload = cumulative + extra          # patient-equivalents of the new GP workload
-    gp_hours = workload * per_patient * v["consultation_minutes"] / 60.0
+    gp_hours = consultations * v["consultation_minutes"] / 60.0
     hours_per_wte = v["gp_hours_per_week"] * v["gp_weeks_per_year"] * v["patient_facing_share"]
-    rooms = workload / 1000.0 * v["rooms_per_1000_patients"]
-    floorspace = workload / 1000.0 * v["floorspace_m2_per_1000"]
+    rooms = cumulative / 1000.0 * v["rooms_per_1000_patients"]
+    floorspace = cumulative / 1000.0 * v["floorspace_m2_per_1000"]
+    existing_m2 = extra / 1000.0 * v["floorspace_m2_per_1000"]
     return {
         "new_dwellings": dwellings, "new_residents": residents, "new_patients": patients,
-        "cumulative_patients": cumulative, "trend_patients": extra,
-        "gp_wte_needed": workload / v["patients_per_gp_wte"],
+        "cumulative_patients": cumulative,
+        "gp_wte_needed": cumulative / v["patients_per_gp_wte"],
         "consultations": consultations, "gp_hours": gp_hours,
         "rooms_needed": rooms, "floorspace_m2": floorspace,
         "capital_cost_gbp": floorspace * v["cost_per_m2"],
         "gp_wte_by_hours": gp_hours / hours_per_wte,
         "clinical_room_m2": rooms * v["room_m2"] * (1.0 + v["circulation_share"]),
+        "trend_patients": extra, "existing_gp_wte": extra / v["patients_per_gp_wte"],
+        "existing_rooms": extra / 1000.0 * v["rooms_per_1000_patients"],
+        "existing_floorspace_m2": existing_m2,
+        "existing_capital_gbp": existing_m2 * v["cost_per_m2"],
     }
 
 
-def project_demand(ds, assumptions: Assumptions | None = None, *, by: str = "locality",
-                   groups=None, include: Mapping[str, bool] | None = None,
-                   years: tuple[int, int] | None = None, ranges: bool = True) -> DemandResult:
-    """GP demand from the included housing sites, per area and year (see module notes)."""
-    if by not in BY_CHOICES:
-        raise DemandError(f"by must be one of {', '.join(BY_CHOICES)}, not '{by}'")
-    a = assumptions if assumptions is not None else Assumptions()
-    a.validate()
-    housing = apply_phasing(ds.housing, a.options)
-    phasing = phase_completions(housing)
-    warnings = list(phasing.warnings)
-    areas, site_area, prac_area, notes = assign_areas(ds, by, groups)
-    warnings.extend(notes)
-    if MEDWAY in areas:  # keep the all-area total's name unambiguous
-        rename = f"{MEDWAY} ({by})"
-        areas = [rename if x == MEDWAY else x for x in areas]
-        site_area = np.where(site_area == MEDWAY, rename, site_area).astype(object)
-        prac_area = np.where(prac_area == MEDWAY, rename, prac_area).astype(object)
+@dataclass
+class _Span:
+    """The years computed (``full``) and those shown (``show``), and where the phasing's
+    first year sits in them."""
 
+    full: np.ndarray
+    show: np.ndarray
+    offset: int
+    first: int
+    last: int
+
+    @property
+    def shown(self) -> np.ndarray:
+        return self.full[self.show].astype(int)
+
+
+def _included(housing: pd.DataFrame, include, warnings: list[str]) -> np.ndarray:
+    """Which sites count: the data's include column overridden by ``include``."""
     ids = housing["site_id"].astype(str).to_numpy()
     inc = housing["include"].astype(bool).to_numpy().copy()
     if include:
@@ -300,82 +314,105 @@ def project_demand(ds, assumptions: Assumptions | None = None, *, by: str = "loc
         for sid, flag in include.items():
             if str(sid) in position:
                 inc[position[str(sid)]] = bool(flag)
+    return inc
 
-    scenarios = {"central": a.demand_scenario("central")}
-    if ranges:
-        scenarios["low"] = a.demand_scenario("low")
-        scenarios["high"] = a.demand_scenario("high")
-    delays = {k: int(round(v["buildout_delay_years"])) for k, v in scenarios.items()}
-    max_delay = max(delays.values())
 
-    # Completions per area and year (included sites only).
-    area_index = {name: i for i, name in enumerate(areas)}
-    site_idx = np.array([area_index[s] for s in site_area], dtype=int)
-    comp = phasing.completions
+def _areas(ds, by: str, groups, warnings: list[str]):
+    """Area names, each site's area and each main practice's area (the total's name kept
+    unambiguous)."""
+    areas, site_area, prac_area, notes = assign_areas(ds, by, groups)
+    warnings.extend(notes)
+    if MEDWAY in areas:
+        rename = f"{MEDWAY} ({by})"
+        areas = [rename if x == MEDWAY else x for x in areas]
+        site_area = np.where(site_area == MEDWAY, rename, site_area).astype(object)
+        prac_area = np.where(prac_area == MEDWAY, rename, prac_area).astype(object)
+    return areas, site_area, prac_area
+
+
+def _completions_by_area(comp: np.ndarray, areas, site_area, inc) -> np.ndarray:
+    index = {name: i for i, name in enumerate(areas)}
+    site_idx = np.array([index[s] for s in site_area], dtype=int)
     by_area = np.zeros((len(areas), comp.shape[1]))
     if inc.any() and comp.size:
         np.add.at(by_area, site_idx[inc], comp[inc])
-    active = np.flatnonzero(by_area.sum(axis=0) > 0)
+    return by_area
 
-    # The years computed: the phasing's span (+ the longest delay), widened to ``years``.
+
+def _span(phasing, by_area, delays: dict, years, cutoff: int | None,
+          warnings: list[str]) -> _Span:
+    """The years to compute and show: the phasing's span (+ the delays), from the list's
+    year, widened to ``years`` when given."""
+    comp = phasing.completions
+    active = np.flatnonzero(by_area.sum(axis=0) > 0)
     if years is not None:
         first, last = int(years[0]), int(years[1])
         if last < first:
             raise DemandError(f"the years to show run backwards ({first}–{last})")
     elif len(active):
         first = phasing.first_year + int(active[0]) + min(delays.values())
-        last = phasing.first_year + int(active[-1]) + max_delay
+        last = phasing.first_year + int(active[-1]) + max(delays.values())
+        if cutoff is not None:
+            first = max(first, cutoff)
+            last = max(last, first)
     else:
         first, last = 0, -1
         warnings.append("no housing site is included, so there is no new demand to show")
+    max_delay = max(delays.values())
     if comp.shape[1]:
         span_first = min(phasing.first_year, first) if last >= first else phasing.first_year
         span_last = max(phasing.first_year + comp.shape[1] - 1 + max_delay, last)
     else:
         span_first, span_last = first, last
-    full_years = np.arange(span_first, span_last + 1)
-    width, offset = len(full_years), phasing.first_year - span_first
+    full = np.arange(span_first, span_last + 1)
+    return _Span(full, (full >= first) & (full <= last), phasing.first_year - span_first,
+                 first, last)
 
-    trend_base = a.options.get("length_trend_base_year")
-    if trend_base is None:
-        trend_base = (phasing.first_year + int(active[0]) - 1) if len(active) else first - 1
-    trend = (bool(a.options.get("apply_length_trend")), int(trend_base),
-             a.options.get("length_trend_method", "compound"))
 
-    base_list = area_lists(ds, areas, prac_area)
-    results = {}
-    for name, values in scenarios.items():
-        matrix = np.zeros((len(areas), width))
-        if comp.shape[1] and width:
-            start = offset + delays[name]
-            matrix[:, start:start + comp.shape[1]] = by_area
-        matrix = np.vstack([matrix, matrix.sum(axis=0, keepdims=True)])  # + Medway
-        results[name] = _measures(matrix, full_years, values, trend, base_list)
+def _scenario_completions(by_area, span: _Span, delay: int, cutoff: int | None):
+    """(areas + total, years) completions under one delay, less those before the list's
+    date (already in the list), and the dwellings so set aside per area + total."""
+    matrix = np.zeros((by_area.shape[0], len(span.full)))
+    if by_area.shape[1] and len(span.full):
+        start = span.offset + delay
+        matrix[:, start:start + by_area.shape[1]] = by_area
+    before = np.zeros(by_area.shape[0])
+    if cutoff is not None:
+        early = span.full < cutoff
+        before = matrix[:, early].sum(axis=1)
+        matrix[:, early] = 0.0
+    matrix = np.vstack([matrix, matrix.sum(axis=0, keepdims=True)])
+    return matrix, np.append(before, before.sum())
 
-    show = (full_years >= first) & (full_years <= last)
-    shown_years = full_years[show].astype(int)
-    area_names = areas + [MEDWAY]
+
+def _year_table(results: dict, span: _Span, area_names: list[str],
+                ranges: bool) -> pd.DataFrame:
     columns: dict[str, np.ndarray] = {}
     for m in MEASURES:
-        central = results["central"][m][:, show]
+        central = results["central"][m][:, span.show]
         columns[m] = central.ravel()
         if ranges:
-            stack = np.stack([central, results["low"][m][:, show],
-                              results["high"][m][:, show]])
+            stack = np.stack([central, results["low"][m][:, span.show],
+                              results["high"][m][:, span.show]])
             columns[f"{m}_low"] = stack.min(axis=0).ravel()
             columns[f"{m}_high"] = stack.max(axis=0).ravel()
+    shown = span.shown
     frame = pd.DataFrame({
-        "year": np.tile(shown_years, len(area_names)),
-        "area": pd.array(np.repeat(np.asarray(area_names, dtype=object), len(shown_years)),
+        "year": np.tile(shown, len(area_names)),
+        "area": pd.array(np.repeat(np.asarray(area_names, dtype=object), len(shown)),
                          dtype="str"),
         **columns})
-    frame = frame[[c for c in TABLE_COLUMNS if c in frame.columns]]
+    return frame[[c for c in TABLE_COLUMNS if c in frame.columns]]
 
+
+def _horizon(results: dict, span: _Span, area_names: list[str], ranges: bool,
+             in_list: np.ndarray) -> pd.DataFrame:
+    """Per area over the years shown: flows summed, stocks at the last year."""
     horizon = {"area": pd.array(area_names, dtype="str")}
     for m in MEASURES:
         per = []
-        for name in results:
-            values = results[name][m][:, show]
+        for res in results.values():
+            values = res[m][:, span.show]
             if not values.shape[1]:
                 per.append(np.zeros(len(area_names)))
             elif m in FLOW_MEASURES:
@@ -386,44 +423,132 @@ def project_demand(ds, assumptions: Assumptions | None = None, *, by: str = "loc
         if ranges:
             horizon[f"{m}_low"] = np.min(per, axis=0)
             horizon[f"{m}_high"] = np.max(per, axis=0)
-    horizon = pd.DataFrame(horizon)
-    horizon = horizon[[c for c in ["area"] + MEASURES + RANGE_COLUMNS if c in horizon]]
+    frame = pd.DataFrame(horizon)
+    frame = frame[[c for c in ["area"] + MEASURES + RANGE_COLUMNS if c in frame]]
+    frame["dwellings_already_in_list"] = in_list
+    return frame
 
-    # Horizon totals: everything up to the last year shown.
-    last_col = int(np.flatnonzero(show)[-1]) if show.any() else None
-    final = {name: {m: (res[m][:, last_col] if last_col is not None
-                        else np.zeros(len(area_names)))
-                    for m in ("cumulative_patients", "capital_cost_gbp", "trend_patients",
-                              "floorspace_m2")}
-             for name, res in results.items()}
-    per_resident = []
-    for name in results:
-        residents_total = (results[name]["new_residents"][-1, :last_col + 1].sum()
-                           if last_col is not None else 0.0)
-        # The new residents' own space (not the trend on today's list): what a developer
-        # contribution would pay for.
-        v = scenarios[name]
-        own = (final[name]["cumulative_patients"][-1] / 1000.0 * v["floorspace_m2_per_1000"]
-               * v["cost_per_m2"])
-        per_resident.append(own / residents_total if residents_total > 0 else float("nan"))
-    cost_per_resident = per_resident[0]
+
+def _final(results: dict, span: _Span, n: int) -> dict:
+    """Each scenario's stocks at the last year shown (zeros when none is shown)."""
+    last = int(np.flatnonzero(span.show)[-1]) if span.show.any() else None
+    keys = ("cumulative_patients", "capital_cost_gbp", "trend_patients", "floorspace_m2")
+    return {name: {m: res[m][:, last] if last is not None else np.zeros(n) for m in keys}
+            for name, res in results.items()}
+
+
+def _cost_per_resident(results: dict, final: dict, span: _Span) -> list[float]:
+    """Capital for the new residents' own space ÷ the new residents, per scenario."""
+    last = int(np.flatnonzero(span.show)[-1]) if span.show.any() else None
+    out = []
+    for name, res in results.items():
+        residents = res["new_residents"][-1, :last + 1].sum() if last is not None else 0.0
+        own = final[name]["capital_cost_gbp"][-1]
+        out.append(own / residents if residents > 0 else float("nan"))
+    return out
+
+
+def _cost_warning(per_resident: float) -> list[str]:
     lo_band, hi_band = CONTRIBUTION_BAND_GBP_PER_RESIDENT
-    if np.isfinite(cost_per_resident) and not (lo_band / 2 <= cost_per_resident
-                                               <= hi_band * 2):
-        warnings.append(f"capital cost works out at £{cost_per_resident:,.0f} per new "
-                        f"resident, far outside the £{lo_band:,.0f}–£{hi_band:,.0f} Kent CCGs "
-                        "sought from developers; check the floorspace and cost assumptions")
+    if np.isfinite(per_resident) and not lo_band / 2 <= per_resident <= hi_band * 2:
+        return [f"capital cost works out at £{per_resident:,.0f} per new resident, far "
+                f"outside the £{lo_band:,.0f}–£{hi_band:,.0f} Kent CCGs sought from "
+                "developers; check the floorspace and cost assumptions"]
+    return []
 
+
+def _list_notes(list_date: str, in_list: np.ndarray) -> list[str]:
+    if not list_date:
+        return ["the list sizes' date is not recorded, so every completion is counted as "
+                "new demand (none can be shown to be already in the list)"]
+    if in_list[-1] > 0:
+        return [f"{in_list[-1]:,.0f} dwellings completed before the list sizes' date "
+                f"({list_date}) are already in the list: their residents are registered "
+                "today and are not added again"]
+    return []
+
+
+def project_demand(ds, assumptions: Assumptions | None = None, *, by: str = "locality",
+                   groups=None, include: Mapping[str, bool] | None = None,
+                   years: tuple[int, int] | None = None, ranges: bool = True,
+                   group_bounds: tuple[float, float] | None = None) -> DemandResult:
+    """GP demand from the included housing sites, per area and year (see module notes).
+
+    ``group_bounds``: the plan's grouping bounds, which by-group areas are judged against."""
+    from models.supply import list_date, list_year
+    if by not in BY_CHOICES:
+        raise DemandError(f"by must be one of {', '.join(BY_CHOICES)}, not '{by}'")
+    a = assumptions if assumptions is not None else Assumptions()
+    a.validate()
+    housing = apply_phasing(ds.housing, a.options)
+    phasing = phase_completions(housing)
+    warnings = list(phasing.warnings)
+    areas, site_area, prac_area = _areas(ds, by, groups, warnings)
+    inc = _included(housing, include, warnings)
+    scenarios = {"central": a.demand_scenario("central")}
+    if ranges:
+        scenarios["low"] = a.demand_scenario("low")
+        scenarios["high"] = a.demand_scenario("high")
+    delays = {k: int(round(v["buildout_delay_years"])) for k, v in scenarios.items()}
+    by_area = _completions_by_area(phasing.completions, areas, site_area, inc)
+    cutoff = list_year(ds)
+    span = _span(phasing, by_area, delays, years, cutoff, warnings)
+    trend = _trend(a, phasing, by_area, span, cutoff)
+    base_list = area_lists(ds, areas, prac_area)
+    results, in_list = {}, {}
+    for name, values in scenarios.items():
+        matrix, in_list[name] = _scenario_completions(by_area, span, delays[name], cutoff)
+        results[name] = _measures(matrix, span.full, values, trend, base_list)
+    area_names = areas + [MEDWAY]
+    warnings.extend(_list_notes(list_date(ds), in_list["central"]))
+    final = _final(results, span, len(area_names))
+    per_resident = _cost_per_resident(results, final, span)
+    warnings.extend(_cost_warning(per_resident[0]))
     baseline, ratio, base_notes = area_baseline(ds, areas, prac_area, final, a, ranges)
     warnings.extend(base_notes)
-    return DemandResult(table=frame, baseline=baseline, warnings=warnings, by=by,
-                        assumptions=a, years=[int(y) for y in shown_years], areas=areas,
-                        medway_ratio=ratio, cost_per_new_resident=float(cost_per_resident),
-                        horizon=horizon,
-                        cost_per_resident_range=(float(np.nanmin(per_resident)),
-                                                 float(np.nanmax(per_resident)))
-                        if np.isfinite(per_resident).any() else (np.nan, np.nan),
-                        trend_note=trend_note(a, trend, shown_years),
-                        included_sites=list(ids[inc]), excluded_sites=list(ids[~inc]))
+    ids = housing["site_id"].astype(str).to_numpy()
+    finite = np.isfinite(per_resident)
+    return DemandResult(
+        table=_year_table(results, span, area_names, ranges), baseline=baseline,
+        warnings=warnings, by=by, assumptions=a, years=[int(y) for y in span.shown],
+        areas=areas, medway_ratio=ratio, cost_per_new_resident=float(per_resident[0]),
+        horizon=_horizon(results, span, area_names, ranges, in_list["central"]),
+        cost_per_resident_range=((float(np.nanmin(per_resident)),
+                                  float(np.nanmax(per_resident))) if finite.any()
+                                 else (np.nan, np.nan)),
+        trend_note=trend_note(a, trend, span.shown), included_sites=list(ids[inc]),
+        excluded_sites=list(ids[~inc]), list_date=list_date(ds), group_bounds=group_bounds,
+        dwellings_already_in_list=float(in_list["central"][-1]))
 
 
+def _trend(a: Assumptions, phasing, by_area, span: _Span, cutoff: int | None):
+    """(apply, base year, method): the base is the option, else the list's year, else the
+    year before the first completions."""
+    base = a.options.get("length_trend_base_year")
+    if base is None:
+        active = np.flatnonzero(by_area.sum(axis=0) > 0)
+        base = (cutoff if cutoff is not None else
+                phasing.first_year + int(active[0]) - 1 if len(active) else span.first - 1)
+    return (bool(a.options.get("apply_length_trend")), int(base),
+            a.options.get("length_trend_method", "compound"))
+
+
+def attribution_lines(result: DemandResult) -> list[str]:
+    """What is the new dwellings', what is already in the list, and the existing pressure —
+    the same three lines in the CLI, the Demand panel and the PDF."""
+    from models.display import money, number
+    h = result.totals().set_index("area").loc[MEDWAY]
+    lines = []
+    if result.dwellings_already_in_list > 0:
+        lines.append(f"Already in the list: {result.dwellings_already_in_list:,.0f} dwellings "
+                     f"completed before the list sizes' date ({result.list_date}); their "
+                     "residents are registered today, so they are not added again.")
+    if result.assumptions.options.get("apply_length_trend"):
+        lines.append(
+            "Existing pressure (not attributable to new dwellings, not in the figures above "
+            f"or the £ per resident): longer consultations on the registered list, "
+            f"{number(h['trend_patients'])} patient-equivalents by the last year = "
+            f"{number(h['existing_gp_wte'], 1)} GP WTE, {number(h['existing_rooms'], 1)} "
+            f"rooms, {number(h['existing_floorspace_m2'])} m², "
+            f"{money(h['existing_capital_gbp'])}.")
+    return lines

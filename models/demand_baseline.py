@@ -24,9 +24,9 @@ def baseline(ds, areas: list[str], prac_area: np.ndarray, final: dict, a: Assump
               ranges: bool) -> tuple[pd.DataFrame, float, list[str]]:
     """Per area + Medway: today's list and GPs (models/supply.py), and the gap once the
     new patients arrive. Unknown figures stay NaN and ratios use the practices with both."""
-    from models.supply import area_supply, practice_supply
+    from models.supply import area_supply, period_notes, practice_supply
     notes: list[str] = []
-    prac, used = practice_supply(ds)
+    prac, used = practice_supply(ds, a)
     weighted = bool(a.options.get("need_weighted_lists"))
     sup = area_supply(prac, areas, prac_area, a, need_weighted=weighted)
     if weighted:
@@ -42,6 +42,7 @@ def baseline(ds, areas: list[str], prac_area: np.ndarray, final: dict, a: Assump
         notes.append(f"{no_list} of {n} practices have no list size (closed or merged since "
                      "the practice list); left out of totals and ratios")
     out = sup.rename(columns={"gps": "gp_wte", "patients_per_gp": "patients_per_gp_wte"})
+    notes.extend(period_notes(used, out.iloc[-1]))
     ratio = float(out["patients_per_gp_wte"].iloc[-1])
     bench = a.value("patients_per_gp_wte")
     out["new_patients"] = final["central"]["cumulative_patients"]

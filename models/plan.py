@@ -25,7 +25,8 @@ from geo.dataset import Dataset
 from models.assumptions import Assumptions, default_assumptions
 from models.edits import KEYS, apply_edit
 
-STATE_KEYS = ("groups", "hubs", "housing", "assumptions", "locks", "grouping", "baseline")
+STATE_KEYS = ("groups", "hubs", "housing", "assumptions", "locks", "grouping", "baseline",
+              "estate", "contribution")
 GROUPING_DEFAULTS = {"min_size": None, "max_size": None, "n_groups": None,
                      "within_localities": False, "seed": 0}
 # Grouping bounds left as None follow these assumptions: the Medway Model's extended groups
@@ -141,6 +142,8 @@ class Plan:
         self.grouping: dict[str, Any] = dict(GROUPING_DEFAULTS)
         self.assumptions: Assumptions = default_assumptions()
         self.baseline: pd.DataFrame | None = None
+        # S106 catchments the planner ticked: {site key: {"in": [codes], "out": [codes]}}
+        self.contribution: dict[str, dict] = {}
 
     # ---------------------------------------------------------------- listening
     def subscribe(self, listener: Callable[[Change], None]) -> None:
@@ -196,6 +199,9 @@ class Plan:
             return self.assumptions            # immutable: edits make a new object
         if key == "baseline":
             return None if self.baseline is None else self.baseline.copy()
+        if key == "estate":            # the estate register (models/capacity/register.py)
+            from models.capacity.register import register_of
+            return register_of(self.dataset)
         return copy.deepcopy(getattr(self, key))
 
     def _put(self, key: str, value) -> None:
@@ -205,6 +211,8 @@ class Plan:
             self.assumptions = value
         elif key == "baseline":
             self.baseline = None if value is None else value.copy()
+        elif key == "estate":
+            self.dataset.capacity = value.copy().reset_index(drop=True)
         elif key == "grouping":
             self.grouping = {**GROUPING_DEFAULTS, **copy.deepcopy(value)}
         elif key == "locks":
@@ -253,10 +261,32 @@ class Plan:
         return evaluate_layout(demand, self.dataset.hubs if hubs is None else hubs,
                                **self.hub_settings())
 
-    def project_demand(self, by: str = "locality"):
+    def project_demand(self, by: str = "locality", groups=None):
         from models.demand import project_demand
         return project_demand(self.dataset, self.assumptions, by=by,
-                              groups=self.groups or None)
+                              groups=groups or self.groups or None,
+                              group_bounds=self.grouping_bounds())
+
+    def groups_everywhere(self) -> tuple[dict[str, str] | None, str]:
+        """The one grouping every output uses, and where it came from: the plan's groups,
+        else the data's groups.csv, else groups made now with the plan's settings, bounds
+        and locks — exactly as `group` and the Groups tab make them."""
+        if self.groups:
+            return dict(self.groups), "groups from the scenario"
+        ds = self.dataset
+        if ds.groups is not None and len(ds.groups):
+            return (dict(zip(ds.groups["practice_code"].astype(str),
+                             ds.groups["group"].astype(str))),
+                    "groups from the data folder's groups.csv")
+        from models.grouping import group_practices
+        s = self.grouping_settings()
+        result = group_practices(ds.practices, s["min_size"], s["max_size"], s["n_groups"],
+                                 within_localities=s["within_localities"],
+                                 seed=s.get("seed") or 0, locks=self.grouping_locks(),
+                                 strict=False)
+        return (dict(result.mapping),
+                f"groups made now with the plan's settings ({s['min_size']:,}–"
+                f"{s['max_size']:,} patients), as `group` makes them")
 
     def layout_baseline(self) -> pd.DataFrame:
         """The hub layout to compare with: the one the planner set, else the data's own."""

@@ -17,15 +17,20 @@ COST_BAND_SOURCE = ("developer contributions Kent CCGs sought, e.g. Canterbury &
                     "£266,175 for 819 patients (docs/design.md §6)")
 
 
-def target_band(by: str, a: Assumptions) -> tuple[float, float, str]:
-    """(lowest, highest, 'source') registered patients an area of this kind should have."""
+def target_band(by: str, a: Assumptions, bounds=None) -> tuple[float, float, str]:
+    """(lowest, highest, 'source') registered patients an area of this kind should have.
+
+    ``bounds``: the plan's own grouping bounds (min, max), which groups are made to and so
+    judged against — the same everywhere the plan's groups appear."""
+    if by == "group" and bounds is not None:
+        return float(bounds[0]), float(bounds[1]), "the plan's grouping bounds"
     lo_key, hi_key = TARGETS[by]
     return a.value(lo_key), a.value(hi_key), a[lo_key].source
 
 
-def target_flag(patients, by: str, a: Assumptions) -> str:
+def target_flag(patients, by: str, a: Assumptions, bounds=None) -> str:
     """'' inside the target, else 'below 30,000' / 'above 50,000' (unknown → '')."""
-    lo, hi, _ = target_band(by, a)
+    lo, hi, _ = target_band(by, a, bounds)
     if patients is None or not np.isfinite(patients):
         return ""
     if patients < lo:

@@ -46,4 +46,5 @@ def trend_note(a: Assumptions, trend: tuple[bool, int, str], years) -> str:
            f"{(float(trend_factor(1, rate, 'simple')) - 1):.2%} of the base length a year")
     return (f"Consultation-length trend applied ({how}; from {TREND_PERIOD}): "
             f"base year {base}/{str(base + 1)[-2:]}, ×{factor:.3f} by {last}/"
-            f"{str(last + 1)[-2:]}, on the whole registered list (today's and new patients)")
+            f"{str(last + 1)[-2:]}, on the whole registered list (today's and new patients) — "
+            "existing pressure, shown on its own line, never in the new dwellings' figures")

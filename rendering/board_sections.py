@@ -43,10 +43,11 @@ def data_dates(ds) -> str:
 def supply_section(result, by: str) -> Section:
     """GP supply against demand per area, with need, deprivation and the estate proxy."""
     from models.demand import MEDWAY, target_band, target_flag
+    from models.supply import gap_text, gp_source, gp_text, period_notes
     a = result.assumptions
     base = result.baseline.set_index("area")
     years = result.baseline.attrs.get("years", {})
-    lo, hi, target_source = target_band(by, a)
+    lo, hi, target_source = target_band(by, a, result.group_bounds)
     totals = result.totals().set_index("area")
     rows = []
     for area in result.areas + [MEDWAY]:
@@ -56,14 +57,14 @@ def supply_section(result, by: str) -> Section:
             "Registered patients": number(r["list_size"])
             + (f" ({int(r['lists_unknown'])} unknown)" if r["lists_unknown"] else ""),
             f"Target {lo:,.0f}–{hi:,.0f}": ("" if area == MEDWAY else
-                                            target_flag(r["list_size"], by, a) or "within"),
-            "GPs": number(r["gp_wte"]) + (f" ({int(r['gps_unknown'])} unknown)"
-                                          if r["gps_unknown"] else ""),
-            "Patients per GP": number(r["patients_per_gp_wte"]),
+                                            target_flag(r["list_size"], by, a, result.group_bounds)
+                                            or "within"),
+            "GPs (FTE used)": gp_text(r["gp_wte"], r["gp_basis"])
+            + (f" ({int(r['gps_unknown'])} unknown)" if r["gps_unknown"] else ""),
+            "GP headcount": number(r["gp_headcount"]),
+            "Patients per GP FTE": number(r["patients_per_gp_wte"]),
             "New patients": number(t["new_patients"]),
-            "GPs short (range)": f"{number(r['gp_wte_gap_benchmark'], 1)} "
-                                 f"({number(r['gp_wte_gap_benchmark_low'], 1)} to "
-                                 f"{number(r['gp_wte_gap_benchmark_high'], 1)})",
+            "GPs short (range)": gap_text(r),
             "Need-weighted list": number(r["weighted_list"]),
             "IMD score": number(r["imd_score"], 1),
             "Premises £ a year": money(r["premises_gbp"]),
@@ -75,17 +76,21 @@ def supply_section(result, by: str) -> Section:
         table = table.drop(columns=["Spare m²", "New m² − spare"])
         notes.append("Spare m²: no capacity return (m² GIA per site) loaded")
     bench = a["patients_per_gp_wte"]
-    gp_source = (f"NHS Digital GP workforce {years['workforce']}: headcount of fully "
-                 "qualified GPs (FTE where given), not WTE" if years.get("workforce")
-                 else "practices.csv GP WTE")
+    if base["gp_headcount"].isna().all():
+        table = table.drop(columns=["GP headcount"])
+    period = ("patients of the workforce file's own period " + years["gp_period"]
+              if years.get("workforce") else "patients")
     return Section(
         f"GP supply against demand by {by}", table=table,
-        text=(f"GPs: {gp_source}. GPs short = (patients of practices with both a list and a "
-              f"GP figure + new patients) ÷ {bench.used:,.0f} registered patients per GP WTE "
+        text=(f"GPs: {gp_source(years, a)}. GPs short = ({period}, of practices with both a "
+              f"patient and a GP figure, + new patients) ÷ {bench.used:,.0f} registered "
+              "patients per GP FTE "
               f"[counting {'NEED-WEIGHTED' if a.options.get('need_weighted_lists') else 'registered'}"
               " patients] "
               f"(range {bench.low:,.0f}–{bench.high:,.0f}; {bench.source}) − their GPs; "
-              "positive = short. Need-weighted list = each list × the Carr-Hill weighting "
+              "positive = short, negative = a surplus of GPs at the benchmark. "
+              + " ".join(n + "." for n in period_notes(years, base.loc[MEDWAY]))
+              + " Need-weighted list = each list × the Carr-Hill weighting "
               f"(NHS Payments {years.get('payments') or 'not loaded'}). IMD score = "
               "list-weighted practice deprivation score (IMD "
               f"{years.get('imd') or 'not loaded'}; higher = more deprived). Premises £ = "
@@ -169,9 +174,10 @@ def caveats_section(ds, result) -> Section:
     lines.append("Housing phasing: " + phasing_note(ds.housing, a.options) + ".")
     lines.append(result.trend_note)
     if years.get("workforce"):
-        lines.append("GPs are a headcount of fully qualified GPs (the workforce file gives no "
-                     "FTE); the benchmark is patients per GP WTE, and a headcount counts "
-                     "part-time GPs as whole, so the gap understates the WTE shortfall.")
+        from models.supply import gp_source
+        lines.append(f"GPs: {gp_source(years, a)}. The benchmark is patients per GP FTE; a "
+                     "headcount is never used as FTE (where only a headcount is published it "
+                     "is converted with the sourced FTE-per-head assumption and marked est.).")
     lines.append("Premises payments are what NHS England reimburses for rent and rates: a "
                  "proxy for the size and cost of the existing estate, not a floor area or "
                  "a measure of spare capacity.")

@@ -200,30 +200,29 @@ def board_report(plan, *, hubs: pd.DataFrame | None = None,
     groups (the planner's, else the data's own), bounds and assumptions."""
     from models.localities import TARGET_SOURCE, locality_summary
     ds, assumptions = plan.dataset, plan.assumptions
-    groups = plan.groups or (dict(zip(ds.groups["practice_code"], ds.groups["group"]))
-                             if ds.groups is not None else None)
+    groups, groups_from = _plan_groups(plan)
     min_size, max_size = plan.grouping_bounds()
     low, high = plan.locality_bounds()
     band = f"{low:,.0f}–{high:,.0f}"
     from models.display import number
     from models.housing import phasing_note
-    from models.supply import practice_supply
+    from models.supply import gp_text, practice_supply
     from rendering import board_sections as bs
     hubs = ds.hubs if hubs is None else hubs
     mains = ds.main_practices()
     included = ds.housing[ds.housing["include"]]
     result = plan.project_demand("locality")
-    prac, years = practice_supply(ds)
+    prac, years = practice_supply(ds, assumptions)
     base = result.baseline.set_index("area").iloc[-1]
-    gp_what = ("fully qualified GPs (headcount, GP workforce " + years["workforce"] + ")"
-               if years.get("workforce") else "GP WTE")
+    gp_what = (f"fully qualified GPs (GP workforce {years['gp_period']})"
+               if years.get("workforce") else "GPs (practices.csv)")
     intro = (
         f"Data: {ds.label}." + (f" Scenario: {scenario_name}." if scenario_name else "") + "\n"
         f"{len(ds.localities)} localities, {len(mains)} practices and {len(ds.branches())} "
         f"branch surgeries with {number(base['list_size'])} registered patients"
         + (f" ({int(base['lists_unknown'])} practices' lists unknown)"
            if base["lists_unknown"] else "")
-        + f" and {number(base['gp_wte'])} {gp_what}"
+        + f" and {gp_text(base['gp_wte'], base['gp_basis'])} {gp_what}"
         + (f" ({int(base['gps_unknown'])} practices without a figure)"
            if base["gps_unknown"] else "") + f"; {len(hubs)} hubs; "
         f"{len(included)} housing sites in projections with "
@@ -263,7 +262,14 @@ def board_report(plan, *, hubs: pd.DataFrame | None = None,
                            "Farthest (km)", "Capacity (patients)",
                            f"Tier 2 target {h_lo:,.0f}–{h_hi:,.0f}"]
         access = human_access(layout.access)
+        from models.hubs.straight_line import leaving_lines, per_hub_note, summary_text
+        leaving = leaving_lines(layout.assigned, hubs, ds.localities)
+        names = dict(zip(hubs["hub_id"], hubs["name"]))
+        misleading = ([summary_text(leaving)] + [
+            f"{names.get(h, h)}: {note} — straight line crosses the estuary or leaves the "
+            "localities" for h, note in per_hub_note(leaving).items()]) if len(leaving) else []
         sections.append(Section("Hubs: catchments and access", table=per_hub, notes=[
+            *misleading,
             "Catchment = practices and housing sites nearest to the hub (straight line)",
             f"Growth: included dwellings × {plan.value('persons_per_dwelling'):g} persons × "
             f"{plan.value('registration_share'):.0%} registering "
@@ -272,13 +278,15 @@ def board_report(plan, *, hubs: pd.DataFrame | None = None,
                                 notes=["Straight-line distance from each patient's practice "
                                        "(or housing site) to the nearest hub"]))
     if groups:
-        sections.append(_groups_section(ds, groups, min_size, max_size))
+        sections.append(_groups_section(ds, groups, min_size, max_size, groups_from))
     sections.extend(_demand_sections(plan, result))
+    from rendering.capacity_page import capacity_sections   # space and capacity by year
+    sections.extend(capacity_sections(plan))
     sections.append(bs.supply_section(result, "locality"))
     if len(hubs):
         sections.append(bs.supply_section(plan.project_demand("hub"), "hub"))
     if groups:
-        sections.append(bs.supply_section(plan.project_demand("group"), "group"))
+        sections.append(bs.supply_section(plan.project_demand("group", groups), "group"))
     if prac["imd_score"].notna().any():
         sections.append(Section("Deprivation by locality", figure=draw_deprivation_map(
             ds, prac), text=f"Practice deprivation score, IMD {years['imd']} (OHID "
@@ -302,7 +310,18 @@ def board_report(plan, *, hubs: pd.DataFrame | None = None,
     return sections
 
 
-def _groups_section(ds, groups: dict[str, str], min_size: int, max_size: int) -> Section:
+def _plan_groups(plan) -> tuple[dict[str, str] | None, str]:
+    """The plan's one grouping (models/plan.Plan.groups_everywhere), or none if it cannot
+    be made (then the report has no group pages)."""
+    from models.grouping import GroupingError
+    try:
+        return plan.groups_everywhere()
+    except (GroupingError, ImportError, ValueError):
+        return None, ""
+
+
+def _groups_section(ds, groups: dict[str, str], min_size: int, max_size: int,
+                    groups_from: str = "") -> Section:
     from models.grouping import group_metrics, overall_metrics
     table = group_metrics(ds.practices, groups, min_size, max_size)
     overall = overall_metrics(ds.practices, groups, min_size, max_size, table)
@@ -317,7 +336,9 @@ def _groups_section(ds, groups: dict[str, str], min_size: int, max_size: int) ->
         f"Extended practice groups ({min_size:,}–{max_size:,} patients)", table=shown,
         text=(f"{overall['groups_within_bounds']} of {overall['groups']} groups within "
               f"bounds; size spread (CV) {overall['size_cv']:.2f}; patient-weighted mean "
-              f"distance to group centre {overall['mean_distance_km']:.2f} km."),
+              f"distance to group centre {overall['mean_distance_km']:.2f} km."
+              + (f" Grouping: {groups_from}; the same groups are used by demand and "
+                 "supply by group." if groups_from else "")),
         figure=None, notes=["Bounds: K&M STP Nov 2016 (20–60k), Medway Model 30–50k "
                             "(Operational Plan 2017–19 ch. 3)",
                             "Distances straight-line, EPSG:27700"])
@@ -348,7 +369,7 @@ def human_access(access: pd.DataFrame) -> pd.DataFrame:
 
 def _demand_sections(plan, result) -> list[Section]:
     from models.assumptions import CONTRIBUTION_BAND_GBP_PER_RESIDENT as BAND
-    from models.demand import COST_BAND_SOURCE, MEDWAY, cost_flag
+    from models.demand import COST_BAND_SOURCE, MEDWAY, attribution_lines, cost_flag
     from models.display import money, money_range, number
     from models.housing import phasing_note
     t = result.table
@@ -362,7 +383,10 @@ def _demand_sections(plan, result) -> list[Section]:
     m = totals.set_index("area").loc[MEDWAY]
     a = result.assumptions
     lo_r, hi_r = result.cost_per_resident_range
-    headline = (f"{m['new_dwellings']:,.0f} new dwellings × {a.value('persons_per_dwelling'):g} "
+    headline = ("Demand from new dwellings"
+                + (f" completed after the list sizes' date ({result.list_date})"
+                   if result.list_date else "") + ": "
+                f"{m['new_dwellings']:,.0f} new dwellings × {a.value('persons_per_dwelling'):g} "
                 f"persons per dwelling × {a.value('registration_share'):.0%} registering = "
                 f"{m['new_patients']:,.0f} new patients ({m['new_patients_low']:,.0f}–"
                 f"{m['new_patients_high']:,.0f}); {m['gp_wte_needed']:,.1f} GP WTE "
@@ -374,6 +398,7 @@ def _demand_sections(plan, result) -> list[Section]:
                 f"({money(lo_r)}–{money(hi_r)}), {cost_flag(result.cost_per_new_resident)} "
                 f"of £{BAND[0]:,.0f}–£{BAND[1]:,.0f} per new resident ({COST_BAND_SOURCE}).\n"
                 f"Housing phasing: {phasing_note(plan.dataset.housing, a.options)}.\n"
+                + "".join(line + "\n" for line in attribution_lines(result))
                 + result.trend_note)
     by_area = pd.DataFrame({
         "Area": totals["area"], "Dwellings": totals["new_dwellings"].map(number),

@@ -95,3 +95,22 @@ def test_groups_file_is_checked_and_partial_groupings_are_reported(tmp_path, cap
     assert main(["demand", "--by", "group", "--groups", str(partial)]) == 0
     text = capsys.readouterr().out
     assert "(no group)" in text and "8,088 new patients" in text
+
+
+def test_by_group_uses_the_plans_grouping_and_bounds_as_group_makes_them(tmp_path, capsys):
+    import pandas as pd
+
+    from cli import main as cli_main
+    out = tmp_path / "groups.csv"
+    assert cli_main(["group", "--out", str(out)]) == 0
+    made = pd.read_csv(out, dtype=str)
+    capsys.readouterr()
+    assert cli_main(["demand", "--by", "group"]) == 0
+    text = capsys.readouterr().out
+    assert "groups made now with the plan's settings (30,000–50,000 patients)" in text
+    assert "target 30,000–50,000" in text and "target 20,000–60,000" not in text
+    from models.plan import Plan
+    from geo.canonical import load_folder
+    from tests.conftest import SAMPLE
+    mapping, _ = Plan(load_folder(SAMPLE)).groups_everywhere()
+    assert mapping == dict(zip(made["practice_code"], made["group"]))

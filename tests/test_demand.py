@@ -116,8 +116,8 @@ def test_consultation_length_trend_simple_gives_the_plans_14_percent():
     assert trend_factor(-2, TREND_COMPOUND_RATE, "simple") == 1.0
 
 
-def test_consultation_length_trend_applies_to_the_whole_list(sample):
-    from models.demand import trend_factor
+def test_consultation_length_trend_is_existing_pressure_on_its_own_line(sample):
+    from models.demand import attribution_lines, trend_factor
     plain = project_demand(sample, ranges=False)
     on = Assumptions().with_options(apply_length_trend=True, length_trend_method="simple")
     trend = project_demand(sample, on, ranges=False)
@@ -126,14 +126,39 @@ def test_consultation_length_trend_applies_to_the_whole_list(sample):
     factor = trend_factor(5, on.value("consultation_length_growth"), "simple")
     listed = 281_000 + p.loc[2021, "cumulative_patients"]
     assert t.loc[2021, "trend_patients"] == pytest.approx(listed * (factor - 1))
-    workload = p.loc[2021, "cumulative_patients"] + t.loc[2021, "trend_patients"]
-    assert t.loc[2021, "gp_wte_needed"] == pytest.approx(workload / 1800)
-    assert t.loc[2021, "floorspace_m2"] == pytest.approx(workload / 1000 * 120 / 1.75,
-                                                         rel=1e-3)
-    assert t.loc[2021, "gp_hours"] / p.loc[2021, "gp_hours"] == pytest.approx(
-        workload / p.loc[2021, "cumulative_patients"])
-    assert t.loc[2021, "consultations"] == p.loc[2021, "consultations"]
+    extra = t.loc[2021, "trend_patients"]
+    assert t.loc[2021, "existing_gp_wte"] == pytest.approx(extra / 1800)
+    assert t.loc[2021, "existing_floorspace_m2"] == pytest.approx(extra / 1000 * 120 / 1.75,
+                                                                  rel=1e-3)
+    # the new dwellings' own demand and £ per resident are untouched by the trend
+    for m in ("gp_wte_needed", "floorspace_m2", "capital_cost_gbp", "gp_hours"):
+        assert t.loc[2021, m] == pytest.approx(p.loc[2021, m])
+    assert trend.cost_per_new_resident == pytest.approx(plain.cost_per_new_resident)
     assert (p["trend_patients"] == 0).all()
+    line = attribution_lines(trend)[-1]
+    assert line.startswith("Existing pressure (not attributable to new dwellings")
+    assert attribution_lines(plain) == []
+
+
+def test_completions_before_the_list_date_are_already_in_the_list(sample):
+    import pandas as pd
+    ds = sample.copy()
+    ds.sources = pd.DataFrame([{"file": "lists.csv", "date": "2020-04-01",
+                                "publisher": "NHS Digital, Patients Registered at a GP "
+                                             "Practice"}])
+    before = project_demand(sample, ranges=False).totals().set_index("area")
+    r = project_demand(ds, ranges=False)
+    after = r.totals().set_index("area")
+    homes = sample.housing[sample.housing["include"]]
+    early = sum(homes[f"y{y}"].fillna(0).sum() for y in (2017, 2018, 2019))
+    assert r.dwellings_already_in_list == pytest.approx(early)
+    assert after.at[MEDWAY, "new_dwellings"] == pytest.approx(
+        before.at[MEDWAY, "new_dwellings"] - early)
+    assert r.years[0] == 2020
+    assert any("already in the list" in w and "2020-04-01" in w for w in r.warnings)
+    # the per-resident £ is the same arithmetic on fewer residents
+    assert r.cost_per_new_resident == pytest.approx(project_demand(
+        sample, ranges=False).cost_per_new_resident)
 
 
 def test_build_out_delay_shifts_the_years(sample):

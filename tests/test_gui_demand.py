@@ -80,10 +80,12 @@ def test_export_writes_the_table_and_assumptions(window, tmp_path):
     out = tmp_path / "demand.xlsx"
     assert window.demand_panel.export(str(out))
     sheets = pd.read_excel(out, sheet_name=None)
-    assert {"Demand", "Totals", "Assumptions"} <= set(sheets)
-    totals = sheets["Totals"].set_index("area")
-    assert totals.at["Medway", "new_patients"] == pytest.approx(8088)
-    assert sheets["Assumptions"]["source"].notna().all()
+    assert list(sheets)[0] == "Cover"
+    assert {"demand_by_locality", "demand_by_locality_total", "assumptions"} <= set(sheets)
+    total = sheets["demand_by_locality_total"]
+    assert total["new_patients_in_year"].iloc[-1] == pytest.approx(8088)
+    assert sheets["demand_by_locality"]["new_patients_in_year"].sum() == pytest.approx(8088)
+    assert sheets["assumptions"]["source"].notna().all()
 
 
 def edit_cell(table, key: str, column: str, value) -> bool:
@@ -180,3 +182,17 @@ def test_with_no_housing_growth_the_charts_say_so(window, dialogs, sample_copy):
         assert all(not ax.get_yticks().size for ax in figure.axes)
     finally:
         menu_action(window, "File", "Open the illustrative sample").trigger()
+
+
+def test_the_trend_is_existing_pressure_on_its_own_line(window):
+    panel = window.demand_panel
+    before = medway_total(window, "capital_cost_gbp")
+    panel.trend.click()
+    head = panel.headline.text()
+    assert "Existing pressure (not attributable to new dwellings" in head
+    assert "8,088 new patients" in head
+    # the new dwellings' £ is not changed by the trend
+    assert medway_total(window, "capital_cost_gbp") == pytest.approx(before)
+    assert medway_total(window, "existing_capital_gbp") > 0
+    panel.trend.click()
+    assert "Existing pressure" not in panel.headline.text()

@@ -44,7 +44,7 @@ def test_practices_table_shows_supply_and_unknowns(window):
 
 def test_localities_table_and_details(window):
     t = window.localities_table
-    assert re.fullmatch(r"\d+( \(\d+ unknown\))?", _cell(t, "Chatham", "GPs"))
+    assert re.fullmatch(r"\d+\.\d FTE est\.( \(\d+ unknown\))?", _cell(t, "Chatham", "GPs"))
     assert re.search(r"-?\d+\.\d \(-?\d+\.\d to -?\d+\.\d\)",
                      _cell(t, "Chatham", "GPs short of benchmark"))
     t.select_key("Chatham")

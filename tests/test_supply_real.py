@@ -71,7 +71,8 @@ def test_demand_by_area_prints_gps_and_the_gap_without_nan_or_zero(folder, capsy
     assert cli_main(["demand", "--data", str(folder), "--by", by]) == 0
     out = capsys.readouterr().out
     assert "GP supply by " + by in out
-    assert "headcount of fully qualified GPs" in out
+    # a headcount-only workforce file: FTE is estimated with a sourced factor and says so
+    assert "headcount × 0.70 FTE per head" in out and "FTE est." in out
     assert "patients per GP" in out and "GP gap" in out and "IMD score" in out
     assert not re.search(r"\bnan\b", out, re.I)
     assert "0.0 GP WTE" not in out and "nan at Medway" not in out
@@ -122,7 +123,7 @@ def test_board_paper_on_real_data(folder, tmp_path):
     assert "share_within" not in text and "mean_distance_km" not in text
     assert re.search(r"Patients within 1 km of a hub\s+\d+%", text)
     assert "BELOW the comparison band of £250–£360" in text
-    assert "premises" in text.lower() and "headcount of fully qualified GPs" in text
+    assert "premises" in text.lower() and "FTE per head" in text and "FTE est." in text
     assert [p[:300] for p in pages if "Real published data" not in p] == []
     assert all("NHS Digital 2021-01-01" in p for p in pages)       # data dates on each page
     assert sum("km" in p and "north is up" in p for p in pages) >= 2   # map pages

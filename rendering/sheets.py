@@ -313,14 +313,4 @@ def export_comparison(table: pd.DataFrame, path: str | Path,
             safe(cover).to_excel(xl, sheet_name="Cover", index=False)
             safe(frame).to_excel(xl, sheet_name="compare", index=False)
             style_workbook(xl.book)
-            _money_rows(xl.book["compare"])
     return path
-
-
-def _money_rows(sheet) -> None:
-    """£ measures (their name carries "£") in £ format across every scenario column."""
-    for row in sheet.iter_rows(min_row=2):
-        if "£" in str(row[0].value):
-            for cell in row[1:]:
-                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
-                    cell.number_format = '"£"#,##0'

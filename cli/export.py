@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 
+from cli.common import add_force_option
 from cli.plan_args import add_plan_options, build_plan
 
 
@@ -24,7 +25,8 @@ def register(subparsers) -> None:
                    help="override the format the extension implies (a folder: csv or "
                         "geojson)")
     add_plan_options(p)
-    p.set_defaults(func=run, out_kind="auto")
+    add_force_option(p)
+    p.set_defaults(func=run, out_kind="auto", writes_data_folder=True)
 
 
 def run(args: argparse.Namespace) -> int:

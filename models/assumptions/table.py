@@ -3,6 +3,7 @@ range, unit and source (docs/design.md §6), in display order."""
 from __future__ import annotations
 
 from models.assumptions.entry import SHARE, Assumption, _a
+from models.assumptions.capacity import CAPACITY_DEFAULTS
 
 # ---------------------------------------------------------------- the consultation trend
 # GP Workload Survey (NHS Information Centre, 2006/07), as quoted in the Operational Plan
@@ -74,6 +75,79 @@ TRAVEL_DEFAULTS: tuple[Assumption, ...] = (
        maximum=100),
 )
 
+
+# ---------------------------------------------------------------- access by public transport
+# Used when a timetable (GTFS) is imported (models/transit/). Walking speed is the travel
+# table's walk_speed_kmh. Sources say where a figure is a modelling choice.
+_TRANSIT = dict(uncertain=True, used_by="transit")
+TRANSIT_DEFAULTS: tuple[Assumption, ...] = (
+    _a("transit_max_walk_m", "longest walk to or from a bus stop or station", "metres",
+       400, 800, 1200,
+       "CIHT 'Buses in Urban Developments' (2018): 400 m to a stop in towns, up to 800 m "
+       "for frequent routes; 800 m is also the usual ten-minute walk (DfT Manual for Streets "
+       "2007 §4.4.1) — uncertain", positive=True, maximum=5000, **_TRANSIT),
+    _a("transit_change_min", "least time to change between services (transfer penalty)",
+       "minutes", 1, 2, 5,
+       "Modelling choice (2026): time to get off, cross and be ready for the next bus; "
+       "transfers.txt overrides it where the feed sets a minimum — uncertain",
+       positive=True, maximum=60, **_TRANSIT),
+    _a("transit_change_walk_m", "longest walk between two stops to change", "metres",
+       0, 300, 600,
+       "Modelling choice (2026): stops on either side of a road or round a corner — "
+       "uncertain", maximum=2000, **_TRANSIT),
+    _a("transit_detour_index", "walking distance per straight-line metre (detour index)",
+       "m per m", 1.2, 1.3, 1.6,
+       "A commonly used detour index for built-up Britain (1.2–1.4; more across rivers and "
+       "railways), used where no road file is imported — uncertain",
+       minimum=1.0, maximum=5.0, **_TRANSIT),
+    _a("transit_window_start_h", "start of the departure window (hour of the day)", "hour",
+       7, 9, 18,
+       "Modelling choice (2026): a weekday morning surgery session, 09:00 — choose the "
+       "window in the Hubs tab or with --window-start", minimum=0, maximum=23.5,
+       **_TRANSIT),
+    _a("transit_window_hours", "length of the departure window", "hours", 0.5, 1, 3,
+       "Modelling choice (2026): one hour, so a figure is a typical journey, not the "
+       "luckiest one", positive=True, maximum=12, **_TRANSIT),
+    _a("transit_departure_step_min", "minutes between the departures tried in the window",
+       "minutes", 1, 5, 15,
+       "Modelling choice (2026): the median is taken over departures this far apart "
+       "(12 in an hour at 5 minutes)", positive=True, maximum=60, **_TRANSIT),
+    _a("transit_max_journey_min", "longest public-transport journey searched", "minutes",
+       60, 120, 240,
+       "Modelling choice (2026): beyond two hours a patient would not travel to a GP hub "
+       "by bus; walking stands instead", positive=True, maximum=600, **_TRANSIT),
+    _a("transit_margin_km", "timetable import margin around the localities", "km", 5, 10, 30,
+       "Modelling choice (2026): stops beyond the localities' box that journeys may use",
+       used_by="transit", maximum=200),
+)
+
+
+# ---------------------------------------------------------------- developer contributions
+# Occupancy by size of home, for a dwelling mix (models/contribution). Census 2021 (ONS,
+# England and Wales) households by number of bedrooms and household size, rounded; HUDU's
+# Planning Contributions Model uses the same kind of table — uncertain.
+CENSUS_BEDROOMS = ("ONS Census 2021, household size by number of bedrooms (England & Wales), "
+                   "rounded — uncertain")
+CONTRIBUTION_DEFAULTS: tuple[Assumption, ...] = (
+    _a("persons_per_dwelling_1bed", "persons per new 1-bedroom dwelling", "persons",
+       1.2, 1.4, 1.6, CENSUS_BEDROOMS, uncertain=True, positive=True, maximum=10),
+    _a("persons_per_dwelling_2bed", "persons per new 2-bedroom dwelling", "persons",
+       1.7, 1.9, 2.2, CENSUS_BEDROOMS, uncertain=True, positive=True, maximum=10),
+    _a("persons_per_dwelling_3bed", "persons per new 3-bedroom dwelling", "persons",
+       2.4, 2.6, 2.8, CENSUS_BEDROOMS, uncertain=True, positive=True, maximum=10),
+    _a("persons_per_dwelling_4bed", "persons per new dwelling of 4 or more bedrooms",
+       "persons", 2.8, 3.1, 3.4, CENSUS_BEDROOMS, uncertain=True, positive=True,
+       maximum=12),
+    _a("catchment_radius_km", "S106 catchment: practices within this straight-line "
+       "distance of the site", "km", 1.0, 2.0, 3.0,
+       "NHS England convention for developer-contribution requests: the practices within "
+       "about 2 km of the development (Canterbury & Coastal CCG, 2020; docs/design.md §6)",
+       used_by="contribution", positive=True, maximum=50),
+    _a("catchment_drive_minutes", "S106 catchment by road: practices within this drive "
+       "time of the site", "minutes", 5, 10, 15,
+       "SHAPE Place Atlas 10-minute drive time (with imported roads only) — uncertain",
+       uncertain=True, used_by="contribution", positive=True, maximum=120),
+)
 
 DEFAULTS: tuple[Assumption, ...] = (
     # -- dwellings → residents → patients
@@ -189,7 +263,7 @@ DEFAULTS: tuple[Assumption, ...] = (
     _a("drive_speed_kmh", "average door-to-door driving speed in town", "km/h",
        20, 30, 40, "Placeholder for urban driving including junctions — uncertain; edit it "
        "with local knowledge", uncertain=True, used_by="hubs", positive=True, maximum=120),
-) + TRAVEL_DEFAULTS
+) + TRAVEL_DEFAULTS + TRANSIT_DEFAULTS + CAPACITY_DEFAULTS + CONTRIBUTION_DEFAULTS
 
 # Pairs that must stay ordered: (smaller, larger).
 ORDERED = (("locality_min_population", "locality_max_population"),

@@ -140,6 +140,8 @@ class HubPlan:
                   else "none (no hubs kept)")
         what = (f"{self.travel} time by road to the nearest hub" if self.by_time else
                 "straight-line distance to the nearest hub (EPSG:27700)")
+        if self.travel == "transit":
+            what = "public-transport time to the quickest hub (median over the window)"
         lines = [f"Patient-weighted mean {what}: before {before}, after "
                  f"{r.objective / scale:.3f} {unit} "
                  f"({len(self.added)} new site{'s' if len(self.added) != 1 else ''})."]

@@ -101,5 +101,6 @@ def export_plan(plan, path, fmt: str | None = None, scenario: str = "") -> list:
     from rendering.board_sections import report_label
     cover = sheets.cover_frame(scenario=scenario, label=report_label(ds),
                                dates=sheets.source_dates(ds), sheets=names,
-                               sample=ds.is_sample)
+                               sample=ds.is_sample,
+                               notes=sheets.demand_notes(plan.project_demand("locality")))
     return export_dataset(ds, path, fmt, tables, cover=cover)

@@ -230,3 +230,19 @@ def test_walks_follow_the_imported_roads(tmp_path):
     by_road = roads.times(home, hub)[0, 0]
     assert by_road == pytest.approx(roads.walk_minutes(home, hub)[0, 0])
     assert by_road > 45                                          # round by the bridge
+
+
+def test_the_default_day_is_the_busiest_weekday_and_never_a_removed_one(tmp_path):
+    from models.transit.service_day import default_day, trips_per_day
+    trips = [("a", "WEEK", [("A", "09:00:00"), ("B", "09:10:00")]),
+             ("b", "EXTRA", [("A", "10:00:00"), ("B", "10:10:00")]),
+             ("c", "SAT", [("A", "10:00:00"), ("B", "10:10:00")])]
+    feed = read_feed(write_feed(tmp_path / "f.zip", trips, calendar=[
+        ("WEEK", "1111100", "20250602", "20250613"),
+        ("SAT", "0000011", "20250602", "20250613")],
+        calendar_dates=[("WEEK", "20250602", "2"), ("EXTRA", "20250604", "1"),
+                        ("SAT", "20250607", "1")]))
+    counts = trips_per_day(feed)
+    assert counts[date(2025, 6, 2)] == 0 and counts[date(2025, 6, 4)] == 2
+    assert counts[date(2025, 6, 7)] == 1
+    assert default_day(feed) == date(2025, 6, 4)

@@ -13,7 +13,8 @@ import sys
 from geo.errors import DataError
 
 # Module names under cli/, in the order `--help` lists them.
-COMMANDS = ["screenshot", "group", "hubs", "report", "import_data", "export", "demand"]
+COMMANDS = ["screenshot", "group", "hubs", "report", "import_data", "export", "demand",
+            "compare", "capacity", "s106"]
 
 
 class UserError(Exception):
@@ -59,10 +60,8 @@ def main(argv: list[str] | None = None) -> int:
             from gui.app import run_app
             return run_app(args.data)
         quiet_libraries()
-        from cli.common import check_output, output_kind
-        kind = output_kind(args)
-        if kind:
-            check_output(args.out, kind)
+        from cli.common import check_command_output
+        check_command_output(args)
         return int(args.func(args) or 0)
     except (DataError, UserError) as exc:
         print(f"error: {one_line(exc)}", file=sys.stderr)

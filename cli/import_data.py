@@ -4,7 +4,7 @@ Prints the import report (what was kept, skipped, matched and assumed) and write
 only when every input passed its checks; `python main.py --data DIR` then opens it.
 --roads F adds a road and place extract (OpenStreetMap .osm.pbf/.osm or OS Open Roads
 .gpkg, geo/roads.py) clipped to the localities plus a margin; `import --data DIR --roads F
---out DIR2` adds roads to a data folder that already exists (DIR2 may be DIR).
+--out DIR2` adds roads to a data folder that already exists (DIR2 may be DIR, with --force).
 """
 from __future__ import annotations
 
@@ -49,7 +49,9 @@ def register(subparsers) -> None:
                         "branch (its patients are on the successor's list); repeatable")
     p.add_argument("--out", required=True, metavar="DIR", help="data folder to write")
     p.add_argument("--quiet", action="store_true", help="print only the summary counts")
-    p.set_defaults(func=run, out_kind="folder")
+    from cli.common import add_force_option
+    add_force_option(p)
+    p.set_defaults(func=run, out_kind="folder", writes_data_folder=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -79,11 +81,16 @@ def run(args: argparse.Namespace) -> int:
     if args.quiet:
         lines = [ln for ln in lines if ln.startswith(("Import summary", "  "))][:12]
     print("\n".join(lines))
-    ds = save_import(result, args.out)
-    if args.roads:
-        _import_roads(args.roads, ds.localities, args.out)
+    layers = None
+    if args.roads:     # read first: the folder is then written once, roads and all
+        from geo.roads import read_roads_for, write_roads
+        layers = read_roads_for(args.roads, result.dataset.localities, _margin_m())
+    save_import(result, args.out,
+                also=None if layers is None else lambda tmp: write_roads(layers, tmp))
+    if layers is not None:
+        _print_roads(layers, args.out)
     if args.timetable:
-        _import_timetable(args.timetable, args.out, ds.localities)
+        _import_timetable(args.timetable, args.out, result.dataset.localities)
     print(f"Wrote {args.out} (open it with: python main.py --data {args.out})")
     return 0
 
@@ -98,11 +105,6 @@ def _print_roads(layers, folder) -> None:
     print(f"Roads: {c['roads']:,} roads and paths, {c['water']:,} rivers/coastline, "
           f"{c['rail']:,} railway lines, {c['places']:,} places and stations "
           f"→ {folder}/roads.gpkg ({layers.label()})")
-
-
-def _import_roads(road_file, localities, folder) -> None:
-    from geo.roads import import_roads
-    _print_roads(import_roads(road_file, localities, folder, margin_m=_margin_m()), folder)
 
 
 def _add_roads(args) -> int:

@@ -15,7 +15,7 @@ def register(sub) -> None:
     p.add_argument("--size", default="1400x900", metavar="WxH",
                    help="window size in pixels (default 1400x900)")
     p.add_argument("--timeout", type=float, default=60, help="seconds to wait for the map")
-    p.add_argument("--panel", choices=["details", "hubs", "groups", "demand"],
+    p.add_argument("--panel", choices=["details", "hubs", "groups", "demand", "capacity"],
                    default="details", help="which side panel to show (default details)")
     p.add_argument("--travel", choices=["straight", "drive", "walk", "transit"],
                    help="Hubs tab 'Access by' (drive/walk need imported roads, transit an "

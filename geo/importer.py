@@ -155,13 +155,14 @@ def _locality_table(ds: Dataset, localities: gpd.GeoDataFrame, info: dict,
     return pd.DataFrame(rows)
 
 
-def write_tables(tables: dict, folder: str | Path) -> None:
+def write_tables(tables: dict, folder: str | Path, also=None) -> None:
     """Write the canonical files (CSV / GeoJSON); the folder is swapped in whole."""
-    write_folder(tables, folder)
+    write_folder(tables, folder, also)
 
 
-def save_import(result: ImportResult, folder: str | Path) -> Dataset:
-    """Write the imported folder and load it back (what ``--data DIR`` will open)."""
-    write_tables(result.tables, folder)
+def save_import(result: ImportResult, folder: str | Path, also=None) -> Dataset:
+    """Write the imported folder and load it back (what ``--data DIR`` will open);
+    ``also(tmp)`` adds files (the roads) to the folder before it is swapped in."""
+    write_tables(result.tables, folder, also)
     ds = load_folder(folder)
     return ds

@@ -423,7 +423,9 @@ class DemandPanel(Panel):
                 return False
         from rendering.sheets import export_demand
         try:
-            written = export_demand(self.result, path, self.ws.dataset.label)
+            written = export_demand(self.result, path, self.ws.dataset.label,
+                                    ds=self.ws.dataset,
+                                    scenario=getattr(self.window.scenarios, "name", ""))
         except OSError as exc:
             self.window.show_error("Export failed", str(exc))
             return False

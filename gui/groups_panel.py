@@ -233,8 +233,9 @@ class GroupsPanel(LockEditing, Panel):
                           f"Group practices into {n} groups "
                           f"({self.min_size.value():,}–{self.max_size.value():,})")
         if not result.feasible:
-            self.window.show_error("Some groups are outside the bounds",
-                                   "; ".join(result.problems))
+            self.window.show_applied_with_warning(
+                "Some groups are outside the bounds", "; ".join(result.problems),
+                f"the best grouping found ({n} groups) is shown on the map and in the table")
 
     def export_groups(self, path: str | None = None) -> str | None:
         """Export groups…: the group list with its measures (CSV, or XLSX with a sheet of

@@ -54,6 +54,11 @@ class MapBridge(QObject):
     ready = Signal(dict)
     dragged = Signal(str, str, float, float, bool)   # layer, id, lat, lon, finished
     contextMenu = Signal(str, str)
+    mapMenuAt = Signal(float, float)
+
+    @Slot(float, float)
+    def mapContextMenu(self, lat: float, lon: float):  # noqa: N802 (called from JS)
+        self.mapMenuAt.emit(lat, lon)
 
     @Slot(str, str, float, float, bool)
     def featureDragged(self, layer, feature_id, lat, lon, finished):  # noqa: N802
@@ -95,6 +100,7 @@ class MapView(QWebEngineView):
     mapClicked = Signal(float, float)
     featureDragged = Signal(str, str, float, float, bool)
     featureContextMenu = Signal(str, str)
+    mapContextMenu = Signal(float, float)      # a right-click on the map (not a feature)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -115,6 +121,7 @@ class MapView(QWebEngineView):
         self.bridge.mapClickedAt.connect(self.mapClicked)
         self.bridge.dragged.connect(self.featureDragged)
         self.bridge.contextMenu.connect(self.featureContextMenu)
+        self.bridge.mapMenuAt.connect(self.mapContextMenu)
         self.bridge.ready.connect(self._on_ready)
         page.console.connect(self._on_console)
         self.loadFinished.connect(self._on_load_finished)
@@ -219,6 +226,10 @@ class MapView(QWebEngineView):
         self._overlays.pop(name, None)
         if self.is_ready:
             self.call("removeOverlay", name)
+
+    def move_feature(self, layer: str, feature_id: str, lat: float, lon: float) -> None:
+        """Put a point symbol at (lat, lon), e.g. back where it was after a refused drop."""
+        self.call("moveFeature", layer, feature_id, lat, lon)
 
     def zoom(self, delta: float) -> None:
         self.call("zoom", delta)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import queue
 import threading
 import time
-import traceback
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
@@ -56,9 +55,9 @@ class _Job:
                 self.events.put(("cancelled", None))
             elif isinstance(exc, (DataError, ValueError)):
                 self.events.put(("failed", str(exc)))
-            else:
-                self.events.put(("failed", f"{type(exc).__name__}: {exc}\n"
-                                           f"{traceback.format_exc(limit=3)}"))
+            else:       # one line for the planner; the traceback goes to the log
+                from gui.error_log import describe
+                self.events.put(("failed", describe(exc)))
         else:
             self.events.put(("cancelled", None) if self.cancel.is_set() else ("done", result))
         finally:

@@ -262,7 +262,14 @@ def board_report(plan, *, hubs: pd.DataFrame | None = None,
                            "Farthest (km)", "Capacity (patients)",
                            f"Tier 2 target {h_lo:,.0f}–{h_hi:,.0f}"]
         access = human_access(layout.access)
+        from models.hubs.straight_line import leaving_lines, per_hub_note, summary_text
+        leaving = leaving_lines(layout.assigned, hubs, ds.localities)
+        names = dict(zip(hubs["hub_id"], hubs["name"]))
+        misleading = ([summary_text(leaving)] + [
+            f"{names.get(h, h)}: {note} — straight line crosses the estuary or leaves the "
+            "localities" for h, note in per_hub_note(leaving).items()]) if len(leaving) else []
         sections.append(Section("Hubs: catchments and access", table=per_hub, notes=[
+            *misleading,
             "Catchment = practices and housing sites nearest to the hub (straight line)",
             f"Growth: included dwellings × {plan.value('persons_per_dwelling'):g} persons × "
             f"{plan.value('registration_share'):.0%} registering "
@@ -273,6 +280,8 @@ def board_report(plan, *, hubs: pd.DataFrame | None = None,
     if groups:
         sections.append(_groups_section(ds, groups, min_size, max_size, groups_from))
     sections.extend(_demand_sections(plan, result))
+    from rendering.capacity_page import capacity_sections   # space and capacity by year
+    sections.extend(capacity_sections(plan))
     sections.append(bs.supply_section(result, "locality"))
     if len(hubs):
         sections.append(bs.supply_section(plan.project_demand("hub"), "hub"))

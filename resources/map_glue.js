@@ -270,6 +270,10 @@
   };
 
   map.on("click", function (e) { landClick(e); });
+  // Right-click on the map: the window's menu for that place ("New application here…").
+  map.on("contextmenu", function (e) {
+    if (bridge && bridge.mapContextMenu) { bridge.mapContextMenu(e.latlng.lat, e.latlng.lng); }
+  });
 
   /* Dragging points of one layer (hubs) while editing: circle markers are not draggable
    * in Leaflet, so pan is paused during a drag and positions stream to Python. */
@@ -310,6 +314,10 @@
     l.on("contextmenu", function (e) {
       L.DomEvent.stop(e);
       if (bridge) { bridge.featureContextMenu(name, String(id)); }
+      // an area (locality, catchment…) is also a place: the window's menu for it
+      if (bridge && bridge.mapContextMenu && !l.getLatLng) {
+        bridge.mapContextMenu(e.latlng.lat, e.latlng.lng);
+      }
     });
   }
   Object.keys(layers).forEach(function (n) {
@@ -620,7 +628,9 @@
     var seen = new Set(), out = [];
     LABEL_ORDER.forEach(function (sel) {
       document.querySelectorAll(sel).forEach(function (el) {
-        if (seen.has(el)) { return; }
+        /* A label of a layer just replaced fades out (opacity 0) for 200 ms before Leaflet
+         * removes it: it is not on the map, so it must not hide the labels replacing it. */
+        if (seen.has(el) || el.style.opacity === "0") { return; }
         seen.add(el);
         out.push(el);
       });
@@ -681,6 +691,31 @@
     if (map._animatingZoom) { map.once("zoomend", go); } else { go(); }
     if (name !== "wards") { medway.select(name, id); }
     return true;
+  };
+
+  /* ---------------------------------------------------------- keep Medway in view */
+  /* While the view is "all of Medway" (as loaded, or after Zoom to Medway), a resize of the
+   * window or of a panel fits it again, so the south is never cut off on a small screen;
+   * once the planner pans or zooms, the view is theirs. */
+  var fitted = true, fitTimer = null;
+  var fitAll = medway.fit;
+  function own() { fitted = false; }
+  medway.fit = function () { fitted = true; return fitAll(); };
+  ["zoom", "zoomTo", "selectAndShow"].forEach(function (name) {
+    var inner = medway[name];
+    medway[name] = function () { own(); return inner.apply(medway, arguments); };
+  });
+  map.on("dragstart", own);
+  map.on("dblclick", own);
+  map.getContainer().addEventListener("wheel", own, {passive: true});
+  map.on("resize", function () {
+    if (!fitted) { return; }
+    clearTimeout(fitTimer);
+    fitTimer = setTimeout(function () { if (fitted) { fitAll(); } }, 120);
+  });
+  medway.isFitted = function () { return fitted; };
+  medway.showsAllOfMedway = function () {
+    return map.getBounds().pad(0.01).contains(layers.localities.getBounds());
   };
 
   drawLegend();

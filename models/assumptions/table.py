@@ -3,6 +3,7 @@ range, unit and source (docs/design.md §6), in display order."""
 from __future__ import annotations
 
 from models.assumptions.entry import SHARE, Assumption, _a
+from models.assumptions.capacity import CAPACITY_DEFAULTS
 
 # ---------------------------------------------------------------- the consultation trend
 # GP Workload Survey (NHS Information Centre, 2006/07), as quoted in the Operational Plan
@@ -121,6 +122,33 @@ TRANSIT_DEFAULTS: tuple[Assumption, ...] = (
 )
 
 
+# ---------------------------------------------------------------- developer contributions
+# Occupancy by size of home, for a dwelling mix (models/contribution). Census 2021 (ONS,
+# England and Wales) households by number of bedrooms and household size, rounded; HUDU's
+# Planning Contributions Model uses the same kind of table — uncertain.
+CENSUS_BEDROOMS = ("ONS Census 2021, household size by number of bedrooms (England & Wales), "
+                   "rounded — uncertain")
+CONTRIBUTION_DEFAULTS: tuple[Assumption, ...] = (
+    _a("persons_per_dwelling_1bed", "persons per new 1-bedroom dwelling", "persons",
+       1.2, 1.4, 1.6, CENSUS_BEDROOMS, uncertain=True, positive=True, maximum=10),
+    _a("persons_per_dwelling_2bed", "persons per new 2-bedroom dwelling", "persons",
+       1.7, 1.9, 2.2, CENSUS_BEDROOMS, uncertain=True, positive=True, maximum=10),
+    _a("persons_per_dwelling_3bed", "persons per new 3-bedroom dwelling", "persons",
+       2.4, 2.6, 2.8, CENSUS_BEDROOMS, uncertain=True, positive=True, maximum=10),
+    _a("persons_per_dwelling_4bed", "persons per new dwelling of 4 or more bedrooms",
+       "persons", 2.8, 3.1, 3.4, CENSUS_BEDROOMS, uncertain=True, positive=True,
+       maximum=12),
+    _a("catchment_radius_km", "S106 catchment: practices within this straight-line "
+       "distance of the site", "km", 1.0, 2.0, 3.0,
+       "NHS England convention for developer-contribution requests: the practices within "
+       "about 2 km of the development (Canterbury & Coastal CCG, 2020; docs/design.md §6)",
+       used_by="contribution", positive=True, maximum=50),
+    _a("catchment_drive_minutes", "S106 catchment by road: practices within this drive "
+       "time of the site", "minutes", 5, 10, 15,
+       "SHAPE Place Atlas 10-minute drive time (with imported roads only) — uncertain",
+       uncertain=True, used_by="contribution", positive=True, maximum=120),
+)
+
 DEFAULTS: tuple[Assumption, ...] = (
     # -- dwellings → residents → patients
     _a("persons_per_dwelling", "persons per new dwelling", "persons", 2.3, 2.4, 2.5,
@@ -235,7 +263,7 @@ DEFAULTS: tuple[Assumption, ...] = (
     _a("drive_speed_kmh", "average door-to-door driving speed in town", "km/h",
        20, 30, 40, "Placeholder for urban driving including junctions — uncertain; edit it "
        "with local knowledge", uncertain=True, used_by="hubs", positive=True, maximum=120),
-) + TRAVEL_DEFAULTS + TRANSIT_DEFAULTS
+) + TRAVEL_DEFAULTS + TRANSIT_DEFAULTS + CAPACITY_DEFAULTS + CONTRIBUTION_DEFAULTS
 
 # Pairs that must stay ordered: (smaller, larger).
 ORDERED = (("locality_min_population", "locality_max_population"),

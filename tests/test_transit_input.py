@@ -92,10 +92,15 @@ def test_import_refuses_a_bad_feed_and_changes_nothing(tmp_path, capsys):
     folder = write_southampton_folder(tmp_path / "data")
     before = sorted(p.name for p in folder.iterdir())
     bad = write_feed(tmp_path / "bad.zip", GOOD, drop=["stops.txt"])
+    out = tmp_path / "out"
     assert main(["import", "--data", str(folder), "--timetable", str(bad), "--out",
-                 str(folder)]) == 2
+                 str(out)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "bad.zip/stops.txt" in err[0]
+    assert sorted(p.name for p in folder.iterdir()) == before and not out.exists()
+    # Into the folder itself (--force): refused the same way, the folder as it was.
+    assert main(["import", "--data", str(folder), "--timetable", str(bad), "--out",
+                 str(folder), "--force"]) == 2
     assert sorted(p.name for p in folder.iterdir()) == before
 
 

@@ -214,7 +214,13 @@ def test_walks_follow_the_imported_roads(tmp_path):
     to it is short; on the roads it is beyond the longest walk, so walking stands."""
     from geo.roads import read_road_file
     from models.transit.access import network_for
-    from tests.roads_fixture import EAST, POINT_NORTH, POINT_SOUTH, SOUTH, write_river_osm
+    from tests.roads_fixture import (
+        EAST,
+        POINT_NORTH,
+        POINT_SOUTH,
+        SOUTH,
+        write_river_osm,
+    )
     stops = [("S", "South bank", POINT_SOUTH[1], POINT_SOUTH[0]),
              ("T", "Bridge end", SOUTH, EAST)]
     trips = [("t", "S1", [("S", "09:15:00"), ("T", "09:20:00")])]

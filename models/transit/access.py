@@ -58,17 +58,17 @@ class TransitParams:
 
     @classmethod
     def from_assumptions(cls, a, feed: Feed, day: date | None = None,
-                         start_h: float | None = None) -> "TransitParams":
+                         start_h: float | None = None) -> TransitParams:
         day = day or default_day(feed)
         check_day(feed, day)
-        start = int(round(3600 * (a.value("transit_window_start_h") if start_h is None
-                                  else start_h)))
-        return cls(day, start, start + int(round(3600 * a.value("transit_window_hours"))),
-                   int(round(60 * a.value("transit_departure_step_min"))),
+        start = round(3600 * (a.value("transit_window_start_h") if start_h is None
+                              else start_h))
+        return cls(day, start, start + round(3600 * a.value("transit_window_hours")),
+                   round(60 * a.value("transit_departure_step_min")),
                    a.value("walk_speed_kmh") / 3.6, a.value("transit_max_walk_m"),
                    a.value("transit_detour_index"), 60 * a.value("transit_change_min"),
                    a.value("transit_change_walk_m"),
-                   int(round(60 * a.value("transit_max_journey_min"))))
+                   round(60 * a.value("transit_max_journey_min")))
 
     @property
     def departure_times(self) -> np.ndarray:
@@ -200,9 +200,7 @@ class TransitNetwork:
     # ------------------------------------------------------------ door to door
     def departures(self, from_xy, to_xy, *, progress=None, cancel=None) -> np.ndarray:
         """Minutes door to door for each departure of the window (n_from, n_to, n_dep)."""
-        out = []
-        for block in self._blocks(from_xy, to_xy, progress, cancel):
-            out.append(block)
+        out = list(self._blocks(from_xy, to_xy, progress, cancel))
         return np.concatenate(out) if out else np.empty((0, len(to_xy),
                                                          len(self.p.departure_times)))
 

@@ -317,4 +317,4 @@ def _road_graph(plan, travel: str, args=None):
     graph = graph_for(layers, travel, plan.assumptions)
     return graph, (f"Road graph: {graph.nodes:,} junctions, {graph.edges:,} links "
                    f"({layers.label()}); assumptions: speeds by road class or tagged limit, "
-                   "junction delay, parking (drive), walking speed — models/assumptions.py")
+                   "junction delay, parking (drive), walking speed — models/assumptions/")

@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
@@ -60,7 +59,6 @@ MAJOR_CLASSES = ("motorway", "trunk", "primary", "secondary", "tertiary")
 DRIVE_CLASSES = ROAD_CLASSES[:10]
 WALK_CLASSES = ROAD_CLASSES[1:]           # everything but motorways
 PLACE_KINDS = ("city", "town", "village", "suburb", "hamlet", "station")
-WATER_KINDS = ("river", "canal", "coastline")
 RAIL_KINDS = ("rail", "light_rail")
 
 
@@ -220,7 +218,7 @@ def load_roads(folder) -> RoadLayers | None:
         parts = {name: pyogrio.read_dataframe(path, layer=name) for name in LAYER_COLUMNS}
     except Exception as exc:  # a damaged file is reported, never half-read
         raise DataError(str(path), f"cannot read the road layers ({exc})") from None
-    for name, g in parts.items():
+    for g in parts.values():
         if g.crs is None:
             g.set_crs(BNG, inplace=True)
         for col in ("name", "kind", "road_class"):
@@ -277,5 +275,3 @@ def read_roads_for(road_file, localities, margin_m: float, *, progress=None,
     return layers
 
 
-def line_lengths(g: gpd.GeoDataFrame) -> np.ndarray:
-    return shapely.length(g.geometry.values)

@@ -169,10 +169,13 @@ class FileCommands:
         if not path:
             return False
         from geo.atomic import atomic_path
-        with atomic_path(path) as tmp:
-            if not self.map.grab().save(str(tmp), "PNG"):
-                self.show_error("Export failed", f"could not write {path}")
-                return False
+        try:
+            with atomic_path(path) as tmp:
+                if not self.map.grab().save(str(tmp), "PNG"):
+                    raise OSError(f"could not write {path}")   # nothing to put in place
+        except OSError as exc:
+            self.show_error("Export failed", str(exc))
+            return False
         self.statusBar().showMessage(f"Saved the map picture to {path}", 8000)
         return True
 

@@ -1,7 +1,7 @@
 """Hubs tool: place, drag and delete hubs on the map; catchments, access, suggested sites.
 
 The panel shows one model, the hub layer (through the workspace, so every change is one
-undoable step), and the measures models/hubs.py computes from it. Dragging a hub streams
+undoable step), and the measures models/hubs/ computes from it. Dragging a hub streams
 positions from the page; the table and catchments follow live, and the move is recorded
 when the mouse is released.
 """
@@ -396,10 +396,10 @@ class HubsPanel(HubEditing, Panel):
         used = self.used_ids()
         graph = self.road_graph()           # None: straight line
 
-        def work(progress, cancelled):
+        def work(progress, cancel):
             return hubmodel.optimise_hubs(demand, hubs, candidates, k, keep=keep,
                                           used_ids=used, progress=progress,
-                                          cancel=cancelled, travel=graph)
+                                          cancel=cancel, travel=graph)
         self.start_task(work, self._on_plan, title="Suggest sites",
                         button=self.suggest_button, taskbar=self.taskbar)
 

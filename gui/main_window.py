@@ -15,6 +15,7 @@ from gui.tables import (
     HOUSING_COLUMNS, LOCALITY_COLUMNS, PRACTICE_COLUMNS, TablePanel, housing_frame,
     practices_frame,
 )
+from gui.worker import cancel_tasks
 from gui.workspace import Workspace
 
 APP_NAME = "Medway Estates Planner"
@@ -379,6 +380,7 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
             event.ignore()
             return
         self.settings.setValue("window/geometry", self.saveGeometry())
+        cancel_tasks(self)        # a grouping or suggestion still running stops first
         self.map.dispose()
         super().closeEvent(event)
 

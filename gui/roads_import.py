@@ -84,15 +84,15 @@ class RoadsImportDialog(QDialog):
         return import_roads
 
     def work(self, path):
-        """The background work for ``path``: fn(progress, cancelled) -> what was written."""
+        """The background work for ``path``: fn(progress, cancel) -> what was written."""
         read = self.reader()
         localities = self.window.dataset.localities
         margin_m = self.window.workspace.plan.value(self.MARGIN) * 1000.0
         folder = self.folder
 
-        def work(progress, cancelled):
+        def work(progress, cancel):
             return read(path, localities, folder, margin_m=margin_m, progress=progress,
-                        cancel=cancelled)
+                        cancel=cancel)
         return work
 
     def summary(self, layers) -> str:

@@ -726,7 +726,9 @@
     new QWebChannel(qt.webChannelTransport, function (channel) {
       bridge = channel.objects.bridge;
       medway.bridge = bridge;
-      bridge.pageReady(JSON.stringify(medway.counts()));
+      // the page's own file name (map-<generation>.html): a late answer from a page
+      // replaced since is told apart from the current one's
+      bridge.pageReady(JSON.stringify(medway.counts()), location.pathname);
     });
   }
 })();

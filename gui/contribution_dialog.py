@@ -114,7 +114,7 @@ class ContributionDialog(QDialog):
             tick.setData(Qt.ItemDataRole.UserRole, r.practice_code)
             cells = [f"{r.name} ({r.practice_code})", f"{r.distance_km:.2f}",
                      f"{number(r.list_size)} ({r.list_date})",
-                     f"{number(r.gp_headcount)} / {number(r.gp_fte, 1)} ({r.gp_year})",
+                     f"{number(r.gp_headcount)} / {number(r.gps, 1)} {r.gp_basis} ({r.gp_date})",
                      number(r.patients_per_gp), f"{number(r.premises_m2)} "
                      f"({'proxy' if str(r.premises_basis).startswith('proxy') else r.premises_basis})",
                      number(r.spare_patients)]

@@ -372,8 +372,8 @@ def _caveats(plan, c: Contribution) -> list[str]:
         out.append(f"{f['unknown_spare']} ticked practice(s) have no list size, floor area or "
                    "GP FTE (a headcount is not FTE): their spare capacity is unknown and is "
                    "not counted.")
-    years = c.catchment[["list_date", "gp_year"]].iloc[0]
-    out.append(f"List sizes dated {years['list_date']}; GPs from {years['gp_year']}: "
+    years = c.catchment[["list_date", "gp_date"]].iloc[0]
+    out.append(f"List sizes dated {years['list_date']}; GPs from {years['gp_date']}: "
                "patients per GP compares figures of these periods.")
     if c.mode == "straight":
         out.append("Catchment by straight-line distance (import roads for drive time).")

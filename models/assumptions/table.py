@@ -81,16 +81,16 @@ TRAVEL_DEFAULTS: tuple[Assumption, ...] = (
 # Planning Contributions Model uses the same kind of table — uncertain.
 CENSUS_BEDROOMS = ("ONS Census 2021, household size by number of bedrooms (England & Wales), "
                    "rounded — uncertain")
+_BEDS = dict(uncertain=True, used_by="contribution", positive=True, maximum=12)
 CONTRIBUTION_DEFAULTS: tuple[Assumption, ...] = (
     _a("persons_per_dwelling_1bed", "persons per new 1-bedroom dwelling", "persons",
-       1.2, 1.4, 1.6, CENSUS_BEDROOMS, uncertain=True, positive=True, maximum=10),
+       1.2, 1.4, 1.6, CENSUS_BEDROOMS, **_BEDS),
     _a("persons_per_dwelling_2bed", "persons per new 2-bedroom dwelling", "persons",
-       1.7, 1.9, 2.2, CENSUS_BEDROOMS, uncertain=True, positive=True, maximum=10),
+       1.7, 1.9, 2.2, CENSUS_BEDROOMS, **_BEDS),
     _a("persons_per_dwelling_3bed", "persons per new 3-bedroom dwelling", "persons",
-       2.4, 2.6, 2.8, CENSUS_BEDROOMS, uncertain=True, positive=True, maximum=10),
+       2.4, 2.6, 2.8, CENSUS_BEDROOMS, **_BEDS),
     _a("persons_per_dwelling_4bed", "persons per new dwelling of 4 or more bedrooms",
-       "persons", 2.8, 3.1, 3.4, CENSUS_BEDROOMS, uncertain=True, positive=True,
-       maximum=12),
+       "persons", 2.8, 3.1, 3.4, CENSUS_BEDROOMS, **_BEDS),
     _a("catchment_radius_km", "S106 catchment: practices within this straight-line "
        "distance of the site", "km", 1.0, 2.0, 3.0,
        "NHS England convention for developer-contribution requests: the practices within "

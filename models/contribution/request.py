@@ -265,6 +265,8 @@ def assess(plan, app: Application, *, graph=None, included=None) -> Contribution
     used += ["registration_share", "patients_per_gp_wte", "rooms_per_1000_patients",
              "floorspace_m2_per_1000", "cost_per_m2",
              "catchment_drive_minutes" if graph is not None else "catchment_radius_km"]
+    if (counted["gp_basis"] == "est.").any():      # GP FTE estimated from a headcount
+        used.append("gp_fte_per_head")
     justified = net > 0
     project = _project(plan, app, counted, steps, justified)
     out = Contribution(application=app, catchment=cat, steps=steps, assumptions=used,
@@ -370,8 +372,12 @@ def _caveats(plan, c: Contribution) -> list[str]:
                    "(capacity.csv) replaces it.")
     if f["unknown_spare"]:
         out.append(f"{f['unknown_spare']} ticked practice(s) have no list size, floor area or "
-                   "GP FTE (a headcount is not FTE): their spare capacity is unknown and is "
-                   "not counted.")
+                   "usable GP figure (none, or one flagged implausible): their spare "
+                   "capacity is unknown and is not counted.")
+    est = int((c.catchment.loc[c.catchment["included"], "gp_basis"] == "est.").sum())
+    if est:
+        out.append(f"{est} ticked practice(s) publish a GP headcount but no FTE: their FTE is "
+                   "estimated as headcount × gp_fte_per_head (marked est.).")
     years = c.catchment[["list_date", "gp_date"]].iloc[0]
     out.append(f"List sizes dated {years['list_date']}; GPs from {years['gp_date']}: "
                "patients per GP compares figures of these periods.")

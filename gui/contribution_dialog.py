@@ -83,21 +83,20 @@ class ContributionDialog(QDialog):
         self.refresh()
 
     # -------------------------------------------------------------- figures
-    def _on_edited(self, *_) -> None:
-        if self.isVisible():
-            self.refresh()
+    def _on_edited(self, layer: str = "", *_) -> None:
+        self._on_state("housing" if layer == "housing" else "contribution")
 
     def _on_state(self, key: str) -> None:
+        """Re-read the plan (a data site's own figures too) while the dialog is open."""
         if not self.isVisible():
             return
-        if key in ("contribution", "assumptions", "hubs", "housing"):
-            if key == "housing" and self.app.site_id:
-                try:
-                    self.app = site_application(self.ws.plan, self.app.site_id)
-                except ContributionError:
-                    self.close()          # the site was removed
-                    return
-            self.refresh()
+        if key == "housing" and self.app.site_id:
+            try:
+                self.app = site_application(self.ws.plan, self.app.site_id)
+            except ContributionError:
+                self.close()          # the site was removed (or has no dwellings now)
+                return
+        self.refresh()
 
     def refresh(self) -> None:
         """Re-read the plan: the catchment's ticks and the figures."""

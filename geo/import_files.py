@@ -17,7 +17,8 @@ def detect_inputs(folder: str | Path) -> dict[str, Path]:
     for one-per-year sources (joined with ';', as the dialog's text box holds them), the
     newest-dated file, JSON before CSV (the published form of the sites), and otherwise the
     plainest name: a register in the national standard before derived versions (names
-    mentioning 'digital-land')."""
+    mentioning 'digital-land'), and GP FTE before a headcount series (FTE is the unit the
+    supply norms are in)."""
     files = sorted(p for p in Path(folder).iterdir() if p.is_file())
     found: dict[str, Path] = {}
     for source in SOURCES:
@@ -32,6 +33,7 @@ def detect_inputs(folder: str | Path) -> dict[str, Path]:
         elif source.pick == "json":
             hits = sorted(hits, key=lambda p: p.suffix.lower() != ".json")
         else:
-            hits = sorted(hits, key=lambda p: ("digital" in p.name.lower(), len(p.name)))
+            hits = sorted(hits, key=lambda p: ("digital" in p.name.lower(),
+                                               "headcount" in p.name.lower(), len(p.name)))
         found[source.key] = hits[0]
     return found

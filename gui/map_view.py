@@ -8,6 +8,7 @@ request: the app must work in a room with no network and must not try.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from pathlib import Path
 
@@ -51,7 +52,7 @@ class MapBridge(QObject):
 
     clicked = Signal(str, str)
     mapClickedAt = Signal(float, float)
-    ready = Signal(dict)
+    ready = Signal(dict, int)                        # feature counts, page generation
     dragged = Signal(str, str, float, float, bool)   # layer, id, lat, lon, finished
     contextMenu = Signal(str, str)
     mapMenuAt = Signal(float, float)
@@ -76,9 +77,11 @@ class MapBridge(QObject):
     def mapClicked(self, lat: float, lon: float):  # noqa: N802
         self.mapClickedAt.emit(lat, lon)
 
-    @Slot(str)
-    def pageReady(self, counts_json: str):  # noqa: N802
-        self.ready.emit(json.loads(counts_json))
+    @Slot(str, str)
+    def pageReady(self, counts_json: str, page: str):  # noqa: N802
+        """The page is up; ``page`` is its path, map-<generation>.html (-1: not ours)."""
+        m = re.search(r"map-(\d+)\.html$", page or "")
+        self.ready.emit(json.loads(counts_json), int(m.group(1)) if m else -1)
 
 
 class _Page(QWebEnginePage):
@@ -227,6 +230,10 @@ class MapView(QWebEngineView):
         if self.is_ready:
             self.call("removeOverlay", name)
 
+    def move_feature(self, layer: str, feature_id: str, lat: float, lon: float) -> None:
+        """Put a point symbol at (lat, lon), e.g. back where it was after a refused drop."""
+        self.call("moveFeature", layer, feature_id, lat, lon)
+
     def zoom(self, delta: float) -> None:
         self.call("zoom", delta)
 
@@ -261,7 +268,9 @@ class MapView(QWebEngineView):
         elif state == "no-glue":
             self.failed.emit("the map's script failed: " + "; ".join(self.errors[-3:]))
 
-    def _on_ready(self, counts: dict) -> None:
+    def _on_ready(self, counts: dict, generation: int) -> None:
+        if generation != self._generation:
+            return       # a page replaced since (data opened again) said it was ready
         self.counts = counts
         self.is_ready = True
         for name in self._hidden:

@@ -628,7 +628,9 @@
     var seen = new Set(), out = [];
     LABEL_ORDER.forEach(function (sel) {
       document.querySelectorAll(sel).forEach(function (el) {
-        if (seen.has(el)) { return; }
+        /* A label of a layer just replaced fades out (opacity 0) for 200 ms before Leaflet
+         * removes it: it is not on the map, so it must not hide the labels replacing it. */
+        if (seen.has(el) || el.style.opacity === "0") { return; }
         seen.add(el);
         out.push(el);
       });
@@ -691,6 +693,31 @@
     return true;
   };
 
+  /* ---------------------------------------------------------- keep Medway in view */
+  /* While the view is "all of Medway" (as loaded, or after Zoom to Medway), a resize of the
+   * window or of a panel fits it again, so the south is never cut off on a small screen;
+   * once the planner pans or zooms, the view is theirs. */
+  var fitted = true, fitTimer = null;
+  var fitAll = medway.fit;
+  function own() { fitted = false; }
+  medway.fit = function () { fitted = true; return fitAll(); };
+  ["zoom", "zoomTo", "selectAndShow"].forEach(function (name) {
+    var inner = medway[name];
+    medway[name] = function () { own(); return inner.apply(medway, arguments); };
+  });
+  map.on("dragstart", own);
+  map.on("dblclick", own);
+  map.getContainer().addEventListener("wheel", own, {passive: true});
+  map.on("resize", function () {
+    if (!fitted) { return; }
+    clearTimeout(fitTimer);
+    fitTimer = setTimeout(function () { if (fitted) { fitAll(); } }, 120);
+  });
+  medway.isFitted = function () { return fitted; };
+  medway.showsAllOfMedway = function () {
+    return map.getBounds().pad(0.01).contains(layers.localities.getBounds());
+  };
+
   drawLegend();
   showBody(true);
   medway.placeLegend();
@@ -699,7 +726,9 @@
     new QWebChannel(qt.webChannelTransport, function (channel) {
       bridge = channel.objects.bridge;
       medway.bridge = bridge;
-      bridge.pageReady(JSON.stringify(medway.counts()));
+      // the page's own file name (map-<generation>.html): a late answer from a page
+      // replaced since is told apart from the current one's
+      bridge.pageReady(JSON.stringify(medway.counts()), location.pathname);
     });
   }
 })();

@@ -260,3 +260,53 @@ def test_real_networks_are_compared_beside_the_proposal_without_replacing_it(tmp
         assert js(win, "medway.counts().groups") == 2 * len(table)
     finally:
         close_window(win)
+
+
+SHOWN_LABELS = ("(function () { var o = {}; ['.medway-group-label', '.medway-label']"
+                ".forEach(function (s) { o[s] = Array.from(document.querySelectorAll(s))"
+                ".filter(function (e) { return e.style.visibility !== 'hidden'; }).length; });"
+                " return o; })()")
+
+
+def test_labels_stay_after_moving_a_practice_by_hand(window):
+    """Issue #24 item 2: after Move, every group label (and the locality names that were
+    shown) are still there, without a zoom: the labels fading out with the replaced
+    territories must not hide the new ones."""
+    import time
+
+    from tests.gui_helpers import _settle
+    run_grouping(window)
+    wait_until(lambda: js(window, "medway.labelClashes()") == 0, what="labels decluttered")
+    _settle(400)
+    before = js(window, SHOWN_LABELS)
+    panel = window.groups_panel
+    mapping = dict(window.workspace.groups)
+    code = sorted(mapping)[3]
+    target = next(g for g in sorted(set(mapping.values())) if g != mapping[code])
+    select_on_map(window, code)
+    panel.target.setCurrentText(target)
+    click(panel.move_button)
+    assert window.workspace.groups[code] == target
+    end = time.monotonic() + 1.5            # the labels must hold through the fade
+    while time.monotonic() < end:
+        _settle(100)
+    after = js(window, SHOWN_LABELS)
+    assert after[".medway-group-label"] == before[".medway-group-label"] == len(set(
+        window.workspace.groups.values()))
+    assert after[".medway-label"] >= before[".medway-label"] - 1
+
+
+def test_a_grouping_outside_the_bounds_says_it_was_applied(window, dialogs):
+    """Issue #24 item 3: bounds that cannot all be met still change the plan, so the
+    message says so (and how to undo), never "Nothing was changed."; the status bar gets
+    one line, not the whole list of shortfalls."""
+    from tests.gui_helpers import status_text
+    run_grouping(window, 44_000, 45_000)
+    assert window.workspace.groups                          # the plan did change
+    kinds = [t for k, t in dialogs.asked if k == "warning"]
+    assert "Some groups are outside the bounds" in kinds
+    text = dialogs.messages[dialogs.asked.index(("warning", "Some groups are outside the bounds"))]
+    assert "Nothing was changed" not in text
+    assert "Ctrl+Z" in text and "change was made" in text
+    assert len(window.statusBar().currentMessage()) <= 140
+    assert "outside the bounds" in status_text(window)

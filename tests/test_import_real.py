@@ -21,6 +21,7 @@ FILES = dict(
     population="census2021_lsoa21_usual_residents_age6_medway.csv",
     population_areas="lsoa_medway_2011.geojson",
     brownfield="brownfield_register_medway_2019-01-24.csv",
+    projection="snpp2022_migcat_persons_medway.csv",
 )
 
 
@@ -145,7 +146,8 @@ def test_cli_import_writes_the_folder_and_folder_detection_finds_the_files(share
         {k: v for k, v in FILES.items() if k != "list_sizes"}
     assert [Path(p).name for p in found["payments"].split(";")] == [
         f"nhs_payments_to_gp_medway_{y}.csv" for y in ("2017-18", "2019-20", "2022-23")]
-    assert found["workforce"].name == "gp_workforce_headcount_medway_fy2016-2024.csv"
+    # The FTE file (GP FTE with the same year's patients) is preferred to the headcount series.
+    assert found["workforce"].name == "gp_workforce_fte_medway_fy2023-2025.csv"
     assert found["deprivation"].name == "imd_practice_medway.csv"
 
 

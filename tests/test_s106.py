@@ -88,8 +88,8 @@ def test_a_bedroom_mix_uses_occupancy_by_size(capsys, tmp_path):
     plan = Plan(load_sample())
     c = assess(plan, new_application(plan, 51.38, 0.52, 100, mix=parse_mix("1:1,3:1")))
     a = plan.assumptions
-    assert c.value("ppd") == pytest.approx((a.value("persons_per_dwelling_1bed")
-                                            + a.value("persons_per_dwelling_3bed")) / 2)
+    assert c.value("ppd") == pytest.approx((a.value("persons_1bed")
+                                            + a.value("persons_3bed")) / 2)
 
 
 @pytest.mark.slow

@@ -173,7 +173,7 @@ def _occupancy(app: Application, a) -> tuple[float, str, str, list[str]]:
     if not app.mix:
         return (a.value("persons_per_dwelling"), "average for a new dwelling",
                 "=[persons_per_dwelling]", ["persons_per_dwelling"])
-    keys = [f"persons_per_dwelling_{b}bed" for b, _ in app.mix]
+    keys = [f"persons_{b}bed" for b, _ in app.mix]
     value = sum(s * a.value(k) for (_, s), k in zip(app.mix, keys))
     how = " + ".join(f"{s:.0%} × {a.value(k):g} ({b}{'+' if b == 4 else ''}-bed)"
                      for (b, s), k in zip(app.mix, keys))

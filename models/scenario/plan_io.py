@@ -49,10 +49,26 @@ def load_into_plan(plan: Plan, scenario: Scenario, base: Dataset | None = None) 
     warnings = [w for w in edited.warnings if w not in base.warnings]
     assumptions = Assumptions.from_dict(scenario.assumptions) if scenario.assumptions \
         else None
-    plan.load(base, edited, groups=groups, locks=scenario.locks or None,
+    locks = known_locks(scenario.locks, set(edited.practices["practice_code"]))
+    plan.load(base, edited, groups=groups, locks=locks or None,
               grouping=scenario.grouping or None, assumptions=assumptions,
               contribution=s106_choices(scenario.extra.get(S106_EXTRA)) or None)
     return warnings
+
+
+def known_locks(locks: dict | None, codes: set[str]) -> dict:
+    """The locks on practices this data has: those naming others were reported "ignored"
+    (scenario_warnings), so they are left out rather than refused later."""
+    if not locks:
+        return {}
+    out = dict(locks)
+    together = [[c for c in grp if c in codes] for grp in locks.get("together", [])]
+    out["together"] = [grp for grp in together if len(grp) >= 2]
+    out["apart"] = [pair for pair in locks.get("apart", []) if set(pair) <= codes]
+    fixed = locks.get("fixed", {})
+    out["fixed"] = {c: g for c, g in fixed.items() if c in codes} if isinstance(fixed, dict) \
+        else [c for c in fixed if c in codes]
+    return {k: v for k, v in out.items() if v or k in locks}
 
 
 def plan_from_scenario(scenario: Scenario, base: Dataset | None = None) -> tuple[Plan, list[str]]:

@@ -83,7 +83,8 @@ class GroupsPanel(LockEditing, Panel):
         self.contiguous = QCheckBox("Keep groups contiguous", self)
         self.contiguous.setToolTip("Each group's territory stays one patch of map")
         self.contiguous.toggled.connect(lambda _on: self._settings_edited())
-        self.seed = self._spin(0, 99_999, 1, "Same data + same seed → same groups")
+        self.seed = self._spin(0, 99_999, 0, "Same data + same seed → same groups (the "
+                               "plan's default is 0)")
         for box in (self.min_size, self.max_size, self.n_groups, self.seed):
             box.setKeyboardTracking(False)      # one change per Enter/arrow, not per digit
             box.valueChanged.connect(lambda _v: self._settings_edited())
@@ -100,7 +101,7 @@ class GroupsPanel(LockEditing, Panel):
                                       "Excel file")
         self.export_button.clicked.connect(lambda: self.export_groups())
         self.comparison = Comparison(self)
-        self.comparison.combo.activated.connect(lambda _i: self.refresh())
+        self.comparison.combo.activated.connect(lambda _i: self._compare_with_chosen())
         self.taskbar = TaskBar(self)
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
@@ -198,6 +199,15 @@ class GroupsPanel(LockEditing, Panel):
                               "Grouping: set " + ", ".join(k.replace("_", " ")
                                                            for k in changed))
 
+    def _compare_with_chosen(self) -> None:
+        """The grouping compared with is part of the plan (saved in the scenario, undoable)."""
+        key = self.comparison.key
+        if key != self.ws.plan.grouping.get("compare_with"):
+            label = self.comparison.combo.currentText()
+            self.ws.set_state("grouping", {**self.ws.plan.grouping, "compare_with": key},
+                              f"Compare with {label}" if key else "Stop comparing groupings")
+        self.refresh()
+
     def _sync_settings(self) -> None:
         """Show the plan's settings (after undo, redo or opening a scenario too)."""
         s = self.settings()
@@ -266,7 +276,7 @@ class GroupsPanel(LockEditing, Panel):
     def refresh(self) -> None:
         ds, mapping = self.ws.dataset, self.ws.groups
         lo, hi = self.min_size.value(), self.max_size.value()
-        self.comparison.fill(ds)
+        self.comparison.fill(ds, self.ws.plan.grouping.get("compare_with"))
         names = sorted(set(mapping.values()), key=grouping.group_sort_key)
         self.target.clear()
         self.target.addItems(names + ["(new group)"])
@@ -332,14 +342,15 @@ class GroupsPanel(LockEditing, Panel):
             group = f"New {n}"
         leaving = (other_localities(self.ws.dataset, code, group, mapping)
                    if self.settings().get("within_localities") else "")
+        who = self._named(code)
         if leaving and not self.confirm(
                 "Move out of its locality?",
                 f"Groups are kept within localities, but {group} is in {leaving}. Move "
-                f"{code} there anyway?"):
-            self.status.emit(f"{code} was not moved")
+                f"{who} there anyway?"):
+            self.status.emit(f"{who} was not moved")
             return False
         new = grouping.move_practice(self.ws.dataset.practices, mapping, code, group)
-        self.ws.set_state("groups", new, f"Move {code} to {group}")
+        self.ws.set_state("groups", new, f"Move {who} to {group}")
         return True
 
     def confirm(self, title: str, text: str) -> bool:
@@ -358,9 +369,12 @@ class GroupsPanel(LockEditing, Panel):
         self.note_selection(code)
         menu = QMenu(self)
         sub = menu.addMenu("Move to group")
+        sizes = dict(zip(self.model.frame["group"], self.model.frame["list_size"])) \
+            if "list_size" in self.model.frame else {}
         for name in sorted(set(self.ws.groups.values()), key=grouping.group_sort_key) + [
                 "(new group)"]:
-            sub.addAction(name, lambda g=name: self.move(self.recent[-1], g))
+            text = f"{name} · {sizes[name] / 1000:,.1f}k patients" if name in sizes else name
+            sub.addAction(text, lambda g=name: self.move(self.recent[-1], g))
         menu.addAction("Lock in its group", self._lock_selected)
         menu.popup(QCursor.pos())
 
@@ -371,6 +385,8 @@ class GroupsPanel(LockEditing, Panel):
             self._show_locks()
         elif key in ("grouping", "assumptions"):
             self._sync_settings()
+            if self.comparison.key != self.ws.plan.grouping.get("compare_with"):
+                self.refresh()          # the comparison chosen (or undone, or opened)
 
     def _on_replaced(self) -> None:
         self.recent, self.problems = [], []

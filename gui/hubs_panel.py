@@ -263,7 +263,12 @@ class HubsPanel(HubEditing, Panel):
         # A long hub name must not push the served patients out of view (full name: Details).
         self.table.setColumnWidth(0, min(self.table.columnWidth(0), NAME_WIDTH))
         self._hubs_shown = hubs
-        if self.road_graph() is not None:
+        by_road = self.road_graph() is not None
+        for box in (self.circuity, self.speed):     # used only for straight-line estimates
+            box.setEnabled(not by_road)
+            box.setToolTip(box.toolTip().split(" (not used")[0] + (
+                " (not used: travel times come from the road network)" if by_road else ""))
+        if by_road:
             self.leaving = straight_line.leaving_lines(layout.assigned.iloc[0:0], hubs,
                                                        self.ws.dataset.localities)
             self.access.setText(hubs_travel.access_text(layout, self.travel.mode))
@@ -360,6 +365,7 @@ class HubsPanel(HubEditing, Panel):
             self.refresh()
 
     def _on_replaced(self) -> None:
+        self.edit_box.setChecked(False)     # other data: a click must not add a hub to it
         self._sync_assumptions()
         self.travel.update_roads(self.ws.dataset.folder)
         self.map.remove_overlay("time_bands")

@@ -56,6 +56,30 @@ def demand_table(plan, by: str = "locality") -> pd.DataFrame:
     return plan.project_demand(by=by).table
 
 
+def area_layers(plan, layout=None) -> dict:
+    """Polygon layers a GIS can draw (EPSG:4326): each extended group's territory with its
+    measures, and each hub's catchment with the patients it serves."""
+    import geopandas as gpd
+
+    from models.grouping import group_territories
+    from models.grouping.territories import study_area
+    from models.hubs import catchment_polygons
+    ds, out = plan.dataset, {}
+    table = groups_table(plan)
+    if table is not None and len(ds.localities):
+        areas = group_territories(ds.practices, plan.groups, study_area(ds.localities))
+        table = table[table["group"].isin(list(areas))].reset_index(drop=True)
+        out["group_territories"] = gpd.GeoDataFrame(
+            table, geometry=[areas[g] for g in table["group"]], crs=27700).to_crs(4326)
+    if layout is not None and len(ds.localities):
+        cells = catchment_polygons(ds.hubs, ds.localities)
+        served = layout.per_hub[["hub_id", "practices_served", "served_patients",
+                                 "served_patients_with_growth", "mean_distance_km"]]
+        cells = cells.merge(served, on="hub_id", how="left")
+        out["hub_catchments"] = cells[~cells.geometry.is_empty].reset_index(drop=True)
+    return out
+
+
 def plan_tables(plan) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
     """(point layers, attribute tables) for the export: the point layers replace the
     dataset's practices and hubs; the tables are written beside them."""
@@ -80,4 +104,6 @@ def export_plan(plan, path, fmt: str | None = None) -> list:
     if format_for(path, fmt) == "csv":     # the data folder keeps its canonical columns
         tables = {"practices_in_scenario": points["practices"],
                   "hubs_in_scenario": points["hubs"], **tables}
-    return export_dataset(ds, path, fmt, tables)
+    areas = area_layers(plan, plan.evaluate_hubs() if len(ds.hubs) else None) \
+        if format_for(path, fmt) == "gpkg" else None
+    return export_dataset(ds, path, fmt, tables, areas=areas)

@@ -51,6 +51,13 @@ HUB_TABLE = [   # the figures a planner reads first (in view on a laptop), codes
     Column("hub_id", "Hub"),
 ]
 CATCHMENT_COLOURS = webmap.GROUP_PALETTE
+# A suggested site is a would-be hub: drawn in the hubs' purple, ringed and dashed, larger
+# than any housing dot (orange), so the two are never confused.
+SUGGESTED_STYLE = {"radius": 13, "color": webmap.HUB_COLOUR, "weight": 4, "fillColor": "#fff",
+                   "fillOpacity": 1.0, "dashArray": "4 3"}
+SUGGESTED_LEGEND = {"layer": "suggested", "title": "Suggested hub sites", "rows": [
+    [{"shape": "circle", "fill": "#fff", "stroke": webmap.HUB_COLOUR, "size": 16,
+      "dash": True}, "Suggested new hub site (not yet accepted)"]]}
 NAME_WIDTH = 130      # px: the Hubs table's name column at most (full name: Details)
 MISLEADING_TITLE = "Straight lines across water (no roads)"
 MISLEADING_LEGEND = {"layer": "straight_lines", "title": MISLEADING_TITLE, "rows": [
@@ -407,12 +414,11 @@ class HubsPanel(HubEditing, Panel):
         feats = [{"type": "Feature",
                   "geometry": {"type": "Point", "coordinates": [float(r.longitude),
                                                                 float(r.latitude)]},
-                  "properties": {"id": f"suggested-{i}", "style": {
-                      "radius": 12, "color": "#ff6f00", "weight": 4, "fillColor": "#ffecb3",
-                      "fillOpacity": 0.9, "dashArray": "3 3"},
+                  "properties": {"id": f"suggested-{i}", "style": SUGGESTED_STYLE,
                       "tip": [["Suggested hub site", str(r.name)]]}}
                  for i, r in enumerate(added.itertuples())]
-        self.map.set_overlay("suggested", {"type": "FeatureCollection", "features": feats})
+        self.map.set_overlay("suggested", {"type": "FeatureCollection", "features": feats},
+                             True, SUGGESTED_LEGEND)
         # The table, catchments and "Access now" stay on the hubs in the plan: the
         # suggestion's own figures are shown beside it, as what accepting would give.
         after = self.layout_of(self._with_localities(self._accepted(plan)), self.demand())

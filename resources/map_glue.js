@@ -685,6 +685,40 @@
     return true;
   };
 
+  /* ---------------------------------------------------------- hover tips */
+  /* A hover tip stays inside the map (never clipped at its edge) and goes when the mouse
+   * leaves the map for a panel. */
+  var placeTip = L.Tooltip.prototype._updatePosition;
+  L.Tooltip.prototype._updatePosition = function () {
+    placeTip.call(this);
+    if (this.options.permanent || !this._container || !this._map) { return; }
+    var el = this._container, pad = 4;
+    el.style.translate = "";
+    var box = this._map.getContainer().getBoundingClientRect(), r = el.getBoundingClientRect();
+    var dx = r.right > box.right - pad ? box.right - pad - r.right :
+             (r.left < box.left + pad ? box.left + pad - r.left : 0);
+    var dy = r.top < box.top + pad ? box.top + pad - r.top :
+             (r.bottom > box.bottom - pad ? box.bottom - pad - r.bottom : 0);
+    if (dx || dy) { el.style.translate = dx + "px " + dy + "px"; }
+  };
+  medway.closeHoverTips = function () {
+    var n = 0;
+    map.eachLayer(function (l) {
+      var t = l.getTooltip && l.getTooltip();
+      if (t && !t.options.permanent && l.isTooltipOpen()) { l.closeTooltip(); n += 1; }
+    });
+    return n;
+  };
+  map.getContainer().addEventListener("mouseleave", medway.closeHoverTips);
+  medway.hoverTipRect = function () {
+    var el = document.querySelector(".leaflet-tooltip-pane .leaflet-tooltip:not(.medway-label)" +
+                                    ":not(.medway-overlay-label):not(.medway-ward-label)");
+    if (!el) { return null; }
+    var r = el.getBoundingClientRect(), b = map.getContainer().getBoundingClientRect();
+    return {left: r.left - b.left, top: r.top - b.top, right: r.right - b.left,
+            bottom: r.bottom - b.top, width: b.width, height: b.height};
+  };
+
   /* ---------------------------------------------------------- keep Medway in view */
   /* While the view is "all of Medway" (as loaded, or after Zoom to Medway), a resize of the
    * window or of a panel fits it again, so the south is never cut off on a small screen;

@@ -5,7 +5,7 @@ road-approximation boxes, the site form."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QScrollArea
@@ -130,3 +130,28 @@ def test_the_add_site_form_has_room_for_a_name(window, monkeypatch):
     window.tabs.setCurrentWidget(window.housing_table)
     QTest.mouseClick(window.housing_sites.add_button, Qt.MouseButton.LeftButton)
     assert seen["width"] >= 250 and seen["guarded"]
+
+
+def test_a_hover_tip_stays_inside_the_map_and_goes_when_the_mouse_leaves(window):
+    from tests.gui_helpers import _map_target, js
+    ds = window.dataset
+    code = ds.main_practices().sort_values("longitude")["practice_code"].iloc[-1]
+    row = ds.practices.set_index("practice_code").loc[code]
+    # bring the easternmost practice to 12 px from the map's right edge
+    js(window, f"(function(){{ var p = medway.map.latLngToContainerPoint([{row.latitude}, "
+               f"{row.longitude}]); medway.map.panBy([p.x - (medway.map.getSize().x - 12), 0],"
+               " {animate: false}); return true; })()")
+    _settle(200)
+    x, y = js(window, f"(function(){{ var p = medway.map.latLngToContainerPoint("
+                      f"[{row.latitude}, {row.longitude}]); return [p.x, p.y]; }})()")
+    target = _map_target(window)
+    QTest.mouseMove(target, QPoint(round(x), round(y)))
+    wait_until(lambda: js(window, "medway.hoverTipRect()") is not None, 5, "the hover tip")
+    r = js(window, "medway.hoverTipRect()")
+    assert r["left"] >= 0 and r["right"] <= r["width"] and r["top"] >= 0, r
+    QTest.mouseMove(window.layers_panel.viewport(), QPoint(20, 20))   # onto a panel
+    _settle(200)
+    if js(window, "medway.hoverTipRect()") is not None:     # the leave, as Qt sends it
+        QApplication.sendEvent(target, QEvent(QEvent.Type.Leave))
+    wait_until(lambda: js(window, "medway.hoverTipRect()") is None, 5, "the tip gone")
+    menu_action(window, "View", "Zoom to Medway").trigger()

@@ -522,6 +522,21 @@
       var r = el.getBoundingClientRect();
       if (covered((r.left + r.right) / 2, (r.top + r.bottom) / 2)) { n += 3; }
     });
+    /* symbols and names drawn later: suggested sites, group and catchment labels */
+    Object.keys(overlays).forEach(function (name) {
+      if (!map.hasLayer(overlays[name])) { return; }
+      overlays[name].eachLayer(function (l) {
+        if (l.getLatLng && l.feature) {
+          var p = map.latLngToContainerPoint(l.getLatLng());
+          if (covered(p.x + box.left, p.y + box.top)) { n += 1; }
+        }
+      });
+    });
+    document.querySelectorAll(".medway-group-label").forEach(function (el) {
+      if (el.style.visibility === "hidden" || el.style.opacity === "0") { return; }
+      var r = el.getBoundingClientRect();
+      if (covered((r.left + r.right) / 2, (r.top + r.bottom) / 2)) { n += 3; }
+    });
     return n;
   }
   function bestCorner() {
@@ -536,12 +551,15 @@
   }
   /* The corner that hides the fewest symbols and labels; until the user opens or closes
    * it, the legend starts closed when even the best corner would hide something. */
+  /* Once closed because it would hide something, it stays closed until the planner opens
+   * it: it never pops open by itself over the map after a pan or zoom. */
+  var autoClosed = false;
   medway.placeLegend = function () {
     if (!legendBox) { return null; }
-    if (userChose) { return bestCorner(); }
+    if (userChose || autoClosed) { return bestCorner(); }
     showBody(true);
     var best = bestCorner();
-    if (best.n > 0) { showBody(false); best = bestCorner(); }
+    if (best.n > 0) { showBody(false); autoClosed = true; best = bestCorner(); }
     return best;
   };
   medway.legendPosition = function () { return legend.getPosition(); };

@@ -145,7 +145,9 @@ def test_moving_out_of_its_locality_asks_first(window, dialogs):
     assert ("question", title) in dialogs.asked
     assert "within localities" in dialogs.messages[-1] and target in dialogs.messages[-1]
     assert window.workspace.groups == mapping            # "No": nothing moved
-    assert f"{code} was not moved" in window.statusBar().currentMessage()
+    name = mains.at[code, "name"]                         # names, not only codes
+    assert f"{name} ({code}) was not moved" in window.statusBar().currentMessage()
+    assert name in dialogs.messages[-1]
     dialogs.answers[title] = QMessageBox.StandardButton.Yes
     click(panel.move_button)
     assert window.workspace.groups[code] == target

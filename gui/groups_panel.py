@@ -300,6 +300,7 @@ class GroupsPanel(LockEditing, Panel):
                                     else "no" for c, i in zip(table["contiguous"],
                                                               table["intruders"])]
         flagged = set(table.index[~table["within_bounds"].astype(bool)].tolist())
+        self._one_area_layer()
         self.model.colours = draw_groups(self.map, ds, mapping, table)
         self.model.set_frame(table, flagged)
         self.table.resizeColumnsToContents()
@@ -317,6 +318,19 @@ class GroupsPanel(LockEditing, Panel):
         self._restyle(per_site)
         self.window.refresh_group_column(per_site)
         self.comparison.show_for(self.map, ds, mapping, lo, hi)
+
+    def _one_area_layer(self) -> None:
+        """The first time territories are drawn, the hub catchments are set aside, so the
+        map does not blend catchments, territories and locality fills at once; ticking
+        "Hub catchments" brings them back (and they stay)."""
+        layers = self.window.layers_panel
+        if getattr(self, "_areas_sorted", False):
+            return
+        self._areas_sorted = True
+        if layers.is_checked("catchments"):
+            layers.set_checked("catchments", False)
+            self.status.emit("Hub catchments are hidden while the groups are drawn; tick "
+                             "them in Layers to see both")
 
     def _restyle(self, per_site: dict) -> None:
         self.map.restyle("practices", webmap.group_practice_styles(self.ws.dataset, per_site))

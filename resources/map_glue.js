@@ -650,7 +650,40 @@
   function overlap(a, b) {
     return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
   }
+  /* A locality name under a hub symbol ("G●llingham") moves just below the hub. */
+  function nudgeLabels() {
+    if (!map.hasLayer(labels)) { return 0; }
+    var moved = 0;
+    labels.eachLayer(function (t) {
+      var el = t.getElement();
+      if (!el) { return; }
+      t.options.offset = L.point(0, 0);
+      t.update();
+      var r = el.getBoundingClientRect(), below = null;
+      if (map.hasLayer(layers.hubs)) {
+        layers.hubs.eachLayer(function (l) {
+          var b = l._path && l._path.getBoundingClientRect();
+          if (b && b.width && overlap(r, b)) { below = Math.max(below || 0, b.bottom - r.top + 2); }
+        });
+      }
+      if (below) { t.options.offset = L.point(0, below); t.update(); moved += 1; }
+    });
+    return moved;
+  }
+  medway.namesUnderHubs = function () {
+    var n = 0;
+    document.querySelectorAll(".medway-label:not(.medway-group-label)").forEach(function (el) {
+      if (el.style.visibility === "hidden" || el.style.opacity === "0") { return; }
+      var r = el.getBoundingClientRect();
+      layers.hubs.eachLayer(function (l) {
+        var b = l._path && l._path.getBoundingClientRect();
+        if (b && b.width && overlap(r, b)) { n += 1; }
+      });
+    });
+    return n;
+  };
   medway.declutter = function () {
+    nudgeLabels();
     /* A label is also hidden when a more important one already says the same name (the
      * town "Strood" beside the locality "Strood"). */
     var kept = [], said = new Set(), hid = 0;

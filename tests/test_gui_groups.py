@@ -340,3 +340,21 @@ def test_a_grouping_outside_the_bounds_says_it_was_applied(window, dialogs):
     assert "Ctrl+Z" in text and "change was made" in text
     assert len(window.statusBar().currentMessage()) <= 140
     assert "outside the bounds" in status_text(window)
+
+
+def test_the_map_does_not_blend_catchments_with_group_territories(window):
+    """Issue #24: when groups are first drawn, the catchments step aside (one area layer
+    over the locality fills); ticking them brings them back and they stay."""
+    from tests.gui_helpers import tick_layer
+    panel_layers = window.layers_panel
+    window.groups_panel._areas_sorted = False            # as on a fresh window
+    tick_layer(window, "Hub catchments", True)
+    run_grouping(window)
+    assert not panel_layers.is_checked("catchments")
+    wait_until(lambda: js(window, "medway.isVisible('catchments')") is False, what="hidden")
+    assert js(window, "medway.isVisible('groups')")
+    tick_layer(window, "Hub catchments", True)           # the planner wants both
+    set_spin(window.groups_panel.min_size, 31_000)
+    click(window.groups_panel.run_button)
+    wait_until(lambda: window.groups_panel.run_button.isEnabled(), 60, "grouping")
+    assert panel_layers.is_checked("catchments")

@@ -120,3 +120,15 @@ def test_the_legend_never_opens_by_itself_over_the_map_at_1920(tmp_path):
                 assert js(w, "medway.legendCollapsed()") or corners[at] == 0, (step, corners)
     finally:
         close_window(w)
+
+
+def test_hub_symbols_never_sit_on_locality_names(window):
+    """Issue #24: no 'G●llingham': a locality name under a hub moves just below it, at
+    Medway's extent and zoomed in."""
+    from tests.gui_helpers import _settle
+    for zoom in (0, 1, 2):
+        js(window, f"medway.fit(); medway.zoom({zoom}) && true")
+        _settle(500)
+        wait_until(lambda: js(window, "medway.namesUnderHubs()") == 0, 5,
+                   f"names clear of hubs at zoom +{zoom}")
+    js(window, "medway.fit() && true")

@@ -205,7 +205,7 @@ def branches(mains: pd.DataFrame, polys) -> pd.DataFrame:
 
 def housing() -> pd.DataFrame:
     rows = []
-    for sid, name, lon, lat, loc, dwellings in HOUSING:
+    for sid, name, lon, lat, _loc, dwellings in HOUSING:
         per_year = np.floor(PROFILE * dwellings).astype(int)
         per_year[-1] += dwellings - per_year.sum()
         row = {"site_id": sid, "name": name, "latitude": lat, "longitude": lon,
@@ -220,6 +220,37 @@ def housing() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def estate_register(prac: pd.DataFrame, hubs: pd.DataFrame) -> pd.DataFrame:
+    """An invented estate register (capacity.csv): rooms and m² loosely in proportion to
+    the list, mixed tenure and condition; a few sites left without a row (unknown) and the
+    planned hubs not yet built. Its own seed, so the other files do not change."""
+    rng = np.random.default_rng(2023)
+    rows = []
+    tenures = ["owned", "leased", "NHS Property Services", "Community Health Partnerships"]
+    for r in prac.itertuples():
+        if rng.random() < 0.05:
+            continue                                # no return from this site: unknown
+        branch = bool(r.parent_code)
+        rooms = int(rng.integers(1, 4)) if branch else \
+            max(1, int(round(r.list_size / 1000 * rng.uniform(0.3, 0.6))))
+        tenure = str(rng.choice(tenures, p=[0.35, 0.35, 0.2, 0.1]))
+        rows.append({"site_code": r.practice_code, "gia_m2": round(rooms * rng.uniform(45, 70)),
+                     "clinical_rooms": rooms, "tenure": tenure,
+                     "condition": str(rng.choice(list("ABCD"), p=[0.2, 0.45, 0.25, 0.1])),
+                     "lease_end": (f"{int(rng.integers(2026, 2040))}-03-31"
+                                   if tenure == "leased" else ""),
+                     "hours_per_week": 30.0 if branch else 52.5,
+                     "notes": "illustrative"})
+    for h in hubs.itertuples():
+        if h.status == "existing":
+            rooms = int(rng.integers(3, 7))
+            rows.append({"site_code": h.hub_id, "gia_m2": round(rooms * 70),
+                         "clinical_rooms": rooms, "tenure": "Community Health Partnerships",
+                         "condition": "A", "lease_end": "", "hours_per_week": 60.0,
+                         "notes": "illustrative (hub)"})
+    return pd.DataFrame(rows)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     locs = localities()
@@ -231,6 +262,7 @@ def main() -> None:
     prac.to_csv(OUT / "practices.csv", index=False)
     hubs.to_csv(OUT / "hubs.csv", index=False)
     house.to_csv(OUT / "housing_sites.csv", index=False)
+    estate_register(prac, hubs).to_csv(OUT / "capacity.csv", index=False)
     from sample_roads import write_sample_roads   # illustrative roads, water, places
     write_sample_roads(bng_polygon(OUTLINE), OUT)
     # Check the invented points land in the localities they were written for.

@@ -92,7 +92,8 @@ def deprivation_table(path, ds) -> pd.DataFrame:
 
 
 def capacity_table(path, ds) -> pd.DataFrame:
-    return io_capacity.read_capacity(path, ds.practices["practice_code"])
+    return io_capacity.read_capacity(path, [*ds.practices["practice_code"],
+                                            *ds.hubs["hub_id"].astype(str)])
 
 
 def years_between(first: str, second: str) -> float | None:

@@ -104,14 +104,17 @@ SOURCES: tuple[Source, ...] = (
            folder_reader="geo.import_figures:deprivation_table",
            joins_on="practice code", date_rule="IMD year column",
            message="Joining deprivation scores"),
-    Source("capacity", "Known capacity per site", "known capacity (estates team's return)",
-           "known capacity per site: site_code,gia_m2,clinical_rooms,tenure,condition "
-           "(overrides the premises-payments proxy)",
-           r"capacity.*\.csv$", "CSV (*.csv)", "geo.io_capacity:read_capacity",
+    Source("capacity", "Estate register (known capacity per site)",
+           "known capacity (estates team's return)",
+           "estate register per site (CSV or XLSX): site_code, gia_m2, clinical_rooms, "
+           "tenure, condition, lease_end, hours_per_week, notes (overrides the "
+           "premises-payments proxy; no row = unknown)",
+           r"(capacity|estate.?register).*\.(csv|xlsx)$", "CSV or Excel (*.csv *.xlsx)",
+           "geo.io_capacity:read_capacity",
            step="geo.import_figures:capacity", folder_file="capacity.csv",
            folder_reader="geo.import_figures:capacity_table",
-           joins_on="site code (practice or branch)", date_rule="not stated (the return's)",
-           message="Joining known capacity"),
+           joins_on="site code (practice, branch or hub)", date_rule="not stated (the return's)",
+           message="Joining the estate register"),
     Source("pcns", "PCN core partners", "NHS Digital, ODS ePCN (core partners)",
            "ePCN core partners CSV (or ePCN.xlsx)",
            r"epcn.*(core|partner).*\.csv$|^epcn.*\.xlsx$", "CSV or Excel (*.csv *.xlsx)",
@@ -163,6 +166,21 @@ SOURCES: tuple[Source, ...] = (
            step="geo.import_steps:housing", folder_file="housing_sites.csv",
            joins_on="place (coordinates)",
            date_rule="YYYY-MM in the file name", message="Housing sites (app format)"),
+)
+
+# Growth beyond the housing list (models/capacity/projection.py), declared here like the rest.
+SOURCES += (
+    Source("projection", "Population projection (ONS)",
+           "ONS, Subnational population projections for England: 2022-based",
+           "ONS subnational population projection, persons by single year of age, as "
+           "published (one area's rows): the trend the Capacity tab and `capacity --trend` "
+           "grow the lists with",
+           r"(snpp|population.?projection).*\.csv$", "CSV (*.csv)",
+           "geo.io_projections:read_projection", step="geo.io_projections:import_step",
+           folder_file="population_projection.csv",
+           folder_reader="geo.io_projections:projection_table",
+           joins_on="the local authority (one area)", date_rule="the projection's base year",
+           message="Reading the population projection"),
 )
 
 BY_KEY = {s.key: s for s in SOURCES}

@@ -64,6 +64,9 @@ class DetailsPanel(QTextBrowser):
         """``extra``: more (label, value, source) rows from the planning panels."""
         self.current = (layer, item_id)
         rows = self._rows(ds, layer, item_id)
+        if rows is not None and layer in ("practices", "hubs"):   # the estate register
+            from gui.estate_table import estate_rows
+            rows = (rows[0], rows[1] + estate_rows(ds, item_id))
         if rows is not None and extra:
             rows = (rows[0], rows[1] + list(extra))
         if rows is None:

@@ -128,7 +128,7 @@ class FileCommands:
             if not path:
                 return False
         try:
-            written = export_plan(self.workspace.plan, path)
+            written = export_plan(self.workspace.plan, path, scenario=self.scenarios.name)
         except (DataError, OSError, ValueError) as exc:
             self.show_error("Export failed", str(exc))
             return False
@@ -173,10 +173,13 @@ class FileCommands:
         if not path:
             return False
         from geo.atomic import atomic_path
-        with atomic_path(path) as tmp:
-            if not self.map.grab().save(str(tmp), "PNG"):
-                self.show_error("Export failed", f"could not write {path}")
-                return False
+        try:
+            with atomic_path(path) as tmp:
+                if not self.map.grab().save(str(tmp), "PNG"):
+                    raise OSError(f"could not write {path}")   # nothing to put in place
+        except OSError as exc:
+            self.show_error("Export failed", str(exc))
+            return False
         self.statusBar().showMessage(f"Saved the map picture to {path}", 8000)
         return True
 

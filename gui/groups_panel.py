@@ -58,7 +58,8 @@ class GroupsPanel(LockEditing, Panel):
     def __init__(self, window, parent=None):
         super().__init__(window, parent)
         self.recent: list[str] = []      # last practices the user selected (for locks)
-        self.problems: list[str] = []
+        self.problems: list[str] = []   # the last run's shortfalls, shown while its
+        self._problems_of: dict = {}      # grouping is the one shown (not after Undo)
         self._build()
         self.ws.stateChanged.connect(self._on_state)
         self.ws.replaced.connect(self._on_replaced)
@@ -227,17 +228,18 @@ class GroupsPanel(LockEditing, Panel):
         s, locks = self.settings(), self.ws.plan.grouping_locks()
         area = boundary_of(self.ws.dataset) if s.get("contiguous") else None
 
-        def work(progress, cancelled):
+        def work(progress, cancel):
             return grouping.group_practices(
                 practices, s["min_size"], s["max_size"], s["n_groups"],
                 within_localities=s["within_localities"], locks=locks, seed=s["seed"],
                 strict=False, contiguous=bool(s.get("contiguous")), boundary=area,
-                progress=progress, cancelled=cancelled)
+                progress=progress, cancel=cancel)
         self.start_task(work, self._on_result, title="Grouping", button=self.run_button,
                         taskbar=self.taskbar)
 
     def _on_result(self, result) -> None:
         self.problems = list(result.problems)
+        self._problems_of = dict(result.mapping)    # the grouping they describe
         n = result.n_groups
         self.ws.set_state("groups", result.mapping,
                           f"Group practices into {n} groups "
@@ -312,7 +314,7 @@ class GroupsPanel(LockEditing, Panel):
             + (f"; {overall['unassigned_practices']} practices unassigned"
                if overall["unassigned_practices"] else "")
             + (f"<br><span style='color:#b71c1c'>{'; '.join(self.problems)}</span>"
-               if self.problems else "")
+               if self.problems and mapping == self._problems_of else "")
             + f"<br><span style='color:#666'>Bounds: {SOURCE}.</span>")
         per_site = site_groups(ds.practices, mapping).to_dict()
         self._restyle(per_site)

@@ -61,7 +61,10 @@ def draw_groups(view, ds, mapping: dict, table: pd.DataFrame) -> dict[str, str]:
         tips[r.group] = [["Group", r.group], ["Patients", f"{r.list_size:,.0f}"],
                          ["Practices", str(r.practices)], ["Against bounds", r.outside_text],
                          ["Mean distance", f"{r.mean_distance_km:.2f} km"]]
-        labels[r.group] = f"{r.group} · {r.list_size / 1000:,.1f}k"
+        # Outside the bounds the exact figure: 29,975 never reads "30.0k" (inside them).
+        labels[r.group] = (f"{r.group} · {r.list_size / 1000:,.1f}k" if r.within_bounds else
+                           f"{r.group} · {r.list_size:,.0f} "
+                           f"({'below' if r.outside_by < 0 else 'above'})")
     view.set_overlay("groups", webmap.group_territories(areas, colours, tips, bad, labels),
                      False)
     return colours

@@ -1,7 +1,7 @@
 """Hubs tool: place, drag and delete hubs on the map; catchments, access, suggested sites.
 
 The panel shows one model, the hub layer (through the workspace, so every change is one
-undoable step), and the measures models/hubs.py computes from it. Dragging a hub streams
+undoable step), and the measures models/hubs/ computes from it. Dragging a hub streams
 positions from the page; the table and catchments follow live, and the move is recorded
 when the mouse is released.
 """
@@ -119,7 +119,12 @@ class HubsPanel(HubEditing, Panel):
         self.travel = hubs_travel.TravelChoice(self)
         self.travel.update_roads(self.ws.dataset.folder)
         self.travel.currentIndexChanged.connect(lambda _: self._travel_changed())
-        self.bands_box = QCheckBox("Time bands (10/15/20 min) around the selected hub", self)
+        self.travel.window.sync(self.ws.plan.value("transit_window_start_h"))
+        self.travel.window.changed.connect(self._travel_changed)
+        self.travel.window.start_changed.connect(
+            lambda h: self._set_assumption("transit_window_start_h", h))
+        self.bands_box = QCheckBox("Time bands around the selected hub (10/15/20 min by "
+                                   "road, 15/30/45 by public transport)", self)
         self.bands_box.setChecked(True)
         self.bands_box.toggled.connect(lambda _: self._draw_bands())
         self.access = QLabel(self)
@@ -168,6 +173,7 @@ class HubsPanel(HubEditing, Panel):
         top.addWidget(self.delete_button)
         form = QFormLayout()
         form.addRow("Access by", self.travel)
+        form.addRow("Public transport on", self.travel.window)
         form.addRow(self.bands_box)
         form.addRow("Road circuity factor", self.circuity)
         form.addRow("Average speed", self.speed)
@@ -242,6 +248,7 @@ class HubsPanel(HubEditing, Panel):
                           f"Set {plan.assumptions[key].label} to {value:g}")
 
     def _sync_assumptions(self) -> None:
+        self.travel.window.sync(self.ws.plan.value("transit_window_start_h"))
         for box, key in ((self.circuity, "road_circuity"), (self.speed, "drive_speed_kmh")):
             box.blockSignals(True)
             box.setValue(self.ws.plan.value(key))
@@ -278,7 +285,8 @@ class HubsPanel(HubEditing, Panel):
         if by_road:
             self.leaving = straight_line.leaving_lines(layout.assigned.iloc[0:0], hubs,
                                                        self.ws.dataset.localities)
-            self.access.setText(hubs_travel.access_text(layout, self.travel.mode))
+            self.access.setText(hubs_travel.access_text(layout, self.travel.mode,
+                                                        self.road_graph()))
         else:
             self.leaving = straight_line.leaving_lines(layout.assigned, hubs,
                                                        self.ws.dataset.localities)
@@ -401,10 +409,10 @@ class HubsPanel(HubEditing, Panel):
         used = self.used_ids()
         graph = self.road_graph()           # None: straight line
 
-        def work(progress, cancelled):
+        def work(progress, cancel):
             return hubmodel.optimise_hubs(demand, hubs, candidates, k, keep=keep,
                                           used_ids=used, progress=progress,
-                                          cancel=cancelled, travel=graph)
+                                          cancel=cancel, travel=graph)
         self.start_task(work, self._on_plan, title="Suggest sites",
                         button=self.suggest_button, taskbar=self.taskbar)
 

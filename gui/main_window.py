@@ -15,6 +15,7 @@ from gui.tables import (
     HOUSING_COLUMNS, LOCALITY_COLUMNS, PRACTICE_COLUMNS, TablePanel, housing_frame,
     practices_frame,
 )
+from gui.worker import cancel_tasks
 from gui.workspace import Workspace
 
 APP_NAME = "Medway Estates Planner"
@@ -98,6 +99,9 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         self.tabs.addTab(self.practices_table, "Practices")
         self.tabs.addTab(self.localities_table, "Localities")
         self.tabs.addTab(self.housing_table, "Housing sites")
+        from gui.estate_table import EstateTable
+        self.estate_table = EstateTable(self)
+        self.tabs.addTab(self.estate_table, "Estate")
         self.tables_dock = self._dock("Tables", self.tabs,
                                       Qt.DockWidgetArea.BottomDockWidgetArea, "tables")
         self.resizeDocks([self.layers_dock], [230], Qt.Orientation.Horizontal)
@@ -128,6 +132,8 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
                                       Qt.DockWidgetArea.RightDockWidgetArea, "demand",
                                       scroll=True)
         self.tabifyDockWidget(self.details_dock, self.demand_dock)
+        from gui.capacity_panel import add_capacity_panel
+        add_capacity_panel(self)
         self.layers_panel.add_layer("demand", "GP WTE needed (shading)", visible=False)
         self.layers_panel.add_layer("groups", "Extended group outlines")
         self.layers_panel.add_layer("existing_groups", "Existing grouping (compared)")
@@ -162,6 +168,8 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
                      "sites, list sizes, PCNs, wards, census, brownfield) into a data folder")
         from gui.roads_import import add_import_roads_action
         add_import_roads_action(self, file_menu)
+        from gui.timetable_import import add_import_timetable_action
+        add_import_timetable_action(self, file_menu)
         self._action(file_menu, "&Export data…", self.export_data, QKeySequence("Ctrl+E"),
                      "All layers as GeoPackage (QGIS), XLSX workbook (Excel), or a folder of "
                      "CSV/GeoJSON files")
@@ -374,6 +382,7 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
             event.ignore()
             return
         self.settings.setValue("window/geometry", self.saveGeometry())
+        cancel_tasks(self)        # a grouping or suggestion still running stops first
         self.map.dispose()
         super().closeEvent(event)
 

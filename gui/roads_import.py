@@ -79,9 +79,9 @@ class RoadsImportDialog(QDialog):
         margin_m = self.window.workspace.plan.value("road_margin_km") * 1000.0
         folder = self.folder
 
-        def work(progress, cancelled):
+        def work(progress, cancel):
             return import_roads(path, localities, folder, margin_m=margin_m,
-                                progress=progress, cancel=cancelled)
+                                progress=progress, cancel=cancel)
         self.message.setText("")
         self.task = Task(work, self)
         self.task.done.connect(self._done)

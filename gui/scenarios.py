@@ -1,7 +1,7 @@
 """Scenarios in the window: New/Open/Save/Save As/Rename/Recent/Duplicate, autosave and
 recovery, the unsaved-changes prompt, and side-by-side comparison of up to three scenarios.
 
-The scenario file format and its safety live in models/scenario.py; this is the view.
+The scenario file format and its safety live in models/scenario/; this is the view.
 """
 from __future__ import annotations
 
@@ -344,7 +344,7 @@ class ScenarioController(QObject):
                 self.window.show_error("A scenario could not be compared", str(exc))
                 return None
             label = scenario.name if scenario.name not in rows else f"{scenario.name} ({path})"
-            rows[label] = key_measures(plan)
+            rows[label] = key_measures(plan, travel=self._travel())
         table = sc.compare_scenarios(rows)
         dialog = CompareDialog(table, self.window)
         dialog.show()
@@ -353,7 +353,12 @@ class ScenarioController(QObject):
 
     def _measures_of_current(self) -> dict:
         from models.measures import key_measures
-        return key_measures(self.ws.plan)
+        return key_measures(self.ws.plan, travel=self._travel())
+
+    def _travel(self) -> str:
+        """How the Hubs tab measures access now (straight line, drive or walk)."""
+        hubs = getattr(self.window, "hubs_panel", None)
+        return getattr(getattr(hubs, "travel", None), "mode", None) or "straight"
 
     # -------------------------------------------------------------- misc
     def _start_dir(self) -> str:

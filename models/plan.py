@@ -25,7 +25,8 @@ from geo.dataset import Dataset
 from models.assumptions import Assumptions, default_assumptions
 from models.edits import KEYS, apply_edit
 
-STATE_KEYS = ("groups", "hubs", "housing", "assumptions", "locks", "grouping", "baseline")
+STATE_KEYS = ("groups", "hubs", "housing", "assumptions", "locks", "grouping", "baseline",
+              "estate", "contribution")
 GROUPING_DEFAULTS = {"min_size": None, "max_size": None, "n_groups": None,
                      "within_localities": False, "seed": 0}
 # Grouping bounds left as None follow these assumptions: the Medway Model's extended groups
@@ -141,6 +142,8 @@ class Plan:
         self.grouping: dict[str, Any] = dict(GROUPING_DEFAULTS)
         self.assumptions: Assumptions = default_assumptions()
         self.baseline: pd.DataFrame | None = None
+        # S106 catchments the planner ticked: {site key: {"in": [codes], "out": [codes]}}
+        self.contribution: dict[str, dict] = {}
 
     # ---------------------------------------------------------------- listening
     def subscribe(self, listener: Callable[[Change], None]) -> None:
@@ -196,6 +199,9 @@ class Plan:
             return self.assumptions            # immutable: edits make a new object
         if key == "baseline":
             return None if self.baseline is None else self.baseline.copy()
+        if key == "estate":            # the estate register (models/capacity/register.py)
+            from models.capacity.register import register_of
+            return register_of(self.dataset)
         return copy.deepcopy(getattr(self, key))
 
     def _put(self, key: str, value) -> None:
@@ -205,6 +211,8 @@ class Plan:
             self.assumptions = value
         elif key == "baseline":
             self.baseline = None if value is None else value.copy()
+        elif key == "estate":
+            self.dataset.capacity = value.copy().reset_index(drop=True)
         elif key == "grouping":
             self.grouping = {**GROUPING_DEFAULTS, **copy.deepcopy(value)}
         elif key == "locks":

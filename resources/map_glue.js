@@ -270,6 +270,10 @@
   };
 
   map.on("click", function (e) { landClick(e); });
+  // Right-click on the map: the window's menu for that place ("New application here…").
+  map.on("contextmenu", function (e) {
+    if (bridge && bridge.mapContextMenu) { bridge.mapContextMenu(e.latlng.lat, e.latlng.lng); }
+  });
 
   /* Dragging points of one layer (hubs) while editing: circle markers are not draggable
    * in Leaflet, so pan is paused during a drag and positions stream to Python. */
@@ -310,6 +314,10 @@
     l.on("contextmenu", function (e) {
       L.DomEvent.stop(e);
       if (bridge) { bridge.featureContextMenu(name, String(id)); }
+      // an area (locality, catchment…) is also a place: the window's menu for it
+      if (bridge && bridge.mapContextMenu && !l.getLatLng) {
+        bridge.mapContextMenu(e.latlng.lat, e.latlng.lng);
+      }
     });
   }
   Object.keys(layers).forEach(function (n) {
@@ -803,7 +811,9 @@
     new QWebChannel(qt.webChannelTransport, function (channel) {
       bridge = channel.objects.bridge;
       medway.bridge = bridge;
-      bridge.pageReady(JSON.stringify(medway.counts()));
+      // the page's own file name (map-<generation>.html): a late answer from a page
+      // replaced since is told apart from the current one's
+      bridge.pageReady(JSON.stringify(medway.counts()), location.pathname);
     });
   }
 })();

@@ -100,7 +100,8 @@ def test_capacity_template_round_trip_and_bad_condition(tmp_path):
     practices = pd.DataFrame({"practice_code": ["G82014", "G82014-B1"]})
     path = tmp_path / "capacity.csv"
     io_capacity.write_template(practices, path)
-    assert path.read_text().splitlines()[0] == "site_code,gia_m2,clinical_rooms,tenure,condition"
+    assert path.read_text().splitlines()[0] == ("site_code,gia_m2,clinical_rooms,tenure,"
+                                                "condition,lease_end,hours_per_week,notes")
     path.write_text("site_code,gia_m2,clinical_rooms,tenure,condition\n"
                     "G82014,850,12,leased,b\nG82014-B1,,,,\n")
     f = io_capacity.read_capacity(path, site_codes=practices["practice_code"])

@@ -61,7 +61,7 @@ def test_everything_drawn_has_a_tick_box_and_a_legend_entry(window):
                what="a legend entry per ticked layer")
     for title, name in titles.items():          # untick: its legend entry goes too
         tick_layer(window, title, False)
-        wait_until(lambda: title not in js(window, "medway.legendTitles()"),
+        wait_until(lambda title=title: title not in js(window, "medway.legendTitles()"),
                    what=f"{title} legend entry removed")
         assert _visible(window, name) is False
 

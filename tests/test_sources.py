@@ -55,7 +55,8 @@ def test_file_detection_knows_every_source(tmp_path):
              "pcns": "epcn_core_partners.csv", "boundaries": "wards_2013.geojson",
              "ward_localities": "ward_localities.csv", "population": "census_lsoa.csv",
              "population_areas": "lsoa_2011.geojson", "brownfield": "brownfield_register.csv",
-             "housing": "housing_sites.csv"}
+             "housing": "housing_sites.csv",
+             "projection": "snpp2022_migcat_persons_medway.csv"}
     assert set(names) == set(BY_KEY), "give the new source a sample file name here"
     for name in names.values():
         (tmp_path / name).write_text("x")

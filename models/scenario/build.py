@@ -158,6 +158,7 @@ def scenario_from_dataset(ds, name: str, *, base=None, notes: str = "",
                     else (dict(value) if isinstance(value, dict) else list(value)))
              for kind, value in (locks or {}).items()}
     locks = _fixed_as_mapping(locks, groups, name)
+    extra = _with_estate(extra, ds, base)
     now = _now()
     scenario = Scenario(name=name, notes=notes, created=created or now, modified=now,
                         data=data_reference(ds), hubs=hubs, practices=practices,
@@ -167,6 +168,19 @@ def scenario_from_dataset(ds, name: str, *, base=None, notes: str = "",
                         extra=copy.deepcopy(extra or {}))
     _validate(scenario.to_dict(), name)   # never hand back something save would refuse
     return scenario
+
+
+def _with_estate(extra: dict | None, ds, base) -> dict:
+    """``extra`` with the estate register edits (models/capacity/register.py) under
+    "estate": only what differs from the data's register; the key is dropped when none."""
+    from models.capacity.register import SCENARIO_KEY, register_changes
+    out = dict(extra or {})
+    changes = register_changes(ds.capacity, None if base is None else base.capacity)
+    if changes:
+        out[SCENARIO_KEY] = changes
+    else:
+        out.pop(SCENARIO_KEY, None)
+    return out
 
 
 def scenario_warnings(base_ds, scenario: Scenario) -> list[str]:
@@ -243,6 +257,8 @@ def apply_scenario(base_ds, scenario: Scenario):
                     if question:
                         notes.append(f"{code} {column}: {question.removesuffix(' Is it right?')}"
                                      " — check it")
+    from models.capacity.register import SCENARIO_KEY, apply_register_changes
+    notes += apply_register_changes(ds, (scenario.extra or {}).get(SCENARIO_KEY))
     if scenario.groups:
         present = set(ds.practices["practice_code"])
         rows = [(c, g) for c, g in scenario.groups.items() if c in present]

@@ -105,6 +105,8 @@ def plan_tables(plan) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]
     points = {"practices": practices_table(plan, layout), "hubs": hubs_table(plan, layout)}
     tables = {**finance_tables(plan, layout), "extended_groups": groups_table(plan),
               "hub_access": access_table(layout)}
+    from rendering.capacity_sheets import capacity_tables   # the estate register, space gap
+    tables.update(capacity_tables(plan))
     return points, {k: v for k, v in tables.items() if v is not None}
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 
+from cli.common import add_force_option
 from cli.plan_args import add_plan_options, build_plan
 
 
@@ -24,7 +25,8 @@ def register(subparsers) -> None:
                    help="override the format the extension implies (a folder: csv or "
                         "geojson)")
     add_plan_options(p)
-    p.set_defaults(func=run, out_kind="auto")
+    add_force_option(p)
+    p.set_defaults(func=run, out_kind="auto", writes_data_folder=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -33,7 +35,11 @@ def run(args: argparse.Namespace) -> int:
 
     plan = build_plan(args, args.export_data or getattr(args, "data", None))
     ds = plan.dataset
-    written = export_plan(plan, args.out, args.format)   # as File → Export data
+    name = ""
+    if args.scenario:
+        from models import scenario as sc
+        name = sc.load_scenario(args.scenario).name
+    written = export_plan(plan, args.out, args.format, scenario=name)   # as File → Export data
     print(f"Exported {data_label(ds)} → {args.out} ({len(written)} file"
           f"{'s' if len(written) != 1 else ''})")
     return 0

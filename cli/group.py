@@ -173,6 +173,12 @@ def run(args) -> int:
     from models.grouping import GroupingError, group_practices
 
     practices, notes, label, s, locks, boundary = _settings(args)
+    mains = int((~is_branch(practices)).sum())
+    if s["n_groups"] is not None and s["n_groups"] > mains:
+        given = "--groups" if args.groups is not None else "the scenario's n_groups"
+        raise UserError(f"{label}: {given} {s['n_groups']:,} is more groups than there are "
+                        f"practices to group ({mains:,}); give at most {mains:,}, or leave "
+                        "--groups out for the fewest groups that fit the bounds")
     if s["within_localities"]:
         blank = practices.loc[(practices["locality"] == "") & ~is_branch(practices),
                               "practice_code"].tolist()

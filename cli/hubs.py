@@ -34,6 +34,12 @@ the objective becomes the patient-weighted mean travel time in minutes by road, 
 go to the quickest hub, the table gains mean_minutes and a line gives the shares of
 patients within 10 / 15 / 20 minutes; it ends with `objective_minutes before=<float>
 after=<float>` instead. --travel straight (the default) is the straight line above.
+
+--travel transit uses the data folder's imported timetable (timetable/; `import
+--timetable F.zip`): door-to-hub minutes = walk to a stop + wait + ride + changes + walk
+from the stop, the median over departures in a window (--date, --window-start), walking
+the whole way where quicker; shares within 15 / 30 / 45 minutes; every figure names the
+feed, its dates and the window.
 """
 
 
@@ -81,9 +87,18 @@ def register(sub) -> None:
                    help="also consider a grid of sites this far apart inside the "
                         "localities (--data or the sample only)")
     add_plan_options(p)
-    p.add_argument("--travel", choices=("straight", "drive", "walk"), default="straight",
-                   help="what to minimise: straight-line km (default) or drive / walk "
-                        "minutes on the data folder's imported roads")
+    p.add_argument("--travel", choices=("straight", "drive", "walk", "transit"),
+                   default="straight",
+                   help="what to minimise: straight-line km (default), drive / walk "
+                        "minutes on the data folder's imported roads, or public-transport "
+                        "minutes from its imported timetable (transit)")
+    p.add_argument("--date", dest="transit_date", metavar="YYYY-MM-DD",
+                   help="--travel transit: the day of the departure window (default: the "
+                        "weekday of the timetable's validity with the most trips)")
+    p.add_argument("--window-start", dest="window_start", metavar="HH:MM",
+                   help="--travel transit: start of the departure window (default: the "
+                        "transit_window_start_h assumption, 09:00; its length is "
+                        "transit_window_hours)")
     p.add_argument("--out", metavar="hubs.csv",
                    help="write hub_id, name, latitude, longitude, status, served_patients, "
                         "mean_distance_km for every hub of the result")
@@ -101,10 +116,10 @@ def run(args) -> int:
     from geo import canonical as dsmod
     from geo.dataset import HUB_COLUMNS
     from models import hubs as H
+    from models.hubs.siting import Objective, SitingProblem
 
     if args.practices and args.data:
         raise UserError("give either --data or --practices, not both")
-    localities = None
     if args.practices:
         if args.scenario or args.settings:
             raise UserError("--scenario and --set need a data folder (--data) or the sample, "
@@ -125,7 +140,7 @@ def run(args) -> int:
         label = args.practices
         if args.travel != "straight":
             raise UserError(f"--travel {args.travel} needs a data folder with imported roads "
-                            "(--data DIR after `import --roads`); a practices file alone "
+                            "or timetable (--data DIR after `import --roads` / `--timetable`); a practices file alone "
                             "has none")
         graph = graph_note = None
     else:
@@ -133,18 +148,24 @@ def run(args) -> int:
             raise UserError("--hubs goes with --practices; a data folder has its own hubs.csv")
         plan = build_plan(args, args.hubs_data or args.data)
         ds = plan.dataset
-        practices, hubs, localities = ds.practices, ds.hubs, ds.localities
+        hubs = ds.hubs
         demand = plan.demand_points()      # housing growth always counted "with growth"
         label = ds.label
-        graph, graph_note = _road_graph(plan, args.travel)
+        graph, graph_note = _road_graph(plan, args.travel, args)
     weight = "patients_with_growth" if args.with_housing else "patients_now"
     if demand[weight].sum() <= 0:
         raise UserError(f"{label}: there are no patients to serve (every list_size is 0)")
 
     keep = KEEP[args.keep]
-    spare = hubs[~hubs["status"].isin(keep)]
-    candidates = H.candidate_sites(practices=practices, hubs=spare, localities=localities,
-                                   grid_km=args.grid_km)
+    if args.practices:          # no plan: the problem is built from the files' tables
+        spare = hubs[~hubs["status"].isin(keep)]
+        problem = SitingProblem(demand, hubs, H.candidate_sites(practices=practices,
+                                                                hubs=spare),
+                                args.add, Objective(graph, weight), keep)
+    else:                       # the window's entry point (Hubs tab → Suggest sites)
+        problem = plan.siting_problem(args.add, grid_km=args.grid_km, keep=keep,
+                                      with_growth=args.with_housing, travel=graph)
+    candidates = problem.candidates
     pairs = int((demand[weight] > 0).sum()) * len(candidates)
     if pairs > MAX_HUB_PAIRS:
         raise UserError(f"{label}: too many sites for the hub optimiser: "
@@ -154,12 +175,13 @@ def run(args) -> int:
     if args.add > len(candidates):
         raise UserError(f"--add {args.add}: there are only {len(candidates)} candidate sites")
     settings = plan.hub_settings() if not args.practices else {}
-    result = H.optimise_hubs(demand, hubs, candidates, args.add, keep=keep, weight=weight,
-                             travel=graph)
+    result = problem.solve()
     layout = H.evaluate_layout(demand, result.hubs, **settings)
     timed = None
     if graph is not None:
         from models.travel_access import evaluate_by_time
+        if args.travel == "transit":
+            from models.transit.layout import evaluate_by_transit as evaluate_by_time
         timed = evaluate_by_time(demand, result.hubs, graph)
         layout.assigned = timed.assigned     # catchments by time
     per_hub = layout.per_hub
@@ -192,7 +214,17 @@ def run(args) -> int:
     if not np.isnan(access["mean_distance_km"]):
         print("Share of patients within 1 / 2 / 5 km of a hub (straight line): "
               + " / ".join(f"{100 * access[f'share_within_{t}km']:.1f}%" for t in (1, 2, 5)))
-    if timed is not None:
+    if timed is not None and args.travel == "transit":
+        t = timed.access["with_growth" if args.with_housing else "now"]
+        print(f"Mean public-transport time to the quickest hub: {t['mean_minutes']:.1f} min "
+              "(mean_minutes, median over the window's departures); share of patients within "
+              "15 / 30 / 45 minutes: "
+              + " / ".join(f"{100 * t[f'share_within_{b}min']:.1f}%" for b in (15, 30, 45))
+              + "; share of departures arriving within them: "
+              + " / ".join(f"{100 * t[f'departures_within_{b}min']:.1f}%"
+                           for b in (15, 30, 45)))
+        print(graph_note)
+    elif timed is not None:
         t = timed.access["with_growth" if args.with_housing else "now"]
         print(f"Mean {args.travel} time to the quickest hub by road: "
               f"{t['mean_minutes']:.1f} min (mean_minutes); share of patients within "
@@ -239,11 +271,46 @@ def _served(assigned, hub_ids, weight):
     return [int(round(assigned.loc[assigned["hub_id"] == h, weight].sum())) for h in hub_ids]
 
 
-def _road_graph(plan, travel: str):
+def _transit_network(plan, args):
+    """The timetable network for the chosen day and window, and a line naming them."""
+    from datetime import date
+
+    from geo.io_gtfs import load_feed
+    from geo.roads import load_roads
+    from models.transit.access import network_for
+    ds = plan.dataset
+    feed = load_feed(ds.folder)
+    if feed is None:
+        raise UserError(f"--travel transit: {ds.label} has no imported timetable; add one "
+                        "with `import --data DIR --timetable feed.gtfs.zip --out DIR`")
+    day = start_h = None
+    if args.transit_date:
+        try:
+            day = date.fromisoformat(args.transit_date)
+        except ValueError:
+            raise UserError(f"--date '{args.transit_date}' is not a date YYYY-MM-DD") from None
+    if args.window_start:
+        hh, sep, mm = args.window_start.partition(":")
+        if not (sep and hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60):
+            raise UserError(f"--window-start '{args.window_start}' is not a time HH:MM")
+        start_h = int(hh) + int(mm) / 60
+    try:
+        net = network_for(feed, plan.assumptions, day, start_h, roads=load_roads(ds.folder))
+    except ValueError as exc:
+        raise UserError(f"--date: {exc}") from None
+    note = f"Public transport: {net.label()}"
+    if net.no_service:
+        note += f"\nwarning: {net.no_service_text()}"
+    return net, note
+
+
+def _road_graph(plan, travel: str, args=None):
     """The drive/walk graph of the folder's roads (the plan's travel assumptions) and a
     line about it; None for straight line."""
     if travel == "straight":
         return None, None
+    if travel == "transit":
+        return _transit_network(plan, args)
     from geo.roads import load_roads
     from models.travel_access import graph_for
     ds = plan.dataset
@@ -255,4 +322,4 @@ def _road_graph(plan, travel: str):
     graph = graph_for(layers, travel, plan.assumptions)
     return graph, (f"Road graph: {graph.nodes:,} junctions, {graph.edges:,} links "
                    f"({layers.label()}); assumptions: speeds by road class or tagged limit, "
-                   "junction delay, parking (drive), walking speed — models/assumptions.py")
+                   "junction delay, parking (drive), walking speed — models/assumptions/")

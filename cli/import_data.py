@@ -4,7 +4,7 @@ Prints the import report (what was kept, skipped, matched and assumed) and write
 only when every input passed its checks; `python main.py --data DIR` then opens it.
 --roads F adds a road and place extract (OpenStreetMap .osm.pbf/.osm or OS Open Roads
 .gpkg, geo/roads.py) clipped to the localities plus a margin; `import --data DIR --roads F
---out DIR2` adds roads to a data folder that already exists (DIR2 may be DIR).
+--out DIR2` adds roads to a data folder that already exists (DIR2 may be DIR, with --force).
 """
 from __future__ import annotations
 
@@ -29,6 +29,10 @@ def register(subparsers) -> None:
                    help="road and place extract: OpenStreetMap .osm.pbf or .osm (e.g. the "
                         "county extract), or OS Open Roads .gpkg; clipped to the localities "
                         "plus the road_margin_km assumption, stored as roads.gpkg")
+    p.add_argument("--timetable", metavar="F.zip",
+                   help="public-transport timetable as published (GTFS zip or folder, e.g. a "
+                        "Bus Open Data Service regional export); clipped to the localities "
+                        "plus the transit_margin_km assumption, stored as timetable/")
     p.add_argument("--commissioner", metavar="CODE",
                    help="keep practices of this commissioner code only (Medway CCG: 09W)")
     p.add_argument("--brownfield-start-year", type=int, metavar="YEAR",
@@ -45,7 +49,9 @@ def register(subparsers) -> None:
                         "branch (its patients are on the successor's list); repeatable")
     p.add_argument("--out", required=True, metavar="DIR", help="data folder to write")
     p.add_argument("--quiet", action="store_true", help="print only the summary counts")
-    p.set_defaults(func=run, out_kind="folder")
+    from cli.common import add_force_option
+    add_force_option(p)
+    p.set_defaults(func=run, out_kind="folder", writes_data_folder=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,7 +59,12 @@ def run(args: argparse.Namespace) -> int:
     from geo.importer import ImportInputs, run_import, save_import
 
     if args.import_data or (getattr(args, "data", None) and not args.epraccur):
-        return _add_roads(args)
+        if args.timetable and not args.roads:
+            return _add_timetable(args)
+        _add_roads(args)
+        if args.timetable:
+            _import_timetable(args.timetable, args.out)
+        return 0
     if not args.epraccur:
         raise UserError("give --epraccur (the practices), or --data DIR --roads F to add "
                         "roads to an existing data folder")
@@ -70,9 +81,16 @@ def run(args: argparse.Namespace) -> int:
     if args.quiet:
         lines = [ln for ln in lines if ln.startswith(("Import summary", "  "))][:12]
     print("\n".join(lines))
-    ds = save_import(result, args.out)
-    if args.roads:
-        _import_roads(args.roads, ds.localities, args.out)
+    layers = None
+    if args.roads:     # read first: the folder is then written once, roads and all
+        from geo.roads import read_roads_for, write_roads
+        layers = read_roads_for(args.roads, result.dataset.localities, _margin_m())
+    save_import(result, args.out,
+                also=None if layers is None else lambda tmp: write_roads(layers, tmp))
+    if layers is not None:
+        _print_roads(layers, args.out)
+    if args.timetable:
+        _import_timetable(args.timetable, args.out, result.dataset.localities)
     print(f"Wrote {args.out} (open it with: python main.py --data {args.out})")
     return 0
 
@@ -89,11 +107,6 @@ def _print_roads(layers, folder) -> None:
           f"→ {folder}/roads.gpkg ({layers.label()})")
 
 
-def _import_roads(road_file, localities, folder) -> None:
-    from geo.roads import import_roads
-    _print_roads(import_roads(road_file, localities, folder, margin_m=_margin_m()), folder)
-
-
 def _add_roads(args) -> int:
     """`import --data DIR --roads F --out DIR2`."""
     from cli import UserError
@@ -101,12 +114,47 @@ def _add_roads(args) -> int:
     from geo.roads import copy_folder_with_roads
 
     if not args.roads:
-        raise UserError("--data DIR is for adding roads: give --roads F as well")
+        raise UserError("--data DIR is for adding roads or a timetable: give --roads F or "
+                        "--timetable F.zip as well")
     src = args.import_data or args.data
     ds = load_folder(src)
     layers = copy_folder_with_roads(src, args.out, args.roads, ds.localities,
                                     margin_m=_margin_m())
     _print_roads(layers, args.out)
+    print(f"Wrote {args.out} (open it with: python main.py --data {args.out})")
+    return 0
+
+
+def _print_timetable(feed, folder) -> None:
+    c = feed.counts()
+    print(f"Timetable: {c['stops']:,} stops, {c['routes']:,} routes, {c['trips']:,} trips, "
+          f"{c['stop_times']:,} stop times in the area → {folder}/timetable/ "
+          f"({feed.label()}; {feed.source.get('licence', '')})")
+
+
+def _import_timetable(feed_file, folder, localities=None) -> None:
+    """A GTFS feed into a data folder that is already written (after roads or a full
+    import); a refusal leaves the folder's timetable as it was."""
+    from geo.canonical import load_folder
+    from geo.io_gtfs import import_timetable
+    from models.assumptions import default_assumptions
+    if localities is None:
+        localities = load_folder(folder).localities
+    margin = default_assumptions().value("transit_margin_km") * 1000.0
+    _print_timetable(import_timetable(feed_file, localities, folder, margin_m=margin), folder)
+
+
+def _add_timetable(args) -> int:
+    """`import --data DIR --timetable F.zip --out DIR2`."""
+    from geo.canonical import load_folder
+    from geo.io_gtfs import copy_folder_with_timetable
+    from models.assumptions import default_assumptions
+    src = args.import_data or args.data
+    ds = load_folder(src)
+    margin = default_assumptions().value("transit_margin_km") * 1000.0
+    feed = copy_folder_with_timetable(src, args.out, args.timetable, ds.localities,
+                                      margin_m=margin)
+    _print_timetable(feed, args.out)
     print(f"Wrote {args.out} (open it with: python main.py --data {args.out})")
     return 0
 

@@ -38,15 +38,31 @@ def build_plan(args, folder: str | None):
     scenario_file = getattr(args, "scenario", None)
     base = None if folder is None else load_folder(folder)
     if scenario_file:
+        from pathlib import Path
+
+        from geo.errors import DataError
         from models import scenario as sc
         scenario = sc.load_scenario(scenario_file)
-        plan, warnings = sc.plan_from_scenario(scenario, base)
+        try:     # a refusal of its data folder or assumptions names the scenario file
+            plan, warnings = sc.plan_from_scenario(scenario, base)
+        except DataError as exc:
+            raise DataError(Path(scenario_file).name, f"{_of_scenario(exc, scenario)}") \
+                from None
         for warning in warnings:
             print(f"warning: {warning}", file=sys.stderr)
     else:
         plan = Plan(base if base is not None else load_sample())
     apply_settings(plan, getattr(args, "settings", []))
     return plan
+
+
+def _of_scenario(exc, scenario) -> str:
+    """The refusal, said as what of the scenario it is about: its data folder or values."""
+    if base_folder := (scenario.data.get("path") if scenario.data.get("kind") == "folder"
+                       else None):
+        if str(exc.file).rstrip("/") == str(base_folder).rstrip("/"):
+            return f"the data folder it was made on, {exc.file}: {exc.reason}"
+    return str(exc)
 
 
 def apply_settings(plan, settings) -> None:

@@ -17,6 +17,14 @@ def register(sub) -> None:
     p.add_argument("--timeout", type=float, default=60, help="seconds to wait for the map")
     p.add_argument("--panel", choices=["details", "hubs", "groups", "demand", "capacity"],
                    default="details", help="which side panel to show (default details)")
+    p.add_argument("--travel", choices=["straight", "drive", "walk", "transit"],
+                   help="Hubs tab 'Access by' (drive/walk need imported roads, transit an "
+                        "imported timetable)")
+    p.add_argument("--hub", metavar="ID",
+                   help="select this hub, drawing its time bands (10/15/20 minutes by road, "
+                        "15/30/45 by public transport)")
+    p.add_argument("--no-catchments", action="store_true",
+                   help="untick the 'Hub catchments' layer (to see time bands clearly)")
     p.set_defaults(func=run)
 
 
@@ -37,6 +45,7 @@ def run(args) -> int:
     if not window.wait_for_map(int(args.timeout * 1000)):
         raise UserError("the map did not finish loading: " + (window.map_label.text()))
     from PySide6.QtCore import QEventLoop, QTimer
+    _choose(window, args)
     loop = QEventLoop()
     QTimer.singleShot(400, loop.quit)   # let the compositor paint the loaded page
     loop.exec()
@@ -47,3 +56,37 @@ def run(args) -> int:
         raise UserError(f"could not write {args.out}")
     print(f"wrote {args.out} ({window.map_label.text()})")
     return 0
+
+
+def _choose(window, args) -> None:
+    """--travel and --hub: what a person would pick in the Hubs tab before the picture."""
+    panel = window.hubs_panel
+    if args.travel:
+        i = panel.travel.findData(args.travel)
+        if not panel.travel.model().item(i).isEnabled():
+            raise UserError(f"--travel {args.travel}: {panel.travel.model().item(i).toolTip()}")
+        panel.travel.setCurrentIndex(i)
+    if args.no_catchments:
+        window.layers_panel.set_checked("catchments", False)
+    if args.hub:
+        ids = list(panel.model.frame["hub_id"])
+        if args.hub not in ids:
+            raise UserError(f"--hub {args.hub}: no such hub (hubs: {', '.join(ids)})")
+        panel.table.selectRow(ids.index(args.hub))
+    _wait_for_page(window, "(medway.counts().time_bands || 0) > 0" if args.hub else "true")
+
+
+def _wait_for_page(window, condition: str, seconds: float = 30.0) -> None:
+    """Let the page draw what was asked (the overlays are drawn by its script)."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+    end, seen = time.monotonic() + seconds, []
+    while time.monotonic() < end and not seen:
+        box = []
+        window.map.run_js(f"!!({condition})", box.append)
+        while not box and time.monotonic() < end:
+            QApplication.processEvents()
+            time.sleep(0.02)
+        seen = [True] if box and box[0] else []
+    QApplication.processEvents()

@@ -2,11 +2,15 @@
 
 Temporary names carry the writing process's id (``.<name>.<pid>-<random>.part<suffix>``),
 so the next write beside them sweeps the remains of killed writes and never a live one.
+A write that fails (a full disk) leaves the old file or folder and no temporary, and the
+error names the path it was writing; folders get the user's umask (as ``mkdir`` would),
+and a target that is a symbolic link to a folder is written where the link points.
 """
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import os
 import re
 import shutil
@@ -54,6 +58,30 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _umask_mode(mode: int = 0o777) -> int:
+    """``mode`` less the process umask (read without leaving it changed)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mode & ~mask
+
+
+# How the writers' libraries say "the disk is full" (GDAL/SQLite, zip, plain OS errors).
+DISK_FULL = ("no space left", "disk is full", "disk full", "database or disk is full")
+
+
+def _named(exc: BaseException, target: Path) -> BaseException | None:
+    """The writer's failure as an OSError naming ``target``, when it is a disk or
+    permission error without a path (None: leave the exception as it is)."""
+    text = str(exc).lower()
+    if isinstance(exc, OSError) and exc.errno is not None:
+        if not getattr(exc, "filename", None) or ".part" in str(exc.filename):
+            return OSError(exc.errno, exc.strerror or os.strerror(exc.errno), str(target))
+        return None
+    if any(words in text for words in DISK_FULL):
+        return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+    return None
+
+
 def _fsync(path: Path) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(path, os.O_RDONLY)
@@ -78,10 +106,16 @@ def atomic_path(path: str | os.PathLike):
     os.close(fd)
     os.unlink(tmp)  # some writers (GDAL) refuse to overwrite; they get a fresh name
     try:
-        with gdal_path(tmp) as writable:
-            yield writable
-        _fsync(Path(tmp))
-        os.replace(tmp, target)
+        try:
+            with gdal_path(tmp) as writable:
+                yield writable
+            _fsync(Path(tmp))
+            os.replace(tmp, target)
+        except Exception as exc:
+            named = _named(exc, target)
+            if named is None:
+                raise
+            raise named from exc
         _fsync(target.parent)      # make the rename itself durable
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -96,18 +130,27 @@ def atomic_folder(path: str | os.PathLike):
     folder that this write does not produce (the user's own) are carried over.
     """
     target = Path(path).absolute()
+    if target.is_symlink() and target.is_dir():   # write the folder the link points to
+        target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     sweep_stale(target)
     tmp = Path(tempfile.mkdtemp(prefix=_prefix(target), suffix=".part", dir=target.parent))
+    os.chmod(tmp, _umask_mode())        # mkdtemp makes drwx------ whatever the umask
     try:
-        with gdal_path(tmp / "x") as writable:
-            yield writable.parent
-        if target.is_dir():
-            _carry_over(target, tmp)
-        for entry in tmp.iterdir():
-            _fsync(entry)
-        _fsync(tmp)
-        old = _swap_in(tmp, target)
+        try:
+            with gdal_path(tmp / "x") as writable:
+                yield writable.parent
+            if target.is_dir():
+                _carry_over(target, tmp)
+            for entry in tmp.iterdir():
+                _fsync(entry)
+            _fsync(tmp)
+            old = _swap_in(tmp, target)
+        except Exception as exc:
+            named = _named(exc, target)
+            if named is None:
+                raise
+            raise named from exc
         _fsync(target.parent)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)

@@ -1,6 +1,6 @@
 """Sanity bounds on input values and sizes: beyond these a value is a typo, not a plan.
 
-They are not planning assumptions (those live in models/assumptions.py); they only stop
+They are not planning assumptions (those live in models/assumptions/); they only stop
 an absurd cell (a list size of 10^12, a completion year 9999, infinite GP WTE) or a file
 far larger than any English area's data from reaching the models, where it would give
 nonsense or run for hours. Each is generous against the largest real value it guards.
@@ -40,6 +40,12 @@ MAX_AREAS = 100_000
 MAX_ROWS = 2_000_000          # any other table (e.g. census residents by area and age)
 MAX_JSON_RECORDS = 200_000    # NHS GP site records
 MAX_POLYGONS = 20_000         # features in a boundary file
+# Columns in one CSV (the widest published file read here, the NHS payments extract, has
+# about 100) and characters in one cell or name (the longest real names and addresses have a
+# few hundred): past these a file is not what it claims to be, and is refused before work.
+MAX_COLUMNS = 1_000
+MAX_CELL_CHARS = 10_000
+MAX_NAME_CHARS = 500
 # Demand points × candidate sites the hub optimiser may compare (about 16 bytes a pair:
 # 25 million pairs stay well inside 2 GB; all of Medway is about 4,000 pairs).
 MAX_HUB_PAIRS = 25_000_000

@@ -18,18 +18,21 @@ from shapely.validation import explain_validity
 from geo.atomic import atomic_folder
 from geo.bounds import (
     BUILD_YEARS_MAX, BUILD_YEARS_MIN, DWELLINGS_MAX, GP_WTE_MAX, HUB_CAPACITY_MAX,
-    LIST_SIZE_MAX, MAX_AREAS, MAX_HOUSING_SITES, MAX_HUBS, MAX_POLYGONS, MAX_PRACTICE_SITES,
+    LIST_SIZE_MAX, MAX_AREAS, MAX_HOUSING_SITES, MAX_HUBS, MAX_NAME_CHARS, MAX_POLYGONS,
+    MAX_PRACTICE_SITES,
     RESIDENTS_MAX, YEAR_MAX, YEAR_MIN,
 )
 from geo.dataset import (
-    FILES, HOUSING_COLUMNS, HUB_COLUMNS, HUB_STATUSES, OPTIONAL_FILES, PRACTICE_COLUMNS,
+    FILES, HOUSING_COLUMNS, HUB_COLUMNS, MIX_COLUMNS, HUB_STATUSES, OPTIONAL_FILES, PRACTICE_COLUMNS,
     PRACTICE_FIGURES, SAMPLE_DIR, WARD_FILE, YEAR_COLUMN, Dataset, is_branch,
 )
+from geo.crs import BNG
 from geo.errors import DataError, spreadsheet_row
 from geo.inputs import check_input_file, gdal_path
 from geo.sources import BY_KEY, load
+from geo.text import clean_text
 from geo.tables import (
-    CONTROL, CsvText, blank_missing, check_not_blank, check_uk_coordinates, check_unique,
+    CONTROL, CsvText, blank_missing, check_name_length, check_not_blank, check_uk_coordinates, check_unique,
     column_key, parse_bool, parse_float, parse_int, read_csv_text, spreadsheet_safe,
 )
 
@@ -101,10 +104,14 @@ def read_localities(path: Path | gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if "name" not in gdf.columns:
         raise DataError(label, "missing attribute 'name' (the locality name)", field="name")
     gdf = gdf.to_crs(4326)
-    gdf["name"] = gdf["name"].fillna("").astype(str).str.replace(CONTROL, " ", regex=True) \
-        .str.strip()
+    gdf["name"] = [clean_text(str(n), label, row=pos + 1, field="name")
+                   for pos, n in enumerate(gdf["name"].fillna(""))]
+    gdf["name"] = gdf["name"].str.replace(CONTROL, " ", regex=True).str.strip()
     for pos, (name, geom) in enumerate(zip(gdf["name"], gdf.geometry)):
         row = pos + 1
+        if len(name) > MAX_NAME_CHARS:
+            raise DataError(label, f"a locality name of {len(name):,} characters; at most "
+                                   f"{MAX_NAME_CHARS}", row=row, field="name")
         if not name:
             raise DataError(label, "locality name is blank", row=row, field="name")
         if geom is None or geom.is_empty:
@@ -122,12 +129,36 @@ def read_localities(path: Path | gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if not (-8.7 <= minx and maxx <= 1.9 and 49.8 <= miny and maxy <= 60.9):
         raise DataError(label, "the polygons are not in the UK once reprojected; is the "
                                f"declared CRS ({gdf.crs.to_string()}) right?")
+    check_no_overlap(gdf, label)
     if "hub_id" not in gdf.columns:
         gdf["hub_id"] = ""
-    gdf["hub_id"] = gdf["hub_id"].fillna("").astype(str)
+    gdf["hub_id"] = [clean_text(str(h), label, row=pos + 1, field="hub_id")
+                     for pos, h in enumerate(gdf["hub_id"].fillna(""))]
     if "locality_id" not in gdf.columns:
         gdf["locality_id"] = [_slug(n) for n in gdf["name"]]
     return gdf[["locality_id", "name", "hub_id", "geometry"]].reset_index(drop=True)
+
+
+# Localities tile the area: two sharing more than this share of the smaller one's area are
+# the same place twice (a copied feature), not a shared boundary drawn a little differently.
+OVERLAP_SHARE = 0.10
+
+
+def check_no_overlap(gdf: gpd.GeoDataFrame, label: str) -> None:
+    """Refuse localities that overlap (six copies of one polygon would otherwise load)."""
+    polygons = gdf.geometry.to_crs(BNG).values
+    areas = shapely.area(polygons)
+    left, right = shapely.STRtree(polygons).query(polygons, predicate="intersects")
+    pairs = left < right
+    for i, j in zip(left[pairs], right[pairs]):
+        shared = shapely.area(shapely.intersection(polygons[i], polygons[j]))
+        smaller = min(areas[i], areas[j])
+        if smaller > 0 and shared > OVERLAP_SHARE * smaller:
+            names = gdf["name"].iloc
+            raise DataError(label, f"localities '{names[i]}' (row {i + 1}) and "
+                                   f"'{names[j]}' overlap ({shared / smaller:.0%} of the "
+                                   "smaller one); localities must not overlap",
+                            row=int(j) + 1, field="geometry")
 
 
 def _slug(name: str) -> str:
@@ -156,6 +187,7 @@ def _sites(frame: pd.DataFrame, columns: list[str], key: str, label: str) -> Non
     blank_missing(frame, columns)
     check_not_blank(frame, key, label)
     check_unique(frame, key, label)
+    check_name_length(frame, "name", label)
     _points(frame, label)
 
 
@@ -218,7 +250,8 @@ def read_housing(path: Path) -> pd.DataFrame:
     label = path.name
     frame = read_csv_text(path, label, required=["site_id", "name", "latitude", "longitude",
                                                  "dwellings"],
-                          optional=HOUSING_COLUMNS + ["build_years", "dwellings_min"],
+                          optional=HOUSING_COLUMNS + ["build_years", "dwellings_min"]
+                          + list(MIX_COLUMNS),
                           max_rows=MAX_HOUSING_SITES, what="housing sites")
     frame.columns = [column_key(c) if YEAR_COLUMN.match(column_key(c)) else c
                      for c in frame.columns]
@@ -237,6 +270,10 @@ def read_housing(path: Path) -> pd.DataFrame:
         frame["dwellings_min"] = parse_int(frame, "dwellings_min", label, required=False, lo=0,
                                            hi=DWELLINGS_MAX)
         extra = ["dwellings_min"]
+    for col in MIX_COLUMNS:     # the site's dwelling mix by bedrooms (counts), where given
+        if col in frame.columns:
+            frame[col] = parse_int(frame, col, label, required=False, lo=0, hi=DWELLINGS_MAX)
+            extra.append(col)
     years = sorted(c for c in frame.columns if YEAR_COLUMN.match(c))
     for col in years:
         if not YEAR_MIN <= int(col[1:]) <= YEAR_MAX:
@@ -267,6 +304,7 @@ def _read_optional(ds: Dataset, files: Mapping) -> None:
         frame = read_csv_text(path, path.name, required=["practice_code", "group"],
                               max_rows=MAX_PRACTICE_SITES, what="practices")
         check_unique(frame, "practice_code", path.name)
+        check_name_length(frame, "group", path.name)
         _check_known_codes(frame, ds.practices, path.name)
         ds.groups = frame[["practice_code", "group"]]
     path = files.get(OPTIONAL_FILES["pcns"])
@@ -366,14 +404,17 @@ def save_folder(ds: Dataset, folder: str | Path, extra: dict | None = None) -> N
     write_folder({**tables, **(extra or {})}, folder)
 
 
-def write_folder(tables: dict, folder: str | Path) -> None:
-    """File name → frame (CSV; GeoJSON for .geojson) or text; the folder swapped in whole."""
+def write_folder(tables: dict, folder: str | Path, also=None) -> None:
+    """File name → frame (CSV; GeoJSON for .geojson) or text; the folder swapped in whole.
+    ``also(tmp)`` writes more files (the roads) into the same new folder before the swap."""
     with atomic_folder(folder) as tmp:
         for name, content in as_files(tables).items():
             if isinstance(content, CsvText):
                 (tmp / name).write_text(content.text, encoding="utf-8")
             else:
                 content.to_file(tmp / name, driver="GeoJSON", layer=Path(name).stem)
+        if also is not None:
+            also(tmp)
 
 
 def as_files(tables: dict) -> dict[str, CsvText | gpd.GeoDataFrame]:

@@ -57,21 +57,26 @@ def format_for(path: str | Path, fmt: str | None = None) -> str:
 
 
 def export_dataset(ds: Dataset, path: str | Path, fmt: str | None = None,
-                   tables: dict[str, pd.DataFrame] | None = None) -> list[Path]:
+                   tables: dict[str, pd.DataFrame] | None = None,
+                   cover: pd.DataFrame | None = None,
+                   areas: dict[str, gpd.GeoDataFrame] | None = None) -> list[Path]:
     """Write ``ds`` to ``path`` in the chosen format; return the files written.
     ``tables``: more attribute tables (a scenario's groups, demand…), written as
-    GeoPackage layers, XLSX sheets or CSV files beside the data."""
+    GeoPackage layers, XLSX sheets or CSV files beside the data. ``cover`` (item, value
+    rows): the workbook's first sheet and the CSV folder's README.txt (default: what the
+    data is, readme_rows). ``areas``: polygon layers (group territories, hub catchments)
+    for the GeoPackage, so QGIS can draw them."""
     path = Path(path)
     fmt = format_for(path, fmt)
     tables = {k: v for k, v in (tables or {}).items() if v is not None}
     if fmt == "gpkg":
-        return [export_gpkg(ds, path, tables)]
+        return [export_gpkg(ds, path, tables, areas)]
     if fmt == "xlsx":
-        return [export_xlsx(ds, path, tables)]
+        return [export_xlsx(ds, path, tables, cover)]
     if fmt == "geojson":
         folder = path.with_suffix("") if path.suffix.lower() in (".geojson", ".json") else path
         return export_geojson_folder(ds, folder, tables)
-    return export_csv_folder(ds, path, tables)
+    return export_csv_folder(ds, path, tables, cover)
 
 
 def _plain_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -137,9 +142,15 @@ def _points(frame: pd.DataFrame) -> gpd.GeoDataFrame:
 
 # ---------------------------------------------------------------- writers
 
-def export_gpkg(ds: Dataset, path: Path, tables: dict | None = None) -> Path:
+def export_gpkg(ds: Dataset, path: Path, tables: dict | None = None,
+                areas: dict | None = None) -> Path:
     label = data_label(ds)
     with atomic_path(path) as tmp:
+        for name, frame in (areas or {}).items():
+            if frame is not None and len(frame):
+                pyogrio.write_dataframe(_plain_columns(frame), tmp, layer=name, driver="GPKG",
+                                        promote_to_multi=True,
+                                        layer_metadata={"DESCRIPTION": label})
         pyogrio.write_dataframe(ds.localities[["locality_id", "name", "hub_id", "geometry"]],
                                 tmp, layer="localities", driver="GPKG",
                                 promote_to_multi=True,   # one layer type for all polygons
@@ -161,10 +172,16 @@ def export_gpkg(ds: Dataset, path: Path, tables: dict | None = None) -> Path:
     return path
 
 
-def export_xlsx(ds: Dataset, path: Path, tables: dict | None = None) -> Path:
+def export_xlsx(ds: Dataset, path: Path, tables: dict | None = None,
+                cover: pd.DataFrame | None = None) -> Path:
+    """Cover first, then the tables (a scenario's demand, supply…), then the data layers
+    and Sources; every sheet styled by ``style_workbook``."""
     with atomic_path(path) as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-            spreadsheet_safe(readme_rows(ds)).to_excel(xl, sheet_name="README", index=False)
+            spreadsheet_safe(cover if cover is not None else readme_rows(ds)).to_excel(
+                xl, sheet_name="Cover", index=False)
+            for name, frame in (tables or {}).items():
+                spreadsheet_safe(frame).to_excel(xl, sheet_name=name[:31], index=False)
             loc = ds.localities.copy()
             bng = loc.to_crs(BNG)
             centre = bng.representative_point().to_crs(4326)
@@ -177,26 +194,108 @@ def export_xlsx(ds: Dataset, path: Path, tables: dict | None = None) -> Path:
             for name, frame in layers(ds).items():
                 if name == "localities" or frame is None:
                     continue
-                spreadsheet_safe(frame).to_excel(xl, sheet_name=name, index=False)
-            for name, frame in (tables or {}).items():
-                spreadsheet_safe(frame).to_excel(xl, sheet_name=name[:31], index=False)
+                spreadsheet_safe(unknown_as_empty(frame)).to_excel(xl, sheet_name=name,
+                                                                   index=False)
             spreadsheet_safe(sources_frame(ds)).to_excel(xl, sheet_name="Sources",
                                                          index=False)
-            for sheet in xl.book.worksheets:   # readable column widths
-                for col in sheet.columns:
-                    width = max(len(str(c.value or "")) for c in col[:200])
-                    sheet.column_dimensions[col[0].column_letter].width = min(60, width + 2)
+            style_workbook(xl.book)
     return path
 
 
+def unknown_as_empty(frame: pd.DataFrame) -> pd.DataFrame:
+    """A practices table for people: a list size the files did not give is empty, not the
+    data folder's placeholder 0 (``list_size_known`` false)."""
+    if "list_size_known" not in frame.columns or "list_size" not in frame.columns:
+        return frame
+    out = frame.copy()
+    known = out["list_size_known"].fillna(True).astype(bool)
+    out["list_size"] = pd.array(out["list_size"].where(known), dtype="Int64")
+    return out
+
+
+# Number formats by column name, first match wins (names carry their unit: _gbp, _m2…).
+NUMBER_FORMATS = [
+    (("latitude", "longitude"), "0.000000"),
+    (("(%)",), "0.0"),
+    (("per_patient_gbp", "premises_per_patient"), '"£"#,##0.00'),
+    (("gbp", "£"), '"£"#,##0'),
+    (("share", "_pct"), "0.0%"),
+    (("index",), "0.000"),
+    (("_km", "(km)"), "0.00"),
+    (("_id", "code"), "0"),
+    (("unknown", "practices"), "#,##0"),
+    (("wte", "gps", "gp_fte", "gp_gap", "rooms", "score", "minutes", "_min_", "per_gp",
+      "headcount"), "#,##0.0"),
+    (("patients", "dwellings", "residents", "list", "m2", "m²", "consultations", "hours",
+      "served"), "#,##0"),
+]
+
+
+def number_format(column: str) -> str | None:
+    """The Excel format a column (or a row's measure) of that name is shown in."""
+    name = str(column).lower()
+    for suffix in ("_in_year", "_to_date", "_low", "_high"):
+        name = name.removesuffix(suffix)
+    if name == "year" or name.endswith(("_year", "_years")):
+        return "0"
+    for keys, fmt in NUMBER_FORMATS:
+        if any(k in name for k in keys):
+            return fmt
+    return None
+
+
+FROZEN_KEYS = ("year", "area", "practice_code", "name", "measure", "item", "group",
+               "hub_id")
+
+
+def style_workbook(book) -> None:
+    """Bold, frozen header row (and the leading key columns: year, area, code, name…),
+    number formats by column name (£, counts, WTE…), readable column widths. Empty cells
+    stay empty (unknown)."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    bold = Font(bold=True)
+    for sheet in book.worksheets:
+        header = [c.value for c in sheet[1]]
+        keys = 0
+        while keys < len(header) and str(header[keys]) in FROZEN_KEYS and keys < 2:
+            keys += 1
+        sheet.freeze_panes = sheet.cell(row=2, column=keys + 1).coordinate
+        wide_text = header[:2] == ["item", "value"]
+        by_row = header[:1] == ["measure"]
+        for idx, title in enumerate(header, start=1):
+            sheet.cell(row=1, column=idx).font = bold
+            letter = get_column_letter(idx)
+            fmt = number_format(title)
+            width = len(str(title or ""))
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=idx, max_col=idx):
+                value = cell.value
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    # a measure per row (hub_access, demand_range, compare): its format
+                    shown_fmt = fmt or (number_format(sheet.cell(row=cell.row, column=1).value)
+                                        if by_row else None)
+                    if shown_fmt:
+                        cell.number_format = shown_fmt
+                    shown = len(f"{value:,.0f}") + (3 if shown_fmt and "." in shown_fmt else 1)
+                elif wide_text and idx == 2:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                    shown = min(len(str(value or "")), 100)
+                else:
+                    shown = len(str(value or ""))
+                width = max(width, shown)
+            sheet.column_dimensions[letter].width = min(100 if wide_text else 60,
+                                                        max(8, width + 2))
+
+
 def export_csv_folder(ds: Dataset, folder: Path,
-                      tables: dict[str, pd.DataFrame] | None = None) -> list[Path]:
-    """The canonical data folder (what ``--data DIR`` opens), README.txt and ``tables`` as
-    CSVs, all swapped in as one folder."""
+                      tables: dict[str, pd.DataFrame] | None = None,
+                      cover: pd.DataFrame | None = None) -> list[Path]:
+    """The canonical data folder (what ``--data DIR`` opens), README.txt (the cover) and
+    ``tables`` as CSVs, all swapped in as one folder."""
     if folder.exists() and not folder.is_dir():
         raise DataError(str(folder), "exists and is not a folder")
     extra = {f"{name}.csv": frame for name, frame in (tables or {}).items()}
-    save_folder(ds, folder, extra={"README.txt": _readme_text(ds), **extra})
+    save_folder(ds, folder, extra={"README.txt": _readme_text(ds, cover), **extra})
     names = list(FILES.values()) + [OPTIONAL_FILES[k] for k in OPTIONAL_FILES
                                     if getattr(ds, k) is not None] + ["README.txt"]
     return [folder / n for n in names + list(extra)]
@@ -227,8 +326,9 @@ def export_geojson_folder(ds: Dataset, folder: Path,
     return written + [folder / "README.txt"]
 
 
-def _readme_text(ds: Dataset) -> str:
-    lines = [f"{r.item}: {r.value}" for r in readme_rows(ds).itertuples()]
+def _readme_text(ds: Dataset, cover: pd.DataFrame | None = None) -> str:
+    rows = cover if cover is not None else readme_rows(ds)
+    lines = [f"{r.item}: {r.value}" for r in rows.itertuples()]
     if ds.is_sample:
         lines.insert(0, "ILLUSTRATIVE SAMPLE — NOT REAL DATA")
     return "\n".join(lines) + "\n"

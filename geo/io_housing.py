@@ -15,6 +15,7 @@ import pandas as pd
 
 from geo.crs import to_wgs84
 from geo.errors import DataError, spreadsheet_row
+from geo.land import on_land_bng
 from geo.bounds import DWELLINGS_MAX, GB_EASTING, GB_NORTHING, MAX_HOUSING_SITES
 from geo.tables import (
     check_uk_coordinates, find_column, parse_float, parse_int, read_csv_text,
@@ -54,6 +55,23 @@ def looks_swapped(easting: np.ndarray, northing: np.ndarray, near=None) -> bool:
         return float(np.mean((lon >= minx - pad) & (lon <= maxx + pad)
                              & (lat >= miny - pad) & (lat <= maxy + pad)))
     return inside(easting, northing) < 0.5 <= inside(northing, easting)
+
+
+def _check_on_land(gx: pd.Series, gy: pd.Series, label: str, x: str, y: str) -> None:
+    """Every site on UK land (geo/land.py); a row whose GeoX/GeoY read the other way round
+    would be on land is refused as swapped (Medway's swapped sites land in the North Channel)."""
+    off = ~on_land_bng(gx.to_numpy(), gy.to_numpy())
+    if not off.any():
+        return
+    pos = int(np.flatnonzero(off)[0])
+    e, n = gx.iloc[pos], gy.iloc[pos]
+    if on_land_bng(n, e):
+        reason = (f"{x} {e:g} and {y} {n:g} look swapped (GeoX is the easting, about "
+                  f"577,000 in Medway; GeoY the northing, about 168,000); swap them")
+    else:
+        reason = (f"({e:g}, {n:g}) is in the sea, not on UK land; GeoX/GeoY must be British "
+                  "National Grid easting/northing")
+    raise DataError(label, reason, row=spreadsheet_row(pos), field=x)
 
 
 def read_brownfield(path: str | Path, start_year: int | None = None,
@@ -117,6 +135,7 @@ def read_brownfield(path: str | Path, start_year: int | None = None,
                                        "sites lie far from the localities, read the other "
                                        "way round they lie inside them; swap the column "
                                        "names", row=1, field=x)
+            _check_on_land(gx, gy, label, x, y)
             lon_v, lat_v = to_wgs84(gx.to_numpy(), gy.to_numpy())
         coord_note = ("GeoX/GeoY read as longitude/latitude (degrees)" if degrees else
                       "GeoX/GeoY converted from EPSG:27700")

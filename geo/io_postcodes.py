@@ -113,3 +113,63 @@ def _lookup_header(path: Path, label: str) -> tuple[list[str], str]:
     if not first.strip():
         raise DataError(label, "the file is empty")
     return next(csv.reader([first])), first
+
+
+# ---------------------------------------------------------------- OS Code-Point Open
+
+CODEPOINT_NO_COORDINATES = 90    # Code-Point positional quality: no grid reference
+
+
+def is_codepoint(path: str | Path) -> bool:
+    """True for an OS Code-Point Open area file as published: no header row, the postcode
+    then positional quality, eastings and northings (EPSG:27700)."""
+    _, first = _lookup_header(Path(path), Path(path).name)
+    cells = next(csv.reader([first]))
+    return len(cells) >= 4 and all(c.strip().isdigit() for c in cells[1:4]) and \
+        len(norm_postcode(cells[0])) >= 5
+
+
+def read_codepoint(path: str | Path, wanted=None) -> pd.DataFrame:
+    """A Code-Point Open area file (any area, as published) → postcode key, latitude,
+    longitude (index = key), like read_postcode_lookup; postcodes without coordinates
+    (positional quality 90) are dropped."""
+    from geo.crs import to_wgs84
+    path = Path(path)
+    label = path.name
+    check_input_file(path, label)
+    try:
+        frame = pd.read_csv(path, header=None, usecols=[0, 1, 2, 3], dtype=str,
+                            keep_default_na=False, encoding="utf-8-sig",
+                            encoding_errors="replace")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
+        raise DataError(label, f"is not a Code-Point Open CSV ({str(exc).strip()[:160]})") \
+            from None
+    if len(frame) > MAX_POSTCODES:
+        raise DataError(label, f"too many postcodes: more than {MAX_POSTCODES:,} rows")
+    frame.columns = ["postcode", "quality", "eastings", "northings"]
+    frame["key"] = frame["postcode"].map(norm_postcode)
+    if wanted is not None:
+        frame = frame[frame["key"].isin({norm_postcode(p) for p in wanted})]
+    rows = [i + 1 for i in frame.index]        # no header: the file's own line numbers
+    east = parse_numbers(frame["eastings"], label, "eastings", rows=rows)
+    north = parse_numbers(frame["northings"], label, "northings", rows=rows)
+    quality = pd.to_numeric(frame["quality"], errors="coerce")
+    placed = (quality != CODEPOINT_NO_COORDINATES) & (east > 0) & (north > 0)
+    lon, lat = to_wgs84(east[placed].to_numpy(float), north[placed].to_numpy(float))
+    out = pd.DataFrame({"postcode": frame.loc[placed, "postcode"].str.strip().to_numpy(),
+                        "latitude": lat, "longitude": lon},
+                       index=frame.loc[placed, "key"].to_numpy())
+    return out[~out.index.duplicated()]
+
+
+def place_postcode(path: str | Path, postcode: str) -> tuple[float, float]:
+    """(latitude, longitude) of one postcode from a Code-Point Open or ONS-style file;
+    DataError naming the postcode when the file does not hold it."""
+    reader = read_codepoint if is_codepoint(path) else read_postcode_lookup
+    found = reader(path, wanted=[postcode])
+    key = norm_postcode(postcode)
+    if key not in found.index:
+        raise DataError(Path(path).name, f"postcode '{postcode}' is not in this file "
+                                         "(or has no grid reference)", field="postcode")
+    row = found.loc[key]
+    return float(row["latitude"]), float(row["longitude"])

@@ -32,12 +32,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
 
-from geo.atomic import atomic_path, atomic_write_text
+from geo.atomic import atomic_folder
+from geo.inputs import gdal_path
 from geo.crs import BNG
 from geo.errors import DataError
 from geo.progress import Cancelled
@@ -59,7 +59,6 @@ MAJOR_CLASSES = ("motorway", "trunk", "primary", "secondary", "tertiary")
 DRIVE_CLASSES = ROAD_CLASSES[:10]
 WALK_CLASSES = ROAD_CLASSES[1:]           # everything but motorways
 PLACE_KINDS = ("city", "town", "village", "suburb", "hamlet", "station")
-WATER_KINDS = ("river", "canal", "coastline")
 RAIL_KINDS = ("rail", "light_rail")
 
 
@@ -131,6 +130,9 @@ def read_road_file(path: str | os.PathLike, *, box=None, progress=None,
     if kind == "osm":
         from geo.roads_osm import read_osm
         layers = read_osm(path, box=box, progress=progress, cancel=cancel)
+    elif is_app_roads(path):         # a roads.gpkg this app wrote (e.g. another folder's)
+        layers = _read_layers(path, _about(path.with_name(ROADS_ABOUT)))
+        layers.source = {**layers.source, "file": path.name}
     else:
         from geo.roads_os import read_os_open_roads
         layers = read_os_open_roads(path, box=box, progress=progress, cancel=cancel)
@@ -173,22 +175,32 @@ def has_roads(folder) -> bool:
     return folder is not None and (Path(folder) / ROADS_FILE).is_file()
 
 
-def save_roads(layers: RoadLayers, folder: str | os.PathLike) -> Path:
-    """Write roads.gpkg (all four layers, one atomic rename) and roads.json."""
+def write_roads(layers: RoadLayers, folder: str | os.PathLike) -> Path:
+    """Write roads.gpkg (all four layers) and roads.json into ``folder``, which is a folder
+    being built (``geo.atomic.atomic_folder``): the files appear with the rest or not at all."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / ROADS_FILE
-    with atomic_path(target) as tmp:
-        for name in LAYER_COLUMNS:
-            g = getattr(layers, name)
-            g = g[LAYER_COLUMNS[name] + ["geometry"]].copy()
-            for col in ("name", "kind", "road_class"):
-                if col in g:
-                    g[col] = g[col].fillna("").astype(str)
-            pyogrio.write_dataframe(g, tmp, layer=name, driver="GPKG",
+    for name in LAYER_COLUMNS:
+        g = getattr(layers, name)
+        g = g[LAYER_COLUMNS[name] + ["geometry"]].copy()
+        for col in ("name", "kind", "road_class"):
+            if col in g:
+                g[col] = g[col].fillna("").astype(str)
+        with gdal_path(target) as writable:
+            pyogrio.write_dataframe(g, writable, layer=name, driver="GPKG",
                                     promote_to_multi=False, SPATIAL_INDEX="NO")
     about = {**layers.source, "counts": layers.counts()}
-    atomic_write_text(folder / ROADS_ABOUT, json.dumps(about, indent=1, default=str))
+    (folder / ROADS_ABOUT).write_text(json.dumps(about, indent=1, default=str),
+                                      encoding="utf-8")
+    return target
+
+
+def save_roads(layers: RoadLayers, folder: str | os.PathLike) -> Path:
+    """Add roads.gpkg and roads.json to ``folder``: the folder is swapped in whole, so a
+    crash or a full disk leaves it as it was."""
+    with atomic_folder(folder) as tmp:
+        write_roads(layers, tmp)
+    target = Path(folder) / ROADS_FILE
     _CACHE.pop(str(target), None)
     return target
 
@@ -205,11 +217,31 @@ def load_roads(folder) -> RoadLayers | None:
     hit = _CACHE.get(str(path))
     if hit and hit[0] == stamp:
         return hit[1]
+    layers = _read_layers(path, _about(Path(folder) / ROADS_ABOUT))
+    _CACHE[str(path)] = (stamp, layers)
+    return layers
+
+
+def is_app_roads(path) -> bool:
+    """True for a GeoPackage holding this app's four road layers (roads.gpkg)."""
+    try:
+        names = {str(n) for n, _ in pyogrio.list_layers(path)}
+    except Exception:  # not a GeoPackage at all: the OS Open Roads reader says why
+        return False
+    return set(LAYER_COLUMNS) <= names
+
+
+def _about(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def _read_layers(path: Path, source: dict) -> RoadLayers:
+    """The four layers of an app-written roads.gpkg (a damaged file is reported)."""
     try:
         parts = {name: pyogrio.read_dataframe(path, layer=name) for name in LAYER_COLUMNS}
     except Exception as exc:  # a damaged file is reported, never half-read
         raise DataError(str(path), f"cannot read the road layers ({exc})") from None
-    for name, g in parts.items():
+    for g in parts.values():
         if g.crs is None:
             g.set_crs(BNG, inplace=True)
         for col in ("name", "kind", "road_class"):
@@ -218,45 +250,48 @@ def load_roads(folder) -> RoadLayers | None:
     roads = parts["roads"]
     roads["drive"] = roads["drive"].astype(bool)
     roads["walk"] = roads["walk"].astype(bool)
-    about = Path(folder) / ROADS_ABOUT
-    source = json.loads(about.read_text(encoding="utf-8")) if about.is_file() else {}
-    layers = RoadLayers(parts["roads"], parts["water"], parts["rail"], parts["places"], source)
-    _CACHE[str(path)] = (stamp, layers)
-    return layers
+    return RoadLayers(parts["roads"], parts["water"], parts["rail"], parts["places"],
+                      dict(source))
 
 
 def import_roads(path, localities: gpd.GeoDataFrame, folder, *, margin_m: float,
                  progress=None, cancel=None) -> RoadLayers:
     """Read ``path``, clip it to the localities plus ``margin_m`` and write it into
     ``folder``. Cancelling leaves the folder as it was."""
-    box = study_box(localities, margin_m)
-    layers = read_road_file(path, box=box, progress=progress, cancel=cancel)
-    if cancel is not None and cancel():
-        raise RoadsCancelled()
+    layers = read_roads_for(path, localities, margin_m, progress=progress, cancel=cancel)
     if progress:
         progress(0.95, "Writing roads.gpkg")
-    layers.source.setdefault("file", Path(path).name)
-    layers.source["margin_m"] = margin_m
     save_roads(layers, folder)
     return layers
 
 
 def copy_folder_with_roads(src, dst, road_file, localities, *, margin_m: float,
                            progress=None, cancel=None) -> RoadLayers:
-    """`import --data DIR --roads F --out DIR2`: DIR copied to DIR2 with roads added."""
+    """`import --data DIR --roads F --out DIR2`: DIR copied to DIR2 with roads added, the
+    new folder swapped in whole (a crash or full disk leaves DIR2 as it was)."""
     src, dst = Path(src), Path(dst)
-    layers = read_road_file(road_file, box=study_box(localities, margin_m),
-                            progress=progress, cancel=cancel)
-    layers.source.setdefault("file", Path(road_file).name)
-    layers.source["margin_m"] = margin_m
-    if src.resolve() != dst.resolve():
-        dst.mkdir(parents=True, exist_ok=True)
-        for item in src.iterdir():
-            if item.is_file() and item.name not in (ROADS_FILE, ROADS_ABOUT):
-                shutil.copy2(item, dst / item.name)
-    save_roads(layers, dst)
+    layers = read_roads_for(road_file, localities, margin_m, progress=progress,
+                            cancel=cancel)
+    with atomic_folder(dst) as tmp:
+        if src.resolve() != dst.resolve():
+            for item in src.iterdir():
+                if item.is_file() and item.name not in (ROADS_FILE, ROADS_ABOUT):
+                    shutil.copy2(item, tmp / item.name)
+        write_roads(layers, tmp)
+    _CACHE.pop(str(dst / ROADS_FILE), None)
     return layers
 
 
-def line_lengths(g: gpd.GeoDataFrame) -> np.ndarray:
-    return shapely.length(g.geometry.values)
+def read_roads_for(road_file, localities, margin_m: float, *, progress=None,
+                   cancel=None) -> RoadLayers:
+    """The extract clipped to the localities plus ``margin_m``, with its source noted:
+    read before anything is written, so the folder is written once, whole."""
+    layers = read_road_file(road_file, box=study_box(localities, margin_m),
+                            progress=progress, cancel=cancel)
+    if cancel is not None and cancel():
+        raise RoadsCancelled()
+    layers.source.setdefault("file", Path(road_file).name)
+    layers.source["margin_m"] = margin_m
+    return layers
+
+

@@ -25,6 +25,7 @@ import numpy as np
 import shapely
 
 from geo.crs import to_bng, to_wgs84
+from geo.bounds import GB_LAT, GB_LON
 from geo.errors import DataError
 from geo.roads import (
     DRIVE_CLASSES, PLACE_KINDS, RAIL_KINDS, ROAD_CLASSES, WALK_CLASSES, RoadLayers,
@@ -127,6 +128,9 @@ def read_osm(path: Path, *, box=None, progress=None, cancel=None) -> RoadLayers:
                 name = tags.get("name")
                 if kind in PLACE_KINDS and name:
                     loc = obj.location
+                    if not loc.valid() or not (GB_LON[0] <= loc.lon <= GB_LON[1]
+                                               and GB_LAT[0] <= loc.lat <= GB_LAT[1]):
+                        continue    # no usable coordinates (out of range): not on the map
                     if _inside(llbox, loc.lon, loc.lat):
                         points.append((kind, name, loc.lon, loc.lat))
                 continue
@@ -145,6 +149,9 @@ def read_osm(path: Path, *, box=None, progress=None, cancel=None) -> RoadLayers:
         raise
     except RuntimeError as exc:
         raise DataError(str(path), f"not a readable OpenStreetMap file ({exc})") from None
+    except osmium.InvalidLocationError as exc:   # NaN or a malformed coordinate
+        raise DataError(path.name, f"a node's coordinates cannot be read ({exc}); the "
+                                   "file is damaged: export it again") from None
     report(0.88, "Projecting to British National Grid")
     layers = RoadLayers(_roads_frame(lines["roads"]),
                         _kind_frame("water", lines["water"]),
@@ -178,7 +185,10 @@ def _coords(way):
         loc = nd.location
         if not loc.valid():
             continue   # a node outside the extract
-        out.append((loc.lon, loc.lat))
+        lon, lat = loc.lon, loc.lat
+        if not (GB_LON[0] <= lon <= GB_LON[1] and GB_LAT[0] <= lat <= GB_LAT[1]):
+            continue   # a damaged coordinate ('1e999' reads as 0): never a British road
+        out.append((lon, lat))
     return np.asarray(out, float) if out else None
 
 

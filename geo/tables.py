@@ -16,9 +16,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo.bounds import GB_LAT, GB_LON, MAX_MAGNITUDE, MAX_ROWS
+from geo.bounds import (
+    GB_LAT, GB_LON, MAX_CELL_CHARS, MAX_COLUMNS, MAX_MAGNITUDE, MAX_NAME_CHARS, MAX_ROWS,
+)
 from geo.errors import DataError, spreadsheet_row
 from geo.inputs import read_bytes
+from geo.text import FORMAT_CHARS, refuse_in_csv
 
 TRUE_WORDS = {"true", "1", "yes", "y", "t", ""}
 FALSE_WORDS = {"false", "0", "no", "n", "f"}
@@ -71,13 +74,77 @@ def decode_text(path: Path | CsvText, label: str) -> str:
 
 
 def _line_ends(text: str, label: str) -> str:
-    """CRLF and old-Mac CR line ends → LF; a lone CR or NUL inside a line → a space."""
+    """CRLF and old-Mac CR line ends → LF; a lone CR inside a line → a space. A NUL stays,
+    for ``read_csv_text`` to refuse with its row and field."""
     if not text.strip():
         raise DataError(label, "the file is empty")
     text = text.replace("\r\n", "\n")
     if "\n" not in text:            # "CSV (Macintosh)": CR ends every line
-        return text.replace("\r", "\n").replace("\x00", "")
-    return text.replace("\r", " ").replace("\x00", "")
+        return text.replace("\r", "\n")
+    return text.replace("\r", " ")
+
+
+# A line longer than this holds a cell past MAX_CELL_CHARS whatever its columns.
+MAX_LINE_BYTES = MAX_COLUMNS * MAX_CELL_CHARS
+
+
+def check_row_count(path: Path, label: str, max_rows: int, header: bool, what: str) -> None:
+    """Refuse a file of more than ``max_rows`` data rows, counted a megabyte at a time, so
+    that a million-row file is refused without being held in memory."""
+    from geo.inputs import check_input_file
+    path = check_input_file(path, label)
+    lines, last, run = 0, b"\n", 0
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                ends = chunk.count(b"\n")
+                parts = chunk.split(b"\n") if ends else [chunk]
+                run += len(parts[0])
+                sizes = [run, *map(len, parts[1:])]
+                if max(sizes) > MAX_LINE_BYTES:       # a 200 MB "name": never read in
+                    at = sizes.index(max(sizes))
+                    raise DataError(label, f"a line of more than {MAX_LINE_BYTES // 10**6} "
+                                           "million characters; no cell or name can be "
+                                           "that long", row=lines + at + 1)
+                run = len(parts[-1]) if ends else run
+                lines += ends
+                last = chunk[-1:]
+    except OSError as exc:
+        raise DataError(label, f"cannot be read ({exc.strerror or exc})") from None
+    rows = lines + (last != b"\n") - header
+    if rows > max_rows:
+        raise DataError(label, f"too many {what}: about {rows:,} rows (this app handles "
+                               f"up to {max_rows:,}); split the file or keep your area's rows")
+
+
+# Any run of this many characters without a line end holds a cell past the cap (or more
+# columns than any table has): then the cells are measured one by one.
+LONG_LINE = re.compile("[^\n]{%d}" % MAX_CELL_CHARS)
+
+
+def check_shape(text: str, label: str, header: bool = True) -> None:
+    """Caps checked before parsing: columns per row (from the first line) and cell length."""
+    first = text.split("\n", 1)[0]
+    columns = first.count(",") + 1
+    if columns > MAX_COLUMNS:
+        raise DataError(label, f"has {columns:,} columns; a table here has at most "
+                               f"{MAX_COLUMNS:,} (is this the right file?)", row=1)
+    long = LONG_LINE.search(text)
+    if not long:
+        return
+    try:
+        for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+            if len(row) > MAX_COLUMNS:
+                raise DataError(label, f"has {len(row):,} columns; a table here has at "
+                                       f"most {MAX_COLUMNS:,}", row=number)
+            for pos, cell in enumerate(row):
+                if len(cell) > MAX_CELL_CHARS:
+                    raise DataError(label, f"a cell of {len(cell):,} characters; at most "
+                                           f"{MAX_CELL_CHARS:,}", row=number,
+                                    field=f"column {pos + 1}")
+    except csv.Error:     # a cell past the csv module's own limit (128 KB)
+        raise DataError(label, f"a cell of more than {MAX_CELL_CHARS:,} characters",
+                        row=text.count("\n", 0, long.start()) + 1) from None
 
 
 def column_key(name) -> str:
@@ -104,11 +171,15 @@ def read_csv_text(path: Path | str | CsvText, label: str | None = None, header: 
     """
     path = path if isinstance(path, CsvText) else Path(path)
     label = label or path.name
+    if isinstance(path, Path):   # count rows on disk first: a huge file is never held
+        check_row_count(path, label, max_rows, header, what)
     text = decode_text(path, label)
     lines = text.count("\n") + (not text.endswith("\n")) - header
     if lines > max_rows:     # before parsing: a million-row file is refused in a second
         raise DataError(label, f"too many {what}: about {lines:,} rows (this app handles "
                                f"up to {max_rows:,}); split the file or keep your area's rows")
+    check_shape(text, label, header)
+    refuse_in_csv(text, label, header)
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, header=None,
                             skipinitialspace=False)
@@ -120,13 +191,14 @@ def read_csv_text(path: Path | str | CsvText, label: str | None = None, header: 
     # over a million rows costs seconds): spaces at cell edges, control characters or
     # line breaks inside quoted cells, a neutralising quote to remove.
     work = [op for op, needed in (
+        ("format", FORMAT_CHARS.search(text)),
         ("strip", SPACE_AT_EDGE.search(text)),
         ("control", CONTROL_IN_LINE.search(text) or len(frame) < lines + header),
         ("quote", NEUTRALISED_IN_TEXT.search(text))) if needed]
     del text
     frame = frame.fillna("")
     if header:
-        names = [CONTROL.sub(" ", str(c)).strip() or f"Unnamed: {i}"
+        names = [FORMAT_CHARS.sub("", CONTROL.sub(" ", str(c))).strip() or f"Unnamed: {i}"
                  for i, c in enumerate(frame.iloc[0])]
         frame = frame.iloc[1:].reset_index(drop=True)
         frame.columns = names
@@ -148,6 +220,8 @@ def blank_missing(frame: pd.DataFrame, columns) -> None:
 
 
 def _clean_cells(col: pd.Series, work: list[str]) -> pd.Series:
+    if "format" in work:
+        col = col.str.replace(FORMAT_CHARS, "", regex=True)
     if "control" in work:
         col = col.str.replace(CONTROL, " ", regex=True)
     if "strip" in work or "control" in work:
@@ -298,6 +372,17 @@ def check_unique(frame: pd.DataFrame, field: str, label: str) -> None:
                         row=rows[1], field=field)
 
 
+def check_name_length(frame: pd.DataFrame, field: str, label: str) -> None:
+    """Names are shown on the map, in tables and reports: at most MAX_NAME_CHARS."""
+    if field not in frame.columns:
+        return
+    long = frame[field].str.len() > MAX_NAME_CHARS
+    if long.any():
+        pos = _first(long)
+        _fail(label, frame, pos, field, f"a name of {len(frame[field].iloc[pos]):,} "
+                                        f"characters; at most {MAX_NAME_CHARS}")
+
+
 def check_not_blank(frame: pd.DataFrame, field: str, label: str) -> None:
     blank = frame[field] == ""
     if blank.any():
@@ -312,17 +397,13 @@ UK_LAT = GB_LAT
 
 def check_uk_coordinates(frame: pd.DataFrame, lon: pd.Series, lat: pd.Series,
                          label: str) -> None:
-    """Latitude/longitude must lie in the UK; say so when they look swapped."""
-    inside = lon.between(*UK_LON) & lat.between(*UK_LAT)
-    known = lon.notna() & lat.notna()
-    bad = known & ~inside
+    """Latitude/longitude must lie on UK land (geo/land.py: a box would pass the North Sea);
+    say so when they look swapped."""
+    from geo.land import land_refusal, on_land
+    known = (lon.notna() & lat.notna()).to_numpy()
+    bad = known & ~on_land(lon.to_numpy(float), lat.to_numpy(float))
     if not bad.any():
         return
-    pos = int(np.flatnonzero(bad.to_numpy())[0])
-    if UK_LON[0] <= lat.iloc[pos] <= UK_LON[1] and UK_LAT[0] <= lon.iloc[pos] <= UK_LAT[1]:
-        reason = (f"latitude {lat.iloc[pos]:g} and longitude {lon.iloc[pos]:g} look swapped "
-                  "(latitude is about 51 in Kent, longitude about 0.5)")
-    else:
-        reason = (f"({lat.iloc[pos]:g}, {lon.iloc[pos]:g}) is outside the UK; coordinates "
-                  "must be WGS84 degrees (latitude about 51.4, longitude about 0.5 in Medway)")
-    _fail(label, frame, pos, "latitude", reason)
+    pos = int(np.flatnonzero(bad)[0])
+    _fail(label, frame, pos, "latitude", land_refusal(float(lon.iloc[pos]),
+                                                      float(lat.iloc[pos])))

@@ -40,6 +40,8 @@ def load_dataset(data_dir: str | None):
 def run_app(data_dir: str | None = None) -> int:
     dataset = load_dataset(data_dir)      # a bad --data folder: message and exit 2
     app = make_application()
+    from gui.error_log import install_excepthook
+    install_excepthook()                  # one line on screen, the traceback in a log
     from gui.main_window import MainWindow
     window = MainWindow(dataset)
     if os.environ.get("MEDWAY_EXIT_WHEN_READY"):   # benchmarks/startup.py measures this

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
 )
 
 from models import scenario as sc
+from models.measures import measure_text
 
 
 class CompareDialog(QDialog):
@@ -23,7 +24,7 @@ class CompareDialog(QDialog):
         self.table.setHorizontalHeaderLabels(["Measure"] + names)
         highlight = QBrush(QColor("#fff3cd"))
         for r, (measure, row) in enumerate(table.iterrows()):
-            cells = [measure] + [_fmt(row[n]) for n in names]
+            cells = [measure] + [measure_text(measure, row[n]) for n in names]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c:
@@ -35,7 +36,11 @@ class CompareDialog(QDialog):
         self.table.resizeColumnsToContents()
         self.differences = int(table[sc.DIFF_COLUMN].sum())
         note = QLabel(f"{self.differences} of {len(table)} measures differ (highlighted). "
-                      "Distances are straight-line in British National Grid metres.", self)
+                      "Distances are straight-line in British National Grid metres (or road "
+                      "minutes where the Hubs tab measures access by road); demand and £ "
+                      "are for the housing each scenario includes, by the last year of its "
+                      "projection.", self)
+        note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         copy_button = QPushButton("Copy table", self)
@@ -47,12 +52,3 @@ class CompareDialog(QDialog):
         layout.addWidget(self.table)
         layout.addWidget(buttons)
 
-
-def _fmt(value) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return "—"
-    if isinstance(value, float):
-        return f"{value:,.3f}".rstrip("0").rstrip(".")
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    return str(value)

@@ -63,13 +63,26 @@ class FileCommands:
         last = self.settings.value(setting, "")
         if last and Path(last).is_dir():
             return str(last)
-        return QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+        documents = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation)
+        return documents if documents and Path(documents).is_dir() else str(Path.home())
+
+    def show_status(self, message: str) -> None:
+        """A panel's message, on one line of the status bar."""
+        self.statusBar().showMessage(status_line(message), 8000)
 
     def show_error(self, title: str, message: str) -> None:
+        """A refusal: nothing was changed."""
         self.last_error = message
-        self.statusBar().showMessage(message, 20000)
+        self.statusBar().showMessage(status_line(message), 20000)
         QMessageBox.warning(self, title, message + "\n\nNothing was changed.")
+
+    def show_applied_with_warning(self, title: str, message: str, undo_text: str) -> None:
+        """A change that was made but falls short (e.g. a grouping whose bounds could not
+        all be met): says so, and how to go back, never "Nothing was changed"."""
+        self.statusBar().showMessage(status_line(f"{title}: {message}"), 20000)
+        QMessageBox.warning(self, title, f"{message}\n\nThe change was made: {undo_text}. "
+                            "Edit → Undo (Ctrl+Z) puts back what was there before.")
 
     def _clear_stale_error(self, *_index) -> None:
         """A good edit after a refused one: the old complaint no longer applies."""
@@ -78,7 +91,10 @@ class FileCommands:
         self.last_error = ""
 
     def _save_path(self, title: str, suffix: str, filters: str) -> str | None:
-        stem = "medway-report" if suffix == ".pdf" else "medway-map"
+        scenarios = getattr(self, "scenarios", None)
+        named = scenarios is not None and (scenarios.path is not None or scenarios.renamed)
+        stem = (scenarios._slug(scenarios.name) if named else
+                "medway-report" if suffix == ".pdf" else "medway-map")
         start = str(Path(self.start_dir("export/last_dir")) / f"{stem}{suffix}")
         path, _ = QFileDialog.getSaveFileName(self, title, start, filters)
         if path:
@@ -112,7 +128,7 @@ class FileCommands:
             if not path:
                 return False
         try:
-            written = export_plan(self.workspace.plan, path)
+            written = export_plan(self.workspace.plan, path, scenario=self.scenarios.name)
         except (DataError, OSError, ValueError) as exc:
             self.show_error("Export failed", str(exc))
             return False
@@ -157,9 +173,22 @@ class FileCommands:
         if not path:
             return False
         from geo.atomic import atomic_path
-        with atomic_path(path) as tmp:
-            if not self.map.grab().save(str(tmp), "PNG"):
-                self.show_error("Export failed", f"could not write {path}")
-                return False
+        try:
+            with atomic_path(path) as tmp:
+                if not self.map.grab().save(str(tmp), "PNG"):
+                    raise OSError(f"could not write {path}")   # nothing to put in place
+        except OSError as exc:
+            self.show_error("Export failed", str(exc))
+            return False
         self.statusBar().showMessage(f"Saved the map picture to {path}", 8000)
         return True
+
+
+STATUS_CHARS = 140      # about what the status bar shows beside its labels at 1366 px
+
+
+def status_line(message: str, limit: int = STATUS_CHARS) -> str:
+    """A message cut to one line the status bar can show (the whole text is in the box
+    that comes with it)."""
+    line = " ".join(str(message).split())
+    return line if len(line) <= limit else line[:limit - 1].rstrip(" ,;:") + "…"

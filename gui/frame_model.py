@@ -55,10 +55,6 @@ class FrameModel(QAbstractTableModel):
         self.flag_rows = flag_rows or set()
         self.endResetModel()
 
-    def refresh_rows(self, rows) -> None:
-        for r in rows:
-            self.dataChanged.emit(self.index(r, 0), self.index(r, len(self.columns) - 1))
-
     def rowCount(self, parent=QModelIndex()):  # noqa: N802
         return 0 if parent.isValid() else len(self.frame)
 
@@ -83,7 +79,16 @@ class FrameModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return None if col.check else col.fmt(value)
         if role == Qt.ItemDataRole.EditRole:
-            return None if pd.isna(value) else value
+            # Text, so the editor is a plain box showing the figure as the table does
+            # ("5000", not a spin box at "5000.00" that a wheel can take below zero); the
+            # edit's own checks refuse what is not a number.
+            if col.check:
+                return value
+            if pd.isna(value):
+                return ""
+            if isinstance(value, (int, float)) and float(value).is_integer():
+                return f"{float(value):.0f}"
+            return str(value)
         if role == Qt.ItemDataRole.CheckStateRole and col.check:
             return Qt.CheckState.Checked if bool(value) else Qt.CheckState.Unchecked
         if role == SORT_ROLE:

@@ -2,8 +2,9 @@
 table and a small form; each change is one undoable step of the plan."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLineEdit,
+    QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLineEdit, QMenu,
     QPushButton, QSpinBox,
 )
 
@@ -50,6 +51,9 @@ class SiteDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.name.setMinimumWidth(self.fontMetrics().horizontalAdvance("x" * 40))
+        from gui.wheel_guard import guard
+        guard(self)
 
 
 class HousingSites:
@@ -65,9 +69,19 @@ class HousingSites:
         self.remove_button = QPushButton("Remove site", table)
         self.remove_button.setToolTip("Take the selected site out of the plan (undoable)")
         self.remove_button.clicked.connect(lambda: self.remove())
+        # S106: the selected site's contribution request (gui/contribution_dialog.py), from
+        # this button, the table's right-click menu and a right-click on the map.
+        self.contribution_button = QPushButton("Contribution request…", table)
+        self.contribution_button.setToolTip("The developer contribution (S106) to request "
+                                            "for the selected site, with its evidence pack")
+        self.contribution_button.clicked.connect(lambda: self.contribution())
+        table.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.view.customContextMenuRequested.connect(self._table_menu)
+        window.map.mapContextMenu.connect(self._map_menu)
         row = QHBoxLayout()
         row.addWidget(self.add_button)
         row.addWidget(self.remove_button)
+        row.addWidget(self.contribution_button)
         row.addStretch(1)
         table.layout().addLayout(row)
         self.ws.replaced.connect(self.used_ids.clear)
@@ -97,6 +111,24 @@ class HousingSites:
         self.ws.set_state("housing", housing, f"Add housing site {dialog.name.text().strip()}")
         self.table.select_key(site_id)
         return True
+
+    def contribution(self):
+        from gui.contribution_dialog import open_for_site
+        return open_for_site(self.window, self.table.selected_key())
+
+    def _table_menu(self, pos) -> None:
+        """Right-click on a site: select it and offer its contribution request."""
+        index = self.table.view.indexAt(pos)
+        if index.isValid():
+            self.table.view.selectRow(index.row())
+        menu = QMenu(self.table)
+        menu.addAction("Contribution request…", lambda: self.contribution())
+        self.menu = menu
+        menu.popup(self.table.view.viewport().mapToGlobal(pos))
+
+    def _map_menu(self, lat: float, lon: float) -> None:
+        from gui.contribution_dialog import show_map_menu
+        show_map_menu(self.window, lat, lon)
 
     def remove(self) -> bool:
         site = self.table.selected_key()

@@ -19,8 +19,24 @@ class HubEditing:
         self.map.set_editing("hubs" if on else None)
 
     def _on_map_click(self, lat: float, lon: float) -> None:
-        if self.edit_box.isChecked():
+        if self.edit_box.isChecked() and self._place_ok(lat, lon, "here"):
             self.add_hub(lat, lon)
+
+    def _place_ok(self, lat: float, lon: float, what: str) -> bool:
+        """A hub outside every locality (in the river, or beyond Medway) is asked about."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from models.hubs.straight_line import outside_every_locality
+        if not outside_every_locality(self.ws.dataset.localities, lat, lon):
+            return True
+        answer = QMessageBox.question(
+            self, "Hub outside every locality",
+            f"The spot is outside every locality (in the river or estuary, or beyond "
+            f"Medway). Place the hub {what} anyway?")
+        if answer == QMessageBox.StandardButton.Yes:
+            return True
+        self.status.emit("The hub was not placed outside the localities")
+        return False
 
     def add_hub(self, lat: float, lon: float, name: str | None = None,
                 status: str = "proposed") -> str:
@@ -85,6 +101,17 @@ class HubEditing:
         if layer != "hubs":
             return
         if finished:
+            hubs = self.ws.dataset.hubs
+            row = hubs[hubs["hub_id"] == hub_id]
+            still = not row.empty and abs(row["latitude"].iloc[0] - lat) < 1e-9 and \
+                abs(row["longitude"].iloc[0] - lon) < 1e-9
+            if still or not self._place_ok(lat, lon, "there"):
+                # A click on a hub (no movement) records nothing; a refused drop goes back.
+                self.refresh()
+                if not row.empty:
+                    self.map.move_feature("hubs", hub_id, float(row["latitude"].iloc[0]),
+                                          float(row["longitude"].iloc[0]))
+                return
             self.move_hub(hub_id, lat, lon)
             return
         hubs = self.ws.dataset.hubs.copy()

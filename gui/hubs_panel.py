@@ -1,7 +1,7 @@
 """Hubs tool: place, drag and delete hubs on the map; catchments, access, suggested sites.
 
 The panel shows one model, the hub layer (through the workspace, so every change is one
-undoable step), and the measures models/hubs.py computes from it. Dragging a hub streams
+undoable step), and the measures models/hubs/ computes from it. Dragging a hub streams
 positions from the page; the table and catchments follow live, and the move is recorded
 when the mouse is released.
 """
@@ -22,19 +22,22 @@ from gui.hub_editing import HubEditing
 from gui.panel import Panel
 from gui.worker import TaskBar
 from models import hubs as hubmodel
+from models.hubs import straight_line
 
-HUB_TABLE = [
-    Column("hub_id", "Hub"),
-    Column("name", "Name"),
-    Column("status", "Status"),
-    Column("practices_served", "Practices", whole, "Practice sites whose nearest hub this is",
-           align_right=True),
+HUB_TABLE = [   # the figures a planner reads first (in view on a laptop), codes last
+    Column("name", "Name", tip="The hub's name (click the hub for its full details)"),
     Column("served_patients", "Patients now", whole,
            "Registered patients of the practices in the catchment (practices.csv list sizes)",
            align_right=True),
     Column("served_patients_with_growth", "With growth", whole,
            "Plus new patients from included housing sites: dwellings × persons per dwelling "
            "× registration share (the planning assumptions, Demand panel)",
+           align_right=True),
+    Column("over_capacity_text", "Over capacity?", tip="Patients now / with growth above "
+           "the hub's capacity"),
+    Column("capacity_patients", "Capacity", whole, "hubs.csv capacity_patients",
+           align_right=True),
+    Column("practices_served", "Practices", whole, "Practice sites whose nearest hub this is",
            align_right=True),
     Column("mean_distance_km", "Mean km", one_dp,
            "Patient-weighted mean straight-line distance to this hub (EPSG:27700)",
@@ -44,12 +47,22 @@ HUB_TABLE = [
     Column("mean_minutes", "Mean min", one_dp, "Patient-weighted mean travel time by road "
            "to this hub (drive or walk time chosen in 'Access by'; blank for straight line)",
            align_right=True),
-    Column("capacity_patients", "Capacity", whole, "hubs.csv capacity_patients",
-           align_right=True),
-    Column("over_capacity_text", "Over capacity?", tip="Patients now / with growth above "
-           "the hub's capacity"),
+    Column("status", "Status"),
+    Column("hub_id", "Hub"),
 ]
 CATCHMENT_COLOURS = webmap.GROUP_PALETTE
+# A suggested site is a would-be hub: drawn in the hubs' purple, ringed and dashed, larger
+# than any housing dot (orange), so the two are never confused.
+SUGGESTED_STYLE = {"radius": 13, "color": webmap.HUB_COLOUR, "weight": 4, "fillColor": "#fff",
+                   "fillOpacity": 1.0, "dashArray": "4 3"}
+SUGGESTED_LEGEND = {"layer": "suggested", "title": "Suggested hub sites", "rows": [
+    [{"shape": "circle", "fill": "#fff", "stroke": webmap.HUB_COLOUR, "size": 16,
+      "dash": True}, "Suggested new hub site (not yet accepted)"]]}
+NAME_WIDTH = 130      # px: the Hubs table's name column at most (full name: Details)
+MISLEADING_TITLE = "Straight lines across water (no roads)"
+MISLEADING_LEGEND = {"layer": "straight_lines", "title": MISLEADING_TITLE, "rows": [
+    [{"shape": "line", "stroke": "#b71c1c", "dash": True, "width": 2},
+     "Straight line crosses the estuary or leaves the localities: import roads"]]}
 
 
 class HubsPanel(HubEditing, Panel):
@@ -106,7 +119,12 @@ class HubsPanel(HubEditing, Panel):
         self.travel = hubs_travel.TravelChoice(self)
         self.travel.update_roads(self.ws.dataset.folder)
         self.travel.currentIndexChanged.connect(lambda _: self._travel_changed())
-        self.bands_box = QCheckBox("Time bands (10/15/20 min) around the selected hub", self)
+        self.travel.window.sync(self.ws.plan.value("transit_window_start_h"))
+        self.travel.window.changed.connect(self._travel_changed)
+        self.travel.window.start_changed.connect(
+            lambda h: self._set_assumption("transit_window_start_h", h))
+        self.bands_box = QCheckBox("Time bands around the selected hub (10/15/20 min by "
+                                   "road, 15/30/45 by public transport)", self)
         self.bands_box.setChecked(True)
         self.bands_box.toggled.connect(lambda _: self._draw_bands())
         self.access = QLabel(self)
@@ -155,6 +173,7 @@ class HubsPanel(HubEditing, Panel):
         top.addWidget(self.delete_button)
         form = QFormLayout()
         form.addRow("Access by", self.travel)
+        form.addRow("Public transport on", self.travel.window)
         form.addRow(self.bands_box)
         form.addRow("Road circuity factor", self.circuity)
         form.addRow("Average speed", self.speed)
@@ -229,6 +248,10 @@ class HubsPanel(HubEditing, Panel):
                           f"Set {plan.assumptions[key].label} to {value:g}")
 
     def _sync_assumptions(self) -> None:
+        self.travel.window.sync(self.ws.plan.value("transit_window_start_h"))
+        grid = f"{self.ws.plan.value('candidate_grid_km'):g} km"     # the plan's spacing
+        self.candidates.setItemText(1, f"Grid every {grid} over the localities")
+        self.candidates.setItemText(2, f"Practice sites + {grid} grid")
         for box, key in ((self.circuity, "road_circuity"), (self.speed, "drive_speed_kmh")):
             box.blockSignals(True)
             box.setValue(self.ws.plan.value(key))
@@ -254,10 +277,22 @@ class HubsPanel(HubEditing, Panel):
             per_hub["mean_minutes"] = float("nan")      # straight line: no minutes
         self.model.set_frame(per_hub, flagged)
         self.table.resizeColumnsToContents()
+        # A long hub name must not push the served patients out of view (full name: Details).
+        self.table.setColumnWidth(0, min(self.table.columnWidth(0), NAME_WIDTH))
         self._hubs_shown = hubs
-        if self.road_graph() is not None:
-            self.access.setText(hubs_travel.access_text(layout, self.travel.mode))
+        by_road = self.road_graph() is not None
+        for box in (self.circuity, self.speed):     # used only for straight-line estimates
+            box.setEnabled(not by_road)
+            box.setToolTip(box.toolTip().split(" (not used")[0] + (
+                " (not used: travel times come from the road network)" if by_road else ""))
+        if by_road:
+            self.leaving = straight_line.leaving_lines(layout.assigned.iloc[0:0], hubs,
+                                                       self.ws.dataset.localities)
+            self.access.setText(hubs_travel.access_text(layout, self.travel.mode,
+                                                        self.road_graph()))
         else:
+            self.leaving = straight_line.leaving_lines(layout.assigned, hubs,
+                                                       self.ws.dataset.localities)
             self.access.setText(self._straight_access_text(layout))
         self._draw_catchments()
         self._compare(hubs, demand)
@@ -272,7 +307,9 @@ class HubsPanel(HubEditing, Panel):
             f"With housing growth: mean {g['mean_distance_km']:.2f} km. Road ≈ "
             f"{a['mean_road_km_approx']:.1f} km, ≈ {a['mean_drive_min_approx']:.0f} min "
             f"(approximation: ×{self.ws.plan.value('road_circuity'):.2f} circuity at "
-            f"{self.ws.plan.value('drive_speed_kmh'):.0f} km/h).")
+            f"{self.ws.plan.value('drive_speed_kmh'):.0f} km/h)."
+            + (f"<br><span style='color:#b71c1c'>⚠ {straight_line.summary_text(self.leaving)}"
+               "</span>" if len(self.leaving) else ""))
 
     def _on_layer_toggled(self, name: str, on: bool) -> None:
         if name == "catchments" and self.catchments_box.isChecked() != on:
@@ -293,6 +330,8 @@ class HubsPanel(HubEditing, Panel):
                  if graph is not None else
                  hubmodel.catchment_polygons(hubs, self.ws.dataset.localities))
         feats = []
+        leaving = getattr(self, "leaving", None)
+        notes = straight_line.per_hub_note(leaving) if leaving is not None else {}
         for i, row in enumerate(cells.itertuples()):
             colour = CATCHMENT_COLOURS[i % len(CATCHMENT_COLOURS)]
             spot = row.geometry.representative_point()
@@ -303,9 +342,18 @@ class HubsPanel(HubEditing, Panel):
                               "color": colour, "weight": 2, "fillColor": colour,
                               "fillOpacity": 0.10, "dashArray": "1 4"},
                               "tip": [["Catchment of", row.name],
-                                      ["Area", f"{row.area_km2:,.1f} km²"]]}})
+                                      ["Area", f"{row.area_km2:,.1f} km²"]] + (
+                                  [["Straight line", f"{notes[row.hub_id]}: "
+                                    f"{straight_line.WARNING}"]]
+                                  if row.hub_id in notes else [])}})
         self.map.set_overlay("catchments", {"type": "FeatureCollection", "features": feats},
                              False)
+        if graph is None and leaving is not None and len(leaving):
+            self.map.set_overlay("straight_lines", {"type": "FeatureCollection",
+                                                    "features": _misleading_lines(leaving)},
+                                 True, MISLEADING_LEGEND)
+        else:
+            self.map.remove_overlay("straight_lines")
 
     def _compare(self, hubs: pd.DataFrame, demand: pd.DataFrame) -> None:
         if self.baseline is None or self.baseline.empty:
@@ -335,6 +383,7 @@ class HubsPanel(HubEditing, Panel):
             self.refresh()
 
     def _on_replaced(self) -> None:
+        self.edit_box.setChecked(False)     # other data: a click must not add a hub to it
         self._sync_assumptions()
         self.travel.update_roads(self.ws.dataset.folder)
         self.map.remove_overlay("time_bands")
@@ -347,26 +396,15 @@ class HubsPanel(HubEditing, Panel):
 
     # -------------------------------------------------------------- optimiser
     def suggest(self) -> None:
-        ds = self.ws.dataset
-        kind = self.candidates.currentData()
-        cand_kw = {}
-        if kind in ("practices", "both"):
-            cand_kw["practices"] = ds.practices
-        if kind in ("grid", "both"):
-            cand_kw["localities"] = ds.localities
-            cand_kw["grid_km"] = 1.0
-        candidates = hubmodel.candidate_sites(**cand_kw)
         # Hubs the user placed (proposed) stay where they are: suggestions complement them.
         keep = ("existing", "planned", "proposed") if self.keep_planned.isChecked() else \
             ("existing", "proposed")
-        demand, hubs, k = self.demand(), ds.hubs.copy(), self.k.value()
-        used = self.used_ids()
-        graph = self.road_graph()           # None: straight line
+        problem = self.ws.plan.siting_problem(          # read here, solved off the GUI thread
+            self.k.value(), candidates=self.candidates.currentData(), keep=keep,
+            used_ids=tuple(self.used_ids()), travel=self.road_graph())
 
-        def work(progress, cancelled):
-            return hubmodel.optimise_hubs(demand, hubs, candidates, k, keep=keep,
-                                          used_ids=used, progress=progress,
-                                          cancel=cancelled, travel=graph)
+        def work(progress, cancel):
+            return problem.solve(progress=progress, cancel=cancel)
         self.start_task(work, self._on_plan, title="Suggest sites",
                         button=self.suggest_button, taskbar=self.taskbar)
 
@@ -376,15 +414,21 @@ class HubsPanel(HubEditing, Panel):
         feats = [{"type": "Feature",
                   "geometry": {"type": "Point", "coordinates": [float(r.longitude),
                                                                 float(r.latitude)]},
-                  "properties": {"id": f"suggested-{i}", "style": {
-                      "radius": 12, "color": "#ff6f00", "weight": 4, "fillColor": "#ffecb3",
-                      "fillOpacity": 0.9, "dashArray": "3 3"},
+                  "properties": {"id": f"suggested-{i}", "style": SUGGESTED_STYLE,
                       "tip": [["Suggested hub site", str(r.name)]]}}
                  for i, r in enumerate(added.itertuples())]
-        self.map.set_overlay("suggested", {"type": "FeatureCollection", "features": feats})
-        self.plan_label.setText(plan.summary())
+        self.map.set_overlay("suggested", {"type": "FeatureCollection", "features": feats},
+                             True, SUGGESTED_LEGEND)
+        # The table, catchments and "Access now" stay on the hubs in the plan: the
+        # suggestion's own figures are shown beside it, as what accepting would give.
+        after = self.layout_of(self._with_localities(self._accepted(plan)), self.demand())
+        a = after.access["now"]
+        unit = ("min", "mean_minutes") if "mean_minutes" in a else ("km", "mean_distance_km")
+        self.plan_label.setText(
+            f"<b>Suggestion (not applied yet)</b> — if accepted, access would be: mean "
+            f"{a[unit[1]]:.2f} {unit[0]}.<br>" + plan.summary().replace("\n", "<br>")
+            + "<br>Press <b>Accept suggestion</b> to add the sites.")
         self.accept_button.setEnabled(True)
-        self.refresh(self._with_localities(self._accepted(plan)))
 
     def _accepted(self, plan) -> pd.DataFrame:
         """Every hub on the map now (existing, planned and the user's own) plus the
@@ -407,4 +451,21 @@ class HubsPanel(HubEditing, Panel):
                           f"Accept {n} suggested hub site{'s' if n != 1 else ''}")
         self.plan = None
         self.accept_button.setEnabled(False)
+        self.plan_label.setText(f"Accepted: {n} suggested site{'s' if n != 1 else ''} added "
+                                "(Ctrl+Z takes them back).")
         self.map.remove_overlay("suggested")
+
+
+def _misleading_lines(leaving: pd.DataFrame) -> list[dict]:
+    """Red dashed straight lines where the straight line crosses water or leaves the
+    localities, each saying so (drawn with the catchments)."""
+    return [{"type": "Feature",
+             "geometry": {"type": "LineString", "coordinates": [[r.lon, r.lat],
+                                                                [r.hub_lon, r.hub_lat]]},
+             "properties": {"id": f"line-{r.point_id}", "kind": "straight_line",
+                            "style": {"color": "#b71c1c", "weight": 2, "opacity": 0.9,
+                                      "dashArray": "6 5"},
+                            "tip": [["Straight line", f"{r.name} → {r.hub_name}"],
+                                    ["Outside the localities", f"{r.outside_m:,.0f} m"],
+                                    ["Note", straight_line.WARNING]]}}
+            for r in leaving.itertuples()]

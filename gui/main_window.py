@@ -15,6 +15,7 @@ from gui.tables import (
     HOUSING_COLUMNS, LOCALITY_COLUMNS, PRACTICE_COLUMNS, TablePanel, housing_frame,
     practices_frame,
 )
+from gui.worker import cancel_tasks
 from gui.workspace import Workspace
 
 APP_NAME = "Medway Estates Planner"
@@ -42,6 +43,7 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         self.workspace.replaced.connect(self._show_dataset)
         self.workspace.edited.connect(self._on_edited)
         self.workspace.stateChanged.connect(self._on_state)
+        self.workspace.refused.connect(self.show_status)
         self.workspace.undo_stack.indexChanged.connect(self._clear_stale_error)
         self.last_error = ""
         self.resize(1400, 900)
@@ -65,6 +67,8 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
         dock.setWidget(scrolling(widget, dock) if scroll else widget)
+        from gui.window_layout import keep_docked
+        keep_docked(dock)
         self.addDockWidget(area, dock)
         return dock
 
@@ -110,20 +114,23 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         from gui.groups_panel import GroupsPanel
         from gui.hubs_panel import HubsPanel
         self.groups_panel = GroupsPanel(self)
-        self.groups_panel.status.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.groups_panel.status.connect(self.show_status)
         self.groups_dock = self._dock("Groups", self.groups_panel,
                                       Qt.DockWidgetArea.RightDockWidgetArea, "groups",
                                       scroll=True)
         self.tabifyDockWidget(self.details_dock, self.groups_dock)
         self.hubs_panel = HubsPanel(self)
-        self.hubs_panel.status.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.hubs_panel.status.connect(self.show_status)
         self.hubs_dock = self._dock("Hubs", self.hubs_panel,
                                     Qt.DockWidgetArea.RightDockWidgetArea, "hubs", scroll=True)
         self.tabifyDockWidget(self.details_dock, self.hubs_dock)
         self.demand_panel = DemandPanel(self)
-        self.demand_panel.status.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.demand_panel.status.connect(self.show_status)
+        # In a scroll area too: its row of controls (~1,060 px) must not set the width of
+        # the whole right-hand dock and squeeze the map on a laptop.
         self.demand_dock = self._dock("Demand", self.demand_panel,
-                                      Qt.DockWidgetArea.RightDockWidgetArea, "demand")
+                                      Qt.DockWidgetArea.RightDockWidgetArea, "demand",
+                                      scroll=True)
         self.tabifyDockWidget(self.details_dock, self.demand_dock)
         from gui.capacity_panel import add_capacity_panel
         add_capacity_panel(self)
@@ -132,9 +139,14 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         self.layers_panel.add_layer("existing_groups", "Existing grouping (compared)")
         self.layers_panel.add_layer("catchments", "Hub catchments")
         self.layers_panel.add_layer("suggested", "Suggested hub sites")
+        from gui.hubs_panel import MISLEADING_TITLE
+        self.layers_panel.add_layer("straight_lines", MISLEADING_TITLE)
         for dock in (self.groups_dock, self.demand_dock, self.hubs_dock):
             self.view_menu.addAction(dock.toggleViewAction())
-        self.resizeDocks([self.details_dock], [420], Qt.Orientation.Horizontal)
+        from gui.window_layout import size_docks
+        size_docks(self)
+        from gui.wheel_guard import guard
+        guard(self)             # every combo and spin box of the window, panels included
         self.details_dock.raise_()
         if self._pending_panel:
             self.show_panel(self._pending_panel)
@@ -156,6 +168,8 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
                      "sites, list sizes, PCNs, wards, census, brownfield) into a data folder")
         from gui.roads_import import add_import_roads_action
         add_import_roads_action(self, file_menu)
+        from gui.timetable_import import add_import_timetable_action
+        add_import_timetable_action(self, file_menu)
         self._action(file_menu, "&Export data…", self.export_data, QKeySequence("Ctrl+E"),
                      "All layers as GeoPackage (QGIS), XLSX workbook (Excel), or a folder of "
                      "CSV/GeoJSON files")
@@ -208,6 +222,11 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
                                         "Find a practice, hub, housing site, ward or "
                                         "locality by name or code and zoom the map to it")
         view_menu.addSeparator()
+        from gui.window_layout import reset_layout
+        self.reset_layout_action = self._action(
+            view_menu, "&Reset layout", lambda: reset_layout(self), None,
+            "Put every panel back where it started (docked, the right-hand panels tabbed) "
+            "and show all of Medway")
         for dock in (self.layers_dock, self.details_dock, self.tables_dock):
             view_menu.addAction(dock.toggleViewAction())
         from gui.locality_target import LocalityTarget
@@ -363,6 +382,7 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
             event.ignore()
             return
         self.settings.setValue("window/geometry", self.saveGeometry())
+        cancel_tasks(self)        # a grouping or suggestion still running stops first
         self.map.dispose()
         super().closeEvent(event)
 

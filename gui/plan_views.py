@@ -19,6 +19,8 @@ class PlanViews:
             item_id = str(panel.model.frame.at[row, panel.key])
             if column == "group":            # a hand move, through the Groups panel
                 return self._move_to_group(item_id, str(value).strip())
+            if not self._plausible(layer, item_id, column, value):
+                return False
             try:
                 self.workspace.set_value(layer, item_id, column, value)
             except ValueError as exc:
@@ -26,6 +28,19 @@ class PlanViews:
                 return False
             return True
         return edit
+
+    def _plausible(self, layer: str, item_id: str, column: str, value) -> bool:
+        """A figure far above anything in the data is asked about first (a typo such as
+        99,999,999 patients); No changes nothing."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from models.edits import implausible
+        question = implausible(self.dataset, layer, item_id, column, value)
+        if question and QMessageBox.question(self, "Check this figure", question) != \
+                QMessageBox.StandardButton.Yes:
+            self.show_status(f"{item_id}: {column.replace('_', ' ')} not changed")
+            return False
+        return True
 
     def _move_to_group(self, code: str, group: str) -> bool:
         if not self.workspace.groups:
@@ -45,7 +60,6 @@ class PlanViews:
         self._show_counts()
         if layer == "practices":
             self.practices_table.set_frame(practices_frame(ds, self._site_groups))
-            self._show_localities()
             self._restyle_layer("practices")
             self._show_localities(restyle=True)
         elif layer == "housing":
@@ -71,7 +85,7 @@ class PlanViews:
         flag_col.header = self.locality_target.flag_header(plan)
         self.localities_table.set_frame(frame, flagged)
         if restyle and self.map.is_ready:
-            styles, tips = self.locality_target.map_styles(plan)
+            styles, tips = self.locality_target.map_styles(plan, frame)
             self.map.restyle("localities", styles)
             self.map.call("retip", "localities", tips)
 

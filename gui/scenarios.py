@@ -1,16 +1,19 @@
 """Scenarios in the window: New/Open/Save/Save As/Rename/Recent/Duplicate, autosave and
 recovery, the unsaved-changes prompt, and side-by-side comparison of up to three scenarios.
 
-The scenario file format and its safety live in models/scenario.py; this is the view.
+The scenario file format and its safety live in models/scenario/; this is the view.
 """
 from __future__ import annotations
 
+import shutil
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
 
+from geo import autosave_owner
 from geo.errors import DataError
 from gui.compare_dialog import CompareDialog
 from models import scenario as sc
@@ -39,6 +42,10 @@ class ScenarioController(QObject):
         self.renamed = False        # True once the user names it: Save As keeps the name
         self.notes = ""
         self.path: Path | None = None
+        # The folder this window autosaves to: settings_dir() when it owns it, its own
+        # folder when another window does; None until decided (at start-up, or the first
+        # autosave).
+        self.autosave_dir: Path | None = None
         self._build_menu(menu)
         self.ws.replaced.connect(self._on_replaced)
         self.ws.undo_stack.cleanChanged.connect(self._on_clean_changed)
@@ -155,7 +162,7 @@ class ScenarioController(QObject):
             self.window.show_error("The scenario could not be opened", str(exc))
             return False
         self._remember(Path(path))
-        sc.clear_recovery(settings_dir())
+        self._clear_autosave()
         return True
 
     def save(self) -> bool:
@@ -215,7 +222,7 @@ class ScenarioController(QObject):
         self.window.settings.setValue("scenarios/last_dir", str(Path(path).parent))
         self._remember(Path(path))
         self.ws.undo_stack.setClean()
-        sc.clear_recovery(settings_dir())
+        self._clear_autosave()
         self._update_title()
         self.window.statusBar().showMessage(f"Saved '{name}' to {path}", 8000)
         return True
@@ -223,40 +230,97 @@ class ScenarioController(QObject):
     def autosave(self) -> None:
         """Shortly after a change: a recovery file (written atomically), offered after a
         crash."""
-        if self.ws.undo_stack.isClean():
+        if self.ws.undo_stack.isClean() or self.ws.read_only:
             return
         try:
-            sc.write_recovery(self.current(), settings_dir())
+            sc.write_recovery(self.current(), self._autosave_folder())
         except (DataError, OSError) as exc:
             self.window.statusBar().showMessage(f"Autosave failed: {exc}", 8000)
 
+    def _autosave_folder(self) -> Path:
+        if self.autosave_dir is None:       # never asked (no start-up check): take it if free
+            folder = settings_dir()
+            self.autosave_dir = folder if autosave_owner.claim(folder) is None else \
+                autosave_owner.separate_folder(folder)
+        return self.autosave_dir
+
+    def _clear_autosave(self) -> None:
+        """Saved or discarded: this window's autosave goes (never another window's)."""
+        if self.autosave_dir is not None and not self.ws.read_only:
+            sc.clear_recovery(self.autosave_dir)
+
     def offer_recovery(self) -> bool:
-        found = sc.find_recovery(settings_dir())
-        if not found:
+        """At start-up: own the autosave unless another open window does, and offer back
+        the work of a window that did not close cleanly (only ever a dead one's)."""
+        folder = settings_dir()
+        other = autosave_owner.claim(folder)
+        if other is not None:
+            self._share(folder, other)
             return False
-        _, scenario = found
+        self.autosave_dir = folder
+        orphans = autosave_owner.orphaned_folders(folder)
+        for candidate in [folder, *orphans]:
+            found = sc.find_recovery(candidate)
+            if found:
+                recovered = self._offer(candidate, found[1])
+                break
+        else:
+            recovered = False
+        for orphan in orphans:          # a dead second window's folder: offered, now gone
+            shutil.rmtree(orphan, ignore_errors=True)
+        return recovered
+
+    def _offer(self, folder: Path, scenario: sc.Scenario) -> bool:
         answer = QMessageBox.question(
             self.window, "Recover unsaved work?",
             f"The app did not close cleanly last time. Recover '{scenario.name}' "
-            f"(autosaved {scenario.modified})?")
+            f"(autosaved {_when(scenario.modified)})?")
         if answer != QMessageBox.StandardButton.Yes:
-            sc.clear_recovery(settings_dir())
+            sc.clear_recovery(folder)
             return False
         try:
             self._apply(scenario, None)
         except DataError as exc:
             self.window.show_error("The autosave could not be recovered", str(exc))
             return False
+        if folder != self.autosave_dir:     # carried over into this window's own autosave
+            self.autosave()
         self.ws.undo_stack.resetClean()      # recovered work is not saved yet
         self._update_title()
         return True
 
+    def _share(self, folder: Path, other: int) -> None:
+        """Another window (process ``other``) is open and owns the autosave: this one looks
+        only, or keeps an autosave of its own; it never touches the other's."""
+        box = QMessageBox(QMessageBox.Icon.Information, "Another window is open",
+                          f"{self.window.APP_NAME} is already open in another window "
+                          f"(process {other}), which keeps the autosave of unsaved work. "
+                          "Open this window read-only (look, change nothing), or with a "
+                          "separate autosave of its own?", parent=self.window)
+        read_only = box.addButton("Read-only", QMessageBox.ButtonRole.RejectRole)
+        box.addButton("Separate autosave", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(read_only)
+        box.exec()
+        if box.clickedButton() is read_only:
+            self.ws.read_only = ("This window is read-only: another window of the app is "
+                                 "open and owns the autosave")
+            self.autosave_dir = None
+        else:
+            self.autosave_dir = autosave_owner.separate_folder(folder)
+            self.autosave_dir.mkdir(parents=True, exist_ok=True)
+        self._update_title()
+
     def closing(self) -> bool:
         """Called from the window's closeEvent; False keeps the window open."""
-        if not self.maybe_save():
+        if not self.ws.read_only and not self.maybe_save():
             return False
         self.autosave_timer.stop()
-        sc.clear_recovery(settings_dir())     # saved or discarded: nothing to recover
+        self._clear_autosave()     # saved or discarded: nothing to recover
+        if self.autosave_dir is not None and not self.ws.read_only:
+            if self.autosave_dir.name.startswith(autosave_owner.SEPARATE_PREFIX):
+                shutil.rmtree(self.autosave_dir, ignore_errors=True)
+            else:
+                autosave_owner.release(self.autosave_dir)
         return True
 
     # -------------------------------------------------------------- comparison
@@ -280,7 +344,7 @@ class ScenarioController(QObject):
                 self.window.show_error("A scenario could not be compared", str(exc))
                 return None
             label = scenario.name if scenario.name not in rows else f"{scenario.name} ({path})"
-            rows[label] = key_measures(plan)
+            rows[label] = key_measures(plan, travel=self._travel())
         table = sc.compare_scenarios(rows)
         dialog = CompareDialog(table, self.window)
         dialog.show()
@@ -289,7 +353,12 @@ class ScenarioController(QObject):
 
     def _measures_of_current(self) -> dict:
         from models.measures import key_measures
-        return key_measures(self.ws.plan)
+        return key_measures(self.ws.plan, travel=self._travel())
+
+    def _travel(self) -> str:
+        """How the Hubs tab measures access now (straight line, drive or walk)."""
+        hubs = getattr(self.window, "hubs_panel", None)
+        return getattr(getattr(hubs, "travel", None), "mode", None) or "straight"
 
     # -------------------------------------------------------------- misc
     def _start_dir(self) -> str:
@@ -314,8 +383,18 @@ class ScenarioController(QObject):
 
     def _update_title(self) -> None:
         star = "" if self.ws.undo_stack.isClean() else " *"
-        self.window.setWindowTitle(f"{self.name}{star} — {self.window.APP_NAME} — "
+        mode = " (read-only)" if self.ws.read_only else ""
+        self.window.setWindowTitle(f"{self.name}{star}{mode} — {self.window.APP_NAME} — "
                                    f"{self.ws.dataset.label}")
+
+
+def _when(stamp: str) -> str:
+    """An ISO time as a person reads it, in local time: '3 December 2026 at 09:41'."""
+    try:
+        moment = datetime.fromisoformat(str(stamp).replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return str(stamp)
+    return f"{moment.day} {moment:%B %Y} at {moment:%H:%M}"
 
 
 def _file_name(path) -> str:

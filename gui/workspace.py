@@ -34,12 +34,16 @@ class Workspace(QObject):
     replaced = Signal()                  # a different dataset is open
     edited = Signal(str, str, str)       # layer, item id, column
     stateChanged = Signal(str)           # "groups", "hubs", "assumptions", "locks", …
+    refused = Signal(str)                # an edit this window may not make, and why
 
     def __init__(self, dataset, parent=None):
         super().__init__(parent)
         self.plan = Plan(dataset)
         self.undo_stack = QUndoStack(self)
         self.plan.subscribe(self._on_change)
+        # Non-empty: why this window changes nothing (another window owns the autosave and
+        # the planner chose to look only).
+        self.read_only = ""
 
     def _on_change(self, change) -> None:
         if change.kind == "replaced":
@@ -80,6 +84,9 @@ class Workspace(QObject):
         self.plan.replace(dataset)
 
     def _push(self, command) -> None:
+        if self.read_only:
+            self.refused.emit(self.read_only)
+            return
         self.plan.execute(command)           # raises ValueError, changing nothing
         self.undo_stack.push(_PlanCommand(self.plan, command))
 

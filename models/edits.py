@@ -19,6 +19,54 @@ EDITABLE = {
 }
 
 
+# Plausibility of a typed figure — the one definition used by the window, the command line
+# and scenario files alike: (unit, hard limit, floor of the check). Above the hard limit an
+# edit is refused (no GP practice in England lists a million patients; no housing
+# allocation holds 100,000 homes); above max(floor, CHECK_FACTOR × the largest in the
+# data) the window asks first and a scenario file's value is reported — a typo such as
+# 99,999,999 patients is caught before one circle covers the map.
+PLAUSIBLE = {
+    ("practices", "list_size"): ("patients", 1_000_000, 100_000),
+    ("practices", "gp_wte"): ("GP WTE", 1_000, 100),
+    ("housing", "dwellings"): ("dwellings", 100_000, 20_000),
+    ("hubs", "capacity_patients"): ("patients", 2_000_000, 150_000),
+}
+CHECK_FACTOR = 3
+
+
+def _beyond_hard_limit(layer: str, column: str, number: float) -> None:
+    bound = PLAUSIBLE.get((layer, column))
+    if bound and number > bound[1]:
+        raise ValueError(f"{column.replace('_', ' ')} {number:,.0f} is not plausible: the "
+                         f"limit is {bound[1]:,} {bound[0]}")
+
+
+def check_threshold(frame: pd.DataFrame, layer: str, column: str) -> float | None:
+    """The figure above which an edit of ``column`` is asked about (None: never)."""
+    bound = PLAUSIBLE.get((layer, column))
+    if bound is None:
+        return None
+    values = pd.to_numeric(frame[column], errors="coerce") if column in frame else None
+    largest = float(values.max()) if values is not None and values.notna().any() else 0.0
+    return max(float(bound[2]), CHECK_FACTOR * largest)
+
+
+def implausible(ds, layer: str, item_id: str, column: str, value) -> str:
+    """A question for the planner when ``value`` is far above anything in the data ('' if
+    it is plausible or not a number: the edit itself refuses what cannot be used)."""
+    limit = check_threshold(getattr(ds, layer), layer, column)
+    try:
+        number = float(str(value).replace(",", ""))
+    except ValueError:
+        return ""
+    if limit is None or not number > limit or number > PLAUSIBLE[(layer, column)][1]:
+        return ""                   # plausible, or beyond the hard limit (refused anyway)
+    unit = PLAUSIBLE[(layer, column)][0]
+    return (f"{number:,.0f} {unit} for {NOUNS[layer]} {item_id} is more than "
+            f"{limit:,.0f} (the larger of {PLAUSIBLE[(layer, column)][2]:,} and "
+            f"{CHECK_FACTOR}× the largest in the data). Is it right?")
+
+
 def _coerce(layer: str, column: str, value, row: pd.Series):
     label = f"{column.replace('_', ' ')}"
     if column in ("list_size", "dwellings"):
@@ -28,6 +76,7 @@ def _coerce(layer: str, column: str, value, row: pd.Series):
             raise ValueError(f"{label} must be a whole number, not '{value}'") from None
         if number < 0 or number != int(number):
             raise ValueError(f"{label} must be a whole number of 0 or more, not '{value}'")
+        _beyond_hard_limit(layer, column, number)
         if column == "list_size" and is_branch(row):
             raise ValueError("a branch has no list of its own: edit its parent practice "
                              f"{row['parent_code']}")
@@ -48,6 +97,7 @@ def _coerce(layer: str, column: str, value, row: pd.Series):
             raise ValueError(f"{label} must be a number, not '{value}'") from None
         if number < 0:
             raise ValueError(f"{label} cannot be negative")
+        _beyond_hard_limit(layer, column, number)
         return number
     if column == "include":
         return bool(value)

@@ -2,11 +2,13 @@
 that the Plan takes as one undoable change (SetState "housing")."""
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from geo.bounds import BUILD_YEARS_MAX, BUILD_YEARS_MIN, DWELLINGS_MAX, YEAR_MAX, YEAR_MIN
 from geo.canonical import locality_of_points
-from geo.tables import UK_LAT, UK_LON
+from geo.land import land_refusal
 
 ADDED_STATUS = "added by the planner"
 ID_PREFIX = "NEW-H"
@@ -40,8 +42,8 @@ def with_site(ds, *, name: str, latitude: float, longitude: float, dwellings,
     if not name:
         raise ValueError("the site needs a name")
     lat, lon = float(latitude), float(longitude)
-    if not (UK_LAT[0] <= lat <= UK_LAT[1] and UK_LON[0] <= lon <= UK_LON[1]):
-        raise ValueError(f"{lat:g}, {lon:g} is not in Great Britain (WGS84 degrees)")
+    if not (math.isfinite(lat) and math.isfinite(lon)) or land_refusal(lon, lat):
+        raise ValueError(f"{lat:g}, {lon:g} is not on land in Great Britain (WGS84 degrees)")
     row = {"site_id": site_id or next_site_id(ds.housing), "name": name, "latitude": lat,
            "longitude": lon, "dwellings": _whole(dwellings, "dwellings", 0, DWELLINGS_MAX),
            "status": ADDED_STATUS, "include": True,

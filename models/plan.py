@@ -26,7 +26,7 @@ from models.assumptions import Assumptions, default_assumptions
 from models.edits import KEYS, apply_edit
 
 STATE_KEYS = ("groups", "hubs", "housing", "assumptions", "locks", "grouping", "baseline",
-              "estate")
+              "estate", "contribution")
 GROUPING_DEFAULTS = {"min_size": None, "max_size": None, "n_groups": None,
                      "within_localities": False, "seed": 0}
 # Grouping bounds left as None follow these assumptions: the Medway Model's extended groups
@@ -142,6 +142,8 @@ class Plan:
         self.grouping: dict[str, Any] = dict(GROUPING_DEFAULTS)
         self.assumptions: Assumptions = default_assumptions()
         self.baseline: pd.DataFrame | None = None
+        # S106 catchments the planner ticked: {site key: {"in": [codes], "out": [codes]}}
+        self.contribution: dict[str, dict] = {}
 
     # ---------------------------------------------------------------- listening
     def subscribe(self, listener: Callable[[Change], None]) -> None:
@@ -258,6 +260,17 @@ class Plan:
         demand = self.demand_points() if demand is None else demand
         return evaluate_layout(demand, self.dataset.hubs if hubs is None else hubs,
                                **self.hub_settings())
+
+    def siting_problem(self, k: int, **kw):
+        """Choosing ``k`` new hub sites for this plan (models/hubs/siting.py); build it here,
+        ``.solve()`` it anywhere (the window solves it off the GUI thread)."""
+        from models.hubs.siting import SitingProblem
+        return SitingProblem.from_plan(self, k, **kw)
+
+    def suggest_hubs(self, k: int, *, progress=None, cancel=None, **kw):
+        """``k`` new hub sites for this plan, with the figures before and after and a bound
+        (a models.hubs.HubPlan): what the window's Suggest sites and `hubs --add` give."""
+        return self.siting_problem(k, **kw).solve(progress=progress, cancel=cancel)
 
     def project_demand(self, by: str = "locality", groups=None):
         from models.demand import project_demand

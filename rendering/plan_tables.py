@@ -56,30 +56,79 @@ def demand_table(plan, by: str = "locality") -> pd.DataFrame:
     return plan.project_demand(by=by).table
 
 
+def area_layers(plan, layout=None) -> dict:
+    """Polygon layers a GIS can draw (EPSG:4326): each extended group's territory with its
+    measures, and each hub's catchment with the patients it serves."""
+    import geopandas as gpd
+
+    from models.grouping import group_territories
+    from models.grouping.territories import study_area
+    from models.hubs import catchment_polygons
+    ds, out = plan.dataset, {}
+    table = groups_table(plan)
+    if table is not None and len(ds.localities):
+        areas = group_territories(ds.practices, plan.groups, study_area(ds.localities))
+        table = table[table["group"].isin(list(areas))].reset_index(drop=True)
+        out["group_territories"] = gpd.GeoDataFrame(
+            table, geometry=[areas[g] for g in table["group"]], crs=27700).to_crs(4326)
+    if layout is not None and len(ds.localities):
+        cells = catchment_polygons(ds.hubs, ds.localities)
+        served = layout.per_hub[["hub_id", "practices_served", "served_patients",
+                                 "served_patients_with_growth", "mean_distance_km"]]
+        cells = cells.merge(served, on="hub_id", how="left")
+        out["hub_catchments"] = cells[~cells.geometry.is_empty].reset_index(drop=True)
+    return out
+
+
+def finance_tables(plan, layout=None) -> dict[str, pd.DataFrame]:
+    """The finance workbook's sheets (rendering/sheets.py): demand by year × locality,
+    group and hub in in-year and to-date columns, each with its _total sheet; the whole
+    area's range; GP supply per practice and per locality (with its _total)."""
+    from rendering import sheets
+    out: dict[str, pd.DataFrame] = {}
+    bys = ["locality"] + (["group"] if plan.groups else []) + \
+        (["hub"] if layout is not None else [])
+    for by in bys:
+        result = plan.project_demand(by=by)
+        out.update(sheets.demand_sheets(result))
+        if by == "locality":
+            out["demand_range"] = sheets.demand_range(result)
+    out["supply"] = sheets.practice_supply_sheet(plan.dataset, plan.assumptions)
+    out.update(sheets.area_supply_sheets(plan.dataset, plan.assumptions, "locality"))
+    return out
+
+
 def plan_tables(plan) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
     """(point layers, attribute tables) for the export: the point layers replace the
     dataset's practices and hubs; the tables are written beside them."""
     layout = plan.evaluate_hubs() if len(plan.dataset.hubs) else None
     points = {"practices": practices_table(plan, layout), "hubs": hubs_table(plan, layout)}
-    tables = {"extended_groups": groups_table(plan), "hub_access": access_table(layout),
-              "demand_by_locality": demand_table(plan, "locality")}
-    if plan.groups:
-        tables["demand_by_group"] = demand_table(plan, "group")
-    if layout is not None:
-        tables["demand_by_hub"] = demand_table(plan, "hub")
+    tables = {**finance_tables(plan, layout), "extended_groups": groups_table(plan),
+              "hub_access": access_table(layout)}
     from rendering.capacity_sheets import capacity_tables   # the estate register, space gap
     tables.update(capacity_tables(plan))
     return points, {k: v for k, v in tables.items() if v is not None}
 
 
-def export_plan(plan, path, fmt: str | None = None) -> list:
-    """File → Export data: the data with the scenario's edits, plus every table above."""
-    from geo.export import export_dataset, format_for
+def export_plan(plan, path, fmt: str | None = None, scenario: str = "") -> list:
+    """File → Export data: the data with the scenario's edits, plus every table above,
+    behind a cover sheet naming the scenario, the data and its dates."""
+    from geo.export import export_dataset, format_for, layers, unknown_as_empty
+    from rendering import sheets
     points, tables = plan_tables(plan)
     tables["assumptions"] = plan.assumptions.to_frame()
     ds = plan.dataset.copy()
     ds.practices, ds.hubs = points["practices"], points["hubs"]
     if format_for(path, fmt) == "csv":     # the data folder keeps its canonical columns
-        tables = {"practices_in_scenario": points["practices"],
+        tables = {"practices_in_scenario": unknown_as_empty(points["practices"]),
                   "hubs_in_scenario": points["hubs"], **tables}
-    return export_dataset(ds, path, fmt, tables)
+    names = list(tables) + [n for n, f in layers(ds).items() if f is not None] + \
+        ["Sources"]
+    from rendering.board_sections import report_label
+    cover = sheets.cover_frame(scenario=scenario, label=report_label(ds),
+                               dates=sheets.source_dates(ds), sheets=names,
+                               sample=ds.is_sample,
+                               notes=sheets.demand_notes(plan.project_demand("locality")))
+    areas = area_layers(plan, plan.evaluate_hubs() if len(ds.hubs) else None) \
+        if format_for(path, fmt) == "gpkg" else None
+    return export_dataset(ds, path, fmt, tables, cover=cover, areas=areas)

@@ -277,3 +277,51 @@ def make_room_for_the_map(window) -> None:
     if dock is not None:
         dock.hide()           # as unticking View → Demand does
         _settle(100)
+
+
+def press_in_next_box(button_text: str) -> list[str]:
+    """Click ``button_text`` in the next message box that opens (modal, so set up before
+    the action that opens it); returns a list that receives the box's text."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QMessageBox
+    seen: list[str] = []
+
+    def look():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            for button in box.buttons():
+                if button.text().replace("&", "") == button_text:
+                    seen.append(box.text())
+                    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+                    return
+        QTimer.singleShot(50, look)
+    QTimer.singleShot(0, look)
+    return seen
+
+
+def type_in_cell(panel, key: str, column: str, text: str) -> str:
+    """Double-click a table cell, select what its editor shows, type ``text`` and press
+    Enter, as a planner does; returns the text the editor first showed."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QLineEdit
+    model = panel.model
+    col = [c.key for c in model.columns].index(column)
+    index = panel.proxy.mapFromSource(model.index(model.row_of(panel.key, key), col))
+    view = panel.view
+    view.scrollTo(index)
+    rect = view.visualRect(index)
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     rect.center())
+    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier, rect.center())
+    QApplication.processEvents()
+    editor = view.focusWidget()
+    assert isinstance(editor, QLineEdit), f"no text editor opened, got {editor!r}"
+    shown = editor.text()
+    editor.selectAll()
+    QTest.keyClicks(editor, text)
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    QApplication.processEvents()
+    return shown

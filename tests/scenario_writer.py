@@ -4,6 +4,8 @@
                                           printing "saving N" before and "saved N" after each
   scenario_writer.py session DIR clean    autosave to DIR, then exit cleanly (clears it)
   scenario_writer.py session DIR crash    autosave to DIR, say "autosaved", wait to be killed
+  scenario_writer.py window DIR FILE      as an open window: own DIR's autosave, autosave the
+                                          scenario FILE there, say "autosaved", wait
 """
 from __future__ import annotations
 
@@ -45,6 +47,14 @@ def main(argv: list[str]) -> int:
             print(f"saved {version}", flush=True)
             version += 1
     folder, how = Path(argv[1]), argv[2]
+    if mode == "window":
+        from geo.autosave_owner import claim
+        from models.scenario import load_scenario
+        assert claim(folder) is None, "the folder is owned by another live process"
+        write_recovery(load_scenario(how), folder)
+        print("autosaved", flush=True)
+        time.sleep(120)
+        return 1
     write_recovery(Scenario(name="Unsaved work", notes="moved the Strood hub"), folder)
     if how == "clean":
         clear_recovery(folder)

@@ -62,20 +62,21 @@ def test_xlsx_has_a_sheet_per_layer_and_sources(tmp_path, real):
     path = tmp_path / "medway.xlsx"
     export_dataset(real, path)
     sheets = pd.read_excel(path, sheet_name=None, dtype=str)
-    assert {"README", "localities", "practices", "hubs", "housing_sites", "population",
+    assert {"Cover", "localities", "practices", "hubs", "housing_sites", "population",
             "pcns", "Sources"} <= set(sheets)
+    assert list(sheets)[0] == "Cover"
     practices = sheets["practices"]
     assert practices["practice_code"].tolist() == real.practices["practice_code"].tolist()
-    assert practices["list_size"].astype(int).sum() == real.practices["list_size"].sum()
+    assert pd.to_numeric(practices["list_size"]).sum() == real.practices["list_size"].sum()
     src = sheets["Sources"]
     assert list(src.columns[:5]) == ["file", "publisher", "date", "rows_kept", "rows_skipped"]
     assert "epraccur_medway.csv" in set(src["file"])
-    assert "Illustrative" not in " ".join(sheets["README"]["value"].fillna(""))
+    assert "Illustrative" not in " ".join(sheets["Cover"]["value"].fillna(""))
 
 
 def test_sample_xlsx_and_csv_folder_are_labelled(tmp_path):
     export_dataset(load_sample(), tmp_path / "s.xlsx")
-    readme = pd.read_excel(tmp_path / "s.xlsx", sheet_name="README", dtype=str)
+    readme = pd.read_excel(tmp_path / "s.xlsx", sheet_name="Cover", dtype=str)
     assert readme.iloc[0]["value"].startswith("Illustrative sample")
     assert "Illustrative" in pd.read_excel(tmp_path / "s.xlsx", sheet_name="Sources",
                                            dtype=str)["publisher"].iloc[0]
@@ -139,7 +140,9 @@ def test_export_data_from_the_menu_writes_everything_the_scenario_holds(
         practices = "practices_in_scenario" if not suffix else "practices"
         hubs = "hubs_in_scenario" if not suffix else "hubs"
         assert {practices, hubs, "extended_groups", "hub_access", "demand_by_locality",
-                "demand_by_group", "demand_by_hub", "assumptions"} <= names
+                "demand_by_locality_total", "demand_by_group", "demand_by_group_total",
+                "demand_by_hub", "demand_by_hub_total", "supply", "supply_by_locality",
+                "assumptions"} <= names
         p = read(practices).set_index("practice_code")
         assert set(p.loc[mains, "group"]) == {"G1", "G2"}
         assert set(p["catchment_hub"]) <= set(window.dataset.hubs["hub_id"])
@@ -150,8 +153,12 @@ def test_export_data_from_the_menu_writes_everything_the_scenario_holds(
         g = read("extended_groups")
         assert set(g["group"]) == {"G1", "G2"}
         d = read("demand_by_locality")
-        assert {"year", "area", "new_patients", "gp_wte_needed"} <= set(d.columns)
+        assert {"year", "area", "new_patients_in_year", "new_patients_to_date",
+                "gp_wte_needed_in_year", "gp_wte_needed_to_date"} <= set(d.columns)
         assert d["year"].nunique() > 1 and d["area"].nunique() > 1
+        total = read("demand_by_locality_total")
+        assert d["capital_cost_gbp_in_year"].sum() == pytest.approx(
+            total["capital_cost_gbp_in_year"].iloc[-1])
     finally:
         window.workspace.undo_stack.undo()
         window.workspace.undo_stack.setClean()

@@ -80,10 +80,12 @@ def test_export_writes_the_table_and_assumptions(window, tmp_path):
     out = tmp_path / "demand.xlsx"
     assert window.demand_panel.export(str(out))
     sheets = pd.read_excel(out, sheet_name=None)
-    assert {"Demand", "Totals", "Assumptions"} <= set(sheets)
-    totals = sheets["Totals"].set_index("area")
-    assert totals.at["Medway", "new_patients"] == pytest.approx(8088)
-    assert sheets["Assumptions"]["source"].notna().all()
+    assert list(sheets)[0] == "Cover"
+    assert {"demand_by_locality", "demand_by_locality_total", "assumptions"} <= set(sheets)
+    total = sheets["demand_by_locality_total"]
+    assert total["new_patients_in_year"].iloc[-1] == pytest.approx(8088)
+    assert sheets["demand_by_locality"]["new_patients_in_year"].sum() == pytest.approx(8088)
+    assert sheets["assumptions"]["source"].notna().all()
 
 
 def edit_cell(table, key: str, column: str, value) -> bool:

@@ -114,7 +114,8 @@ def test_accepting_a_suggestion_keeps_the_users_hubs_and_never_reuses_an_id(wind
     assert mine in ids                                  # the user's hub is still there
     assert len(ids) == 6 + 1 + 2 and len(set(ids)) == len(ids)
     assert gone not in ids                              # a deleted hub's id is not reused
-    shown = {panel.model.index(r, 0).data() for r in range(panel.model.rowCount())}
+    col = [c.key for c in panel.model.columns].index("hub_id")
+    shown = {panel.model.index(r, col).data() for r in range(panel.model.rowCount())}
     assert shown == set(ids)
     wait_until(lambda: "9 hubs" in window.map_label.text(), 5, "status bar hub count")
 
@@ -160,3 +161,44 @@ def test_an_improvement_is_green(window):
     assert model.index(better, 5).data().startswith("-")
     brush = model.data(model.index(better, 0), Qt.ItemDataRole.BackgroundRole)
     assert brush.color().name() == "#dcedc8"
+
+
+def test_access_now_shows_the_plan_not_the_unaccepted_suggestion(window):
+    """Issue #24 item 8: a suggestion's figures are shown as what accepting would give;
+    'Access now', the table and the catchments stay on the hubs in the plan until Accept."""
+    import re
+    panel = window.hubs_panel
+    now = panel.access.text()
+    table = panel.model.frame["served_patients"].tolist()
+    panel.k.setValue(2)
+    click(panel.suggest_button)
+    wait_until(lambda: panel.accept_button.isEnabled(), timeout=60, what="optimiser")
+    assert panel.access.text() == now                       # unchanged until accepted
+    assert panel.model.frame["served_patients"].tolist() == table
+    assert js(window, "medway.counts().catchments") == 6
+    preview = panel.plan_label.text()
+    assert "not applied yet" in preview and "if accepted" in preview
+    after = re.search(r"mean ([\d.]+) km", preview).group(1)
+    click(panel.accept_button)
+    assert f"<b>{after} km</b>" in panel.access.text()     # now it is the plan's
+    assert "Accepted" in panel.plan_label.text()
+
+
+def test_suggested_sites_do_not_look_like_housing(window):
+    """Issue #24: suggested sites are drawn as would-be hubs (purple ring), never in the
+    housing sites' orange."""
+    from geo.webmap import HOUSING_COLOUR, HUB_COLOUR
+    panel = window.hubs_panel
+    panel.k.setValue(1)
+    click(panel.suggest_button)
+    wait_until(lambda: panel.accept_button.isEnabled(), timeout=60, what="optimiser")
+    wait_until(lambda: js(window, "medway.counts().suggested") == 1, what="suggested drawn")
+    style = js(window, "(function(){ var s = null; medway.map.eachLayer(function (l) {"
+                       " if (l.feature && String(l.feature.properties.id) === 'suggested-0')"
+                       " { s = l.options; } }); return s; })()")
+    assert style["color"] == HUB_COLOUR and HOUSING_COLOUR not in (style["color"],
+                                                                   style["fillColor"])
+    housing = js(window, "medway.styleOf('housing', "
+                         f"'{window.dataset.housing['site_id'].iloc[0]}')")
+    assert style["radius"] > housing.get("radius", 0) or style["color"] != housing["color"]
+    assert "Suggested new hub site" in js(window, "medway.legendText()")

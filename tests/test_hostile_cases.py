@@ -233,7 +233,7 @@ def test_too_many_hubs_refused_early(sample_copy):
 
 # ------------------------------------------------ 9. round trips of hostile names
 
-@pytest.mark.parametrize("name", ["Bad\rName", "Nul\x00Name", "Line\nBreak", "Tab\tName"])
+@pytest.mark.parametrize("name", ["Bad\rName", "Line\nBreak", "Tab\tName"])
 def test_control_characters_in_names_round_trip(sample_copy, tmp_path, name):
     tried(3)
     p = sample_copy / "practices.csv"

@@ -21,6 +21,7 @@ FILES = dict(
     population="census2021_lsoa21_usual_residents_age6_medway.csv",
     population_areas="lsoa_medway_2011.geojson",
     brownfield="brownfield_register_medway_2019-01-24.csv",
+    projection="snpp2022_migcat_persons_medway.csv",
 )
 
 

@@ -34,7 +34,7 @@ def test_add_roads_to_an_existing_folder(sample_dir, tmp_path, capsys):
     assert not R.has_roads(plain)                      # the source folder is untouched
     # Roads added in place too (DIR2 = DIR).
     assert main(["import", "--data", str(plain), "--roads", str(osm), "--out",
-                 str(plain)]) == 0
+                 str(plain), "--force"]) == 0
     assert R.has_roads(plain)
 
 

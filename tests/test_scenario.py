@@ -190,7 +190,7 @@ def _hostile_files(path, marker):
     yield "text latitude", _with(path, lambda d: d["hubs"][3].update(latitude="51.4")), \
         "field 'hubs[3].latitude'"
     yield "outside the UK", _with(path, lambda d: d["hubs"][1].update(latitude=40.7)), \
-        "field 'hubs[1].latitude': 40.7 is outside the UK"
+        "field 'hubs[1].latitude': (40.7, 0.556) is outside the UK"
     yield "bad status", _with(path, lambda d: d["hubs"][0].update(status="demolished")), \
         "field 'hubs[0].status'"
     yield "duplicate hub", _with(path, lambda d: d["hubs"].append(d["hubs"][0])), "hub_id"

@@ -224,7 +224,7 @@ def apply_scenario(base_ds, scenario: Scenario):
     Edits that cannot apply (unknown codes, a value the data refuses) are skipped and
     explained in the new dataset's ``warnings`` (prefixed with the scenario's name).
     """
-    from models.edits import apply_edit
+    from models.edits import apply_edit, implausible
     ds = base_ds.copy()
     notes = scenario_warnings(base_ds, scenario)
     if scenario.hubs is not None:
@@ -249,9 +249,14 @@ def apply_scenario(base_ds, scenario: Scenario):
                 continue   # already reported by scenario_warnings
             for column, value in changes.items():
                 try:
+                    question = implausible(ds, layer, code, column, value)
                     apply_edit(ds, layer, code, column, value)
                 except ValueError as exc:
                     notes.append(f"{code} {column} not applied: {exc}")
+                else:
+                    if question:
+                        notes.append(f"{code} {column}: {question.removesuffix(' Is it right?')}"
+                                     " — check it")
     from models.capacity.register import SCENARIO_KEY, apply_register_changes
     notes += apply_register_changes(ds, (scenario.extra or {}).get(SCENARIO_KEY))
     if scenario.groups:

@@ -9,8 +9,12 @@ from datetime import datetime
 from typing import Any
 
 from geo.errors import DataError
-from geo.bounds import BUILD_YEARS_MAX, BUILD_YEARS_MIN, YEAR_MAX, YEAR_MIN
-from geo.tables import UK_LAT, UK_LON
+from geo.bounds import (
+    BUILD_YEARS_MAX, BUILD_YEARS_MIN, MAX_HOUSING_SITES, MAX_HUBS, MAX_NAME_CHARS,
+    MAX_PRACTICE_SITES, YEAR_MAX, YEAR_MIN,
+)
+from geo.land import land_refusal
+from geo.text import clean_tree
 from models.scenario.format import (
     FORMAT, HUB_FIELDS, HUB_STATUSES, LOCK_KINDS, MAX_COUNT, MAX_DEPTH, MAX_FILE_BYTES,
     MAX_GP_WTE, MAX_ITEMS, MAX_KEY, MAX_NOTES, MAX_TEXT, PRACTICE_EDITS, HOUSING_FIELDS,
@@ -22,6 +26,7 @@ def scenario_text(scenario: Scenario) -> str:
     """The file's text; raises DataError if the scenario would not load back."""
     doc = scenario.to_dict()
     _validate(doc, scenario.name or "scenario")
+    clean_tree(doc, "scenario")       # refuses text no UTF-8 file can hold
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False,
                       allow_nan=False) + "\n"
 
@@ -55,6 +60,8 @@ def parse_scenario(raw: bytes | str, label: str = "scenario") -> Scenario:
     if version > VERSION:
         raise DataError(label, f"this scenario was saved by a newer version ({version}) of "
                                f"the app; this version reads up to {VERSION}", field="version")
+    _Check(label).generic(doc)        # depth and size first: the tree is then small
+    doc = clean_tree(doc, label)
     _validate(doc, label)
     kept = {k: doc[k] for k in TOP_LEVEL if k in doc and k not in ("format", "version")}
     if kept.get("hubs") is not None:
@@ -133,6 +140,15 @@ def _key_path(parent: str, key: str) -> str:
     return f"{parent}.{key}" if parent else key
 
 
+# Whole numbers beyond this cannot be held exactly as a float (and 10^400 overflows one).
+MAX_WHOLE = 2 ** 53
+# Caps on the collections a scenario holds: the same as a data folder's (geo/bounds.py),
+# checked before any of it is used.
+COLLECTION_CAPS = {"hubs": (MAX_HUBS, "hubs"), "practices": (MAX_PRACTICE_SITES, "practices"),
+                   "groups": (MAX_PRACTICE_SITES, "practices"),
+                   "housing": (MAX_HOUSING_SITES, "housing sites")}
+
+
 class _Check:
     """Type/shape checks that raise DataError naming the file and the field path."""
 
@@ -173,6 +189,10 @@ class _Check:
             elif isinstance(value, float):
                 if not math.isfinite(value):
                     self.fail(path, f"{value} is not allowed (numbers must be finite)")
+            elif isinstance(value, int) and not isinstance(value, bool):
+                if abs(value) > MAX_WHOLE:
+                    self.fail(path, f"the number {str(value)[:20]}… is far too large "
+                                    f"(at most {MAX_WHOLE:,})")
             elif not (value is None or isinstance(value, (bool, int))):
                 self.fail(path, f"a {type(value).__name__} cannot be stored in a scenario "
                                 "file (text, numbers, true/false, null, lists and objects "
@@ -192,6 +212,14 @@ class _Check:
                  float: "a number", dict: "an object", list: "a list", None: "null"}
         words = list(dict.fromkeys(names[t] for t in types if not (t is int and float in types)))
         return " or ".join(words)
+
+    def name(self, value, path: str) -> str:
+        """A name shown on the map, in tables and reports: not blank, at most
+        MAX_NAME_CHARS characters."""
+        self.text(value, path, blank=False)
+        if len(value) > MAX_NAME_CHARS:
+            self.fail(path, f"a name of {len(value):,} characters; at most {MAX_NAME_CHARS}")
+        return value
 
     def text(self, value, path: str, blank: bool = True) -> str:
         self.type(value, path, str)
@@ -239,7 +267,15 @@ def _validate(doc: dict, label: str) -> None:
     chk = _Check(label)
     chk.generic(doc)
     chk.keys(doc, "", TOP_LEVEL, required=("format", "version", "name", "data"))
-    chk.text(doc["name"], "name", blank=False)
+    chk.name(doc["name"], "name")
+    for key, (cap, what) in COLLECTION_CAPS.items():
+        if isinstance(doc.get(key), (list, dict)) and len(doc[key]) > cap:
+            chk.fail(key, f"has {len(doc[key]):,} {what}; a plan holds at most {cap:,}")
+    locks = doc.get("locks") if isinstance(doc.get("locks"), dict) else {}
+    for kind in LOCK_KINDS:
+        if isinstance(locks.get(kind), (list, dict)) and len(locks[kind]) > MAX_PRACTICE_SITES:
+            chk.fail(f"locks.{kind}", f"has {len(locks[kind]):,} locks; at most "
+                                      f"{MAX_PRACTICE_SITES:,}")
     for key in ("notes",):
         if key in doc:
             chk.text(doc[key], key)
@@ -258,7 +294,7 @@ def _validate(doc: dict, label: str) -> None:
         if "gp_wte" in edits:
             chk.number(edits["gp_wte"], p + ".gp_wte", lo=0, hi=MAX_GP_WTE, null=True)
         if "name" in edits:
-            chk.text(edits["name"], p + ".name", blank=False)
+            chk.name(edits["name"], p + ".name")
     for code, edits in chk.code_map(doc.get("housing"), "housing").items():
         p = _key_path("housing", code)
         chk.type(edits, p, dict)
@@ -275,13 +311,13 @@ def _validate(doc: dict, label: str) -> None:
         if "dwellings" in edits:
             chk.number(edits["dwellings"], p + ".dwellings", lo=0, hi=MAX_COUNT, whole=True)
         if "name" in edits:
-            chk.text(edits["name"], p + ".name", blank=False)
+            chk.name(edits["name"], p + ".name")
         for key, (lo, hi) in (("start_year", (YEAR_MIN, YEAR_MAX)),
                               ("build_years", (BUILD_YEARS_MIN, BUILD_YEARS_MAX))):
             if key in edits:
                 chk.number(edits[key], f"{p}.{key}", lo=lo, hi=hi, whole=True, null=True)
     for code, group in chk.code_map(doc.get("groups"), "groups").items():
-        chk.text(group, _key_path("groups", code), blank=False)
+        chk.name(group, _key_path("groups", code))
     _check_locks(chk, doc.get("locks"))
     _check_grouping(chk, doc.get("grouping"))
     for key in ("assumptions", "extra"):
@@ -308,12 +344,9 @@ def _check_data(chk: _Check, ref) -> None:
 def _check_point(chk: _Check, item: dict, p: str) -> None:
     lat = chk.number(item["latitude"], p + ".latitude")
     lon = chk.number(item["longitude"], p + ".longitude")
-    if not UK_LAT[0] <= lat <= UK_LAT[1]:
-        chk.fail(p + ".latitude", f"{lat:g} is outside the UK (WGS84 degrees, about 51.4 "
-                                  "in Medway)")
-    if not UK_LON[0] <= lon <= UK_LON[1]:
-        chk.fail(p + ".longitude", f"{lon:g} is outside the UK (WGS84 degrees, about 0.5 "
-                                   "in Medway)")
+    reason = land_refusal(float(lon), float(lat))
+    if reason:
+        chk.fail(p + ".latitude", reason)
 
 
 def _check_hubs(chk: _Check, hubs) -> None:
@@ -328,7 +361,7 @@ def _check_hubs(chk: _Check, hubs) -> None:
         if hub_id in seen:
             chk.fail(p + ".hub_id", f"{_show(hub_id)} is also hubs[{seen[hub_id]}]'s id")
         seen[hub_id] = i
-        chk.text(hub["name"], p + ".name", blank=False)
+        chk.name(hub["name"], p + ".name")
         _check_point(chk, hub, p)
         if hub["status"] not in HUB_STATUSES:
             chk.fail(p + ".status", f"must be one of {', '.join(HUB_STATUSES)}, not "

@@ -250,15 +250,21 @@ class CapacityPanel(Panel):
         colours = self.site_colours()
         if not colours or not getattr(self.map, "is_ready", False):
             return
+        from geo.webmap import practice_radius
         sites = self.result.sites
+        lists = dict(zip(self.ws.dataset.practices["practice_code"],
+                         self.ws.dataset.practices["list_size"].astype(float)))
         feats = []
         for r in sites.itertuples():
+            # A ring just outside the site's own circle, so it never hides under it.
+            radius = (practice_radius(lists.get(r.site_code, 0.0)) + 4 if r.kind == "practice"
+                      else 14 if r.kind == "hub" else 8)
             colour, meaning = colours.get(r.site_code, (UNKNOWN_COLOUR, "unknown"))
             feats.append({"type": "Feature",
                           "geometry": {"type": "Point", "coordinates": [r.longitude,
                                                                         r.latitude]},
                           "properties": {"id": r.site_code, "style": {
-                              "radius": 9 if r.kind != "branch" else 6, "color": colour,
+                              "radius": radius, "color": colour,
                               "weight": 3, "fill": False, "opacity": 0.95},
                               "tip": [["Site", f"{r.site_code} {r.name}"],
                                       ["Estate", meaning],

@@ -55,7 +55,7 @@ def catchment_rows(c) -> pd.DataFrame:
     rows = []
     for i, r in enumerate(cat.itertuples(), 1):
         gps = f"{number(r.gp_headcount)} / {number(r.gps, 1)} {r.gp_basis}".strip()
-        basis = "m² GIA" if str(r.premises_basis).startswith("capacity") else (
+        basis = "rooms" if str(r.premises_basis).startswith("estate") else (
             "proxy" if str(r.premises_basis).startswith("proxy") else "")
         rows.append({"#": i, "practice": f"{r.name} ({r.practice_code})",
                      "km": f"{r.distance_km:.2f}"
@@ -131,10 +131,11 @@ def _catchment_map(plan, c):
         dates = c.catchment[["list_date", "gp_date"]].iloc[0]
         tx.text(0, -0.02, f"List sizes {dates['list_date']}; GPs {dates['gp_date']} "
                           "(headcount of fully qualified GPs / FTE; est. = headcount × FTE per "
-                          "head). Premises: m² GIA from the capacity return, else a proxy (GP "
-                          "FTE × patients per GP FTE). Spare = capacity − patients (of the "
-                          "GPs' period for the proxy); negative = over capacity (existing "
-                          "pressure, not charged).", fontsize=6.5, va="top", wrap=True,
+                          "head). Premises and spare: the estate register's rooms and the room-"
+                          "session model (models/capacity), else a proxy (GP FTE × patients "
+                          "per GP FTE). Spare = capacity − patients (of the GPs' period for "
+                          "the proxy); negative = over capacity (existing pressure, not "
+                          "charged).", fontsize=6.5, va="top", wrap=True,
                 transform=tx.transAxes)
     return draw
 

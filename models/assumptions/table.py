@@ -273,6 +273,10 @@ DEFAULTS: tuple[Assumption, ...] = (
     _a("drive_speed_kmh", "average door-to-door driving speed in town", "km/h",
        20, 30, 40, "Placeholder for urban driving including junctions — uncertain; edit it "
        "with local knowledge", uncertain=True, used_by="hubs", positive=True, maximum=120),
+    _a("candidate_grid_km", "spacing of the grid of candidate hub sites", "km",
+       0.5, 1.0, 2.0, "Modelling choice (this tool, 2026): about a ten-minute walk apart, fine "
+       "enough for a 30–50k locality; a finer grid is slower, not more real",
+       used_by="hubs", positive=True, maximum=20),
 ) + TRAVEL_DEFAULTS + TRANSIT_DEFAULTS + CAPACITY_DEFAULTS + CONTRIBUTION_DEFAULTS
 
 # Pairs that must stay ordered: (smaller, larger).

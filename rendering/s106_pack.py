@@ -77,7 +77,7 @@ def _catchment_map(plan, c):
 
     @plain
     def draw(fig):
-        ax = fig.add_axes([0.03, 0.07, 0.36, 0.6])
+        ax = fig.add_axes([0.03, 0.13, 0.36, 0.55])
         sx, sy = to_bng([app.longitude], [app.latitude])
         sx, sy = float(sx[0]), float(sy[0])
         radius = plan.value("catchment_radius_km") * 1000
@@ -114,7 +114,7 @@ def _catchment_map(plan, c):
         ax.set_title(f"Catchment: practices within {c.figures['radius']} "
                      "(blue = counted)", fontsize=8.5)
         table = catchment_rows(c)
-        tx = fig.add_axes([0.41, 0.07, 0.57, 0.6])
+        tx = fig.add_axes([0.41, 0.13, 0.57, 0.55])
         tx.axis("off")
         cells = [[textwrap.shorten(str(v), 44, placeholder="…") for v in row]
                  for row in table.itertuples(index=False)]

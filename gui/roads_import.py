@@ -8,7 +8,7 @@ offers drive and walk times. Cancel leaves the folder as it was.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton,
     QVBoxLayout,
@@ -119,7 +119,10 @@ class RoadsImportDialog(QDialog):
 
     def _finished(self, text: str) -> None:
         self.import_button.setEnabled(True)
-        self.message.setText(text)
+        # A long path has no spaces to wrap at: let it break after / and _ instead of
+        # running off the dialog's edge; the whole text stays selectable.
+        self.message.setText(text.replace("/", "/\u200b").replace("_", "_\u200b"))
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
     def _done(self, layers) -> None:
         self._finished(self.summary(layers))

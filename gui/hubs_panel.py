@@ -44,8 +44,9 @@ HUB_TABLE = [   # the figures a planner reads first (in view on a laptop), codes
            align_right=True),
     Column("max_distance_km", "Max km", one_dp, "Farthest site in the catchment",
            align_right=True),
-    Column("mean_minutes", "Mean min", one_dp, "Patient-weighted mean travel time by road "
-           "to this hub (drive or walk time chosen in 'Access by'; blank for straight line)",
+    Column("mean_minutes", "Mean min", one_dp, "Patient-weighted mean travel time to this "
+           "hub (drive or walk time by road, or public transport — the median over the "
+           "window's departures — as chosen in 'Access by'; blank for straight line)",
            align_right=True),
     Column("status", "Status"),
     Column("hub_id", "Hub"),
@@ -249,6 +250,9 @@ class HubsPanel(HubEditing, Panel):
 
     def _sync_assumptions(self) -> None:
         self.travel.window.sync(self.ws.plan.value("transit_window_start_h"))
+        grid = f"{self.ws.plan.value('candidate_grid_km'):g} km"     # the plan's spacing
+        self.candidates.setItemText(1, f"Grid every {grid} over the localities")
+        self.candidates.setItemText(2, f"Practice sites + {grid} grid")
         for box, key in ((self.circuity, "road_circuity"), (self.speed, "drive_speed_kmh")):
             box.blockSignals(True)
             box.setValue(self.ws.plan.value(key))
@@ -393,26 +397,15 @@ class HubsPanel(HubEditing, Panel):
 
     # -------------------------------------------------------------- optimiser
     def suggest(self) -> None:
-        ds = self.ws.dataset
-        kind = self.candidates.currentData()
-        cand_kw = {}
-        if kind in ("practices", "both"):
-            cand_kw["practices"] = ds.practices
-        if kind in ("grid", "both"):
-            cand_kw["localities"] = ds.localities
-            cand_kw["grid_km"] = 1.0
-        candidates = hubmodel.candidate_sites(**cand_kw)
         # Hubs the user placed (proposed) stay where they are: suggestions complement them.
         keep = ("existing", "planned", "proposed") if self.keep_planned.isChecked() else \
             ("existing", "proposed")
-        demand, hubs, k = self.demand(), ds.hubs.copy(), self.k.value()
-        used = self.used_ids()
-        graph = self.road_graph()           # None: straight line
+        problem = self.ws.plan.siting_problem(          # read here, solved off the GUI thread
+            self.k.value(), candidates=self.candidates.currentData(), keep=keep,
+            used_ids=tuple(self.used_ids()), travel=self.road_graph())
 
         def work(progress, cancel):
-            return hubmodel.optimise_hubs(demand, hubs, candidates, k, keep=keep,
-                                          used_ids=used, progress=progress,
-                                          cancel=cancel, travel=graph)
+            return problem.solve(progress=progress, cancel=cancel)
         self.start_task(work, self._on_plan, title="Suggest sites",
                         button=self.suggest_button, taskbar=self.taskbar)
 

@@ -105,6 +105,8 @@ def plan_tables(plan) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]
     points = {"practices": practices_table(plan, layout), "hubs": hubs_table(plan, layout)}
     tables = {**finance_tables(plan, layout), "extended_groups": groups_table(plan),
               "hub_access": access_table(layout)}
+    from rendering.capacity_sheets import capacity_tables   # the estate register, space gap
+    tables.update(capacity_tables(plan))
     return points, {k: v for k, v in tables.items() if v is not None}
 
 
@@ -125,7 +127,8 @@ def export_plan(plan, path, fmt: str | None = None, scenario: str = "") -> list:
     from rendering.board_sections import report_label
     cover = sheets.cover_frame(scenario=scenario, label=report_label(ds),
                                dates=sheets.source_dates(ds), sheets=names,
-                               sample=ds.is_sample)
+                               sample=ds.is_sample,
+                               notes=sheets.demand_notes(plan.project_demand("locality")))
     areas = area_layers(plan, plan.evaluate_hubs() if len(ds.hubs) else None) \
         if format_for(path, fmt) == "gpkg" else None
     return export_dataset(ds, path, fmt, tables, cover=cover, areas=areas)

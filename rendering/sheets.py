@@ -160,7 +160,9 @@ SHEET_NOTES = {
     "extended_groups": "The extended practice groups with their size and spread.",
     "hub_access": "Access to the nearest hub for the whole area, now and with growth.",
     "practices": "The practices and branch sites (list_size empty = unknown; a branch's "
-                 "patients are in its parent's list).",
+                 "patients are in its parent's list, so it reads 0; gp_wte is the WTE "
+                 "entered in the data folder, empty where not given: the supply sheet has "
+                 "the workforce file's headcount and FTE).",
     "hubs": "The hubs with the patients they serve.",
     "localities": "The localities with their hub, area (km²) and a central point.",
     "housing_sites": "The housing sites: dwellings, phasing, and whether each is in the "

@@ -10,15 +10,11 @@ import argparse
 import importlib
 import sys
 
-from geo.errors import DataError
+from geo.errors import DataError, UserError  # noqa: F401 (UserError: the commands' refusal)
 
 # Module names under cli/, in the order `--help` lists them.
 COMMANDS = ["screenshot", "group", "hubs", "report", "import_data", "export", "demand",
             "compare", "capacity", "s106"]
-
-
-class UserError(Exception):
-    """A mistake in how a command was called (not a bug): one line, exit code 2."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,10 +58,16 @@ def main(argv: list[str] | None = None) -> int:
         quiet_libraries()
         from cli.common import check_command_output
         check_command_output(args)
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()        # a reader that left shows here, not at interpreter exit
+        return code
     except (DataError, UserError) as exc:
         print(f"error: {one_line(exc)}", file=sys.stderr)
         return 2
+    except BrokenPipeError:       # e.g. `python main.py demand | head`: the reader left
+        import os                 # (before OSError, of which it is a kind)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as exc:        # disk full, permission changed mid-run, …
         where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
         print(f"error: cannot read or write{where}: {exc.strerror or exc}", file=sys.stderr)
@@ -73,7 +75,3 @@ def main(argv: list[str] | None = None) -> int:
     except MemoryError:
         print("error: not enough memory for this input; use a smaller file", file=sys.stderr)
         return 2
-    except BrokenPipeError:       # e.g. `python main.py demand | head`: the reader left
-        import os
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0

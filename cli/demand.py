@@ -161,6 +161,22 @@ def _groups(plan, path: str | None):
                         f"({str(exc)[:160]}); pass --groups F.csv") from None
 
 
+def _persons(ds, m, a) -> str:
+    """'2.4', or '2.31 on average (2 of 16 sites give their mix …)'."""
+    from models.housing import mix_note
+    note = mix_note(ds.housing)
+    if not note or not m["new_dwellings"] > 0:
+        return f"{a.value('persons_per_dwelling'):g}"
+    return f"{m['new_residents'] / m['new_dwellings']:.2f} on average ({note})"
+
+
+def _dwelling_range(m) -> str:
+    """' (range 663–783)' where the ranges' dwellings differ from the central figure."""
+    lo, hi = m.get("new_dwellings_low", m["new_dwellings"]), m.get("new_dwellings_high",
+                                                                   m["new_dwellings"])
+    return "" if lo == hi == m["new_dwellings"] else f" (range {_n(lo)}–{_n(hi)})"
+
+
 def _n(value: float, digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
@@ -176,8 +192,7 @@ def _range(row, measure: str, digits: int = 0, prefix: str = "") -> str:
 def _print(ds, result, by: str, group_note: str) -> None:
     import pandas as pd
 
-    from models.assumptions import CONTRIBUTION_BAND_GBP_PER_RESIDENT
-    from models.demand import COST_BAND_SOURCE, MEDWAY, attribution_lines, cost_flag
+    from models.demand import MEDWAY, attribution_lines, cost_lines, rooms_line
     from models.display import known, money, money_range, number
     from models.housing import phasing_note
 
@@ -212,8 +227,8 @@ def _print(ds, result, by: str, group_note: str) -> None:
     print()
     print(f"Demand from new dwellings (attributable to the development; completions after "
           f"the list sizes' date {result.list_date or '— not recorded'}):")
-    print(f"Medway total: {_n(m['new_dwellings'])} new dwellings × "
-          f"{a.value('persons_per_dwelling'):g} persons = {_n(m['new_residents'])} new "
+    print(f"Medway total: {_n(m['new_dwellings'])} new dwellings{_dwelling_range(m)} × "
+          f"{_persons(ds, m, a)} persons = {_n(m['new_residents'])} new "
           f"residents; × {a.value('registration_share'):.0%} registering = "
           f"{_n(m['new_patients'])} new patients (range {_n(m['new_patients_low'])}–"
           f"{_n(m['new_patients_high'])})")
@@ -235,16 +250,11 @@ def _print(ds, result, by: str, group_note: str) -> None:
           f"{_range(m, 'floorspace_m2')}; capital: "
           + money_range(m["capital_cost_gbp"], m["capital_cost_gbp_low"],
                         m["capital_cost_gbp_high"]))
-    lo, hi = result.cost_per_resident_range
-    band = CONTRIBUTION_BAND_GBP_PER_RESIDENT
     if ds.is_sample:
         print("  (illustrative sample: invented data)")
-    print(f"  Capital per new resident: {money(result.cost_per_new_resident)} "
-          + (f"({money(lo)}–{money(hi)}) " if known(result.cost_per_new_resident) else "")
-          + ("— no new residents after the list date; comparison band "
-             if not known(result.cost_per_new_resident) else
-             f"— {cost_flag(result.cost_per_new_resident)} of ")
-          + f"£{band[0]:,.0f}–£{band[1]:,.0f} per new resident: {COST_BAND_SOURCE}")
+    for line in cost_lines(result) + [rooms_line(result)]:
+        if line:
+            print(f"  {line}")
     for line in attribution_lines(result):
         print(line)
 

@@ -116,10 +116,10 @@ def run(args) -> int:
     from geo import canonical as dsmod
     from geo.dataset import HUB_COLUMNS
     from models import hubs as H
+    from models.hubs.siting import Objective, SitingProblem
 
     if args.practices and args.data:
         raise UserError("give either --data or --practices, not both")
-    localities = None
     if args.practices:
         if args.scenario or args.settings:
             raise UserError("--scenario and --set need a data folder (--data) or the sample, "
@@ -148,7 +148,7 @@ def run(args) -> int:
             raise UserError("--hubs goes with --practices; a data folder has its own hubs.csv")
         plan = build_plan(args, args.hubs_data or args.data)
         ds = plan.dataset
-        practices, hubs, localities = ds.practices, ds.hubs, ds.localities
+        hubs = ds.hubs
         demand = plan.demand_points()      # housing growth always counted "with growth"
         label = ds.label
         graph, graph_note = _road_graph(plan, args.travel, args)
@@ -157,9 +157,15 @@ def run(args) -> int:
         raise UserError(f"{label}: there are no patients to serve (every list_size is 0)")
 
     keep = KEEP[args.keep]
-    spare = hubs[~hubs["status"].isin(keep)]
-    candidates = H.candidate_sites(practices=practices, hubs=spare, localities=localities,
-                                   grid_km=args.grid_km)
+    if args.practices:          # no plan: the problem is built from the files' tables
+        spare = hubs[~hubs["status"].isin(keep)]
+        problem = SitingProblem(demand, hubs, H.candidate_sites(practices=practices,
+                                                                hubs=spare),
+                                args.add, Objective(graph, weight), keep)
+    else:                       # the window's entry point (Hubs tab → Suggest sites)
+        problem = plan.siting_problem(args.add, grid_km=args.grid_km, keep=keep,
+                                      with_growth=args.with_housing, travel=graph)
+    candidates = problem.candidates
     pairs = int((demand[weight] > 0).sum()) * len(candidates)
     if pairs > MAX_HUB_PAIRS:
         raise UserError(f"{label}: too many sites for the hub optimiser: "
@@ -169,8 +175,7 @@ def run(args) -> int:
     if args.add > len(candidates):
         raise UserError(f"--add {args.add}: there are only {len(candidates)} candidate sites")
     settings = plan.hub_settings() if not args.practices else {}
-    result = H.optimise_hubs(demand, hubs, candidates, args.add, keep=keep, weight=weight,
-                             travel=graph)
+    result = problem.solve()
     layout = H.evaluate_layout(demand, result.hubs, **settings)
     timed = None
     if graph is not None:
@@ -317,4 +322,4 @@ def _road_graph(plan, travel: str, args=None):
     graph = graph_for(layers, travel, plan.assumptions)
     return graph, (f"Road graph: {graph.nodes:,} junctions, {graph.edges:,} links "
                    f"({layers.label()}); assumptions: speeds by road class or tagged limit, "
-                   "junction delay, parking (drive), walking speed — models/assumptions.py")
+                   "junction delay, parking (drive), walking speed — models/assumptions/")

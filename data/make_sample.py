@@ -205,7 +205,7 @@ def branches(mains: pd.DataFrame, polys) -> pd.DataFrame:
 
 def housing() -> pd.DataFrame:
     rows = []
-    for sid, name, lon, lat, loc, dwellings in HOUSING:
+    for sid, name, lon, lat, _loc, dwellings in HOUSING:
         per_year = np.floor(PROFILE * dwellings).astype(int)
         per_year[-1] += dwellings - per_year.sum()
         row = {"site_id": sid, "name": name, "latitude": lat, "longitude": lon,

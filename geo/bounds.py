@@ -1,6 +1,6 @@
 """Sanity bounds on input values and sizes: beyond these a value is a typo, not a plan.
 
-They are not planning assumptions (those live in models/assumptions.py); they only stop
+They are not planning assumptions (those live in models/assumptions/); they only stop
 an absurd cell (a list size of 10^12, a completion year 9999, infinite GP WTE) or a file
 far larger than any English area's data from reaching the models, where it would give
 nonsense or run for hours. Each is generous against the largest real value it guards.

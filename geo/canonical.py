@@ -23,7 +23,7 @@ from geo.bounds import (
     RESIDENTS_MAX, YEAR_MAX, YEAR_MIN,
 )
 from geo.dataset import (
-    FILES, HOUSING_COLUMNS, HUB_COLUMNS, HUB_STATUSES, OPTIONAL_FILES, PRACTICE_COLUMNS,
+    FILES, HOUSING_COLUMNS, HUB_COLUMNS, MIX_COLUMNS, HUB_STATUSES, OPTIONAL_FILES, PRACTICE_COLUMNS,
     PRACTICE_FIGURES, SAMPLE_DIR, WARD_FILE, YEAR_COLUMN, Dataset, is_branch,
 )
 from geo.crs import BNG
@@ -250,7 +250,8 @@ def read_housing(path: Path) -> pd.DataFrame:
     label = path.name
     frame = read_csv_text(path, label, required=["site_id", "name", "latitude", "longitude",
                                                  "dwellings"],
-                          optional=HOUSING_COLUMNS + ["build_years", "dwellings_min"],
+                          optional=HOUSING_COLUMNS + ["build_years", "dwellings_min"]
+                          + list(MIX_COLUMNS),
                           max_rows=MAX_HOUSING_SITES, what="housing sites")
     frame.columns = [column_key(c) if YEAR_COLUMN.match(column_key(c)) else c
                      for c in frame.columns]
@@ -269,6 +270,10 @@ def read_housing(path: Path) -> pd.DataFrame:
         frame["dwellings_min"] = parse_int(frame, "dwellings_min", label, required=False, lo=0,
                                            hi=DWELLINGS_MAX)
         extra = ["dwellings_min"]
+    for col in MIX_COLUMNS:     # the site's dwelling mix by bedrooms (counts), where given
+        if col in frame.columns:
+            frame[col] = parse_int(frame, col, label, required=False, lo=0, hi=DWELLINGS_MAX)
+            extra.append(col)
     years = sorted(c for c in frame.columns if YEAR_COLUMN.match(c))
     for col in years:
         if not YEAR_MIN <= int(col[1:]) <= YEAR_MAX:

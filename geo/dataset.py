@@ -23,6 +23,8 @@ PRACTICE_COLUMNS = ["practice_code", "name", "latitude", "longitude", "list_size
 # merged since the practice list); its list_size 0 is then a placeholder, shown as unknown.
 HUB_COLUMNS = ["hub_id", "name", "latitude", "longitude", "status", "locality",
                "capacity_patients"]
+# A site's dwelling mix, by bedrooms (dwelling counts; optional): models/housing.persons_by_site.
+MIX_COLUMNS = ("beds_1", "beds_2", "beds_3", "beds_4plus")
 HOUSING_COLUMNS = ["site_id", "name", "latitude", "longitude", "dwellings", "status",
                    "include", "start_year"]
 HUB_STATUSES = ("existing", "planned", "proposed")

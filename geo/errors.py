@@ -11,7 +11,13 @@ import re
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-class DataError(ValueError):
+class UserError(ValueError):
+    """A refusal the user can act on (bad input, a request that cannot be met): its text is
+    the one line shown to them. Only this type is shown as a user error; any other exception
+    is a bug and is reported as one (gui/worker.py, cli/__init__.py)."""
+
+
+class DataError(UserError):
     """Bad input data. ``str(err)`` is the one-line message shown to the user."""
 
     def __init__(self, file: str, reason: str, row: int | None = None,

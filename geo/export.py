@@ -58,17 +58,19 @@ def format_for(path: str | Path, fmt: str | None = None) -> str:
 
 def export_dataset(ds: Dataset, path: str | Path, fmt: str | None = None,
                    tables: dict[str, pd.DataFrame] | None = None,
-                   cover: pd.DataFrame | None = None) -> list[Path]:
+                   cover: pd.DataFrame | None = None,
+                   areas: dict[str, gpd.GeoDataFrame] | None = None) -> list[Path]:
     """Write ``ds`` to ``path`` in the chosen format; return the files written.
     ``tables``: more attribute tables (a scenario's groups, demand…), written as
     GeoPackage layers, XLSX sheets or CSV files beside the data. ``cover`` (item, value
     rows): the workbook's first sheet and the CSV folder's README.txt (default: what the
-    data is, readme_rows)."""
+    data is, readme_rows). ``areas``: polygon layers (group territories, hub catchments)
+    for the GeoPackage, so QGIS can draw them."""
     path = Path(path)
     fmt = format_for(path, fmt)
     tables = {k: v for k, v in (tables or {}).items() if v is not None}
     if fmt == "gpkg":
-        return [export_gpkg(ds, path, tables)]
+        return [export_gpkg(ds, path, tables, areas)]
     if fmt == "xlsx":
         return [export_xlsx(ds, path, tables, cover)]
     if fmt == "geojson":
@@ -140,9 +142,15 @@ def _points(frame: pd.DataFrame) -> gpd.GeoDataFrame:
 
 # ---------------------------------------------------------------- writers
 
-def export_gpkg(ds: Dataset, path: Path, tables: dict | None = None) -> Path:
+def export_gpkg(ds: Dataset, path: Path, tables: dict | None = None,
+                areas: dict | None = None) -> Path:
     label = data_label(ds)
     with atomic_path(path) as tmp:
+        for name, frame in (areas or {}).items():
+            if frame is not None and len(frame):
+                pyogrio.write_dataframe(_plain_columns(frame), tmp, layer=name, driver="GPKG",
+                                        promote_to_multi=True,
+                                        layer_metadata={"DESCRIPTION": label})
         pyogrio.write_dataframe(ds.localities[["locality_id", "name", "hub_id", "geometry"]],
                                 tmp, layer="localities", driver="GPKG",
                                 promote_to_multi=True,   # one layer type for all polygons

@@ -26,13 +26,13 @@ from geo.errors import DataError
 from geo.import_files import detect_inputs  # noqa: F401 (the importer's API)
 from geo.import_report import ImportInputs, ImportReport, ImportResult  # noqa: F401
 from geo.import_steps import ImportContext
-from geo.progress import Cancelled
+from geo.progress import check
 from geo.sources import SOURCES, load
 
 
 def run_import(inputs: ImportInputs, *, ward_table: pd.DataFrame | None = None,
                progress: Callable[[float, str], None] | None = None,
-               cancelled: Callable[[], bool] | None = None) -> ImportResult:
+               cancel: Callable[[], bool] | None = None) -> ImportResult:
     """Read the inputs and build a validated Dataset; raise DataError on bad input.
 
     One step per given source, in the order geo/sources.py declares them; ``ward_table``
@@ -43,11 +43,11 @@ def run_import(inputs: ImportInputs, *, ward_table: pd.DataFrame | None = None,
     steps = [s for s in SOURCES if s.step and (s.required or inputs.given(s.key))]
     total = len(steps) + 2
     for done, source in enumerate(steps):
-        _tick(progress, cancelled, done / total, source.message)
+        _tick(progress, cancel, done / total, source.message)
         load(source.step)(ctx)
-    _tick(progress, cancelled, len(steps) / total, "Healthy Living Centres")
+    _tick(progress, cancel, len(steps) / total, "Healthy Living Centres")
     hubs = _hubs(ctx)
-    _tick(progress, cancelled, (len(steps) + 1) / total, "Checking the result")
+    _tick(progress, cancel, (len(steps) + 1) / total, "Checking the result")
     result = _finish(ctx, hubs)
     if progress:
         progress(1.0, "Done")
@@ -64,9 +64,8 @@ def _check_required(inputs: ImportInputs, ward_table) -> None:
                                       "and the ward table (ward_code, ward_name, locality)")
 
 
-def _tick(progress, cancelled, fraction: float, message: str) -> None:
-    if cancelled and cancelled():
-        raise Cancelled()
+def _tick(progress, cancel, fraction: float, message: str) -> None:
+    check(cancel)
     if progress:
         progress(min(fraction, 1.0), message)
 

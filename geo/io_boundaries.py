@@ -189,13 +189,3 @@ def dissolve_localities(wards: gpd.GeoDataFrame, table: pd.DataFrame, *,
     return out[["locality_id", "name", "hub_id", "geometry"]], info
 
 
-def ward_table_from_boundaries(wards: gpd.GeoDataFrame) -> pd.DataFrame:
-    """A starting ward table (locality blank) from a boundary file, for the user to fill in."""
-    code = next((c for c in wards.columns if CODE_COLUMN.match(c)), None)
-    name = next((c for c in wards.columns if NAME_COLUMN.match(c)
-                 and not re.search(r"nmw$", c, re.I)), None)
-    if code is None:
-        raise DataError("boundaries", "no ward code column (e.g. WD13CD) was found")
-    return pd.DataFrame({"ward_code": wards[code].astype(str),
-                         "ward_name": wards[name].astype(str) if name else "",
-                         "locality": ""})

@@ -1,8 +1,9 @@
 """One protocol for long work (imports, grouping, the site optimiser).
 
-Whoever runs the work passes two callables: ``progress(fraction, message)`` to report how far
-it is (0..1), and ``cancelled() -> bool`` to ask whether the user pressed Cancel. The work
-checks often and raises ``Cancelled`` when asked to stop, having changed nothing. The window
+Whoever runs the work passes two keyword arguments: ``progress(fraction, message)`` to report
+how far it is (0..1), and ``cancel() -> bool`` to ask whether the user pressed Cancel. The
+work checks often and raises ``Cancelled`` (this one class, everywhere) when asked to stop,
+having changed nothing. The window
 supplies both from its background worker (gui/worker.py); the command line passes neither.
 """
 from __future__ import annotations
@@ -17,7 +18,7 @@ class Cancelled(Exception):
     """The user pressed Cancel; nothing was changed."""
 
 
-def check(cancelled: CancelCheck | None) -> None:
+def check(cancel: CancelCheck | None) -> None:
     """Raise Cancelled if the user has asked to stop."""
-    if cancelled is not None and cancelled():
+    if cancel is not None and cancel():
         raise Cancelled()

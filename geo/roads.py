@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
@@ -60,7 +59,6 @@ MAJOR_CLASSES = ("motorway", "trunk", "primary", "secondary", "tertiary")
 DRIVE_CLASSES = ROAD_CLASSES[:10]
 WALK_CLASSES = ROAD_CLASSES[1:]           # everything but motorways
 PLACE_KINDS = ("city", "town", "village", "suburb", "hamlet", "station")
-WATER_KINDS = ("river", "canal", "coastline")
 RAIL_KINDS = ("rail", "light_rail")
 
 
@@ -132,6 +130,9 @@ def read_road_file(path: str | os.PathLike, *, box=None, progress=None,
     if kind == "osm":
         from geo.roads_osm import read_osm
         layers = read_osm(path, box=box, progress=progress, cancel=cancel)
+    elif is_app_roads(path):         # a roads.gpkg this app wrote (e.g. another folder's)
+        layers = _read_layers(path, _about(path.with_name(ROADS_ABOUT)))
+        layers.source = {**layers.source, "file": path.name}
     else:
         from geo.roads_os import read_os_open_roads
         layers = read_os_open_roads(path, box=box, progress=progress, cancel=cancel)
@@ -216,11 +217,31 @@ def load_roads(folder) -> RoadLayers | None:
     hit = _CACHE.get(str(path))
     if hit and hit[0] == stamp:
         return hit[1]
+    layers = _read_layers(path, _about(Path(folder) / ROADS_ABOUT))
+    _CACHE[str(path)] = (stamp, layers)
+    return layers
+
+
+def is_app_roads(path) -> bool:
+    """True for a GeoPackage holding this app's four road layers (roads.gpkg)."""
+    try:
+        names = {str(n) for n, _ in pyogrio.list_layers(path)}
+    except Exception:  # not a GeoPackage at all: the OS Open Roads reader says why
+        return False
+    return set(LAYER_COLUMNS) <= names
+
+
+def _about(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def _read_layers(path: Path, source: dict) -> RoadLayers:
+    """The four layers of an app-written roads.gpkg (a damaged file is reported)."""
     try:
         parts = {name: pyogrio.read_dataframe(path, layer=name) for name in LAYER_COLUMNS}
     except Exception as exc:  # a damaged file is reported, never half-read
         raise DataError(str(path), f"cannot read the road layers ({exc})") from None
-    for name, g in parts.items():
+    for g in parts.values():
         if g.crs is None:
             g.set_crs(BNG, inplace=True)
         for col in ("name", "kind", "road_class"):
@@ -229,11 +250,8 @@ def load_roads(folder) -> RoadLayers | None:
     roads = parts["roads"]
     roads["drive"] = roads["drive"].astype(bool)
     roads["walk"] = roads["walk"].astype(bool)
-    about = Path(folder) / ROADS_ABOUT
-    source = json.loads(about.read_text(encoding="utf-8")) if about.is_file() else {}
-    layers = RoadLayers(parts["roads"], parts["water"], parts["rail"], parts["places"], source)
-    _CACHE[str(path)] = (stamp, layers)
-    return layers
+    return RoadLayers(parts["roads"], parts["water"], parts["rail"], parts["places"],
+                      dict(source))
 
 
 def import_roads(path, localities: gpd.GeoDataFrame, folder, *, margin_m: float,
@@ -277,5 +295,3 @@ def read_roads_for(road_file, localities, margin_m: float, *, progress=None,
     return layers
 
 
-def line_lengths(g: gpd.GeoDataFrame) -> np.ndarray:
-    return shapely.length(g.geometry.values)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 
 import geopandas as gpd
-import numpy as np
 import shapely
 
 from geo.crs import WGS84
@@ -85,27 +84,3 @@ def context_payload(layers) -> dict | None:
             "illustrative": layers.illustrative}
 
 
-def context_legend_html(layers) -> str:
-    """Legend rows for the context (empty without a road layer)."""
-    if layers is None:
-        return ""
-
-    def line(style):
-        dash = "dashed" if style.get("dashArray") else "solid"
-        return (f'<span style="display:inline-block;width:18px;height:0;border-top:3px {dash} '
-                f'{style["color"]};vertical-align:middle;margin-right:6px"></span>')
-
-    rows = [(line(CONTEXT_STYLES["primary"]), "Major road"),
-            (line(CONTEXT_STYLES["river"]), "River / coast"),
-            (line(CONTEXT_STYLES["rail"]), "Railway")]
-    body = "".join(f"<div>{sym}{html.escape(text)}</div>" for sym, text in rows)
-    note = " (illustrative)" if layers.illustrative else ""
-    src = html.escape(layers.source.get("licence", "")) if not layers.illustrative else ""
-    return (f'<div class="medway-context-legend">{body}<div class="medway-context-src">'
-            f"Context{html.escape(note)}: {html.escape(layers.source.get('file', ''))}"
-            f"{' — ' + src if src else ''}</div></div>")
-
-
-def payload_size(payload: dict) -> int:
-    """Features across levels (for tests and the benchmark)."""
-    return int(np.sum([len(lv["lines"]["features"]) for lv in payload["levels"]]))

@@ -84,16 +84,30 @@ def _line_ends(text: str, label: str) -> str:
     return text.replace("\r", " ")
 
 
+# A line longer than this holds a cell past MAX_CELL_CHARS whatever its columns.
+MAX_LINE_BYTES = MAX_COLUMNS * MAX_CELL_CHARS
+
+
 def check_row_count(path: Path, label: str, max_rows: int, header: bool, what: str) -> None:
     """Refuse a file of more than ``max_rows`` data rows, counted a megabyte at a time, so
     that a million-row file is refused without being held in memory."""
     from geo.inputs import check_input_file
     path = check_input_file(path, label)
-    lines, last = 0, b"\n"
+    lines, last, run = 0, b"\n", 0
     try:
         with open(path, "rb") as fh:
             while chunk := fh.read(1 << 20):
-                lines += chunk.count(b"\n")
+                ends = chunk.count(b"\n")
+                parts = chunk.split(b"\n") if ends else [chunk]
+                run += len(parts[0])
+                sizes = [run, *map(len, parts[1:])]
+                if max(sizes) > MAX_LINE_BYTES:       # a 200 MB "name": never read in
+                    at = sizes.index(max(sizes))
+                    raise DataError(label, f"a line of more than {MAX_LINE_BYTES // 10**6} "
+                                           "million characters; no cell or name can be "
+                                           "that long", row=lines + at + 1)
+                run = len(parts[-1]) if ends else run
+                lines += ends
                 last = chunk[-1:]
     except OSError as exc:
         raise DataError(label, f"cannot be read ({exc.strerror or exc})") from None

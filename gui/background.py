@@ -24,12 +24,12 @@ def export_report_task(plan, name: str, path, parent=None) -> Task:
     label, sample = report_label(frozen.dataset), frozen.dataset.is_sample
     dates = data_dates(frozen.dataset)
 
-    def work(progress, cancelled):
+    def work(progress, cancel):
         progress(0.02, "Working out the figures")
         sections = board_report(frozen, scenario_name=name)
 
         def drawing(fraction, message):
-            if cancelled():
+            if cancel():
                 raise Cancelled()
             progress(0.1 + 0.9 * fraction, message)
         return write_pdf(sections, path, label, sample, dates=dates, progress=drawing)

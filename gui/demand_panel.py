@@ -23,7 +23,6 @@ from geo.errors import DataError
 from gui.frame_model import Column, FrameModel, one_dp, whole
 from gui.panel import Panel, scrolling
 from models import demand as dm
-from models.assumptions import CONTRIBUTION_BAND_GBP_PER_RESIDENT as BAND
 from models.assumptions import TREND_COMPOUND_RATE
 from models.assumptions import Assumptions
 from models.display import known, money, money_range, number
@@ -301,10 +300,9 @@ class DemandPanel(Panel):
             f"{m['rooms_needed']:,.1f} rooms, {m['floorspace_m2']:,.0f} m², "
             + money_range(m["capital_cost_gbp"], m["capital_cost_gbp_low"],
                           m["capital_cost_gbp_high"])
-            + f"; <b>{money(r.cost_per_new_resident)} per new resident</b> "
-            f"({money(r.cost_per_resident_range[0])}–{money(r.cost_per_resident_range[1])}), "
-            f"{dm.cost_flag(r.cost_per_new_resident)} of £{BAND[0]:,.0f}–£{BAND[1]:,.0f} "
-            f"({dm.COST_BAND_SOURCE}). Medway's own ratio today: {self._own_ratio(r)}. "
+            + f". Medway's own ratio today: {self._own_ratio(r)}. "
+            + "".join(f"<br>{html.escape(line, quote=False)}"
+                      for line in dm.cost_lines(r) + [dm.rooms_line(r)] if line)
             + "".join(f"<br><b>{html.escape(line, quote=False)}</b>"
                       for line in dm.attribution_lines(r))
             + f"<br>{html.escape(r.trend_note, quote=False)}<br>Housing phasing: "

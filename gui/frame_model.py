@@ -55,10 +55,6 @@ class FrameModel(QAbstractTableModel):
         self.flag_rows = flag_rows or set()
         self.endResetModel()
 
-    def refresh_rows(self, rows) -> None:
-        for r in rows:
-            self.dataChanged.emit(self.index(r, 0), self.index(r, len(self.columns) - 1))
-
     def rowCount(self, parent=QModelIndex()):  # noqa: N802
         return 0 if parent.isValid() else len(self.frame)
 

@@ -1,7 +1,7 @@
 """Hubs tool: place, drag and delete hubs on the map; catchments, access, suggested sites.
 
 The panel shows one model, the hub layer (through the workspace, so every change is one
-undoable step), and the measures models/hubs.py computes from it. Dragging a hub streams
+undoable step), and the measures models/hubs/ computes from it. Dragging a hub streams
 positions from the page; the table and catchments follow live, and the move is recorded
 when the mouse is released.
 """
@@ -44,13 +44,21 @@ HUB_TABLE = [   # the figures a planner reads first (in view on a laptop), codes
            align_right=True),
     Column("max_distance_km", "Max km", one_dp, "Farthest site in the catchment",
            align_right=True),
-    Column("mean_minutes", "Mean min", one_dp, "Patient-weighted mean travel time by road "
-           "to this hub (drive or walk time chosen in 'Access by'; blank for straight line)",
+    Column("mean_minutes", "Mean min", one_dp, "Patient-weighted mean travel time to this "
+           "hub (drive or walk time by road, or public transport — the median over the "
+           "window's departures — as chosen in 'Access by'; blank for straight line)",
            align_right=True),
     Column("status", "Status"),
     Column("hub_id", "Hub"),
 ]
 CATCHMENT_COLOURS = webmap.GROUP_PALETTE
+# A suggested site is a would-be hub: drawn in the hubs' purple, ringed and dashed, larger
+# than any housing dot (orange), so the two are never confused.
+SUGGESTED_STYLE = {"radius": 13, "color": webmap.HUB_COLOUR, "weight": 4, "fillColor": "#fff",
+                   "fillOpacity": 1.0, "dashArray": "4 3"}
+SUGGESTED_LEGEND = {"layer": "suggested", "title": "Suggested hub sites", "rows": [
+    [{"shape": "circle", "fill": "#fff", "stroke": webmap.HUB_COLOUR, "size": 16,
+      "dash": True}, "Suggested new hub site (not yet accepted)"]]}
 NAME_WIDTH = 130      # px: the Hubs table's name column at most (full name: Details)
 MISLEADING_TITLE = "Straight lines across water (no roads)"
 MISLEADING_LEGEND = {"layer": "straight_lines", "title": MISLEADING_TITLE, "rows": [
@@ -242,6 +250,9 @@ class HubsPanel(HubEditing, Panel):
 
     def _sync_assumptions(self) -> None:
         self.travel.window.sync(self.ws.plan.value("transit_window_start_h"))
+        grid = f"{self.ws.plan.value('candidate_grid_km'):g} km"     # the plan's spacing
+        self.candidates.setItemText(1, f"Grid every {grid} over the localities")
+        self.candidates.setItemText(2, f"Practice sites + {grid} grid")
         for box, key in ((self.circuity, "road_circuity"), (self.speed, "drive_speed_kmh")):
             box.blockSignals(True)
             box.setValue(self.ws.plan.value(key))
@@ -270,7 +281,12 @@ class HubsPanel(HubEditing, Panel):
         # A long hub name must not push the served patients out of view (full name: Details).
         self.table.setColumnWidth(0, min(self.table.columnWidth(0), NAME_WIDTH))
         self._hubs_shown = hubs
-        if self.road_graph() is not None:
+        by_road = self.road_graph() is not None
+        for box in (self.circuity, self.speed):     # used only for straight-line estimates
+            box.setEnabled(not by_road)
+            box.setToolTip(box.toolTip().split(" (not used")[0] + (
+                " (not used: travel times come from the road network)" if by_road else ""))
+        if by_road:
             self.leaving = straight_line.leaving_lines(layout.assigned.iloc[0:0], hubs,
                                                        self.ws.dataset.localities)
             self.access.setText(hubs_travel.access_text(layout, self.travel.mode,
@@ -368,6 +384,7 @@ class HubsPanel(HubEditing, Panel):
             self.refresh()
 
     def _on_replaced(self) -> None:
+        self.edit_box.setChecked(False)     # other data: a click must not add a hub to it
         self._sync_assumptions()
         self.travel.update_roads(self.ws.dataset.folder)
         self.map.remove_overlay("time_bands")
@@ -380,26 +397,15 @@ class HubsPanel(HubEditing, Panel):
 
     # -------------------------------------------------------------- optimiser
     def suggest(self) -> None:
-        ds = self.ws.dataset
-        kind = self.candidates.currentData()
-        cand_kw = {}
-        if kind in ("practices", "both"):
-            cand_kw["practices"] = ds.practices
-        if kind in ("grid", "both"):
-            cand_kw["localities"] = ds.localities
-            cand_kw["grid_km"] = 1.0
-        candidates = hubmodel.candidate_sites(**cand_kw)
         # Hubs the user placed (proposed) stay where they are: suggestions complement them.
         keep = ("existing", "planned", "proposed") if self.keep_planned.isChecked() else \
             ("existing", "proposed")
-        demand, hubs, k = self.demand(), ds.hubs.copy(), self.k.value()
-        used = self.used_ids()
-        graph = self.road_graph()           # None: straight line
+        problem = self.ws.plan.siting_problem(          # read here, solved off the GUI thread
+            self.k.value(), candidates=self.candidates.currentData(), keep=keep,
+            used_ids=tuple(self.used_ids()), travel=self.road_graph())
 
-        def work(progress, cancelled):
-            return hubmodel.optimise_hubs(demand, hubs, candidates, k, keep=keep,
-                                          used_ids=used, progress=progress,
-                                          cancel=cancelled, travel=graph)
+        def work(progress, cancel):
+            return problem.solve(progress=progress, cancel=cancel)
         self.start_task(work, self._on_plan, title="Suggest sites",
                         button=self.suggest_button, taskbar=self.taskbar)
 
@@ -409,12 +415,11 @@ class HubsPanel(HubEditing, Panel):
         feats = [{"type": "Feature",
                   "geometry": {"type": "Point", "coordinates": [float(r.longitude),
                                                                 float(r.latitude)]},
-                  "properties": {"id": f"suggested-{i}", "style": {
-                      "radius": 12, "color": "#ff6f00", "weight": 4, "fillColor": "#ffecb3",
-                      "fillOpacity": 0.9, "dashArray": "3 3"},
+                  "properties": {"id": f"suggested-{i}", "style": SUGGESTED_STYLE,
                       "tip": [["Suggested hub site", str(r.name)]]}}
                  for i, r in enumerate(added.itertuples())]
-        self.map.set_overlay("suggested", {"type": "FeatureCollection", "features": feats})
+        self.map.set_overlay("suggested", {"type": "FeatureCollection", "features": feats},
+                             True, SUGGESTED_LEGEND)
         # The table, catchments and "Access now" stay on the hubs in the plan: the
         # suggestion's own figures are shown beside it, as what accepting would give.
         after = self.layout_of(self._with_localities(self._accepted(plan)), self.demand())

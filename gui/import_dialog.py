@@ -243,9 +243,8 @@ class ImportDialog(QDialog):
                 self._show_error(str(exc))
                 return
 
-        def work(progress, cancelled):
-            return run_import(inputs, ward_table=table, progress=progress,
-                              cancelled=cancelled)
+        def work(progress, cancel):
+            return run_import(inputs, ward_table=table, progress=progress, cancel=cancel)
 
         self._task = Task(work, self)
         self._task.done.connect(self._preview_done)

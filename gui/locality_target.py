@@ -64,9 +64,11 @@ class LocalityTarget(QObject):
         low, high = plan.locality_bounds()
         return localities_frame(plan.dataset, low, high, self.basis)
 
-    def map_styles(self, plan) -> tuple[dict, dict]:
-        """Outline styles and tips for the map's localities, judged like the table."""
-        frame, _ = self.summary(plan)
+    def map_styles(self, plan, frame=None) -> tuple[dict, dict]:
+        """Outline styles and tips for the map's localities, judged like the table (give the
+        table's ``frame`` when it is at hand: it is not worked out again)."""
+        if frame is None:
+            frame, _ = self.summary(plan)
         rows = frame[frame["is_locality"]].set_index("locality")
         styles, tips = {}, {}
         for i, name in enumerate(plan.dataset.localities["name"]):

@@ -15,6 +15,7 @@ from gui.tables import (
     HOUSING_COLUMNS, LOCALITY_COLUMNS, PRACTICE_COLUMNS, TablePanel, housing_frame,
     practices_frame,
 )
+from gui.worker import cancel_tasks
 from gui.workspace import Workspace
 
 APP_NAME = "Medway Estates Planner"
@@ -144,6 +145,8 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
             self.view_menu.addAction(dock.toggleViewAction())
         from gui.window_layout import size_docks
         size_docks(self)
+        from gui.wheel_guard import guard
+        guard(self)             # every combo and spin box of the window, panels included
         self.details_dock.raise_()
         if self._pending_panel:
             self.show_panel(self._pending_panel)
@@ -379,6 +382,7 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
             event.ignore()
             return
         self.settings.setValue("window/geometry", self.saveGeometry())
+        cancel_tasks(self)        # a grouping or suggestion still running stops first
         self.map.dispose()
         super().closeEvent(event)
 

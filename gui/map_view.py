@@ -8,10 +8,11 @@ request: the app must work in a room with no network and must not try.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QUrl, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import (
     QWebEnginePage, QWebEngineProfile, QWebEngineSettings, QWebEngineUrlRequestInterceptor,
@@ -51,7 +52,7 @@ class MapBridge(QObject):
 
     clicked = Signal(str, str)
     mapClickedAt = Signal(float, float)
-    ready = Signal(dict)
+    ready = Signal(dict, int)                        # feature counts, page generation
     dragged = Signal(str, str, float, float, bool)   # layer, id, lat, lon, finished
     contextMenu = Signal(str, str)
     mapMenuAt = Signal(float, float)
@@ -76,9 +77,11 @@ class MapBridge(QObject):
     def mapClicked(self, lat: float, lon: float):  # noqa: N802
         self.mapClickedAt.emit(lat, lon)
 
-    @Slot(str)
-    def pageReady(self, counts_json: str):  # noqa: N802
-        self.ready.emit(json.loads(counts_json))
+    @Slot(str, str)
+    def pageReady(self, counts_json: str, page: str):  # noqa: N802
+        """The page is up; ``page`` is its path, map-<generation>.html (-1: not ours)."""
+        m = re.search(r"map-(\d+)\.html$", page or "")
+        self.ready.emit(json.loads(counts_json), int(m.group(1)) if m else -1)
 
 
 class _Page(QWebEnginePage):
@@ -244,6 +247,7 @@ class MapView(QWebEngineView):
         if self._in_flight:
             return      # a newer page was asked for: this one was replaced, not broken
         generation = self._generation
+        self._keyboard_skips_the_map()
         if not ok:
             self.failed.emit("the map page did not load")
             return
@@ -251,6 +255,14 @@ class MapView(QWebEngineView):
                     "typeof L === 'undefined' ? 'no-leaflet' : "
                     "(window.medway ? 'ok' : 'no-glue')",
                     lambda state: self._check_page(state, generation))
+
+    def _keyboard_skips_the_map(self) -> None:
+        """Tab goes from panel to panel; the map takes the keyboard only when clicked (Tab
+        would otherwise step through 150+ map features before reaching a panel)."""
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        proxy = self.focusProxy()
+        if proxy is not None:
+            proxy.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
 
     def _on_load_started(self) -> None:
         self._in_flight += 1
@@ -265,7 +277,9 @@ class MapView(QWebEngineView):
         elif state == "no-glue":
             self.failed.emit("the map's script failed: " + "; ".join(self.errors[-3:]))
 
-    def _on_ready(self, counts: dict) -> None:
+    def _on_ready(self, counts: dict, generation: int) -> None:
+        if generation != self._generation:
+            return       # a page replaced since (data opened again) said it was ready
         self.counts = counts
         self.is_ready = True
         for name in self._hidden:

@@ -43,7 +43,7 @@ class Panel(QWidget):
         return view
 
     def start_task(self, work, on_done, *, title: str, button, taskbar) -> Task:
-        """Run ``work(progress, cancelled)`` off the GUI thread; ``button`` is disabled
+        """Run ``work(progress, cancel)`` off the GUI thread; ``button`` is disabled
         meanwhile, ``taskbar`` shows progress and Cancel; failures are shown to the user.
         A result for a plan that has changed since (other data, or any edit) is dropped
         with a status message, never applied."""

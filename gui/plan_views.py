@@ -60,7 +60,6 @@ class PlanViews:
         self._show_counts()
         if layer == "practices":
             self.practices_table.set_frame(practices_frame(ds, self._site_groups))
-            self._show_localities()
             self._restyle_layer("practices")
             self._show_localities(restyle=True)
         elif layer == "housing":
@@ -86,7 +85,7 @@ class PlanViews:
         flag_col.header = self.locality_target.flag_header(plan)
         self.localities_table.set_frame(frame, flagged)
         if restyle and self.map.is_ready:
-            styles, tips = self.locality_target.map_styles(plan)
+            styles, tips = self.locality_target.map_styles(plan, frame)
             self.map.restyle("localities", styles)
             self.map.call("retip", "localities", tips)
 

@@ -14,6 +14,7 @@ import ctypes
 import sys
 
 RESERVE = 1 << 40     # references added to True and False: ~10^12 emits
+FOR_PYSIDE = "6.12"   # the release this is for; pyproject.toml pins PySide6 to it
 
 
 def guard_bool_refcounts() -> None:

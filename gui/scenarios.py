@@ -1,7 +1,7 @@
 """Scenarios in the window: New/Open/Save/Save As/Rename/Recent/Duplicate, autosave and
 recovery, the unsaved-changes prompt, and side-by-side comparison of up to three scenarios.
 
-The scenario file format and its safety live in models/scenario.py; this is the view.
+The scenario file format and its safety live in models/scenario/; this is the view.
 """
 from __future__ import annotations
 

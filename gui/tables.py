@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (
 )
 
 from geo.dataset import DEFAULT_BUILD_YEARS, is_branch
-from gui.frame_model import Column, FilterProxy, FrameModel, one_dp, whole
+from gui.frame_model import Column, FilterProxy, FrameModel, whole
 from models.display import money, number
 from models.localities import TARGET_SOURCE, locality_summary
 

@@ -1,12 +1,15 @@
 """Long work off the GUI thread, with progress and cancel (grouping, optimiser, import).
 
-The model function takes ``progress(fraction, message)`` and ``cancelled()`` callables
-(models stay Qt-free). The worker thread touches no Qt object: it puts its progress and
-outcome on a queue that the Task (living in the window, on the GUI thread) drains with a
-timer. Closing the window deletes the Task and its timer and cancels the work, so a late
-result has nowhere to go and nothing to crash; Cancel takes effect at once (the window is
-told immediately, the thread stops at its next progress or cancel check); at exit running
-work is cancelled and joined before Python shuts down.
+The model function takes ``progress(fraction, message)`` and ``cancel()`` callables (models
+stay Qt-free; geo/progress.py) and raises ``geo.progress.Cancelled`` to stop. The worker
+thread touches no Qt object: it puts its progress and outcome on a queue that the Task
+(living in the window, on the GUI thread) drains with a timer. A finished Task deletes
+itself. Only ``geo.errors.UserError`` (bad input, a request that cannot be met) is shown as
+the user's mistake; anything else is reported as a bug, with its type and traceback.
+Closing the window cancels and joins its tasks (``cancel_tasks``); deleting a Task cancels
+its work, so a late result has nowhere to go and nothing to crash; Cancel takes effect at
+once (the window is told immediately, the thread stops at its next progress or cancel
+check); at exit running work is cancelled and joined before Python shuts down.
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ import time
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from geo.errors import DataError
+from geo.errors import UserError
 from geo.progress import Cancelled
 from gui import qt_fixes  # noqa: F401  (PySide6 emit refcount bug: see the module)
 
@@ -50,10 +53,9 @@ class _Job:
         try:
             result = self.fn(self.progress, self.cancel.is_set)
         except Exception as exc:  # reported to the user, never swallowed
-            if self.cancel.is_set() or isinstance(exc, Cancelled) or \
-                    type(exc).__name__ in ("Cancelled", "CancelledError"):
+            if self.cancel.is_set() or isinstance(exc, Cancelled):
                 self.events.put(("cancelled", None))
-            elif isinstance(exc, (DataError, ValueError)):
+            elif isinstance(exc, UserError):
                 self.events.put(("failed", str(exc)))
             else:       # one line for the planner; the traceback goes to the log
                 from gui.error_log import describe
@@ -69,6 +71,16 @@ class _Job:
         with _Job.lock:
             _Job.running.add(self)
         self.thread.start()
+
+
+def cancel_tasks(owner: QObject, timeout: float = EXIT_JOIN_SECONDS) -> None:
+    """Cancel every task ``owner`` (a window) holds and wait (briefly) for their threads:
+    called when the window closes, before its panels and their Qt objects go."""
+    tasks = owner.findChildren(Task)
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        task.join(timeout)
 
 
 def stop_all_tasks(timeout: float = EXIT_JOIN_SECONDS) -> None:
@@ -112,8 +124,10 @@ class Task(QObject):
             self._finish()
             self.cancelled.emit()
 
-    def is_cancelled(self) -> bool:
-        return self._job.cancel.is_set()
+    def join(self, timeout: float = EXIT_JOIN_SECONDS) -> None:
+        """Wait (at most ``timeout`` s) for the worker thread to end."""
+        if self._job.thread.is_alive():
+            self._job.thread.join(timeout)
 
     def start(self) -> None:
         self.running = True
@@ -126,6 +140,7 @@ class Task(QObject):
         self._finished = True
         self.running = False
         self._timer.stop()
+        self.deleteLater()      # the outcome is emitted now; nothing keeps a done task
 
     def _drain(self) -> None:
         latest = None      # only the newest progress is shown: one emit per tick at most
@@ -163,6 +178,7 @@ class TaskBar(QWidget):
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setToolTip("Stop this calculation; nothing is changed")
+        self.cancel_button.clicked.connect(self._cancel)   # the task watched now, only
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.bar, 2)
@@ -176,11 +192,19 @@ class TaskBar(QWidget):
         self.bar.setValue(0)
         self.label.setText("Starting…")
         self.cancel_button.setEnabled(True)
-        self.cancel_button.clicked.connect(task.cancel)
         task.progress.connect(self._progress)
         for sig in (task.done, task.failed, task.cancelled):
-            sig.connect(self.hide)
+            sig.connect(lambda *_, t=task: self._ended(t))
         self.show()
+
+    def _cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
+    def _ended(self, task: Task) -> None:
+        if task is self.task:       # a newer task may be watched already
+            self.task = None
+            self.hide()
 
     def _progress(self, fraction: float, message: str) -> None:
         self.bar.setValue(int(max(0.0, min(1.0, fraction)) * 1000))

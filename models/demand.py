@@ -1,6 +1,6 @@
 """GP demand from new dwellings: dwellings → residents → patients → GP WTE → rooms → m² → £.
 
-Every figure is inputs × named assumptions (models/assumptions.py, with sources); nothing
+Every figure is inputs × named assumptions (models/assumptions/, with sources); nothing
 else. Plain numpy on small area × year matrices, so a recompute on the sample takes a few
 milliseconds and the GUI can rerun it on every change.
 
@@ -52,7 +52,12 @@ DemandResult
 Conventions
 -----------
 * Homes completed in year Y (2017 = 2017/18) count as occupied for all of year Y.
-* new_patients = new_dwellings × persons per dwelling × registration share.
+* new_patients = new_dwellings × persons per dwelling × registration share; persons per
+  dwelling is the site's mix (beds_1 … beds_4plus) × persons by size where it gives one,
+  else the flat figure (2.4).
+* Only completions after the list sizes' date count (earlier ones are already in the list:
+  ``dwellings_already_in_list``). The ranges' low end takes each site's minimum dwellings
+  (a register's range), the high end its maximum.
 * Stocks from cumulative patients: gp_wte_needed = cumulative ÷ patients per GP WTE;
   rooms_needed = cumulative ÷ 1,000 × rooms per 1,000; floorspace_m2 = cumulative ÷ 1,000 ×
   m² per 1,000; capital_cost_gbp = floorspace_m2 × £/m² (cost of the space needed by then);
@@ -77,13 +82,14 @@ import pandas as pd
 
 from geo.dataset import is_branch
 from models.localities import MEDWAY
-from models.assumptions import CONTRIBUTION_BAND_GBP_PER_RESIDENT, Assumptions
+from models.assumptions import Assumptions
 from models.demand_baseline import area_lists, baseline as area_baseline
+from models.demand_lines import attribution_lines, cost_lines, rooms_line  # noqa: F401
 from models.targets import (  # noqa: F401  (re-exported: the demand API)
-    COST_BAND_SOURCE, TARGETS, cost_flag, target_band, target_flag,
+    COST_BAND_SOURCE, TARGETS, cost_band, cost_flag, target_band, target_flag,
 )
 from models.trend import TREND_PERIOD, trend_factor, trend_note  # noqa: F401
-from models.housing import apply_phasing, phase_completions
+from models.housing import Phasing, apply_phasing, persons_by_site, phase_completions
 
 OUTSIDE_LOCALITIES = "(outside localities)"
 NO_GROUP = "(no group)"
@@ -245,8 +251,9 @@ def _natural_key(text: str):
 
 # ---------------------------------------------------------------- the arithmetic
 
-def _measures(dwellings: np.ndarray, years: np.ndarray, v: Mapping[str, float],
-              trend: tuple[bool, int, str], base_list: np.ndarray) -> dict[str, np.ndarray]:
+def _measures(dwellings: np.ndarray, residents: np.ndarray, years: np.ndarray,
+              v: Mapping[str, float], trend: tuple[bool, int, str],
+              base_list: np.ndarray) -> dict[str, np.ndarray]:
     """All measures for an (areas, years) matrix of completions under one set of values.
 
     The new residents' own demand (what a developer can be asked to fund) uses today's
@@ -255,7 +262,6 @@ def _measures(dwellings: np.ndarray, years: np.ndarray, v: Mapping[str, float],
     patients as they arrive) from the list's date, as extra patient-equivalents with their
     own GP FTE, rooms, m² and £ — never added to the new dwellings' figures.
     """
-    residents = dwellings * v["persons_per_dwelling"]
     patients = residents * v["registration_share"]
     cumulative = np.cumsum(patients, axis=1)
     per_patient = v["consultations_per_patient_year"] * v["gp_share_of_consultations"]
@@ -328,6 +334,29 @@ def _areas(ds, by: str, groups, warnings: list[str]):
         site_area = np.where(site_area == MEDWAY, rename, site_area).astype(object)
         prac_area = np.where(prac_area == MEDWAY, rename, prac_area).astype(object)
     return areas, site_area, prac_area
+
+
+def _phasings(housing: pd.DataFrame, options, ranges: bool) -> dict:
+    """Completions by site and year for the central figures (the dwelling-range end the
+    options choose) and, for the ranges, at the low end (each site's minimum, where a
+    register gives one) and the high end (its maximum) — all on one span of years."""
+    out = {"central": phase_completions(apply_phasing(housing, options))}
+    if ranges:
+        for end in ("low", "high"):
+            out[end] = phase_completions(apply_phasing(
+                housing, {**options, "dwellings_range_end": end}))
+    filled = [ph for ph in out.values() if ph.completions.shape[1]]
+    if not filled:
+        return out
+    first = min(ph.first_year for ph in filled)
+    last = max(ph.first_year + ph.completions.shape[1] - 1 for ph in filled)
+    for key, ph in out.items():
+        matrix = np.zeros((len(housing), last - first + 1))
+        if ph.completions.shape[1]:
+            start = ph.first_year - first
+            matrix[:, start:start + ph.completions.shape[1]] = ph.completions
+        out[key] = Phasing(ph.site_ids, first, matrix, ph.warnings)
+    return out
 
 
 def _completions_by_area(comp: np.ndarray, areas, site_area, inc) -> np.ndarray:
@@ -448,8 +477,8 @@ def _cost_per_resident(results: dict, final: dict, span: _Span) -> list[float]:
     return out
 
 
-def _cost_warning(per_resident: float) -> list[str]:
-    lo_band, hi_band = CONTRIBUTION_BAND_GBP_PER_RESIDENT
+def _cost_warning(per_resident: float, a: Assumptions) -> list[str]:
+    lo_band, hi_band = cost_band(a)
     if np.isfinite(per_resident) and not lo_band / 2 <= per_resident <= hi_band * 2:
         return [f"capital cost works out at £{per_resident:,.0f} per new resident, far "
                 f"outside the £{lo_band:,.0f}–£{hi_band:,.0f} Kent CCGs sought from "
@@ -481,7 +510,8 @@ def project_demand(ds, assumptions: Assumptions | None = None, *, by: str = "loc
     a = assumptions if assumptions is not None else Assumptions()
     a.validate()
     housing = apply_phasing(ds.housing, a.options)
-    phasing = phase_completions(housing)
+    phasings = _phasings(ds.housing, a.options, ranges)
+    phasing = phasings["central"]
     warnings = list(phasing.warnings)
     areas, site_area, prac_area = _areas(ds, by, groups, warnings)
     inc = _included(housing, include, warnings)
@@ -490,20 +520,27 @@ def project_demand(ds, assumptions: Assumptions | None = None, *, by: str = "loc
         scenarios["low"] = a.demand_scenario("low")
         scenarios["high"] = a.demand_scenario("high")
     delays = {k: int(round(v["buildout_delay_years"])) for k, v in scenarios.items()}
-    by_area = _completions_by_area(phasing.completions, areas, site_area, inc)
+    by_areas = {k: _completions_by_area(ph.completions, areas, site_area, inc)
+                for k, ph in phasings.items()}
+    by_area = by_areas["central"]
     cutoff = list_year(ds)
     span = _span(phasing, by_area, delays, years, cutoff, warnings)
     trend = _trend(a, phasing, by_area, span, cutoff)
     base_list = area_lists(ds, areas, prac_area)
     results, in_list = {}, {}
     for name, values in scenarios.items():
-        matrix, in_list[name] = _scenario_completions(by_area, span, delays[name], cutoff)
-        results[name] = _measures(matrix, span.full, values, trend, base_list)
+        persons = persons_by_site(housing, values)[:, None]
+        homes, in_list[name] = _scenario_completions(by_areas[name], span, delays[name],
+                                                     cutoff)
+        people, _ = _scenario_completions(
+            _completions_by_area(phasings[name].completions * persons, areas, site_area,
+                                 inc), span, delays[name], cutoff)
+        results[name] = _measures(homes, people, span.full, values, trend, base_list)
     area_names = areas + [MEDWAY]
     warnings.extend(_list_notes(list_date(ds), in_list["central"]))
     final = _final(results, span, len(area_names))
     per_resident = _cost_per_resident(results, final, span)
-    warnings.extend(_cost_warning(per_resident[0]))
+    warnings.extend(_cost_warning(per_resident[0], a))
     baseline, ratio, base_notes = area_baseline(ds, areas, prac_area, final, a, ranges)
     warnings.extend(base_notes)
     ids = housing["site_id"].astype(str).to_numpy()
@@ -532,23 +569,3 @@ def _trend(a: Assumptions, phasing, by_area, span: _Span, cutoff: int | None):
     return (bool(a.options.get("apply_length_trend")), int(base),
             a.options.get("length_trend_method", "compound"))
 
-
-def attribution_lines(result: DemandResult) -> list[str]:
-    """What is the new dwellings', what is already in the list, and the existing pressure —
-    the same three lines in the CLI, the Demand panel and the PDF."""
-    from models.display import money, number
-    h = result.totals().set_index("area").loc[MEDWAY]
-    lines = []
-    if result.dwellings_already_in_list > 0:
-        lines.append(f"Already in the list: {result.dwellings_already_in_list:,.0f} dwellings "
-                     f"completed before the list sizes' date ({result.list_date}); their "
-                     "residents are registered today, so they are not added again.")
-    if result.assumptions.options.get("apply_length_trend"):
-        lines.append(
-            "Existing pressure (not attributable to new dwellings, not in the figures above "
-            f"or the £ per resident): longer consultations on the registered list, "
-            f"{number(h['trend_patients'])} patient-equivalents by the last year = "
-            f"{number(h['existing_gp_wte'], 1)} GP WTE, {number(h['existing_rooms'], 1)} "
-            f"rooms, {number(h['existing_floorspace_m2'])} m², "
-            f"{money(h['existing_capital_gbp'])}.")
-    return lines

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from geo.dataset import DEFAULT_BUILD_YEARS, YEAR_COLUMN   # the format's, defined once
+from geo.dataset import DEFAULT_BUILD_YEARS, MIX_COLUMNS, YEAR_COLUMN   # the format's, once
 
 
 @dataclass
@@ -161,3 +161,34 @@ def phasing_note(housing: pd.DataFrame, options) -> str:
     if phased:
         parts.append(f"{int(phased)} sites with their own per-year completions")
     return "; ".join(parts)
+
+
+MIX_ASSUMPTIONS = ("persons_1bed", "persons_2bed", "persons_3bed", "persons_4bed")
+
+
+def persons_by_site(housing: pd.DataFrame, values) -> np.ndarray:
+    """Persons per dwelling of each site: its mix (beds_1 … beds_4plus, dwelling counts) ×
+    the persons-by-size assumptions where it gives one, else the flat persons per dwelling
+    (2.4 by default)."""
+    flat = np.full(len(housing), float(values["persons_per_dwelling"]))
+    cols = [c for c in MIX_COLUMNS if c in housing.columns]
+    if not cols:
+        return flat
+    counts = np.column_stack([pd.to_numeric(housing[c], errors="coerce").fillna(0)
+                              .to_numpy(float) if c in housing.columns
+                              else np.zeros(len(housing)) for c in MIX_COLUMNS])
+    total = counts.sum(axis=1)
+    sizes = np.array([float(values[k]) for k in MIX_ASSUMPTIONS])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mixed = counts @ sizes / total
+    return np.where(total > 0, mixed, flat)
+
+
+def mix_note(housing: pd.DataFrame) -> str:
+    """'2 of 16 sites give their dwelling mix (persons by size); the others 2.4 flat'."""
+    cols = [c for c in MIX_COLUMNS if c in housing.columns]
+    n = int((housing[cols].apply(pd.to_numeric, errors="coerce").fillna(0).sum(axis=1) > 0)
+            .sum()) if cols else 0
+    return (f"{n} of {len(housing)} sites give their dwelling mix (persons per dwelling by "
+            "number of bedrooms, Census 2021); the others use the flat persons per dwelling"
+            if n else "")

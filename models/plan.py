@@ -261,6 +261,17 @@ class Plan:
         return evaluate_layout(demand, self.dataset.hubs if hubs is None else hubs,
                                **self.hub_settings())
 
+    def siting_problem(self, k: int, **kw):
+        """Choosing ``k`` new hub sites for this plan (models/hubs/siting.py); build it here,
+        ``.solve()`` it anywhere (the window solves it off the GUI thread)."""
+        from models.hubs.siting import SitingProblem
+        return SitingProblem.from_plan(self, k, **kw)
+
+    def suggest_hubs(self, k: int, *, progress=None, cancel=None, **kw):
+        """``k`` new hub sites for this plan, with the figures before and after and a bound
+        (a models.hubs.HubPlan): what the window's Suggest sites and `hubs --add` give."""
+        return self.siting_problem(k, **kw).solve(progress=progress, cancel=cancel)
+
     def project_demand(self, by: str = "locality", groups=None):
         from models.demand import project_demand
         return project_demand(self.dataset, self.assumptions, by=by,

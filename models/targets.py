@@ -13,8 +13,9 @@ from models.assumptions import CONTRIBUTION_BAND_GBP_PER_RESIDENT, Assumptions
 TARGETS = {"locality": ("locality_min_population", "locality_max_population"),
            "group": ("group_min_size", "group_max_size"),
            "hub": ("hub_min_population", "hub_max_population")}
-COST_BAND_SOURCE = ("developer contributions Kent CCGs sought, e.g. Canterbury & Coastal CCG "
-                    "£266,175 for 819 patients (docs/design.md §6)")
+COST_BAND_SOURCE = ("developer contributions Kent CCGs sought: Canterbury & Coastal CCG "
+                    "£266,175 for 819 patients (£325); South Kent Coast CCG £360 per person "
+                    "(docs/design.md §6)")
 
 
 def target_band(by: str, a: Assumptions, bounds=None) -> tuple[float, float, str]:
@@ -40,9 +41,17 @@ def target_flag(patients, by: str, a: Assumptions, bounds=None) -> str:
     return ""
 
 
-def cost_flag(per_resident: float) -> str:
+def cost_band(a: Assumptions | None = None) -> tuple[float, float]:
+    """The comparison band (£ per new resident): the assumption's low and high ends."""
+    if a is None:
+        return CONTRIBUTION_BAND_GBP_PER_RESIDENT
+    entry = a["contribution_gbp_per_resident"]
+    return entry.low, entry.high
+
+
+def cost_flag(per_resident: float, a: Assumptions | None = None) -> str:
     """Where the capital per new resident sits against the Kent contribution band."""
-    lo, hi = CONTRIBUTION_BAND_GBP_PER_RESIDENT
+    lo, hi = cost_band(a)
     if not np.isfinite(per_resident):
         return "unknown"
     if per_resident < lo:

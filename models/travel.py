@@ -4,7 +4,7 @@ Drive: each road's speed is its tagged maxspeed × ``limit_share`` where OpenStr
 tags one, else the class speed (``speed_<class>_kmh``); ``junction_delay_s`` is added on
 entering each junction of three or more roads; one-way streets are one way; a drive ends
 with ``parking_minutes``. Walk: every walkable way (not motorways) at ``walk_speed_kmh``,
-both directions. All of these are editable assumptions with sources (models/assumptions.py).
+both directions. All of these are editable assumptions with sources (models/assumptions/).
 
 A point (practice, housing site, hub) joins the network at the nearest junction of the
 network's largest strongly connected part, over a straight "access leg" driven at the

@@ -7,12 +7,22 @@ from rendering.text import plain
 
 
 NOTHING = "No housing site is included: no new patients to chart"
+ALL_IN_LIST = ("No dwellings completed after the list sizes' date ({date}): no new patients "
+               "to chart")
 
 
-def _nothing(ax, title: str, fontsize: float) -> None:
+def _why_empty(result) -> str:
+    """Why there is nothing to chart: no site included, or every completion already in the
+    list."""
+    if result.dwellings_already_in_list > 0:
+        return ALL_IN_LIST.format(date=result.list_date)
+    return NOTHING
+
+
+def _nothing(ax, title: str, fontsize: float, why: str = NOTHING) -> None:
     """An empty chart says why, instead of showing bare axes from 0 to 1."""
     ax.set_title(title, fontsize=fontsize)
-    ax.text(0.5, 0.5, NOTHING, ha="center", va="center", fontsize=fontsize - 1,
+    ax.text(0.5, 0.5, why, ha="center", va="center", fontsize=fontsize - 1,
             color="#555555", transform=ax.transAxes)
     ax.set_xticks([])
     ax.set_yticks([])
@@ -25,7 +35,7 @@ def draw_new_patients(ax, result, fontsize: float = 9) -> None:
     pivot = areas.pivot_table(index="year", columns="area", values="new_patients",
                               aggfunc="sum", sort=False).fillna(0)
     if pivot.empty or not pivot.to_numpy().any():
-        _nothing(ax, f"New patients by year and {result.by}", fontsize)
+        _nothing(ax, f"New patients by year and {result.by}", fontsize, _why_empty(result))
         return
     bottom = None
     for i, area in enumerate(pivot.columns):
@@ -45,10 +55,11 @@ def draw_new_patients(ax, result, fontsize: float = 9) -> None:
 
 @plain
 def draw_gp_wte_band(ax, result, fontsize: float = 9) -> None:
-    """Cumulative GP WTE needed for Medway: central line within its low–high band."""
+    """Cumulative GP WTE needed for the whole area: central line within its low–high band
+    (nothing to draw when the central figure is zero throughout)."""
     med = result.medway()
-    if med.empty or not med["gp_wte_needed_high"].fillna(0).any():
-        _nothing(ax, "Cumulative GP WTE needed, Medway", fontsize)
+    if med.empty or not med["gp_wte_needed"].fillna(0).any():
+        _nothing(ax, "Cumulative GP WTE needed, Medway", fontsize, _why_empty(result))
         return
     ax.fill_between(med["year"], med["gp_wte_needed_low"], med["gp_wte_needed_high"],
                     color="#90caf9", alpha=0.55, label="low–high range")

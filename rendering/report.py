@@ -36,14 +36,24 @@ class Section:
     small_text: bool = False     # long reference lists
 
 
+FOOT_LINE = 0.0115     # one line of the 6 pt footer, as a share of the page height
+
+
+def _footer_lines(dates: str) -> list[str]:
+    """The sources and dates, wrapped (never cut off) onto as many lines as they need."""
+    return textwrap.wrap(dates, 250) if dates else []
+
+
 def _stamp(fig: plt.Figure, label: str, page: int, sample: bool, dates: str = "") -> None:
     today = dt.date.today().isoformat()
     colour = "#b71c1c" if sample else "#555555"
-    fig.text(0.02, 0.015, label, fontsize=8, color=colour, weight="bold" if sample else None)
-    if dates:
-        fig.text(0.02, 0.0, textwrap.shorten(dates, 260, placeholder=" …"), fontsize=6,
-                 color="#555555", va="bottom")
-    fig.text(0.98, 0.015, f"Medway Estates Planner · {today} · page {page}", fontsize=8,
+    lines = _footer_lines(dates)
+    if lines:
+        fig.text(0.02, 0.004, "\n".join(lines), fontsize=6, color="#555555", va="bottom",
+                 linespacing=1.3)
+    base = 0.008 + FOOT_LINE * len(lines)
+    fig.text(0.02, base, label, fontsize=8, color=colour, weight="bold" if sample else None)
+    fig.text(0.98, base, f"Medway Estates Planner · {today} · page {page}", fontsize=8,
              color="#555555", ha="right")
     if sample:
         fig.text(0.98, 0.975, "ILLUSTRATIVE SAMPLE DATA — NOT REAL", fontsize=9,
@@ -181,7 +191,8 @@ def write_pdf(sections: list[Section], path, label: str, sample: bool,
                 if table is not None:
                     _table(fig, table, top)
                 if sec.notes:
-                    fig.text(0.03, 0.035, textwrap.fill(" · ".join(sec.notes), 190),
+                    fig.text(0.03, 0.03 + FOOT_LINE * len(_footer_lines(dates)),
+                             textwrap.fill(" · ".join(sec.notes), 190),
                              fontsize=7.5, color="#444444", va="bottom")
                 _stamp(fig, label, page, sample, dates)
                 pdf.savefig(fig)
@@ -217,7 +228,8 @@ def board_report(plan, *, hubs: pd.DataFrame | None = None,
     gp_what = (f"fully qualified GPs (GP workforce {years['gp_period']})"
                if years.get("workforce") else "GPs (practices.csv)")
     intro = (
-        f"Data: {ds.label}." + (f" Scenario: {scenario_name}." if scenario_name else "") + "\n"
+        f"Data: {bs.report_label(ds)}." + (f" Scenario: {scenario_name}." if scenario_name
+                                            else "") + "\n"
         f"{len(ds.localities)} localities, {len(mains)} practices and {len(ds.branches())} "
         f"branch surgeries with {number(base['list_size'])} registered patients"
         + (f" ({int(base['lists_unknown'])} practices' lists unknown)"
@@ -253,6 +265,11 @@ def board_report(plan, *, hubs: pd.DataFrame | None = None,
         for col in ("served_patients", "served_patients_with_growth"):
             per_hub[col] = per_hub[col].round().astype(int)
         h_lo, h_hi = plan.value("hub_min_population"), plan.value("hub_max_population")
+        per_hub["against_capacity"] = [
+            "capacity unknown" if not (cap == cap) else
+            (f"OVER by {grow - cap:,.0f}" if grow > cap else "within")
+            for grow, cap in zip(per_hub["served_patients_with_growth"],
+                                 per_hub["capacity_patients"].astype(float))]
         per_hub["target"] = [("below " if v < h_lo else "above " if v > h_hi else "")
                              + (f"{h_lo:,.0f}" if v < h_lo else f"{h_hi:,.0f}"
                                 if v > h_hi else "within")
@@ -260,6 +277,7 @@ def board_report(plan, *, hubs: pd.DataFrame | None = None,
         per_hub.columns = ["Hub", "Name", "Status", "Practices", "Patients now",
                            "Patients with growth", "Mean distance (km)",
                            "Farthest (km)", "Capacity (patients)",
+                           "With growth against capacity",
                            f"Tier 2 target {h_lo:,.0f}–{h_hi:,.0f}"]
         access = human_access(layout.access)
         from models.hubs.straight_line import leaving_lines, per_hub_note, summary_text
@@ -274,7 +292,7 @@ def board_report(plan, *, hubs: pd.DataFrame | None = None,
             f"Growth: included dwellings × {plan.value('persons_per_dwelling'):g} persons × "
             f"{plan.value('registration_share'):.0%} registering "
             f"({assumptions['persons_per_dwelling'].source})"]))
-        sections.append(Section("Access to hubs, all of Medway", table=access,
+        sections.append(Section(f"Access to hubs, {bs.whole_area_name(ds)}", table=access,
                                 notes=["Straight-line distance from each patient's practice "
                                        "(or housing site) to the nearest hub"]))
     if groups:
@@ -282,11 +300,12 @@ def board_report(plan, *, hubs: pd.DataFrame | None = None,
     sections.extend(_demand_sections(plan, result))
     from rendering.capacity_page import capacity_sections   # space and capacity by year
     sections.extend(capacity_sections(plan))
-    sections.append(bs.supply_section(result, "locality"))
+    sections.append(bs.supply_section(result, "locality", ds))
     if len(hubs):
-        sections.append(bs.supply_section(plan.project_demand("hub"), "hub"))
+        sections.append(bs.supply_section(plan.project_demand("hub"), "hub", ds))
     if groups:
-        sections.append(bs.supply_section(plan.project_demand("group", groups), "group"))
+        sections.append(bs.supply_section(plan.project_demand("group", groups), "group",
+                                          ds))
     if prac["imd_score"].notna().any():
         sections.append(Section("Deprivation by locality", figure=draw_deprivation_map(
             ds, prac), text=f"Practice deprivation score, IMD {years['imd']} (OHID "
@@ -368,21 +387,20 @@ def human_access(access: pd.DataFrame) -> pd.DataFrame:
 
 
 def _demand_sections(plan, result) -> list[Section]:
-    from models.assumptions import CONTRIBUTION_BAND_GBP_PER_RESIDENT as BAND
-    from models.demand import COST_BAND_SOURCE, MEDWAY, attribution_lines, cost_flag
-    from models.display import money, money_range, number
+    from models.demand import MEDWAY, attribution_lines, cost_lines, rooms_line
+    from models.display import money_range, number
     from models.housing import phasing_note
+    from rendering import board_sections as bs
     t = result.table
     totals = result.totals()
 
     def chart(fig):
         from rendering.charts import draw_gp_wte_band, draw_new_patients
-        draw_new_patients(fig.add_axes([0.07, 0.45, 0.6, 0.27]), result, fontsize=10)
-        draw_gp_wte_band(fig.add_axes([0.07, 0.12, 0.6, 0.22]), result, fontsize=10)
+        draw_new_patients(fig.add_axes([0.07, 0.38, 0.6, 0.23]), result, fontsize=10)
+        draw_gp_wte_band(fig.add_axes([0.07, 0.11, 0.6, 0.17]), result, fontsize=10)
 
     m = totals.set_index("area").loc[MEDWAY]
     a = result.assumptions
-    lo_r, hi_r = result.cost_per_resident_range
     headline = ("Demand from new dwellings"
                 + (f" completed after the list sizes' date ({result.list_date})"
                    if result.list_date else "") + ": "
@@ -394,14 +412,13 @@ def _demand_sections(plan, result) -> list[Section]:
                 f"{number(m['floorspace_m2'])} m² GIA, capital "
                 + money_range(m["capital_cost_gbp"], m["capital_cost_gbp_low"],
                               m["capital_cost_gbp_high"]) + ".\n"
-                f"Capital per new resident: {money(result.cost_per_new_resident)} "
-                f"({money(lo_r)}–{money(hi_r)}), {cost_flag(result.cost_per_new_resident)} "
-                f"of £{BAND[0]:,.0f}–£{BAND[1]:,.0f} per new resident ({COST_BAND_SOURCE}).\n"
-                f"Housing phasing: {phasing_note(plan.dataset.housing, a.options)}.\n"
+                + "".join(line + "\n" for line in cost_lines(result))
+                + f"Housing phasing: {phasing_note(plan.dataset.housing, a.options)}.\n"
                 + "".join(line + "\n" for line in attribution_lines(result))
                 + result.trend_note)
     by_area = pd.DataFrame({
-        "Area": totals["area"], "Dwellings": totals["new_dwellings"].map(number),
+        "Area": totals["area"].replace(MEDWAY, bs.total_label(plan.dataset)),
+        "Dwellings": totals["new_dwellings"].map(number),
         "New patients (range)": [f"{number(c)} ({number(lo)}–{number(hi)})" for c, lo, hi in
                                  zip(totals["new_patients"], totals["new_patients_low"],
                                      totals["new_patients_high"])],
@@ -415,6 +432,7 @@ def _demand_sections(plan, result) -> list[Section]:
     by_year = t.pivot_table(index="area", columns="year", values="new_patients",
                             aggfunc="sum", sort=False).round().astype(int).reset_index()
     by_year.columns = ["Area"] + [f"{y}/{(y + 1) % 100:02d}" for y in by_year.columns[1:]]
+    by_year["Area"] = by_year["Area"].replace(MEDWAY, bs.total_label(plan.dataset))
     frame = a.to_frame()
     def shown(values):
         return [f"{v:.1%}" if "share" in u else f"{v:,.4g}" if abs(v) < 100 else f"{v:,.0f}"
@@ -426,8 +444,12 @@ def _demand_sections(plan, result) -> list[Section]:
         "Source": frame["source"]})
     return [
         Section("GP demand from new housing", text=headline, figure=chart,
-                notes=["Ranges: every uncertain assumption at its low / high end",
-                       "Warnings: " + ("; ".join(result.warnings) or "none")]),
+                notes=["Ranges: the low and high figures put every uncertain assumption at "
+                       "its demand-lowering or demand-raising end together, and the housing "
+                       "at the low or high end of its dwelling range — extremes combined, so "
+                       "the range is wider than any one assumption's"]),
+        Section("Notes on the demand figures", text="\n\n".join(
+            [rooms_line(result)] + [f"• {w}" for w in result.warnings])),
         Section("Demand totals by locality", table=by_area),
         Section("New patients by locality and year", table=by_year),
         Section("Planning assumptions and their sources", table=sheet,

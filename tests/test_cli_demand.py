@@ -114,3 +114,17 @@ def test_by_group_uses_the_plans_grouping_and_bounds_as_group_makes_them(tmp_pat
     from tests.conftest import SAMPLE
     mapping, _ = Plan(load_folder(SAMPLE)).groups_everywhere()
     assert mapping == dict(zip(made["practice_code"], made["group"]))
+
+
+def test_a_housing_file_with_a_dwelling_mix_is_read_and_said(sample_copy, capsys):
+    import pandas as pd
+
+    from cli import main as cli_main
+    path = sample_copy / "housing_sites.csv"
+    h = pd.read_csv(path, dtype=str, keep_default_na=False)
+    h["beds_1"], h["beds_2"], h["beds_3"], h["beds_4plus"] = "", "", "", ""
+    h.loc[0, ["beds_2", "beds_3"]] = ["120", "200"]
+    h.to_csv(path, index=False)
+    assert cli_main(["demand", "--data", str(sample_copy)]) == 0
+    out = capsys.readouterr().out
+    assert "on average (1 of 16 sites give their dwelling mix" in out

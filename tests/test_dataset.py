@@ -45,7 +45,7 @@ def test_locality_summary_sums_list_sizes_and_flags_the_band():
     ds = load_sample()
     s = locality_summary(ds).set_index("locality")
     assert s["registered_patients"].sum() == ds.main_practices()["list_size"].sum()
-    for name, row in s.iterrows():
+    for _name, row in s.iterrows():
         assert row["within_target"] == (30_000 <= row["registered_patients"] <= 50_000)
     assert s.at["Lordswood", "flag"].startswith("below 30,000")
 

@@ -254,3 +254,21 @@ def test_bad_assumptions_stop_the_projection(sample):
         project_demand(sample, Assumptions.from_dict({"patients_per_gp_wte": 0}))
     with pytest.raises(DemandError, match="by must be"):
         project_demand(sample, by="ward")
+
+
+def test_a_sites_dwelling_mix_sets_its_persons_per_dwelling(sample):
+    from models.housing import persons_by_site
+    ds = sample.copy()
+    h = ds.housing.copy()
+    h["beds_1"], h["beds_2"], h["beds_3"], h["beds_4plus"] = 0, 0, 0, 0
+    first = h.index[0]
+    h.loc[first, ["beds_1", "beds_3"]] = [100, 220]         # a 320-home site: 1- and 3-bed
+    ds.housing = h
+    a = Assumptions()
+    persons = persons_by_site(h, a.scenario("central"))
+    assert persons[0] == pytest.approx((100 * 1.3 + 220 * 2.6) / 320)
+    assert (persons[1:] == 2.4).all()                         # no mix given: flat 2.4
+    mixed = project_demand(ds, ranges=False).totals().set_index("area").at[MEDWAY,
+                                                                          "new_residents"]
+    homes = h.loc[first, "dwellings"]
+    assert mixed == pytest.approx(8088 - homes * 2.4 + homes * persons[0])

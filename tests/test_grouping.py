@@ -265,7 +265,7 @@ def test_progress_is_reported_and_cancel_stops(practices):
     assert seen and seen[-1] == 1.0
     assert all(0.0 <= f <= 1.0 for f in seen) and seen == sorted(seen)
     with pytest.raises(Cancelled):
-        group_practices(practices, 30_000, 50_000, cancelled=lambda: True)
+        group_practices(practices, 30_000, 50_000, cancel=lambda: True)
 
 
 def test_a_larger_synthetic_set_fits_the_bounds():

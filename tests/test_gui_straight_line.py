@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from models.hubs.straight_line import WARNING
 from tests.gui_helpers import (click_map, close_window, js, menu_action, open_window,
                                tick_layer, wait_until)
 

@@ -162,3 +162,48 @@ def test_a_hundred_thousand_signal_emits_do_not_abort():
     proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
                           text=True, timeout=60)
     assert proc.returncode == 0 and "ok" in proc.stdout, proc.stderr[-500:]
+
+
+# ------------------------------------------------ issue 25: one line on screen, traceback logged
+
+def _raise(exc):
+    try:
+        raise exc
+    except type(exc) as caught:
+        return caught
+
+
+def test_an_uncaught_error_shows_one_line_and_logs_the_traceback(app, dialogs, monkeypatch):
+    import sys
+
+    from gui.error_log import install_excepthook, log_path
+    tried()
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)   # restored after the test
+    install_excepthook()
+    exc = _raise(RuntimeError("map layer vanished\nsecond line of detail"))
+    sys.excepthook(type(exc), exc, exc.__traceback__)
+    assert dialogs.asked[-1] == ("warning", "Something went wrong")
+    shown = dialogs.messages[-1]
+    assert "\n" not in shown and "Traceback" not in shown
+    assert shown.startswith("RuntimeError: map layer vanished") and str(log_path()) in shown
+    log = log_path().read_text()
+    assert "Traceback (most recent call last)" in log and "second line of detail" in log
+
+
+def test_a_report_that_fails_shows_one_line(window, dialogs, tmp_path, monkeypatch):
+    """File → Export report… whose writer fails unexpectedly: one line, not a traceback."""
+    import rendering.report
+    tried()
+
+    def broken(*a, **k):
+        raise KeyError("glyph\nTraceback-looking detail")
+    monkeypatch.setattr(rendering.report, "write_pdf", broken)
+    dialogs.save_path = str(tmp_path / "board.pdf")
+    task = window.export_report()
+    assert wait(lambda: not task.running, 60)
+    title, text = dialogs.asked[-1][1], dialogs.messages[-1]
+    assert title == "The report was not written"
+    error = text.split("\n\nNothing was changed.")[0]
+    assert "\n" not in error and "Traceback (most recent" not in error, error
+    assert error.startswith("KeyError:")
+    assert not (tmp_path / "board.pdf").exists()

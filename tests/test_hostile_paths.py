@@ -19,7 +19,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cli import UserError, build_parser, main
-from cli.common import check_command_output, check_output
 from geo import roads as R
 from tests.hostile_kit import tried
 from tests.roads_fixture import write_river_osm
@@ -91,9 +90,14 @@ def test_out_naming_an_input_is_refused_and_changes_nothing(data, tmp_path, caps
 def test_writing_a_data_folder_over_its_input_needs_force(data, tmp_path, capsys):
     line = refused(capsys, ["export", "--data", str(data), "--out", str(data)])
     assert "--force" in line
+    osm = write_river_osm(tmp_path / "river.osm")
+    line = refused(capsys, ["import", "--data", str(data), "--roads", str(osm), "--out",
+                            str(data)])
+    assert "--force" in line
     tried()
-    assert main(["export", "--data", str(data), "--out", str(data), "--force"]) == 0
-    assert (data / "practices.csv").is_file()
+    assert main(["import", "--data", str(data), "--roads", str(osm), "--out", str(data),
+                 "--force"]) == 0
+    assert (data / "practices.csv").is_file() and R.has_roads(data)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".D.")] == []
 
 
@@ -110,21 +114,31 @@ def test_out_through_a_symbolic_link_to_the_input_is_refused(data, tmp_path, cap
     assert "is the input --practices" in line
 
 
-def test_a_symbolic_link_to_a_folder_is_written_through(tmp_path, capsys):
+@pytest.mark.parametrize("writer", ["export (atomic folder)", "import --roads"])
+def test_a_symbolic_link_to_a_folder_is_written_through(tmp_path, capsys, writer):
+    """The link stays a link, the folder it points to gets the files, nothing is left."""
+    from geo.canonical import load_sample
+    from geo.export import export_dataset
     tried()
     real = tmp_path / "real"
     real.mkdir()
     (real / "mine.txt").write_text("keep")
     link = tmp_path / "link"
     link.symlink_to(real, target_is_directory=True)
-    assert main(["export", "--out", str(link)]) == 0
+    osm = write_river_osm(tmp_path / "river.osm")
+    if writer == "import --roads":
+        assert main(["import", "--data", str(SAMPLE), "--roads", str(osm), "--out",
+                     str(link)]) == 0
+    else:
+        export_dataset(load_sample(), link, "csv")
     assert link.is_symlink() and (real / "practices.csv").is_file()
     assert (real / "mine.txt").read_text() == "keep"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]   # no litter
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real", "river.osm"]
 
 
 def test_new_commands_call_the_check_in_one_line(data, tmp_path):
     """What compare / s106 / capacity call for an output option of their own."""
+    from cli.common import check_output
     tried(2)
     with pytest.raises(UserError, match="is the input --plan"):
         check_output(str(data / "hubs.csv"), "file", inputs=[("--plan", data / "hubs.csv")])
@@ -142,6 +156,7 @@ SPELLINGS = st.sampled_from(["{D}/practices.csv", "{D}/./practices.csv",
                                                      "export"]))
 def test_any_spelling_of_a_path_in_the_data_folder_is_refused(spelling, command):
     """Property: however the path is spelt, --out inside --data is refused (before work)."""
+    from cli.common import check_command_output
     tried()
     data = str(SAMPLE)
     out = spelling.format(D=data)
@@ -192,13 +207,20 @@ def test_roads_import_over_an_existing_folder_is_all_or_nothing(data, tmp_path, 
 
 
 def test_folders_are_written_with_the_users_umask(tmp_path):
-    tried()
+    """Not drwx------: colleagues on a shared drive can open what was written."""
+    from geo.canonical import load_sample
+    from geo.export import export_dataset
+    tried(2)
+    osm = write_river_osm(tmp_path / "river.osm")
     old = os.umask(0o022)
     try:
-        assert main(["export", "--out", str(tmp_path / "shared")]) == 0
+        assert main(["import", "--data", str(SAMPLE), "--roads", str(osm), "--out",
+                     str(tmp_path / "shared")]) == 0
+        export_dataset(load_sample(), tmp_path / "csv", "csv")
     finally:
         os.umask(old)
-    assert stat.S_IMODE((tmp_path / "shared").stat().st_mode) == 0o755
+    for name in ("shared", "csv"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o755, name
 
 
 # ------------------------------------------------ 8. messages
@@ -236,6 +258,7 @@ def test_a_scenario_on_other_data_warns_once_and_runs(data, tmp_path, capsys):
     gone = {"X80001", "X80002"}
     p[~p.practice_code.isin(gone) & ~p.parent_code.isin(gone)].to_csv(
         data / "practices.csv", index=False)
+    (data / "capacity.csv").unlink(missing_ok=True)   # it names the practices taken out
     code = main(["group", "--data", str(data), "--scenario", str(locked)])
     err = capsys.readouterr().err
     assert code == 0, err

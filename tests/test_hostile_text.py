@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
 from pathlib import Path
 
@@ -21,9 +22,7 @@ from cli import main
 from geo import io_housing
 from geo.canonical import load_folder, read_hubs
 from geo.errors import DataError
-from geo.land import on_land
 from geo.roads_osm import read_osm
-from geo.text import FORMAT_CHARS
 from models.scenario import load_scenario
 from tests.hostile_kit import refuses_cleanly, tried
 
@@ -31,6 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
 LOCALITIES = {"Strood", "Rochester", "Chatham", "Gillingham", "Rainham", "Hoo Peninsula"}
 FAST = settings(max_examples=30, deadline=None, derandomize=True)
+# Invisible format characters (Unicode Cf) the hostile texts here use.
+FORMAT_CHARS = re.compile("[\ufeff\u200b\u202e\u00ad\u2060]")
 
 
 @pytest.fixture(autouse=True)
@@ -190,22 +191,32 @@ def test_bad_node_coordinates_in_an_osm_file(tmp_path, lat, place):
         assert layers.counts()["places"] == (0 if bad_place else 1)
 
 
-def test_a_full_disk_under_the_geopackage_writer(tmp_path, capsys, monkeypatch):
-    def full(*a, **k):
+@pytest.mark.parametrize("suffix", [".gpkg", ".xlsx"])
+def test_a_full_disk_under_the_geopackage_and_xlsx_writers(tmp_path, capsys, monkeypatch,
+                                                          suffix):
+    """GDAL says "database or disk is full", openpyxl a bare OSError: either way the
+    failure names the file being written, and the command line prints it in one line."""
+    from geo.canonical import load_sample
+    from geo.export import export_dataset
+
+    def gdal_full(*a, **k):
         raise pyogrio.errors.DataSourceError("sqlite3_exec(COMMIT) failed: database or "
                                              "disk is full")
-    monkeypatch.setattr(pyogrio, "write_dataframe", full)
-    out = tmp_path / "x.gpkg"
-    line = one_line(capsys, ["export", "--out", str(out)])
-    assert line == f"error: cannot read or write {out}: No space left on device"
-    assert list(tmp_path.iterdir()) == []
 
-
-def test_a_full_disk_under_the_xlsx_writer(tmp_path, capsys, monkeypatch):
-    def full(self, *a, **k):
+    def zip_full(self, *a, **k):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(openpyxl.Workbook, "save", full)
-    out = tmp_path / "x.xlsx"
+    monkeypatch.setattr(pyogrio, "write_dataframe", gdal_full)
+    monkeypatch.setattr(openpyxl.Workbook, "save", zip_full)
+    out = tmp_path / f"x{suffix}"
+    tried()
+    with pytest.raises(OSError) as err:
+        export_dataset(load_sample(), out)
+    assert err.value.errno == 28 and err.value.filename == str(out)
+    assert list(tmp_path.iterdir()) == []
+    # the command's own tables aside (the CLI's part here is the one line with the path)
+    monkeypatch.setattr("rendering.plan_tables.export_plan",
+                        lambda plan, path, fmt=None, **k: export_dataset(plan.dataset, path,
+                                                                         fmt))
     line = one_line(capsys, ["export", "--out", str(out)])
     assert line == f"error: cannot read or write {out}: No space left on device"
     assert list(tmp_path.iterdir()) == []
@@ -247,6 +258,21 @@ def test_a_long_name_is_refused(data):
     p = data / "hubs.csv"
     p.write_text(p.read_text().replace("Rochester Healthy", "R" * 600, 1))
     assert "field 'name': a name of 6" in refusal(load_folder, data)
+
+
+def test_a_huge_name_is_refused_without_reading_it(tmp_path, monkeypatch):
+    """Issue 25 met a 200 MB name (accepted at 1.5 GB); 20 MB shows the same path."""
+    import geo.tables
+    f = tmp_path / "hubs.csv"
+    with open(f, "w") as fh:
+        fh.write("hub_id,name,latitude,longitude,status\nH1,")
+        fh.writelines("N" * (1 << 20) for _ in range(20))
+        fh.write(",51.38,0.52,existing\n")
+
+    def held(*a, **k):
+        raise AssertionError("the whole file was read into memory")
+    monkeypatch.setattr(geo.tables, "read_bytes", held)
+    assert "hubs.csv, row 2: a line of more than" in refusal(read_hubs, f, LOCALITIES)
 
 
 @pytest.mark.parametrize("what,change,words", [
@@ -317,6 +343,7 @@ SEA = [(53.3, -5.4), (54.0, 2.0), (52.8, 2.2), (50.3, -1.0), (56.0, 1.0), (55.04
 @given(st.sampled_from(TOWNS), st.floats(-0.01, 0.01), st.floats(-0.01, 0.01))
 def test_every_british_place_is_on_land(town, dlat, dlon):
     """Property: within a kilometre of a British town (Scilly, Shetland, Islay included)."""
+    from geo.land import on_land
     tried()
     assert on_land(town[1] + dlon, town[0] + dlat)
 
@@ -325,5 +352,6 @@ def test_every_british_place_is_on_land(town, dlat, dlon):
 @given(st.sampled_from(SEA), st.floats(-0.05, 0.05), st.floats(-0.05, 0.05))
 def test_open_sea_and_abroad_are_not(spot, dlat, dlon):
     """Property: around points far out at sea, in Ireland, France or the Isle of Man."""
+    from geo.land import on_land
     tried()
     assert not on_land(spot[1] + dlon, spot[0] + dlat)

@@ -1,4 +1,4 @@
-"""Hub catchments, access measures and the site optimiser (models/hubs.py, hub_optimiser.py)."""
+"""Hub catchments, access measures and the site optimiser (models/hubs/)."""
 from __future__ import annotations
 
 import itertools

@@ -1,7 +1,6 @@
 """ONS ward boundaries in any format/CRS + the ward → locality table → locality polygons."""
 from __future__ import annotations
 
-import geopandas as gpd
 import pytest
 
 from geo.crs import BNG

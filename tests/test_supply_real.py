@@ -77,8 +77,8 @@ def test_demand_by_area_prints_gps_and_the_gap_without_nan_or_zero(folder, capsy
     assert not re.search(r"\bnan\b", out, re.I)
     assert "0.0 GP WTE" not in out and "nan at Medway" not in out
     assert "unknown" in out                          # missing lists and GPs say so
-    assert re.search(r"Capital per new resident: £\d+ \(£\d+–£\d+\) — BELOW the comparison "
-                     r"band of £250–£360", out)
+    assert re.search(r"Capital per new resident £\d+ \(£\d+–£\d+\), BELOW the comparison "
+                     r"band of £325–£360; per new dwelling £\d+ — beside Kent precedents", out)
     assert "Housing phasing: dwellings at the high end of each site's range (register total "\
         "663–783)" in out
 
@@ -122,10 +122,12 @@ def test_board_paper_on_real_data(folder, tmp_path):
     assert "0.0 GP WTE" not in text
     assert "share_within" not in text and "mean_distance_km" not in text
     assert re.search(r"Patients within 1 km of a hub\s+\d+%", text)
-    assert "BELOW the comparison band of £250–£360" in text
+    assert "BELOW the comparison band of £325–£360" in text
+    assert "£760 per dwelling" in text and "South Kent Coast CCG" in text
     assert "premises" in text.lower() and "FTE per head" in text and "FTE est." in text
-    assert [p[:300] for p in pages if "Real published data" not in p] == []
-    assert all("NHS Digital 2021-01-01" in p for p in pages)       # data dates on each page
+    assert [p[:300] for p in pages if not re.search(r"Real\s+published\s+data", p)] == []
+    assert "/tmp" not in "".join(p[-900:] for p in pages)          # a name, never a path
+    assert all("list sizes 2021-01-01" in p for p in pages)        # data dates on each page
     assert sum("km" in p and "north is up" in p for p in pages) >= 2   # map pages
 
 

@@ -194,7 +194,8 @@ def test_the_scan_agrees_with_a_brute_force_search(tmp_path_factory, data):
     o = np.column_stack([ox, oy])
     h = np.column_stack([tx, ty])
     got = net.departures(o, h)[0, 0, 0]                 # one target: the scalar scan
-    both = net.departures(o, np.vstack([h, o]))[0, 0, 0]   # several: the vector scan
+    net.one_by_one = 0                                    # several at once: the vector scan
+    both = net.departures(o, np.vstack([h, o]))[0, 0, 0]
     assert both == pytest.approx(got, abs=1e-3)
     start = net.p.start_s
     # The origin may also walk to a stop within reach (stop 5 is 200 m from stop 2).
@@ -213,7 +214,13 @@ def test_walks_follow_the_imported_roads(tmp_path):
     to it is short; on the roads it is beyond the longest walk, so walking stands."""
     from geo.roads import read_road_file
     from models.transit.access import network_for
-    from tests.roads_fixture import EAST, POINT_NORTH, POINT_SOUTH, SOUTH, write_river_osm
+    from tests.roads_fixture import (
+        EAST,
+        POINT_NORTH,
+        POINT_SOUTH,
+        SOUTH,
+        write_river_osm,
+    )
     stops = [("S", "South bank", POINT_SOUTH[1], POINT_SOUTH[0]),
              ("T", "Bridge end", SOUTH, EAST)]
     trips = [("t", "S1", [("S", "09:15:00"), ("T", "09:20:00")])]
@@ -230,3 +237,47 @@ def test_walks_follow_the_imported_roads(tmp_path):
     by_road = roads.times(home, hub)[0, 0]
     assert by_road == pytest.approx(roads.walk_minutes(home, hub)[0, 0])
     assert by_road > 45                                          # round by the bridge
+
+
+def test_the_default_day_is_the_busiest_weekday_and_never_a_removed_one(tmp_path):
+    from models.transit.service_day import default_day, trips_per_day
+    trips = [("a", "WEEK", [("A", "09:00:00"), ("B", "09:10:00")]),
+             ("b", "EXTRA", [("A", "10:00:00"), ("B", "10:10:00")]),
+             ("c", "SAT", [("A", "10:00:00"), ("B", "10:10:00")])]
+    feed = read_feed(write_feed(tmp_path / "f.zip", trips, calendar=[
+        ("WEEK", "1111100", "20250602", "20250613"),
+        ("SAT", "0000011", "20250602", "20250613")],
+        calendar_dates=[("WEEK", "20250602", "2"), ("EXTRA", "20250604", "1"),
+                        ("SAT", "20250607", "1")]))
+    counts = trips_per_day(feed)
+    assert counts[date(2025, 6, 2)] == 0 and counts[date(2025, 6, 4)] == 2
+    assert counts[date(2025, 6, 7)] == 1
+    assert default_day(feed) == date(2025, 6, 4)
+
+
+def test_suggest_sites_on_public_transport_picks_the_site_the_bus_reaches(tmp_path):
+    """Patients at C; a site 2 km away with no bus, or D 4.9 km away with a bus every
+    5 minutes: the straight line picks the near site, public transport picks D."""
+    import pandas as pd
+
+    from geo.crs import to_wgs84
+    from geo.dataset import HUB_COLUMNS
+    from models.hubs.siting import Objective, SitingProblem
+    trips = [("cd", "S", [("C", "06:00:00"), ("D", "06:05:00")])]
+    net = network(write_feed(tmp_path / "f.zip", trips,
+                             frequencies=[("cd", "08:00:00", "12:00:00", "300")]),
+                  transit_departure_step_min=5)
+    c = xy("C")[0]
+    near_lon, near_lat = to_wgs84(np.array([c[0]]), np.array([c[1] + 2000]))
+    candidates = pd.DataFrame({"candidate_id": ["NEAR", "D"], "name": ["Near", "Stop D"],
+                               "kind": "practice", "longitude": [near_lon[0], STOPS["D"]],
+                               "latitude": [near_lat[0], LAT]})
+    demand = pd.DataFrame({"x": [c[0]], "y": [c[1]], "patients_now": [1000.0],
+                           "patients_with_growth": [1000.0]})
+    hubs = pd.DataFrame(columns=HUB_COLUMNS)
+    straight = SitingProblem(demand, hubs, candidates, 1, Objective.straight_line()).solve()
+    assert list(straight.added["candidate_id"]) == ["NEAR"]
+    by_bus = SitingProblem(demand, hubs, candidates, 1, Objective.travel_time(net)).solve()
+    assert list(by_bus.added["candidate_id"]) == ["D"]
+    assert by_bus.objective_after_minutes < 10
+    assert "public-transport time" in by_bus.summary()

@@ -1,7 +1,6 @@
 """Travel time on a road graph: a river with one bridge, one-way streets, real OSM data."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pytest

@@ -21,9 +21,14 @@ TREND_COMPOUND_RATE = (TREND_TO_MIN / TREND_FROM_MIN) ** (1 / TREND_SPAN_YEARS) 
 TREND_SIMPLE_RATE = (TREND_TO_MIN / TREND_FROM_MIN - 1) / TREND_SPAN_YEARS
 TREND_METHODS = ("compound", "simple")
 
-# Developer contributions Kent CCGs actually sought, £ per new resident (docs/design.md §6; e.g.
-# Canterbury & Coastal CCG £266,175 for 819 patients). A sanity band, not an assumption.
-CONTRIBUTION_BAND_GBP_PER_RESIDENT = (250.0, 360.0)
+# Developer contributions Kent CCGs actually sought (docs/design.md §6): the comparison band
+# for £ per new resident is the "contribution_gbp_per_resident" entry below, each end sourced;
+# this pair is its default, for code that has no Assumptions at hand.
+KENT_CANTERBURY = ("Canterbury & Coastal CCG asked £266,175 for 350 homes / 819 new patients: "
+                   "£325 per new resident, £760 per dwelling")
+KENT_SOUTH_COAST = ("South Kent Coast CCG used £360 per new resident (£864 per dwelling at 2.4 "
+                    "persons)")
+CONTRIBUTION_BAND_GBP_PER_RESIDENT = (266_175 / 819, 360.0)
 
 PLAN = "Medway CCG Operational Plan 2017–19, ch. 3 'General Practice Overview'"
 STP = "Kent & Medway STP, November 2016, local care model"
@@ -123,21 +128,8 @@ TRANSIT_DEFAULTS: tuple[Assumption, ...] = (
 
 
 # ---------------------------------------------------------------- developer contributions
-# Occupancy by size of home, for a dwelling mix (models/contribution). Census 2021 (ONS,
-# England and Wales) households by number of bedrooms and household size, rounded; HUDU's
-# Planning Contributions Model uses the same kind of table — uncertain.
-CENSUS_BEDROOMS = ("ONS Census 2021, household size by number of bedrooms (England & Wales), "
-                   "rounded — uncertain")
+# The S106 catchment (models/contribution); occupancy by bedrooms is persons_1bed … 4bed.
 CONTRIBUTION_DEFAULTS: tuple[Assumption, ...] = (
-    _a("persons_per_dwelling_1bed", "persons per new 1-bedroom dwelling", "persons",
-       1.2, 1.4, 1.6, CENSUS_BEDROOMS, uncertain=True, positive=True, maximum=10),
-    _a("persons_per_dwelling_2bed", "persons per new 2-bedroom dwelling", "persons",
-       1.7, 1.9, 2.2, CENSUS_BEDROOMS, uncertain=True, positive=True, maximum=10),
-    _a("persons_per_dwelling_3bed", "persons per new 3-bedroom dwelling", "persons",
-       2.4, 2.6, 2.8, CENSUS_BEDROOMS, uncertain=True, positive=True, maximum=10),
-    _a("persons_per_dwelling_4bed", "persons per new dwelling of 4 or more bedrooms",
-       "persons", 2.8, 3.1, 3.4, CENSUS_BEDROOMS, uncertain=True, positive=True,
-       maximum=12),
     _a("catchment_radius_km", "S106 catchment: practices within this straight-line "
        "distance of the site", "km", 1.0, 2.0, 3.0,
        "NHS England convention for developer-contribution requests: the practices within "
@@ -154,6 +146,16 @@ DEFAULTS: tuple[Assumption, ...] = (
     _a("persons_per_dwelling", "persons per new dwelling", "persons", 2.3, 2.4, 2.5,
        f"{PLAN} (3,370 dwellings × 2.4 = 8,088 patients); ONS Census 2021 average household "
        "size, England & Wales, 2.4", positive=True, maximum=10),
+    *(_a(f"persons_{key}", f"persons per new {label} dwelling (where a site gives its "
+         "mix)", "persons", low, central, high,
+         "ONS Census 2021 (Census day 21 March 2021), England and Wales: usual residents per "
+         "household by number of bedrooms (multivariate table 'number of bedrooms by household "
+         "size'); approximate means, rounded to 0.1 — check against a Medway cut of the same "
+         "table — uncertain", uncertain=True, positive=True, maximum=10)
+      for key, label, low, central, high in (("1bed", "1-bedroom", 1.2, 1.3, 1.4),
+                                             ("2bed", "2-bedroom", 1.8, 1.9, 2.1),
+                                             ("3bed", "3-bedroom", 2.4, 2.6, 2.8),
+                                             ("4bed", "4+-bedroom", 2.9, 3.1, 3.3))),
     _a("registration_share", "share of new residents new to the area and registering "
        "locally", "share", 0.5, 1.0, 1.0,
        f"{PLAN} counts every new resident; HUDU Planning Contributions Model guidance (2009) "
@@ -215,10 +217,18 @@ DEFAULTS: tuple[Assumption, ...] = (
        "m² GIA per 1,000 patients", 60.0, round(120 / 1.75, 1), 110.0,
        "NHS England (East) / Essex CCGs 2018 assumption: 120 m² GIA per 1,750 patients = "
        "68.6; London HUDU figures are higher — uncertain", uncertain=True, maximum=1000),
-    _a("cost_per_m2", "capital cost of primary care space", "£ per m²", 2300, 3000, 4000,
+    _a("cost_per_m2", "capital cost of primary care space", "£ per m² GIA", 2300, 3000, 4000,
        "Essex CCGs 2018 (about £2,300/m² to build or reconfigure); current new build "
-       "including fees £3,000–4,000/m² (BCIS-based) — uncertain", uncertain=True,
-       maximum=50000),
+       "including fees £3,000–4,000/m² (BCIS-based) — uncertain. Base date: 2024 prices "
+       "(re-base later years with the BCIS All-in Tender Price Index). Includes: building, "
+       "external works, professional fees and fit-out. Excludes: land, VAT, inflation after "
+       "the base date and optimism bias (this is the figure's definition here; check it "
+       "against a quantity surveyor's estimate)", uncertain=True, maximum=50000),
+    _a("contribution_gbp_per_resident", "developer contribution Kent CCGs sought (comparison "
+       "band, not used in the arithmetic)", "£ per new resident",
+       CONTRIBUTION_BAND_GBP_PER_RESIDENT[0], 342.5, CONTRIBUTION_BAND_GBP_PER_RESIDENT[1],
+       f"Low: {KENT_CANTERBURY}. High: {KENT_SOUTH_COAST}. Central: the midpoint "
+       "(docs/design.md §6)", used_by="comparison", maximum=100_000),
     # -- GP supply: headcount → FTE where no FTE is published, and a data check
     _a("gp_fte_per_head", "FTE per fully qualified GP (used only where the workforce file "
        "gives a headcount and no FTE; results marked 'est.')", "FTE per GP", 0.66, 0.70, 0.74,
@@ -263,6 +273,10 @@ DEFAULTS: tuple[Assumption, ...] = (
     _a("drive_speed_kmh", "average door-to-door driving speed in town", "km/h",
        20, 30, 40, "Placeholder for urban driving including junctions — uncertain; edit it "
        "with local knowledge", uncertain=True, used_by="hubs", positive=True, maximum=120),
+    _a("candidate_grid_km", "spacing of the grid of candidate hub sites", "km",
+       0.5, 1.0, 2.0, "Modelling choice (this tool, 2026): about a ten-minute walk apart, fine "
+       "enough for a 30–50k locality; a finer grid is slower, not more real",
+       used_by="hubs", positive=True, maximum=20),
 ) + TRAVEL_DEFAULTS + TRANSIT_DEFAULTS + CAPACITY_DEFAULTS + CONTRIBUTION_DEFAULTS
 
 # Pairs that must stay ordered: (smaller, larger).
@@ -273,7 +287,8 @@ ORDERED = (("locality_min_population", "locality_max_population"),
 
 # How demand moves with each assumption: +1 more demand when it rises, −1 less.
 DEMAND_DIRECTION = {
-    "persons_per_dwelling": 1, "registration_share": 1, "buildout_delay_years": -1,
+    "persons_per_dwelling": 1, "persons_1bed": 1, "persons_2bed": 1, "persons_3bed": 1,
+    "persons_4bed": 1, "registration_share": 1, "buildout_delay_years": -1,
     "patients_per_gp_wte": -1, "consultations_per_patient_year": 1,
     "gp_share_of_consultations": 1, "consultation_minutes": 1,
     "consultation_length_growth": 1, "gp_hours_per_week": -1, "gp_weeks_per_year": -1,

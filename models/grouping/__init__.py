@@ -4,7 +4,7 @@ Public API (plain Python; safe to run in a worker thread):
 
     group_practices(practices, min_size=None, max_size=None, n_groups=None, *,
                     within_localities=False, locks=None, seed=0, strict=False,
-                    contiguous=False, boundary=None, progress=None, cancelled=None)
+                    contiguous=False, boundary=None, progress=None, cancel=None)
         -> GroupingResult. Bounds default to the planning assumption (models/assumptions).
         n_groups=None picks, per area, the fewest groups that all fit the bounds.
         strict=True raises GroupingInfeasible where the bounds cannot all be met; otherwise

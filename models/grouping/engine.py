@@ -26,7 +26,7 @@ DISSOLVE_FROM = 1_000   # practices above which "fewest groups" dissolves groups
 
 
 def default_bounds() -> tuple[float, float]:
-    """The planning assumption for group list sizes (models/assumptions.py, with source)."""
+    """The planning assumption for group list sizes (models/assumptions/, with source)."""
     from models.assumptions import default_assumptions
     a = default_assumptions()
     return a.value("locality_min_population"), a.value("locality_max_population")
@@ -139,7 +139,7 @@ def group_practices(practices: pd.DataFrame, min_size: float | None = None,
                     within_localities: bool = False, locks: Locks | None = None,
                     seed: int = 0, strict: bool = False, contiguous: bool = False,
                     boundary=None, progress: ProgressFn | None = None,
-                    cancelled: CancelFn | None = None) -> GroupingResult:
+                    cancel: CancelFn | None = None) -> GroupingResult:
     """Group the main practices (branches follow) so each group's list size is in bounds.
 
     ``boundary``: the study area (shapely, EPSG:27700 metres; e.g. the localities' union)
@@ -149,7 +149,7 @@ def group_practices(practices: pd.DataFrame, min_size: float | None = None,
     lo = float(d_lo if min_size is None else min_size)
     hi = float(d_hi if max_size is None else max_size)
     check_bounds(lo, hi, n_groups)
-    stop = Stop(progress, cancelled)
+    stop = Stop(progress, cancel)
     stop.report(0.0, "preparing practices")
     areas = build_areas(practices, within_localities, locks)
     problems: list[str] = []

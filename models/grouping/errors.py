@@ -1,8 +1,11 @@
 """What can stop a grouping: a bad request, bounds that cannot be met, or the user."""
 from __future__ import annotations
 
+from geo.errors import UserError
+from geo.progress import Cancelled  # noqa: F401 (the one Cancelled; re-exported)
 
-class GroupingError(ValueError):
+
+class GroupingError(UserError):
     """A grouping request that cannot be carried out as asked (one line for the user)."""
 
 
@@ -12,10 +15,6 @@ class GroupingInfeasible(GroupingError):
     def __init__(self, problems: list[str]):
         self.problems = list(problems)
         super().__init__("; ".join(self.problems))
-
-
-class Cancelled(Exception):
-    """The user stopped the grouping."""
 
 
 def patients(v: float) -> str:

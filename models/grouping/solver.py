@@ -50,13 +50,13 @@ SOLVER_SECONDS = 20.0   # safety stop for one HiGHS call (never reached in pract
 class Stop:
     """Progress and cancel plumbing shared by the solver loops."""
 
-    def __init__(self, progress: ProgressFn | None, cancelled: CancelFn | None):
-        self.progress, self.cancelled = progress, cancelled
+    def __init__(self, progress: ProgressFn | None, cancel: CancelFn | None):
+        self.progress, self.cancel = progress, cancel
         self.lo, self.hi = 0.0, 1.0
         self.shown = 0.0  # progress never goes backwards, even when a try is repeated
 
     def check(self) -> None:
-        if self.cancelled is not None and self.cancelled():
+        if self.cancel is not None and self.cancel():
             raise Cancelled("grouping cancelled")
 
     def report(self, frac: float, message: str) -> None:

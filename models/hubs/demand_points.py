@@ -10,6 +10,7 @@ import pandas as pd
 
 from geo.crs import points_bng
 from geo.dataset import main_practice_code
+from geo.errors import UserError
 from models.assumptions import default_assumptions
 
 DEMAND_COLUMNS = ["point_id", "kind", "practice_code", "name", "locality", "longitude",
@@ -21,7 +22,7 @@ DEMAND_COLUMNS = ["point_id", "kind", "practice_code", "name", "locality", "long
 def practice_demand(practices: pd.DataFrame, branches: str = "parent") -> pd.DataFrame:
     """Registered patients at practice sites (see module notes for ``branches``)."""
     if branches not in ("parent", "split"):
-        raise ValueError("branches must be 'parent' or 'split'")
+        raise UserError("branches must be 'parent' or 'split'")
     p = practices
     parent = main_practice_code(p)
     patients = p["list_size"].astype(float).to_numpy()
@@ -50,7 +51,7 @@ def demand_points(ds, *, base: str = "practices", branches: str = "parent",
     elif base == "population":
         pop = ds.population
         if pop is None or pop.empty:
-            raise ValueError("this data has no population layer; use base='practices'")
+            raise UserError("this data has no population layer; use base='practices'")
         parts.append(pd.DataFrame({
             "point_id": pop["area_code"].to_numpy(), "kind": "population",
             "practice_code": "", "name": pop["area_name"].to_numpy(),
@@ -58,7 +59,7 @@ def demand_points(ds, *, base: str = "practices", branches: str = "parent",
             "latitude": pop["latitude"].to_numpy(float),
             "patients_now": pop["residents"].to_numpy(float), "new_patients": 0.0}))
     else:
-        raise ValueError("base must be 'practices' or 'population'")
+        raise UserError("base must be 'practices' or 'population'")
     if housing and not ds.housing.empty:
         h = ds.housing[ds.housing["include"]]
         if new_patients is not None:

@@ -85,6 +85,7 @@ def lagrangian_bound(nearest, w, base, m, k, upper, lam, seconds, report, stop,
     lam = np.minimum(lam, cap)
     neg = np.empty_like(cost)                    # reused: fresh n x near arrays are slow
     below = np.empty(cost.shape, bool)
+    checkpoint = -np.inf
     for it in range(max_iter):
         if stop():
             raise Cancelled()

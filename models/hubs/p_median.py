@@ -1,6 +1,6 @@
 """Where to put K new hubs: the p-median problem with some hubs already fixed.
 
-Pure numpy/scipy on BNG metre coordinates; ``models/hubs.py`` wraps it for the Dataset.
+Pure numpy/scipy on BNG metre coordinates; ``models/hubs/`` wraps it for the Dataset.
 
 Objective: the patient-weighted mean straight-line distance from each demand point to its
 nearest open hub (existing/planned hubs are always open; K are chosen among candidates).
@@ -33,6 +33,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist
 
+from geo.errors import UserError
 from geo.progress import CancelCheck, Cancelled, Progress  # noqa: F401 (re-exported)
 from models.hubs.optimality import METRES, MINUTES, exact_milp, lagrangian_bound
 
@@ -70,16 +71,6 @@ class PMedianResult:
         return max(0.0, (self.objective - self.lower_bound) / self.objective)
 
 
-def weighted_mean_distance(demand_xy, weights, hub_xy) -> float:
-    """Patient-weighted mean distance (metres) to the nearest hub; nan without hubs."""
-    hub_xy = np.asarray(hub_xy, float).reshape(-1, 2)
-    w = np.asarray(weights, float)
-    if len(hub_xy) == 0 or w.sum() <= 0:
-        return float("nan")
-    dist, _ = cKDTree(hub_xy).query(np.asarray(demand_xy, float).reshape(-1, 2))
-    return float(np.dot(w, dist) / w.sum())
-
-
 def solve_p_median(demand_xy, weights, fixed_xy, candidate_xy, k: int, *,
                    progress: Progress | None = None, cancel: CancelCheck | None = None,
                    exact_max_pairs: int = EXACT_MAX_PAIRS, exact_seconds: float = 10.0,
@@ -98,13 +89,13 @@ def solve_p_median(demand_xy, weights, fixed_xy, candidate_xy, k: int, *,
     fixed = np.asarray(fixed_xy, float).reshape(-1, 2)
     cand = np.asarray(candidate_xy, float).reshape(-1, 2)
     if len(w_all) != len(xy):
-        raise ValueError("one weight is needed per demand point")
+        raise UserError("one weight is needed per demand point")
     if not np.all(np.isfinite(w_all)) or (w_all < 0).any():
-        raise ValueError("demand weights must be finite and not negative")
+        raise UserError("demand weights must be finite and not negative")
     if w_all.sum() <= 0:
-        raise ValueError("there is no demand to serve (all weights are zero)")
+        raise UserError("there is no demand to serve (all weights are zero)")
     if k < 0 or k > len(cand):
-        raise ValueError(f"cannot open {k} new sites from {len(cand)} candidates")
+        raise UserError(f"cannot open {k} new sites from {len(cand)} candidates")
     keep = w_all > 0
     xy, w = xy[keep], w_all[keep]
     total = w.sum()
@@ -142,19 +133,19 @@ def solve_p_median_costs(costs, weights, fixed_costs, k: int, *,
     stop = cancel or (lambda: False)
     dist_all = np.asarray(costs)
     if dist_all.ndim != 2:
-        raise ValueError("costs must be a (points x candidates) matrix")
+        raise UserError("costs must be a (points x candidates) matrix")
     w_all = np.asarray(weights, float)
     n, m = dist_all.shape
     base_all = (np.full(n, np.inf) if fixed_costs is None
                 else np.asarray(fixed_costs, float).reshape(n))
     if len(w_all) != n:
-        raise ValueError("one weight is needed per demand point")
+        raise UserError("one weight is needed per demand point")
     if not np.all(np.isfinite(w_all)) or (w_all < 0).any() or w_all.sum() <= 0:
-        raise ValueError("demand weights must be finite, not negative and not all zero")
+        raise UserError("demand weights must be finite, not negative and not all zero")
     if k < 0 or k > m:
-        raise ValueError(f"cannot open {k} new sites from {m} candidates")
+        raise UserError(f"cannot open {k} new sites from {m} candidates")
     if not np.all(np.isfinite(dist_all)) or (dist_all < 0).any():
-        raise ValueError("travel costs must be finite and not negative")
+        raise UserError("travel costs must be finite and not negative")
     keep = w_all > 0
     dist, w, base = dist_all[keep], w_all[keep], base_all[keep]
     has_fixed = np.isfinite(base).all()

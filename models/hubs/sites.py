@@ -16,6 +16,7 @@ import shapely
 
 from geo.crs import BNG, points_bng, to_wgs84
 from geo.dataset import HUB_COLUMNS
+from geo.errors import UserError
 from models.hubs.p_median import PMedianResult, solve_p_median, solve_p_median_costs
 
 # ---------------------------------------------------------------- optimiser
@@ -42,7 +43,7 @@ def candidate_sites(*, practices: pd.DataFrame | None = None, hubs: pd.DataFrame
                                    "latitude": hubs["latitude"].to_numpy(float)}))
     if grid_km:
         if localities is None:
-            raise ValueError("a grid of candidates needs the locality polygons")
+            raise UserError("a grid of candidates needs the locality polygons")
         parts.append(_grid(localities, grid_km))
     if extra is not None and len(extra):
         e = extra.copy()
@@ -56,7 +57,7 @@ def candidate_sites(*, practices: pd.DataFrame | None = None, hubs: pd.DataFrame
 
 def _grid(localities: gpd.GeoDataFrame, spacing_km: float) -> pd.DataFrame:
     if spacing_km <= 0:
-        raise ValueError("grid spacing must be positive")
+        raise UserError("grid spacing must be positive")
     area = localities.to_crs(BNG).union_all()
     step = spacing_km * 1000.0
     minx, miny, maxx, maxy = area.bounds
@@ -111,10 +112,6 @@ class HubPlan:
     @property
     def objective_after_minutes(self) -> float:
         return self._in(self.result.objective, True)
-
-    @property
-    def lower_bound_minutes(self) -> float:
-        return self._in(self.result.lower_bound, True)
 
     @property
     def gap(self) -> float:
@@ -174,13 +171,13 @@ def optimise_hubs(demand: pd.DataFrame, hubs: pd.DataFrame, candidates: pd.DataF
     (a models.travel.RoadGraph) the mean travel time by road. New hubs get ids unused by
     any hub given and by ``used_ids`` (ids used earlier in the scenario)."""
     if weight not in ("patients_now", "patients_with_growth"):
-        raise ValueError("weight must be 'patients_now' or 'patients_with_growth'")
+        raise UserError("weight must be 'patients_now' or 'patients_with_growth'")
     kept = hubs[hubs["status"].isin(keep)].reset_index(drop=True)
     for col in HUB_COLUMNS:
         if col not in kept.columns:
             kept[col] = np.nan if col == "capacity_patients" else ""
     if k > len(candidates):
-        raise ValueError(f"cannot add {k} hubs: there are only {len(candidates)} "
+        raise UserError(f"cannot add {k} hubs: there are only {len(candidates)} "
                          "candidate sites")
     kept_xy = points_bng(kept) if len(kept) else np.empty((0, 2))
     cand_xy = points_bng(candidates) if len(candidates) else np.empty((0, 2))

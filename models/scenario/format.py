@@ -43,7 +43,7 @@ tools may keep their own data under ``extra``):
                 number >= 1 or null, "within_localities"?: true/false, "seed"?: whole number
                 or null, other keys: JSON scalars}       grouping run parameters
   assumptions? {key: any JSON value}                planning assumptions (owned by
-                                                    models/assumptions.py; opaque here)
+                                                    models/assumptions/; opaque here)
   extra?       {key: any JSON value}                other tools' data, kept verbatim
 
 Every number must be finite (NaN/Infinity are refused), text is stored verbatim (escaping

@@ -92,7 +92,7 @@ def main() -> int:
           f"{os.cpu_count()} cores")
     for stage in ("import", "matrix"):
         out = subprocess.run([sys.executable, __file__, "--stage", stage], capture_output=True,
-                             text=True, cwd=ROOT)
+                             text=True, cwd=ROOT, check=False)
         print(out.stdout.strip() or out.stderr.strip().splitlines()[-1])
     print(f"load average after: {os.getloadavg()[0]:.1f}")
     return 0

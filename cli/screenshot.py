@@ -73,7 +73,20 @@ def _choose(window, args) -> None:
         if args.hub not in ids:
             raise UserError(f"--hub {args.hub}: no such hub (hubs: {', '.join(ids)})")
         panel.table.selectRow(ids.index(args.hub))
-    from PySide6.QtCore import QEventLoop, QTimer
-    loop = QEventLoop()
-    QTimer.singleShot(1500, loop.quit)     # the overlays are drawn by the page
-    loop.exec()
+    _wait_for_page(window, "(medway.counts().time_bands || 0) > 0" if args.hub else "true")
+
+
+def _wait_for_page(window, condition: str, seconds: float = 30.0) -> None:
+    """Let the page draw what was asked (the overlays are drawn by its script)."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+    end, seen = time.monotonic() + seconds, []
+    while time.monotonic() < end and not seen:
+        box = []
+        window.map.run_js(f"!!({condition})", box.append)
+        while not box and time.monotonic() < end:
+            QApplication.processEvents()
+            time.sleep(0.02)
+        seen = [True] if box and box[0] else []
+    QApplication.processEvents()

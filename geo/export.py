@@ -58,17 +58,19 @@ def format_for(path: str | Path, fmt: str | None = None) -> str:
 
 def export_dataset(ds: Dataset, path: str | Path, fmt: str | None = None,
                    tables: dict[str, pd.DataFrame] | None = None,
-                   cover: pd.DataFrame | None = None) -> list[Path]:
+                   cover: pd.DataFrame | None = None,
+                   areas: dict[str, gpd.GeoDataFrame] | None = None) -> list[Path]:
     """Write ``ds`` to ``path`` in the chosen format; return the files written.
     ``tables``: more attribute tables (a scenario's groups, demand…), written as
     GeoPackage layers, XLSX sheets or CSV files beside the data. ``cover`` (item, value
     rows): the workbook's first sheet and the CSV folder's README.txt (default: what the
-    data is, readme_rows)."""
+    data is, readme_rows). ``areas``: polygon layers (group territories, hub catchments)
+    for the GeoPackage, so QGIS can draw them."""
     path = Path(path)
     fmt = format_for(path, fmt)
     tables = {k: v for k, v in (tables or {}).items() if v is not None}
     if fmt == "gpkg":
-        return [export_gpkg(ds, path, tables)]
+        return [export_gpkg(ds, path, tables, areas)]
     if fmt == "xlsx":
         return [export_xlsx(ds, path, tables, cover)]
     if fmt == "geojson":
@@ -140,9 +142,15 @@ def _points(frame: pd.DataFrame) -> gpd.GeoDataFrame:
 
 # ---------------------------------------------------------------- writers
 
-def export_gpkg(ds: Dataset, path: Path, tables: dict | None = None) -> Path:
+def export_gpkg(ds: Dataset, path: Path, tables: dict | None = None,
+                areas: dict | None = None) -> Path:
     label = data_label(ds)
     with atomic_path(path) as tmp:
+        for name, frame in (areas or {}).items():
+            if frame is not None and len(frame):
+                pyogrio.write_dataframe(_plain_columns(frame), tmp, layer=name, driver="GPKG",
+                                        promote_to_multi=True,
+                                        layer_metadata={"DESCRIPTION": label})
         pyogrio.write_dataframe(ds.localities[["locality_id", "name", "hub_id", "geometry"]],
                                 tmp, layer="localities", driver="GPKG",
                                 promote_to_multi=True,   # one layer type for all polygons
@@ -208,22 +216,28 @@ def unknown_as_empty(frame: pd.DataFrame) -> pd.DataFrame:
 # Number formats by column name, first match wins (names carry their unit: _gbp, _m2…).
 NUMBER_FORMATS = [
     (("latitude", "longitude"), "0.000000"),
+    (("(%)",), "0.0"),
     (("per_patient_gbp", "premises_per_patient"), '"£"#,##0.00'),
     (("gbp", "£"), '"£"#,##0'),
     (("share", "_pct"), "0.0%"),
     (("index",), "0.000"),
-    (("_km",), "0.00"),
-    (("year", "_id", "code"), "0"),
-    (("wte", "gps", "gp_fte", "gp_gap", "rooms", "score", "minutes", "per_gp"), "#,##0.0"),
-    (("patients", "dwellings", "residents", "list", "m2", "consultations", "hours",
-      "headcount", "served", "practices", "unknown"), "#,##0"),
+    (("_km", "(km)"), "0.00"),
+    (("_id", "code"), "0"),
+    (("unknown", "practices"), "#,##0"),
+    (("wte", "gps", "gp_fte", "gp_gap", "rooms", "score", "minutes", "_min_", "per_gp",
+      "headcount"), "#,##0.0"),
+    (("patients", "dwellings", "residents", "list", "m2", "m²", "consultations", "hours",
+      "served"), "#,##0"),
 ]
 
 
 def number_format(column: str) -> str | None:
+    """The Excel format a column (or a row's measure) of that name is shown in."""
     name = str(column).lower()
     for suffix in ("_in_year", "_to_date", "_low", "_high"):
         name = name.removesuffix(suffix)
+    if name == "year" or name.endswith(("_year", "_years")):
+        return "0"
     for keys, fmt in NUMBER_FORMATS:
         if any(k in name for k in keys):
             return fmt
@@ -248,6 +262,7 @@ def style_workbook(book) -> None:
             keys += 1
         sheet.freeze_panes = sheet.cell(row=2, column=keys + 1).coordinate
         wide_text = header[:2] == ["item", "value"]
+        by_row = header[:1] == ["measure"]
         for idx, title in enumerate(header, start=1):
             sheet.cell(row=1, column=idx).font = bold
             letter = get_column_letter(idx)
@@ -256,9 +271,12 @@ def style_workbook(book) -> None:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=idx, max_col=idx):
                 value = cell.value
                 if isinstance(value, (int, float)) and not isinstance(value, bool):
-                    if fmt:
-                        cell.number_format = fmt
-                    shown = len(f"{value:,.0f}") + (3 if fmt and "." in fmt else 1)
+                    # a measure per row (hub_access, demand_range, compare): its format
+                    shown_fmt = fmt or (number_format(sheet.cell(row=cell.row, column=1).value)
+                                        if by_row else None)
+                    if shown_fmt:
+                        cell.number_format = shown_fmt
+                    shown = len(f"{value:,.0f}") + (3 if shown_fmt and "." in shown_fmt else 1)
                 elif wide_text and idx == 2:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
                     shown = min(len(str(value or "")), 100)

@@ -97,7 +97,7 @@ class Feed:
 
     def counts(self) -> dict[str, int]:
         return {"stops": len(self.stops), "routes": len(self.routes), "trips": len(self.trips),
-                "stop_times": int(len(self.stop_times["trip"])),
+                "stop_times": len(self.stop_times["trip"]),
                 "calendar_dates": len(self.calendar_dates),
                 "frequencies": len(self.frequencies), "transfers": len(self.transfers)}
 
@@ -355,7 +355,7 @@ def _validity(calendar: pd.DataFrame, dates: pd.DataFrame) -> tuple[str, str]:
         if len(added):
             firsts.append(added.min())
             lasts.append(added.max())
-    iso = lambda d: f"{d[:4]}-{d[4:6]}-{d[6:]}"  # noqa: E731
+    iso = lambda d: f"{d[:4]}-{d[4:6]}-{d[6:]}"
     return iso(min(firsts)), iso(max(lasts))
 
 

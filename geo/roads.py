@@ -130,6 +130,9 @@ def read_road_file(path: str | os.PathLike, *, box=None, progress=None,
     if kind == "osm":
         from geo.roads_osm import read_osm
         layers = read_osm(path, box=box, progress=progress, cancel=cancel)
+    elif is_app_roads(path):         # a roads.gpkg this app wrote (e.g. another folder's)
+        layers = _read_layers(path, _about(path.with_name(ROADS_ABOUT)))
+        layers.source = {**layers.source, "file": path.name}
     else:
         from geo.roads_os import read_os_open_roads
         layers = read_os_open_roads(path, box=box, progress=progress, cancel=cancel)
@@ -214,6 +217,26 @@ def load_roads(folder) -> RoadLayers | None:
     hit = _CACHE.get(str(path))
     if hit and hit[0] == stamp:
         return hit[1]
+    layers = _read_layers(path, _about(Path(folder) / ROADS_ABOUT))
+    _CACHE[str(path)] = (stamp, layers)
+    return layers
+
+
+def is_app_roads(path) -> bool:
+    """True for a GeoPackage holding this app's four road layers (roads.gpkg)."""
+    try:
+        names = {str(n) for n, _ in pyogrio.list_layers(path)}
+    except Exception:  # not a GeoPackage at all: the OS Open Roads reader says why
+        return False
+    return set(LAYER_COLUMNS) <= names
+
+
+def _about(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def _read_layers(path: Path, source: dict) -> RoadLayers:
+    """The four layers of an app-written roads.gpkg (a damaged file is reported)."""
     try:
         parts = {name: pyogrio.read_dataframe(path, layer=name) for name in LAYER_COLUMNS}
     except Exception as exc:  # a damaged file is reported, never half-read
@@ -227,11 +250,8 @@ def load_roads(folder) -> RoadLayers | None:
     roads = parts["roads"]
     roads["drive"] = roads["drive"].astype(bool)
     roads["walk"] = roads["walk"].astype(bool)
-    about = Path(folder) / ROADS_ABOUT
-    source = json.loads(about.read_text(encoding="utf-8")) if about.is_file() else {}
-    layers = RoadLayers(parts["roads"], parts["water"], parts["rail"], parts["places"], source)
-    _CACHE[str(path)] = (stamp, layers)
-    return layers
+    return RoadLayers(parts["roads"], parts["water"], parts["rail"], parts["places"],
+                      dict(source))
 
 
 def import_roads(path, localities: gpd.GeoDataFrame, folder, *, margin_m: float,

@@ -54,6 +54,9 @@ GAP_COLUMNS = [
     Column("m2_available", "m² GIA", lambda v: number(v), "Register GIA", align_right=True),
     Column("gap_opens", "Gap opens", tip="First year rooms needed exceed rooms available "
            "('now' = already short; unknown = no register rows)"),
+    Column("imd_score", "IMD (list-weighted)", lambda v: number(v, 1), "Deprivation beside "
+           "the gap: practice IMD scores weighted by list (OHID Fingertips 93553); higher = "
+           "more deprived", align_right=True),
 ]
 YEAR_COLUMNS = [
     Column("year", "Year"), Column("area", "Area"),

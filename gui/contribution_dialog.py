@@ -83,21 +83,20 @@ class ContributionDialog(QDialog):
         self.refresh()
 
     # -------------------------------------------------------------- figures
-    def _on_edited(self, *_) -> None:
-        if self.isVisible():
-            self.refresh()
+    def _on_edited(self, layer: str = "", *_) -> None:
+        self._on_state("housing" if layer == "housing" else "contribution")
 
     def _on_state(self, key: str) -> None:
+        """Re-read the plan (a data site's own figures too) while the dialog is open."""
         if not self.isVisible():
             return
-        if key in ("contribution", "assumptions", "hubs", "housing"):
-            if key == "housing" and self.app.site_id:
-                try:
-                    self.app = site_application(self.ws.plan, self.app.site_id)
-                except ContributionError:
-                    self.close()          # the site was removed
-                    return
-            self.refresh()
+        if key == "housing" and self.app.site_id:
+            try:
+                self.app = site_application(self.ws.plan, self.app.site_id)
+            except ContributionError:
+                self.close()          # the site was removed (or has no dwellings now)
+                return
+        self.refresh()
 
     def refresh(self) -> None:
         """Re-read the plan: the catchment's ticks and the figures."""
@@ -114,7 +113,7 @@ class ContributionDialog(QDialog):
             tick.setData(Qt.ItemDataRole.UserRole, r.practice_code)
             cells = [f"{r.name} ({r.practice_code})", f"{r.distance_km:.2f}",
                      f"{number(r.list_size)} ({r.list_date})",
-                     f"{number(r.gp_headcount)} / {number(r.gp_fte, 1)} ({r.gp_year})",
+                     f"{number(r.gp_headcount)} / {number(r.gps, 1)} {r.gp_basis} ({r.gp_date})",
                      number(r.patients_per_gp), f"{number(r.premises_m2)} "
                      f"({'proxy' if str(r.premises_basis).startswith('proxy') else r.premises_basis})",
                      number(r.spare_patients)]

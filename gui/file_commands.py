@@ -63,8 +63,9 @@ class FileCommands:
         last = self.settings.value(setting, "")
         if last and Path(last).is_dir():
             return str(last)
-        return QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+        documents = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation)
+        return documents if documents and Path(documents).is_dir() else str(Path.home())
 
     def show_status(self, message: str) -> None:
         """A panel's message, on one line of the status bar."""
@@ -90,7 +91,10 @@ class FileCommands:
         self.last_error = ""
 
     def _save_path(self, title: str, suffix: str, filters: str) -> str | None:
-        stem = "medway-report" if suffix == ".pdf" else "medway-map"
+        scenarios = getattr(self, "scenarios", None)
+        named = scenarios is not None and (scenarios.path is not None or scenarios.renamed)
+        stem = (scenarios._slug(scenarios.name) if named else
+                "medway-report" if suffix == ".pdf" else "medway-map")
         start = str(Path(self.start_dir("export/last_dir")) / f"{stem}{suffix}")
         path, _ = QFileDialog.getSaveFileName(self, title, start, filters)
         if path:

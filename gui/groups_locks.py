@@ -26,32 +26,37 @@ class LockEditing:
             return
         code, group = self.recent[-1], self.ws.groups[self.recent[-1]]
         self._set_locks(lambda lk: lk.fixed.__setitem__(code, group),
-                        f"Lock {code} in {group}")
+                        f"Lock {self._named(code)} in {group}")
 
     def _lock_together(self) -> None:
         if len(self.recent) < 2:
             self.status.emit("Select two practices, one after the other, first")
             return
         pair = list(self.recent)
-        self._set_locks(lambda lk: lk.together.append(pair), "Lock " + " + ".join(pair) +
-                        " together")
+        self._set_locks(lambda lk: lk.together.append(pair), "Lock " + " + ".join(
+            map(self._named, pair)) + " together")
 
     def _lock_apart(self) -> None:
         if len(self.recent) < 2:
             self.status.emit("Select two practices, one after the other, first")
             return
         pair = tuple(self.recent)
-        self._set_locks(lambda lk: lk.apart.append(pair), f"Keep {pair[0]} and {pair[1]} "
-                        "apart")
+        self._set_locks(lambda lk: lk.apart.append(pair), f"Keep {self._named(pair[0])} and "
+                        f"{self._named(pair[1])} apart")
 
     def _show_locks(self) -> None:
         self.locks_list.clear()
         for code, group in self.locks.fixed.items():
-            self.locks_list.addItem(f"{code} stays in {group}")
+            self.locks_list.addItem(f"{self._named(code)} stays in {group}")
         for codes in self.locks.together:
-            self.locks_list.addItem("together: " + " + ".join(codes))
+            self.locks_list.addItem("together: " + " + ".join(map(self._named, codes)))
         for a, b in self.locks.apart:
-            self.locks_list.addItem(f"apart: {a} / {b}")
+            self.locks_list.addItem(f"apart: {self._named(a)} / {self._named(b)}")
+
+    def _named(self, code: str) -> str:
+        """A practice as a planner reads it: its name, with the code."""
+        from models.display import practice_label
+        return practice_label(self.ws.dataset.practices, code)
 
     def _remove_lock(self) -> None:
         row = self.locks_list.currentRow()

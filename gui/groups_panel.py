@@ -84,7 +84,8 @@ class GroupsPanel(LockEditing, Panel):
         self.contiguous = QCheckBox("Keep groups contiguous", self)
         self.contiguous.setToolTip("Each group's territory stays one patch of map")
         self.contiguous.toggled.connect(lambda _on: self._settings_edited())
-        self.seed = self._spin(0, 99_999, 1, "Same data + same seed → same groups")
+        self.seed = self._spin(0, 99_999, 0, "Same data + same seed → same groups (the "
+                               "plan's default is 0)")
         for box in (self.min_size, self.max_size, self.n_groups, self.seed):
             box.setKeyboardTracking(False)      # one change per Enter/arrow, not per digit
             box.valueChanged.connect(lambda _v: self._settings_edited())
@@ -101,7 +102,7 @@ class GroupsPanel(LockEditing, Panel):
                                       "Excel file")
         self.export_button.clicked.connect(lambda: self.export_groups())
         self.comparison = Comparison(self)
-        self.comparison.combo.activated.connect(lambda _i: self.refresh())
+        self.comparison.combo.activated.connect(lambda _i: self._compare_with_chosen())
         self.taskbar = TaskBar(self)
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
@@ -199,6 +200,15 @@ class GroupsPanel(LockEditing, Panel):
                               "Grouping: set " + ", ".join(k.replace("_", " ")
                                                            for k in changed))
 
+    def _compare_with_chosen(self) -> None:
+        """The grouping compared with is part of the plan (saved in the scenario, undoable)."""
+        key = self.comparison.key
+        if key != self.ws.plan.grouping.get("compare_with"):
+            label = self.comparison.combo.currentText()
+            self.ws.set_state("grouping", {**self.ws.plan.grouping, "compare_with": key},
+                              f"Compare with {label}" if key else "Stop comparing groupings")
+        self.refresh()
+
     def _sync_settings(self) -> None:
         """Show the plan's settings (after undo, redo or opening a scenario too)."""
         s = self.settings()
@@ -268,7 +278,7 @@ class GroupsPanel(LockEditing, Panel):
     def refresh(self) -> None:
         ds, mapping = self.ws.dataset, self.ws.groups
         lo, hi = self.min_size.value(), self.max_size.value()
-        self.comparison.fill(ds)
+        self.comparison.fill(ds, self.ws.plan.grouping.get("compare_with"))
         names = sorted(set(mapping.values()), key=grouping.group_sort_key)
         self.target.clear()
         self.target.addItems(names + ["(new group)"])
@@ -292,6 +302,7 @@ class GroupsPanel(LockEditing, Panel):
                                     else "no" for c, i in zip(table["contiguous"],
                                                               table["intruders"])]
         flagged = set(table.index[~table["within_bounds"].astype(bool)].tolist())
+        self._one_area_layer()
         self.model.colours = draw_groups(self.map, ds, mapping, table)
         self.model.set_frame(table, flagged)
         self.table.resizeColumnsToContents()
@@ -309,6 +320,19 @@ class GroupsPanel(LockEditing, Panel):
         self._restyle(per_site)
         self.window.refresh_group_column(per_site)
         self.comparison.show_for(self.map, ds, mapping, lo, hi)
+
+    def _one_area_layer(self) -> None:
+        """The first time territories are drawn, the hub catchments are set aside, so the
+        map does not blend catchments, territories and locality fills at once; ticking
+        "Hub catchments" brings them back (and they stay)."""
+        layers = self.window.layers_panel
+        if getattr(self, "_areas_sorted", False):
+            return
+        self._areas_sorted = True
+        if layers.is_checked("catchments"):
+            layers.set_checked("catchments", False)
+            self.status.emit("Hub catchments are hidden while the groups are drawn; tick "
+                             "them in Layers to see both")
 
     def _restyle(self, per_site: dict) -> None:
         self.map.restyle("practices", webmap.group_practice_styles(self.ws.dataset, per_site))
@@ -334,14 +358,15 @@ class GroupsPanel(LockEditing, Panel):
             group = f"New {n}"
         leaving = (other_localities(self.ws.dataset, code, group, mapping)
                    if self.settings().get("within_localities") else "")
+        who = self._named(code)
         if leaving and not self.confirm(
                 "Move out of its locality?",
                 f"Groups are kept within localities, but {group} is in {leaving}. Move "
-                f"{code} there anyway?"):
-            self.status.emit(f"{code} was not moved")
+                f"{who} there anyway?"):
+            self.status.emit(f"{who} was not moved")
             return False
         new = grouping.move_practice(self.ws.dataset.practices, mapping, code, group)
-        self.ws.set_state("groups", new, f"Move {code} to {group}")
+        self.ws.set_state("groups", new, f"Move {who} to {group}")
         return True
 
     def confirm(self, title: str, text: str) -> bool:
@@ -360,9 +385,12 @@ class GroupsPanel(LockEditing, Panel):
         self.note_selection(code)
         menu = QMenu(self)
         sub = menu.addMenu("Move to group")
+        sizes = dict(zip(self.model.frame["group"], self.model.frame["list_size"])) \
+            if "list_size" in self.model.frame else {}
         for name in sorted(set(self.ws.groups.values()), key=grouping.group_sort_key) + [
                 "(new group)"]:
-            sub.addAction(name, lambda g=name: self.move(self.recent[-1], g))
+            text = f"{name} · {sizes[name] / 1000:,.1f}k patients" if name in sizes else name
+            sub.addAction(text, lambda g=name: self.move(self.recent[-1], g))
         menu.addAction("Lock in its group", self._lock_selected)
         menu.popup(QCursor.pos())
 
@@ -373,6 +401,8 @@ class GroupsPanel(LockEditing, Panel):
             self._show_locks()
         elif key in ("grouping", "assumptions"):
             self._sync_settings()
+            if self.comparison.key != self.ws.plan.grouping.get("compare_with"):
+                self.refresh()          # the comparison chosen (or undone, or opened)
 
     def _on_replaced(self) -> None:
         self.recent, self.problems = [], []

@@ -126,9 +126,9 @@ class Comparison(QGroupBox):
         bar = t.horizontalScrollBar().sizeHint().height()
         t.setFixedHeight(t.horizontalHeader().height() + rows + bar + 2 * t.frameWidth())
 
-    def fill(self, ds) -> None:
-        """Offer what the data folder holds (keeping the choice if it is still there)."""
-        keep = self.key
+    def fill(self, ds, keep: str | None = None) -> None:
+        """Offer what the data folder holds, with ``keep`` (the plan's choice) chosen if it
+        is there."""
         self.combo.blockSignals(True)
         self.combo.clear()
         self.combo.addItem("None", None)
@@ -163,8 +163,21 @@ class Comparison(QGroupBox):
             "Run or load a grouping to compare it with this one.")
         areas = group_territories(ds.practices, other, area)
         tips = {g: [["Existing group", g]] for g in areas}
-        view.set_overlay("existing_groups", webmap.group_territories(
-            areas, {}, tips, labels=None, dashed=True), False)
+        outlines = webmap.group_territories(areas, {}, tips, labels=None, dashed=True)
+        _name_outlines(outlines, areas)
+        view.set_overlay("existing_groups", outlines, False)
+
+
+def _name_outlines(collection: dict, areas: dict) -> None:
+    """Each existing group's outline carries its name (e.g. the PCN's), written on the map
+    as an overlay label so it gives way to the planner's own group labels."""
+    from geo.crs import to_wgs84
+    for feature in collection["features"]:
+        name = feature["properties"]["id"]
+        if name in areas and not areas[name].is_empty:
+            at = areas[name].point_on_surface()
+            lon, lat = to_wgs84([at.x], [at.y])
+            feature["properties"]["label"] = [float(lat[0]), float(lon[0]), str(name)]
 
 
 def other_localities(ds, code: str, group: str, mapping: dict) -> str:

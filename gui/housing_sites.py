@@ -51,6 +51,9 @@ class SiteDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.name.setMinimumWidth(self.fontMetrics().horizontalAdvance("x" * 40))
+        from gui.wheel_guard import guard
+        guard(self)
 
 
 class HousingSites:

@@ -51,6 +51,13 @@ HUB_TABLE = [   # the figures a planner reads first (in view on a laptop), codes
     Column("hub_id", "Hub"),
 ]
 CATCHMENT_COLOURS = webmap.GROUP_PALETTE
+# A suggested site is a would-be hub: drawn in the hubs' purple, ringed and dashed, larger
+# than any housing dot (orange), so the two are never confused.
+SUGGESTED_STYLE = {"radius": 13, "color": webmap.HUB_COLOUR, "weight": 4, "fillColor": "#fff",
+                   "fillOpacity": 1.0, "dashArray": "4 3"}
+SUGGESTED_LEGEND = {"layer": "suggested", "title": "Suggested hub sites", "rows": [
+    [{"shape": "circle", "fill": "#fff", "stroke": webmap.HUB_COLOUR, "size": 16,
+      "dash": True}, "Suggested new hub site (not yet accepted)"]]}
 NAME_WIDTH = 130      # px: the Hubs table's name column at most (full name: Details)
 MISLEADING_TITLE = "Straight lines across water (no roads)"
 MISLEADING_LEGEND = {"layer": "straight_lines", "title": MISLEADING_TITLE, "rows": [
@@ -273,7 +280,12 @@ class HubsPanel(HubEditing, Panel):
         # A long hub name must not push the served patients out of view (full name: Details).
         self.table.setColumnWidth(0, min(self.table.columnWidth(0), NAME_WIDTH))
         self._hubs_shown = hubs
-        if self.road_graph() is not None:
+        by_road = self.road_graph() is not None
+        for box in (self.circuity, self.speed):     # used only for straight-line estimates
+            box.setEnabled(not by_road)
+            box.setToolTip(box.toolTip().split(" (not used")[0] + (
+                " (not used: travel times come from the road network)" if by_road else ""))
+        if by_road:
             self.leaving = straight_line.leaving_lines(layout.assigned.iloc[0:0], hubs,
                                                        self.ws.dataset.localities)
             self.access.setText(hubs_travel.access_text(layout, self.travel.mode,
@@ -371,6 +383,7 @@ class HubsPanel(HubEditing, Panel):
             self.refresh()
 
     def _on_replaced(self) -> None:
+        self.edit_box.setChecked(False)     # other data: a click must not add a hub to it
         self._sync_assumptions()
         self.travel.update_roads(self.ws.dataset.folder)
         self.map.remove_overlay("time_bands")
@@ -401,12 +414,11 @@ class HubsPanel(HubEditing, Panel):
         feats = [{"type": "Feature",
                   "geometry": {"type": "Point", "coordinates": [float(r.longitude),
                                                                 float(r.latitude)]},
-                  "properties": {"id": f"suggested-{i}", "style": {
-                      "radius": 12, "color": "#ff6f00", "weight": 4, "fillColor": "#ffecb3",
-                      "fillOpacity": 0.9, "dashArray": "3 3"},
+                  "properties": {"id": f"suggested-{i}", "style": SUGGESTED_STYLE,
                       "tip": [["Suggested hub site", str(r.name)]]}}
                  for i, r in enumerate(added.itertuples())]
-        self.map.set_overlay("suggested", {"type": "FeatureCollection", "features": feats})
+        self.map.set_overlay("suggested", {"type": "FeatureCollection", "features": feats},
+                             True, SUGGESTED_LEGEND)
         # The table, catchments and "Access now" stay on the hubs in the plan: the
         # suggestion's own figures are shown beside it, as what accepting would give.
         after = self.layout_of(self._with_localities(self._accepted(plan)), self.demand())

@@ -14,13 +14,13 @@ from datetime import date
 from PySide6.QtCore import QDate, QTime, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QTimeEdit, QWidget
 
-from geo.roads import load_roads
 from geo.errors import DataError
-from models.travel import TIME_BANDS_MIN
 from geo.io_gtfs import load_feed
+from geo.roads import load_roads
 from models.transit import layout as transit
 from models.transit.access import TRANSIT_BANDS_MIN, network_for
 from models.transit.service_day import check_day, default_day
+from models.travel import TIME_BANDS_MIN
 from models.travel_access import evaluate_by_time, graph_for, time_bands, time_catchments
 
 MODES = (("straight", "Straight line"), ("drive", "Drive time by road"),
@@ -62,6 +62,7 @@ class TransitWindow(QWidget):
     def set_feed(self, feed) -> None:
         self.feed = feed
         self.setEnabled(feed is not None)
+        self.setToolTip("" if feed is not None else NO_TIMETABLE_TIP)
         self.chosen = default_day(feed) if feed is not None else None
         self.day.blockSignals(True)
         if self.chosen is not None:

@@ -145,6 +145,8 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
             self.view_menu.addAction(dock.toggleViewAction())
         from gui.window_layout import size_docks
         size_docks(self)
+        from gui.wheel_guard import guard
+        guard(self)             # every combo and spin box of the window, panels included
         self.details_dock.raise_()
         if self._pending_panel:
             self.show_panel(self._pending_panel)

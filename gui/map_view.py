@@ -12,7 +12,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QUrl, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import (
     QWebEnginePage, QWebEngineProfile, QWebEngineSettings, QWebEngineUrlRequestInterceptor,
@@ -247,6 +247,7 @@ class MapView(QWebEngineView):
         if self._in_flight:
             return      # a newer page was asked for: this one was replaced, not broken
         generation = self._generation
+        self._keyboard_skips_the_map()
         if not ok:
             self.failed.emit("the map page did not load")
             return
@@ -254,6 +255,14 @@ class MapView(QWebEngineView):
                     "typeof L === 'undefined' ? 'no-leaflet' : "
                     "(window.medway ? 'ok' : 'no-glue')",
                     lambda state: self._check_page(state, generation))
+
+    def _keyboard_skips_the_map(self) -> None:
+        """Tab goes from panel to panel; the map takes the keyboard only when clicked (Tab
+        would otherwise step through 150+ map features before reaching a panel)."""
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        proxy = self.focusProxy()
+        if proxy is not None:
+            proxy.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
 
     def _on_load_started(self) -> None:
         self._in_flight += 1

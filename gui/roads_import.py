@@ -8,7 +8,7 @@ offers drive and walk times. Cancel leaves the folder as it was.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton,
     QVBoxLayout,
@@ -21,16 +21,30 @@ FILE_FILTER = ("Road extracts (*.osm.pbf *.pbf *.osm *.osm.bz2 *.gpkg);;"
 
 
 class RoadsImportDialog(QDialog):
+    """A file added to the open data folder in the background; subclasses (the timetable)
+    change the texts, the reader (``work``) and the summary (``summary``)."""
+
     imported = Signal(object)        # the RoadLayers written
+    TITLE = "Import roads"
+    PLACEHOLDER = "kent-latest.osm.pbf, map.osm or oproad_gb.gpkg"
+    INTRO = ("Roads, rivers, railways and place names for the map, and the road network for "
+             "drive and walk times. Give an OpenStreetMap extract (.osm.pbf, e.g. the county "
+             "extract, or .osm) or OS Open Roads (.gpkg). It is clipped to the localities plus "
+             "a margin and stored in the data folder as roads.gpkg.")
+    FILTER = FILE_FILTER
+    CHOOSER = "Road extract"
+    SAMPLE = ("Roads are stored in a data folder. The illustrative sample has illustrative "
+              "roads already; open a data folder (File → Open data folder…) to import real "
+              "ones.")
 
     def __init__(self, window, parent=None):
         super().__init__(parent or window)
         self.window = window
-        self.setWindowTitle("Import roads")
+        self.setWindowTitle(self.TITLE)
         ds = window.dataset
         self.folder = ds.folder
         self.path_edit = QLineEdit(self)
-        self.path_edit.setPlaceholderText("kent-latest.osm.pbf, map.osm or oproad_gb.gpkg")
+        self.path_edit.setPlaceholderText(self.PLACEHOLDER)
         browse = QPushButton("Browse…", self)
         browse.clicked.connect(self._browse)
         self.import_button = QPushButton("Import", self)
@@ -44,11 +58,7 @@ class RoadsImportDialog(QDialog):
         row.addWidget(self.path_edit, 1)
         row.addWidget(browse)
         layout = QVBoxLayout(self)
-        intro = QLabel(
-            "Roads, rivers, railways and place names for the map, and the road network for "
-            "drive and walk times. Give an OpenStreetMap extract (.osm.pbf, e.g. the county "
-            "extract, or .osm) or OS Open Roads (.gpkg). It is clipped to the localities plus "
-            "a margin and stored in the data folder as roads.gpkg.", self)
+        intro = QLabel(self.INTRO, self)
         intro.setWordWrap(True)
         layout.addWidget(intro)
         layout.addLayout(row)
@@ -59,29 +69,44 @@ class RoadsImportDialog(QDialog):
         self.task: Task | None = None
         if ds.is_sample or ds.folder is None:
             self.import_button.setEnabled(False)
-            self.message.setText(
-                "Roads are stored in a data folder. The illustrative sample has illustrative "
-                "roads already; open a data folder (File → Open data folder…) to import real "
-                "ones.")
+            self.message.setText(self.SAMPLE)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Road extract", "", FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, self.CHOOSER, "", self.FILTER)
         if path:
             self.path_edit.setText(path)
 
-    def start(self) -> None:
+    MARGIN = "road_margin_km"        # the assumption: how far beyond the localities
+
+    @staticmethod
+    def reader():
         from geo.roads import import_roads
-        path = self.path_edit.text().strip()
-        if not path:
-            self.message.setText("Choose a road extract first.")
-            return
+        return import_roads
+
+    def work(self, path):
+        """The background work for ``path``: fn(progress, cancel) -> what was written."""
+        read = self.reader()
         localities = self.window.dataset.localities
-        margin_m = self.window.workspace.plan.value("road_margin_km") * 1000.0
+        margin_m = self.window.workspace.plan.value(self.MARGIN) * 1000.0
         folder = self.folder
 
         def work(progress, cancel):
-            return import_roads(path, localities, folder, margin_m=margin_m,
-                                progress=progress, cancel=cancel)
+            return read(path, localities, folder, margin_m=margin_m, progress=progress,
+                        cancel=cancel)
+        return work
+
+    def summary(self, layers) -> str:
+        c = layers.counts()
+        return (f"Imported {c['roads']:,} roads and paths, {c['water']:,} rivers and "
+                f"coastlines, {c['rail']:,} railway lines, {c['places']:,} places "
+                f"into {self.folder} ({layers.label()}).")
+
+    def start(self) -> None:
+        path = self.path_edit.text().strip()
+        if not path:
+            self.message.setText(f"Choose a {self.CHOOSER.lower()} first.")
+            return
+        work = self.work(path)
         self.message.setText("")
         self.task = Task(work, self)
         self.task.done.connect(self._done)
@@ -94,13 +119,13 @@ class RoadsImportDialog(QDialog):
 
     def _finished(self, text: str) -> None:
         self.import_button.setEnabled(True)
-        self.message.setText(text)
+        # A long path has no spaces to wrap at: let it break after / and _ instead of
+        # running off the dialog's edge; the whole text stays selectable.
+        self.message.setText(text.replace("/", "/\u200b").replace("_", "_\u200b"))
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
     def _done(self, layers) -> None:
-        c = layers.counts()
-        self._finished(f"Imported {c['roads']:,} roads and paths, {c['water']:,} rivers and "
-                       f"coastlines, {c['rail']:,} railway lines, {c['places']:,} places "
-                       f"into {self.folder} ({layers.label()}).")
+        self._finished(self.summary(layers))
         self.imported.emit(layers)
 
 

@@ -56,3 +56,11 @@ def money_range(central, low, high) -> str:
 def count_of(n_known: int, n_all: int, what: str = "practices") -> str:
     """'40 of 44 practices' — the count a ratio rests on."""
     return f"{n_known} of {n_all} {what}"
+
+
+def practice_label(practices, code: str) -> str:
+    """'Reach Healthcare (G82161)': the name a planner reads, with the code to be sure
+    (the code alone when the practice is not in the data)."""
+    hits = practices.loc[practices["practice_code"].astype(str) == str(code), "name"]
+    name = str(hits.iloc[0]).strip() if len(hits) else ""
+    return f"{name} ({code})" if name and name != str(code) else str(code)

@@ -63,6 +63,8 @@ def key_measures(plan, travel: str = "straight") -> dict:
         out["hubs over capacity"] = int(layout.per_hub["over_capacity"].fillna(False)
                                         .astype(bool).sum())
         out.update(deprived_access(plan, layout, travel))
+    from models.capacity.spare import capacity_measures   # the estate register's space gap
+    out.update(capacity_measures(plan))
     return out
 
 

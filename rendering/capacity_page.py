@@ -94,9 +94,9 @@ def draw_capacity(fig, result, *, rect=(0.05, 0.08, 0.93, 0.8), fontsize: float 
             continue
         years = rows_["year"].to_numpy()
         ax.plot(years, rows_["rooms_needed"], color=NEEDED, marker="o", markersize=2.5,
-                label="rooms needed (room sessions)")
+                label="needed (room sessions)")
         ax.step(years, rows_["rooms_available"], where="mid", color=AVAILABLE,
-                label="rooms available (register)")
+                label="available (register)")
         ax.plot(years, rows_["rooms_topdown"], color=TOP_DOWN, linestyle="--",
                 label="top-down (1.2 per 1,000)")
         short = rows_["rooms_short"].to_numpy(float) > 1e-9
@@ -134,7 +134,8 @@ def areas_table(result) -> pd.DataFrame:
         "Top-down rooms now": [number(x) for x in a["rooms_topdown_now"]],
         "m² available": [number(x) for x in a["m2_available"]],
         "m² needed (end)": [number(x) for x in a["m2_needed_last"]],
-        "Gap opens": a["gap_opens"]})
+        "Gap opens": a["gap_opens"],
+        "Deprivation (IMD, list-weighted)": [number(x, 1) for x in a["imd_score"]]})
 
 
 def capacity_sections(plan, projection=None) -> list:

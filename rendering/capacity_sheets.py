@@ -27,6 +27,16 @@ def capacity_sheets(result, assumptions) -> dict[str, pd.DataFrame]:
             "Capacity assumptions": used.reset_index(drop=True)}
 
 
+def capacity_tables(plan) -> dict[str, pd.DataFrame]:
+    """The data export's capacity tables: the estate register (one row per site, with its
+    place; unknown = empty) and needed against available by year and locality."""
+    from models.capacity.by_year import plan_capacity
+    result = plan_capacity(plan, by="locality")
+    sites = result.sites[SITE_COLUMNS + ["latitude", "longitude"]].copy()
+    sites["clinical_rooms"] = sites["clinical_rooms"].astype(float)
+    return {"estate_register": sites, "capacity_by_locality": result.table}
+
+
 def export_capacity(result, assumptions, path: str | Path, label: str) -> list[Path]:
     """XLSX: the four sheets and About. CSV: the year × area table, plus
     ``<name>-areas.csv`` and ``<name>-sites.csv`` beside it."""

@@ -56,6 +56,30 @@ def demand_table(plan, by: str = "locality") -> pd.DataFrame:
     return plan.project_demand(by=by).table
 
 
+def area_layers(plan, layout=None) -> dict:
+    """Polygon layers a GIS can draw (EPSG:4326): each extended group's territory with its
+    measures, and each hub's catchment with the patients it serves."""
+    import geopandas as gpd
+
+    from models.grouping import group_territories
+    from models.grouping.territories import study_area
+    from models.hubs import catchment_polygons
+    ds, out = plan.dataset, {}
+    table = groups_table(plan)
+    if table is not None and len(ds.localities):
+        areas = group_territories(ds.practices, plan.groups, study_area(ds.localities))
+        table = table[table["group"].isin(list(areas))].reset_index(drop=True)
+        out["group_territories"] = gpd.GeoDataFrame(
+            table, geometry=[areas[g] for g in table["group"]], crs=27700).to_crs(4326)
+    if layout is not None and len(ds.localities):
+        cells = catchment_polygons(ds.hubs, ds.localities)
+        served = layout.per_hub[["hub_id", "practices_served", "served_patients",
+                                 "served_patients_with_growth", "mean_distance_km"]]
+        cells = cells.merge(served, on="hub_id", how="left")
+        out["hub_catchments"] = cells[~cells.geometry.is_empty].reset_index(drop=True)
+    return out
+
+
 def finance_tables(plan, layout=None) -> dict[str, pd.DataFrame]:
     """The finance workbook's sheets (rendering/sheets.py): demand by year × locality,
     group and hub in in-year and to-date columns, each with its _total sheet; the whole
@@ -81,6 +105,8 @@ def plan_tables(plan) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]
     points = {"practices": practices_table(plan, layout), "hubs": hubs_table(plan, layout)}
     tables = {**finance_tables(plan, layout), "extended_groups": groups_table(plan),
               "hub_access": access_table(layout)}
+    from rendering.capacity_sheets import capacity_tables   # the estate register, space gap
+    tables.update(capacity_tables(plan))
     return points, {k: v for k, v in tables.items() if v is not None}
 
 
@@ -101,5 +127,8 @@ def export_plan(plan, path, fmt: str | None = None, scenario: str = "") -> list:
     from rendering.board_sections import report_label
     cover = sheets.cover_frame(scenario=scenario, label=report_label(ds),
                                dates=sheets.source_dates(ds), sheets=names,
-                               sample=ds.is_sample)
-    return export_dataset(ds, path, fmt, tables, cover=cover)
+                               sample=ds.is_sample,
+                               notes=sheets.demand_notes(plan.project_demand("locality")))
+    areas = area_layers(plan, plan.evaluate_hubs() if len(ds.hubs) else None) \
+        if format_for(path, fmt) == "gpkg" else None
+    return export_dataset(ds, path, fmt, tables, cover=cover, areas=areas)

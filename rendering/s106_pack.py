@@ -54,9 +54,9 @@ def catchment_rows(c) -> pd.DataFrame:
     cat = c.catchment
     rows = []
     for i, r in enumerate(cat.itertuples(), 1):
-        gps = (f"{number(r.gp_headcount)} / {number(r.gp_fte, 1)}")
+        gps = f"{number(r.gp_headcount)} / {number(r.gps, 1)} {r.gp_basis}".strip()
         basis = "m² GIA" if str(r.premises_basis).startswith("capacity") else (
-            "proxy" if str(r.premises_basis).startswith("proxy") else "unknown")
+            "proxy" if str(r.premises_basis).startswith("proxy") else "")
         rows.append({"#": i, "practice": f"{r.name} ({r.practice_code})",
                      "km": f"{r.distance_km:.2f}"
                            + (f" / {r.minutes:.0f} min" if np.isfinite(r.minutes) else ""),
@@ -64,7 +64,7 @@ def catchment_rows(c) -> pd.DataFrame:
                      "list": number(r.list_size),
                      "GPs head/FTE": gps,
                      "pts per GP": number(r.patients_per_gp),
-                     "premises m²": f"{number(r.premises_m2)} {basis}",
+                     "premises m²": f"{number(r.premises_m2)} {basis}".strip(),
                      "spare pts": number(r.spare_patients)})
     return pd.DataFrame(rows)
 
@@ -128,12 +128,13 @@ def _catchment_map(plan, c):
             cell.set_height(0.045 if len(cells) <= 18 else 0.8 / (len(cells) + 1))
             if row == 0:
                 cell.set_facecolor("#e8eaf6")
-        dates = c.catchment[["list_date", "gp_year"]].iloc[0]
-        tx.text(0, -0.02, f"List sizes {dates['list_date']}; GPs {dates['gp_year']} "
-                          "(headcount of fully qualified GPs / FTE). Premises: m² GIA from the "
-                          "capacity return, else a proxy (GPs × patients per GP FTE). Spare = "
-                          "capacity − list; negative = over capacity (existing pressure, "
-                          "not charged).", fontsize=6.5, va="top", wrap=True,
+        dates = c.catchment[["list_date", "gp_date"]].iloc[0]
+        tx.text(0, -0.02, f"List sizes {dates['list_date']}; GPs {dates['gp_date']} "
+                          "(headcount of fully qualified GPs / FTE; est. = headcount × FTE per "
+                          "head). Premises: m² GIA from the capacity return, else a proxy (GP "
+                          "FTE × patients per GP FTE). Spare = capacity − patients (of the "
+                          "GPs' period for the proxy); negative = over capacity (existing "
+                          "pressure, not charged).", fontsize=6.5, va="top", wrap=True,
                 transform=tx.transAxes)
     return draw
 

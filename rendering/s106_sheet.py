@@ -24,7 +24,8 @@ from rendering.board_sections import data_dates, report_label
 
 BOLD = Font(bold=True)
 CATCHMENT = ["practice_code", "name", "distance_km", "minutes", "within", "included",
-             "list_size", "list_date", "gp_headcount", "gp_fte", "gp_year",
+             "list_size", "list_date", "gp_headcount", "gps", "gp_basis", "gp_date",
+             "ratio_patients",
              "patients_per_gp", "premises_m2", "premises_basis", "capacity_patients",
              "spare_patients", "from"]
 
@@ -83,7 +84,7 @@ def write_workings(plan, c, path, scenario: str = "") -> None:
     cat = _sheet(wb, "Catchment", CATCHMENT)
     f_row, p_row = where["floorspace_m2_per_1000"], where["patients_per_gp_wte"]
     for i, r in enumerate(c.catchment.to_dict("records"), start=2):
-        gps = r["gp_fte"]
+        gps = r["gps"]
         known_m2 = r["premises_basis"] == PREMISES_BASIS
         values = {k: _cell(r.get(k)) for k in CATCHMENT}
         if known_m2:
@@ -91,14 +92,15 @@ def write_workings(plan, c, path, scenario: str = "") -> None:
             values["from"] = "capacity return m² ÷ floorspace_m2_per_1000 × 1,000"
         elif np.isfinite(gps) and gps > 0:
             values["premises_m2"] = f"={_col('capacity_patients')}{i}/1000*{f_row}"
-            values["capacity_patients"] = f"={_col('gp_fte')}{i}*{p_row}"
-            values["from"] = ("proxy: GP FTE × patients_per_gp_wte; "
-                              f"lists {r['list_date']}, GPs {r['gp_year']}")
+            values["capacity_patients"] = f"={_col('gps')}{i}*{p_row}"
+            values["from"] = (f"proxy: GP FTE ({r['gp_basis']}) × patients_per_gp_wte, less "
+                              f"the patients of the same period; GPs {r['gp_date']}")
         else:
             values["from"] = r["premises_basis"]
-        if values["capacity_patients"] is not None and values["list_size"] is not None:
+        against = "list_size" if known_m2 else "ratio_patients"
+        if values["capacity_patients"] is not None and values[against] is not None:
             values["spare_patients"] = (f"={_col('capacity_patients')}{i}-"
-                                        f"{_col('list_size')}{i}")
+                                        f"{_col(against)}{i}")
         cat.append([values[k] for k in CATCHMENT])
 
     work = _sheet(wb, "Workings", ["step", "quantity", "value", "unit", "how", "from", "key"])

@@ -103,25 +103,22 @@ def demand_range(result) -> pd.DataFrame:
 # ---------------------------------------------------------------- supply
 
 def practice_supply_sheet(ds, assumptions) -> pd.DataFrame:
-    """One row per main practice: list and its date, GP headcount and FTE and their year,
-    patients per GP, the gap to the benchmark, need-weighted list, deprivation, premises £.
-    Unknown = empty (NaN), never 0."""
+    """One row per main practice (models/supply.py): list and its date, GP headcount and
+    FTE and their period, the same period's patients, patients per GP, the gap to the
+    benchmark, need-weighted list, IMD score, premises £, each source's year. Unknown =
+    empty (NaN), never 0."""
     from models.supply import practice_supply
-    prac, years = practice_supply(ds)
-    out = prac.copy()
-    out.insert(out.columns.get_loc("list_size") + 1, "list_date", years.get("lists") or None)
-    if "gp_headcount" in out:
-        out.insert(out.columns.get_loc("gp_headcount"), "gp_year",
-                   years.get("workforce") or None)
+    out, years = practice_supply(ds, assumptions)
+    out = out.copy()
     bench = assumptions.value("patients_per_gp_wte")
-    gps = out["gps"].where(out["gps"] > 0)
-    # GPs needed at the benchmark minus GPs there: positive = short; unknown stays empty.
-    out["gp_gap"] = out["list_size"] / bench - gps
-    if "need_index" in out:
-        out.insert(out.columns.get_loc("need_index"), "payments_year",
-                   years.get("payments") or None)
-    if "imd_score" in out:
-        out.insert(out.columns.get_loc("imd_score"), "imd_year", years.get("imd") or None)
+    usable = (out["gps"] > 0) & ~out["implausible"].astype(bool)
+    # GPs needed at the benchmark minus GPs there (FTE; positive = short, negative =
+    # surplus), on the same period's patients; unknown or implausible stays empty.
+    out.insert(out.columns.get_loc("patients_per_gp") + 1, "gp_gap",
+               (out["ratio_patients"] / bench - out["gps"]).where(usable))
+    out.insert(out.columns.get_loc("need_index"), "payments_year",
+               years.get("payments") or None)
+    out.insert(out.columns.get_loc("imd_score"), "imd_year", years.get("imd") or None)
     return out
 
 
@@ -191,9 +188,26 @@ def sheet_note(sheet: str) -> str:
     return "Data layer, as loaded (with the scenario's edits)."
 
 
+def demand_notes(result) -> list[tuple[str, str]]:
+    """What the demand counts (the new dwellings', already in the list, existing
+    pressure) and its warnings, for the cover."""
+    from models.demand import attribution_lines
+    rows = [("Demand counted", "The new dwellings' own demand (what a developer can be "
+                               "asked to fund)" + (f": homes completed after the list sizes' "
+                                                  f"date ({result.list_date})"
+                                                  if result.list_date else "")
+             + f", years {result.years[0]}–{result.years[-1]}" if result.years else
+             "No new demand: no included housing site completes homes in the years shown")]
+    rows += [("Demand counted", line) for line in attribution_lines(result)]
+    rows += [("Warning", w) for w in result.warnings]
+    return rows
+
+
 def cover_frame(*, scenario: str, label: str, dates: list[tuple[str, str]],
-                sheets: list[str], sample: bool = False) -> pd.DataFrame:
-    """The cover sheet: scenario, data, the data's dates, how to read each sheet."""
+                sheets: list[str], sample: bool = False,
+                notes: list[tuple[str, str]] = ()) -> pd.DataFrame:
+    """The cover sheet: scenario, data, the data's dates, what the demand counts, how to
+    read each sheet."""
     rows = [("Workbook", "Medway Estates Planner: GP demand from housing growth, GP supply "
                          "and the estate"),
             ("Scenario", scenario or "(unsaved: the data as loaded, with any edits)"),
@@ -203,13 +217,20 @@ def cover_frame(*, scenario: str, label: str, dates: list[tuple[str, str]],
                              "housing sites. Do not use for decisions."))
     rows.append(("Exported", dt.datetime.now().strftime("%Y-%m-%d %H:%M")))
     rows += [(f"Data date: {what}", when or "not recorded") for what, when in dates]
+    rows += list(notes)
     rows += [("How to read", "In-year columns ('…_in_year') add over years and areas; "
                              "to-date columns ('…_to_date') are running totals: add them "
                              "over areas only. Totals are on the '…_total' sheets, never "
-                             "among the area rows. An empty cell means unknown (never "
-                             "zero). £ are at the cost base of the cost-per-m² "
-                             "assumption (see the assumptions sheet).")]
+                             "among the area rows. 'existing_…' columns are existing "
+                             "pressure (longer consultations on today's list), not the new "
+                             "dwellings': never add them to the developer figures. An empty "
+                             "cell means unknown (never zero). £ are at the cost base of "
+                             "the cost-per-m² assumption (see the assumptions sheet).")]
     rows += [(f"Sheet: {s}", sheet_note(s)) for s in sheets]
+    if "supply" in sheets:
+        from models.supply import SUPPLY_SHEET_COLUMNS
+        rows.append(("Columns of supply", "; ".join(
+            f"{k} = {v}" for k, v in SUPPLY_SHEET_COLUMNS.items())))
     return pd.DataFrame(rows, columns=["item", "value"])
 
 
@@ -252,11 +273,8 @@ def export_demand(result, path: str | Path, label: str, *, ds=None,
         path = path.with_suffix(".xlsx")
     cover = cover_frame(scenario=scenario, label=label,
                         dates=source_dates(ds) if ds is not None else [],
-                        sheets=list(sheets), sample=bool(ds is not None and ds.is_sample))
-    if result.warnings:
-        cover = pd.concat([cover, pd.DataFrame({"item": ["Warnings"],
-                                                "value": ["; ".join(result.warnings)]})],
-                          ignore_index=True)
+                        sheets=list(sheets), sample=bool(ds is not None and ds.is_sample),
+                        notes=demand_notes(result))
     with atomic_path(path) as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
             safe(cover).to_excel(xl, sheet_name="Cover", index=False)
@@ -295,14 +313,4 @@ def export_comparison(table: pd.DataFrame, path: str | Path,
             safe(cover).to_excel(xl, sheet_name="Cover", index=False)
             safe(frame).to_excel(xl, sheet_name="compare", index=False)
             style_workbook(xl.book)
-            _money_rows(xl.book["compare"])
     return path
-
-
-def _money_rows(sheet) -> None:
-    """£ measures (their name carries "£") in £ format across every scenario column."""
-    for row in sheet.iter_rows(min_row=2):
-        if "£" in str(row[0].value):
-            for cell in row[1:]:
-                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
-                    cell.number_format = '"£"#,##0'

@@ -530,6 +530,21 @@
       var r = el.getBoundingClientRect();
       if (covered((r.left + r.right) / 2, (r.top + r.bottom) / 2)) { n += 3; }
     });
+    /* symbols and names drawn later: suggested sites, group and catchment labels */
+    Object.keys(overlays).forEach(function (name) {
+      if (!map.hasLayer(overlays[name])) { return; }
+      overlays[name].eachLayer(function (l) {
+        if (l.getLatLng && l.feature) {
+          var p = map.latLngToContainerPoint(l.getLatLng());
+          if (covered(p.x + box.left, p.y + box.top)) { n += 1; }
+        }
+      });
+    });
+    document.querySelectorAll(".medway-group-label").forEach(function (el) {
+      if (el.style.visibility === "hidden" || el.style.opacity === "0") { return; }
+      var r = el.getBoundingClientRect();
+      if (covered((r.left + r.right) / 2, (r.top + r.bottom) / 2)) { n += 3; }
+    });
     return n;
   }
   function bestCorner() {
@@ -544,12 +559,15 @@
   }
   /* The corner that hides the fewest symbols and labels; until the user opens or closes
    * it, the legend starts closed when even the best corner would hide something. */
+  /* Once closed because it would hide something, it stays closed until the planner opens
+   * it: it never pops open by itself over the map after a pan or zoom. */
+  var autoClosed = false;
   medway.placeLegend = function () {
     if (!legendBox) { return null; }
-    if (userChose) { return bestCorner(); }
+    if (userChose || autoClosed) { return bestCorner(); }
     showBody(true);
     var best = bestCorner();
-    if (best.n > 0) { showBody(false); best = bestCorner(); }
+    if (best.n > 0) { showBody(false); autoClosed = true; best = bestCorner(); }
     return best;
   };
   medway.legendPosition = function () { return legend.getPosition(); };
@@ -640,7 +658,40 @@
   function overlap(a, b) {
     return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
   }
+  /* A locality name under a hub symbol ("G●llingham") moves just below the hub. */
+  function nudgeLabels() {
+    if (!map.hasLayer(labels)) { return 0; }
+    var moved = 0;
+    labels.eachLayer(function (t) {
+      var el = t.getElement();
+      if (!el) { return; }
+      t.options.offset = L.point(0, 0);
+      t.update();
+      var r = el.getBoundingClientRect(), below = null;
+      if (map.hasLayer(layers.hubs)) {
+        layers.hubs.eachLayer(function (l) {
+          var b = l._path && l._path.getBoundingClientRect();
+          if (b && b.width && overlap(r, b)) { below = Math.max(below || 0, b.bottom - r.top + 2); }
+        });
+      }
+      if (below) { t.options.offset = L.point(0, below); t.update(); moved += 1; }
+    });
+    return moved;
+  }
+  medway.namesUnderHubs = function () {
+    var n = 0;
+    document.querySelectorAll(".medway-label:not(.medway-group-label)").forEach(function (el) {
+      if (el.style.visibility === "hidden" || el.style.opacity === "0") { return; }
+      var r = el.getBoundingClientRect();
+      layers.hubs.eachLayer(function (l) {
+        var b = l._path && l._path.getBoundingClientRect();
+        if (b && b.width && overlap(r, b)) { n += 1; }
+      });
+    });
+    return n;
+  };
   medway.declutter = function () {
+    nudgeLabels();
     /* A label is also hidden when a more important one already says the same name (the
      * town "Strood" beside the locality "Strood"). */
     var kept = [], said = new Set(), hid = 0;
@@ -691,6 +742,40 @@
     if (map._animatingZoom) { map.once("zoomend", go); } else { go(); }
     if (name !== "wards") { medway.select(name, id); }
     return true;
+  };
+
+  /* ---------------------------------------------------------- hover tips */
+  /* A hover tip stays inside the map (never clipped at its edge) and goes when the mouse
+   * leaves the map for a panel. */
+  var placeTip = L.Tooltip.prototype._updatePosition;
+  L.Tooltip.prototype._updatePosition = function () {
+    placeTip.call(this);
+    if (this.options.permanent || !this._container || !this._map) { return; }
+    var el = this._container, pad = 4;
+    el.style.translate = "";
+    var box = this._map.getContainer().getBoundingClientRect(), r = el.getBoundingClientRect();
+    var dx = r.right > box.right - pad ? box.right - pad - r.right :
+             (r.left < box.left + pad ? box.left + pad - r.left : 0);
+    var dy = r.top < box.top + pad ? box.top + pad - r.top :
+             (r.bottom > box.bottom - pad ? box.bottom - pad - r.bottom : 0);
+    if (dx || dy) { el.style.translate = dx + "px " + dy + "px"; }
+  };
+  medway.closeHoverTips = function () {
+    var n = 0;
+    map.eachLayer(function (l) {
+      var t = l.getTooltip && l.getTooltip();
+      if (t && !t.options.permanent && l.isTooltipOpen()) { l.closeTooltip(); n += 1; }
+    });
+    return n;
+  };
+  map.getContainer().addEventListener("mouseleave", medway.closeHoverTips);
+  medway.hoverTipRect = function () {
+    var el = document.querySelector(".leaflet-tooltip-pane .leaflet-tooltip:not(.medway-label)" +
+                                    ":not(.medway-overlay-label):not(.medway-ward-label)");
+    if (!el) { return null; }
+    var r = el.getBoundingClientRect(), b = map.getContainer().getBoundingClientRect();
+    return {left: r.left - b.left, top: r.top - b.top, right: r.right - b.left,
+            bottom: r.bottom - b.top, width: b.width, height: b.height};
   };
 
   /* ---------------------------------------------------------- keep Medway in view */

@@ -233,3 +233,24 @@ def test_real_medway_sites_show_utilisation_and_gap_year(real_folder, capsys, tm
     by_locality = capacity_by_year(load_folder(real_folder), Assumptions())
     assert by_locality.areas["practices_known"].sum() == 2 * 2   # each area + Medway
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_compare_and_the_data_export_carry_the_space_gap(tmp_path):
+    from models.measures import key_measures
+    from rendering.plan_tables import export_plan
+    plan = Plan(load_sample())
+    key = "clinical rooms short at the horizon (room sessions; − = spare)"
+    before = key_measures(plan)
+    assert before["localities with a space gap by the horizon"] == 2
+    plan.set_state("estate", with_value(plan.dataset, "X80001", "clinical_rooms", 41),
+                   "more rooms")
+    after = key_measures(plan)
+    assert after[key] <= before[key] - 40 + 1e-9   # 40 more rooms: at least 40 fewer short
+    assert after["localities with a space gap by the horizon"] == 1       # Strood's closes
+    out = tmp_path / "plan.xlsx"
+    export_plan(plan, out)
+    sheets = pd.read_excel(out, sheet_name=None)
+    register = sheets["estate_register"].set_index("site_code")
+    assert register.at["X80001", "clinical_rooms"] == 41
+    assert pd.isna(register.at["X80024", "clinical_rooms"])
+    assert "capacity_by_locality" in sheets

@@ -60,7 +60,7 @@ def test_the_capacity_chart_shows_utilisation_now_and_the_year_each_gap_opens(wi
     assert "Strood\ngap: 2018" in titles and "Medway\ngap: none by 2021" in titles
     strood = next(ax for ax in panel.figure.axes if ax.get_title().startswith("Strood"))
     labels = [line.get_label() for line in strood.get_lines()]
-    assert "rooms needed (room sessions)" in labels and "top-down (1.2 per 1,000)" in labels
+    assert "needed (room sessions)" in labels and "top-down (1.2 per 1,000)" in labels
     panel.tabs.setCurrentWidget(panel.gaps_view)
     model = panel.gaps
     row = model.row_of("area", "Strood")

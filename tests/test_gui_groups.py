@@ -145,7 +145,9 @@ def test_moving_out_of_its_locality_asks_first(window, dialogs):
     assert ("question", title) in dialogs.asked
     assert "within localities" in dialogs.messages[-1] and target in dialogs.messages[-1]
     assert window.workspace.groups == mapping            # "No": nothing moved
-    assert f"{code} was not moved" in window.statusBar().currentMessage()
+    name = mains.at[code, "name"]                         # names, not only codes
+    assert f"{name} ({code}) was not moved" in window.statusBar().currentMessage()
+    assert name in dialogs.messages[-1]
     dialogs.answers[title] = QMessageBox.StandardButton.Yes
     click(panel.move_button)
     assert window.workspace.groups[code] == target
@@ -231,7 +233,8 @@ def test_export_groups_writes_the_group_list_with_metrics(window, tmp_path, suff
 
 
 @pytest.mark.slow
-def test_real_networks_are_compared_beside_the_proposal_without_replacing_it(tmp_path_factory):
+def test_real_networks_are_compared_beside_the_proposal_without_replacing_it(tmp_path_factory,
+                                                                            dialogs):
     """On a folder imported from the real Medway files (with the ePCN partners)."""
     from geo.canonical import load_folder
     from tests.test_supply_real import imported_folder
@@ -258,7 +261,34 @@ def test_real_networks_are_compared_beside_the_proposal_without_replacing_it(tmp
         wait_until(lambda: (js(win, "medway.counts().existing_groups") or 0) > 0,
                    what="PCN outlines")
         assert js(win, "medway.counts().groups") == 2 * len(table)
+        # Issue #24 item 10: the PCN outlines are labelled with their names …
+        names = set(win.dataset.pcns["pcn_name"])
+        wait_until(lambda: set(js(win, "medway.overlayLabels('existing_groups')")) == names,
+                   what="PCN names on the map")
+        # … the comparison is part of the scenario (saved, reopened) …
+        import pyogrio
+        saved = tmp_path_factory.mktemp("scenario") / "With PCNs.scenario.json"
+        assert win.scenarios.save_as(str(saved))
+        win.scenarios.new()
+        assert comparison.key is None
+        assert win.scenarios.open(str(saved))
+        assert comparison.key == "pcns" and comparison.table.isVisible()
+        # … and the GeoPackage holds the territories and catchments as polygons for QGIS.
+        from tests.gui_helpers import menu_action
+        out = tmp_path_factory.mktemp("export") / "plan.gpkg"
+        dialogs.save_path = str(out)
+        menu_action(win, "File", "Export data").trigger()
+        wait_until(out.exists, 60, "the GeoPackage")
+        found = dict(pyogrio.list_layers(out).tolist())
+        assert "Polygon" in found["group_territories"] and "Polygon" in found["hub_catchments"]
+        terr = pyogrio.read_dataframe(out, layer="group_territories")
+        assert set(terr["group"]) == set(win.workspace.groups.values())
+        assert terr.geometry.area.gt(0).all()
+        catch = pyogrio.read_dataframe(out, layer="hub_catchments")
+        assert set(catch["hub_id"]) <= set(win.dataset.hubs["hub_id"])
+        assert catch["served_patients"].sum() > 0
     finally:
+        win.workspace.undo_stack.setClean()
         close_window(win)
 
 
@@ -310,3 +340,21 @@ def test_a_grouping_outside_the_bounds_says_it_was_applied(window, dialogs):
     assert "Ctrl+Z" in text and "change was made" in text
     assert len(window.statusBar().currentMessage()) <= 140
     assert "outside the bounds" in status_text(window)
+
+
+def test_the_map_does_not_blend_catchments_with_group_territories(window):
+    """Issue #24: when groups are first drawn, the catchments step aside (one area layer
+    over the locality fills); ticking them brings them back and they stay."""
+    from tests.gui_helpers import tick_layer
+    panel_layers = window.layers_panel
+    window.groups_panel._areas_sorted = False            # as on a fresh window
+    tick_layer(window, "Hub catchments", True)
+    run_grouping(window)
+    assert not panel_layers.is_checked("catchments")
+    wait_until(lambda: js(window, "medway.isVisible('catchments')") is False, what="hidden")
+    assert js(window, "medway.isVisible('groups')")
+    tick_layer(window, "Hub catchments", True)           # the planner wants both
+    set_spin(window.groups_panel.min_size, 31_000)
+    click(window.groups_panel.run_button)
+    wait_until(lambda: window.groups_panel.run_button.isEnabled(), 60, "grouping")
+    assert panel_layers.is_checked("catchments")

@@ -182,3 +182,23 @@ def test_access_now_shows_the_plan_not_the_unaccepted_suggestion(window):
     click(panel.accept_button)
     assert f"<b>{after} km</b>" in panel.access.text()     # now it is the plan's
     assert "Accepted" in panel.plan_label.text()
+
+
+def test_suggested_sites_do_not_look_like_housing(window):
+    """Issue #24: suggested sites are drawn as would-be hubs (purple ring), never in the
+    housing sites' orange."""
+    from rendering.webmap import HOUSING_COLOUR, HUB_COLOUR
+    panel = window.hubs_panel
+    panel.k.setValue(1)
+    click(panel.suggest_button)
+    wait_until(lambda: panel.accept_button.isEnabled(), timeout=60, what="optimiser")
+    wait_until(lambda: js(window, "medway.counts().suggested") == 1, what="suggested drawn")
+    style = js(window, "(function(){ var s = null; medway.map.eachLayer(function (l) {"
+                       " if (l.feature && String(l.feature.properties.id) === 'suggested-0')"
+                       " { s = l.options; } }); return s; })()")
+    assert style["color"] == HUB_COLOUR and HOUSING_COLOUR not in (style["color"],
+                                                                   style["fillColor"])
+    housing = js(window, "medway.styleOf('housing', "
+                         f"'{window.dataset.housing['site_id'].iloc[0]}')")
+    assert style["radius"] > housing.get("radius", 0) or style["color"] != housing["color"]
+    assert "Suggested new hub site" in js(window, "medway.legendText()")

@@ -56,6 +56,13 @@ def test_housing_table_button_opens_the_request_and_ticks_are_undoable(window):
     assert ticks(dialog) == before and window.workspace.plan.contribution == {}
 
 
+def test_the_figures_follow_an_edit_of_the_site(window):
+    dialog = open_from_table(window, "H05")
+    window.workspace.set_value("housing", "H05", "dwellings", 600)
+    assert dialog.app.dwellings == 600
+    assert "New patients 1,440" in dialog.figures.text()
+
+
 def test_right_click_on_a_site_offers_the_request(window):
     window.tabs.setCurrentWidget(window.housing_table)
     view = window.housing_table.view

@@ -114,7 +114,11 @@ def test_out_through_a_symbolic_link_to_the_input_is_refused(data, tmp_path, cap
     assert "is the input --practices" in line
 
 
-def test_a_symbolic_link_to_a_folder_is_written_through(tmp_path, capsys):
+@pytest.mark.parametrize("writer", ["export (atomic folder)", "import --roads"])
+def test_a_symbolic_link_to_a_folder_is_written_through(tmp_path, capsys, writer):
+    """The link stays a link, the folder it points to gets the files, nothing is left."""
+    from geo.canonical import load_sample
+    from geo.export import export_dataset
     tried()
     real = tmp_path / "real"
     real.mkdir()
@@ -122,8 +126,11 @@ def test_a_symbolic_link_to_a_folder_is_written_through(tmp_path, capsys):
     link = tmp_path / "link"
     link.symlink_to(real, target_is_directory=True)
     osm = write_river_osm(tmp_path / "river.osm")
-    assert main(["import", "--data", str(SAMPLE), "--roads", str(osm), "--out",
-                 str(link)]) == 0
+    if writer == "import --roads":
+        assert main(["import", "--data", str(SAMPLE), "--roads", str(osm), "--out",
+                     str(link)]) == 0
+    else:
+        export_dataset(load_sample(), link, "csv")
     assert link.is_symlink() and (real / "practices.csv").is_file()
     assert (real / "mine.txt").read_text() == "keep"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real", "river.osm"]
@@ -200,15 +207,20 @@ def test_roads_import_over_an_existing_folder_is_all_or_nothing(data, tmp_path, 
 
 
 def test_folders_are_written_with_the_users_umask(tmp_path):
-    tried()
+    """Not drwx------: colleagues on a shared drive can open what was written."""
+    from geo.canonical import load_sample
+    from geo.export import export_dataset
+    tried(2)
     osm = write_river_osm(tmp_path / "river.osm")
     old = os.umask(0o022)
     try:
         assert main(["import", "--data", str(SAMPLE), "--roads", str(osm), "--out",
                      str(tmp_path / "shared")]) == 0
+        export_dataset(load_sample(), tmp_path / "csv", "csv")
     finally:
         os.umask(old)
-    assert stat.S_IMODE((tmp_path / "shared").stat().st_mode) == 0o755
+    for name in ("shared", "csv"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o755, name
 
 
 # ------------------------------------------------ 8. messages

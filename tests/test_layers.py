@@ -95,3 +95,40 @@ def test_labels_never_cover_point_symbols(window):
         report = js(window, "medway.labelsOverSymbols()")
         assert report["labels"] >= 6 and report["points"] > 90
         assert report["clashes"] == [], report
+
+
+def test_the_legend_never_opens_by_itself_over_the_map_at_1920(tmp_path):
+    """Issue #24: at 1920×1080 the legend, once it would hide something, stays closed
+    through pans and zooms until the planner opens it; open, it hides nothing."""
+    from geo.canonical import load_sample
+    from tests.gui_helpers import _settle, close_window, menu_action, open_window
+    w = open_window(load_sample())
+    try:
+        w.resize(1920, 1080)
+        menu_action(w, "View", "Reset layout").trigger()
+        _settle(600)
+        for step in ("medway.zoom(0.5)", "medway.map.panBy([120, 60], {animate: false})",
+                     "medway.zoom(-0.5)", "medway.fit()", "medway.zoom(1)"):
+            closed = js(w, "medway.legendCollapsed()")
+            js(w, step + " && true")
+            _settle(500)
+            if closed:
+                assert js(w, "medway.legendCollapsed()") is True, step
+            else:
+                corners = js(w, "medway.legendCorners()")
+                at = js(w, "medway.legendPosition()")
+                assert js(w, "medway.legendCollapsed()") or corners[at] == 0, (step, corners)
+    finally:
+        close_window(w)
+
+
+def test_hub_symbols_never_sit_on_locality_names(window):
+    """Issue #24: no 'G●llingham': a locality name under a hub moves just below it, at
+    Medway's extent and zoomed in."""
+    from tests.gui_helpers import _settle
+    for zoom in (0, 1, 2):
+        js(window, f"medway.fit(); medway.zoom({zoom}) && true")
+        _settle(500)
+        wait_until(lambda: js(window, "medway.namesUnderHubs()") == 0, 5,
+                   f"names clear of hubs at zoom +{zoom}")
+    js(window, "medway.fit() && true")

@@ -148,3 +148,31 @@ def test_dragging_a_hub_in_drive_mode_updates_minutes_live(window, undo_all):
     assert panel.access.text() != before and "drive time by road" in panel.access.text()
     window.map.featureDragged.emit("hubs", hub["hub_id"], 51.45, 0.66, True)
     assert window.workspace.undo_stack.canUndo()
+
+
+def test_import_roads_takes_the_apps_own_roads_file_and_wraps_its_errors(
+        window, sample_dir, tmp_path):
+    """Issue #24: a roads.gpkg the app wrote (another folder's) is accepted; an error naming
+    a long path wraps inside the dialog instead of running off its edge."""
+    folder = tmp_path / "data"
+    shutil.copytree(sample_dir, folder)
+    for name in (R.ROADS_FILE, R.ROADS_ABOUT):
+        (folder / name).unlink()
+    assert window.open_folder(folder)
+    wait_until(lambda: window.map.is_ready, 60, "map reloaded")
+    _menu_action(window, "File", "Import roads…").trigger()
+    dialog = window.roads_dialog
+    missing = tmp_path / ("a_very_long_folder_name_without_any_spaces_" * 3) / "roads.gpkg"
+    dialog.path_edit.setText(str(missing))
+    QTest.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    wait_until(lambda: "Not imported" in dialog.message.text(), 30, "refused")
+    assert dialog.message.width() <= dialog.width()
+    assert dialog.message.heightForWidth(dialog.message.width()) > \
+        dialog.message.fontMetrics().height() * 1.5             # wrapped onto more lines
+    dialog.path_edit.setText(str(sample_dir / R.ROADS_FILE))
+    QTest.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    wait_until(lambda: "Imported" in dialog.message.text(), 30, "import finished")
+    assert R.has_roads(folder)
+    dialog.close()
+    window.open_sample()
+    wait_until(lambda: window.map.is_ready, 60, "map reloaded")

@@ -88,8 +88,8 @@ def test_a_bedroom_mix_uses_occupancy_by_size(capsys, tmp_path):
     plan = Plan(load_sample())
     c = assess(plan, new_application(plan, 51.38, 0.52, 100, mix=parse_mix("1:1,3:1")))
     a = plan.assumptions
-    assert c.value("ppd") == pytest.approx((a.value("persons_per_dwelling_1bed")
-                                            + a.value("persons_per_dwelling_3bed")) / 2)
+    assert c.value("ppd") == pytest.approx((a.value("persons_1bed")
+                                            + a.value("persons_3bed")) / 2)
 
 
 @pytest.mark.slow
@@ -206,3 +206,19 @@ def test_every_workings_cell_is_a_formula_that_recomputes_the_pack(tmp_path):
         assert got[key] == pytest.approx(c.value(key), rel=1e-9, abs=1e-9), key
     about = {r[0].value: r[1].value for r in wb["About"].iter_rows()}
     assert about["Scenario"] == "Option B" and "Illustrative" in about["Data"]
+
+
+@pytest.mark.slow
+def test_a_real_medway_site_pack_is_labelled_real_and_shows_no_nan(tmp_path_factory, tmp_path,
+                                                                    capsys):
+    from tests.test_supply_real import imported_folder
+    folder = imported_folder(tmp_path_factory)
+    out = tmp_path / "real.pdf"
+    assert cli_main(["s106", "--data", str(folder), "--site", "BF-1180", "--out", str(out),
+                     "--xlsx", str(tmp_path / "real.xlsx")]) == 0
+    assert "Medway Maritime Hospital" in capsys.readouterr().out
+    text = _pdf_text(out)
+    assert "Real published data" in text and "ILLUSTRATIVE" not in text
+    assert not re.search(r"\bnan\b", text, re.I)
+    assert "est." in text            # GP FTE estimated from a headcount says so
+    assert "Regulation 122" in text and "List sizes 2021-01-01" in text

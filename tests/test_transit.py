@@ -194,7 +194,8 @@ def test_the_scan_agrees_with_a_brute_force_search(tmp_path_factory, data):
     o = np.column_stack([ox, oy])
     h = np.column_stack([tx, ty])
     got = net.departures(o, h)[0, 0, 0]                 # one target: the scalar scan
-    both = net.departures(o, np.vstack([h, o]))[0, 0, 0]   # several: the vector scan
+    net.one_by_one = 0                                    # several at once: the vector scan
+    both = net.departures(o, np.vstack([h, o]))[0, 0, 0]
     assert both == pytest.approx(got, abs=1e-3)
     start = net.p.start_s
     # The origin may also walk to a stop within reach (stop 5 is 200 m from stop 2).
@@ -213,7 +214,13 @@ def test_walks_follow_the_imported_roads(tmp_path):
     to it is short; on the roads it is beyond the longest walk, so walking stands."""
     from geo.roads import read_road_file
     from models.transit.access import network_for
-    from tests.roads_fixture import EAST, POINT_NORTH, POINT_SOUTH, SOUTH, write_river_osm
+    from tests.roads_fixture import (
+        EAST,
+        POINT_NORTH,
+        POINT_SOUTH,
+        SOUTH,
+        write_river_osm,
+    )
     stops = [("S", "South bank", POINT_SOUTH[1], POINT_SOUTH[0]),
              ("T", "Bridge end", SOUTH, EAST)]
     trips = [("t", "S1", [("S", "09:15:00"), ("T", "09:20:00")])]
@@ -230,3 +237,19 @@ def test_walks_follow_the_imported_roads(tmp_path):
     by_road = roads.times(home, hub)[0, 0]
     assert by_road == pytest.approx(roads.walk_minutes(home, hub)[0, 0])
     assert by_road > 45                                          # round by the bridge
+
+
+def test_the_default_day_is_the_busiest_weekday_and_never_a_removed_one(tmp_path):
+    from models.transit.service_day import default_day, trips_per_day
+    trips = [("a", "WEEK", [("A", "09:00:00"), ("B", "09:10:00")]),
+             ("b", "EXTRA", [("A", "10:00:00"), ("B", "10:10:00")]),
+             ("c", "SAT", [("A", "10:00:00"), ("B", "10:10:00")])]
+    feed = read_feed(write_feed(tmp_path / "f.zip", trips, calendar=[
+        ("WEEK", "1111100", "20250602", "20250613"),
+        ("SAT", "0000011", "20250602", "20250613")],
+        calendar_dates=[("WEEK", "20250602", "2"), ("EXTRA", "20250604", "1"),
+                        ("SAT", "20250607", "1")]))
+    counts = trips_per_day(feed)
+    assert counts[date(2025, 6, 2)] == 0 and counts[date(2025, 6, 4)] == 2
+    assert counts[date(2025, 6, 7)] == 1
+    assert default_day(feed) == date(2025, 6, 4)

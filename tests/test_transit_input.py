@@ -92,10 +92,15 @@ def test_import_refuses_a_bad_feed_and_changes_nothing(tmp_path, capsys):
     folder = write_southampton_folder(tmp_path / "data")
     before = sorted(p.name for p in folder.iterdir())
     bad = write_feed(tmp_path / "bad.zip", GOOD, drop=["stops.txt"])
+    out = tmp_path / "out"
     assert main(["import", "--data", str(folder), "--timetable", str(bad), "--out",
-                 str(folder)]) == 2
+                 str(out)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "bad.zip/stops.txt" in err[0]
+    assert sorted(p.name for p in folder.iterdir()) == before and not out.exists()
+    # Into the folder itself (--force): refused the same way, the folder as it was.
+    assert main(["import", "--data", str(folder), "--timetable", str(bad), "--out",
+                 str(folder), "--force"]) == 2
     assert sorted(p.name for p in folder.iterdir()) == before
 
 
@@ -125,7 +130,7 @@ def test_import_the_real_feed_and_run_hubs_by_public_transport(tmp_path, capsys)
     text = capsys.readouterr().out
     assert "Tue 08 Jul 2025 09:00–10:00" in text and "2025-06-15 to 2025-08-30" in text
     assert "15 / 30 / 45 minutes" in text
-    m = re.search(r"^objective_minutes before=(\S+) after=(\S+)$", text, re.M)
+    m = re.search(r"^objective_minutes before=(\S+) after=(\S+)$", text, re.MULTILINE)
     assert m and float(m.group(2)) <= float(m.group(1))
     assert "mean_minutes" in hubs_csv.read_text().splitlines()[0]
     # A day outside the validity is refused; a night with no bus says so.

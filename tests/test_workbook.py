@@ -13,8 +13,6 @@ from geo.canonical import load_folder, load_sample
 from models.plan import Plan
 from rendering.plan_tables import export_plan
 
-LISTS_2026 = "gp-reg-pat-prac-all_medway_2026-04.csv"
-
 
 def rows_of(sheet) -> pd.DataFrame:
     """A sheet as the analyst sees it: header row, then the values (None = empty cell)."""
@@ -164,14 +162,10 @@ def test_the_demand_tabs_workbook_adds_up_too(tmp_path):
 
 @pytest.fixture(scope="module")
 def real_book(tmp_path_factory):
-    """The real import with the 2026-04 lists (12 practices without a list), workforce,
+    """The real import with the 2026-04 lists (12 practices without a list), GP FTE,
     payments and IMD, exported with `export --data DIR --out F.xlsx`."""
-    from tests.conftest import SHARED_MEDWAY
-    from tests.test_supply_real import _args
-    if not SHARED_MEDWAY.is_dir():
-        pytest.skip("real Medway data not found at ../shared/data/medway")
-    folder = tmp_path_factory.mktemp("real") / "medway"
-    assert cli_main(_args(SHARED_MEDWAY, folder, lists=LISTS_2026)) == 0
+    from tests.test_supply_fte_real import _import
+    folder = _import(tmp_path_factory.mktemp("real") / "medway")
     out = folder.parent / "medway.xlsx"
     assert cli_main(["export", "--data", str(folder), "--out", str(out)]) == 0
     return openpyxl.load_workbook(out), load_folder(folder)
@@ -189,7 +183,9 @@ def test_real_workbook_adds_up_and_leaves_unknown_lists_empty(real_book):
     supply = rows_of(book["supply"]).set_index("practice_code")
     codes = ds.practices.loc[unknown & (ds.practices["parent_code"] == ""), "practice_code"]
     assert supply.loc[codes, "list_size"].isna().all()
-    assert supply.loc[codes, "patients_per_gp"].isna().all()
+    no_patients = supply.loc[codes, "period_patients"].isna()     # nothing to divide
+    assert supply.loc[codes[no_patients.to_numpy()], "patients_per_gp"].isna().all()
+    assert supply["gp_date"].notna().all() and supply["gp_fte"].notna().sum() > 30
     assert supply["list_date"].dropna().str.startswith("2026").all()
     assert supply["imd_score"].notna().sum() > 30 and supply["premises_gbp"].notna().sum() > 30
     assert "£" in format_of(book["supply"], "premises_gbp")

@@ -128,21 +128,8 @@ TRANSIT_DEFAULTS: tuple[Assumption, ...] = (
 
 
 # ---------------------------------------------------------------- developer contributions
-# Occupancy by size of home, for a dwelling mix (models/contribution). Census 2021 (ONS,
-# England and Wales) households by number of bedrooms and household size, rounded; HUDU's
-# Planning Contributions Model uses the same kind of table — uncertain.
-CENSUS_BEDROOMS = ("ONS Census 2021, household size by number of bedrooms (England & Wales), "
-                   "rounded — uncertain")
+# The S106 catchment (models/contribution); occupancy by bedrooms is persons_1bed … 4bed.
 CONTRIBUTION_DEFAULTS: tuple[Assumption, ...] = (
-    _a("persons_per_dwelling_1bed", "persons per new 1-bedroom dwelling", "persons",
-       1.2, 1.4, 1.6, CENSUS_BEDROOMS, uncertain=True, positive=True, maximum=10),
-    _a("persons_per_dwelling_2bed", "persons per new 2-bedroom dwelling", "persons",
-       1.7, 1.9, 2.2, CENSUS_BEDROOMS, uncertain=True, positive=True, maximum=10),
-    _a("persons_per_dwelling_3bed", "persons per new 3-bedroom dwelling", "persons",
-       2.4, 2.6, 2.8, CENSUS_BEDROOMS, uncertain=True, positive=True, maximum=10),
-    _a("persons_per_dwelling_4bed", "persons per new dwelling of 4 or more bedrooms",
-       "persons", 2.8, 3.1, 3.4, CENSUS_BEDROOMS, uncertain=True, positive=True,
-       maximum=12),
     _a("catchment_radius_km", "S106 catchment: practices within this straight-line "
        "distance of the site", "km", 1.0, 2.0, 3.0,
        "NHS England convention for developer-contribution requests: the practices within "

@@ -163,9 +163,27 @@ def capacity_by_year(ds, assumptions, *, by: str = "locality", groups=None,
         warnings.append(f"{len(assumed)} site(s) give no opening hours; core hours "
                         f"({value('core_hours_per_week'):g} a week) assumed")
     areas = summarise(table, all_years)
+    areas["imd_score"] = _list_weighted_imd(ds, codes, lists, area_of, area_names)
     return CapacityResult(table=table, areas=areas, sites=sites, years=years,
                           now_year=now_year, by=by, warnings=warnings,
                           trend=projection is not None)
+
+
+def _list_weighted_imd(ds, codes, lists, area_of, names) -> list[float]:
+    """Each area's deprivation beside its gap: the practices' IMD scores weighted by list
+    (OHID Fingertips 93553, where the data has it; unknown otherwise)."""
+    from models.supply import practice_supply
+    prac, _ = practice_supply(ds)
+    imd = prac.set_index("practice_code")["imd_score"].reindex(codes).to_numpy(float)
+    weights = np.nan_to_num(lists)
+    prac_area = area_of[:len(codes)]
+    out = []
+    for name in names + [TOTAL]:
+        sel = np.isfinite(imd) & (weights > 0) & (
+            np.ones(len(codes), bool) if name == TOTAL else (prac_area == name))
+        out.append(float(np.average(imd[sel], weights=weights[sel])) if sel.any()
+                   else np.nan)
+    return out
 
 
 def _areas(ds, by, groups, codes, hubs, mains, sites, assign_areas, DemandError):
@@ -276,5 +294,10 @@ def plan_capacity(plan, by: str = "locality",
                   projection: pd.DataFrame | None = None) -> CapacityResult:
     """The capacity of a Plan (its data, register, groups and assumptions); with a
     ``projection`` the lists also grow with the ONS trend."""
-    return capacity_by_year(plan.dataset, plan.assumptions, by=by,
-                            groups=plan.groups or None, projection=projection)
+    groups, note = (plan.groups_everywhere() if by == "group"
+                    else (plan.groups or None, ""))
+    result = capacity_by_year(plan.dataset, plan.assumptions, by=by, groups=groups,
+                              projection=projection)
+    if note:
+        result.warnings.insert(0, f"extended groups: {note}")
+    return result

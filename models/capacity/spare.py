@@ -78,3 +78,21 @@ def hub_capacity_patients(ds, assumptions, hub_id: str) -> float | None:
         return None
     return float(row["capacity_appointments"].iloc[0]) / appointments_per_patient(
         assumptions.value)
+
+
+def capacity_measures(plan) -> dict:
+    """Compare's capacity measures of a plan: rooms short at the horizon (room sessions,
+    negative = spare), localities whose gap opens by then, utilisation now — over the
+    practices of known capacity (unknown when there are none)."""
+    from models.capacity.by_year import TOTAL, plan_capacity
+    areas = plan_capacity(plan, by="locality").areas.set_index("area")
+    total = areas.loc[TOTAL]
+    short = total["rooms_short_last"]
+    opened = [a for a, g in areas["gap_opens"].items()
+              if a != TOTAL and g not in ("unknown",) and not g.startswith("none")]
+    known = np.isfinite(short)
+    return {"clinical rooms short at the horizon (room sessions; − = spare)":
+            round(float(short), 1) if known else None,
+            "localities with a space gap by the horizon": len(opened) if known else None,
+            "room utilisation now (% of open hours)":
+            round(100 * float(total["utilisation_now"]), 1) if known else None}

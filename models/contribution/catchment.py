@@ -10,8 +10,9 @@ Spare capacity (``spare_capacity_today``) is this module's own, on today's data:
 * premises known (the estates team's capacity return, m² GIA): the patients that floor
   area serves at ``floorspace_m2_per_1000``, less the list;
 * otherwise a labelled proxy: the patients its GP FTE serve at ``patients_per_gp_wte``,
-  less the list (premises assumed sized for the GPs working there). A GP headcount is not
-  FTE: with headcount only, spare capacity is unknown and is not counted.
+  less the patients of the same period (premises assumed sized for the GPs working there).
+  GP FTE is models.supply's: published FTE, else headcount × ``gp_fte_per_head`` (marked
+  est.), else practices.csv WTE; a GP figure flagged implausible is not used (unknown).
 Negative spare = already over capacity: existing pressure, never charged to a developer.
 """
 from __future__ import annotations
@@ -25,13 +26,14 @@ from models.supply import practice_supply
 
 NEAR_BEYOND = 5          # practices just beyond the catchment offered for ticking in
 PROXY_BASIS = "proxy: GP FTE × patients per GP FTE (no floor area in the data)"
-UNKNOWN_BASIS = "unknown: no floor area and no GP FTE (a headcount is not FTE)"
+UNKNOWN_BASIS = "unknown: no floor area and no usable GP figure"
 PREMISES_BASIS = "capacity return (m² GIA)"
 
 CATCHMENT_COLUMNS = [
     "practice_code", "name", "distance_km", "minutes", "within", "included", "list_size",
-    "list_date", "gp_headcount", "gp_fte", "gp_year", "patients_per_gp", "premises_m2",
-    "premises_basis", "capacity_patients", "spare_patients", "spare_m2"]
+    "list_date", "gp_headcount", "gps", "gp_basis", "gp_date", "ratio_patients",
+    "patients_per_gp", "premises_m2", "premises_basis", "capacity_patients",
+    "spare_patients", "spare_m2"]
 
 
 def spare_capacity_today(prac: pd.DataFrame, a) -> pd.DataFrame:
@@ -39,9 +41,9 @@ def spare_capacity_today(prac: pd.DataFrame, a) -> pd.DataFrame:
     unknown). ``prac`` is models.supply.practice_supply's frame; ``a`` the assumptions."""
     per_1000 = a.value("floorspace_m2_per_1000")
     m2 = prac["capacity_m2"].to_numpy(float)
-    gps = prac["gp_fte"].to_numpy(float)
+    gps = prac["gps"].to_numpy(float)
     has_m2 = np.isfinite(m2) & (m2 > 0)
-    has_gps = np.isfinite(gps) & (gps > 0)
+    has_gps = np.isfinite(gps) & (gps > 0) & ~prac["implausible"].fillna(False).to_numpy(bool)
     by_m2 = m2 / per_1000 * 1000.0 if per_1000 > 0 else np.full(len(prac), np.nan)
     by_gps = gps * a.value("patients_per_gp_wte")
     capacity = np.where(has_m2, by_m2, np.where(has_gps, by_gps, np.nan))
@@ -51,7 +53,10 @@ def spare_capacity_today(prac: pd.DataFrame, a) -> pd.DataFrame:
     out["premises_basis"] = np.where(has_m2, PREMISES_BASIS,
                                      np.where(has_gps, PROXY_BASIS, UNKNOWN_BASIS))
     out["capacity_patients"] = capacity
-    out["spare_patients"] = capacity - prac["list_size"].to_numpy(float)
+    # floor area against today's list; GP FTE against the patients of the GPs' own period
+    patients = np.where(has_m2, prac["list_size"].to_numpy(float),
+                        prac["ratio_patients"].to_numpy(float))
+    out["spare_patients"] = capacity - patients
     out["spare_m2"] = out["spare_patients"] / 1000.0 * per_1000
     return out
 
@@ -77,7 +82,7 @@ def catchment(plan, lat: float, lon: float, key: str = "", graph=None) -> pd.Dat
     the catchment (``within``) and a few just beyond, with the planner's ticks applied
     (``included``). ``key`` names the site's saved choice in ``plan.contribution``."""
     ds, a = plan.dataset, plan.assumptions
-    prac, years = practice_supply(ds)
+    prac, years = practice_supply(ds, a)
     dist = site_distances(ds, lat, lon, graph)
     frame = prac.merge(dist, on="practice_code", how="left")
     frame = frame.merge(spare_capacity_today(prac, a), on="practice_code", how="left")
@@ -93,8 +98,6 @@ def catchment(plan, lat: float, lon: float, key: str = "", graph=None) -> pd.Dat
     frame = frame[frame["within"] | frame.index.isin(beyond) | ticked_in].copy()
     frame["included"] = (frame["within"] | frame["practice_code"].isin(choice.get("in", []))) \
         & ~frame["practice_code"].isin(choice.get("out", []))
-    frame["list_date"] = years.get("lists") or "undated"
-    frame["gp_year"] = years.get("workforce") or "practices.csv"
     return frame[CATCHMENT_COLUMNS].reset_index(drop=True)
 
 

@@ -173,7 +173,7 @@ def _occupancy(app: Application, a) -> tuple[float, str, str, list[str]]:
     if not app.mix:
         return (a.value("persons_per_dwelling"), "average for a new dwelling",
                 "=[persons_per_dwelling]", ["persons_per_dwelling"])
-    keys = [f"persons_per_dwelling_{b}bed" for b, _ in app.mix]
+    keys = [f"persons_{b}bed" for b, _ in app.mix]
     value = sum(s * a.value(k) for (_, s), k in zip(app.mix, keys))
     how = " + ".join(f"{s:.0%} × {a.value(k):g} ({b}{'+' if b == 4 else ''}-bed)"
                      for (b, s), k in zip(app.mix, keys))
@@ -265,6 +265,8 @@ def assess(plan, app: Application, *, graph=None, included=None) -> Contribution
     used += ["registration_share", "patients_per_gp_wte", "rooms_per_1000_patients",
              "floorspace_m2_per_1000", "cost_per_m2",
              "catchment_drive_minutes" if graph is not None else "catchment_radius_km"]
+    if (counted["gp_basis"] == "est.").any():      # GP FTE estimated from a headcount
+        used.append("gp_fte_per_head")
     justified = net > 0
     project = _project(plan, app, counted, steps, justified)
     out = Contribution(application=app, catchment=cat, steps=steps, assumptions=used,
@@ -370,10 +372,14 @@ def _caveats(plan, c: Contribution) -> list[str]:
                    "(capacity.csv) replaces it.")
     if f["unknown_spare"]:
         out.append(f"{f['unknown_spare']} ticked practice(s) have no list size, floor area or "
-                   "GP FTE (a headcount is not FTE): their spare capacity is unknown and is "
-                   "not counted.")
-    years = c.catchment[["list_date", "gp_year"]].iloc[0]
-    out.append(f"List sizes dated {years['list_date']}; GPs from {years['gp_year']}: "
+                   "usable GP figure (none, or one flagged implausible): their spare "
+                   "capacity is unknown and is not counted.")
+    est = int((c.catchment.loc[c.catchment["included"], "gp_basis"] == "est.").sum())
+    if est:
+        out.append(f"{est} ticked practice(s) publish a GP headcount but no FTE: their FTE is "
+                   "estimated as headcount × gp_fte_per_head (marked est.).")
+    years = c.catchment[["list_date", "gp_date"]].iloc[0]
+    out.append(f"List sizes dated {years['list_date']}; GPs from {years['gp_date']}: "
                "patients per GP compares figures of these periods.")
     if c.mode == "straight":
         out.append("Catchment by straight-line distance (import roads for drive time).")

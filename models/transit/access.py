@@ -35,11 +35,12 @@ from scipy.spatial import cKDTree
 from geo.crs import to_bng
 from geo.io_gtfs import Feed
 from models.transit.connections import changes, day_connections
-from models.transit.scan import profile
+from models.transit.scan import Profile, profile
 from models.transit.service_day import check_day, default_day
 
 TRANSIT_BANDS_MIN = (15, 30, 45)
 _CHUNK = 2_000                      # origins per block (bounds memory on 35,000 points)
+_ONE_BY_ONE = 8                     # up to this many targets, one scan each (cached)
 
 
 @dataclass(frozen=True)
@@ -57,17 +58,17 @@ class TransitParams:
 
     @classmethod
     def from_assumptions(cls, a, feed: Feed, day: date | None = None,
-                         start_h: float | None = None) -> "TransitParams":
+                         start_h: float | None = None) -> TransitParams:
         day = day or default_day(feed)
         check_day(feed, day)
-        start = int(round(3600 * (a.value("transit_window_start_h") if start_h is None
-                                  else start_h)))
-        return cls(day, start, start + int(round(3600 * a.value("transit_window_hours"))),
-                   int(round(60 * a.value("transit_departure_step_min"))),
+        start = round(3600 * (a.value("transit_window_start_h") if start_h is None
+                              else start_h))
+        return cls(day, start, start + round(3600 * a.value("transit_window_hours")),
+                   round(60 * a.value("transit_departure_step_min")),
                    a.value("walk_speed_kmh") / 3.6, a.value("transit_max_walk_m"),
                    a.value("transit_detour_index"), 60 * a.value("transit_change_min"),
                    a.value("transit_change_walk_m"),
-                   int(round(60 * a.value("transit_max_journey_min"))))
+                   round(60 * a.value("transit_max_journey_min")))
 
     @property
     def departure_times(self) -> np.ndarray:
@@ -94,7 +95,9 @@ class TransitNetwork:
                                     params.end_s + params.horizon_s)
         self.changes = changes(feed, self.stops_xy, params.change_s, params.change_walk_m,
                                params.detour, params.walk_m_per_s)
-        self._profiles: dict[bytes, object] = {}
+        self._profiles: dict[bytes, object] = {}      # one hub's scan, by its place
+        self._last: tuple = (None, None)                 # the last many-hub scan
+        self.one_by_one = _ONE_BY_ONE
         self._stop_walks = self._walks_on_roads() if walk_graph is not None else None
 
     @property
@@ -167,24 +170,37 @@ class TransitNetwork:
                                      from_xy[:, None, 1] - to_xy[None, :, 1])) / 60.0
                 ).astype(np.float32)
 
+    def _egress(self, to_xy: np.ndarray) -> np.ndarray:
+        egress = np.full((len(self.stops_xy), len(to_xy)), np.inf, np.float32)
+        who, stop, secs = self._walks(to_xy)
+        np.minimum.at(egress, (stop, who), secs.astype(np.float32))
+        return egress
+
     def _profile(self, to_xy: np.ndarray, cancel=None, progress=None):
+        """Earliest arrivals at these targets. A few hubs (the Hubs tab) are scanned one by
+        one and kept, so dragging one hub rescans only that hub; many at once together."""
+        if len(to_xy) <= self.one_by_one:
+            cols = []
+            for xy in np.asarray(to_xy, float).reshape(-1, 2):
+                key = xy.tobytes()
+                if key not in self._profiles:
+                    if len(self._profiles) > 64:
+                        self._profiles.clear()
+                    self._profiles[key] = profile(self.conn, self.changes,
+                                                  self._egress(xy[None]), cancel=cancel).best
+                cols.append(self._profiles[key][:, 0])
+            return Profile(self.conn, np.column_stack(cols) if cols else
+                           np.full((len(self.conn) + 1, 0), np.inf, np.float32))
         key = np.ascontiguousarray(to_xy, float).tobytes()
-        if key not in self._profiles:
-            egress = np.full((len(self.stops_xy), len(to_xy)), np.inf, np.float32)
-            who, stop, secs = self._walks(to_xy)
-            np.minimum.at(egress, (stop, who), secs.astype(np.float32))
-            if len(self._profiles) > 4:
-                self._profiles.clear()
-            self._profiles[key] = profile(self.conn, self.changes, egress, cancel=cancel,
-                                          progress=progress)
-        return self._profiles[key]
+        if self._last[0] != key:
+            self._last = (key, profile(self.conn, self.changes, self._egress(to_xy),
+                                       cancel=cancel, progress=progress))
+        return self._last[1]
 
     # ------------------------------------------------------------ door to door
     def departures(self, from_xy, to_xy, *, progress=None, cancel=None) -> np.ndarray:
         """Minutes door to door for each departure of the window (n_from, n_to, n_dep)."""
-        out = []
-        for block in self._blocks(from_xy, to_xy, progress, cancel):
-            out.append(block)
+        out = list(self._blocks(from_xy, to_xy, progress, cancel))
         return np.concatenate(out) if out else np.empty((0, len(to_xy),
                                                          len(self.p.departure_times)))
 

@@ -137,13 +137,11 @@ def _scan_one(conn: Connections, egress: np.ndarray, ptr, off, nxt, cancel) -> n
         t = trip[c]
         tau = ride[t]
         walk = eg[arr_stop[c]] + arr[c]
-        if walk < tau:
-            tau = walk
+        tau = min(tau, walk)
         for k in range(off[c], off[c + 1]):
             b = best[ptr[k]]
-            if b < tau:
-                tau = b
+            tau = min(tau, b)
         ride[t] = tau
         b = best[nxt[c]]
-        best[c] = tau if tau < b else b
+        best[c] = min(b, tau)
     return np.asarray(best, np.float32)

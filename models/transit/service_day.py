@@ -51,9 +51,37 @@ def check_day(feed: Feed, day: date) -> None:
 
 
 def trips_per_day(feed: Feed) -> pd.Series:
+    """Trips running on each day of the validity (calendar rows and exceptions, counted per
+    service at once rather than day by day)."""
     days = pd.date_range(feed.start, feed.end, freq="D")
-    return pd.Series([int(active_trips(feed, d.date()).sum()) for d in days],
-                     index=[d.date() for d in days])
+    stamps = days.strftime("%Y%m%d").to_numpy()
+    per_service = feed.trips["service_id"].value_counts()
+    count = np.zeros(len(days))
+    cal = feed.calendar
+    if len(cal):
+        weights = per_service.reindex(cal["service_id"]).fillna(0).to_numpy()
+        start = cal["start_date"].astype(str).to_numpy()[:, None]
+        end = cal["end_date"].astype(str).to_numpy()[:, None]
+        runs = np.stack([cal[d].astype(str).to_numpy() == "1" for d in DAYS], axis=1)
+        on = (start <= stamps) & (end >= stamps) & runs[:, days.day_of_week]
+        count += weights @ on
+    ex = feed.calendar_dates
+    if len(ex):
+        pos = pd.Index(stamps).get_indexer(ex["date"].astype(str))
+        ok = pos >= 0
+        active = np.zeros((len(per_service), len(days)), bool)
+        services = pd.Index(per_service.index)
+        if len(cal):
+            rows = services.get_indexer(cal["service_id"])
+            keep = rows >= 0
+            np.logical_or.at(active, rows[keep], on[keep])
+        sid = services.get_indexer(ex["service_id"])
+        ok &= sid >= 0
+        kind = ex["exception_type"].astype(str).to_numpy()
+        active[sid[ok & (kind == "1")], pos[ok & (kind == "1")]] = True
+        active[sid[ok & (kind == "2")], pos[ok & (kind == "2")]] = False
+        count = per_service.to_numpy() @ active
+    return pd.Series(count.astype(int), index=[d.date() for d in days])
 
 
 def default_day(feed: Feed) -> date:

@@ -28,6 +28,11 @@ HEADERS = ["Counted", "Practice", "km", "List", "GPs head / FTE", "Patients per 
            "Premises m²", "Spare patients"]
 
 
+def _basis(text: str) -> str:
+    return {"estate": "rooms", "proxy": "proxy"}.get(str(text).split(" ")[0].rstrip(":"),
+                                                      "unknown")
+
+
 class ContributionDialog(QDialog):
     """One development's request: its catchment (tick boxes), the figures, Export pack…"""
 
@@ -115,7 +120,7 @@ class ContributionDialog(QDialog):
                      f"{number(r.list_size)} ({r.list_date})",
                      f"{number(r.gp_headcount)} / {number(r.gps, 1)} {r.gp_basis} ({r.gp_date})",
                      number(r.patients_per_gp), f"{number(r.premises_m2)} "
-                     f"({'proxy' if str(r.premises_basis).startswith('proxy') else r.premises_basis})",
+                     f"({_basis(r.premises_basis)})",
                      number(r.spare_patients)]
             self.table.setItem(i, 0, tick)
             for j, text in enumerate(cells, 1):

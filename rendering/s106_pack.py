@@ -55,7 +55,7 @@ def catchment_rows(c) -> pd.DataFrame:
     rows = []
     for i, r in enumerate(cat.itertuples(), 1):
         gps = f"{number(r.gp_headcount)} / {number(r.gps, 1)} {r.gp_basis}".strip()
-        basis = "m² GIA" if str(r.premises_basis).startswith("capacity") else (
+        basis = "rooms" if str(r.premises_basis).startswith("estate") else (
             "proxy" if str(r.premises_basis).startswith("proxy") else "")
         rows.append({"#": i, "practice": f"{r.name} ({r.practice_code})",
                      "km": f"{r.distance_km:.2f}"
@@ -77,7 +77,7 @@ def _catchment_map(plan, c):
 
     @plain
     def draw(fig):
-        ax = fig.add_axes([0.03, 0.07, 0.36, 0.6])
+        ax = fig.add_axes([0.03, 0.13, 0.36, 0.55])
         sx, sy = to_bng([app.longitude], [app.latitude])
         sx, sy = float(sx[0]), float(sy[0])
         radius = plan.value("catchment_radius_km") * 1000
@@ -114,7 +114,7 @@ def _catchment_map(plan, c):
         ax.set_title(f"Catchment: practices within {c.figures['radius']} "
                      "(blue = counted)", fontsize=8.5)
         table = catchment_rows(c)
-        tx = fig.add_axes([0.41, 0.07, 0.57, 0.6])
+        tx = fig.add_axes([0.41, 0.13, 0.57, 0.55])
         tx.axis("off")
         cells = [[textwrap.shorten(str(v), 44, placeholder="…") for v in row]
                  for row in table.itertuples(index=False)]
@@ -131,10 +131,11 @@ def _catchment_map(plan, c):
         dates = c.catchment[["list_date", "gp_date"]].iloc[0]
         tx.text(0, -0.02, f"List sizes {dates['list_date']}; GPs {dates['gp_date']} "
                           "(headcount of fully qualified GPs / FTE; est. = headcount × FTE per "
-                          "head). Premises: m² GIA from the capacity return, else a proxy (GP "
-                          "FTE × patients per GP FTE). Spare = capacity − patients (of the "
-                          "GPs' period for the proxy); negative = over capacity (existing "
-                          "pressure, not charged).", fontsize=6.5, va="top", wrap=True,
+                          "head). Premises and spare: the estate register's rooms and the room-"
+                          "session model (models/capacity), else a proxy (GP FTE × patients "
+                          "per GP FTE). Spare = capacity − patients (of the GPs' period for "
+                          "the proxy); negative = over capacity (existing pressure, not "
+                          "charged).", fontsize=6.5, va="top", wrap=True,
                 transform=tx.transAxes)
     return draw
 

@@ -19,13 +19,13 @@ from openpyxl.utils import get_column_letter
 from geo.atomic import atomic_path
 from geo.tables import spreadsheet_safe
 from models.contribution import COST_BASIS, PRECEDENTS
-from models.contribution.catchment import PREMISES_BASIS
+from models.contribution.catchment import ROOMS_BASIS
 from rendering.board_sections import data_dates, report_label
 
 BOLD = Font(bold=True)
 CATCHMENT = ["practice_code", "name", "distance_km", "minutes", "within", "included",
              "list_size", "list_date", "gp_headcount", "gps", "gp_basis", "gp_date",
-             "ratio_patients",
+             "ratio_patients", "capacity_appointments",
              "patients_per_gp", "premises_m2", "premises_basis", "capacity_patients",
              "spare_patients", "from"]
 
@@ -85,11 +85,15 @@ def write_workings(plan, c, path, scenario: str = "") -> None:
     f_row, p_row = where["floorspace_m2_per_1000"], where["patients_per_gp_wte"]
     for i, r in enumerate(c.catchment.to_dict("records"), start=2):
         gps = r["gps"]
-        known_m2 = r["premises_basis"] == PREMISES_BASIS
+        known_m2 = r["premises_basis"] == ROOMS_BASIS
         values = {k: _cell(r.get(k)) for k in CATCHMENT}
         if known_m2:
-            values["capacity_patients"] = f"={_col('premises_m2')}{i}/{f_row}*1000"
-            values["from"] = "capacity return m² ÷ floorspace_m2_per_1000 × 1,000"
+            per_patient = (f"({where['appointments_per_patient_year']}*"
+                           f"{where['face_to_face_share']}*(1+{where['dna_share']}))")
+            values["capacity_patients"] = f"={_col('capacity_appointments')}{i}/{per_patient}"
+            values["from"] = ("estate register: appointments a year its rooms host (rooms × "
+                              "hours × weeks × utilisation target ÷ room time, models/"
+                              "capacity) ÷ appointments per patient")
         elif np.isfinite(gps) and gps > 0:
             values["premises_m2"] = f"={_col('capacity_patients')}{i}/1000*{f_row}"
             values["capacity_patients"] = f"={_col('gps')}{i}*{p_row}"

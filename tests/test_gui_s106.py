@@ -41,7 +41,7 @@ def ticks(dialog) -> dict[str, bool]:
 def test_housing_table_button_opens_the_request_and_ticks_are_undoable(window):
     dialog = open_from_table(window, "H05")
     assert "Rochester Riverside" in dialog.windowTitle()
-    assert "Request: £222,264" in dialog.figures.text()
+    assert "No contribution justified" in dialog.figures.text()
     before = ticks(dialog)
     counted = [c for c, on in before.items() if on]
     assert len(counted) == 9 and not all(before.values())   # 9 within 2 km, some beyond
@@ -81,13 +81,18 @@ def test_right_click_on_a_site_offers_the_request(window):
     assert "Rainham Mark" in dialog.windowTitle() and dialog.isVisible()
 
 
-def test_ample_spare_capacity_reads_no_contribution_justified(window):
-    plan = window.workspace.plan
-    window.workspace.set_state("assumptions",
-                               plan.assumptions.with_value("patients_per_gp_wte", 5000),
-                               "Set patients per GP")
+def test_unticking_the_practices_with_room_turns_it_into_a_request(window):
     dialog = open_from_table(window, "H05")
     assert "No contribution justified" in dialog.figures.text()
+    spare = dict(zip(dialog.frame["practice_code"], dialog.frame["spare_patients"]))
+    for row in range(dialog.table.rowCount()):
+        item = dialog.table.item(row, 0)
+        code = item.data(Qt.ItemDataRole.UserRole)
+        if item.checkState() == Qt.CheckState.Checked and spare[code] > 0:
+            dialog.table.setCurrentCell(row, 0)
+            QTest.keyClick(dialog.table, Qt.Key.Key_Space)
+    assert "Request: £" in dialog.figures.text()
+    assert "spare capacity 0" in dialog.figures.text()
 
 
 def test_export_pack_writes_the_pdf_and_workings(window, dialogs, tmp_path):

@@ -16,7 +16,7 @@ assess(plan, app, graph=None, included=None) -> Contribution
     .justified (False = "no contribution justified"), .project, .reg122, .caveats
 """
 from models.contribution.catchment import (  # noqa: F401
-    catchment, catchment_choice, spare_capacity_today, with_choice,
+    catchment, catchment_choice, practice_spare, with_choice,
 )
 from models.contribution.precedents import PRECEDENTS, Precedent  # noqa: F401
 from models.contribution.request import (  # noqa: F401

@@ -6,9 +6,11 @@ A practice is in the catchment when any of its sites (main surgery or branch) li
 ``catchment_drive_minutes`` by road. The planner can tick practices in or out; the choice
 is kept per site in the plan (``Plan.contribution``) and saved in the scenario.
 
-Spare capacity (``spare_capacity_today``) is this module's own, on today's data:
-* premises known (the estates team's capacity return, m² GIA): the patients that floor
-  area serves at ``floorspace_m2_per_1000``, less the list;
+Spare capacity (``practice_spare``), per practice, on today's lists:
+* rooms known (the estate register, models/capacity): the room-session model's capacity —
+  appointments a year its sites host at the utilisation target ÷ appointments a patient
+  makes — less the list (the same measure as the Capacity tab and
+  models.capacity.spare.spare_capacity, per practice);
 * otherwise a labelled proxy: the patients its GP FTE serve at ``patients_per_gp_wte``,
   less the patients of the same period (premises assumed sized for the GPs working there).
   GP FTE is models.supply's: published FTE, else headcount × ``gp_fte_per_head`` (marked
@@ -27,36 +29,47 @@ from models.supply import practice_supply
 NEAR_BEYOND = 5          # practices just beyond the catchment offered for ticking in
 PROXY_BASIS = "proxy: GP FTE × patients per GP FTE (no floor area in the data)"
 UNKNOWN_BASIS = "unknown: no floor area and no usable GP figure"
-PREMISES_BASIS = "capacity return (m² GIA)"
+ROOMS_BASIS = "estate register: room sessions (models/capacity)"
 
 CATCHMENT_COLUMNS = [
     "practice_code", "name", "distance_km", "minutes", "within", "included", "list_size",
     "list_date", "gp_headcount", "gps", "gp_basis", "gp_date", "ratio_patients",
-    "patients_per_gp", "premises_m2", "premises_basis", "capacity_patients",
-    "spare_patients", "spare_m2"]
+    "patients_per_gp", "premises_m2", "premises_basis", "capacity_appointments",
+    "capacity_patients", "spare_patients", "spare_m2"]
 
 
-def spare_capacity_today(prac: pd.DataFrame, a) -> pd.DataFrame:
-    """Per practice: capacity in patients, its basis, spare patients and spare m² (NaN =
-    unknown). ``prac`` is models.supply.practice_supply's frame; ``a`` the assumptions."""
+def practice_spare(ds, prac: pd.DataFrame, a) -> pd.DataFrame:
+    """Per practice: premises m² and its basis, capacity in patients, spare patients and
+    spare m² (NaN = unknown). ``prac`` is models.supply.practice_supply's frame."""
+    from models.capacity.sessions import appointments_per_patient, m2_per_room, site_capacity
     per_1000 = a.value("floorspace_m2_per_1000")
+    sites = site_capacity(ds, a.value)
+    known = sites[sites["capacity_appointments"].notna()]
+    rooms = known.groupby("unit").agg(appointments=("capacity_appointments", "sum"),
+                                      rooms=("clinical_rooms", lambda r: float(
+                                          pd.to_numeric(r).sum())))
+    codes = prac["practice_code"]
+    appts = codes.map(rooms["appointments"]).to_numpy(float)
+    has_rooms = np.isfinite(appts)
+    by_rooms = appts / appointments_per_patient(a.value)
     m2 = prac["capacity_m2"].to_numpy(float)
+    m2 = np.where(np.isfinite(m2), m2, codes.map(rooms["rooms"]).to_numpy(float)
+                  * m2_per_room(a.value))
     gps = prac["gps"].to_numpy(float)
-    has_m2 = np.isfinite(m2) & (m2 > 0)
     has_gps = np.isfinite(gps) & (gps > 0) & ~prac["implausible"].fillna(False).to_numpy(bool)
-    by_m2 = m2 / per_1000 * 1000.0 if per_1000 > 0 else np.full(len(prac), np.nan)
     by_gps = gps * a.value("patients_per_gp_wte")
-    capacity = np.where(has_m2, by_m2, np.where(has_gps, by_gps, np.nan))
-    out = pd.DataFrame({"practice_code": prac["practice_code"].to_numpy()})
-    out["premises_m2"] = np.where(has_m2, m2, np.where(has_gps, by_gps / 1000 * per_1000,
-                                                       np.nan))
-    out["premises_basis"] = np.where(has_m2, PREMISES_BASIS,
+    out = pd.DataFrame({"practice_code": codes.to_numpy()})
+    out["premises_m2"] = np.where(has_rooms, m2, np.where(has_gps, by_gps / 1000 * per_1000,
+                                                          np.nan))
+    out["premises_basis"] = np.where(has_rooms, ROOMS_BASIS,
                                      np.where(has_gps, PROXY_BASIS, UNKNOWN_BASIS))
-    out["capacity_patients"] = capacity
-    # floor area against today's list; GP FTE against the patients of the GPs' own period
-    patients = np.where(has_m2, prac["list_size"].to_numpy(float),
+    out["capacity_appointments"] = appts
+    out["capacity_patients"] = np.where(has_rooms, by_rooms,
+                                        np.where(has_gps, by_gps, np.nan))
+    # rooms against today's list; GP FTE against the patients of the GPs' own period
+    patients = np.where(has_rooms, prac["list_size"].to_numpy(float),
                         prac["ratio_patients"].to_numpy(float))
-    out["spare_patients"] = capacity - patients
+    out["spare_patients"] = out["capacity_patients"] - patients
     out["spare_m2"] = out["spare_patients"] / 1000.0 * per_1000
     return out
 
@@ -85,7 +98,7 @@ def catchment(plan, lat: float, lon: float, key: str = "", graph=None) -> pd.Dat
     prac, years = practice_supply(ds, a)
     dist = site_distances(ds, lat, lon, graph)
     frame = prac.merge(dist, on="practice_code", how="left")
-    frame = frame.merge(spare_capacity_today(prac, a), on="practice_code", how="left")
+    frame = frame.merge(practice_spare(ds, prac, a), on="practice_code", how="left")
     if graph is not None:
         frame["within"] = frame["minutes"] <= a.value("catchment_drive_minutes")
     else:

@@ -366,12 +366,12 @@ def _caveats(plan, c: Contribution) -> list[str]:
     if ds.is_sample:
         out.append("Illustrative sample data (invented): not a request to send.")
     if f["proxy"]:
-        out.append(f"{f['proxy']} catchment practice(s) have no floor area in the data: their "
-                   "premises and spare capacity are a proxy (GP FTE × patients per GP FTE), "
-                   "labelled in the catchment table. An estates capacity return "
-                   "(capacity.csv) replaces it.")
+        out.append(f"{f['proxy']} catchment practice(s) have no rooms in the estate register: "
+                   "their premises and spare capacity are a proxy (GP FTE × patients per GP "
+                   "FTE), labelled in the catchment table. The estates team's return "
+                   "(capacity.csv, or the Capacity tab) replaces it.")
     if f["unknown_spare"]:
-        out.append(f"{f['unknown_spare']} ticked practice(s) have no list size, floor area or "
+        out.append(f"{f['unknown_spare']} ticked practice(s) have no list size, rooms or "
                    "usable GP figure (none, or one flagged implausible): their spare "
                    "capacity is unknown and is not counted.")
     est = int((c.catchment.loc[c.catchment["included"], "gp_basis"] == "est.").sum())

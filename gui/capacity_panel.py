@@ -250,7 +250,7 @@ class CapacityPanel(Panel):
         colours = self.site_colours()
         if not colours or not getattr(self.map, "is_ready", False):
             return
-        from geo.webmap import practice_radius
+        from rendering.webmap import practice_radius
         sites = self.result.sites
         lists = dict(zip(self.ws.dataset.practices["practice_code"],
                          self.ws.dataset.practices["list_size"].astype(float)))

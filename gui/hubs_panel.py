@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QPushButton, QSpinBox, QVBoxLayout,
 )
 
-from geo import webmap
+from rendering import webmap
 from gui import hubs_travel
 from gui.frame_model import Column, FrameModel, one_dp, whole
 from gui.hub_changes import ChangeModel

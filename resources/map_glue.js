@@ -331,7 +331,7 @@
   });
   medway._wireEditing = wireEditing;
 
-  /* ---- Map context: roads, rivers, railways and place names (geo/roads_map.py) ----
+  /* ---- Map context: roads, rivers, railways and place names (rendering/roads_map.py) ----
    * Its own pane under the planning layers (overlays are at z-index 400), drawn on one
    * canvas, never clickable; the level of detail follows the zoom. Shown and hidden as the
    * "context" layer through setVisible like any overlay. */

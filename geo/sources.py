@@ -203,6 +203,8 @@ CENSUS_DAYS = {2001: "29 April 2001", 2011: "27 March 2011", 2021: "21 March 202
 
 def _ods_date(name: str, found: str) -> str:
     """epraccur carries no extract date; its latest open/close date is only a lower bound."""
+    if found.startswith("extract date not in the file"):    # already worded (re-dated)
+        return found
     return "extract date not in the file" + (
         f"; latest open/close date {found}" if found else "")
 
@@ -231,6 +233,15 @@ def _boundary_date(name: str, found: str) -> str:
 
 DATE_RULES: dict[str, Callable[[str, str], str]] = {
     "ods": _ods_date, "census": _census_date, "boundaries": _boundary_date}
+
+
+def recorded_date(file: str, recorded: str) -> str:
+    """A sources.csv row's date as a reader sees it, by its source's rule: folders saved
+    before the rule (a bare ODS date, an empty census date) read as new imports do."""
+    name = str(file).replace("\\", "/").rsplit("/", 1)[-1]
+    source = next((s for s in SOURCES if s.date_from
+                   and re.search(s.patterns, name, re.I)), None)
+    return source.date(name, recorded) if source else recorded
 
 
 def load(ref: str) -> Callable:

@@ -70,6 +70,7 @@ class DemandPanel(Panel):
     def __init__(self, window, parent=None):
         super().__init__(window, parent)
         self.result = None
+        self.groups_note = ""   # where the by-group areas came from (groups_everywhere)
         self.last_ms = 0.0
         self._build()
         self.ws.edited.connect(lambda *_: self.refresh())
@@ -262,9 +263,13 @@ class DemandPanel(Panel):
         """Run the projection for the current data, assumptions and area choice."""
         by = self.by.currentData()
         start = time.perf_counter()
+        self.groups_note = ""
         try:
-            result = self.ws.plan.project_demand(by)
-        except (dm.DemandError, DataError, ValueError) as exc:
+            groups = None
+            if by == "group":       # the one grouping the CLI and the PDF use too
+                groups, self.groups_note = self.ws.plan.groups_everywhere()
+            result = self.ws.plan.project_demand(by, groups)
+        except (dm.DemandError, DataError, ValueError, RuntimeError) as exc:
             self.result = None
             self.headline.setText(f"<span style='color:#b71c1c'>{exc}</span>")
             self.results.set_frame(pd.DataFrame(columns=[c.key for c in RESULT_COLUMNS]))
@@ -305,6 +310,8 @@ class DemandPanel(Panel):
                       for line in dm.cost_lines(r) + [dm.rooms_line(r)] if line)
             + "".join(f"<br><b>{html.escape(line, quote=False)}</b>"
                       for line in dm.attribution_lines(r))
+            + (f"<br>Extended groups: {html.escape(self.groups_note, quote=False)}"
+               if self.groups_note else "")
             + f"<br>{html.escape(r.trend_note, quote=False)}<br>Housing phasing: "
             f"{html.escape(phasing_note(self.ws.dataset.housing, a.options), quote=False)}. "
             f"<span style='color:#666'>Recomputed in {self.last_ms:.0f} ms.</span>"

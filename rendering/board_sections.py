@@ -60,14 +60,13 @@ SHORT_NAMES = (("epraccur", "ODS practice list"), ("GP sites", "NHS sites"),
 
 
 def source_date(row) -> str:
-    """A source's date as a reader needs it: the file's own date; where the importer
-    recorded none, the year the file name gives (said so); the ODS practice list's date
-    is the latest open/close date in it (its extract date is not in the file)."""
+    """A source's date as a reader needs it: by the source registry's rule (the file's own
+    date, else its name's, said so; ODS: extract date not in the file); any other file
+    with no recorded date gives the year its name says (said so)."""
+    from geo.sources import recorded_date
     date = str(row.date) if str(row.date) not in ("", "nan", "None") else ""
+    date = recorded_date(str(row.file), date)
     date = date.replace("financial years ", "FY").replace("financial year ", "FY")
-    if "epraccur" in str(row.publisher):
-        return (f"latest open/close date {date}, extract date not in the file" if date
-                else "extract date not in the file")
     if date:
         return date
     import re

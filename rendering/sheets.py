@@ -25,6 +25,7 @@ import pandas as pd
 
 from geo.atomic import atomic_path
 from geo.export import style_workbook
+from geo.sources import recorded_date
 from geo.tables import spreadsheet_safe as safe
 from models.demand import FLOW_MEASURES, MEASURES, UNITS
 from models.localities import MEDWAY
@@ -253,7 +254,8 @@ def source_dates(ds) -> list[tuple[str, str]]:
     out = []
     for r in src.itertuples():
         date = str(getattr(r, "date", "") or "")
-        out.append((f"{r.publisher} ({r.file})", "" if date == "nan" else date))
+        date = recorded_date(str(r.file), "" if date == "nan" else date)   # the one rule
+        out.append((f"{r.publisher} ({r.file})", date))
     return out
 
 

@@ -196,3 +196,20 @@ def test_the_trend_is_existing_pressure_on_its_own_line(window):
     assert medway_total(window, "existing_capital_gbp") > 0
     panel.trend.click()
     assert "Existing pressure" not in panel.headline.text()
+
+
+def test_by_group_uses_the_plans_one_grouping(window):
+    """The area chooser's "by extended group" takes the grouping the CLI and the PDF use
+    (Plan.groups_everywhere), and says where it came from."""
+    panel = window.demand_panel
+    groups, note = panel.ws.plan.groups_everywhere()
+    panel.by.setCurrentIndex(panel.by.findData("group"))
+    try:
+        wait_until(lambda: panel.result is not None and panel.result.by == "group")
+        assert sorted(panel.result.areas) == sorted(set(groups.values()))
+        assert f"Extended groups: {note}" in panel.headline.text()
+        t = panel.results.frame
+        assert set(t["area"]) - {"Medway"} == set(groups.values())
+    finally:
+        panel.by.setCurrentIndex(panel.by.findData("locality"))
+        wait_until(lambda: panel.result.by == "locality")

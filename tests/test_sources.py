@@ -88,3 +88,25 @@ def test_the_import_dialog_has_a_row_for_every_source(qtbot):
     assert list(dlg.edits) == [s.key for s in SOURCES]
     for s in SOURCES:
         assert dlg.edits[s.key].toolTip(), s.key
+
+
+def test_every_source_is_dated_by_its_rule_once_in_the_pdf_too():
+    """The registry's date rule (not a second copy in the PDF) dates each source: from the
+    file, else its name (said so); the ODS list never gets an extract date it lacks, and a
+    folder saved before the rule (bare ODS date, no census date) reads the same."""
+    from types import SimpleNamespace
+
+    from geo.sources import recorded_date
+    from rendering.board_sections import source_date
+    ods = "extract date not in the file; latest open/close date 2026-03-31"
+    assert BY_KEY["epraccur"].date("epraccur_medway.csv", "2026-03-31") == ods
+    assert recorded_date("epraccur_medway.csv", ods) == ods          # not worded twice
+    assert recorded_date("epraccur_medway.csv", "2026-03-31") == ods  # an older folder
+    assert recorded_date("census2021_lsoa21_usual_residents.csv", "") == \
+        "Census 2021 (21 March 2021) (from the file name)"
+    assert recorded_date("lsoa_medway_2011.geojson", "") == \
+        "2011 LSOA boundaries (from the file name)"
+    assert recorded_date("gp-reg-pat-prac-all_2026-04.csv", "2026-04-01") == "2026-04-01"
+    row = SimpleNamespace(file="epraccur_medway.csv", date=ods,
+                          publisher="NHS Digital, Organisation Data Service (ODS) epraccur")
+    assert source_date(row) == ods

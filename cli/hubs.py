@@ -236,6 +236,8 @@ def run(args) -> int:
         print(f"wrote {args.out}")
     growth = int(round(float(demand["new_patients"].sum())))
     print(f"New patients from housing growth (in served_patients_with_growth): {growth:,}")
+    if demand.attrs.get("growth_note"):
+        print(f"note: {demand.attrs['growth_note']}")
     if result.by_time:
         print(f"objective_minutes before={result.objective_before_minutes:.6f} "
               f"after={result.objective_after_minutes:.6f}")

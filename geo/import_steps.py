@@ -15,6 +15,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import io_boundaries, io_housing, io_nhs, io_population
+from geo.sources import BY_KEY
 from geo.canonical import locality_of_points
 from geo.dataset import OPTIONAL_FILES, is_branch
 from geo.errors import DataError
@@ -84,7 +85,8 @@ def practices(ctx: ImportContext) -> None:
     dates = dates[dates.str.fullmatch(r"\d{8}")]
     ctx.practice_list_date = fmt_date(dates.max()) if len(dates) else ""
     ctx.add_source(inputs.epraccur, "NHS Digital, Organisation Data Service (ODS) epraccur",
-                   ctx.practice_list_date, len(epr.practices),
+                   BY_KEY["epraccur"].date(inputs.epraccur, ctx.practice_list_date),
+                   len(epr.practices),
                    epr.rows_read - len(epr.practices),
                    f"commissioner {epr.commissioner or 'any'}; active GP practices "
                    "(status A, prescribing setting 4)")
@@ -214,11 +216,12 @@ def population(ctx: ImportContext) -> None:
     rep.population_unmatched = [f"{r.reason} ({r.residents:,} residents)"
                                 for r in unplaced.itertuples()]
     ctx.add_source(inputs.population, "Office for National Statistics, Census usual "
-                                      "residents", date_in_name(inputs.population),
+                                      "residents", BY_KEY["population"].date(inputs.population),
                    len(placed), len(unplaced), f"{rep.population_total:,} residents")
     ctx.add_source(inputs.population_areas, "Office for National Statistics (small-area "
                                             "boundaries)",
-                   date_in_name(inputs.population_areas), len(areas), 0, "")
+                   BY_KEY["population_areas"].date(inputs.population_areas), len(areas),
+                   0, "")
     ctx.population = placed
     ctx.tables[OPTIONAL_FILES["population"]] = placed
 

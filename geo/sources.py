@@ -18,6 +18,7 @@ geo/import_steps.py) in its own ``geo/io_*.py``; paste the regenerated README ta
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -43,6 +44,14 @@ class Source:
     joins_on: str = ""        # what it joins to the practices or areas on
     date_rule: str = ""       # where its date comes from
     message: str = ""         # the progress line while its step runs
+    date_from: str = ""       # a DATE_RULES key: how ``date()`` dates a file of it
+
+    def date(self, path, found: str = "") -> str:
+        """The date sources.csv records for a file of this source: what the file says
+        (``found``), else what its name says, by this source's rule (DATE_RULES)."""
+        rule = DATE_RULES.get(self.date_from)
+        return rule(str(path).replace("\\", "/").rsplit("/", 1)[-1], found) if rule \
+            else found
 
     @property
     def flag(self) -> str:
@@ -56,7 +65,8 @@ SOURCES: tuple[Source, ...] = (
            r"epraccur.*\.csv$", "CSV (*.csv)", "geo.io_nhs:read_epraccur",
            step="geo.import_steps:practices", folder_file="practices.csv", required=True,
            joins_on="practice code (the list every other file is joined to)",
-           date_rule="latest open/close date in the file",
+           date_rule="extract date not in the file (latest open/close date noted)",
+           date_from="ods",
            message="Reading the ODS practice list"),
     Source("sites", "NHS GP sites", "NHS Choices (NHS.UK) GP sites",
            "NHS Choices GP sites JSON/CSV (coordinates of main and branch sites)",
@@ -144,7 +154,8 @@ SOURCES: tuple[Source, ...] = (
            r"(census|usual.?resident|population).*\.csv$", "CSV (*.csv)",
            "geo.io_population:read_census_residents", step="geo.import_steps:population",
            folder_file="population.csv",
-           joins_on="area code (to the area polygons)", date_rule="census year in the name",
+           joins_on="area code (to the area polygons)", date_rule="census year in the file name (census day)",
+           date_from="census",
            message="Placing census residents"),
     Source("population_areas", "Census area polygons",
            "Office for National Statistics (small-area boundaries)",
@@ -152,7 +163,8 @@ SOURCES: tuple[Source, ...] = (
            r"lsoa.*\.(geojson|json|gpkg|shp)$", "Boundaries (*.geojson *.json *.gpkg *.shp)",
            "geo.io_population:read_area_polygons", part_of="population",
            folder_file="population.csv",
-           joins_on="area code", date_rule="YYYY in the file name"),
+           joins_on="area code", date_rule="boundary year in the file name",
+           date_from="boundaries"),
     Source("brownfield", "Brownfield land register",
            "Brownfield land register (local planning authority)",
            "brownfield land register CSV (national data standard)",
@@ -184,6 +196,41 @@ SOURCES += (
 )
 
 BY_KEY = {s.key: s for s in SOURCES}
+
+FROM_NAME = " (from the file name)"
+CENSUS_DAYS = {2001: "29 April 2001", 2011: "27 March 2011", 2021: "21 March 2021"}
+
+
+def _ods_date(name: str, found: str) -> str:
+    """epraccur carries no extract date; its latest open/close date is only a lower bound."""
+    return "extract date not in the file" + (
+        f"; latest open/close date {found}" if found else "")
+
+
+def _census_date(name: str, found: str) -> str:
+    if found:
+        return found
+    m = re.search(r"census[ _-]?((?:19|20)\d{2})", name, re.I) or \
+        re.search(r"((?:19|20)\d1)", name)
+    if not m:
+        return ""
+    year = int(m.group(1))
+    day = f" ({CENSUS_DAYS[year]})" if year in CENSUS_DAYS else ""
+    return f"Census {year}{day}{FROM_NAME}"
+
+
+def _boundary_date(name: str, found: str) -> str:
+    if found:
+        return found
+    m = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", name)
+    if not m:
+        return ""
+    kind = "LSOA " if re.search(r"lsoa", name, re.I) else ""
+    return f"{m.group(1)} {kind}boundaries{FROM_NAME}"
+
+
+DATE_RULES: dict[str, Callable[[str, str], str]] = {
+    "ods": _ods_date, "census": _census_date, "boundaries": _boundary_date}
 
 
 def load(ref: str) -> Callable:

@@ -7,6 +7,8 @@ when the mouse is released.
 """
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -295,6 +297,9 @@ class HubsPanel(HubEditing, Panel):
             self.leaving = straight_line.leaving_lines(layout.assigned, hubs,
                                                        self.ws.dataset.localities)
             self.access.setText(self._straight_access_text(layout))
+        if demand.attrs.get("growth_note"):     # why growth counts fewer homes than listed
+            self.access.setText(self.access.text() + "<br>Housing growth: "
+                                + html.escape(demand.attrs["growth_note"]))
         self._draw_catchments()
         self._compare(hubs, demand)
 

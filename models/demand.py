@@ -569,3 +569,29 @@ def _trend(a: Assumptions, phasing, by_area, span: _Span, cutoff: int | None):
     return (bool(a.options.get("apply_length_trend")), int(base),
             a.options.get("length_trend_method", "compound"))
 
+
+
+def new_patients_by_site(ds, assumptions: Assumptions | None = None) -> tuple[pd.Series, str]:
+    """New registered patients each included housing site brings (central values), counted
+    as ``project_demand`` counts them: only completions from the list sizes' year on (with
+    the build-out delay); earlier ones are already in the list. The hubs' "with growth"
+    takes its new patients from here, so hubs and demand tell one story. Also returns the
+    note saying what was set aside (or why nothing could be), '' when nothing was."""
+    from models.supply import list_date, list_year
+    a = assumptions if assumptions is not None else Assumptions()
+    housing = apply_phasing(ds.housing, a.options)
+    if housing.empty:
+        return pd.Series(dtype=float), ""
+    values = a.demand_scenario("central")
+    phasing = phase_completions(housing)
+    comp = phasing.completions
+    years = phasing.first_year + np.arange(comp.shape[1]) \
+        + int(round(values["buildout_delay_years"]))
+    cutoff = list_year(ds)
+    counted = comp[:, years >= cutoff].sum(axis=1) if cutoff is not None else comp.sum(axis=1)
+    patients = counted * persons_by_site(housing, values) * values["registration_share"]
+    inc = housing["include"].astype(bool).to_numpy()
+    before = float((comp.sum(axis=1) - counted)[inc].sum())
+    notes = _list_notes(list_date(ds), np.array([before]))
+    return (pd.Series(patients, index=housing["site_id"].astype(str).to_numpy()),
+            "; ".join(notes))

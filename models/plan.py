@@ -251,8 +251,16 @@ class Plan:
 
     def demand_points(self, **kw) -> pd.DataFrame:
         """Patients now and with housing growth at each site (models/hubs)."""
+        from models.demand import new_patients_by_site
         from models.hubs import demand_points
-        return demand_points(self.dataset, **{**self.growth_settings(), **kw})
+        if any(k in kw for k in ("new_patients", "persons_per_dwelling",
+                                 "registering_share")) or not kw.get("housing", True):
+            return demand_points(self.dataset, **{**self.growth_settings(), **kw})
+        # new patients counted as demand counts them (completions after the list's date)
+        patients, note = new_patients_by_site(self.dataset, self.assumptions)
+        frame = demand_points(self.dataset, new_patients=patients, **kw)
+        frame.attrs["growth_note"] = note
+        return frame
 
     def evaluate_hubs(self, hubs: pd.DataFrame | None = None, demand=None):
         """Catchments, per-hub figures and access for a hub layout (the plan's by default)."""

@@ -1,6 +1,8 @@
 """The whole import on the real Medway files: facts a planner can check against the sources."""
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import geopandas as gpd
@@ -121,6 +123,16 @@ def test_hubs_pcns_and_sources(result):
     src = ds.sources.set_index("file")
     assert int(src.at["epraccur_medway.csv", "rows_kept"]) == 44
     assert src.at["gp-reg-pat-prac-all_medway_2021-01.csv", "date"] == "2021-01-01"
+    # every source dated: from the file, else its name (said so); ODS has no extract date
+    assert src.at["census2021_lsoa21_usual_residents_age6_medway.csv", "date"] == \
+        "Census 2021 (21 March 2021) (from the file name)"
+    assert src.at["lsoa_medway_2011.geojson", "date"] == \
+        "2011 LSOA boundaries (from the file name)"
+    assert re.fullmatch(r"extract date not in the file; latest open/close date "
+                        r"\d{4}-\d{2}-\d{2}", src.at["epraccur_medway.csv", "date"])
+    dated = [line for line in result.report.text().splitlines()
+             if "census2021" in line or "lsoa_medway" in line or "epraccur" in line]
+    assert dated and not any("date not stated" in line for line in dated)
 
 
 def test_saved_folder_opens_as_a_data_folder(result, tmp_path):

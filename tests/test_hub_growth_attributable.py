@@ -1,0 +1,52 @@
+"""Hub growth counts new patients as demand does: only completions after the list's date
+(issue #20). On the real 2026-04 lists every brownfield completion (2020–2024) is already
+in the list, so the hubs' "with growth" adds nobody and says why; on the sample (no list
+date) every included dwelling still counts."""
+from __future__ import annotations
+
+import pytest
+
+from cli import main as cli_main
+from tests.conftest import SHARED_MEDWAY
+from tests.test_supply_real import _args
+
+
+@pytest.fixture(scope="module")
+def real_2026(tmp_path_factory):
+    if not SHARED_MEDWAY.is_dir():
+        pytest.skip("real Medway data not found at ../shared/data/medway (relative to the "
+                    "repository root)")
+    out = tmp_path_factory.mktemp("real") / "medway"
+    assert cli_main(_args(SHARED_MEDWAY, out,
+                          lists="gp-reg-pat-prac-all_medway_2026-04.csv")) == 0
+    return out
+
+
+def test_sample_growth_is_unchanged(sample_dir):
+    from geo.canonical import load_folder
+    from models.plan import Plan
+    plan = Plan(load_folder(sample_dir))
+    old = plan.demand_points(persons_per_dwelling=plan.value("persons_per_dwelling"),
+                             registering_share=plan.value("registration_share"))
+    new = plan.demand_points()
+    assert new["new_patients"].sum() == pytest.approx(old["new_patients"].sum())
+    assert new["new_patients"].sum() > 0
+    assert "not recorded" in new.attrs["growth_note"]
+
+
+@pytest.mark.slow
+def test_real_2026_lists_hub_growth_adds_nobody_and_says_why(real_2026, capsys):
+    from geo.canonical import load_folder
+    from models.plan import Plan
+    plan = Plan(load_folder(real_2026))
+    demand = plan.demand_points()
+    assert demand["new_patients"].sum() == 0
+    assert "already in the list" in demand.attrs["growth_note"]
+    per_hub = plan.evaluate_hubs(demand=demand).per_hub
+    assert (per_hub["served_patients_with_growth"] == per_hub["served_patients"]).all()
+    assert plan.project_demand().dwellings_already_in_list > 0
+    capsys.readouterr()
+    assert cli_main(["hubs", "--data", str(real_2026)]) == 0
+    out = capsys.readouterr().out
+    assert "New patients from housing growth (in served_patients_with_growth): 0" in out
+    assert "already in the list" in out

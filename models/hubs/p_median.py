@@ -44,6 +44,8 @@ from models.hubs.optimality import (BOUND_ITERATIONS, METRES, MINUTES, exact_mil
 FLOAT32_ABOVE = 5_000_000
 # The exact integer programme is attempted up to this many useful (point, candidate) pairs.
 EXACT_MAX_PAIRS = 50_000
+# Greedy and interchange sum over rows this many matrix entries at a time (16-32 MB a step).
+ROW_BLOCK_ELEMENTS = 4_000_000
 
 
 
@@ -252,13 +254,30 @@ def _exact_objective(xy, w, base, open_xy) -> float:
     return float(np.dot(w, near))
 
 
+def _min_sums(dist, wt, cap, minus=None, rows=None) -> np.ndarray:
+    """Per candidate j: sum_i wt_i min(cap_i, D_ij) (less sum_i wt_i min(minus_i, D_ij)),
+    over ``rows`` (all by default), ROW_BLOCK_ELEMENTS at a time, so no step ever holds an
+    n x m temporary (33,000 x 6,500 would be 858 MB each)."""
+    n, m = dist.shape
+    step = max(1, ROW_BLOCK_ELEMENTS // max(1, m))
+    out = np.zeros(m)
+    for start in range(0, n if rows is None else len(rows), step):
+        # A slice of all rows is a view; a subset of rows is copied, one block at a time.
+        r = slice(start, start + step) if rows is None else rows[start:start + step]
+        sub = dist[r]
+        part = np.minimum(cap[r, None], sub)
+        if minus is not None:
+            part -= np.minimum(minus[r, None], sub)
+        out += (wt[r] @ part).astype(float)
+    return out
+
+
 def _greedy(dist, wt, cur, k, report, stop) -> list[int]:
     chosen: list[int] = []
     for step in range(k):
         if stop():
             raise Cancelled()
-        totals = wt @ np.minimum(cur[:, None], dist)
-        totals = totals.astype(float)
+        totals = _min_sums(dist, wt, cur)
         totals[chosen] = np.inf
         j = int(np.argmin(totals))
         chosen.append(j)
@@ -296,16 +315,14 @@ def _interchange(dist, wt, w, base, exact, chosen, exact_obj, report, stop):
         d1, owner, d2 = _nearest_two(dist, base, chosen)
         d1t = d1.astype(dist.dtype)
         # Objective if candidate j is added to the current set: sum_i w_i min(d1_i, D_ij).
-        with_j = (wt @ np.minimum(d1t[:, None], dist)).astype(float)
+        with_j = _min_sums(dist, wt, d1t)
         best_val, best = np.inf, None
         for pos in range(len(chosen)):
             rows = np.flatnonzero(owner == pos)
             value = with_j.copy()
             if len(rows):
-                sub = dist[rows]
                 # Closing chosen[pos] sends its points to their second-nearest hub.
-                value += (wt[rows] @ (np.minimum(d2[rows, None].astype(dist.dtype), sub)
-                                      - np.minimum(d1t[rows, None], sub))).astype(float)
+                value += _min_sums(dist, wt, d2.astype(dist.dtype), d1t, rows)
             value[~closed] = np.inf
             j = int(np.argmin(value))
             if value[j] < best_val:

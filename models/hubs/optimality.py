@@ -7,6 +7,8 @@ EJOR 65:383-399); on small problems the integer programme itself is solved with 
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -114,8 +116,11 @@ def lagrangian_bound(dist, w, base, k, upper, lam, report, stop, *, nearest=None
         rho = (neg.sum(axis=0, dtype=float) if full
                else np.bincount(flat, weights=neg.ravel(), minlength=m))
         pick = np.argpartition(rho, k - 1)[:k] if k < m else np.arange(m)
-        value = lam.sum() + np.minimum(0.0, c0 - lam).sum() + rho[pick].sum()
-        value -= 1e-12 * abs(value) + eps * np.abs(lam).sum()
+        # math.fsum: correctly rounded whatever the summation order (no BLAS, no SIMD
+        # blocking), so every run takes the same steps bit for bit.
+        lam_sum = math.fsum(lam)
+        value = lam_sum + math.fsum(np.minimum(0.0, c0 - lam)) + math.fsum(np.sort(rho[pick]))
+        value -= 1e-12 * abs(value) + eps * abs(lam_sum)
         if value > best + 1e-9 * abs(upper):
             best, best_pick, stall = value, np.sort(pick), 0
         else:
@@ -138,7 +143,7 @@ def lagrangian_bound(dist, w, base, k, upper, lam, report, stop, *, nearest=None
         grad = 1.0 - served
         # Multipliers already at their cap cannot rise further.
         grad[(lam >= cap) & (grad > 0)] = 0.0
-        norm = float(grad @ grad)
+        norm = math.fsum(grad * grad)
         if norm == 0:
             break
         lam = np.minimum(lam + theta * (upper - value) / norm * grad, cap)

@@ -66,10 +66,7 @@ def synthetic_practices(n: int, n_big: int, seed: int = 1) -> pd.DataFrame:
 
 
 def sample_practices() -> pd.DataFrame:
-    try:
-        from geo.canonical import load_sample
-    except ImportError:
-        from models.dataset import load_sample
+    from geo.canonical import load_sample
     return load_sample().practices
 
 

@@ -132,7 +132,7 @@ def map_redraw(layers) -> None:
     from gui.app import make_application
     from gui.main_window import MainWindow
     from tests.gui_helpers import js
-    from geo.roads_map import context_payload
+    from rendering.roads_map import context_payload
 
     t = time.perf_counter()
     payload = context_payload(layers)

@@ -40,11 +40,7 @@ def check_inputs(args) -> tuple[list[Path], Path]:
         raise UserError("compare needs at least two scenario files")
     out = Path(args.out)
     paths = [Path(p) for p in args.scenarios]
-    target = out.resolve()
-    data = Path(args.compare_data).resolve() if args.compare_data else None
-    if target in [p.resolve() for p in paths] or (
-            data is not None and data in target.parents and out.exists()):
-        raise UserError(f"--out {args.out} names an input; choose another file name")
+    # (an --out naming an input is refused before this, by cli.common's one check)
     if out.suffix.lower() not in OUT_SUFFIXES:
         raise UserError(f"--out {args.out}: use a .csv or .xlsx file name")
     for path in paths:

@@ -81,7 +81,8 @@ def add_capacity_panel(window) -> None:
     window.capacity_panel = CapacityPanel(window)
     window.capacity_panel.status.connect(lambda m: window.statusBar().showMessage(m, 8000))
     window.capacity_dock = window._dock("Capacity", window.capacity_panel,
-                                        Qt.DockWidgetArea.RightDockWidgetArea, "capacity")
+                                        Qt.DockWidgetArea.RightDockWidgetArea, "capacity",
+                                        scroll=True)   # scrolls on a laptop screen
     window.tabifyDockWidget(window.details_dock, window.capacity_dock)
     window.layers_panel.add_layer(MAP_LAYER, MAP_TITLE, visible=False)
     window.view_menu.addAction(window.capacity_dock.toggleViewAction())
@@ -128,7 +129,7 @@ class CapacityPanel(Panel):
         self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.figure = Figure(figsize=(6, 5))
         self.canvas = FigureCanvasQTAgg(self.figure)
-        self.canvas.setMinimumHeight(260)
+        self.canvas.setMinimumHeight(220)
         self.gaps = FrameModel(GAP_COLUMNS, self)
         self.gaps_view = self.table_view(self.gaps)
         self.years = FrameModel(YEAR_COLUMNS, self)
@@ -143,7 +144,7 @@ class CapacityPanel(Panel):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         words = scrolling(self.headline, self)
-        words.setMinimumHeight(70)
+        words.setMinimumHeight(50)
         words.setMaximumHeight(140)
         layout.addWidget(words)
         layout.addWidget(self.tabs, 1)
@@ -249,15 +250,21 @@ class CapacityPanel(Panel):
         colours = self.site_colours()
         if not colours or not getattr(self.map, "is_ready", False):
             return
+        from rendering.webmap import practice_radius
         sites = self.result.sites
+        lists = dict(zip(self.ws.dataset.practices["practice_code"],
+                         self.ws.dataset.practices["list_size"].astype(float)))
         feats = []
         for r in sites.itertuples():
+            # A ring just outside the site's own circle, so it never hides under it.
+            radius = (practice_radius(lists.get(r.site_code, 0.0)) + 4 if r.kind == "practice"
+                      else 14 if r.kind == "hub" else 8)
             colour, meaning = colours.get(r.site_code, (UNKNOWN_COLOUR, "unknown"))
             feats.append({"type": "Feature",
                           "geometry": {"type": "Point", "coordinates": [r.longitude,
                                                                         r.latitude]},
                           "properties": {"id": r.site_code, "style": {
-                              "radius": 9 if r.kind != "branch" else 6, "color": colour,
+                              "radius": radius, "color": colour,
                               "weight": 3, "fill": False, "opacity": 0.95},
                               "tip": [["Site", f"{r.site_code} {r.name}"],
                                       ["Estate", meaning],

@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from geo import webmap
+from rendering import webmap
 from geo.canonical import load_folder, load_sample
 from geo.errors import DataError
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QListWidget, QMenu, QMessageBox, QPushButton, QSpinBox, QVBoxLayout,
 )
 
-from geo import webmap
+from rendering import webmap
 from gui.frame_model import Column, one_dp, whole
 from gui.groups_locks import LockEditing
 from gui.groups_view import (

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QGroupBox, QLabel, QTableView, QVBoxLayout
 
-from geo import webmap
+from rendering import webmap
 from gui.frame_model import Column, FrameModel, one_dp, whole
 from models.grouping import compare_groupings, group_territories, site_groups
 from models.grouping.territories import study_area

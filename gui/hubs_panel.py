@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QPushButton, QSpinBox, QVBoxLayout,
 )
 
-from geo import webmap
+from rendering import webmap
 from gui import hubs_travel
 from gui.frame_model import Column, FrameModel, one_dp, whole
 from gui.hub_changes import ChangeModel
@@ -44,8 +44,9 @@ HUB_TABLE = [   # the figures a planner reads first (in view on a laptop), codes
            align_right=True),
     Column("max_distance_km", "Max km", one_dp, "Farthest site in the catchment",
            align_right=True),
-    Column("mean_minutes", "Mean min", one_dp, "Patient-weighted mean travel time by road "
-           "to this hub (drive or walk time chosen in 'Access by'; blank for straight line)",
+    Column("mean_minutes", "Mean min", one_dp, "Patient-weighted mean travel time to this "
+           "hub (drive or walk time by road, or public transport — the median over the "
+           "window's departures — as chosen in 'Access by'; blank for straight line)",
            align_right=True),
     Column("status", "Status"),
     Column("hub_id", "Hub"),

@@ -7,8 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
-from geo.roads_map import CONTEXT_TITLE
-from geo.webmap import CONTEXT_LAYER, LAYER_TITLES, LAYERS
+from rendering.roads_map import CONTEXT_TITLE
+from rendering.webmap import CONTEXT_LAYER, LAYER_TITLES, LAYERS
 
 
 class LayersPanel(QListWidget):
@@ -44,7 +44,7 @@ class LayersPanel(QListWidget):
         return item is not None and item.checkState() == Qt.CheckState.Checked
 
     def _add_context_layer(self) -> None:
-        """Roads, rivers, railways and places (geo/roads_map.py): beneath everything, so
+        """Roads, rivers, railways and places (rendering/roads_map.py): beneath everything, so
         listed last; it draws only when the data folder has a road layer."""
         self.add_layer(CONTEXT_LAYER, CONTEXT_TITLE)
         self.item_for(CONTEXT_LAYER).setToolTip(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QActionGroup
 
-from geo import webmap
+from rendering import webmap
 from models.display import number
 from models.localities import BASES
 

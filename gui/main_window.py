@@ -355,7 +355,7 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         self.statusBar().showMessage(f"{KINDS[place.layer]}: {place.name}", 8000)
 
     def _refresh_find(self) -> None:
-        from geo.map_context import ward_features
+        from rendering.map_context import ward_features
         from gui.find_box import places
         self._wards = ward_features(self.dataset)
         self.find_box.set_places(places(self.dataset, self._wards))

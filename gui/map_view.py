@@ -19,7 +19,7 @@ from PySide6.QtWebEngineCore import (
 )
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
-from geo import webmap
+from rendering import webmap
 
 NETWORK_SCHEMES = {"http", "https", "ws", "wss", "ftp"}
 
@@ -215,8 +215,8 @@ class MapView(QWebEngineView):
     def set_overlay(self, name: str, geojson: dict, interactive: bool = True,
                     legend: dict | None = None) -> None:
         """Draw a layer over the base map; it obeys its tick box and gets a legend section
-        (``legend``, else geo/map_legend.py's for ``name``)."""
-        from geo.map_legend import overlay_legend
+        (``legend``, else rendering/map_legend.py's for ``name``)."""
+        from rendering.map_legend import overlay_legend
         self._overlays[name] = (geojson, interactive, legend or overlay_legend(name))
         if self.is_ready:
             self._send_overlay(name)

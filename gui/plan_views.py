@@ -3,7 +3,7 @@ command; every change the plan announces refreshes the tables, restyles the map 
 Details panel; a click on the map or a table row selects the same item in both."""
 from __future__ import annotations
 
-from geo import webmap
+from rendering import webmap
 from gui.tables import LOCALITY_COLUMNS, housing_frame, practices_frame
 
 

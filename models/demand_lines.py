@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.assumptions import KENT_CANTERBURY, KENT_SOUTH_COAST
+from models.contribution.precedents import PRECEDENTS
 from models.display import known, money, number
 from models.localities import MEDWAY
 from models.targets import cost_band, cost_flag
@@ -50,8 +50,9 @@ def cost_lines(result) -> list[str]:
     return [
         f"Capital per new resident {money(per_res)} ({money(lo_r)}–{money(hi_r)}), "
         f"{cost_flag(per_res, a)} of £{lo:,.0f}–£{hi:,.0f}; per new dwelling "
-        f"{money(per_home)} — beside Kent precedents: {KENT_CANTERBURY}; "
-        f"{KENT_SOUTH_COAST}.",
+        f"{money(per_home)} — beside Kent precedents: " + "; ".join(
+            f"{p.body} ({p.year}) £{p.per_dwelling:,.0f} per dwelling, "
+            f"£{p.per_resident:,.0f} per new resident" for p in PRECEDENTS) + ".",
         f"Cost basis: £{cost.used:,.0f} per m² GIA (range £{cost.low:,.0f}–£{cost.high:,.0f}; "
         "2024 prices; building, external works, fees and fit-out; land and VAT excluded)."]
 

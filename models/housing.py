@@ -163,6 +163,7 @@ def phasing_note(housing: pd.DataFrame, options) -> str:
     return "; ".join(parts)
 
 
+# The persons-by-size assumptions (shared with models/contribution's dwelling mix).
 MIX_ASSUMPTIONS = ("persons_1bed", "persons_2bed", "persons_3bed", "persons_4bed")
 
 

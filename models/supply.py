@@ -5,7 +5,7 @@ figure is left out of that ratio, and every ratio comes with the count it rests 
 
 * **GPs** are fully qualified GPs (excluding trainees and locums) from NHS Digital's General
   Practice Workforce file, in two measures kept apart: ``gp_headcount`` (people) and
-  ``gp_fte`` (full-time equivalents, as published). Ratios and gaps use FTE (``gps``): the
+  ``gp_fte`` (full-time equivalents, as published; or practices.csv WTE as entered). Ratios and gaps use FTE (``gps``): the
   published FTE, else the headcount × the ``gp_fte_per_head`` assumption, marked **est.**,
   else practices.csv ``gp_wte`` (WTE as entered). ``gp_basis`` says which: "FTE", "est.",
   "WTE" or "" (unknown).
@@ -63,7 +63,7 @@ AREA_SUPPLY_COLUMNS = [
 SUPPLY_SHEET_COLUMNS = {
     "list_size": "registered list (patients)", "list_date": "list date",
     "gp_headcount": "GPs, headcount (fully qualified)",
-    "gp_fte": "GPs, FTE as published (fully qualified)",
+    "gp_fte": "GPs, FTE as published, or WTE as entered (fully qualified)",
     "gps": "GP FTE used in ratios", "gp_basis": "GP FTE basis (FTE / est. / WTE)",
     "gp_date": "GP figures' period", "patients_in_ratio": "patients of the same period",
     "ratio_patients": "patients of the same period", "patients_per_gp": "patients per GP FTE",
@@ -203,6 +203,7 @@ def _gp_columns(ds, a, out, mains, codes, years) -> None:
         out["gp_date"] = years["gp_period"]
     else:   # practices.csv: GP WTE as entered, beside the list of the same file
         gps = pd.to_numeric(mains["gp_wte"], errors="coerce").to_numpy(float)
+        fte = gps                     # WTE as entered: full-time equivalents too
         basis = np.where(np.isnan(gps), "", "WTE")
         patients = out["list_size"].to_numpy(float)
         out["gp_date"] = "as in practices.csv"

@@ -236,8 +236,11 @@ def caveats_section(ds, result) -> Section:
         lines.append(f"Figures used together: list sizes {years.get('lists') or 'as given'}, "
                      f"GP workforce {years.get('workforce') or 'not loaded'}, payments "
                      f"{years.get('payments') or 'not loaded'}, IMD "
-                     f"{years.get('imd') or 'not loaded'}. Practices that closed or merged "
-                     "between these dates make lists and GP counts differ.")
+                     f"{years.get('imd') or 'not loaded'}. Patients per GP and the GP gap "
+                     "nonetheless use one period: the workforce file's own patients and GPs"
+                     + (f" ({years['gp_period']})" if years.get("gp_period") else "")
+                     + "; the supply pages give the list sizes' date beside it and what "
+                     "mixing the two would change.")
     lines.append("Housing phasing: " + phasing_note(ds.housing, a.options) + ".")
     lines.append(result.trend_note)
     if years.get("workforce"):
@@ -251,5 +254,7 @@ def caveats_section(ds, result) -> Section:
     lines.append("Distances are straight lines in British National Grid metres; road "
                  "distance and drive time are rough approximations.")
     lines.append("Every assumption is listed with its source and range; ranges put every "
-                 "uncertain assumption at its low or high end together.")
+                 "uncertain assumption at its low or high end together and take each site's "
+                 "minimum or maximum dwellings — extremes combined, so wider than any one "
+                 "assumption's range.")
     return Section("Caveats", text="\n\n".join(lines))

@@ -1,7 +1,7 @@
 """The two demand charts, drawn the same way in the app and in the PDF report."""
 from __future__ import annotations
 
-from geo.webmap import GROUP_PALETTE
+from rendering.webmap import GROUP_PALETTE
 from models.demand import MEDWAY
 from rendering.text import plain
 

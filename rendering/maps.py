@@ -8,7 +8,7 @@ from rendering.text import plain
 def draw_map(ds, groups: dict[str, str] | None = None, hubs: pd.DataFrame | None = None):
     """A static map of localities, practices (by list size, coloured by group), hubs and
     housing sites."""
-    from geo.webmap import (EXCLUDED_COLOUR, HOUSING_COLOUR, HUB_COLOUR, PRACTICE_COLOUR,
+    from rendering.webmap import (EXCLUDED_COLOUR, HOUSING_COLOUR, HUB_COLOUR, PRACTICE_COLOUR,
                             group_colours)
     from models.grouping import site_groups
     hubs = ds.hubs if hubs is None else hubs

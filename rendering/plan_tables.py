@@ -106,7 +106,11 @@ def plan_tables(plan) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]
     tables = {**finance_tables(plan, layout), "extended_groups": groups_table(plan),
               "hub_access": access_table(layout)}
     from rendering.capacity_sheets import capacity_tables   # the estate register, space gap
-    tables.update(capacity_tables(plan))
+    from rendering.sheets import split_total
+    for name, frame in capacity_tables(plan).items():
+        # by-year tables keep their whole-area rows apart, as the demand sheets do
+        tables.update(split_total(frame, name, "locality") if "area" in frame.columns
+                      else {name: frame})
     return points, {k: v for k, v in tables.items() if v is not None}
 
 

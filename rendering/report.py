@@ -396,8 +396,8 @@ def _demand_sections(plan, result) -> list[Section]:
 
     def chart(fig):
         from rendering.charts import draw_gp_wte_band, draw_new_patients
-        draw_new_patients(fig.add_axes([0.07, 0.38, 0.6, 0.23]), result, fontsize=10)
-        draw_gp_wte_band(fig.add_axes([0.07, 0.11, 0.6, 0.17]), result, fontsize=10)
+        draw_new_patients(fig.add_axes([0.07, 0.41, 0.6, 0.21]), result, fontsize=10)
+        draw_gp_wte_band(fig.add_axes([0.07, 0.15, 0.6, 0.15]), result, fontsize=10)
 
     m = totals.set_index("area").loc[MEDWAY]
     a = result.assumptions

@@ -155,12 +155,20 @@ SHEET_NOTES = {
     "demand_range": "The whole area's headline figures with their low–high range; each "
                     "end is a whole scenario (every assumption at its demand-lowering or "
                     "-raising end at once), so the ends do not add across areas.",
+    "capacity_by_": "Space and capacity per year × area (area rows only): appointments, "
+                    "rooms and m² needed against available. Each figure is the level in "
+                    "that year (needed or available by then): add over areas, never over "
+                    "years.",
+    "estate_register": "The estate register: one row per site with its floor area, "
+                       "clinical rooms, tenure and condition (empty = not in the return).",
     "assumptions": "Every planning assumption with its unit, range and source.",
     "Assumptions": "Every planning assumption with its unit, range and source.",
     "extended_groups": "The extended practice groups with their size and spread.",
     "hub_access": "Access to the nearest hub for the whole area, now and with growth.",
     "practices": "The practices and branch sites (list_size empty = unknown; a branch's "
-                 "patients are in its parent's list).",
+                 "patients are in its parent's list, so it reads 0; gp_wte is the WTE "
+                 "entered in the data folder, empty where not given: the supply sheet has "
+                 "the workforce file's headcount and FTE).",
     "hubs": "The hubs with the patients they serve.",
     "localities": "The localities with their hub, area (km²) and a central point.",
     "housing_sites": "The housing sites: dwellings, phasing, and whether each is in the "
@@ -177,9 +185,10 @@ SHEET_NOTES = {
 
 def sheet_note(sheet: str) -> str:
     if sheet.endswith(TOTAL_SUFFIX):
-        return (f"The totals of {sheet[:-len(TOTAL_SUFFIX)]}: the whole area (per year, "
-                "then all years). Not an area: kept apart so a SUM over the area rows "
-                "never counts it twice; the area rows' SUM equals these rows.")
+        return (f"The totals of {sheet[:-len(TOTAL_SUFFIX)]}: the whole area (per year; "
+                "on demand sheets then the all-years row). Not an area: kept apart so a SUM "
+                "over the area rows never counts it twice; counts and amounts in the area "
+                "rows sum to these rows (ratios such as patients per GP do not add).")
     if sheet in SHEET_NOTES:
         return SHEET_NOTES[sheet]
     for prefix, note in SHEET_NOTES.items():

@@ -281,12 +281,17 @@
   medway.setDraggable = function (name) { dragLayer = name || null; editing = !!name; return true; };
   function startDrag(name, id, e) {
     if (name !== dragLayer) { return; }
-    dragging = {name: name, id: id};
+    dragging = {name: name, id: id, from: e.containerPoint, moved: false};
     map.dragging.disable();
     L.DomEvent.stop(e);
   }
   map.on("mousemove", function (e) {
     if (!dragging) { return; }
+    /* A click on a hub (the mouse still within 4 px) is not a move: nothing is sent. */
+    if (!dragging.moved && dragging.from && e.containerPoint.distanceTo(dragging.from) < 4) {
+      return;
+    }
+    dragging.moved = true;
     var l = index[dragging.name][dragging.id];
     l.setLatLng(e.latlng);
     var now = Date.now();
@@ -299,6 +304,7 @@
     if (!dragging) { return; }
     var d = dragging; dragging = null;
     map.dragging.enable();
+    if (!d.moved) { return; }
     var ll = index[d.name][d.id].getLatLng();
     if (bridge) { bridge.featureDragged(d.name, String(d.id), ll.lat, ll.lng, true); }
   });
@@ -325,7 +331,7 @@
   });
   medway._wireEditing = wireEditing;
 
-  /* ---- Map context: roads, rivers, railways and place names (geo/roads_map.py) ----
+  /* ---- Map context: roads, rivers, railways and place names (rendering/roads_map.py) ----
    * Its own pane under the planning layers (overlays are at z-index 400), drawn on one
    * canvas, never clickable; the level of detail follows the zoom. Shown and hidden as the
    * "context" layer through setVisible like any overlay. */
@@ -751,14 +757,19 @@
   L.Tooltip.prototype._updatePosition = function () {
     placeTip.call(this);
     if (this.options.permanent || !this._container || !this._map) { return; }
-    var el = this._container, pad = 4;
+    var el = this._container, pad = 6, dx = 0, dy = 0;
     el.style.translate = "";
-    var box = this._map.getContainer().getBoundingClientRect(), r = el.getBoundingClientRect();
-    var dx = r.right > box.right - pad ? box.right - pad - r.right :
-             (r.left < box.left + pad ? box.left + pad - r.left : 0);
-    var dy = r.top < box.top + pad ? box.top + pad - r.top :
-             (r.bottom > box.bottom - pad ? box.bottom - pad - r.bottom : 0);
-    if (dx || dy) { el.style.translate = dx + "px " + dy + "px"; }
+    var box = this._map.getContainer().getBoundingClientRect();
+    for (var pass = 0; pass < 3; pass++) {    /* re-measure: the shift can re-wrap the text */
+      var r = el.getBoundingClientRect();
+      var ex = r.right > box.right - pad ? box.right - pad - r.right :
+               (r.left < box.left + pad ? box.left + pad - r.left : 0);
+      var ey = r.top < box.top + pad ? box.top + pad - r.top :
+               (r.bottom > box.bottom - pad ? box.bottom - pad - r.bottom : 0);
+      if (!ex && !ey) { break; }
+      dx += ex; dy += ey;
+      el.style.translate = dx + "px " + dy + "px";
+    }
   };
   medway.closeHoverTips = function () {
     var n = 0;

@@ -32,3 +32,29 @@ def test_a_broken_arrow_is_caught(tmp_path, monkeypatch, capsys):
     for name in ("geo", "models"):
         monkeypatch.delitem(__import__("sys").modules, name, raising=False)
     assert cli.lint_imports(config_filename=str(tmp_path / "setup.cfg")) == 1
+
+
+def test_geo_builds_no_presentation(monkeypatch, capsys):
+    """The map's styling, legend and page live in rendering/: a contract keeps them out of
+    geo/ (no web-map, template or chart library there)."""
+    cli = pytest.importorskip("importlinter.cli", reason="import-linter is a test dependency")
+    monkeypatch.chdir(ROOT)
+    cli.lint_imports(config_filename=str(ROOT / "pyproject.toml"))
+    out = capsys.readouterr().out
+    assert "geo builds no presentation KEPT" in out
+    assert not any((ROOT / "geo" / f"{m}.py").exists()
+                   for m in ("webmap", "map_legend", "roads_map", "map_context"))
+
+
+# Panels that still build GeoJSON by hand (to move into rendering/ as declared layers);
+# the list may only shrink: a new panel draws through rendering/, never by hand.
+GEOJSON_IN_PANELS = {"capacity_panel.py", "demand_panel.py", "hubs_panel.py",
+                     "hubs_travel.py"}
+
+
+def test_no_new_panel_builds_geojson():
+    building = {p.name for p in (ROOT / "gui").glob("*.py")
+                if '"FeatureCollection"' in p.read_text(encoding="utf-8")
+                or '"type": "Feature"' in p.read_text(encoding="utf-8")}
+    assert building <= GEOJSON_IN_PANELS, (
+        f"{sorted(building - GEOJSON_IN_PANELS)} build GeoJSON: build it in rendering/")

@@ -187,7 +187,7 @@ def test_access_now_shows_the_plan_not_the_unaccepted_suggestion(window):
 def test_suggested_sites_do_not_look_like_housing(window):
     """Issue #24: suggested sites are drawn as would-be hubs (purple ring), never in the
     housing sites' orange."""
-    from geo.webmap import HOUSING_COLOUR, HUB_COLOUR
+    from rendering.webmap import HOUSING_COLOUR, HUB_COLOUR
     panel = window.hubs_panel
     panel.k.setValue(1)
     click(panel.suggest_button)

@@ -116,7 +116,7 @@ def test_the_map_keeps_most_of_a_laptop_window_whichever_panel_is_shown(window):
     size = window.size()
     try:
         window.resize(1400, 900)
-        for panel in ("demand", "hubs", "groups", "details"):
+        for panel in ("demand", "hubs", "groups", "details", "capacity"):
             window.show_panel(panel)
             QApplication.processEvents()
             assert window.map.width() >= 500, (panel, window.map.width())
@@ -130,7 +130,7 @@ def test_the_window_fits_a_1366_by_768_laptop_screen(window):
     from PySide6.QtWidgets import QApplication, QScrollArea
     size = window.size()
     try:
-        for panel in ("groups", "hubs", "demand", "details"):
+        for panel in ("groups", "hubs", "demand", "details", "capacity"):
             window.show_panel(panel)
             QApplication.processEvents()
             assert window.minimumSizeHint().height() <= 728, panel

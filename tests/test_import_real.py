@@ -180,7 +180,7 @@ def test_the_wards_are_kept_for_the_map_and_go_with_a_folder_export(result, tmp_
     """The ward file the localities come from is written beside them (the map's faint ward
     layer, findable by name) and travels with the data when it is exported as a folder."""
     from geo.export import export_csv_folder
-    from geo.map_context import ward_features
+    from rendering.map_context import ward_features
     ds = save_import(result, tmp_path / "real")
     wards = ward_features(ds)["features"]
     assert len(wards) == 22 and "Chatham Central" in {f["properties"]["name"] for f in wards}

@@ -90,13 +90,19 @@ def test_suggest_sites_on_drive_time(window):
     assert "min" in panel.plan_label.text()
 
 
-def test_import_roads_from_the_file_menu(window, sample_dir, tmp_path):
+def _open_sample_without_roads(window, sample_dir, tmp_path):
+    """A copy of the sample folder with no road file, opened in the window."""
     folder = tmp_path / "data"
     shutil.copytree(sample_dir, folder)
     for name in (R.ROADS_FILE, R.ROADS_ABOUT):
         (folder / name).unlink()
     assert window.open_folder(folder)
     wait_until(lambda: window.map.is_ready, 60, "map reloaded")
+    return folder
+
+
+def test_import_roads_from_the_file_menu(window, sample_dir, tmp_path):
+    folder = _open_sample_without_roads(window, sample_dir, tmp_path)
     panel = window.hubs_panel
     assert not panel.travel.model().item(1).isEnabled()   # no roads: straight line only
     assert js(window, "!!medwayConfig.context") is False
@@ -154,12 +160,7 @@ def test_import_roads_takes_the_apps_own_roads_file_and_wraps_its_errors(
         window, sample_dir, tmp_path):
     """Issue #24: a roads.gpkg the app wrote (another folder's) is accepted; an error naming
     a long path wraps inside the dialog instead of running off its edge."""
-    folder = tmp_path / "data"
-    shutil.copytree(sample_dir, folder)
-    for name in (R.ROADS_FILE, R.ROADS_ABOUT):
-        (folder / name).unlink()
-    assert window.open_folder(folder)
-    wait_until(lambda: window.map.is_ready, 60, "map reloaded")
+    folder = _open_sample_without_roads(window, sample_dir, tmp_path)
     _menu_action(window, "File", "Import roads…").trigger()
     dialog = window.roads_dialog
     missing = tmp_path / ("a_very_long_folder_name_without_any_spaces_" * 3) / "roads.gpkg"

@@ -107,7 +107,7 @@ def test_closing_the_window_while_work_runs_cancels_and_joins_it(monkeypatch, wh
     """The window closes mid-grouping or mid-suggestion: the work is told to stop and its
     thread has ended before the window's panels go (it used to crash the app)."""
     import models.grouping
-    import models.hubs
+    import models.hubs.siting
     from geo.canonical import load_sample
     from tests.gui_helpers import close_window, open_window
     started = []
@@ -118,7 +118,7 @@ def test_closing_the_window_while_work_runs_cancels_and_joins_it(monkeypatch, wh
             progress(0.3, "working")
             time.sleep(0.002)
     monkeypatch.setattr(models.grouping, "group_practices", slow)
-    monkeypatch.setattr(models.hubs, "optimise_hubs", slow)
+    monkeypatch.setattr(models.hubs.siting.SitingProblem, "solve", slow)
     window = open_window(load_sample())
     panel = window.groups_panel if which == "grouping" else window.hubs_panel
     button = panel.run_button if which == "grouping" else panel.suggest_button

@@ -253,3 +253,31 @@ def test_the_default_day_is_the_busiest_weekday_and_never_a_removed_one(tmp_path
     assert counts[date(2025, 6, 2)] == 0 and counts[date(2025, 6, 4)] == 2
     assert counts[date(2025, 6, 7)] == 1
     assert default_day(feed) == date(2025, 6, 4)
+
+
+def test_suggest_sites_on_public_transport_picks_the_site_the_bus_reaches(tmp_path):
+    """Patients at C; a site 2 km away with no bus, or D 4.9 km away with a bus every
+    5 minutes: the straight line picks the near site, public transport picks D."""
+    import pandas as pd
+
+    from geo.crs import to_wgs84
+    from geo.dataset import HUB_COLUMNS
+    from models.hubs.siting import Objective, SitingProblem
+    trips = [("cd", "S", [("C", "06:00:00"), ("D", "06:05:00")])]
+    net = network(write_feed(tmp_path / "f.zip", trips,
+                             frequencies=[("cd", "08:00:00", "12:00:00", "300")]),
+                  transit_departure_step_min=5)
+    c = xy("C")[0]
+    near_lon, near_lat = to_wgs84(np.array([c[0]]), np.array([c[1] + 2000]))
+    candidates = pd.DataFrame({"candidate_id": ["NEAR", "D"], "name": ["Near", "Stop D"],
+                               "kind": "practice", "longitude": [near_lon[0], STOPS["D"]],
+                               "latitude": [near_lat[0], LAT]})
+    demand = pd.DataFrame({"x": [c[0]], "y": [c[1]], "patients_now": [1000.0],
+                           "patients_with_growth": [1000.0]})
+    hubs = pd.DataFrame(columns=HUB_COLUMNS)
+    straight = SitingProblem(demand, hubs, candidates, 1, Objective.straight_line()).solve()
+    assert list(straight.added["candidate_id"]) == ["NEAR"]
+    by_bus = SitingProblem(demand, hubs, candidates, 1, Objective.travel_time(net)).solve()
+    assert list(by_bus.added["candidate_id"]) == ["D"]
+    assert by_bus.objective_after_minutes < 10
+    assert "public-transport time" in by_bus.summary()

@@ -192,3 +192,17 @@ def test_real_workbook_adds_up_and_leaves_unknown_lists_empty(real_book):
     cover = dict(rows_of(book["Cover"]).itertuples(index=False))
     assert "Illustrative" not in " ".join(map(str, cover.values()))
     assert any("2026" in str(v) for k, v in cover.items() if k.startswith("Data date"))
+
+
+def test_no_sheet_mixes_the_whole_area_with_its_areas(sample_book):
+    """Any sheet of area rows (demand, supply, capacity) keeps the whole area on its _total
+    sheet, so a SUM over a column never counts it twice."""
+    checked = 0
+    for name in sample_book.sheetnames:
+        rows = rows_of(sample_book[name])
+        if "area" not in rows.columns or name.endswith("_total"):
+            continue
+        assert not rows["area"].astype(str).str.startswith("Medway").any(), name
+        assert name + "_total" in sample_book.sheetnames, name
+        checked += 1
+    assert checked >= 4

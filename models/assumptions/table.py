@@ -26,8 +26,8 @@ TREND_METHODS = ("compound", "simple")
 # this pair is its default, for code that has no Assumptions at hand.
 KENT_CANTERBURY = ("Canterbury & Coastal CCG asked £266,175 for 350 homes / 819 new patients: "
                    "£325 per new resident, £760 per dwelling")
-KENT_SOUTH_COAST = ("South Kent Coast CCG used £360 per new resident (£864 per dwelling at 2.4 "
-                    "persons)")
+KENT_SOUTH_COAST = ("South Kent Coast CCG used £360 per new resident (FoI, 2018: e.g. £151,200 "
+                    "for 150 dwellings at Princes Parade, £1,008 per dwelling)")
 CONTRIBUTION_BAND_GBP_PER_RESIDENT = (266_175 / 819, 360.0)
 
 PLAN = "Medway CCG Operational Plan 2017–19, ch. 3 'General Practice Overview'"

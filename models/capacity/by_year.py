@@ -71,14 +71,58 @@ class CapacityResult:
         return self.table[self.table["area"] == name].reset_index(drop=True)
 
 
+def _per_unit(sites: pd.DataFrame) -> pd.DataFrame:
+    """Per practice (its sites together) or hub: rooms, m², capacity — each unknown (NaN)
+    unless every one of its sites gives it (a site without rooms is not 0 rooms)."""
+    columns = {"rooms": "clinical_rooms", "gia": "gia_m2",
+               "capacity": "capacity_appointments", "full": "full_time_appointments"}
+    work = pd.DataFrame({"unit": sites["unit"]})
+    for name, col in columns.items():
+        values = pd.to_numeric(sites[col]).astype(float)
+        work[name] = values.fillna(0.0)
+        work[name + "_missing"] = values.isna().astype(int)
+    work["unknown_sites"] = (~sites["in_register"].astype(bool)).astype(int)
+    g = work.groupby("unit").sum()
+    out = pd.DataFrame(index=g.index)
+    for name in columns:
+        out[name] = g[name].where(g[name + "_missing"] == 0)
+    out["sites"] = work.groupby("unit").size()
+    out["unknown_sites"] = g["unknown_sites"]
+    return out
+
+
+_GROWTH_CACHE: dict = {}      # the last few growth runs: a register edit does not redo them
+
+
+def _growth_key(ds, assumptions, units, years):
+    """What the housing growth depends on: the housing sites, the practices' places and
+    lists, the assumptions (a register edit changes none of these)."""
+    import json
+    parts = [pd.util.hash_pandas_object(ds.housing.astype(str), index=False).sum(),
+             pd.util.hash_pandas_object(ds.practices.astype(str), index=False).sum()]
+    return (tuple(int(p) for p in parts), json.dumps(assumptions.to_dict(), sort_keys=True,
+                                                     default=str), tuple(units),
+            None if years is None else tuple(years))
+
+
 def _unit_growth(ds, assumptions, units: list[str], years=None):
     """New registered patients per main practice and year (nearest practice), and the
     years; each practice is made its own 'group' so project_demand places every housing
     site at its nearest practice with the Demand tab's phasing and assumptions."""
-    from models.demand import project_demand
     own = {code: code for code in units}
     if not own:
         return np.zeros((0, 0)), [], []
+    key = _growth_key(ds, assumptions, units, years)
+    if key not in _GROWTH_CACHE:
+        if len(_GROWTH_CACHE) >= 8:
+            _GROWTH_CACHE.pop(next(iter(_GROWTH_CACHE)))
+        _GROWTH_CACHE[key] = _run_growth(ds, assumptions, units, own, years)
+    growth, found, notes = _GROWTH_CACHE[key]
+    return growth.copy(), list(found), list(notes)
+
+
+def _run_growth(ds, assumptions, units, own, years):
+    from models.demand import project_demand
     result = project_demand(ds, assumptions, by="group", groups=own, ranges=False,
                             years=years)
     years = list(result.years)
@@ -126,13 +170,7 @@ def capacity_by_year(ds, assumptions, *, by: str = "locality", groups=None,
         warnings.append(ageing_note(projection, now_year, all_years[-1]))
 
     # Units: practices (with their branches), then hubs.
-    per_unit = sites.groupby("unit").agg(
-        rooms=("clinical_rooms", lambda s: s.astype(float).sum() if s.notna().all()
-               else np.nan),
-        gia=("gia_m2", lambda s: s.sum() if s.notna().all() else np.nan),
-        capacity=("capacity_appointments", lambda s: s.sum() if s.notna().all() else np.nan),
-        full=("full_time_appointments", lambda s: s.sum() if s.notna().all() else np.nan),
-        sites=("site_code", "size"), unknown_sites=("in_register", lambda s: int((~s).sum())))
+    per_unit = _per_unit(sites)
     hubs = ds.hubs["hub_id"].astype(str).tolist()
     unit_ids = codes + hubs
     per_unit = per_unit.reindex(unit_ids)
@@ -172,6 +210,8 @@ def capacity_by_year(ds, assumptions, *, by: str = "locality", groups=None,
 def _list_weighted_imd(ds, codes, lists, area_of, names) -> list[float]:
     """Each area's deprivation beside its gap: the practices' IMD scores weighted by list
     (OHID Fingertips 93553, where the data has it; unknown otherwise)."""
+    if getattr(ds, "deprivation", None) is None:
+        return [np.nan] * (len(names) + 1)          # no IMD file: unknown, not 0
     from models.supply import practice_supply
     prac, _ = practice_supply(ds)
     imd = prac.set_index("practice_code")["imd_score"].reindex(codes).to_numpy(float)

@@ -1,5 +1,5 @@
 """Wards for orientation: faint boundaries and names from what the data folder holds.
-(Roads, rivers and places are the separate "context" layer, geo/roads_map.py.)"""
+(Roads, rivers and places are the separate "context" layer, rendering/roads_map.py.)"""
 from __future__ import annotations
 
 from pathlib import Path

@@ -7,7 +7,7 @@ map has a legend entry.
 """
 from __future__ import annotations
 
-from geo.webmap import (
+from rendering.webmap import (
     EXCLUDED_COLOUR, GROUP_PALETTE, HOUSING_COLOUR, HOUSING_REF_DWELLINGS, HOUSING_REF_RADIUS,
     HUB_COLOUR, LAYER_TITLES, LOCALITY_COLOURS, PRACTICE_COLOUR,
     PRACTICE_REF_PATIENTS, PRACTICE_REF_RADIUS,
@@ -89,7 +89,7 @@ def roads_section(layers) -> dict | None:
     """The roads/rivers/places context's section (None without a road layer)."""
     if layers is None:
         return None
-    from geo.roads_map import CONTEXT_STYLES, CONTEXT_TITLE
+    from rendering.roads_map import CONTEXT_STYLES, CONTEXT_TITLE
 
     def line(kind):
         st = CONTEXT_STYLES[kind]

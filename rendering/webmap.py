@@ -264,8 +264,8 @@ def build_map(ds, *, inline: bool = False, bridge: bool = True, band=None) -> fo
         gj.add_to(m)
         names[layer] = gj.get_name()
     m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(10, 10))
-    from geo.map_context import ward_features
-    from geo.map_legend import LEGEND_ORDER, legend_sections
+    from rendering.map_context import ward_features
+    from rendering.map_legend import LEGEND_ORDER, legend_sections
     config = {"map": m.get_name(), "layers": names, "legend": legend_sections(band),
               "legendOrder": LEGEND_ORDER, "wards": ward_features(ds),
               "wardLabelZoom": WARD_LABEL_ZOOM, "findZoom": FIND_ZOOM,
@@ -376,7 +376,7 @@ def road_layers_of(ds):
 
 def context_config(ds) -> dict:
     """The page's ``context`` (levels of detail and styles) and its legend section."""
-    from geo.map_legend import roads_section
-    from geo.roads_map import context_payload
+    from rendering.map_legend import roads_section
+    from rendering.roads_map import context_payload
     layers = road_layers_of(ds)
     return {"context": context_payload(layers), "contextLegend": roads_section(layers)}

@@ -48,7 +48,9 @@ optimise_hubs(demand, hubs, candidates, k, *, keep=("existing", "planned"),
     .lower_bound_km / .gap / .proven_optimal / .bound_method / .seconds; .summary() text.
     progress(fraction, message) and cancel() -> bool suit a GUI worker thread; on cancel it
     raises models.hubs.p_median.Cancelled (re-exported here). solver_kw: bound_seconds
-    (Lagrangian bound budget, default 10; 0 = heuristic only, ~1.5 s for 35k x 1k),
+    (0 = heuristic only, ~1.5 s for 35k x 1k; any positive value turns the bound on),
+    bound_iterations (the Lagrangian bound's budget in subgradient steps, default 300:
+    a count, not a clock, so every run gives the same figures),
     exact_max_pairs / exact_seconds (HiGHS integer programme for small problems; it cannot
     be interrupted, so it is capped at 10 s). Errors a user can cause raise ValueError with
     a readable message (k larger than the candidates, no patients).

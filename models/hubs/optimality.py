@@ -7,7 +7,7 @@ EJOR 65:383-399); on small problems the integer programme itself is solved with 
 """
 from __future__ import annotations
 
-import time
+import math
 
 import numpy as np
 from scipy import sparse
@@ -62,42 +62,67 @@ def exact_milp(dist, w, base, k, seconds, per_unit=1000.0):
     return sol, bound_sum, optimal
 
 
-def lagrangian_bound(nearest, w, base, m, k, upper, lam, seconds, report, stop,
-                      max_iter: int = 1000, near: int = 128, unit=METRES):
-    """Best Lagrangian lower bound (weighted distance sum) found within ``seconds``, and the
-    k sites the relaxation opens at that bound (a good start for the interchange).
+# Subgradient steps the bound may take (a count, not a clock: the same inputs give the same
+# bound and the same certified gap on every run, loaded machine or idle).
+BOUND_ITERATIONS = 300
+# Above this many (point, candidate) pairs the multipliers are capped at each point's
+# NEAR-th nearest candidate (3 working n x m arrays would not fit comfortably in memory).
+FULL_BOUND_MAX_PAIRS = 60_000_000
+NEAR = 128
+
+
+def lagrangian_bound(dist, w, base, k, upper, lam, report, stop, *, nearest=None,
+                     max_iter: int = BOUND_ITERATIONS, unit=METRES,
+                     full_max_pairs: int = FULL_BOUND_MAX_PAIRS):
+    """Best Lagrangian lower bound (weighted distance sum) in at most ``max_iter`` subgradient
+    steps, and the k sites the relaxation opens at that bound (a good start for the
+    interchange). Stops on counts only, so it is deterministic.
 
     Relaxing "each point is served once" with multipliers lam_i gives
     L(lam) = sum lam_i + sum min(0, c_i0 - lam_i) + (sum of the k most negative
-    rho_j = sum_i min(0, w_i d_ij - lam_i)), a lower bound for every lam. Capping lam_i at
-    w_i times the distance to point i's ``near``-th nearest candidate (and at c_i0) keeps it a
-    bound while only those nearest candidates can contribute, so each step is cheap.
+    rho_j = sum_i min(0, w_i d_ij - lam_i)), a lower bound for every lam. Where the
+    (n, m) matrix ``dist`` the solver holds is small enough (``full_max_pairs``) every
+    candidate takes part (multipliers capped only at c_i0): the full Lagrangian dual.
+    Above that, ``nearest(q)`` gives each point's q cheapest candidates and lam_i is capped
+    at w_i times the NEAR-th of them, which keeps it a bound (weaker) with n x NEAR arrays.
     """
-    started = time.perf_counter()
-    near = min(near, m)
-    dist, idx = nearest(near)
-    cost = w[:, None] * dist                     # c_ij for the nearest candidates, ascending
+    n, m = dist.shape
     c0 = w * base                                # inf where there is no fixed hub
-    cap = np.minimum(c0, cost[:, -1]) if near < m else c0
-    flat = idx.ravel()
+    full = n * m <= full_max_pairs or nearest is None
+    if full:
+        cost = dist * w.astype(dist.dtype)[:, None]
+        cap, idx = c0, None
+    else:
+        near = min(NEAR, m)
+        d, idx = nearest(near)
+        cost = (w[:, None] * d).astype(dist.dtype)   # ascending per row
+        cap = np.minimum(c0, cost[:, -1].astype(float)) if near < m else c0
+        flat = idx.ravel()
+    # Rounding of float32 costs: each point meets at most k open columns, so the value is
+    # off by at most (2k + 2) eps times sum|lam|; take that off to keep it a bound.
+    eps = float(np.finfo(cost.dtype).eps) * (2 * k + 2)
     best, best_pick = -np.inf, None
     theta, stall = 2.0, 0
     lam = np.minimum(lam, cap)
-    neg = np.empty_like(cost)                    # reused: fresh n x near arrays are slow
+    neg = np.empty_like(cost)                    # reused: fresh n x m arrays are slow
     below = np.empty(cost.shape, bool)
     checkpoint = -np.inf
     for it in range(max_iter):
         if stop():
             raise Cancelled()
-        np.subtract(cost, lam[:, None], out=neg)
+        np.subtract(cost, lam[:, None], out=neg, casting="same_kind")
         np.less(neg, 0.0, out=below)
         np.minimum(neg, 0.0, out=neg)
-        rho = np.bincount(flat, weights=neg.ravel(), minlength=m)
+        rho = (neg.sum(axis=0, dtype=float) if full
+               else np.bincount(flat, weights=neg.ravel(), minlength=m))
         pick = np.argpartition(rho, k - 1)[:k] if k < m else np.arange(m)
-        value = lam.sum() + np.minimum(0.0, c0 - lam).sum() + rho[pick].sum()
-        value -= 1e-12 * abs(value)              # rounding: keep it a bound
+        # math.fsum: correctly rounded whatever the summation order (no BLAS, no SIMD
+        # blocking), so every run takes the same steps bit for bit.
+        lam_sum = math.fsum(lam)
+        value = lam_sum + math.fsum(np.minimum(0.0, c0 - lam)) + math.fsum(np.sort(rho[pick]))
+        value -= 1e-12 * abs(value) + eps * abs(lam_sum)
         if value > best + 1e-9 * abs(upper):
-            best, best_pick, stall = value, pick.copy(), 0
+            best, best_pick, stall = value, np.sort(pick), 0
         else:
             stall += 1
             if stall >= 20:
@@ -108,20 +133,21 @@ def lagrangian_bound(nearest, w, base, m, k, upper, lam, seconds, report, stop,
             checkpoint = best
         if best >= upper * (1 - 1e-9) or theta < 1e-5:
             break
-        if time.perf_counter() - started > seconds:
-            break
-        is_open = np.zeros(m, bool)
-        is_open[pick] = True
-        below &= is_open[idx]
-        served = (c0 < lam).astype(float) + below.sum(axis=1)
+        if full:
+            served = (c0 < lam).astype(float) + below[:, pick].sum(axis=1)
+        else:
+            is_open = np.zeros(m, bool)
+            is_open[pick] = True
+            below &= is_open[idx]
+            served = (c0 < lam).astype(float) + below.sum(axis=1)
         grad = 1.0 - served
         # Multipliers already at their cap cannot rise further.
         grad[(lam >= cap) & (grad > 0)] = 0.0
-        norm = float(grad @ grad)
+        norm = math.fsum(grad * grad)
         if norm == 0:
             break
         lam = np.minimum(lam + theta * (upper - value) / norm * grad, cap)
         if it % 10 == 0:
-            report(0.62 + 0.26 * min(1.0, (time.perf_counter() - started) / seconds),
+            report(0.62 + 0.26 * (it + 1) / max_iter,
                    f"Lower bound: {best / w.sum() / unit[1]:.3f} {unit[0]}")
     return float(best), best_pick

@@ -21,8 +21,9 @@ How it is solved, and why each step:
    point-site pairs: the sample's 51 x 73 easily), the integer programme is solved with
    HiGHS (scipy.optimize.milp, time-limited), which proves optimality or improves the
    answer. The true optimum lies between the bound and the answer.
-Deterministic: ties go to the lower candidate index, no random numbers; only a time limit
-that is reached (bound_seconds, exact_seconds) can make two runs differ.
+Deterministic: ties go to the lower candidate index, no random numbers, and the bound stops
+on a count of steps (bound_iterations), not the clock; only the HiGHS time limit
+(exact_seconds, small problems only) can make two runs differ.
 """
 from __future__ import annotations
 
@@ -35,13 +36,16 @@ from scipy.spatial.distance import cdist
 
 from geo.errors import UserError
 from geo.progress import CancelCheck, Cancelled, Progress  # noqa: F401 (re-exported)
-from models.hubs.optimality import METRES, MINUTES, exact_milp, lagrangian_bound
+from models.hubs.optimality import (BOUND_ITERATIONS, METRES, MINUTES, exact_milp,
+                                    lagrangian_bound)
 
 
 # Above this many (point, candidate) pairs a float32 matrix halves memory (35k x 1k = 140 MB).
 FLOAT32_ABOVE = 5_000_000
 # The exact integer programme is attempted up to this many useful (point, candidate) pairs.
 EXACT_MAX_PAIRS = 50_000
+# Greedy and interchange sum over rows this many matrix entries at a time (16-32 MB a step).
+ROW_BLOCK_ELEMENTS = 4_000_000
 
 
 
@@ -74,12 +78,16 @@ class PMedianResult:
 def solve_p_median(demand_xy, weights, fixed_xy, candidate_xy, k: int, *,
                    progress: Progress | None = None, cancel: CancelCheck | None = None,
                    exact_max_pairs: int = EXACT_MAX_PAIRS, exact_seconds: float = 10.0,
-                   bound_seconds: float = 10.0) -> PMedianResult:
+                   bound_seconds: float = 10.0,
+                   bound_iterations: int = BOUND_ITERATIONS) -> PMedianResult:
     """Open ``k`` of the candidates, keeping every fixed hub, to minimise weighted distance.
 
     Coordinates are (n, 2) arrays in BNG metres. ``exact_max_pairs=0`` skips the exact
-    integer programme (the Lagrangian bound is then used); ``bound_seconds=0`` skips the
-    bound altogether (lower_bound is then 0).
+    integer programme (the Lagrangian bound is then used); ``bound_seconds=0`` (or
+    ``bound_iterations=0``) skips the bound altogether (lower_bound is then 0). The bound
+    stops on ``bound_iterations`` subgradient steps, never on the clock, so the answer, the
+    bound and the gap are the same on every run; any positive ``bound_seconds`` just turns
+    it on (kept for callers; only the HiGHS step, ``exact_seconds``, is time-limited).
     """
     started = time.perf_counter()
     report = progress or (lambda f, m: None)
@@ -117,13 +125,14 @@ def solve_p_median(demand_xy, weights, fixed_xy, candidate_xy, k: int, *,
         return d.reshape(len(xy), near), i.reshape(len(xy), near)
 
     return _solve(dist, w, base, k, before, exact, nearest, started, report, stop,
-                  exact_max_pairs, exact_seconds, bound_seconds, METRES)
+                  exact_max_pairs, exact_seconds, bound_seconds, METRES, bound_iterations)
 
 
 def solve_p_median_costs(costs, weights, fixed_costs, k: int, *,
                          progress: Progress | None = None, cancel: CancelCheck | None = None,
                          exact_max_pairs: int = EXACT_MAX_PAIRS, exact_seconds: float = 10.0,
-                         bound_seconds: float = 10.0) -> PMedianResult:
+                         bound_seconds: float = 10.0,
+                         bound_iterations: int = BOUND_ITERATIONS) -> PMedianResult:
     """The same problem on a cost matrix (e.g. travel minutes, models/travel.py):
     ``costs`` (n points, m candidates), ``fixed_costs`` (n,) each point's cost to its
     nearest fixed hub (None or inf = no fixed hub). Costs must be finite and not negative.
@@ -167,11 +176,12 @@ def solve_p_median_costs(costs, weights, fixed_costs, k: int, *,
         return np.take_along_axis(d, order, 1), np.take_along_axis(idx, order, 1)
 
     return _solve(dist, w, base, k, before, exact, nearest, started, report, stop,
-                  exact_max_pairs, exact_seconds, bound_seconds, MINUTES)
+                  exact_max_pairs, exact_seconds, bound_seconds, MINUTES, bound_iterations)
 
 
 def _solve(dist, w, base, k, before, exact, nearest, started, report, stop,
-           exact_max_pairs, exact_seconds, bound_seconds, unit) -> PMedianResult:
+           exact_max_pairs, exact_seconds, bound_seconds, unit,
+           bound_iterations=BOUND_ITERATIONS) -> PMedianResult:
     """Greedy, interchange, Lagrangian bound and (small problems) HiGHS on any cost matrix;
     ``exact(sites)`` is the float64 objective sum, ``nearest(q)`` each point's q cheapest
     candidates (costs ascending, indices)."""
@@ -186,12 +196,12 @@ def _solve(dist, w, base, k, before, exact, nearest, started, report, stop,
     report(0.6, f"Interchange finished after {swaps} swaps")
 
     lower_sum, method, proven = 0.0, "no bound computed", False
-    if bound_seconds > 0:
+    if bound_seconds > 0 and bound_iterations > 0:
         report(0.62, "Computing a lower bound (Lagrangian relaxation)")
         lam0 = w * np.minimum(base, dist[:, chosen].min(axis=1).astype(float))
-        lower_sum, pick = lagrangian_bound(nearest, w, base, dist.shape[1], k, exact_obj,
-                                            lam0,
-                                            bound_seconds, report, stop, unit=unit)
+        lower_sum, pick = lagrangian_bound(dist, w, base, k, exact_obj, lam0, report, stop,
+                                           nearest=nearest, max_iter=bound_iterations,
+                                           unit=unit)
         method = "Lagrangian relaxation (subgradient)"
         if pick is not None and sorted(pick) != sorted(chosen):
             # Lagrangian heuristic: the sites the relaxation favours, polished by interchange.
@@ -244,13 +254,30 @@ def _exact_objective(xy, w, base, open_xy) -> float:
     return float(np.dot(w, near))
 
 
+def _min_sums(dist, wt, cap, minus=None, rows=None) -> np.ndarray:
+    """Per candidate j: sum_i wt_i min(cap_i, D_ij) (less sum_i wt_i min(minus_i, D_ij)),
+    over ``rows`` (all by default), ROW_BLOCK_ELEMENTS at a time, so no step ever holds an
+    n x m temporary (33,000 x 6,500 would be 858 MB each)."""
+    n, m = dist.shape
+    step = max(1, ROW_BLOCK_ELEMENTS // max(1, m))
+    out = np.zeros(m)
+    for start in range(0, n if rows is None else len(rows), step):
+        # A slice of all rows is a view; a subset of rows is copied, one block at a time.
+        r = slice(start, start + step) if rows is None else rows[start:start + step]
+        sub = dist[r]
+        part = np.minimum(cap[r, None], sub)
+        if minus is not None:
+            part -= np.minimum(minus[r, None], sub)
+        out += (wt[r] @ part).astype(float)
+    return out
+
+
 def _greedy(dist, wt, cur, k, report, stop) -> list[int]:
     chosen: list[int] = []
     for step in range(k):
         if stop():
             raise Cancelled()
-        totals = wt @ np.minimum(cur[:, None], dist)
-        totals = totals.astype(float)
+        totals = _min_sums(dist, wt, cur)
         totals[chosen] = np.inf
         j = int(np.argmin(totals))
         chosen.append(j)
@@ -288,16 +315,14 @@ def _interchange(dist, wt, w, base, exact, chosen, exact_obj, report, stop):
         d1, owner, d2 = _nearest_two(dist, base, chosen)
         d1t = d1.astype(dist.dtype)
         # Objective if candidate j is added to the current set: sum_i w_i min(d1_i, D_ij).
-        with_j = (wt @ np.minimum(d1t[:, None], dist)).astype(float)
+        with_j = _min_sums(dist, wt, d1t)
         best_val, best = np.inf, None
         for pos in range(len(chosen)):
             rows = np.flatnonzero(owner == pos)
             value = with_j.copy()
             if len(rows):
-                sub = dist[rows]
                 # Closing chosen[pos] sends its points to their second-nearest hub.
-                value += (wt[rows] @ (np.minimum(d2[rows, None].astype(dist.dtype), sub)
-                                      - np.minimum(d1t[rows, None], sub))).astype(float)
+                value += _min_sums(dist, wt, d2.astype(dist.dtype), d1t, rows)
             value[~closed] = np.inf
             j = int(np.argmin(value))
             if value[j] < best_val:

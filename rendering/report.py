@@ -257,7 +257,8 @@ def board_report(plan, *, hubs: pd.DataFrame | None = None,
                        "Registered patients = sum of practice list sizes"]),
     ]
     if len(hubs):
-        layout = plan.evaluate_hubs(hubs)
+        growth = plan.demand_points()       # demand's rule: completions after the list date
+        layout = plan.evaluate_hubs(hubs, demand=growth)
         per_hub = layout.per_hub[["hub_id", "name", "status", "practices_served",
                                   "served_patients", "served_patients_with_growth",
                                   "mean_distance_km", "max_distance_km",
@@ -291,7 +292,9 @@ def board_report(plan, *, hubs: pd.DataFrame | None = None,
             "Catchment = practices and housing sites nearest to the hub (straight line)",
             f"Growth: included dwellings × {plan.value('persons_per_dwelling'):g} persons × "
             f"{plan.value('registration_share'):.0%} registering "
-            f"({assumptions['persons_per_dwelling'].source})"]))
+            f"({assumptions['persons_per_dwelling'].source}), counted as the demand pages "
+            "count them" + (f": {growth.attrs['growth_note']}"
+                            if growth.attrs.get("growth_note") else "")]))
         sections.append(Section(f"Access to hubs, {bs.whole_area_name(ds)}", table=access,
                                 notes=["Straight-line distance from each patient's practice "
                                        "(or housing site) to the nearest hub"]))

@@ -45,6 +45,11 @@ def test_real_2026_lists_hub_growth_adds_nobody_and_says_why(real_2026, capsys):
     per_hub = plan.evaluate_hubs(demand=demand).per_hub
     assert (per_hub["served_patients_with_growth"] == per_hub["served_patients"]).all()
     assert plan.project_demand().dwellings_already_in_list > 0
+    # the workbook's hubs sheet (and the PDF's hubs page) evaluate the same demand
+    from rendering.plan_tables import plan_tables
+    hubs = plan_tables(plan)[0]["hubs"]
+    grow = [c for c in hubs.columns if "with_growth" in c and "served" in c]
+    assert grow and (hubs[grow[0]] == hubs[grow[0].replace("_with_growth", "")]).all()
     capsys.readouterr()
     assert cli_main(["hubs", "--data", str(real_2026)]) == 0
     out = capsys.readouterr().out

@@ -55,3 +55,16 @@ def test_real_2026_lists_hub_growth_adds_nobody_and_says_why(real_2026, capsys):
     out = capsys.readouterr().out
     assert "New patients from housing growth (in served_patients_with_growth): 0" in out
     assert "already in the list" in out
+
+
+@pytest.mark.slow
+def test_s106_refuses_a_site_built_before_the_lists_and_writes_nothing(real_2026, tmp_path,
+                                                                        capsys):
+    """The S106 pack follows the same rule: a register site phased 2020–2024 is on the
+    2026-04 lists already, so no contribution can be attributed to it — one line, exit 2."""
+    out = tmp_path / "pack.pdf"
+    assert cli_main(["s106", "--data", str(real_2026), "--site", "BF-1188",
+                     "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "already registered" in err and "BF-1188" in err and "Traceback" not in err
+    assert not out.exists()

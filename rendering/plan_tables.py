@@ -86,10 +86,15 @@ def finance_tables(plan, layout=None) -> dict[str, pd.DataFrame]:
     area's range; GP supply per practice and per locality (with its _total)."""
     from rendering import sheets
     out: dict[str, pd.DataFrame] = {}
-    bys = ["locality"] + (["group"] if plan.groups else []) + \
+    from geo.errors import UserError
+    try:       # the one grouping the report and `demand --by group` use
+        groups, _ = plan.groups_everywhere()
+    except UserError:     # a grouping that cannot be made leaves the sheet out
+        groups = None
+    bys = ["locality"] + (["group"] if groups else []) + \
         (["hub"] if layout is not None else [])
     for by in bys:
-        result = plan.project_demand(by=by)
+        result = plan.project_demand(by=by, groups=groups if by == "group" else None)
         out.update(sheets.demand_sheets(result))
         if by == "locality":
             out["demand_range"] = sheets.demand_range(result)

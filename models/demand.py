@@ -583,11 +583,28 @@ def new_patients_by_site(ds, assumptions: Assumptions | None = None) -> tuple[pd
     the build-out delay); earlier ones are already in the list. The hubs' "with growth"
     takes its new patients from here, so hubs and demand tell one story. Also returns the
     note saying what was set aside (or why nothing could be), '' when nothing was."""
-    from models.supply import list_date, list_year
+    from models.supply import list_date
     a = assumptions if assumptions is not None else Assumptions()
-    housing = apply_phasing(ds.housing, a.options)
+    housing, comp, counted = _attributable(ds, a)
     if housing.empty:
         return pd.Series(dtype=float), ""
+    values = a.demand_scenario("central")
+    patients = counted * persons_by_site(housing, values) * values["registration_share"]
+    inc = housing["include"].astype(bool).to_numpy()
+    before = float((comp.sum(axis=1) - counted)[inc].sum())
+    notes = _list_notes(list_date(ds), np.array([before]))
+    return (pd.Series(patients, index=housing["site_id"].astype(str).to_numpy()),
+            "; ".join(notes))
+
+
+def _attributable(ds, a: Assumptions):
+    """(phased housing, completions site × year, completions counted per site): counted are
+    those from the list sizes' year on, with the build-out delay — the one rule demand, the
+    hubs' growth and the S106 pack share."""
+    from models.supply import list_year
+    housing = apply_phasing(ds.housing, a.options)
+    if housing.empty:
+        return housing, np.zeros((0, 0)), np.zeros(0)
     values = a.demand_scenario("central")
     phasing = phase_completions(housing)
     comp = phasing.completions
@@ -595,9 +612,14 @@ def new_patients_by_site(ds, assumptions: Assumptions | None = None) -> tuple[pd
         + int(round(values["buildout_delay_years"]))
     cutoff = list_year(ds)
     counted = comp[:, counted_years(years, cutoff)].sum(axis=1)
-    patients = counted * persons_by_site(housing, values) * values["registration_share"]
-    inc = housing["include"].astype(bool).to_numpy()
-    before = float((comp.sum(axis=1) - counted)[inc].sum())
-    notes = _list_notes(list_date(ds), np.array([before]))
-    return (pd.Series(patients, index=housing["site_id"].astype(str).to_numpy()),
-            "; ".join(notes))
+    return housing, comp, counted
+
+
+def attributable_dwellings(ds, assumptions: Assumptions, site_id: str) -> tuple[float, float]:
+    """(dwellings counted as new demand, all the site's dwellings) for one housing site."""
+    housing, comp, counted = _attributable(ds, assumptions)
+    at = np.flatnonzero(housing["site_id"].astype(str).to_numpy() == str(site_id)) \
+        if not housing.empty else []
+    if not len(at):
+        return float("nan"), float("nan")
+    return float(counted[at[0]]), float(comp[at[0]].sum())

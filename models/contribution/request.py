@@ -55,6 +55,7 @@ class Application:
     start_year: int | None = None
     build_years: int | None = None
     site_id: str = ""
+    note: str = ""          # what of the site was set aside (already on the lists)
 
     @property
     def key(self) -> str:
@@ -108,11 +109,30 @@ def site_application(plan, site_id: str) -> Application:
     dwellings = _dwellings(row["dwellings"], f"housing site {site_id}")
     start = row.get("start_year")
     build = row.get("build_years")
+    note = ""
+    # Homes the plan's phasing completes before the list sizes' date are already on the
+    # lists: no developer can be asked to fund them (the rule demand and the hubs use).
+    from models.demand import attributable_dwellings
+    from models.supply import list_date
+    counted, total = attributable_dwellings(plan.dataset, plan.assumptions, str(site_id))
+    if math.isfinite(counted) and counted < total - 1e-9:
+        when = list_date(plan.dataset) or "the list sizes' date"
+        if counted < 0.5:
+            raise ContributionError(
+                f"housing site {site_id}",
+                f"all its {total:,.0f} dwellings are completed (start {start}) before the "
+                f"list sizes' date ({when}): their residents are already registered, so no "
+                "contribution can be attributed; assess it as a new application "
+                "(--at/--postcode with --start-year) if it is not yet built")
+        note = (f"{total - counted:,.0f} of the site's {total:,.0f} dwellings are completed "
+                f"before the list sizes' date ({when}) and already on the lists; the request "
+                f"covers the other {counted:,.0f}.")
+        dwellings = int(round(counted))
     return Application(name=str(row["name"]), latitude=float(row["latitude"]),
                        longitude=float(row["longitude"]), dwellings=dwellings,
                        start_year=None if pd.isna(start) else int(start),
                        build_years=None if pd.isna(build) else int(build),
-                       site_id=str(site_id))
+                       site_id=str(site_id), note=note)
 
 
 def new_application(plan, latitude: float, longitude: float, dwellings, *, mix=(),
@@ -362,7 +382,7 @@ def _reg122(plan, c: Contribution) -> dict[str, str]:
 
 def _caveats(plan, c: Contribution) -> list[str]:
     ds, f = plan.dataset, c.figures
-    out = []
+    out = [c.application.note] if c.application.note else []
     if ds.is_sample:
         out.append("Illustrative sample data (invented): not a request to send.")
     if f["proxy"]:

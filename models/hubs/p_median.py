@@ -27,6 +27,7 @@ on a count of steps (bound_iterations), not the clock; only the HiGHS time limit
 """
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -166,7 +167,7 @@ def solve_p_median_costs(costs, weights, fixed_costs, k: int, *,
     def exact(sites) -> float:
         sites = list(sites)
         near = dist[:, sites].astype(float).min(axis=1) if sites else np.full(len(w), np.inf)
-        return float(np.dot(w, np.minimum(base, near)))
+        return math.fsum(w * np.minimum(base, near))  # order-free: same bits every run
 
     def nearest(near):
         idx = (np.argpartition(dist, near - 1, axis=1)[:, :near] if near < m
@@ -248,10 +249,12 @@ def _distance_matrix(xy, cand, dtype, stop, block: int = 4096) -> np.ndarray:
 
 def _exact_objective(xy, w, base, open_xy) -> float:
     """Weighted distance sum (float64, from coordinates) with these candidate sites open."""
+    # math.fsum, not a threaded BLAS dot: the sum (the bound's step size) is the same bits
+    # on every run.
     if len(open_xy) == 0:
-        return float(np.dot(w, base))
+        return math.fsum(w * base)
     near = np.minimum(base, cKDTree(open_xy).query(xy)[0])
-    return float(np.dot(w, near))
+    return math.fsum(w * near)
 
 
 def _min_sums(dist, wt, cap, minus=None, rows=None) -> np.ndarray:

@@ -398,6 +398,14 @@ def _span(phasing, by_area, delays: dict, years, cutoff: int | None,
                  first, last)
 
 
+def counted_years(years: np.ndarray, cutoff: int | None) -> np.ndarray:
+    """Which years' completions are new demand: those from the list sizes' planning year on
+    (earlier ones are already in the list); all of them when the list's date is unknown.
+    The one rule demand and the hubs' growth (``new_patients_by_site``) count by."""
+    years = np.asarray(years)
+    return np.ones(len(years), dtype=bool) if cutoff is None else years >= cutoff
+
+
 def _scenario_completions(by_area, span: _Span, delay: int, cutoff: int | None):
     """(areas + total, years) completions under one delay, less those before the list's
     date (already in the list), and the dwellings so set aside per area + total."""
@@ -405,11 +413,9 @@ def _scenario_completions(by_area, span: _Span, delay: int, cutoff: int | None):
     if by_area.shape[1] and len(span.full):
         start = span.offset + delay
         matrix[:, start:start + by_area.shape[1]] = by_area
-    before = np.zeros(by_area.shape[0])
-    if cutoff is not None:
-        early = span.full < cutoff
-        before = matrix[:, early].sum(axis=1)
-        matrix[:, early] = 0.0
+    early = ~counted_years(span.full, cutoff)
+    before = matrix[:, early].sum(axis=1)
+    matrix[:, early] = 0.0
     matrix = np.vstack([matrix, matrix.sum(axis=0, keepdims=True)])
     return matrix, np.append(before, before.sum())
 
@@ -605,7 +611,7 @@ def _attributable(ds, a: Assumptions):
     years = phasing.first_year + np.arange(comp.shape[1]) \
         + int(round(values["buildout_delay_years"]))
     cutoff = list_year(ds)
-    counted = comp[:, years >= cutoff].sum(axis=1) if cutoff is not None else comp.sum(axis=1)
+    counted = comp[:, counted_years(years, cutoff)].sum(axis=1)
     return housing, comp, counted
 
 

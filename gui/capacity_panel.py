@@ -199,7 +199,8 @@ class CapacityPanel(Panel):
             f"<b>Utilisation now {share(m['utilisation_now'])}</b> of open room hours "
             f"(target {self.ws.plan.value('room_utilisation_target'):.0%}){sample}; "
             f"{number(m['rooms_available'])} rooms, {number(m['rooms_needed_now'], 1)} "
-            f"needed now, {number(m['rooms_short_last'], 1)} short by {m['last_year']} "
+            f"needed now, {_short_or_spare(m['rooms_short_last'], number)} by "
+            f"{m['last_year']} "
             f"(top-down: {number(m['rooms_topdown_now'])} rooms now). <b>Gap opens:</b> "
             + html.escape(", ".join(opening) if opening else "in no area "
                           f"by {m['last_year']}")
@@ -312,3 +313,14 @@ def _band(util: float) -> tuple[str, str]:
         if util < top:
             return colour, f"utilisation {util:.0%}: {text}"
     return UTILISATION_BANDS[-1][1], f"utilisation {util:.0%}"
+
+
+def _short_or_spare(short, number) -> str:
+    """Rooms short as a person reads it: a negative shortfall is rooms to spare."""
+    try:
+        value = float(short)
+    except (TypeError, ValueError):
+        return "unknown rooms short"
+    if value != value:
+        return "unknown rooms short"
+    return f"{number(value, 1)} short" if value > 0 else f"{number(-value, 1)} spare"

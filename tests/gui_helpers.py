@@ -17,6 +17,15 @@ def wait_until(predicate, timeout: float = 10.0, what: str = "condition") -> Non
     raise AssertionError(f"timed out after {timeout:g}s waiting for {what}")
 
 
+def eventually(predicate, timeout: float = 5.0) -> bool:
+    """Whether ``predicate`` comes true within ``timeout`` s, the event loop running."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and not predicate():
+        QApplication.processEvents()
+        time.sleep(0.005)
+    return bool(predicate())
+
+
 def js(window, code: str, timeout: float = 10.0):
     """Evaluate JavaScript in the map page and return its (JSON-convertible) result."""
     box = []

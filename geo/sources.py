@@ -212,6 +212,7 @@ class FolderLayer:
     folder) and by File → Import … in the window."""
 
     key: str                  # the flag (--timetable)
+    name: str                 # what the file is (the README's table)
     label: str                # the window's dialog title (File → Import …)
     publisher: str            # who publishes it
     help: str                 # the flag's help
@@ -221,6 +222,7 @@ class FolderLayer:
     writer: str               # "module:function(layer, folder)" into a folder being built
     entries: tuple[str, ...]  # what it is kept as in the data folder
     margin: str               # the assumption: how far beyond the localities it is kept
+    date_rule: str = ""       # where its date comes from
 
     @property
     def flag(self) -> str:
@@ -228,7 +230,7 @@ class FolderLayer:
 
 
 FOLDER_LAYERS: tuple[FolderLayer, ...] = (
-    FolderLayer("roads", "Import roads", "OpenStreetMap contributors (ODbL) or Ordnance "
+    FolderLayer("roads", "Road and place extract", "Import roads", "OpenStreetMap contributors (ODbL) or Ordnance "
                 "Survey, OS Open Roads (OGL)",
                 "road and place extract: OpenStreetMap .osm.pbf or .osm (e.g. the county "
                 "extract), or OS Open Roads .gpkg; clipped to the localities plus the "
@@ -236,15 +238,16 @@ FOLDER_LAYERS: tuple[FolderLayer, ...] = (
                 "Road extracts (*.osm.pbf *.pbf *.osm *.osm.bz2 *.gpkg);;"
                 "OpenStreetMap (*.osm.pbf *.pbf *.osm *.osm.bz2);;OS Open Roads (*.gpkg)",
                 "geo.roads:read_roads_for", "geo.roads:write_roads",
-                ("roads.gpkg", "roads.json"), "road_margin_km"),
-    FolderLayer("timetable", "Import timetable", "bus and train operators' GTFS feeds, e.g. "
+                ("roads.gpkg", "roads.json"), "road_margin_km",
+                "not in the file (its name, e.g. kent-latest, is kept in roads.json)"),
+    FolderLayer("timetable", "Public-transport timetable (GTFS)", "Import timetable", "bus and train operators' GTFS feeds, e.g. "
                 "the Department for Transport's Bus Open Data Service (OGL)",
                 "public-transport timetable as published (GTFS zip or folder, e.g. a Bus "
                 "Open Data Service regional export); clipped to the localities plus the "
                 "transit_margin_km assumption, stored as timetable/", "F.zip",
                 "GTFS timetables (*.zip);;All files (*)",
                 "geo.io_gtfs:read_feed_for", "geo.io_gtfs:save_feed", ("timetable",),
-                "transit_margin_km"),
+                "transit_margin_km", "the feed's validity (calendar), kept in timetable.json"),
 )
 LAYER_BY_KEY = {s.key: s for s in FOLDER_LAYERS}
 
@@ -326,6 +329,10 @@ def readme_table() -> str:
         kept = f"`{s.folder_file}`" if s.folder_file else "report only"
         rows.append(f"| {flag} | {s.label.rstrip(' *')} | {s.publisher} | {s.joins_on} | "
                     f"{s.date_rule} | {kept} |")
+    for f in FOLDER_LAYERS:
+        kept = ", ".join(f"`{e}/`" if "." not in e else f"`{e}`" for e in f.entries)
+        rows.append(f"| `{f.flag}` | {f.name} | {f.publisher} | clipped to the localities "
+                    f"plus `{f.margin}` | {f.date_rule} | {kept} |")
     return "\n".join(rows)
 
 

@@ -105,7 +105,7 @@ def time_bands(graph: RoadGraph, lonlat, bands=TIME_BANDS_MIN) -> gpd.GeoDataFra
     time, widened by BAND_REACH_M either side (the walk or drive in from the roadside),
     with the small gaps between neighbouring roads closed."""
     x, y = to_bng(np.array([lonlat[0]], float), np.array([lonlat[1]], float))
-    minutes = graph.minutes_from(np.array([x[0], y[0]]))
+    minutes = graph.minutes_from(np.array([x[0], y[0]]), limit=max(bands))
     links = graph.matrix.tocoo()
     reached_by = np.maximum(minutes[links.row], minutes[links.col])
     rows, area, done = [], shapely.Polygon(), -np.inf

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from geo.sources import SOURCES
+from geo.sources import FOLDER_LAYERS, SOURCES
 
 
 def register(subparsers) -> None:
@@ -25,14 +25,8 @@ def register(subparsers) -> None:
                         "--data adds roads to an existing folder")
     p.add_argument("--data", dest="import_data", metavar="DIR",
                    help="an existing data folder to add --roads to (written to --out)")
-    p.add_argument("--roads", metavar="F",
-                   help="road and place extract: OpenStreetMap .osm.pbf or .osm (e.g. the "
-                        "county extract), or OS Open Roads .gpkg; clipped to the localities "
-                        "plus the road_margin_km assumption, stored as roads.gpkg")
-    p.add_argument("--timetable", metavar="F.zip",
-                   help="public-transport timetable as published (GTFS zip or folder, e.g. a "
-                        "Bus Open Data Service regional export); clipped to the localities "
-                        "plus the transit_margin_km assumption, stored as timetable/")
+    for layer in FOLDER_LAYERS:      # roads, a timetable (geo/sources.py)
+        p.add_argument(layer.flag, metavar=layer.metavar, help=layer.help)
     p.add_argument("--commissioner", metavar="CODE",
                    help="keep practices of this commissioner code only (Medway CCG: 09W)")
     p.add_argument("--brownfield-start-year", type=int, metavar="YEAR",
@@ -77,46 +71,36 @@ def run(args: argparse.Namespace) -> int:
         lines = [ln for ln in lines if ln.startswith(("Import summary", "  "))][:12]
     print("\n".join(lines))
     # Read roads and timetable first: the folder is then written once, whole.
-    layers, feed, write = _read_layers(args, result.dataset.localities)
+    read, write = _read_layers(args, result.dataset.localities)
     save_import(result, args.out, also=write)
-    _print_layers(layers, feed, args.out)
+    _print_layers(read, args.out)
     return 0
 
 
 def _read_layers(args, localities):
-    """The roads and timetable asked for, read and clipped, and a writer that adds both to
-    a folder being built (None when neither was asked for)."""
+    """The folder layers asked for (roads, a timetable: geo/sources.py FOLDER_LAYERS), read
+    and clipped, and a writer that adds them to a folder being built (None when none was
+    asked for)."""
+    from geo.sources import load
     from models.assumptions import default_assumptions
-    layers = feed = None
-    if args.roads:
-        from geo.roads import read_roads_for
-        layers = read_roads_for(args.roads, localities, _margin_m())
-    if args.timetable:
-        from geo.io_gtfs import read_feed_for
-        margin = default_assumptions().value("transit_margin_km") * 1000.0
-        feed = read_feed_for(args.timetable, localities, margin)
+    values = default_assumptions()
+    read = {s.key: load(s.reader)(getattr(args, s.key), localities,
+                                  values.value(s.margin) * 1000.0)
+            for s in FOLDER_LAYERS if getattr(args, s.key, None)}
 
     def write(tmp):
-        from geo.io_gtfs import save_feed
-        from geo.roads import write_roads
-        if layers is not None:
-            write_roads(layers, tmp)
-        if feed is not None:
-            save_feed(feed, tmp)
-    return layers, feed, (write if layers is not None or feed is not None else None)
+        for s in FOLDER_LAYERS:
+            if s.key in read:
+                load(s.writer)(read[s.key], tmp)
+    return read, (write if read else None)
 
 
-def _print_layers(layers, feed, folder) -> None:
-    if layers is not None:
-        _print_roads(layers, folder)
-    if feed is not None:
-        _print_timetable(feed, folder)
+def _print_layers(read: dict, folder) -> None:
+    if "roads" in read:
+        _print_roads(read["roads"], folder)
+    if "timetable" in read:
+        _print_timetable(read["timetable"], folder)
     print(f"Wrote {folder} (open it with: python main.py --data {folder})")
-
-
-def _margin_m() -> float:
-    from models.assumptions import default_assumptions
-    return default_assumptions().value("road_margin_km") * 1000.0
 
 
 def _print_roads(layers, folder) -> None:
@@ -140,18 +124,16 @@ def _add_layers(args) -> int:
     from cli import UserError
     from geo.atomic import copy_folder_with
     from geo.canonical import load_folder
-    from geo.io_gtfs import TIMETABLE_DIR
-    from geo.roads import ROADS_ABOUT, ROADS_FILE, forget_roads
-    if not args.roads and not args.timetable:
+    from geo.roads import forget_roads
+    if not any(getattr(args, s.key, None) for s in FOLDER_LAYERS):
         raise UserError("--data DIR is for adding roads or a timetable: give --roads F or "
                         "--timetable F.zip as well")
     src = args.import_data or args.data
-    layers, feed, write = _read_layers(args, load_folder(src).localities)
-    replaced = ((ROADS_FILE, ROADS_ABOUT) if layers is not None else ()) + \
-        ((TIMETABLE_DIR,) if feed is not None else ())
+    read, write = _read_layers(args, load_folder(src).localities)
+    replaced = tuple(e for s in FOLDER_LAYERS if s.key in read for e in s.entries)
     copy_folder_with(src, args.out, write, replaces=replaced)
     forget_roads(args.out)
-    _print_layers(layers, feed, args.out)
+    _print_layers(read, args.out)
     return 0
 
 

@@ -12,6 +12,11 @@ tests/test_sources.py; ``python -m geo.sources`` prints it).
 Functions are named as ``"module:function"`` and imported when used, so this module imports
 nothing of ours and every other module can read it.
 
+A road extract and a timetable are ``FolderLayer``s: kept as their own folder entries
+(roads.gpkg, timetable/) rather than a Dataset table, added by ``import --roads/--timetable``
+or File → Import …; their flags, the entries a copy replaces and the dialogs' titles, file
+filters and margins come from ``FOLDER_LAYERS``.
+
 Adding a source: declare it here; write its reader and its step (``step(ctx)``, see
 geo/import_steps.py) in its own ``geo/io_*.py``; paste the regenerated README table.
 """
@@ -197,6 +202,55 @@ SOURCES += (
 
 BY_KEY = {s.key: s for s in SOURCES}
 
+
+@dataclass(frozen=True)
+class FolderLayer:
+    """A layer added to a data folder beside its tables (the road network, a timetable):
+    read from a file as published, clipped to the localities plus a margin (an assumption),
+    kept as its own entries of the folder and read when needed (not part of ``Dataset``).
+    Added by ``import --KEY F`` (with a full import, or ``--data DIR`` to an existing
+    folder) and by File → Import … in the window."""
+
+    key: str                  # the flag (--timetable)
+    name: str                 # what the file is (the README's table)
+    label: str                # the window's dialog title (File → Import …)
+    publisher: str            # who publishes it
+    help: str                 # the flag's help
+    metavar: str              # the flag's file
+    file_filter: str          # the dialog's file chooser filter
+    reader: str               # "module:function(path, localities, margin_m, progress=, cancel=)"
+    writer: str               # "module:function(layer, folder)" into a folder being built
+    entries: tuple[str, ...]  # what it is kept as in the data folder
+    margin: str               # the assumption: how far beyond the localities it is kept
+    date_rule: str = ""       # where its date comes from
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.key.replace("_", "-")
+
+
+FOLDER_LAYERS: tuple[FolderLayer, ...] = (
+    FolderLayer("roads", "Road and place extract", "Import roads", "OpenStreetMap contributors (ODbL) or Ordnance "
+                "Survey, OS Open Roads (OGL)",
+                "road and place extract: OpenStreetMap .osm.pbf or .osm (e.g. the county "
+                "extract), or OS Open Roads .gpkg; clipped to the localities plus the "
+                "road_margin_km assumption, stored as roads.gpkg", "F",
+                "Road extracts (*.osm.pbf *.pbf *.osm *.osm.bz2 *.gpkg);;"
+                "OpenStreetMap (*.osm.pbf *.pbf *.osm *.osm.bz2);;OS Open Roads (*.gpkg)",
+                "geo.roads:read_roads_for", "geo.roads:write_roads",
+                ("roads.gpkg", "roads.json"), "road_margin_km",
+                "not in the file (its name, e.g. kent-latest, is kept in roads.json)"),
+    FolderLayer("timetable", "Public-transport timetable (GTFS)", "Import timetable", "bus and train operators' GTFS feeds, e.g. "
+                "the Department for Transport's Bus Open Data Service (OGL)",
+                "public-transport timetable as published (GTFS zip or folder, e.g. a Bus "
+                "Open Data Service regional export); clipped to the localities plus the "
+                "transit_margin_km assumption, stored as timetable/", "F.zip",
+                "GTFS timetables (*.zip);;All files (*)",
+                "geo.io_gtfs:read_feed_for", "geo.io_gtfs:save_feed", ("timetable",),
+                "transit_margin_km", "the feed's validity (calendar), kept in timetable.json"),
+)
+LAYER_BY_KEY = {s.key: s for s in FOLDER_LAYERS}
+
 FROM_NAME = " (from the file name)"
 CENSUS_DAYS = {2001: "29 April 2001", 2011: "27 March 2011", 2021: "21 March 2021"}
 
@@ -275,6 +329,10 @@ def readme_table() -> str:
         kept = f"`{s.folder_file}`" if s.folder_file else "report only"
         rows.append(f"| {flag} | {s.label.rstrip(' *')} | {s.publisher} | {s.joins_on} | "
                     f"{s.date_rule} | {kept} |")
+    for f in FOLDER_LAYERS:
+        kept = ", ".join(f"`{e}/`" if "." not in e else f"`{e}`" for e in f.entries)
+        rows.append(f"| `{f.flag}` | {f.name} | {f.publisher} | clipped to the localities "
+                    f"plus `{f.margin}` | {f.date_rule} | {kept} |")
     return "\n".join(rows)
 
 

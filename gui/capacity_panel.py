@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 
-import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
@@ -26,16 +25,11 @@ from gui.panel import Panel, scrolling
 from models.capacity.by_year import CapacityError, plan_capacity
 from models.display import number, share
 from rendering.capacity_page import draw_capacity, method_text
+from rendering.map_layers.estate import site_colours
+from rendering.map_layers.registry import layer
 
-MAP_LAYER = "estate"           # the map hook: one overlay, declared here and nowhere else
-MAP_TITLE = "Estate: sites by utilisation or condition"
-UTILISATION_BANDS = [(0.5, "#2e7d32", "under 50% of open room hours"),
-                     (0.75, "#9ccc65", "50–75% (within the target)"),
-                     (1.0, "#fb8c00", "75–100% (over the target)"),
-                     (float("inf"), "#c62828", "over 100%: more bookings than room hours")]
-CONDITION_COLOURS = {"A": ("#2e7d32", "A: as new"), "B": ("#9ccc65", "B: sound"),
-                     "C": ("#fb8c00", "C: needs work"), "D": ("#c62828", "D: unacceptable")}
-UNKNOWN_COLOUR = "#9e9e9e"
+ESTATE = layer("estate")       # the map hook: declared in rendering/map_layers/registry.py
+MAP_LAYER, MAP_TITLE = ESTATE.id, ESTATE.title
 
 GAP_COLUMNS = [
     Column("area", "Area"),
@@ -84,7 +78,7 @@ def add_capacity_panel(window) -> None:
                                         Qt.DockWidgetArea.RightDockWidgetArea, "capacity",
                                         scroll=True)   # scrolls on a laptop screen
     window.tabifyDockWidget(window.details_dock, window.capacity_dock)
-    window.layers_panel.add_layer(MAP_LAYER, MAP_TITLE, visible=False)
+    window.layers_panel.add_declared(MAP_LAYER)
     window.view_menu.addAction(window.capacity_dock.toggleViewAction())
 
 
@@ -225,65 +219,18 @@ class CapacityPanel(Panel):
         """Site code → (colour, what it means), for the map mode chosen."""
         if self.result is None:
             return {}
-        sites = self.result.sites
-        mode = self.colour.currentData()
-        out = {}
-        if mode == "condition":
-            for code, cond in zip(sites["site_code"], sites["condition"]):
-                out[code] = CONDITION_COLOURS.get(cond, (UNKNOWN_COLOUR, "unknown"))
-            return out
-        from models.capacity.sessions import appointments_per_patient
-        per = appointments_per_patient(self.ws.assumptions.value)
-        mains = self.ws.dataset.main_practices()
-        lists = dict(zip(mains["practice_code"],
-                         mains["list_size"].astype(float)))
-        full = sites.groupby("unit")["full_time_appointments"].agg(
-            lambda s: s.sum() if s.notna().all() else np.nan)
-        for code, unit in zip(sites["site_code"], sites["unit"]):
-            need = lists.get(unit, np.nan) * per
-            cap = full.get(unit, np.nan)
-            util = need / cap if np.isfinite(need) and np.isfinite(cap) and cap > 0 \
-                else np.nan
-            out[code] = _band(util)
-        return out
+        return site_colours(self.result, self.colour.currentData(), self.ws.plan)
 
     def _draw_map(self) -> None:
         colours = self.site_colours()
         if not colours or not getattr(self.map, "is_ready", False):
             return
-        from rendering.webmap import practice_radius
-        sites = self.result.sites
-        lists = dict(zip(self.ws.dataset.practices["practice_code"],
-                         self.ws.dataset.practices["list_size"].astype(float)))
-        feats = []
-        for r in sites.itertuples():
-            # A ring just outside the site's own circle, so it never hides under it.
-            radius = (practice_radius(lists.get(r.site_code, 0.0)) + 4 if r.kind == "practice"
-                      else 14 if r.kind == "hub" else 8)
-            colour, meaning = colours.get(r.site_code, (UNKNOWN_COLOUR, "unknown"))
-            feats.append({"type": "Feature",
-                          "geometry": {"type": "Point", "coordinates": [r.longitude,
-                                                                        r.latitude]},
-                          "properties": {"id": r.site_code, "style": {
-                              "radius": radius, "color": colour,
-                              "weight": 3, "fill": False, "opacity": 0.95},
-                              "tip": [["Site", f"{r.site_code} {r.name}"],
-                                      ["Estate", meaning],
-                                      ["Rooms", number(r.clinical_rooms)],
-                                      ["Condition", r.condition or "unknown"]]}})
-        self.map.set_overlay(MAP_LAYER, {"type": "FeatureCollection", "features": feats},
-                             False, self.legend())
+        self.map.set_overlay(MAP_LAYER, ESTATE.features(
+            self.result.sites, colours, self.ws.dataset.practices), legend=self.legend())
 
     def legend(self) -> dict:
         """The map legend's section for the mode shown."""
-        ring = lambda c: {"shape": "circle", "fill": "#ffffff", "stroke": c,  # noqa: E731
-                          "size": 12, "dash": False}
-        if self.colour.currentData() == "condition":
-            rows = [[ring(c), f"condition {text}"] for c, text in CONDITION_COLOURS.values()]
-        else:
-            rows = [[ring(c), f"utilisation now {text}"] for _, c, text in UTILISATION_BANDS]
-        return {"layer": MAP_LAYER, "title": MAP_TITLE,   # the tick box's words
-                "rows": rows + [[ring(UNKNOWN_COLOUR), "unknown (no register row)"]]}
+        return ESTATE.legend_section(self.colour.currentData())
 
     # -------------------------------------------------------------- export
     def export(self, path: str | None = None) -> bool:
@@ -304,15 +251,6 @@ class CapacityPanel(Panel):
             return False
         self.status.emit("Saved " + ", ".join(str(p) for p in written))
         return True
-
-
-def _band(util: float) -> tuple[str, str]:
-    if not np.isfinite(util):
-        return UNKNOWN_COLOUR, "utilisation unknown"
-    for top, colour, text in UTILISATION_BANDS:
-        if util < top:
-            return colour, f"utilisation {util:.0%}: {text}"
-    return UTILISATION_BANDS[-1][1], f"utilisation {util:.0%}"
 
 
 def _short_or_spare(short, number) -> str:

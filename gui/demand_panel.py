@@ -28,6 +28,7 @@ from models.assumptions import Assumptions
 from models.display import known, money, money_range, number
 from models.housing import phasing_note
 from rendering.charts import draw_gp_wte_band, draw_new_patients
+from rendering.map_layers.registry import layer
 
 RESULT_COLUMNS = [
     Column("year", "Year", lambda v: f"{int(v)}/{(int(v) + 1) % 100:02d}",
@@ -347,29 +348,8 @@ class DemandPanel(Panel):
             self.map.remove_overlay("demand")
             return
         key = self.shade.currentData() or "gp_wte_needed"
-        if key == "gp_wte_needed":
-            values, label = r.totals().set_index("area")[key], "GP WTE needed by the end"
-        else:
-            values = r.baseline.set_index("area")["imd_score" if key == "imd_score"
-                                                  else "gp_wte_gap_benchmark"]
-            label = ("Deprivation (list-weighted IMD score)" if key == "imd_score"
-                     else "GPs short of the benchmark")
-        values = values.drop(dm.MEDWAY, errors="ignore")
-        lo = min(float(values.min()), 0.0) if values.notna().any() else 0.0
-        top = max(float(values.max()) - lo, 1e-9) if values.notna().any() else 1.0
-        feats = []
-        for row in self.ws.dataset.localities.itertuples():
-            value = float(values.get(row.name, float("nan")))
-            share = (value - lo) / top if known(value) else 0.0
-            feats.append({"type": "Feature", "geometry": row.geometry.__geo_interface__,
-                          "properties": {"id": row.name, "style": {
-                              "color": "#b71c1c", "weight": 1,
-                              "fillColor": "#d32f2f" if known(value) else "#bdbdbd",
-                              "fillOpacity": 0.08 + 0.5 * share if known(value) else 0.3},
-                              "tip": [["Locality", row.name],
-                                      [label, number(value, 1)]]}})
-        self.map.set_overlay("demand", {"type": "FeatureCollection", "features": feats},
-                             False)
+        self.map.set_overlay("demand", layer("demand").features(
+            r, self.ws.dataset.localities, key))
 
     # -------------------------------------------------------------- edits
     def _edit_assumption(self, row: int, column: str, value) -> bool:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QGroupBox, QLabel, QTableView, QVBoxLayout
 
 from rendering import webmap
+from rendering.map_layers.registry import layer
 from gui.frame_model import Column, FrameModel, one_dp, whole
 from models.grouping import compare_groupings, group_territories, site_groups
 from models.grouping.territories import study_area
@@ -65,8 +66,7 @@ def draw_groups(view, ds, mapping: dict, table: pd.DataFrame) -> dict[str, str]:
         labels[r.group] = (f"{r.group} · {r.list_size / 1000:,.1f}k" if r.within_bounds else
                            f"{r.group} · {r.list_size:,.0f} "
                            f"({'below' if r.outside_by < 0 else 'above'})")
-    view.set_overlay("groups", webmap.group_territories(areas, colours, tips, bad, labels),
-                     False)
+    view.set_overlay("groups", layer("groups").features(areas, colours, tips, bad, labels))
     return colours
 
 
@@ -162,22 +162,7 @@ class Comparison(QGroupBox):
             f"over {n} practices" if mapping and n >= 2 else
             "Run or load a grouping to compare it with this one.")
         areas = group_territories(ds.practices, other, area)
-        tips = {g: [["Existing group", g]] for g in areas}
-        outlines = webmap.group_territories(areas, {}, tips, labels=None, dashed=True)
-        _name_outlines(outlines, areas)
-        view.set_overlay("existing_groups", outlines, False)
-
-
-def _name_outlines(collection: dict, areas: dict) -> None:
-    """Each existing group's outline carries its name (e.g. the PCN's), written on the map
-    as an overlay label so it gives way to the planner's own group labels."""
-    from geo.crs import to_wgs84
-    for feature in collection["features"]:
-        name = feature["properties"]["id"]
-        if name in areas and not areas[name].is_empty:
-            at = areas[name].point_on_surface()
-            lon, lat = to_wgs84([at.x], [at.y])
-            feature["properties"]["label"] = [float(lat[0]), float(lon[0]), str(name)]
+        view.set_overlay("existing_groups", layer("existing_groups").features(areas))
 
 
 def other_localities(ds, code: str, group: str, mapping: dict) -> str:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from rendering import webmap
+from rendering.map_layers.registry import layer
 from gui import hubs_travel
 from gui.frame_model import Column, FrameModel, one_dp, whole
 from gui.hub_changes import ChangeModel
@@ -53,19 +54,7 @@ HUB_TABLE = [   # the figures a planner reads first (in view on a laptop), codes
     Column("status", "Status"),
     Column("hub_id", "Hub"),
 ]
-CATCHMENT_COLOURS = webmap.GROUP_PALETTE
-# A suggested site is a would-be hub: drawn in the hubs' purple, ringed and dashed, larger
-# than any housing dot (orange), so the two are never confused.
-SUGGESTED_STYLE = {"radius": 13, "color": webmap.HUB_COLOUR, "weight": 4, "fillColor": "#fff",
-                   "fillOpacity": 1.0, "dashArray": "4 3"}
-SUGGESTED_LEGEND = {"layer": "suggested", "title": "Suggested hub sites", "rows": [
-    [{"shape": "circle", "fill": "#fff", "stroke": webmap.HUB_COLOUR, "size": 16,
-      "dash": True}, "Suggested new hub site (not yet accepted)"]]}
 NAME_WIDTH = 130      # px: the Hubs table's name column at most (full name: Details)
-MISLEADING_TITLE = "Straight lines across water (no roads)"
-MISLEADING_LEGEND = {"layer": "straight_lines", "title": MISLEADING_TITLE, "rows": [
-    [{"shape": "line", "stroke": "#b71c1c", "dash": True, "width": 2},
-     "Straight line crosses the estuary or leaves the localities: import roads"]]}
 
 
 class HubsPanel(HubEditing, Panel):
@@ -233,8 +222,12 @@ class HubsPanel(HubEditing, Panel):
         if graph is None or not self.bands_box.isChecked() or row.empty:
             self.map.remove_overlay("time_bands")
             return
-        self.map.set_overlay("time_bands",
-                             hubs_travel.band_features(graph, next(row.itertuples())), False)
+        hub = next(row.itertuples())
+        bands = layer("time_bands")
+        timetable = graph.label() if graph.mode == "transit" else None
+        self.map.set_overlay("time_bands", bands.features(
+            hubs_travel.band_areas(graph, hub), hub.hub_id, hub.name, graph.mode, timetable),
+            legend=bands.legend_section(graph.mode))
 
     def _set_assumption(self, key: str, value: float) -> None:
         """The road factor and speed are planning assumptions: one undoable change."""
@@ -335,29 +328,11 @@ class HubsPanel(HubEditing, Panel):
         cells = (hubs_travel.catchment_cells(graph, hubs, self.ws.dataset.localities)
                  if graph is not None else
                  hubmodel.catchment_polygons(hubs, self.ws.dataset.localities))
-        feats = []
         leaving = getattr(self, "leaving", None)
         notes = straight_line.per_hub_note(leaving) if leaving is not None else {}
-        for i, row in enumerate(cells.itertuples()):
-            colour = CATCHMENT_COLOURS[i % len(CATCHMENT_COLOURS)]
-            spot = row.geometry.representative_point()
-            feats.append({"type": "Feature", "geometry": row.geometry.__geo_interface__,
-                          "properties": {"id": row.hub_id,
-                                         "label": [spot.y, spot.x, str(row.name).split(" (")[0]],
-                                         "style": {
-                              "color": colour, "weight": 2, "fillColor": colour,
-                              "fillOpacity": 0.10, "dashArray": "1 4"},
-                              "tip": [["Catchment of", row.name],
-                                      ["Area", f"{row.area_km2:,.1f} km²"]] + (
-                                  [["Straight line", f"{notes[row.hub_id]}: "
-                                    f"{straight_line.WARNING}"]]
-                                  if row.hub_id in notes else [])}})
-        self.map.set_overlay("catchments", {"type": "FeatureCollection", "features": feats},
-                             False)
+        self.map.set_overlay("catchments", layer("catchments").features(cells, notes))
         if graph is None and leaving is not None and len(leaving):
-            self.map.set_overlay("straight_lines", {"type": "FeatureCollection",
-                                                    "features": _misleading_lines(leaving)},
-                                 True, MISLEADING_LEGEND)
+            self.map.set_overlay("straight_lines", layer("straight_lines").features(leaving))
         else:
             self.map.remove_overlay("straight_lines")
 
@@ -416,15 +391,7 @@ class HubsPanel(HubEditing, Panel):
 
     def _on_plan(self, plan) -> None:
         self.plan = plan
-        added = plan.added
-        feats = [{"type": "Feature",
-                  "geometry": {"type": "Point", "coordinates": [float(r.longitude),
-                                                                float(r.latitude)]},
-                  "properties": {"id": f"suggested-{i}", "style": SUGGESTED_STYLE,
-                      "tip": [["Suggested hub site", str(r.name)]]}}
-                 for i, r in enumerate(added.itertuples())]
-        self.map.set_overlay("suggested", {"type": "FeatureCollection", "features": feats},
-                             True, SUGGESTED_LEGEND)
+        self.map.set_overlay("suggested", layer("suggested").features(plan.added))
         # The table, catchments and "Access now" stay on the hubs in the plan: the
         # suggestion's own figures are shown beside it, as what accepting would give.
         after = self.layout_of(self._with_localities(self._accepted(plan)), self.demand())
@@ -461,17 +428,3 @@ class HubsPanel(HubEditing, Panel):
                                 "(Ctrl+Z takes them back).")
         self.map.remove_overlay("suggested")
 
-
-def _misleading_lines(leaving: pd.DataFrame) -> list[dict]:
-    """Red dashed straight lines where the straight line crosses water or leaves the
-    localities, each saying so (drawn with the catchments)."""
-    return [{"type": "Feature",
-             "geometry": {"type": "LineString", "coordinates": [[r.lon, r.lat],
-                                                                [r.hub_lon, r.hub_lat]]},
-             "properties": {"id": f"line-{r.point_id}", "kind": "straight_line",
-                            "style": {"color": "#b71c1c", "weight": 2, "opacity": 0.9,
-                                      "dashArray": "6 5"},
-                            "tip": [["Straight line", f"{r.name} → {r.hub_name}"],
-                                    ["Outside the localities", f"{r.outside_m:,.0f} m"],
-                                    ["Note", straight_line.WARNING]]}}
-            for r in leaving.itertuples()]

@@ -28,9 +28,6 @@ MODES = (("straight", "Straight line"), ("drive", "Drive time by road"),
 TRANSIT = 3
 NO_TIMETABLE_TIP = ("Public transport needs a timetable: File → Import timetable… (a GTFS zip, "
                     "e.g. the Bus Open Data Service's regional export)")
-# Darkest for the nearest band; faint fills so the planning layers stay readable.
-BAND_COLOURS = {10: "#1b5e20", 15: "#558b2f", 20: "#9e9d24"}
-TRANSIT_COLOURS = {15: "#0d47a1", 30: "#1976d2", 45: "#64b5f6"}
 
 
 class TransitWindow(QWidget):
@@ -172,26 +169,11 @@ def catchment_cells(graph, hubs, localities):
     return time_catchments(graph, hubs, localities)
 
 
-def band_features(graph, hub_row) -> dict:
-    """The 10/15/20-minute areas (15/30/45 by public transport) around one hub."""
+def band_areas(graph, hub_row):
+    """The 10/15/20-minute areas (15/30/45 by public transport) around one hub: minutes,
+    geometry (drawn by rendering/map_layers/hubs.py)."""
     lonlat = (float(hub_row.longitude), float(hub_row.latitude))
     if graph.mode == "transit":
-        bands = transit.transit_bands(graph, lonlat, graph.feed.source.get("box_bng"),
-                                      TRANSIT_BANDS_MIN)
-    else:
-        bands = time_bands(graph, lonlat)
-    colours = TRANSIT_COLOURS if graph.mode == "transit" else BAND_COLOURS
-    how = "public transport, median" if graph.mode == "transit" else graph.mode
-    extra = [["Timetable", graph.label()]] if graph.mode == "transit" else []
-    feats = []
-    for row in bands.itertuples():
-        if row.geometry.is_empty:
-            continue
-        colour = colours.get(int(row.minutes), "#33691e")
-        feats.append({"type": "Feature", "geometry": row.geometry.__geo_interface__,
-                      "properties": {"id": f"{hub_row.hub_id}-{int(row.minutes)}", "style": {
-                          "color": colour, "weight": 1.5, "fillColor": colour,
-                          "fillOpacity": 0.12},
-                          "tip": [["Within", f"{int(row.minutes)} minutes ({how})"],
-                                  ["Of hub", str(hub_row.name)]] + extra}})
-    return {"type": "FeatureCollection", "features": feats}
+        return transit.transit_bands(graph, lonlat, graph.feed.source.get("box_bng"),
+                                     TRANSIT_BANDS_MIN)
+    return time_bands(graph, lonlat)

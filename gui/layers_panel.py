@@ -7,8 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
-from rendering.roads_map import CONTEXT_TITLE
-from rendering.webmap import CONTEXT_LAYER, LAYER_TITLES, LAYERS
+from rendering.map_layers.registry import BASE_LAYERS, layer
+from rendering.webmap import CONTEXT_LAYER
 
 
 class LayersPanel(QListWidget):
@@ -17,8 +17,8 @@ class LayersPanel(QListWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setToolTip("Tick to show a layer on the map, untick to hide it")
-        for layer in reversed(LAYERS):   # top of the map first, as in QGIS
-            self.add_layer(layer, LAYER_TITLES[layer])
+        for name in reversed(BASE_LAYERS):   # top of the map first, as in QGIS
+            self.add_declared(name)
         self._add_context_layer()
         self.itemChanged.connect(self._changed)
 
@@ -34,6 +34,12 @@ class LayersPanel(QListWidget):
         self.blockSignals(False)
         self.toggled.emit(name, visible)
 
+    def add_declared(self, name: str) -> None:
+        """A tick box for a declared layer (rendering/map_layers/registry.py): its title,
+        ticked or not as declared."""
+        spec = layer(name)
+        self.add_layer(name, spec.title, spec.visible)
+
     def remove_layer(self, name: str) -> None:
         item = self.item_for(name)
         if item is not None:
@@ -46,7 +52,7 @@ class LayersPanel(QListWidget):
     def _add_context_layer(self) -> None:
         """Roads, rivers, railways and places (rendering/roads_map.py): beneath everything, so
         listed last; it draws only when the data folder has a road layer."""
-        self.add_layer(CONTEXT_LAYER, CONTEXT_TITLE)
+        self.add_declared(CONTEXT_LAYER)
         self.item_for(CONTEXT_LAYER).setToolTip(
             "Faint background from the data folder's road extract (File → Import roads…); "
             "nothing to show when none has been imported")

@@ -134,13 +134,9 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         self.tabifyDockWidget(self.details_dock, self.demand_dock)
         from gui.capacity_panel import add_capacity_panel
         add_capacity_panel(self)
-        self.layers_panel.add_layer("demand", "GP WTE needed (shading)", visible=False)
-        self.layers_panel.add_layer("groups", "Extended group outlines")
-        self.layers_panel.add_layer("existing_groups", "Existing grouping (compared)")
-        self.layers_panel.add_layer("catchments", "Hub catchments")
-        self.layers_panel.add_layer("suggested", "Suggested hub sites")
-        from gui.hubs_panel import MISLEADING_TITLE
-        self.layers_panel.add_layer("straight_lines", MISLEADING_TITLE)
+        for name in ("demand", "groups", "existing_groups", "catchments", "suggested",
+                     "straight_lines"):     # titles and first state: their declarations
+            self.layers_panel.add_declared(name)
         for dock in (self.groups_dock, self.demand_dock, self.hubs_dock):
             self.view_menu.addAction(dock.toggleViewAction())
         from gui.window_layout import size_docks
@@ -294,7 +290,7 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         self._show_counts()
         self._show_localities(restyle=True)
         if counts.get("wards"):
-            self.layers_panel.add_layer("wards", "Wards (boundaries and names)")
+            self.layers_panel.add_declared("wards")
         else:
             self.layers_panel.remove_layer("wards")
         shown = self.layers_panel.visible_layers()

@@ -20,6 +20,7 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
 from rendering import webmap
+from rendering.map_layers.registry import layer
 
 NETWORK_SCHEMES = {"http", "https", "ws", "wss", "ftp"}
 
@@ -212,12 +213,15 @@ class MapView(QWebEngineView):
         else:
             self._pending.append((code, None))
 
-    def set_overlay(self, name: str, geojson: dict, interactive: bool = True,
+    def set_overlay(self, name: str, geojson: dict, interactive: bool | None = None,
                     legend: dict | None = None) -> None:
-        """Draw a layer over the base map; it obeys its tick box and gets a legend section
-        (``legend``, else rendering/map_legend.py's for ``name``)."""
-        from rendering.map_legend import overlay_legend
-        self._overlays[name] = (geojson, interactive, legend or overlay_legend(name))
+        """Draw a declared layer (rendering/map_layers/registry.py) over the base map with
+        the features its builder gave; it obeys its tick box and gets its legend section
+        (``legend`` when the rows depend on a mode, else the declaration's)."""
+        spec = layer(name)
+        self._overlays[name] = (geojson,
+                                spec.interactive if interactive is None else interactive,
+                                legend or spec.legend_section())
         if self.is_ready:
             self._send_overlay(name)
 

@@ -4,6 +4,7 @@ Details panel; a click on the map or a table row selects the same item in both."
 from __future__ import annotations
 
 from rendering import webmap
+from rendering.map_layers import registry
 from gui.tables import LOCALITY_COLUMNS, housing_frame, practices_frame
 
 
@@ -95,7 +96,7 @@ class PlanViews:
         self.practices_table.set_frame(practices_frame(self.dataset, self._site_groups))
 
     def _restyle_layer(self, layer: str) -> None:
-        collection = webmap.LAYER_BUILDERS[layer](self.dataset)
+        collection = registry.layer(layer).features(self.dataset)
         styles = {f["properties"]["id"]: f["properties"]["style"]
                   for f in collection["features"]}
         if layer == "practices" and self._site_groups:     # keep the group colours

@@ -14,10 +14,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from geo.sources import LAYER_BY_KEY
 from gui.worker import Task, TaskBar
 
-FILE_FILTER = ("Road extracts (*.osm.pbf *.pbf *.osm *.osm.bz2 *.gpkg);;"
-               "OpenStreetMap (*.osm.pbf *.pbf *.osm *.osm.bz2);;OS Open Roads (*.gpkg)")
+ROADS = LAYER_BY_KEY["roads"]      # its title, file filter and margin: geo/sources.py
 
 
 class RoadsImportDialog(QDialog):
@@ -25,13 +25,14 @@ class RoadsImportDialog(QDialog):
     change the texts, the reader (``work``) and the summary (``summary``)."""
 
     imported = Signal(object)        # the RoadLayers written
-    TITLE = "Import roads"
+    SOURCE = ROADS
+    TITLE = ROADS.label
     PLACEHOLDER = "kent-latest.osm.pbf, map.osm or oproad_gb.gpkg"
     INTRO = ("Roads, rivers, railways and place names for the map, and the road network for "
              "drive and walk times. Give an OpenStreetMap extract (.osm.pbf, e.g. the county "
              "extract, or .osm) or OS Open Roads (.gpkg). It is clipped to the localities plus "
              "a margin and stored in the data folder as roads.gpkg.")
-    FILTER = FILE_FILTER
+    FILTER = ROADS.file_filter
     CHOOSER = "Road extract"
     SAMPLE = ("Roads are stored in a data folder. The illustrative sample has illustrative "
               "roads already; open a data folder (File → Open data folder…) to import real "
@@ -76,7 +77,7 @@ class RoadsImportDialog(QDialog):
         if path:
             self.path_edit.setText(path)
 
-    MARGIN = "road_margin_km"        # the assumption: how far beyond the localities
+    MARGIN = ROADS.margin            # the assumption: how far beyond the localities
 
     @staticmethod
     def reader():

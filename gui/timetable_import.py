@@ -8,22 +8,26 @@ transport" under Access by. A refused feed or Cancel leaves the folder as it was
 """
 from __future__ import annotations
 
+from geo.sources import LAYER_BY_KEY
 from gui.roads_import import RoadsImportDialog, open_import_dialog
+
+TIMETABLE = LAYER_BY_KEY["timetable"]   # its title, file filter and margin: geo/sources.py
 
 
 class TimetableImportDialog(RoadsImportDialog):
-    TITLE = "Import timetable"
+    SOURCE = TIMETABLE
+    TITLE = TIMETABLE.label
     PLACEHOLDER = "a GTFS zip, e.g. the region's export from the Bus Open Data Service"
     INTRO = ("Bus and train timetables for access by public transport. Give a GTFS feed as "
              "published (a .zip with stops, routes, trips, stop_times and calendar files). "
              "It is clipped to the localities plus a margin and stored in the data folder as "
              "timetable/.")
-    FILTER = "GTFS timetables (*.zip);;All files (*)"
+    FILTER = TIMETABLE.file_filter
     CHOOSER = "Timetable"
     SAMPLE = ("A timetable is stored in a data folder: open one (File → Open data folder…) "
               "to import a timetable for its area.")
 
-    MARGIN = "transit_margin_km"
+    MARGIN = TIMETABLE.margin
 
     @staticmethod
     def reader():

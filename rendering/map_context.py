@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from geo.dataset import WARD_FILE
+from rendering.map_layers.spec import collection
 
 
 def ward_features(ds) -> dict:
@@ -13,13 +14,13 @@ def ward_features(ds) -> dict:
     folder = getattr(ds, "folder", None)
     path = Path(folder) / WARD_FILE if folder else None
     if path is None or not path.is_file():
-        return _collection([])
+        return collection([])
     from geo.errors import DataError
     from geo.io_boundaries import read_boundaries
     try:
         wards = read_boundaries(path).to_crs(4326)
     except (DataError, OSError, ValueError):
-        return _collection([])
+        return collection([])
     code_col = next((c for c in wards.columns if c.upper().endswith("CD")), None)
     name_col = next((c for c in wards.columns if c.upper().endswith("NM")
                      or c.lower() in ("name", "ward_name")), None)
@@ -32,8 +33,4 @@ def ward_features(ds) -> dict:
                       "properties": {"id": code, "name": name, "label": [pt.y, pt.x],
                                      "style": {"color": "#90a4ae", "weight": 1,
                                                "opacity": 0.8, "fill": False}}})
-    return _collection(feats)
-
-
-def _collection(features):
-    return {"type": "FeatureCollection", "features": features}
+    return collection(feats)

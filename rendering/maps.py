@@ -7,10 +7,11 @@ from rendering.text import plain
 
 def draw_map(ds, groups: dict[str, str] | None = None, hubs: pd.DataFrame | None = None):
     """A static map of localities, practices (by list size, coloured by group), hubs and
-    housing sites."""
-    from rendering.webmap import (EXCLUDED_COLOUR, HOUSING_COLOUR, HUB_COLOUR, PRACTICE_COLOUR,
-                            group_colours)
+    housing sites, in the colours of the window's layers (their declared styles)."""
+    from rendering.map_layers.registry import layer
+    from rendering.webmap import PRACTICE_COLOUR, group_colours
     from models.grouping import site_groups
+    hub_style, housing_style = layer("hubs").style, layer("housing").style
     hubs = ds.hubs if hubs is None else hubs
 
     @plain
@@ -35,15 +36,17 @@ def draw_map(ds, groups: dict[str, str] | None = None, hubs: pd.DataFrame | None
         hx, hy = to_bng(h["longitude"], h["latitude"])
         hs = h["dwellings"] / max(h["dwellings"].max(), 1) * 180 + 10
         ax.scatter(hx, hy, s=hs, marker="s",
-                   c=[HOUSING_COLOUR if inc else EXCLUDED_COLOUR for inc in h["include"]],
+                   c=[housing_style(0, bool(inc))["fillColor"] for inc in h["include"]],
                    alpha=0.7, zorder=2, label="Housing site (area ∝ dwellings)")
         if len(hubs):
             ux, uy = to_bng(hubs["longitude"], hubs["latitude"])
             existing = (hubs["status"] == "existing").to_numpy()
-            ax.scatter(ux[existing], uy[existing], s=160, marker="*", c=HUB_COLOUR,
-                       edgecolors="white", zorder=4, label="Hub, existing")
-            ax.scatter(ux[~existing], uy[~existing], s=160, marker="*", c="white",
-                       edgecolors=HUB_COLOUR, linewidths=1.5, zorder=4,
+            built, planned = hub_style("existing"), hub_style("planned")
+            ax.scatter(ux[existing], uy[existing], s=160, marker="*", c=built["fillColor"],
+                       edgecolors=built["color"], zorder=4, label="Hub, existing")
+            ax.scatter(ux[~existing], uy[~existing], s=160, marker="*",
+                       c=planned["fillColor"], edgecolors=planned["color"], linewidths=1.5,
+                       zorder=4,
                        label="Hub, planned/proposed")
         map_furniture(ax)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False)

@@ -16,6 +16,7 @@ import geopandas as gpd
 import shapely
 
 from geo.crs import WGS84
+from rendering.map_layers.spec import stroke
 
 # (first zoom of the level, road classes, place kinds, simplify tolerance in metres)
 LEVELS = (
@@ -84,3 +85,21 @@ def context_payload(layers) -> dict | None:
             "illustrative": layers.illustrative}
 
 
+
+
+def roads_section(layers) -> dict | None:
+    """The context's legend section, naming the road file (None without a road layer)."""
+    if layers is None:
+        return None
+
+    def line(kind):
+        st = CONTEXT_STYLES[kind]
+        return stroke(st["color"], dash=bool(st.get("dashArray")), width=3)
+    note = " (illustrative)" if layers.illustrative else ""
+    source = layers.source.get("file", "")
+    licence = "" if layers.illustrative else layers.source.get("licence", "")
+    return {"layer": "context", "title": CONTEXT_TITLE + note, "rows": [
+        [line("primary"), "Major road"], [line("river"), "River / coast"],
+        [line("rail"), "Railway"],
+        [{"shape": "line", "stroke": "transparent", "width": 0},
+         f"Source: {source}" + (f" — {licence}" if licence else "")]]}

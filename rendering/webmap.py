@@ -18,6 +18,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.dataset import is_branch
+from rendering.map_layers.spec import collection, point
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
@@ -35,10 +36,7 @@ HOUSING_REF_DWELLINGS, HOUSING_REF_RADIUS = 1_000, 10.0     # px for 1,000 dwell
 FIND_ZOOM = 15               # zoom the Find box shows a point at
 WARD_LABEL_ZOOM = 12.5       # ward names appear from this zoom in
 
-LAYERS = ("localities", "branch_links", "housing", "practices", "hubs")
-LAYER_TITLES = {"localities": "Localities", "branch_links": "Branch links",
-                "housing": "Housing growth sites", "practices": "Practices and branches",
-                "hubs": "Healthy Living Centres / hubs"}
+# Which layers the page draws, their titles, legends and tips: rendering/map_layers/registry.py.
 
 
 def leaflet_dir() -> Path:
@@ -50,14 +48,6 @@ def _fmt(n) -> str:
     if n is None or (isinstance(n, float) and math.isnan(n)):
         return "unknown"
     return f"{n:,.0f}" if float(n).is_integer() else f"{n:,.1f}"
-
-
-def _point(lon, lat) -> dict:
-    return {"type": "Point", "coordinates": [float(lon), float(lat)]}
-
-
-def _collection(features: list[dict]) -> dict:
-    return {"type": "FeatureCollection", "features": features}
 
 
 def _scaled_radius(value: float, reference: float, ref_radius: float, least: float) -> float:
@@ -136,7 +126,7 @@ def locality_features(ds, band=None) -> dict:
                 "tip": [["Locality", row.name],
                         ["Registered patients", _fmt(n) + flag]],
             }})
-    return _collection(feats)
+    return collection(feats)
 
 
 def practice_features(ds) -> dict:
@@ -153,12 +143,12 @@ def practice_features(ds) -> dict:
             tip.append(["Registered patients", _fmt(row.list_size)])
             tip.append(["GP WTE", _fmt(row.gp_wte)])
         tip.append(["Locality", row.locality or "outside every locality"])
-        feats.append({"type": "Feature", "geometry": _point(row.longitude, row.latitude),
+        feats.append({"type": "Feature", "geometry": point(row.longitude, row.latitude),
                       "properties": {"id": row.practice_code, "name": row.name,
                                      "branch": branch,
                                      "style": practice_style(row.list_size, branch),
                                      "tip": tip}})
-    return _collection(feats)
+    return collection(feats)
 
 
 def branch_link_features(ds) -> dict:
@@ -174,7 +164,7 @@ def branch_link_features(ds) -> dict:
                           "color": PRACTICE_COLOUR, "weight": 1.5, "opacity": 0.7,
                           "dashArray": "3 4"},
                           "tip": [["Branch link", f"{row['name']} → {parent['name']}"]]}})
-    return _collection(feats)
+    return collection(feats)
 
 
 def housing_features(ds) -> dict:
@@ -185,11 +175,11 @@ def housing_features(ds) -> dict:
                ["Status", row.status or "—"],
                ["In projections", "yes" if row.include else "no (excluded)"],
                ["Locality", row.locality or "outside every locality"]]
-        feats.append({"type": "Feature", "geometry": _point(row.longitude, row.latitude),
+        feats.append({"type": "Feature", "geometry": point(row.longitude, row.latitude),
                       "properties": {"id": row.site_id, "name": row.name,
                                      "style": housing_style(row.dwellings, bool(row.include)),
                                      "tip": tip}})
-    return _collection(feats)
+    return collection(feats)
 
 
 def hub_features(ds) -> dict:
@@ -199,16 +189,12 @@ def hub_features(ds) -> dict:
         tip = [["Hub", row.name], ["Status", row.status],
                ["Locality", row.locality or "outside every locality"],
                ["Capacity (patients)", _fmt(cap) if cap == cap else "not set"]]
-        feats.append({"type": "Feature", "geometry": _point(row.longitude, row.latitude),
+        feats.append({"type": "Feature", "geometry": point(row.longitude, row.latitude),
                       "properties": {"id": row.hub_id, "name": row.name,
                                      "status": row.status, "style": hub_style(row.status),
                                      "tip": tip}})
-    return _collection(feats)
+    return collection(feats)
 
-
-LAYER_BUILDERS = {"localities": locality_features, "branch_links": branch_link_features,
-                  "housing": housing_features, "practices": practice_features,
-                  "hubs": hub_features}
 
 
 # ---------------------------------------------------------------- the page
@@ -255,19 +241,19 @@ def build_map(ds, *, inline: bool = False, bridge: bool = True, band=None) -> fo
             name="qwebchannel")
     css = (RESOURCES / "map.css").read_text(encoding="utf-8")
     m.get_root().header.add_child(Element(f"<style>{css}</style>"), name="medway_css")
+    from rendering.map_layers.registry import (BASE_LAYERS, LEGEND_ORDER, layer,
+                                               legend_sections)
     names = {}
-    for layer in LAYERS:
-        data = locality_features(ds, band) if layer == "localities" else \
-            LAYER_BUILDERS[layer](ds)
-        gj = folium.GeoJson(data, name=LAYER_TITLES[layer],
+    for name in BASE_LAYERS:
+        spec = layer(name)
+        data = spec.features(ds, band) if name == "localities" else spec.features(ds)
+        gj = folium.GeoJson(data, name=spec.title,
                             marker=folium.CircleMarker(radius=6), control=False)
         gj.add_to(m)
-        names[layer] = gj.get_name()
+        names[name] = gj.get_name()
     m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(10, 10))
-    from rendering.map_context import ward_features
-    from rendering.map_legend import LEGEND_ORDER, legend_sections
     config = {"map": m.get_name(), "layers": names, "legend": legend_sections(band),
-              "legendOrder": LEGEND_ORDER, "wards": ward_features(ds),
+              "legendOrder": LEGEND_ORDER, "wards": layer("wards").features(ds),
               "wardLabelZoom": WARD_LABEL_ZOOM, "findZoom": FIND_ZOOM,
               "sample": bool(ds.is_sample), "label": ds.label}
     config.update(context_config(ds))
@@ -282,9 +268,10 @@ def write_map_html(ds, path: str | Path, *, inline: bool = False, bridge: bool =
     return path
 
 
-def layer_json(ds, layer: str) -> str:
-    """One layer's GeoJSON as text, for replacing it in a live page."""
-    return json.dumps(LAYER_BUILDERS[layer](ds), default=json_default)
+def layer_json(ds, name: str) -> str:
+    """One base layer's GeoJSON as text, for replacing it in a live page."""
+    from rendering.map_layers.registry import layer
+    return json.dumps(layer(name).features(ds), default=json_default)
 
 
 def json_default(value):
@@ -320,43 +307,6 @@ def group_practice_styles(ds, per_site: dict[str, str]) -> dict[str, dict]:
     return styles
 
 
-def group_territories(territories: dict, colours: dict[str, str],
-                      tips: dict[str, list] | None = None, flagged: set[str] | None = None,
-                      labels: dict[str, str] | None = None, dashed: bool = False) -> dict:
-    """Group territories (``{name: shapely geometry in EPSG:27700}``) as GeoJSON for the
-    groups overlay: a filled area per group (red dashed outline when ``flagged``), plus one
-    label point per group (``properties.label``, drawn as a permanent map label). With
-    ``dashed``, outlines only (an existing grouping drawn over the proposal)."""
-    import shapely
-
-    from geo.crs import to_wgs84
-    feats = []
-    for name, geom in territories.items():
-        if geom is None or geom.is_empty:
-            continue
-        wgs = shapely.transform(geom.simplify(25),
-                                lambda c: np.column_stack(to_wgs84(c[:, 0], c[:, 1])))
-        bad = flagged is not None and name in flagged
-        colour = colours.get(name, PRACTICE_COLOUR)
-        style = ({"color": "#263238", "weight": 2.5, "dashArray": "2 6", "fill": False}
-                 if dashed else
-                 {"color": "#c62828" if bad else colour, "weight": 3 if bad else 1.5,
-                  "dashArray": "6 4" if bad else None, "fillColor": colour,
-                  "fillOpacity": 0.18})
-        feats.append({"type": "Feature", "geometry": wgs.__geo_interface__,
-                      "properties": {"id": name, "style": style,
-                                     "tip": (tips or {}).get(name, [["Group", name]])}})
-        if labels and name in labels:
-            at = geom.point_on_surface()
-            lon, lat = to_wgs84(at.x, at.y)
-            feats.append({"type": "Feature",
-                          "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
-                          "properties": {"id": f"{name} (label)", "label": labels[name],
-                                         "style": {"radius": 0, "opacity": 0,
-                                                   "fillOpacity": 0}}})
-    return _collection(feats)
-
-
 # ---------------------------------------------------------------- map context (roads)
 # Roads, rivers, railways and place names from the data folder's roads.gpkg (geo/roads.py),
 # drawn by map_glue.js's context block beneath everything else; absent without a road layer.
@@ -376,7 +326,6 @@ def road_layers_of(ds):
 
 def context_config(ds) -> dict:
     """The page's ``context`` (levels of detail and styles) and its legend section."""
-    from rendering.map_legend import roads_section
-    from rendering.roads_map import context_payload
+    from rendering.roads_map import context_payload, roads_section
     layers = road_layers_of(ds)
     return {"context": context_payload(layers), "contextLegend": roads_section(layers)}

@@ -1,5 +1,6 @@
 """The architecture's arrows, as import-linter contracts in pyproject.toml: only gui imports
 Qt; cli → gui → rendering → models → geo, never upwards."""
+import re
 from pathlib import Path
 
 import pytest
@@ -46,15 +47,23 @@ def test_geo_builds_no_presentation(monkeypatch, capsys):
                    for m in ("webmap", "map_legend", "roads_map", "map_context"))
 
 
-# Panels that still build GeoJSON by hand (to move into rendering/ as declared layers);
-# the list may only shrink: a new panel draws through rendering/, never by hand.
-GEOJSON_IN_PANELS = {"capacity_panel.py", "demand_panel.py", "hubs_panel.py",
-                     "hubs_travel.py"}
+# GeoJSON is built in rendering/ (each layer declared once in rendering/map_layers/registry.py);
+# a module under gui/ asks a layer for its features and hands them to the map.
+_GEOJSON = re.compile(r"""FeatureCollection|["']type["']\s*:\s*["']Feature["']""")
 
 
-def test_no_new_panel_builds_geojson():
-    building = {p.name for p in (ROOT / "gui").glob("*.py")
-                if '"FeatureCollection"' in p.read_text(encoding="utf-8")
-                or '"type": "Feature"' in p.read_text(encoding="utf-8")}
-    assert building <= GEOJSON_IN_PANELS, (
-        f"{sorted(building - GEOJSON_IN_PANELS)} build GeoJSON: build it in rendering/")
+def builds_geojson(text: str) -> bool:
+    return bool(_GEOJSON.search(text))
+
+
+def test_no_gui_module_builds_geojson():
+    building = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "gui").rglob("*.py")
+                      if builds_geojson(p.read_text(encoding="utf-8")))
+    assert not building, f"{building} build GeoJSON: declare a layer in rendering/map_layers/"
+
+
+def test_a_panel_building_geojson_is_caught():
+    assert builds_geojson('feats.append({"type": "Feature", "geometry": g})')
+    assert builds_geojson("{'type':'Feature'}")
+    assert builds_geojson('return {"type": "FeatureCollection", "features": feats}')
+    assert not builds_geojson('self.map.set_overlay("demand", layer("demand").features(r))')

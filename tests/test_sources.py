@@ -110,3 +110,35 @@ def test_every_source_is_dated_by_its_rule_once_in_the_pdf_too():
     row = SimpleNamespace(file="epraccur_medway.csv", date=ods,
                           publisher="NHS Digital, Organisation Data Service (ODS) epraccur")
     assert source_date(row) == ods
+
+
+def test_roads_and_the_timetable_are_folder_layers_declared_once():
+    """A road extract and a timetable are kept as their own folder entries: the import
+    flags, the entries a copy replaces and the window's dialogs come from FOLDER_LAYERS."""
+    from cli import build_parser
+    from geo.io_gtfs import TIMETABLE_DIR
+    from geo.roads import ROADS_ABOUT, ROADS_FILE
+    from geo.sources import FOLDER_LAYERS, LAYER_BY_KEY
+    from models.assumptions import default_assumptions
+    assert len(LAYER_BY_KEY) == len(FOLDER_LAYERS) and not set(LAYER_BY_KEY) & set(BY_KEY)
+    values = default_assumptions()
+    for s in FOLDER_LAYERS:
+        assert callable(load(s.reader)) and callable(load(s.writer)), s.key
+        assert values.value(s.margin) > 0 and s.publisher and s.entries, s.key
+    assert LAYER_BY_KEY["roads"].entries == (ROADS_FILE, ROADS_ABOUT)
+    assert LAYER_BY_KEY["timetable"].entries == (TIMETABLE_DIR,)
+    sub = next(a for a in build_parser()._actions if a.dest == "command").choices["import"]
+    helps = {opt: a.help for a in sub._actions for opt in a.option_strings}
+    for s in FOLDER_LAYERS:
+        assert helps.get(s.flag) == s.help, s.flag
+
+
+def test_each_folder_layer_has_its_import_dialog_in_the_window():
+    from geo.sources import LAYER_BY_KEY
+    from gui.roads_import import RoadsImportDialog
+    from gui.timetable_import import TimetableImportDialog
+    dialogs = {cls.SOURCE.key: cls for cls in (RoadsImportDialog, TimetableImportDialog)}
+    assert set(dialogs) == set(LAYER_BY_KEY)
+    for key, cls in dialogs.items():
+        s = LAYER_BY_KEY[key]
+        assert (cls.TITLE, cls.FILTER, cls.MARGIN) == (s.label, s.file_filter, s.margin)

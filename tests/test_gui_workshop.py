@@ -3,9 +3,11 @@ dialog where there is no Documents folder, the Move to group menu's group sizes,
 approximation boxes as "Access by" changes, and the map a new user first sees."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
-from tests.gui_helpers import menu_action
+from tests.gui_helpers import click_map, menu_action, wait_until
 
 pytestmark = pytest.mark.gui
 
@@ -24,3 +26,48 @@ def test_open_folder_starts_at_home_when_there_is_no_documents_folder(window, di
     (home / "Documents").mkdir()
     menu_action(window, "File", "Open data folder").trigger()
     assert dialogs.start_dirs[-1] == str(home / "Documents")
+
+
+def _lone_practice(window) -> str:
+    """A main practice with no other symbol near it (so a click lands on it alone)."""
+    ds = window.dataset
+    mains = ds.main_practices()
+    others = np.vstack([ds.hubs[["latitude", "longitude"]].to_numpy(float),
+                        ds.housing[["latitude", "longitude"]].to_numpy(float),
+                        ds.practices[["latitude", "longitude"]].to_numpy(float)])
+    best, gap = None, -1.0
+    for code, lat, lon in mains[["practice_code", "latitude", "longitude"]].itertuples(
+            index=False):
+        d = np.hypot((others[:, 0] - lat) * 111, (others[:, 1] - lon) * 70)
+        d = np.sort(d)[1]                    # the nearest other symbol (0 is itself)
+        if d > gap:
+            best, gap = code, d
+    return best
+
+
+def test_move_to_group_shows_each_groups_patients_and_practices(window, undo_all):
+    window.show_panel("groups")
+    ds = window.dataset
+    mains = ds.main_practices()["practice_code"].tolist()
+    window.workspace.set_state("groups", {c: ("G1" if i % 3 == 0 else "G2")
+                                          for i, c in enumerate(mains)}, "two groups")
+    code = _lone_practice(window)
+    row = ds.practices.set_index("practice_code").loc[code]
+    panel = window.groups_panel
+    panel.practice_menu = None
+    click_map(window, row["latitude"], row["longitude"], Qt.MouseButton.RightButton)
+    wait_until(lambda: getattr(panel, "practice_menu", None) is not None, what="its menu")
+    menu = panel.practice_menu
+    sub = next(a for a in menu.actions() if a.text() == "Move to group").menu()
+    texts = {a.text().split(" · ")[0]: a for a in sub.actions()}
+    frame = panel.model.frame.set_index("group")
+    here = window.workspace.groups[code]
+    for group in ("G1", "G2"):
+        text = texts[group].text()
+        assert f"{frame.at[group, 'list_size']:,.0f} patients" in text, text
+        assert f"{frame.at[group, 'practices']:.0f} practices" in text, text
+    assert "its group now" in texts[here].text() and not texts[here].isEnabled()
+    other = "G1" if here == "G2" else "G2"
+    texts[other].trigger()                    # the move lands where the menu said
+    menu.close()
+    assert window.workspace.groups[code] == other

@@ -219,9 +219,11 @@ class HubsPanel(HubEditing, Panel):
     def roads_changed(self) -> None:
         """A road extract was imported (or the data changed): offer the road modes."""
         self.travel.update_roads(self.ws.dataset.folder)
+        hubs_travel.enable_straight_line_boxes((self.circuity, self.speed), self.travel)
         self.refresh()
 
     def _travel_changed(self) -> None:
+        hubs_travel.enable_straight_line_boxes((self.circuity, self.speed), self.travel)
         self.refresh()
         self._draw_bands()
 
@@ -284,10 +286,6 @@ class HubsPanel(HubEditing, Panel):
         self.table.setColumnWidth(0, min(self.table.columnWidth(0), NAME_WIDTH))
         self._hubs_shown = hubs
         by_road = self.road_graph() is not None
-        for box in (self.circuity, self.speed):     # used only for straight-line estimates
-            box.setEnabled(not by_road)
-            box.setToolTip(box.toolTip().split(" (not used")[0] + (
-                " (not used: travel times come from the road network)" if by_road else ""))
         if by_road:
             self.leaving = straight_line.leaving_lines(layout.assigned.iloc[0:0], hubs,
                                                        self.ws.dataset.localities)
@@ -392,6 +390,7 @@ class HubsPanel(HubEditing, Panel):
         self.edit_box.setChecked(False)     # other data: a click must not add a hub to it
         self._sync_assumptions()
         self.travel.update_roads(self.ws.dataset.folder)
+        hubs_travel.enable_straight_line_boxes((self.circuity, self.speed), self.travel)
         self.map.remove_overlay("time_bands")
         self.plan = None
         self._issued = set()

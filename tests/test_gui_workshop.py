@@ -71,3 +71,62 @@ def test_move_to_group_shows_each_groups_patients_and_practices(window, undo_all
     texts[other].trigger()                    # the move lands where the menu said
     menu.close()
     assert window.workspace.groups[code] == other
+
+
+def _choose(combo, text: str) -> None:
+    """Open a combo's list with a click, step down to the entry with the arrow keys and
+    press Enter, as a person does (a click in a list that has just opened is ignored)."""
+    from PySide6.QtTest import QTest
+    QTest.mouseClick(combo, Qt.MouseButton.LeftButton)
+    view = combo.view()
+    wait_until(view.isVisible, what=f"the list open for {text!r}")
+    row = combo.findText(text)
+    assert row >= 0, [combo.itemText(i) for i in range(combo.count())]
+    QTest.keyClick(view, Qt.Key.Key_Home)
+    for _ in range(combo.count()):
+        if view.currentIndex().row() == row:
+            break
+        QTest.keyClick(view, Qt.Key.Key_Down)
+    QTest.keyClick(view, Qt.Key.Key_Return)
+    wait_until(lambda: not view.isVisible(), what="the list closed")
+    assert combo.currentText() == text
+
+
+@pytest.fixture
+def sample_with_timetable(sample_copy):
+    """The sample plus a small bus timetable between its hubs (imported as File → Import
+    timetable… stores it)."""
+    from geo.canonical import load_folder
+    from geo.io_gtfs import import_timetable
+    from tests.transit_fixture import write_feed
+    hubs = load_folder(sample_copy).hubs
+    stops = [(h, f"Stop {h}", lat, lon) for h, lat, lon in
+             hubs[["hub_id", "latitude", "longitude"]].itertuples(index=False)]
+    calls = [(s[0], f"09:{10 + 5 * i:02d}:00") for i, s in enumerate(stops)]
+    feed = write_feed(sample_copy.parent / "buses.zip", [("T1", "S", calls)], stops=stops)
+    import_timetable(feed, load_folder(sample_copy).localities, sample_copy, margin_m=5000)
+    return sample_copy
+
+
+def test_road_circuity_and_speed_only_where_access_uses_them(window, sample_with_timetable):
+    assert window.open_folder(sample_with_timetable)
+    wait_until(lambda: window.map.is_ready, 60, "the map")
+    window.show_panel("hubs")
+    panel = window.hubs_panel
+    boxes = (panel.circuity, panel.speed)
+    try:
+        for label, used, why in (("Drive time by road", False, "road network"),
+                                 ("Public transport", False, "timetable"),
+                                 ("Walk time by road", False, "walking speed"),
+                                 ("Straight line", True, None)):
+            _choose(panel.travel, label)
+            for box in boxes:
+                assert box.isEnabled() == used, (label, box.toolTip())
+                assert (f"Not used with '{label}'" in box.toolTip()) != used
+                if why:
+                    assert why in box.toolTip()
+        assert "×" in panel.access.text() and "circuity" in panel.access.text()
+    finally:
+        panel.travel.setCurrentIndex(0)
+        menu_action(window, "File", "Open the illustrative sample").trigger()
+        wait_until(lambda: window.map.is_ready, 60, "the map")

@@ -207,6 +207,8 @@ class GroupsPanel(LockEditing, Panel):
             label = self.comparison.combo.currentText()
             self.ws.set_state("grouping", {**self.ws.plan.grouping, "compare_with": key},
                               f"Compare with {label}" if key else "Stop comparing groupings")
+        if key:                 # asked for: its outlines shown (the layer starts unticked)
+            self.window.layers_panel.set_checked("existing_groups", True)
         self.refresh()
 
     def _sync_settings(self) -> None:

@@ -96,7 +96,7 @@ class HubsPanel(HubEditing, Panel):
                                  "it, right-click a hub to delete it or change its status")
         self.edit_box.toggled.connect(self._set_editing)
         self.catchments_box = QCheckBox("Show catchments", self)
-        self.catchments_box.setChecked(True)
+        self.catchments_box.setChecked(False)      # off on the opening map (its layer too)
         self.catchments_box.setToolTip("Areas nearer to each hub than to any other "
                                        "(Voronoi cells, straight line), clipped to Medway; "
                                        "the same as the 'Hub catchments' layer")

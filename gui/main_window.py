@@ -136,8 +136,11 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         add_capacity_panel(self)
         self.layers_panel.add_layer("demand", "GP WTE needed (shading)", visible=False)
         self.layers_panel.add_layer("groups", "Extended group outlines")
-        self.layers_panel.add_layer("existing_groups", "Existing grouping (compared)")
-        self.layers_panel.add_layer("catchments", "Hub catchments")
+        # Off until asked (a compared grouping chosen, the box ticked): the opening map reads
+        # as localities, practices, hubs and groups, not a tangle of overlapping areas.
+        self.layers_panel.add_layer("existing_groups", "Existing grouping (compared)",
+                                    visible=False)
+        self.layers_panel.add_layer("catchments", "Hub catchments", visible=False)
         self.layers_panel.add_layer("suggested", "Suggested hub sites")
         from gui.hubs_panel import MISLEADING_TITLE
         self.layers_panel.add_layer("straight_lines", MISLEADING_TITLE)

@@ -130,3 +130,34 @@ def test_road_circuity_and_speed_only_where_access_uses_them(window, sample_with
         panel.travel.setCurrentIndex(0)
         menu_action(window, "File", "Open the illustrative sample").trigger()
         wait_until(lambda: window.map.is_ready, 60, "the map")
+
+
+OPENING_MAP = {"localities": True, "practices": True, "hubs": True, "groups": True,
+               "housing": True, "catchments": False, "existing_groups": False,
+               "demand": False}
+
+
+def opening_map_reads_clearly(window) -> None:
+    """The layers a new user first sees: places and groups, no overlapping areas."""
+    from tests.gui_helpers import js
+    panel = window.layers_panel
+    shown = {name: panel.is_checked(name) for name in OPENING_MAP}
+    assert shown == OPENING_MAP
+    for name in ("catchments", "existing_groups"):
+        assert js(window, f"medway.isVisible({name!r})") is False, name
+    assert not window.hubs_panel.catchments_box.isChecked()
+
+
+def test_the_opening_map_shows_places_and_groups_and_catchments_when_asked(window):
+    from tests.gui_helpers import click_widget, js
+    opening_map_reads_clearly(window)
+    window.show_panel("hubs")
+    box = window.hubs_panel.catchments_box
+    click_widget(box)                                     # "Show catchments"
+    try:
+        assert window.layers_panel.is_checked("catchments")
+        wait_until(lambda: js(window, "medway.isVisible('catchments')") is True,
+                   what="the catchments drawn")
+    finally:
+        click_widget(box)
+    assert not window.layers_panel.is_checked("catchments")

@@ -161,3 +161,30 @@ def test_the_opening_map_shows_places_and_groups_and_catchments_when_asked(windo
     finally:
         click_widget(box)
     assert not window.layers_panel.is_checked("catchments")
+
+
+def test_drive_time_catchments_on_the_map_have_smooth_borders(window):
+    """Issue #24: the drawn drive-time catchments are areas with line borders, not the
+    stair-stepped blocks of the sample's street grid."""
+    import shapely
+    from shapely.geometry import shape
+    from tests.gui_helpers import click_widget, js
+    from tests.test_travel_access import axis_parallel_share
+    window.show_panel("hubs")
+    panel = window.hubs_panel
+    _choose(panel.travel, "Drive time by road")
+    click_widget(panel.catchments_box)
+    try:
+        wait_until(lambda: js(window, "medway.isVisible('catchments')") is True,
+                   what="the catchments drawn")
+        drawn = window.map._overlays["catchments"][0]       # what the page was given
+        areas = [shape(f["geometry"]) for f in drawn["features"]
+                 if f["geometry"]["type"].endswith("Polygon")]
+        assert len(areas) == len(window.dataset.hubs)
+        borders = [a.boundary.intersection(b.boundary) for i, a in enumerate(areas)
+                   for b in areas[i + 1:] if a.boundary.intersects(b.boundary)]
+        assert borders and sum(shapely.length(borders)) > 0
+        assert axis_parallel_share(borders) < 0.5
+    finally:
+        click_widget(panel.catchments_box)
+        _choose(panel.travel, "Straight line")

@@ -85,17 +85,18 @@ def without_permission(housing: pd.DataFrame) -> pd.DataFrame:
     return counts.reindex([s for s in WITHOUT_PERMISSION if s in counts.index])
 
 
-def permission_note(housing: pd.DataFrame) -> str:
-    """One line for the projection's headline; empty when every included site has
-    permission (or no status is known)."""
+def permission_note(housing: pd.DataFrame, hint: bool = True) -> str:
+    """One line for the projection's headline (``hint``: how to leave a site out, in the
+    window); empty when every included site has permission (or no status is known)."""
     counts = without_permission(housing)
     if counts.empty:
         return ""
     parts = [f"{int(n)} site{'s' if n != 1 else ''} {status} ({int(d):,} dwellings)"
              for status, (n, d) in counts.iterrows()]
     return ("Projections include housing without planning permission (the brownfield "
-            "register's status): " + " and ".join(parts) + "; untick 'In projections' in "
-            "Housing sites to leave a site out.")
+            "register's status): " + " and ".join(parts)
+            + ("; untick 'In projections' in Housing sites to leave a site out." if hint
+               else "."))
 
 
 def status_shown(housing: pd.DataFrame) -> pd.Series:

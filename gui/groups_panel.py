@@ -207,6 +207,8 @@ class GroupsPanel(LockEditing, Panel):
             label = self.comparison.combo.currentText()
             self.ws.set_state("grouping", {**self.ws.plan.grouping, "compare_with": key},
                               f"Compare with {label}" if key else "Stop comparing groupings")
+        if key:                 # asked for: its outlines shown (the layer starts unticked)
+            self.window.layers_panel.set_checked("existing_groups", True)
         self.refresh()
 
     def _sync_settings(self) -> None:
@@ -385,14 +387,27 @@ class GroupsPanel(LockEditing, Panel):
         self.note_selection(code)
         menu = QMenu(self)
         sub = menu.addMenu("Move to group")
-        sizes = dict(zip(self.model.frame["group"], self.model.frame["list_size"])) \
-            if "list_size" in self.model.frame else {}
+        here = self.ws.groups.get(self.recent[-1])
         for name in sorted(set(self.ws.groups.values()), key=grouping.group_sort_key) + [
                 "(new group)"]:
-            text = f"{name} · {sizes[name] / 1000:,.1f}k patients" if name in sizes else name
-            sub.addAction(text, lambda g=name: self.move(self.recent[-1], g))
+            action = sub.addAction(self._move_label(name, here),
+                                   lambda g=name: self.move(self.recent[-1], g))
+            action.setEnabled(name != here)
         menu.addAction("Lock in its group", self._lock_selected)
+        self.practice_menu = menu
         menu.popup(QCursor.pos())
+
+    def _move_label(self, name: str, here: str | None) -> str:
+        """A Move to group entry with the group's size (patients, practices), so the lead
+        sees where a move lands; the practice's own group says so."""
+        frame = self.model.frame
+        row = frame[frame["group"] == name] if "group" in frame else frame.iloc[0:0]
+        if row.empty:
+            return name
+        patients, practices = row["list_size"].iloc[0], row["practices"].iloc[0]
+        size = ("unknown patients" if pd.isna(patients) else f"{patients:,.0f} patients")
+        text = f"{name} · {size} · {practices:.0f} practice{'s' if practices != 1 else ''}"
+        return text + " (its group now)" if name == here else text
 
     def _on_state(self, key: str) -> None:
         if key == "groups":

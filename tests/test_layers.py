@@ -28,6 +28,9 @@ def _visible(window, name):
 
 def test_catchments_obey_the_layer_tick_box_and_are_labelled(window):
     wait_until(lambda: (js(window, "medway.counts().catchments") or 0) == 6, what="catchments")
+    assert _visible(window, "catchments") is False     # off on the opening map (issue #24)
+    tick_layer(window, "Hub catchments", True)
+    wait_until(lambda: _visible(window, "catchments") is True, what="catchments shown")
     names = js(window, "medway.overlayLabels('catchments')")
     assert len(names) == 6 and any("Rochester" in n for n in names)
     assert "Hub catchments" in js(window, "medway.legendTitles()")

@@ -16,6 +16,7 @@ from models.grouping.fewest import Dissolver, start_count
 from models.grouping.errors import GroupingInfeasible, patients as _n
 from models.grouping.metrics import OVER_ALONE, group_metrics, group_sort_key, overall_metrics
 from models.grouping.naming import name_groups
+from models.grouping.polish import polish
 from models.grouping.problem import (
     Area, Locks, allocate, area_problems, best_effort_k, build_areas, check_bounds, count_range,
 )
@@ -60,6 +61,7 @@ class _Solved:
     violation: float
     proven_infeasible: bool
     fixed_names: list[str]
+    solver: Solver | None = None
 
 
 def _solver(area: Area, k: int, lo, hi, seed, stop, contiguous, boundary):
@@ -74,10 +76,19 @@ def _solver(area: Area, k: int, lo, hi, seed, stop, contiguous, boundary):
                   stop=stop, adjacent=adjacent), names
 
 
-def _solve(area: Area, k: int, lo, hi, seed, stop, contiguous, boundary) -> _Solved:
+def _solve(area: Area, k: int, lo, hi, seed, stop, contiguous, boundary,
+           polished: bool = True) -> _Solved:
     solver, names = _solver(area, k, lo, hi, seed, stop, contiguous, boundary)
     assign, (viol, _) = solver.solve()
-    return _Solved(assign, k, viol, solver.proven_infeasible, names)
+    got = _Solved(assign, k, viol, solver.proven_infeasible, names, solver)
+    return _polished(got) if polished else got
+
+
+def _polished(got: _Solved) -> _Solved:
+    """``got`` improved by further starts and set partitioning (polish.py)."""
+    got.assign = polish(got.solver, got.assign)
+    got.violation = got.solver.objective(got.assign)[0]
+    return got
 
 
 def _fewest(area: Area, lo, hi, seed, stop, contiguous, boundary) -> _Solved:
@@ -89,7 +100,8 @@ def _fewest(area: Area, lo, hi, seed, stop, contiguous, boundary) -> _Solved:
     def attempt(k: int) -> _Solved:
         if k not in tried:
             stop.report(0.0, f"{area.label or 'all practices'}: trying {k} groups")
-            tried[k] = _solve(area, k, lo, hi, seed, stop, contiguous, boundary)
+            tried[k] = _solve(area, k, lo, hi, seed, stop, contiguous, boundary,
+                              polished=False)
         return tried[k]
 
     def least_outside() -> _Solved:
@@ -98,7 +110,7 @@ def _fewest(area: Area, lo, hi, seed, stop, contiguous, boundary) -> _Solved:
     if len(area.w) <= DISSOLVE_FROM:
         for k in range(k_lo, k_hi + 1):
             if attempt(k).violation == 0:
-                return tried[k]
+                return _polished(tried[k])
         return least_outside()
     k0 = start_count(area.total, hi, k_lo, k_hi)
     stop.report(0.0, f"{area.label or 'all practices'}: trying {k0} groups")
@@ -112,7 +124,7 @@ def _fewest(area: Area, lo, hi, seed, stop, contiguous, boundary) -> _Solved:
     while bad < k_hi:
         k = min(bad + step, k_hi)
         if attempt(k).violation == 0:
-            return tried[k]
+            return _polished(tried[k])
         bad, step = k, step * 2
     return least_outside()
 

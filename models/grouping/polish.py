@@ -22,7 +22,7 @@ from models.grouping.solver import _better, _cost
 from models.grouping.territories import parts
 
 STARTS = 4             # further starts besides the default one
-POLISH_LIMIT = 1_000   # practices up to which an area is polished (larger: one descent)
+POLISH_LIMIT = 1_000   # practices up to which an area is polished unless told (speed)
 JITTER = 1.0           # ... and of the best centres, in group mean distances
 NOISE = 0.5            # spread of the random merger costs of further starts
 PICKS = 3              # set-partitioning picks, each descended and pooled again
@@ -115,10 +115,12 @@ def _start(s, t: int, rng, best) -> np.ndarray:
 
 def polish(solver, assign: np.ndarray, starts: int | None = None) -> np.ndarray:
     """The best grouping from ``assign`` (one descent's answer) and ``starts`` further
-    starts, recombined by set partitioning (see the module docstring)."""
+    starts, recombined by set partitioning (see the module docstring); ``starts`` None:
+    ``STARTS`` on areas up to ``POLISH_LIMIT`` practices, none on larger ones."""
     s = solver
-    starts = STARTS if starts is None else starts
-    if len(s.w) > POLISH_LIMIT or s.k <= 1 or s.k >= len(s.w):
+    if starts is None:
+        starts = STARTS if len(s.w) <= POLISH_LIMIT else 0
+    if starts <= 0 or s.k <= 1 or s.k >= len(s.w):
         return assign
     best, best_obj = np.asarray(assign, int), s.objective(assign)
     rng = np.random.default_rng(s.seed)

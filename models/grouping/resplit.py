@@ -172,11 +172,16 @@ class Resplitter:
         order = order[np.cumprod(ok).astype(bool)]   # better than now, in order
         if not len(order):
             return None
-        bits = _bitmasks(sides[order])
         full = (1 << len(idx)) - 1
-        fine = _one_patch(bits, adj) & _one_patch(full ^ bits, adj)
-        hit = np.flatnonzero(fine)
-        return int(order[hit[0]]) if len(hit) else None
+        start, step = 0, 8
+        while start < len(order):       # in growing chunks: the first often is one patch
+            chunk = order[start:start + step]
+            bits = _bitmasks(sides[chunk])
+            hit = np.flatnonzero(_one_patch(bits, adj) & _one_patch(full ^ bits, adj))
+            if len(hit):
+                return int(chunk[hit[0]])
+            start, step = start + step, step * 4
+        return None
 
     def _border(self, idx, side_now, cap) -> np.ndarray:
         """The ``cap`` practices for which the other group's centre is relatively nearest."""
@@ -233,10 +238,18 @@ def _one_patch(bits: np.ndarray, adj: list[int]) -> np.ndarray:
     """For each set of practices (a bitmask), whether it is connected through ``adj`` (each
     practice's neighbours as a bitmask); an empty set or a single practice is."""
     reach = bits & -bits                     # the lowest member of each set
+    n = len(adj)
+    small = bits.dtype != object
+    if small:
+        shifts, nbrs = np.arange(n, dtype=np.int64), np.array(adj, np.int64)
     while True:
-        grown = reach.copy()
-        for p, nb in enumerate(adj):
-            grown |= np.where(((reach >> p) & 1).astype(bool), nb, 0).astype(bits.dtype)
+        if small:   # every practice reached passes on its neighbours, all sets at once
+            on = ((reach[:, None] >> shifts) & 1).astype(bool)
+            grown = reach | np.bitwise_or.reduce(np.where(on, nbrs, 0), axis=1)
+        else:
+            grown = reach.copy()
+            for p, nb in enumerate(adj):
+                grown |= np.where(((reach >> p) & 1).astype(bool), nb, 0).astype(object)
         grown &= bits
         if (grown == reach).all():
             return np.asarray(reach == bits, bool)

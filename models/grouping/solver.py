@@ -117,6 +117,7 @@ class Solver:
         self.proven_infeasible = False
         self.settled: set = set()   # pairs re-split with nothing better (resplit.py)
         self.found: list[np.ndarray] = []   # groupings passed by the descents (polish.py)
+        self.starts: int | None = None      # further starts for the polish (polish.py)
 
     # -------------------------------------------------------------- evaluation
     def conflicts(self, assign) -> int:

@@ -4,7 +4,8 @@ Public API (plain Python; safe to run in a worker thread):
 
     group_practices(practices, min_size=None, max_size=None, n_groups=None, *,
                     within_localities=False, locks=None, seed=0, strict=False,
-                    contiguous=False, boundary=None, progress=None, cancel=None)
+                    contiguous=False, boundary=None, progress=None, cancel=None,
+                    starts=None)
         -> GroupingResult. Bounds default to the planning assumption (models/assumptions).
         n_groups=None picks, per area, the fewest groups that all fit the bounds.
         strict=True raises GroupingInfeasible where the bounds cannot all be met; otherwise
@@ -22,9 +23,11 @@ centre (EPSG:27700). Weighted k-means (scikit-learn) proposes centres; an intege
 (SciPy's HiGHS) assigns every practice to a nearby centre so that every group's list size is
 within the bounds at the least patient-km; practices are then moved or swapped between
 neighbouring groups while that helps; centres are recomputed and the assignment repeated
-until a round brings no improvement. Same input and seed → same groups.
-Modules: problem (set-up, locks, counting checks), solver and moves (the optimisation),
-naming, metrics, territories, compare, engine (the entry point).
+until a round brings no improvement. Further starts drawn from the seed are descended the
+same way and an exact set-partitioning pick (HiGHS) combines the best of all groups found
+(polish.py). Same input and seed → same groups.
+Modules: problem (set-up, locks, counting checks), solver, resplit, moves and polish (the
+optimisation), naming, metrics, territories, compare, engine (the entry point).
 """
 from models.grouping.compare import compare_groupings
 from models.grouping.engine import GroupingResult, default_bounds, group_practices

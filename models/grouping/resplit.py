@@ -1,11 +1,15 @@
 """Pairwise re-splitting: the best division of two neighbouring groups, found exactly.
 
-For a pair of neighbouring groups every division of their practices into two is costed at
-once (numpy over all 2^m splits): first the patients outside the bounds, then the patient-km
-to each side's patient-weighted centre. Where the pair holds more than ``FREE_MAX`` practices,
-only the ones nearest the other group may change side. Pairs are revisited while any group
-around them changed, until no division improves: a much larger step than moving one
-practice, which is what lets the grouping escape the local optima of k-means-like methods.
+For a pair of neighbouring groups every division of their practices into two is judged at
+once (numpy over all 2^m splits): first the patients outside the bounds (list sizes: one
+mat-vec), then, only for the splits that miss the bounds least, the patient-km to each
+side's patient-weighted centre. Where the pair holds more than ``FREE_MAX`` practices, only
+the ones nearest the other group may change side. Pairs are revisited while any group
+around them changed, and a pair whose members are as they were when it last had nothing
+better is not costed again (``solver.settled``), until no division improves: a much larger
+step than moving one practice, which is what lets the grouping escape the local optima of
+k-means-like methods. With contiguity asked for, the splits better than now are tested for
+being two patches all at once on bitmasks, best first.
 """
 from __future__ import annotations
 

@@ -59,12 +59,7 @@ def run(args: argparse.Namespace) -> int:
     from geo.importer import ImportInputs, run_import, save_import
 
     if args.import_data or (getattr(args, "data", None) and not args.epraccur):
-        if args.timetable and not args.roads:
-            return _add_timetable(args)
-        _add_roads(args)
-        if args.timetable:
-            _import_timetable(args.timetable, args.out)
-        return 0
+        return _add_layers(args)
     if not args.epraccur:
         raise UserError("give --epraccur (the practices), or --data DIR --roads F to add "
                         "roads to an existing data folder")
@@ -81,18 +76,42 @@ def run(args: argparse.Namespace) -> int:
     if args.quiet:
         lines = [ln for ln in lines if ln.startswith(("Import summary", "  "))][:12]
     print("\n".join(lines))
-    layers = None
-    if args.roads:     # read first: the folder is then written once, roads and all
-        from geo.roads import read_roads_for, write_roads
-        layers = read_roads_for(args.roads, result.dataset.localities, _margin_m())
-    save_import(result, args.out,
-                also=None if layers is None else lambda tmp: write_roads(layers, tmp))
-    if layers is not None:
-        _print_roads(layers, args.out)
-    if args.timetable:
-        _import_timetable(args.timetable, args.out, result.dataset.localities)
-    print(f"Wrote {args.out} (open it with: python main.py --data {args.out})")
+    # Read roads and timetable first: the folder is then written once, whole.
+    layers, feed, write = _read_layers(args, result.dataset.localities)
+    save_import(result, args.out, also=write)
+    _print_layers(layers, feed, args.out)
     return 0
+
+
+def _read_layers(args, localities):
+    """The roads and timetable asked for, read and clipped, and a writer that adds both to
+    a folder being built (None when neither was asked for)."""
+    from models.assumptions import default_assumptions
+    layers = feed = None
+    if args.roads:
+        from geo.roads import read_roads_for
+        layers = read_roads_for(args.roads, localities, _margin_m())
+    if args.timetable:
+        from geo.io_gtfs import read_feed_for
+        margin = default_assumptions().value("transit_margin_km") * 1000.0
+        feed = read_feed_for(args.timetable, localities, margin)
+
+    def write(tmp):
+        from geo.io_gtfs import save_feed
+        from geo.roads import write_roads
+        if layers is not None:
+            write_roads(layers, tmp)
+        if feed is not None:
+            save_feed(feed, tmp)
+    return layers, feed, (write if layers is not None or feed is not None else None)
+
+
+def _print_layers(layers, feed, folder) -> None:
+    if layers is not None:
+        _print_roads(layers, folder)
+    if feed is not None:
+        _print_timetable(feed, folder)
+    print(f"Wrote {folder} (open it with: python main.py --data {folder})")
 
 
 def _margin_m() -> float:
@@ -107,24 +126,6 @@ def _print_roads(layers, folder) -> None:
           f"→ {folder}/roads.gpkg ({layers.label()})")
 
 
-def _add_roads(args) -> int:
-    """`import --data DIR --roads F --out DIR2`."""
-    from cli import UserError
-    from geo.canonical import load_folder
-    from geo.roads import copy_folder_with_roads
-
-    if not args.roads:
-        raise UserError("--data DIR is for adding roads or a timetable: give --roads F or "
-                        "--timetable F.zip as well")
-    src = args.import_data or args.data
-    ds = load_folder(src)
-    layers = copy_folder_with_roads(src, args.out, args.roads, ds.localities,
-                                    margin_m=_margin_m())
-    _print_roads(layers, args.out)
-    print(f"Wrote {args.out} (open it with: python main.py --data {args.out})")
-    return 0
-
-
 def _print_timetable(feed, folder) -> None:
     c = feed.counts()
     print(f"Timetable: {c['stops']:,} stops, {c['routes']:,} routes, {c['trips']:,} trips, "
@@ -132,30 +133,25 @@ def _print_timetable(feed, folder) -> None:
           f"({feed.label()}; {feed.source.get('licence', '')})")
 
 
-def _import_timetable(feed_file, folder, localities=None) -> None:
-    """A GTFS feed into a data folder that is already written (after roads or a full
-    import); a refusal leaves the folder's timetable as it was."""
+def _add_layers(args) -> int:
+    """`import --data DIR --roads F and/or --timetable F.zip --out DIR2`: DIR copied to DIR2
+    with them added, the new folder swapped in whole (a refusal, crash or full disk leaves
+    DIR2 as it was)."""
+    from cli import UserError
+    from geo.atomic import copy_folder_with
     from geo.canonical import load_folder
-    from geo.io_gtfs import import_timetable
-    from models.assumptions import default_assumptions
-    if localities is None:
-        localities = load_folder(folder).localities
-    margin = default_assumptions().value("transit_margin_km") * 1000.0
-    _print_timetable(import_timetable(feed_file, localities, folder, margin_m=margin), folder)
-
-
-def _add_timetable(args) -> int:
-    """`import --data DIR --timetable F.zip --out DIR2`."""
-    from geo.canonical import load_folder
-    from geo.io_gtfs import copy_folder_with_timetable
-    from models.assumptions import default_assumptions
+    from geo.io_gtfs import TIMETABLE_DIR
+    from geo.roads import ROADS_ABOUT, ROADS_FILE, forget_roads
+    if not args.roads and not args.timetable:
+        raise UserError("--data DIR is for adding roads or a timetable: give --roads F or "
+                        "--timetable F.zip as well")
     src = args.import_data or args.data
-    ds = load_folder(src)
-    margin = default_assumptions().value("transit_margin_km") * 1000.0
-    feed = copy_folder_with_timetable(src, args.out, args.timetable, ds.localities,
-                                      margin_m=margin)
-    _print_timetable(feed, args.out)
-    print(f"Wrote {args.out} (open it with: python main.py --data {args.out})")
+    layers, feed, write = _read_layers(args, load_folder(src).localities)
+    replaced = ((ROADS_FILE, ROADS_ABOUT) if layers is not None else ()) + \
+        ((TIMETABLE_DIR,) if feed is not None else ())
+    copy_folder_with(src, args.out, write, replaces=replaced)
+    forget_roads(args.out)
+    _print_layers(layers, feed, args.out)
     return 0
 
 

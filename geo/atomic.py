@@ -159,6 +159,23 @@ def atomic_folder(path: str | os.PathLike):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+def copy_folder_with(src, dst, write, replaces=()) -> None:
+    """``dst`` made a copy of the data folder ``src`` plus what ``write(folder)`` adds (roads,
+    a timetable), swapped in whole: a crash or full disk leaves ``dst`` as it was. Entries
+    named in ``replaces`` are not copied (``write`` makes them anew)."""
+    src, dst = Path(src), Path(dst)
+    with atomic_folder(dst) as tmp:
+        if src.resolve() != dst.resolve():
+            for entry in src.iterdir():
+                if entry.name in replaces or entry.name.startswith("."):
+                    continue
+                if entry.is_dir():
+                    shutil.copytree(entry, tmp / entry.name)
+                else:
+                    shutil.copy2(entry, tmp / entry.name)
+        write(tmp)
+
+
 def _carry_over(old: Path, new: Path) -> None:
     for entry in old.iterdir():
         dest = new / entry.name

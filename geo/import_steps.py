@@ -242,7 +242,7 @@ def brownfield(ctx: ImportContext) -> None:
         f"year {binfo['register_year']} + 1; the register gives no phasing), built "
         "evenly over the default 5 years.")
     ctx.add_source(inputs.brownfield, "Brownfield land register (local planning authority)",
-                   str(binfo["register_year"] or ""), len(bf), binfo["ended"],
+                   binfo["register_date"], len(bf), binfo["ended"],
                    "ended sites (EndDate) left out")
 
 

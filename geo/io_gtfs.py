@@ -24,14 +24,13 @@ API
 read_feed(path, *, box=None, progress=None, cancel=None) -> Feed     box: BNG bounds
 save_feed(feed, folder) / load_feed(folder) -> Feed | None / has_timetable(folder)
 import_timetable(path, localities, folder, *, margin_m, progress, cancel) -> Feed
-copy_folder_with_timetable(src, dst, feed_path, localities, *, margin_m) -> Feed
+read_feed_for(path, localities, margin_m) -> Feed     clipped, nothing written
 Feed.label() -> "Timetable <file> (<agencies>), valid <start> to <end>"
 """
 from __future__ import annotations
 
 import io
 import json
-import shutil
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date
@@ -499,27 +498,19 @@ def import_timetable(path, localities, folder, *, margin_m: float, progress=None
                      cancel=None) -> Feed:
     """Read ``path``, clip it to the localities plus ``margin_m`` and store it in ``folder``.
     A refusal or Cancel leaves the folder as it was."""
-    from geo.roads import study_box
-    feed = read_feed(path, box=study_box(localities, margin_m), progress=progress,
-                     cancel=cancel)
-    check(cancel)
+    feed = read_feed_for(path, localities, margin_m, progress=progress, cancel=cancel)
     if progress:
         progress(0.95, "Writing timetable/")
-    feed.source["margin_m"] = margin_m
     save_feed(feed, folder)
     return feed
 
 
-def copy_folder_with_timetable(src, dst, feed_path, localities, *, margin_m: float) -> Feed:
-    """`import --data DIR --timetable F --out DIR2`: DIR copied to DIR2 with the timetable."""
+def read_feed_for(path, localities, margin_m: float, *, progress=None, cancel=None) -> Feed:
+    """The feed clipped to the localities plus ``margin_m``: read before anything is
+    written, so a folder is written once, timetable and all."""
     from geo.roads import study_box
-    src, dst = Path(src), Path(dst)
-    feed = read_feed(feed_path, box=study_box(localities, margin_m))
+    feed = read_feed(path, box=study_box(localities, margin_m), progress=progress,
+                     cancel=cancel)
+    check(cancel)
     feed.source["margin_m"] = margin_m
-    if src.resolve() != dst.resolve():
-        dst.mkdir(parents=True, exist_ok=True)
-        for item in src.iterdir():
-            if item.is_file():
-                shutil.copy2(item, dst / item.name)
-    save_feed(feed, dst)
     return feed

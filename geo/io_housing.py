@@ -148,6 +148,8 @@ def read_brownfield(path: str | Path, start_year: int | None = None,
     updated = _col(frame, "LastUpdatedDate", "entry-date", "FirstAddedDate")
     years = pd.to_datetime(frame[updated], errors="coerce").dt.year if updated else None
     register_year = int(years.max()) if years is not None and years.notna().any() else None
+    register_date = (pd.to_datetime(frame[updated], errors="coerce").max().date().isoformat()
+                     if register_year else "")     # the latest entry: the register's date
     default_start = start_year or ((register_year + 1) if register_year else None)
     if default_start is None:
         raise DataError(label, "the register has no dates (LastUpdatedDate) to set a start "
@@ -188,6 +190,7 @@ def read_brownfield(path: str | Path, start_year: int | None = None,
                         field=ref)
     kept = out[~ended.to_numpy()].reset_index(drop=True)
     info = {"rows": len(out), "ended": int(ended.sum()), "register_year": register_year,
+            "register_date": register_date,
             "start_year": default_start, "coordinates": coord_note,
             "dwellings_min_total": int(kept["dwellings_min"].sum()),
             "dwellings_max_total": int(kept["dwellings"].sum()),

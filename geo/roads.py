@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +35,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from geo.atomic import atomic_folder
+from geo.atomic import atomic_folder, copy_folder_with
 from geo.inputs import gdal_path
 from geo.crs import BNG
 from geo.errors import DataError
@@ -269,17 +268,17 @@ def copy_folder_with_roads(src, dst, road_file, localities, *, margin_m: float,
                            progress=None, cancel=None) -> RoadLayers:
     """`import --data DIR --roads F --out DIR2`: DIR copied to DIR2 with roads added, the
     new folder swapped in whole (a crash or full disk leaves DIR2 as it was)."""
-    src, dst = Path(src), Path(dst)
     layers = read_roads_for(road_file, localities, margin_m, progress=progress,
                             cancel=cancel)
-    with atomic_folder(dst) as tmp:
-        if src.resolve() != dst.resolve():
-            for item in src.iterdir():
-                if item.is_file() and item.name not in (ROADS_FILE, ROADS_ABOUT):
-                    shutil.copy2(item, tmp / item.name)
-        write_roads(layers, tmp)
-    _CACHE.pop(str(dst / ROADS_FILE), None)
+    copy_folder_with(src, dst, lambda tmp: write_roads(layers, tmp),
+                     replaces=(ROADS_FILE, ROADS_ABOUT))
+    forget_roads(dst)
     return layers
+
+
+def forget_roads(folder) -> None:
+    """Drop the cached roads of ``folder`` (just rewritten)."""
+    _CACHE.pop(str(Path(folder) / ROADS_FILE), None)
 
 
 def read_roads_for(road_file, localities, margin_m: float, *, progress=None,

@@ -136,12 +136,17 @@ def add_import_roads_action(window, menu) -> None:
                    "map context and drive/walk times")
 
 
-def open_roads_dialog(window) -> RoadsImportDialog:
-    dialog = RoadsImportDialog(window)
-    dialog.imported.connect(lambda _layers: roads_changed(window))
-    window.roads_dialog = dialog          # kept for tests and to stay alive while open
+def open_import_dialog(window, dialog_class, attribute: str, changed):
+    """Show an import dialog of ``dialog_class``; ``changed(window)`` follows an import."""
+    dialog = dialog_class(window)
+    dialog.imported.connect(lambda _imported: changed(window))
+    setattr(window, attribute, dialog)    # kept for tests and to stay alive while open
     dialog.show()
     return dialog
+
+
+def open_roads_dialog(window) -> RoadsImportDialog:
+    return open_import_dialog(window, RoadsImportDialog, "roads_dialog", roads_changed)
 
 
 def roads_changed(window) -> None:

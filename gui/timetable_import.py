@@ -8,7 +8,7 @@ transport" under Access by. A refused feed or Cancel leaves the folder as it was
 """
 from __future__ import annotations
 
-from gui.roads_import import RoadsImportDialog
+from gui.roads_import import RoadsImportDialog, open_import_dialog
 
 
 class TimetableImportDialog(RoadsImportDialog):
@@ -44,11 +44,8 @@ def add_import_timetable_action(window, menu) -> None:
 
 
 def open_timetable_dialog(window) -> TimetableImportDialog:
-    dialog = TimetableImportDialog(window)
-    dialog.imported.connect(lambda _feed: timetable_changed(window))
-    window.timetable_dialog = dialog
-    dialog.show()
-    return dialog
+    return open_import_dialog(window, TimetableImportDialog, "timetable_dialog",
+                              timetable_changed)
 
 
 def timetable_changed(window) -> None:

@@ -86,7 +86,8 @@ def data_dates(ds) -> str:
     for r in src.itertuples():
         name = next((short for key, short in SHORT_NAMES if key in str(r.publisher)),
                     str(r.publisher).split(",")[0].split("(")[0].strip())
-        parts.setdefault(name, []).append(source_date(r))
+        date = source_date(r)        # "IMD 2010, 2015" under the name IMD: said once
+        parts.setdefault(name, []).append(date.removeprefix(name + " ") or date)
     return "Data: " + " · ".join(f"{name} {', '.join(dict.fromkeys(dates))}"
                                  for name, dates in parts.items())
 

@@ -807,9 +807,15 @@
   map.on("resize", function () {
     if (!fitted) { return; }
     clearTimeout(fitTimer);
-    fitTimer = setTimeout(function () { if (fitted) { fitAll(); } }, 120);
+    fitTimer = setTimeout(function () { fitTimer = null; if (fitted) { fitAll(); } }, 120);
   });
   medway.isFitted = function () { return fitted; };
+  /* Still moving: a re-fit waiting on its timer, or a zoom or pan animating. Tests wait for
+   * a still map before they aim the mouse at a place. */
+  medway.settling = function () {
+    return fitTimer !== null || !!map._animatingZoom || !!(map._panAnim && map._panAnim._inProgress);
+  };
+  medway.viewSize = function () { var s = map.getSize(); return [s.x, s.y]; };
   medway.showsAllOfMedway = function () {
     return map.getBounds().pad(0.01).contains(layers.localities.getBounds());
   };

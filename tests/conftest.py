@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import logging
 import shutil
 import sys
 import tempfile
@@ -89,6 +90,22 @@ SHARED_MEDWAY = ROOT.parent / "shared" / "data" / "medway"
 @pytest.fixture
 def sample_dir() -> Path:
     return SAMPLE
+
+
+@pytest.fixture
+def data(tmp_path) -> Path:
+    """A writable copy of the sample at ``tmp_path/D``, for the hostile tests that aim
+    outputs at their own inputs."""
+    folder = tmp_path / "D"
+    shutil.copytree(SAMPLE, folder)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def _logging_back_on():
+    """A test that silences logging (to provoke a fault quietly) never silences the next."""
+    yield
+    logging.disable(logging.NOTSET)
 
 
 @pytest.fixture

@@ -17,6 +17,15 @@ def wait_until(predicate, timeout: float = 10.0, what: str = "condition") -> Non
     raise AssertionError(f"timed out after {timeout:g}s waiting for {what}")
 
 
+def eventually(predicate, timeout: float = 5.0) -> bool:
+    """Whether ``predicate`` comes true within ``timeout`` s, the event loop running."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and not predicate():
+        QApplication.processEvents()
+        time.sleep(0.005)
+    return bool(predicate())
+
+
 def js(window, code: str, timeout: float = 10.0):
     """Evaluate JavaScript in the map page and return its (JSON-convertible) result."""
     box = []
@@ -50,7 +59,27 @@ def close_window(window) -> None:
 
 # ------------------------------------------------------------------ acting on the map
 
+def settle_map(window, timeout: float = 15.0) -> None:
+    """Wait until the map stands still at the size the window gives it: no re-fit pending
+    after a resize, no zoom or pan animating. A pixel aimed at before that can land on a
+    place the map has since moved away from (a loaded machine makes the gap wide)."""
+    def still():
+        QApplication.processEvents()
+        size = js(window, "medway.viewSize ? medway.viewSize() : null")
+        busy = js(window, "medway.settling ? medway.settling() : false")
+        return not busy and size == [window.map.width(), window.map.height()]
+    end = time.monotonic() + timeout
+    calm = 0
+    while time.monotonic() < end:
+        calm = calm + 1 if still() else 0
+        if calm >= 2:          # still twice in a row, a frame apart
+            return
+        _settle(40)
+    raise AssertionError(f"the map did not settle in {timeout:g}s")
+
+
 def _pixel(window, lat: float, lon: float):
+    settle_map(window)
     return js(window, f"(function(){{ var p = medway.map.latLngToContainerPoint([{lat}, {lon}]);"
                       f" return [p.x, p.y]; }})()")
 
@@ -217,6 +246,7 @@ def land_point(window, locality: str, avoid_km: float = 0.35):
 def click_feature(window, layer: str, feature_id: str) -> None:
     """Click a point symbol where a person would: on a part of it not covered by another
     symbol (a hub drawn over a practice, say)."""
+    settle_map(window)
     spot = js(window, f"""(function(){{
         var l = medway.layers[{layer!r}] && null;
         var hit = null;

@@ -6,7 +6,6 @@ run the real command in a subprocess with a timeout.
 """
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import subprocess
@@ -33,12 +32,6 @@ COMMANDS = {   # command → arguments before --out, and whether --out is a file
     "import": (["import", "--epraccur", "x.csv", "--boundaries", "b.geojson",
                 "--ward-localities", "w.csv"], "folder"),
 }
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging():
-    yield
-    logging.disable(logging.NOTSET)
 
 
 def run(capsys, argv) -> tuple[int, str]:

@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from tests.gui_helpers import eventually
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
@@ -50,14 +52,6 @@ def long_loop(seconds: float):
     return work
 
 
-def wait(predicate, timeout=5.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end and not predicate():
-        QApplication.processEvents()
-        time.sleep(0.005)
-    return predicate()
-
-
 def test_closing_the_window_mid_task_is_silent(app, thread_errors):
     tried()
     window = QWidget()
@@ -83,10 +77,10 @@ def test_cancel_button_takes_effect_within_a_second(app):
     task.cancelled.connect(lambda: got.append(time.monotonic()))
     bar.watch(task)
     task.start()
-    assert wait(lambda: bar.label.text().startswith("step"))
+    assert eventually(lambda: bar.label.text().startswith("step"))
     pressed = time.monotonic()
     QTest.mouseClick(bar.cancel_button, Qt.MouseButton.LeftButton)
-    assert wait(lambda: got, 1.0) and got[0] - pressed < 1.0
+    assert eventually(lambda: got, 1.0) and got[0] - pressed < 1.0
     task._job.thread.join(1.0)
     assert not task._job.thread.is_alive()  # the loop stopped at its next progress report
     assert bar.isHidden()
@@ -100,7 +94,7 @@ def test_many_tasks_back_to_back(app, thread_errors):
         task = Task(lambda progress, cancelled, n=n: n * n, window)
         task.done.connect(results.append)
         task.start()
-    assert wait(lambda: len(results) == 50, 10)
+    assert eventually(lambda: len(results) == 50, 10)
     assert sorted(results) == [n * n for n in range(50)]
     window.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
@@ -200,7 +194,7 @@ def test_a_report_that_fails_shows_one_line(window, dialogs, tmp_path, monkeypat
     monkeypatch.setattr(rendering.report, "write_pdf", broken)
     dialogs.save_path = str(tmp_path / "board.pdf")
     task = window.export_report()
-    assert wait(lambda: not task.running, 60)
+    assert eventually(lambda: not task.running, 60)
     title, text = dialogs.asked[-1][1], dialogs.messages[-1]
     assert title == "The report was not written"
     error = text.split("\n\nNothing was changed.")[0]

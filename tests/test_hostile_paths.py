@@ -6,7 +6,6 @@ user's umask; a full disk names the path; messages say which scenario or option 
 from __future__ import annotations
 
 import json
-import logging
 import os
 import shutil
 import stat
@@ -27,17 +26,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
 
 
-@pytest.fixture(autouse=True)
-def _restore_logging():
-    yield
-    logging.disable(logging.NOTSET)
-
-
-@pytest.fixture
-def data(tmp_path) -> Path:
-    folder = tmp_path / "D"
-    shutil.copytree(SAMPLE, folder)
-    return folder
 
 
 def snapshot(folder: Path) -> dict:

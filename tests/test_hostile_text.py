@@ -5,9 +5,7 @@ small inputs and silent misreads. Every reader gets its text through one sanitis
 from __future__ import annotations
 
 import json
-import logging
 import re
-import shutil
 from pathlib import Path
 
 import geopandas as gpd
@@ -34,17 +32,6 @@ FAST = settings(max_examples=30, deadline=None, derandomize=True)
 FORMAT_CHARS = re.compile("[\ufeff\u200b\u202e\u00ad\u2060]")
 
 
-@pytest.fixture(autouse=True)
-def _restore_logging():
-    yield
-    logging.disable(logging.NOTSET)
-
-
-@pytest.fixture
-def data(tmp_path) -> Path:
-    folder = tmp_path / "D"
-    shutil.copytree(SAMPLE, folder)
-    return folder
 
 
 def refusal(fn, *args, **kwargs) -> str:

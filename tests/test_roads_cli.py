@@ -104,3 +104,33 @@ def test_import_roads_beside_the_real_published_files(medway, tmp_path, capsys):
     assert about["file"] == "river.osm" and about["margin_m"] == 5000
     assert main(["hubs", "--data", str(out), "--add", "1", "--travel", "drive"]) == 0
     assert MINUTES.match(capsys.readouterr().out.strip().splitlines()[-1])
+
+
+def test_roads_and_a_timetable_are_written_with_the_folder_in_one_step(
+        sample_dir, tmp_path, capsys, monkeypatch):
+    """`import --data D --roads R --timetable F --out NEW`: one new folder holding both, a
+    copy of it keeps its timetable, and a fault while writing leaves no half folder."""
+    from geo import io_gtfs
+    from tests.transit_fixture import write_feed
+    plain = _bare_sample(sample_dir, tmp_path)
+    osm = write_river_osm(tmp_path / "river.osm")
+    stops = [(s, f"Stop {s}", 51.385, lon) for s, lon in zip("ABCD", (0.50, 0.52, 0.54, 0.56))]
+    feed = write_feed(tmp_path / "feed.zip", [("t1", "S", [("A", "09:00:00"),
+                                                            ("C", "09:12:00")])], stops=stops)
+    both = tmp_path / "both"
+    assert main(["import", "--data", str(plain), "--roads", str(osm), "--timetable",
+                 str(feed), "--out", str(both)]) == 0
+    assert "Timetable:" in capsys.readouterr().out
+    assert R.has_roads(both) and io_gtfs.has_timetable(both)
+    again = tmp_path / "again"          # roads added to a copy: the timetable comes along
+    assert main(["import", "--data", str(both), "--roads", str(osm), "--out", str(again)]) == 0
+    assert io_gtfs.has_timetable(again) and R.has_roads(again)
+
+    def full_disk(*a, **k):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(io_gtfs, "save_feed", full_disk)
+    crash = tmp_path / "crash"
+    assert main(["import", "--data", str(plain), "--roads", str(osm), "--timetable",
+                 str(feed), "--out", str(crash)]) == 2
+    assert not crash.exists() and sorted(p.name for p in tmp_path.iterdir()
+                                         if p.name.startswith("crash")) == []

@@ -148,3 +148,12 @@ def test_known_capacity_overrides_the_proxy(ds):
     assert g["spare_m2"] == pytest.approx(2050 - need_now)
     assert g["net_new_m2"] == pytest.approx(g["new_m2"] - g["spare_m2"])
     assert np.isnan(base.loc["Chatham", "net_new_m2"])       # unknown there, not 0
+
+
+def test_every_page_footer_dates_each_source_once_and_in_full(ds):
+    """The board paper's footer: 'IMD 2010, 2015, 2019' (not 'IMD IMD …') and the
+    brownfield register at its latest entry's date, not just its year."""
+    from rendering.board_sections import data_dates
+    footer = data_dates(ds)
+    assert "IMD IMD" not in footer and "IMD 2010, 2015, 2019" in footer
+    assert "brownfield register 2019-01-24" in footer

@@ -9,25 +9,18 @@ import pytest
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 from geo.errors import UserError
 from geo.progress import Cancelled
 from gui.worker import Task, TaskBar
+from tests.gui_helpers import eventually
 
 
 @pytest.fixture
 def app():
     from gui.app import make_application
     return make_application()
-
-
-def wait(predicate, timeout=5.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end and not predicate():
-        QApplication.processEvents()
-        time.sleep(0.005)
-    return predicate()
 
 
 def looping(progress, cancel):
@@ -59,7 +52,7 @@ def test_a_finished_task_is_deleted(app):
     got = []
     task.done.connect(got.append)
     task.start()
-    assert wait(lambda: got == [42])
+    assert eventually(lambda: got == [42])
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert not shiboken6.isValid(task)
     assert window.findChildren(Task) == []
@@ -95,7 +88,7 @@ def test_only_our_user_error_reads_as_the_users_mistake(app, error, shown):
     got = []
     task.failed.connect(got.append)
     task.start()
-    assert wait(lambda: got)
+    assert eventually(lambda: got)
     assert got[0].startswith(shown)
     if type(error) is ValueError:         # a library's error is a bug: named, and logged
         assert "errors.log" in got[0]
@@ -124,7 +117,7 @@ def test_closing_the_window_while_work_runs_cancels_and_joins_it(monkeypatch, wh
     button = panel.run_button if which == "grouping" else panel.suggest_button
     window.show_panel("groups" if which == "grouping" else "hubs")
     QTest.mouseClick(button, Qt.MouseButton.LeftButton)
-    assert wait(lambda: started, 10)
+    assert eventually(lambda: started, 10)
     jobs = [t._job for t in window.findChildren(Task)]
     assert jobs
     close_window(window)

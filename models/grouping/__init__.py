@@ -36,10 +36,11 @@ from models.grouping.metrics import (
     METRIC_COLUMNS, OVER_ALONE, as_mapping, group_metrics, group_sort_key, move_practice,
     overall_metrics, site_groups,
 )
+from models.grouping.polish import FURTHER_STARTS
 from models.grouping.problem import Locks, check_feasibility
 from models.grouping.territories import group_territories
 
-__all__ = ["Cancelled", "GroupingError", "GroupingInfeasible", "GroupingResult", "Locks",
+__all__ = ["FURTHER_STARTS", "Cancelled", "GroupingError", "GroupingInfeasible", "GroupingResult", "Locks",
            "METRIC_COLUMNS", "OVER_ALONE", "as_mapping", "check_feasibility",
            "compare_groupings", "default_bounds", "group_metrics", "group_practices",
            "group_sort_key", "group_territories", "move_practice", "overall_metrics",

@@ -22,6 +22,7 @@ from models.grouping.solver import _better, _cost
 from models.grouping.territories import parts
 
 STARTS = 4             # further starts besides the default one
+FURTHER_STARTS = 16    # ... when the planner asks to "Optimise further" (a longer search)
 POLISH_LIMIT = 1_000   # practices up to which an area is polished unless told (speed)
 JITTER = 1.0           # ... and of the best centres, in group mean distances
 NOISE = 0.5            # spread of the random merger costs of further starts

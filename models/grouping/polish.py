@@ -125,6 +125,14 @@ def polish(solver, assign: np.ndarray, starts: int | None = None) -> np.ndarray:
         return assign
     best, best_obj = np.asarray(assign, int), s.objective(assign)
     rng = np.random.default_rng(s.seed)
+    s.fast = True
+    try:
+        return _polish(s, best, best_obj, starts, rng)
+    finally:
+        s.fast = False
+
+
+def _polish(s, best, best_obj, starts: int, rng) -> np.ndarray:
     for t in range(starts):
         s.stop.report(0.85, f"trying start {t + 2} of {starts + 1}")
         got, obj = s.descend(_start(s, t, rng, best))

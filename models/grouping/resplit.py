@@ -142,7 +142,8 @@ class Resplitter:
         sides = np.empty((len(rows), n))
         sides[:] = base
         sides[:, F] = masks[rows]
-        cost = _split_cost(s.X[idx], cw, sides)
+        cost = (_split_cost_fast(s.X[idx], cw, sides) if s.fast
+                else _split_cost(s.Z[idx], cw, sides))
         c_now = cost[at]
         if s.adjacent is None:
             keep = viol[rows] == viol[rows].min()
@@ -212,18 +213,28 @@ class Resplitter:
         return out
 
 
-def _split_cost(X, cw, sides) -> np.ndarray:
-    """Patient-km of each split (rows of ``sides``: 1 = the second side), on real arrays
-    (several times faster than complex ones at these sizes)."""
+def _split_cost(Z, cw, sides) -> np.ndarray:
+    """Patient-km of each split (rows of ``sides``: 1 = the second side), positions as
+    complex numbers: the arithmetic of the first descent, kept as it was so that descent
+    gives the same groups as before further starts were added (never a worse answer)."""
+    cz = cw * Z
+    C1, P1 = sides @ cw, np.dot(sides, cz)   # np.dot: the same sums as @, far faster here
+    c1 = P1 / np.maximum(C1, 1e-12)
+    c0 = (cz.sum() - P1) / np.maximum(cw.sum() - C1, 1e-12)
+    d0 = np.abs(Z - c0[:, None])
+    return (d0 + sides * (np.abs(Z - c1[:, None]) - d0)) @ cw
+
+
+def _split_cost_fast(X, cw, sides) -> np.ndarray:
+    """The same on real arrays: about 3× faster, equal to ~1e-15 (the further starts)."""
     x, y = X[:, 0], X[:, 1]
     C1 = sides @ cw
     P1x, P1y = sides @ (cw * x), sides @ (cw * y)
-    i1, i0 = 1 / np.maximum(C1, 1e-12), 1 / np.maximum(cw.sum() - C1, 1e-12)
-    c1x, c1y = P1x * i1, P1y * i1
-    c0x, c0y = (cw @ x - P1x) * i0, (cw @ y - P1y) * i0
-    dx = x - (c0x[:, None] + sides * (c1x - c0x)[:, None])
-    dy = y - (c0y[:, None] + sides * (c1y - c0y)[:, None])
-    return np.sqrt(dx * dx + dy * dy) @ cw
+    C1s, C0s = np.maximum(C1, 1e-12), np.maximum(cw.sum() - C1, 1e-12)
+    c1x, c1y = P1x / C1s, P1y / C1s
+    c0x, c0y = ((cw * x).sum() - P1x) / C0s, ((cw * y).sum() - P1y) / C0s
+    d0 = np.hypot(x - c0x[:, None], y - c0y[:, None])
+    return (d0 + sides * (np.hypot(x - c1x[:, None], y - c1y[:, None]) - d0)) @ cw
 
 
 def _bitmasks(sides: np.ndarray) -> np.ndarray:

@@ -12,8 +12,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
-    QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton,
-    QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout,
+    QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QMenu,
+    QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout,
 )
 
 from geo.bounds import DWELLINGS_MAX
@@ -60,6 +60,13 @@ class ContributionDialog(QDialog):
             for signal in (self.name.editingFinished, self.mix.editingFinished,
                            self.dwellings.valueChanged):
                 signal.connect(self._application_changed)
+        self.by = catchment_choice_box(self, self.ws.plan)
+        self.by.currentIndexChanged.connect(lambda _i: self.refresh())
+        by_row = QHBoxLayout()
+        by_row.addWidget(QLabel("Catchment:", self))
+        by_row.addWidget(self.by)
+        by_row.addStretch(1)
+        layout.addLayout(by_row)
         self.heading = QLabel(self)
         self.heading.setWordWrap(True)
         layout.addWidget(self.heading)
@@ -106,7 +113,8 @@ class ContributionDialog(QDialog):
     def refresh(self) -> None:
         """Re-read the plan: the catchment's ticks and the figures."""
         plan = self.ws.plan
-        frame = catchment(plan, self.app.latitude, self.app.longitude, self.app.key)
+        graph = self.graph()
+        frame = catchment(plan, self.app.latitude, self.app.longitude, self.app.key, graph)
         self.frame = frame
         self.table.blockSignals(True)
         self.table.setRowCount(len(frame))
@@ -116,7 +124,10 @@ class ContributionDialog(QDialog):
             tick.setCheckState(Qt.CheckState.Checked if r.included else
                                Qt.CheckState.Unchecked)
             tick.setData(Qt.ItemDataRole.UserRole, r.practice_code)
-            cells = [f"{r.name} ({r.practice_code})", f"{r.distance_km:.2f}",
+            far = f"{r.distance_km:.2f}" + (f" / {r.minutes:.0f} min"
+                                            if graph is not None and r.minutes == r.minutes
+                                            else "")
+            cells = [f"{r.name} ({r.practice_code})", far,
                      f"{number(r.list_size)} ({r.list_date})",
                      f"{number(r.gp_headcount)} / {number(r.gps, 1)} {r.gp_basis} ({r.gp_date})",
                      number(r.patients_per_gp), f"{number(r.premises_m2)} "
@@ -133,11 +144,13 @@ class ContributionDialog(QDialog):
         self.heading.setText(
             f"<b>{self.app.name}</b> — {self.app.dwellings:,} dwellings at "
             f"{self.app.latitude:.5f}, {self.app.longitude:.5f}. Practices within "
-            f"{a.value('catchment_radius_km'):g} km are counted (straight line); tick "
-            f"practices in or out (undoable, saved in the scenario). Data: "
-            f"{plan.dataset.label}")
+            + (f"{a.value('catchment_drive_minutes'):g} minutes' drive by road"
+               if graph is not None else
+               f"{a.value('catchment_radius_km'):g} km (straight line)")
+            + " are counted; tick practices in or out (undoable, saved in the scenario). "
+            f"Data: {plan.dataset.label}")
         try:
-            self.result = assess(plan, self.app)
+            self.result = assess(plan, self.app, graph=graph)
         except ContributionError as exc:
             self.result = None
             self.figures.setText(f"<span style='color:#b71c1c'>{exc.reason}</span>")
@@ -154,6 +167,15 @@ class ContributionDialog(QDialog):
             f"{c.value('net_m2'):,.1f} m², {c.value('net_rooms'):.1f} rooms, "
             f"{c.value('net_gp_fte'):.2f} GP FTE<br>Project: {c.project}")
         self.export_button.setEnabled(True)
+
+    def graph(self):
+        """The drive-time road graph when the catchment is by road, else None."""
+        if self.by.currentData() != "drive":
+            return None
+        from geo.roads import load_roads
+        from models.travel_access import graph_for
+        plan = self.ws.plan
+        return graph_for(load_roads(plan.dataset.folder), "drive", plan.assumptions)
 
     def _ticked(self, item) -> None:
         if item.column() != 0:
@@ -195,7 +217,8 @@ class ContributionDialog(QDialog):
             if not path:
                 return None
         path = Path(path).with_suffix(".pdf")
-        task = pack_task(self.ws.plan, self.window.scenarios.name, self.app, path, self)
+        task = pack_task(self.ws.plan, self.window.scenarios.name, self.app, path, self,
+                         graph=self.graph())
         task.done.connect(lambda pages: self._exported(path, pages))
         task.failed.connect(lambda msg: self.window.show_error("The pack was not written",
                                                                msg))
@@ -211,8 +234,9 @@ class ContributionDialog(QDialog):
         self.window.statusBar().showMessage(text, 8000)
 
 
-def pack_task(plan, scenario: str, app, path: Path, parent=None):
-    """A Task writing the pack and workbook for ``app`` from a snapshot of ``plan``."""
+def pack_task(plan, scenario: str, app, path: Path, parent=None, graph=None):
+    """A Task writing the pack and workbook for ``app`` from a snapshot of ``plan``
+    (``graph``: the drive-time road graph when the catchment is by road)."""
     from gui.background import snapshot
     from gui.worker import Task
     from rendering.s106_pack import write_pack
@@ -221,13 +245,36 @@ def pack_task(plan, scenario: str, app, path: Path, parent=None):
 
     def work(progress, cancelled):
         progress(0.05, "Working out the contribution")
-        c = assess(frozen, app)
+        c = assess(frozen, app, graph=graph)
         progress(0.2, "Drawing the pack")
         pages = write_pack(frozen, c, path, scenario)
         progress(0.9, "Writing the workings")
         write_workings(frozen, c, path.with_suffix(".xlsx"), scenario)
         return pages
     return Task(work, parent)
+
+
+def catchment_choice_box(parent, plan) -> QComboBox:
+    """Straight line (the NHS England 2 km convention) or drive time by road, offered only
+    when the data folder has roads."""
+    from geo.errors import DataError as RoadsError
+    from geo.roads import load_roads
+    a = plan.assumptions
+    box = QComboBox(parent)
+    box.addItem(f"Straight line ({a.value('catchment_radius_km'):g} km)", "straight")
+    box.addItem(f"Drive time ({a.value('catchment_drive_minutes'):g} min by road)", "drive")
+    try:
+        roads = load_roads(plan.dataset.folder) if plan.dataset.folder else None
+    except RoadsError:
+        roads = None
+    item = box.model().item(1)
+    item.setEnabled(roads is not None)
+    item.setToolTip(f"Practices within a drive on {roads.label()}" if roads is not None else
+                    "Import roads (File → Import roads…) to count practices by drive time")
+    box.setToolTip("Which practices absorb the new patients: within the straight-line "
+                   "radius, or within the drive time by road (assumptions "
+                   "catchment_radius_km, catchment_drive_minutes)")
+    return box
 
 
 # ---------------------------------------------------------------- opening it

@@ -124,3 +124,28 @@ def test_right_click_on_the_map_opens_a_new_application(window):
     QTest.keyClick(dialog.dwellings, Qt.Key.Key_Tab)
     assert dialog.app.dwellings == 350
     assert "New patients 840" in dialog.figures.text()
+
+
+def test_the_catchment_can_be_counted_by_drive_time_and_the_pack_says_so(
+        window, dialogs, tmp_path):
+    """The sample has roads: Catchment → Drive time counts practices by road, in the
+    figures and in the workings exported."""
+    import openpyxl
+    dialog = open_from_table(window, "H05")
+    assert "km (straight line)" in dialog.heading.text()
+    assert dialog.by.model().item(1).isEnabled()
+    dialog.by.setFocus()
+    QTest.keyClick(dialog.by, Qt.Key.Key_Down)          # Straight line → Drive time
+    assert dialog.by.currentData() == "drive"
+    assert "minutes' drive by road" in dialog.heading.text()
+    assert any(" min" in dialog.table.item(i, 2).text() for i in range(dialog.table.rowCount()))
+    assert dialog.result is not None and dialog.result.mode == "drive"
+    dialogs.save_path = str(tmp_path / "by-road.pdf")
+    click_widget(dialog.export_button)
+    task = dialog.task
+    wait_until(lambda: (tmp_path / "by-road.xlsx").exists() and not task.running, 120,
+               "the pack")
+    book = openpyxl.load_workbook(tmp_path / "by-road.xlsx")
+    text = " ".join(str(c.value) for ws in book for row in ws.iter_rows() for c in row
+                    if c.value is not None)
+    assert "catchment_drive_minutes" in text

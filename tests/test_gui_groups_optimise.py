@@ -9,19 +9,11 @@ import re
 import pytest
 
 from tests.gui_helpers import wait_until
-from tests.test_gui_groups import click, run_grouping, select_on_map
+from tests.test_gui_groups import (  # noqa: F401 (clean: the same autouse fixture)
+    PANEL, clean, click, run_grouping, select_on_map,
+)
 
 pytestmark = pytest.mark.gui
-
-PANEL = "groups"
-
-
-@pytest.fixture(autouse=True)
-def clean(window, undo_all):
-    while window.workspace.undo_stack.canUndo():
-        window.workspace.undo_stack.undo()
-    assert not window.workspace.groups
-    yield
 
 
 def shown_km(panel) -> float:

@@ -67,7 +67,10 @@ def settle_map(window, timeout: float = 15.0) -> None:
         QApplication.processEvents()
         size = js(window, "medway.viewSize ? medway.viewSize() : null")
         busy = js(window, "medway.settling ? medway.settling() : false")
-        return not busy and size == [window.map.width(), window.map.height()]
+        zoom = window.map.zoomFactor()       # presentation mode enlarges the page
+        want = (window.map.width() / zoom, window.map.height() / zoom)
+        return not busy and size is not None and \
+            all(abs(a - b) <= 1 for a, b in zip(size, want))
     end = time.monotonic() + timeout
     calm = 0
     while time.monotonic() < end:
@@ -85,8 +88,17 @@ def _pixel(window, lat: float, lon: float):
 
 
 def _on_map(window, xy, margin: int = 20) -> bool:
-    return margin <= xy[0] < window.map.width() - margin and \
-        margin <= xy[1] < window.map.height() - margin
+    """``xy`` (the page's pixels) is on the map, ``margin`` in from its edges."""
+    z = window.map.zoomFactor()
+    return margin <= xy[0] < window.map.width() / z - margin and \
+        margin <= xy[1] < window.map.height() / z - margin
+
+
+def _screen(window, x: float, y: float):
+    """The widget's pixel for a page pixel (presentation mode enlarges the page)."""
+    from PySide6.QtCore import QPoint
+    z = window.map.zoomFactor()
+    return QPoint(round(x * z), round(y * z))
 
 
 def _clear(window, xy) -> bool:
@@ -110,11 +122,10 @@ def show_on_map(window, *points) -> None:
 def map_pixel(window, lat: float, lon: float):
     """The web view's pixel for a latitude/longitude, asked of Leaflet itself (the map is
     panned first if the point is out of view)."""
-    from PySide6.QtCore import QPoint
     show_on_map(window, (lat, lon))
     x, y = _pixel(window, lat, lon)
     assert _on_map(window, (x, y), 0), f"({lat}, {lon}) is off the map at pixel ({x:.0f}, {y:.0f})"
-    return QPoint(round(x), round(y))
+    return _screen(window, x, y)
 
 
 def _map_target(window):
@@ -152,7 +163,7 @@ def drag_map(window, start: tuple[float, float], end: tuple[float, float],
     from PySide6.QtTest import QTest
     show_on_map(window, start, end)
     (ax, ay), (bx, by) = _pixel(window, *start), _pixel(window, *end)   # no further panning
-    a, b = QPoint(round(ax), round(ay)), QPoint(round(bx), round(by))
+    a, b = _screen(window, ax, ay), _screen(window, bx, by)
     target = _map_target(window)
     left = Qt.MouseButton.LeftButton
     QTest.mouseMove(target, a)
@@ -205,9 +216,9 @@ def click_widget(widget) -> None:
 
 def click_map_pixel(window, x: float, y: float) -> None:
     """A left click at a pixel of the map (for the map's own controls, e.g. the legend)."""
-    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
-    target, pos = _map_target(window), QPoint(round(x), round(y))
+    target, pos = _map_target(window), _screen(window, x, y)
     QTest.mouseMove(target, pos)
     _settle()
     QTest.mousePress(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)

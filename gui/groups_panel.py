@@ -57,6 +57,7 @@ GROUP_TABLE = [
 class GroupsPanel(LockEditing, Panel):
     def __init__(self, window, parent=None):
         super().__init__(window, parent)
+        self._optimising = False         # "Optimise further" is running
         self.recent: list[str] = []      # last practices the user selected (for locks)
         self.problems: list[str] = []   # the last run's shortfalls, shown while its
         self._problems_of: dict = {}      # grouping is the one shown (not after Undo)
@@ -93,6 +94,12 @@ class GroupsPanel(LockEditing, Panel):
         self.run_button = QPushButton("Run grouping", self)
         self.run_button.setToolTip("Group the practices (runs in the background)")
         self.run_button.clicked.connect(self.run)
+        self.optimise_button = QPushButton("Optimise further", self)
+        self.optimise_button.setToolTip(
+            f"Search longer with the same settings ({grouping.FURTHER_STARTS} further "
+            "starts, the best of all their groups combined); the groups change only if a "
+            "shorter grouping is found (runs in the background; undoable)")
+        self.optimise_button.clicked.connect(self.optimise)
         self.clear_button = QPushButton("Clear", self)
         self.clear_button.setToolTip("Remove the grouping (undoable)")
         self.clear_button.clicked.connect(
@@ -146,6 +153,7 @@ class GroupsPanel(LockEditing, Panel):
         form.addRow("Seed", self.seed)
         row = QHBoxLayout()
         row.addWidget(self.run_button)
+        row.addWidget(self.optimise_button)
         row.addWidget(self.clear_button)
         row.addWidget(self.export_button)
         form.addRow(row)
@@ -226,6 +234,15 @@ class GroupsPanel(LockEditing, Panel):
             box.blockSignals(False)
 
     def run(self) -> None:
+        self.optimise_button.setEnabled(False)
+        task = self.start_task(self._work(), self._on_result, title="Grouping",
+                               button=self.run_button, taskbar=self.taskbar)
+        for sig in (task.done, task.failed, task.cancelled):
+            sig.connect(lambda *_: self.optimise_button.setEnabled(
+                bool(self.ws.groups) and not self._optimising))
+
+    def _work(self, starts: int | None = None):
+        """The grouping with the plan's settings and locks, as background work."""
         practices = self.ws.dataset.practices.copy()
         s, locks = self.settings(), self.ws.plan.grouping_locks()
         area = boundary_of(self.ws.dataset) if s.get("contiguous") else None
@@ -235,9 +252,39 @@ class GroupsPanel(LockEditing, Panel):
                 practices, s["min_size"], s["max_size"], s["n_groups"],
                 within_localities=s["within_localities"], locks=locks, seed=s["seed"],
                 strict=False, contiguous=bool(s.get("contiguous")), boundary=area,
-                progress=progress, cancel=cancel)
-        self.start_task(work, self._on_result, title="Grouping", button=self.run_button,
-                        taskbar=self.taskbar)
+                progress=progress, cancel=cancel, starts=starts)
+        return work
+
+    def optimise(self) -> None:
+        """Optimise further: the same settings searched longer; applied (one undoable
+        step) only when it has no more groups outside the bounds and a shorter mean
+        distance than the grouping shown."""
+        self._optimising = True
+        task = self.start_task(self._work(grouping.FURTHER_STARTS), self._on_optimised,
+                               title="Optimise further", button=self.optimise_button,
+                               taskbar=self.taskbar)
+        for sig in (task.done, task.failed, task.cancelled):
+            sig.connect(lambda *_: setattr(self, "_optimising", False))
+
+    def _on_optimised(self, result) -> None:
+        ds, lo, hi = self.ws.dataset, self.min_size.value(), self.max_size.value()
+        now = overall_metrics(ds.practices, self.ws.groups, lo, hi)
+        new = result.summary
+        outside_now = now["groups"] - now["groups_within_bounds"]
+        outside_new = new["groups"] - new["groups_within_bounds"]
+        shorter = new["mean_distance_km"] < now["mean_distance_km"] - 5e-4
+        if not self.ws.groups or outside_new > outside_now or (
+                outside_new == outside_now and not shorter):
+            self.status.emit(f"Optimise further: no shorter grouping found (mean distance "
+                             f"{now['mean_distance_km']:.2f} km); the groups are unchanged")
+            return
+        self.problems = list(result.problems)
+        self._problems_of = dict(result.mapping)
+        self.ws.set_state("groups", result.mapping,
+                          f"Optimise the grouping further ({now['mean_distance_km']:.2f} → "
+                          f"{new['mean_distance_km']:.2f} km)")
+        self.status.emit(f"Optimise further: mean distance {now['mean_distance_km']:.2f} → "
+                         f"{new['mean_distance_km']:.2f} km ({result.n_groups} groups)")
 
     def _on_result(self, result) -> None:
         self.problems = list(result.problems)
@@ -285,6 +332,8 @@ class GroupsPanel(LockEditing, Panel):
         self.target.clear()
         self.target.addItems(names + ["(new group)"])
         self.export_button.setEnabled(bool(mapping))
+        self.optimise_button.setEnabled(bool(mapping) and self.run_button.isEnabled()
+                                        and not self._optimising)
         if not mapping:
             self.model.set_frame(pd.DataFrame(columns=[c.key for c in GROUP_TABLE]))
             self.summary.setText("No grouping yet: set the bounds and press <b>Run grouping"

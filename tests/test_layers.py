@@ -135,3 +135,10 @@ def test_hub_symbols_never_sit_on_locality_names(window):
         wait_until(lambda: js(window, "medway.namesUnderHubs()") == 0, 5,
                    f"names clear of hubs at zoom +{zoom}")
     js(window, "medway.fit() && true")
+
+
+def test_a_layer_title_cut_by_a_narrow_panel_is_whole_in_its_tooltip(window):
+    panel = window.layers_panel
+    for name in panel.all_layers():
+        item = panel.item_for(name)
+        assert item.toolTip().startswith(item.text()), name

@@ -51,6 +51,16 @@ def _count(text: str) -> int:
     return value
 
 
+def _starts(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError("must be a whole number from 0 to 100")
+    return value
+
+
 def register(sub) -> None:
     p = sub.add_parser("group", help="group practices into extended groups within size bounds",
                        description=DESCRIPTION,
@@ -78,6 +88,10 @@ def register(sub) -> None:
                         "scenario's, else 0)")
     p.add_argument("--contiguous", action="store_true",
                    help="keep each group one patch of map (its territories touch)")
+    p.add_argument("--starts", type=_starts, default=None, metavar="N",
+                   help="further starts drawn from the seed, whose groups are recombined "
+                        "for the least distance (default: 4 on areas up to 1,000 practices, "
+                        "none above; 0 = one start; more = slower, sometimes shorter)")
     p.add_argument("--strict", action="store_true",
                    help="refuse (exit 2) when the bounds cannot all be met, instead of "
                         "writing the best grouping with warnings")
@@ -191,7 +205,8 @@ def run(args) -> int:
         result = group_practices(practices, s["min_size"], s["max_size"], s["n_groups"],
                                  within_localities=s["within_localities"], seed=s["seed"],
                                  locks=locks, strict=args.strict,
-                                 contiguous=args.contiguous, boundary=boundary)
+                                 contiguous=args.contiguous, boundary=boundary,
+                                 starts=args.starts)
     except GroupingError as exc:
         raise UserError(f"{label}: {exc}") from None
     if args.out:

@@ -314,9 +314,12 @@ def open_new_application(window, lat: float, lon: float) -> ContributionDialog |
     return _show(window, app, new=True)
 
 
-def show_map_menu(window, lat: float, lon: float) -> QMenu:
-    """The menu a right-click on the map opens at that place."""
+def show_map_menu(window, lat: float, lon: float, first=()) -> QMenu:
+    """The menu a right-click on the map opens at that place (``first``: other panels'
+    (text, tooltip, slot) for the place, listed above)."""
     menu = QMenu(window)
+    for text, tip, slot in first:
+        menu.addAction(text, slot).setToolTip(tip)
     action = menu.addAction("New application here…")
     action.setToolTip("A contribution request (S106) for new homes at this point")
     action.triggered.connect(lambda: open_new_application(window, lat, lon))

@@ -23,6 +23,7 @@ from geo.errors import DataError
 from gui.frame_model import Column, FrameModel, one_dp, whole
 from gui.panel import Panel, scrolling
 from models import demand as dm
+from models.housing_sites import permission_note
 from models.assumptions import TREND_COMPOUND_RATE
 from models.assumptions import Assumptions
 from models.display import known, money, money_range, number
@@ -308,7 +309,8 @@ class DemandPanel(Panel):
                           m["capital_cost_gbp_high"])
             + f". Medway's own ratio today: {self._own_ratio(r)}. "
             + "".join(f"<br>{html.escape(line, quote=False)}"
-                      for line in dm.cost_lines(r) + [dm.rooms_line(r)] if line)
+                      for line in dm.cost_lines(r) + [dm.rooms_line(r)] + [
+                          permission_note(self.ws.dataset.housing)] if line)
             + "".join(f"<br><b>{html.escape(line, quote=False)}</b>"
                       for line in dm.attribution_lines(r))
             + (f"<br>Extended groups: {html.escape(self.groups_note, quote=False)}"

@@ -57,6 +57,7 @@ GROUP_TABLE = [
 class GroupsPanel(LockEditing, Panel):
     def __init__(self, window, parent=None):
         super().__init__(window, parent)
+        self._optimising = False         # "Optimise further" is running
         self.recent: list[str] = []      # last practices the user selected (for locks)
         self.problems: list[str] = []   # the last run's shortfalls, shown while its
         self._problems_of: dict = {}      # grouping is the one shown (not after Undo)
@@ -93,6 +94,12 @@ class GroupsPanel(LockEditing, Panel):
         self.run_button = QPushButton("Run grouping", self)
         self.run_button.setToolTip("Group the practices (runs in the background)")
         self.run_button.clicked.connect(self.run)
+        self.optimise_button = QPushButton("Optimise further", self)
+        self.optimise_button.setToolTip(
+            f"Search longer with the same settings ({grouping.FURTHER_STARTS} further "
+            "starts, the best of all their groups combined); the groups change only if a "
+            "shorter grouping is found (runs in the background; undoable)")
+        self.optimise_button.clicked.connect(self.optimise)
         self.clear_button = QPushButton("Clear", self)
         self.clear_button.setToolTip("Remove the grouping (undoable)")
         self.clear_button.clicked.connect(
@@ -146,6 +153,7 @@ class GroupsPanel(LockEditing, Panel):
         form.addRow("Seed", self.seed)
         row = QHBoxLayout()
         row.addWidget(self.run_button)
+        row.addWidget(self.optimise_button)
         row.addWidget(self.clear_button)
         row.addWidget(self.export_button)
         form.addRow(row)
@@ -207,6 +215,8 @@ class GroupsPanel(LockEditing, Panel):
             label = self.comparison.combo.currentText()
             self.ws.set_state("grouping", {**self.ws.plan.grouping, "compare_with": key},
                               f"Compare with {label}" if key else "Stop comparing groupings")
+        if key:                 # asked for: its outlines shown (the layer starts unticked)
+            self.window.layers_panel.set_checked("existing_groups", True)
         self.refresh()
 
     def _sync_settings(self) -> None:
@@ -224,6 +234,15 @@ class GroupsPanel(LockEditing, Panel):
             box.blockSignals(False)
 
     def run(self) -> None:
+        self.optimise_button.setEnabled(False)
+        task = self.start_task(self._work(), self._on_result, title="Grouping",
+                               button=self.run_button, taskbar=self.taskbar)
+        for sig in (task.done, task.failed, task.cancelled):
+            sig.connect(lambda *_: self.optimise_button.setEnabled(
+                bool(self.ws.groups) and not self._optimising))
+
+    def _work(self, starts: int | None = None):
+        """The grouping with the plan's settings and locks, as background work."""
         practices = self.ws.dataset.practices.copy()
         s, locks = self.settings(), self.ws.plan.grouping_locks()
         area = boundary_of(self.ws.dataset) if s.get("contiguous") else None
@@ -233,9 +252,39 @@ class GroupsPanel(LockEditing, Panel):
                 practices, s["min_size"], s["max_size"], s["n_groups"],
                 within_localities=s["within_localities"], locks=locks, seed=s["seed"],
                 strict=False, contiguous=bool(s.get("contiguous")), boundary=area,
-                progress=progress, cancel=cancel)
-        self.start_task(work, self._on_result, title="Grouping", button=self.run_button,
-                        taskbar=self.taskbar)
+                progress=progress, cancel=cancel, starts=starts)
+        return work
+
+    def optimise(self) -> None:
+        """Optimise further: the same settings searched longer; applied (one undoable
+        step) only when it has no more groups outside the bounds and a shorter mean
+        distance than the grouping shown."""
+        self._optimising = True
+        task = self.start_task(self._work(grouping.FURTHER_STARTS), self._on_optimised,
+                               title="Optimise further", button=self.optimise_button,
+                               taskbar=self.taskbar)
+        for sig in (task.done, task.failed, task.cancelled):
+            sig.connect(lambda *_: setattr(self, "_optimising", False))
+
+    def _on_optimised(self, result) -> None:
+        ds, lo, hi = self.ws.dataset, self.min_size.value(), self.max_size.value()
+        now = overall_metrics(ds.practices, self.ws.groups, lo, hi)
+        new = result.summary
+        outside_now = now["groups"] - now["groups_within_bounds"]
+        outside_new = new["groups"] - new["groups_within_bounds"]
+        shorter = new["mean_distance_km"] < now["mean_distance_km"] - 5e-4
+        if not self.ws.groups or outside_new > outside_now or (
+                outside_new == outside_now and not shorter):
+            self.status.emit(f"Optimise further: no shorter grouping found (mean distance "
+                             f"{now['mean_distance_km']:.2f} km); the groups are unchanged")
+            return
+        self.problems = list(result.problems)
+        self._problems_of = dict(result.mapping)
+        self.ws.set_state("groups", result.mapping,
+                          f"Optimise the grouping further ({now['mean_distance_km']:.2f} → "
+                          f"{new['mean_distance_km']:.2f} km)")
+        self.status.emit(f"Optimise further: mean distance {now['mean_distance_km']:.2f} → "
+                         f"{new['mean_distance_km']:.2f} km ({result.n_groups} groups)")
 
     def _on_result(self, result) -> None:
         self.problems = list(result.problems)
@@ -283,6 +332,8 @@ class GroupsPanel(LockEditing, Panel):
         self.target.clear()
         self.target.addItems(names + ["(new group)"])
         self.export_button.setEnabled(bool(mapping))
+        self.optimise_button.setEnabled(bool(mapping) and self.run_button.isEnabled()
+                                        and not self._optimising)
         if not mapping:
             self.model.set_frame(pd.DataFrame(columns=[c.key for c in GROUP_TABLE]))
             self.summary.setText("No grouping yet: set the bounds and press <b>Run grouping"
@@ -385,14 +436,27 @@ class GroupsPanel(LockEditing, Panel):
         self.note_selection(code)
         menu = QMenu(self)
         sub = menu.addMenu("Move to group")
-        sizes = dict(zip(self.model.frame["group"], self.model.frame["list_size"])) \
-            if "list_size" in self.model.frame else {}
+        here = self.ws.groups.get(self.recent[-1])
         for name in sorted(set(self.ws.groups.values()), key=grouping.group_sort_key) + [
                 "(new group)"]:
-            text = f"{name} · {sizes[name] / 1000:,.1f}k patients" if name in sizes else name
-            sub.addAction(text, lambda g=name: self.move(self.recent[-1], g))
+            action = sub.addAction(self._move_label(name, here),
+                                   lambda g=name: self.move(self.recent[-1], g))
+            action.setEnabled(name != here)
         menu.addAction("Lock in its group", self._lock_selected)
+        self.practice_menu = menu
         menu.popup(QCursor.pos())
+
+    def _move_label(self, name: str, here: str | None) -> str:
+        """A Move to group entry with the group's size (patients, practices), so the lead
+        sees where a move lands; the practice's own group says so."""
+        frame = self.model.frame
+        row = frame[frame["group"] == name] if "group" in frame else frame.iloc[0:0]
+        if row.empty:
+            return name
+        patients, practices = row["list_size"].iloc[0], row["practices"].iloc[0]
+        size = ("unknown patients" if pd.isna(patients) else f"{patients:,.0f} patients")
+        text = f"{name} · {size} · {practices:.0f} practice{'s' if practices != 1 else ''}"
+        return text + " (its group now)" if name == here else text
 
     def _on_state(self, key: str) -> None:
         if key == "groups":

@@ -1,25 +1,53 @@
 """Adding and removing housing sites from the Housing sites table: two buttons under the
-table and a small form; each change is one undoable step of the plan."""
+table, a right-click on the map ("Add housing site here…") and a small form that places a
+site by postcode (OS Code-Point Open) or by the point clicked; each change is one undoable
+step of the plan."""
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLineEdit, QMenu,
-    QPushButton, QSpinBox,
+    QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+    QLineEdit, QMenu, QPushButton, QSpinBox,
 )
 
 from geo.bounds import BUILD_YEARS_MAX, DWELLINGS_MAX, YEAR_MAX, YEAR_MIN
 from models.housing_sites import next_site_id, with_site, without_site
 
 
-class SiteDialog(QDialog):
-    """Name, place (WGS84, prefilled with the middle of the localities), dwellings, phasing."""
+POSTCODE_FILE = "data/postcode_file"      # QSettings: the Code-Point Open file last used
 
-    def __init__(self, parent, latitude: float, longitude: float, first_year: int):
+
+class SiteDialog(QDialog):
+    """Name, place (WGS84: the point right-clicked, a postcode placed with OS Code-Point
+    Open, or the middle of the localities), dwellings, phasing."""
+
+    def __init__(self, parent, latitude: float, longitude: float, first_year: int,
+                 settings=None):
         super().__init__(parent)
         self.setWindowTitle("Add a housing site")
+        self.settings = settings
         self.name = QLineEdit(self)
         self.name.setPlaceholderText("e.g. Chatham Waterfront phase 2")
+        self.postcode = QLineEdit(self)
+        self.postcode.setPlaceholderText("e.g. ME4 4TR")
+        self.postcode.setToolTip("Place the site at this postcode's centre (OS Code-Point "
+                                 "Open); the latitude and longitude below follow")
+        self.place_button = QPushButton("Place", self)
+        self.place_button.setAutoDefault(False)
+        self.place_button.clicked.connect(lambda: self.place())
+        self.postcode_file = QLineEdit(self)
+        self.postcode_file.setReadOnly(True)
+        self.postcode_file.setPlaceholderText("OS Code-Point Open CSV (e.g. me.csv)")
+        self.postcode_file.setText(str(settings.value(POSTCODE_FILE, "") or "")
+                                   if settings is not None else "")
+        self.choose_button = QPushButton("Choose…", self)
+        self.choose_button.setAutoDefault(False)
+        self.choose_button.clicked.connect(lambda: self.choose_file())
+        self.message = QLabel(self)      # one line: where the postcode put the site, or why not
+        self.message.setWordWrap(True)
+        self.placed = ""                 # the postcode the coordinates come from
         self.dwellings = QSpinBox(self)
         self.dwellings.setRange(1, DWELLINGS_MAX)
         self.dwellings.setValue(100)
@@ -41,6 +69,15 @@ class SiteDialog(QDialog):
             box.setValue(value)
         form = QFormLayout(self)
         form.addRow("Name", self.name)
+        row = QHBoxLayout()
+        row.addWidget(self.postcode, 1)
+        row.addWidget(self.place_button)
+        form.addRow("Postcode", row)
+        row = QHBoxLayout()
+        row.addWidget(self.postcode_file, 1)
+        row.addWidget(self.choose_button)
+        form.addRow("Postcode file", row)
+        form.addRow(self.message)
         form.addRow("Dwellings", self.dwellings)
         form.addRow("First completions", self.start_year)
         form.addRow("Build-out years", self.build_years)
@@ -54,6 +91,54 @@ class SiteDialog(QDialog):
         self.name.setMinimumWidth(self.fontMetrics().horizontalAdvance("x" * 40))
         from gui.wheel_guard import guard
         guard(self)
+
+    def choose_file(self) -> bool:
+        """Pick the OS Code-Point Open area file (as published; remembered)."""
+        start = str(Path(self.postcode_file.text()).parent) if self.postcode_file.text() \
+            else ""
+        path, _ = QFileDialog.getOpenFileName(self, "OS Code-Point Open file", start,
+                                              "Code-Point Open CSV (*.csv);;All files (*)")
+        if not path:
+            return False
+        self.postcode_file.setText(path)
+        if self.settings is not None:
+            self.settings.setValue(POSTCODE_FILE, path)
+        return True
+
+    def place(self) -> bool:
+        """Put the site at the postcode typed; a refusal is one line here and changes
+        nothing."""
+        from geo.errors import DataError
+        from geo.io_postcodes import place_postcode
+        postcode = self.postcode.text().strip()
+        if not postcode:
+            return self._say("Type a postcode to place the site there")
+        if not self.postcode_file.text():
+            return self._say("Choose the OS Code-Point Open file (Postcode file → Choose…) "
+                             "to place a postcode")
+        try:
+            lat, lon = place_postcode(self.postcode_file.text(), postcode)
+        except DataError as exc:
+            return self._say(str(exc))
+        self.latitude.setValue(lat)
+        self.longitude.setValue(lon)
+        self.placed = postcode
+        self.message.setStyleSheet("")
+        self.message.setText(f"Placed at {postcode.upper()}: {lat:.5f}, {lon:.5f} "
+                             f"({Path(self.postcode_file.text()).name})")
+        return True
+
+    def _say(self, line: str) -> bool:
+        self.message.setStyleSheet("color: #b71c1c")
+        self.message.setText(line)
+        return False
+
+    def accept(self) -> None:
+        """OK (or Enter) with a postcode typed but not yet placed places it first."""
+        typed = self.postcode.text().strip()
+        if typed and typed != self.placed and not self.place():
+            return
+        super().accept()
 
 
 class HousingSites:
@@ -86,14 +171,19 @@ class HousingSites:
         table.layout().addLayout(row)
         self.ws.replaced.connect(self.used_ids.clear)
 
-    def add(self) -> bool:
+    def add(self, at: tuple[float, float] | None = None) -> bool:
+        """The form, at ``at`` (lat, lon: a right-click on the map) or else the middle of
+        the localities; OK adds the site as one undoable step."""
         ds = self.ws.dataset
-        centre = ds.localities.to_crs(27700).union_all().centroid
-        from geo.crs import to_wgs84
-        lon, lat = to_wgs84([centre.x], [centre.y])
+        if at is None:
+            centre = ds.localities.to_crs(27700).union_all().centroid
+            from geo.crs import to_wgs84
+            lon, lat = to_wgs84([centre.x], [centre.y])
+            at = (float(lat[0]), float(lon[0]))
         years = ds.housing["start_year"].dropna()
         first = int(years.min()) if len(years) else YEAR_MIN + 30
-        dialog = SiteDialog(self.window, float(lat[0]), float(lon[0]), first)
+        dialog = SiteDialog(self.window, at[0], at[1], first, self.window.settings)
+        self.dialog = dialog
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         site_id = next_site_id(ds.housing, self.used_ids)
@@ -128,7 +218,9 @@ class HousingSites:
 
     def _map_menu(self, lat: float, lon: float) -> None:
         from gui.contribution_dialog import show_map_menu
-        show_map_menu(self.window, lat, lon)
+        show_map_menu(self.window, lat, lon, first=[(
+            "Add housing site here…", "A new housing site at this point (undoable)",
+            lambda: self.add((lat, lon)))])
 
     def remove(self) -> bool:
         site = self.table.selected_key()

@@ -85,7 +85,7 @@ class HubsPanel(HubEditing, Panel):
                                  "it, right-click a hub to delete it or change its status")
         self.edit_box.toggled.connect(self._set_editing)
         self.catchments_box = QCheckBox("Show catchments", self)
-        self.catchments_box.setChecked(True)
+        self.catchments_box.setChecked(False)      # off on the opening map (its layer too)
         self.catchments_box.setToolTip("Areas nearer to each hub than to any other "
                                        "(Voronoi cells, straight line), clipped to Medway; "
                                        "the same as the 'Hub catchments' layer")
@@ -208,9 +208,11 @@ class HubsPanel(HubEditing, Panel):
     def roads_changed(self) -> None:
         """A road extract was imported (or the data changed): offer the road modes."""
         self.travel.update_roads(self.ws.dataset.folder)
+        hubs_travel.enable_straight_line_boxes((self.circuity, self.speed), self.travel)
         self.refresh()
 
     def _travel_changed(self) -> None:
+        hubs_travel.enable_straight_line_boxes((self.circuity, self.speed), self.travel)
         self.refresh()
         self._draw_bands()
 
@@ -277,10 +279,6 @@ class HubsPanel(HubEditing, Panel):
         self.table.setColumnWidth(0, min(self.table.columnWidth(0), NAME_WIDTH))
         self._hubs_shown = hubs
         by_road = self.road_graph() is not None
-        for box in (self.circuity, self.speed):     # used only for straight-line estimates
-            box.setEnabled(not by_road)
-            box.setToolTip(box.toolTip().split(" (not used")[0] + (
-                " (not used: travel times come from the road network)" if by_road else ""))
         if by_road:
             self.leaving = straight_line.leaving_lines(layout.assigned.iloc[0:0], hubs,
                                                        self.ws.dataset.localities)
@@ -367,6 +365,7 @@ class HubsPanel(HubEditing, Panel):
         self.edit_box.setChecked(False)     # other data: a click must not add a hub to it
         self._sync_assumptions()
         self.travel.update_roads(self.ws.dataset.folder)
+        hubs_travel.enable_straight_line_boxes((self.circuity, self.speed), self.travel)
         self.map.remove_overlay("time_bands")
         self.plan = None
         self._issued = set()

@@ -136,6 +136,12 @@ class TravelChoice(QComboBox):
         tips.append(self.feed.label() if self.feed is not None else NO_TIMETABLE_TIP)
         self.setToolTip(".\n".join(tips))
 
+    def graph_available(self) -> bool:
+        """The chosen mode has its data (roads, timetable): graph() is not None."""
+        if self.mode == "transit":
+            return self.feed is not None
+        return self.mode != "straight" and self.layers is not None
+
     def graph(self, assumptions):
         if self.mode == "transit" and self.feed is not None:
             return network_for(self.feed, assumptions, self.window.chosen,
@@ -143,6 +149,22 @@ class TravelChoice(QComboBox):
         if self.mode in ("straight", "transit") or self.layers is None:
             return None
         return graph_for(self.layers, self.mode, assumptions)
+
+
+NOT_USED = {"drive": "drive times come from the road network and its speed assumptions",
+            "walk": "walk times come from the road network and the walking speed",
+            "transit": "public-transport times come from the timetable"}
+
+
+def enable_straight_line_boxes(boxes, choice: TravelChoice) -> None:
+    """Road circuity and average speed turn straight lines into rough road km and minutes:
+    enabled only while 'Access by' is straight line, with a tip saying why otherwise."""
+    mode = choice.mode if choice.graph_available() else "straight"
+    for box in boxes:
+        box.setEnabled(mode == "straight")
+        tip = box.toolTip().split("\n\nNot used")[0]
+        box.setToolTip(tip + (f"\n\nNot used with '{choice.currentText()}': "
+                              f"{NOT_USED[mode]}." if mode in NOT_USED else ""))
 
 
 def layout_by_time(demand, hubs, graph):

@@ -26,6 +26,7 @@ class LayersPanel(QListWidget):
         if self.item_for(name) is not None:
             return
         item = QListWidgetItem(title)
+        item.setToolTip(title)          # the whole title where a narrow panel cuts it
         item.setData(Qt.ItemDataRole.UserRole, name)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Checked if visible else Qt.CheckState.Unchecked)
@@ -53,9 +54,10 @@ class LayersPanel(QListWidget):
         """Roads, rivers, railways and places (rendering/roads_map.py): beneath everything, so
         listed last; it draws only when the data folder has a road layer."""
         self.add_declared(CONTEXT_LAYER)
-        self.item_for(CONTEXT_LAYER).setToolTip(
-            "Faint background from the data folder's road extract (File → Import roads…); "
-            "nothing to show when none has been imported")
+        item = self.item_for(CONTEXT_LAYER)
+        item.setToolTip(f"{item.text()}: faint background from the data folder's road "
+                        "extract (File → Import roads…); nothing to show when none has been "
+                        "imported")
 
     def item_for(self, name: str):
         for i in range(self.count()):

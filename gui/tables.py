@@ -240,4 +240,7 @@ def localities_frame(ds, low: float | None = None, high: float | None = None,
 
 
 def housing_frame(ds) -> pd.DataFrame:
-    return ds.housing.copy()
+    from models.housing_sites import status_shown
+    frame = ds.housing.copy()
+    frame["status"] = status_shown(frame)      # "not permissioned · in projections"
+    return frame

@@ -64,3 +64,48 @@ def without_site(ds, site_id: str) -> pd.DataFrame:
     if site_id not in set(housing["site_id"].astype(str)):
         raise ValueError(f"no housing site with code {site_id}")
     return housing[housing["site_id"].astype(str) != site_id].reset_index(drop=True)
+
+
+# The brownfield land register's PlanningStatus values for sites with no permission yet
+# (2017 data standard: permissioned / not permissioned / pending decision). Such sites are
+# the council's own judgement of land suitable for housing, so they stay in projections
+# as imported, and every view of the projection says how many dwellings they carry.
+WITHOUT_PERMISSION = ("not permissioned", "pending decision")
+
+
+def _status_key(housing: pd.DataFrame) -> pd.Series:
+    return housing["status"].fillna("").astype(str).str.strip().str.lower()
+
+
+def without_permission(housing: pd.DataFrame) -> pd.DataFrame:
+    """Sites in projections without planning permission: per status, sites and dwellings."""
+    status = _status_key(housing)
+    mine = housing["include"].astype(bool) & status.isin(WITHOUT_PERMISSION)
+    counts = housing[mine].groupby(status[mine])["dwellings"].agg(["size", "sum"])
+    return counts.reindex([s for s in WITHOUT_PERMISSION if s in counts.index])
+
+
+def permission_note(housing: pd.DataFrame, hint: bool = True) -> str:
+    """One line for the projection's headline (``hint``: how to leave a site out, in the
+    window); empty when every included site has permission (or no status is known)."""
+    counts = without_permission(housing)
+    if counts.empty:
+        return ""
+    parts = [f"{int(n)} site{'s' if n != 1 else ''} {status} ({int(d):,} dwellings)"
+             for status, (n, d) in counts.iterrows()]
+    return ("Projections include housing without planning permission (the brownfield "
+            "register's status): " + " and ".join(parts)
+            + ("; untick 'In projections' in Housing sites to leave a site out." if hint
+               else "."))
+
+
+def status_shown(housing: pd.DataFrame) -> pd.Series:
+    """The Housing sites table's Status: a site without permission says whether it is in
+    the projections."""
+    key = _status_key(housing)
+    inc = housing["include"].astype(bool)
+    out = housing["status"].copy()
+    unpermitted = key.isin(WITHOUT_PERMISSION)
+    out[unpermitted & inc] = housing["status"][unpermitted & inc] + " · in projections"
+    out[unpermitted & ~inc] = housing["status"][unpermitted & ~inc] + " · left out"
+    return out

@@ -19,7 +19,7 @@ API
 build_graph(roads, mode, assumptions=None) -> RoadGraph     mode "drive" | "walk"
 RoadGraph.times(from_xy, to_xy, *, progress=None, cancel=None) -> (n_from, n_to) minutes
     float32; unreachable pairs are inf. xy arrays in BNG metres.
-RoadGraph.minutes_from(xy) -> per-node minutes from one point (for time bands)
+RoadGraph.minutes_from(xy, limit=None) -> per-node minutes from one point (time bands)
 """
 from __future__ import annotations
 
@@ -109,10 +109,13 @@ class RoadGraph:
         out += (dst_leg + self.end_minutes)[None, :].astype(np.float32)
         return out
 
-    def minutes_from(self, xy) -> np.ndarray:
-        """Minutes from one point to every node (for drawing time bands)."""
+    def minutes_from(self, xy, limit: float | None = None) -> np.ndarray:
+        """Minutes from one point to every node (for drawing time bands); with ``limit``,
+        nodes farther than that many minutes read inf (the search stops there: drawing the
+        20-minute band never explores the whole county)."""
         node, leg = self.snap(np.asarray(xy, float).reshape(1, 2))
-        d = csgraph.dijkstra(self.matrix, directed=True, indices=int(node[0]))
+        d = csgraph.dijkstra(self.matrix, directed=True, indices=int(node[0]),
+                             limit=np.inf if limit is None else float(limit))
         return d + leg[0] + self.end_minutes
 
 

@@ -217,6 +217,7 @@ def board_report(plan, *, hubs: pd.DataFrame | None = None,
     band = f"{low:,.0f}–{high:,.0f}"
     from models.display import number
     from models.housing import phasing_note
+    from models.housing_sites import permission_note
     from models.supply import gp_text, practice_supply
     from rendering import board_sections as bs
     hubs = ds.hubs if hubs is None else hubs
@@ -239,7 +240,9 @@ def board_report(plan, *, hubs: pd.DataFrame | None = None,
            if base["gps_unknown"] else "") + f"; {len(hubs)} hubs; "
         f"{len(included)} housing sites in projections with "
         f"{int(included['dwellings'].sum()):,} dwellings "
-        f"({len(ds.housing) - len(included)} more shown but excluded).\n"
+        f"({len(ds.housing) - len(included)} more shown but excluded)."
+        + (f" {permission_note(ds.housing, hint=False)}" if permission_note(ds.housing)
+           else "") + "\n"
         "All distances are straight-line, computed in British National Grid metres.\n"
         f"Housing phasing: {phasing_note(ds.housing, assumptions.options)}.")
     summary = locality_summary(ds, low, high)[["locality", "registered_patients", "practices",

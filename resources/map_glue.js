@@ -701,12 +701,17 @@
     /* A label is also hidden when a more important one already says the same name (the
      * town "Strood" beside the locality "Strood"). */
     var kept = [], said = new Set(), hid = 0;
+    function clear(r) { return !kept.some(function (k) { return overlap(r, k); }); }
     labelsByPriority().forEach(function (el) {
       el.style.visibility = "";
+      el.style.marginTop = el.style.marginLeft = "";
       var r = el.getBoundingClientRect();
       if (!r.width || !r.height) { return; }
       var name = el.textContent.trim().toLowerCase();
-      if (said.has(name) || kept.some(function (k) { return overlap(r, k); })) {
+      if (!said.has(name) && movable(el) && (!clear(r) || onHub(r))) {
+        r = shifted(el, r, clear);
+      }
+      if (said.has(name) || !clear(r)) {
         el.style.visibility = "hidden";
         hid += 1;
       } else {
@@ -716,6 +721,32 @@
     });
     return hid;
   };
+  /* A locality's name that would print over another is tried a line above or below (and
+   * half its width aside) before it is hidden: at 1366 px all six names fit that way. */
+  function movable(el) {
+    return el.classList.contains("medway-label") && !el.classList.contains("medway-group-label");
+  }
+  function shifted(el, r, clear) {
+    var h = r.height + 2, w = r.width / 2;
+    var tries = [[-h, 0], [h, 0], [-h, -w], [-h, w], [h, -w], [h, w], [0, -w], [0, w]];
+    for (var i = 0; i < tries.length; i++) {
+      el.style.marginTop = tries[i][0] + "px";
+      el.style.marginLeft = tries[i][1] + "px";
+      var moved = el.getBoundingClientRect();
+      if (clear(moved) && !onHub(moved)) { return moved; }
+    }
+    el.style.marginTop = el.style.marginLeft = "";
+    return el.getBoundingClientRect();
+  }
+  function onHub(r) {        /* "G●llingham" again: a moved name keeps clear of hubs */
+    var hit = false;
+    if (!map.hasLayer(layers.hubs)) { return false; }
+    layers.hubs.eachLayer(function (l) {
+      var b = !hit && l._path && l._path.getBoundingClientRect();
+      if (b && b.width && overlap(r, b)) { hit = true; }
+    });
+    return hit;
+  }
   /* Pairs of labels both shown and printed over each other (the answer should be 0). */
   medway.labelClashes = function () {
     var shown = labelsByPriority().filter(function (el) {

@@ -116,6 +116,30 @@ def sample_copy(tmp_path) -> Path:
     return dest
 
 
+_IMPORTED: dict[tuple[str, ...], Path] = {}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _imports_cleared():
+    yield
+    for folder in _IMPORTED.values():
+        shutil.rmtree(folder.parent, ignore_errors=True)
+
+
+def imported(argv: list[str], out: Path) -> Path:
+    """``main.py import <argv> --out out``; the same import asked again in this session is
+    a copy of the first one's pristine output (the import is deterministic; several test
+    modules each need their own writable real-Medway folder)."""
+    from cli import main as cli_main
+    key = tuple(argv)
+    if key not in _IMPORTED:
+        first = Path(tempfile.mkdtemp(prefix="medway-import-")) / "data"
+        assert cli_main([*argv, "--out", str(first)]) == 0
+        _IMPORTED[key] = first
+    shutil.copytree(_IMPORTED[key], out)
+    return out
+
+
 @pytest.fixture
 def medway() -> Path:
     """The real published Medway files; skipped (with the reason) where ../shared is absent."""

@@ -167,3 +167,22 @@ def test_bad_numbers_are_refused_by_the_parser(sample_dir, value, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["group", "--practices", str(sample_dir / "practices.csv"), "--min-size", value])
     assert exc.value.code == 2
+
+
+def test_starts_zero_is_one_descent_and_never_beats_the_default(sample_dir, capsys):
+    """--starts 0 groups from one start; the default (further starts recombined) is never
+    longer; a bad count is refused by the parser."""
+    def distance(out: str) -> float:
+        line = next(ln for ln in out.splitlines() if "mean distance" in ln)
+        return float(line.split("group centre ")[1].split(" km")[0])
+
+    code, one, err = run(["--practices", sample_dir / "practices.csv", "--groups", 7,
+                          "--starts", 0], capsys)
+    assert code == 0, err
+    code, many, err = run(["--practices", sample_dir / "practices.csv", "--groups", 7],
+                          capsys)
+    assert code == 0, err
+    assert distance(many) <= distance(one)
+    with pytest.raises(SystemExit) as exc:
+        main(["group", "--practices", str(sample_dir / "practices.csv"), "--starts", "many"])
+    assert exc.value.code == 2

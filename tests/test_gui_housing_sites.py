@@ -94,3 +94,99 @@ def test_added_and_removed_sites_survive_a_scenario(window, tmp_path):
     assert "Hoo Fields" in names and gone not in set(plan.dataset.housing["site_id"])
     assert plan.project_demand().totals().set_index("area").at["Medway", "new_patients"] == \
         pytest.approx(medway(window))
+
+
+def _when_form_opens(act) -> dict:
+    """Run ``act(dialog)`` once the Add site form is up (it is modal); what it returns
+    is kept in the dict returned (asserted after the form has closed)."""
+    seen: dict = {}
+
+    def answer():
+        from gui.housing_sites import SiteDialog
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, SiteDialog):
+            QTimer.singleShot(20, answer)
+            return
+        seen.update(act(dialog) or {})
+    QTimer.singleShot(20, answer)
+    return seen
+
+
+def _press_ok(dialog) -> None:
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    QTest.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+
+def test_right_click_on_the_map_adds_a_housing_site_there(window):
+    from tests.gui_helpers import click_map, land_point
+    lat, lon = land_point(window, "Rochester")
+    before = medway(window)
+
+    def fill(dialog):
+        shown = (dialog.latitude.value(), dialog.longitude.value())
+        QTest.keyClicks(dialog.name, "Star Hill Yard")
+        dialog.dwellings.selectAll()
+        QTest.keyClicks(dialog.dwellings, "120")
+        _press_ok(dialog)
+        return {"shown": shown}
+    window.map_menu = None
+    click_map(window, lat, lon, Qt.MouseButton.RightButton)
+    wait_until(lambda: getattr(window, "map_menu", None) is not None, what="the map's menu")
+    menu = window.map_menu
+    texts = [a.text() for a in menu.actions()]
+    assert texts[:2] == ["Add housing site here…", "New application here…"]
+    seen = _when_form_opens(fill)
+    menu.actions()[0].trigger()
+    menu.close()
+    assert seen["shown"] == (pytest.approx(lat, abs=1e-4), pytest.approx(lon, abs=1e-4))
+    housing = window.dataset.housing.set_index("name")
+    site = housing.loc["Star Hill Yard"]
+    assert (site["latitude"], site["longitude"]) == (pytest.approx(lat, abs=1e-4),
+                                                     pytest.approx(lon, abs=1e-4))
+    assert site["locality"] == "Rochester" and int(site["dwellings"]) == 120
+    assert medway(window) == pytest.approx(before + 120 * 2.4)
+    assert window.workspace.undo_stack.undoText() == "Add housing site Star Hill Yard"
+    menu_action(window, "Edit", "Undo").trigger()
+    assert "Star Hill Yard" not in set(window.dataset.housing["name"])
+
+
+def test_a_postcode_places_the_site_and_a_bad_one_is_one_line(window, dialogs, tmp_path):
+    """OS Code-Point Open as published (no header; postcode, quality, easting, northing)."""
+    from geo.crs import to_bng
+    from tests.gui_helpers import land_point
+    lat, lon = land_point(window, "Gillingham")
+    x, y = to_bng([lon], [lat])
+    codepoint = tmp_path / "me.csv"
+    codepoint.write_text(f'"ME7 9ZX",10,{x[0]:.0f},{y[0]:.0f},"E92000001","E19000002"\n'
+                         '"ME7 9ZY",90,0,0,"E92000001","E19000002"\n', encoding="utf-8")
+    dialogs.open_path = str(codepoint)
+    sites = len(window.dataset.housing)
+
+    def fill(dialog):
+        out = {"start": (dialog.latitude.value(), dialog.longitude.value())}
+        QTest.keyClicks(dialog.name, "Gillingham Gate")
+        QTest.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
+        QTest.keyClicks(dialog.postcode, "ZZ9 9ZZ")
+        QTest.mouseClick(dialog.place_button, Qt.MouseButton.LeftButton)
+        out["bad"] = dialog.message.text()
+        out["after_bad"] = (dialog.latitude.value(), dialog.longitude.value())
+        _press_ok(dialog)                        # refused: the form stays open
+        out["still_open"] = dialog.isVisible()
+        dialog.postcode.selectAll()
+        QTest.keyClicks(dialog.postcode, "me7 9zx")
+        QTest.keyClick(dialog.postcode, Qt.Key.Key_Return)     # Enter places, then adds
+        out["good"] = dialog.message.text()
+        return out
+    seen = _when_form_opens(fill)
+    window.tabs.setCurrentWidget(window.housing_table)
+    QTest.mouseClick(window.housing_sites.add_button, Qt.MouseButton.LeftButton)
+    assert "ZZ9 9ZZ" in seen["bad"] and "not in this file" in seen["bad"]
+    assert "\n" not in seen["bad"] and "me.csv" in seen["bad"]
+    assert seen["after_bad"] == seen["start"] and seen["still_open"]
+    assert "ME7 9ZX" in seen["good"]
+    site = window.dataset.housing.set_index("name").loc["Gillingham Gate"]
+    assert (site["latitude"], site["longitude"]) == (pytest.approx(lat, abs=1e-4),
+                                                     pytest.approx(lon, abs=1e-4))
+    assert site["locality"] == "Gillingham" and len(window.dataset.housing) == sites + 1
+    menu_action(window, "Edit", "Undo").trigger()
+    assert len(window.dataset.housing) == sites

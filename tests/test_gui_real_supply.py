@@ -98,3 +98,44 @@ def test_trend_simple_method_from_the_panel_gives_the_plans_14_percent(window):
     panel.trend_method.setCurrentIndex(panel.trend_method.findData("compound"))
     panel.trend.click()
     assert "trend not applied" in panel.headline.text()
+
+
+def test_the_opening_map_on_the_real_import_reads_clearly(window):
+    """Issue #24: localities, practices, hubs and groups; hub catchments and the compared
+    grouping (the PCNs) only when asked."""
+    from tests.test_gui_workshop import opening_map_reads_clearly
+    opening_map_reads_clearly(window)
+
+
+def test_sites_without_permission_are_counted_wherever_the_projection_shows(window):
+    """Issue #24: the register's 'not permissioned' sites are in projections as imported,
+    and the Housing sites table and the Demand headline say so, with their dwellings."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from tests.gui_helpers import wait_until
+    housing = window.dataset.housing
+    bare = housing[housing["status"] == "not permissioned"]
+    assert len(bare) == 10 and bare["include"].all()            # the 2019 register
+    sid = bare["site_id"].iloc[0]
+    t = window.housing_table
+    window.tabs.setCurrentWidget(t)
+    assert _cell(t, sid, "Status") == "not permissioned · in projections"
+    window.show_panel("demand")
+    headline = window.demand_panel.headline
+    assert f"10 sites not permissioned ({int(bare['dwellings'].sum()):,} dwellings)" in \
+        headline.text()
+    # Leave one out as a planner does: its In projections box, then Space.
+    col = [c.key for c in t.model.columns].index("include")
+    index = t.proxy.mapFromSource(t.model.index(t.model.row_of("site_id", sid), col))
+    t.view.scrollTo(index)
+    QTest.mouseClick(t.view.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.NoModifier, t.view.visualRect(index).center())
+    QTest.keyClick(t.view, Qt.Key.Key_Space)
+    try:
+        wait_until(lambda: _cell(t, sid, "Status") == "not permissioned · left out",
+                   what="the site left out")
+        rest = int(bare["dwellings"].sum() - bare["dwellings"].iloc[0])
+        assert f"9 sites not permissioned ({rest:,} dwellings)" in headline.text()
+    finally:
+        window.workspace.undo_stack.undo()
+    assert _cell(t, sid, "Status") == "not permissioned · in projections"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from cli import main as cli_main
-from tests.conftest import SHARED_MEDWAY
+from tests.conftest import SHARED_MEDWAY, imported
 from tests.test_supply_real import _args
 
 
@@ -17,9 +17,8 @@ def real_2026(tmp_path_factory):
         pytest.skip("real Medway data not found at ../shared/data/medway (relative to the "
                     "repository root)")
     out = tmp_path_factory.mktemp("real") / "medway"
-    assert cli_main(_args(SHARED_MEDWAY, out,
-                          lists="gp-reg-pat-prac-all_medway_2026-04.csv")) == 0
-    return out
+    return imported(_args(SHARED_MEDWAY, out,
+                          lists="gp-reg-pat-prac-all_medway_2026-04.csv")[:-2], out)
 
 
 def test_sample_growth_is_unchanged(sample_dir):

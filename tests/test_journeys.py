@@ -36,16 +36,14 @@ MEDWAY_IMPORT = ["--epraccur", "epraccur_medway.csv", "--commissioner", "09W",
 @pytest.fixture(scope="module")
 def medway_folder(tmp_path_factory):
     """A data folder made from the published files with README's import command."""
-    from cli import main as cli_main
-    from tests.conftest import SHARED_MEDWAY
+    from tests.conftest import SHARED_MEDWAY, imported
     if not SHARED_MEDWAY.is_dir():
         pytest.skip("real Medway data not found at ../shared/data/medway (it sits beside the "
                     "repository in CI; a user's clone has none)")
     out = tmp_path_factory.mktemp("imported") / "my-medway"
     argv = ["import"] + [a if not a.endswith((".csv", ".json", ".geojson"))
                          else str(SHARED_MEDWAY / a) for a in MEDWAY_IMPORT]
-    assert cli_main(argv + ["--out", str(out)]) == 0
-    return out
+    return imported(argv, out)
 
 
 class Dialogs:

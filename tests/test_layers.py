@@ -28,6 +28,9 @@ def _visible(window, name):
 
 def test_catchments_obey_the_layer_tick_box_and_are_labelled(window):
     wait_until(lambda: (js(window, "medway.counts().catchments") or 0) == 6, what="catchments")
+    assert _visible(window, "catchments") is False     # off on the opening map (issue #24)
+    tick_layer(window, "Hub catchments", True)
+    wait_until(lambda: _visible(window, "catchments") is True, what="catchments shown")
     names = js(window, "medway.overlayLabels('catchments')")
     assert len(names) == 6 and any("Rochester" in n for n in names)
     assert "Hub catchments" in js(window, "medway.legendTitles()")
@@ -132,3 +135,34 @@ def test_hub_symbols_never_sit_on_locality_names(window):
         wait_until(lambda: js(window, "medway.namesUnderHubs()") == 0, 5,
                    f"names clear of hubs at zoom +{zoom}")
     js(window, "medway.fit() && true")
+
+
+def test_a_layer_title_cut_by_a_narrow_panel_is_whole_in_its_tooltip(window):
+    panel = window.layers_panel
+    for name in panel.all_layers():
+        item = panel.item_for(name)
+        assert item.toolTip().startswith(item.text()), name
+
+
+def test_every_locality_is_named_on_a_small_screen(window):
+    """At 1366×768 the centre's names (Rochester, Chatham, Gillingham) would print over each
+    other: one moves a line up or down instead of vanishing, clear of the hubs."""
+    from tests.gui_helpers import settle_map
+    size = window.size()
+    try:
+        window.resize(1366, 768)
+        window.map.fit()
+        settle_map(window)
+
+        def names():
+            return js(window, "Array.from(document.querySelectorAll('.medway-label:not("
+                              ".medway-group-label)')).filter(function (el) { return "
+                              "el.style.visibility !== 'hidden'; }).map(function (el) { "
+                              "return el.textContent; })")
+        wait_until(lambda: len(names()) == len(window.dataset.localities), 10,
+                   "every locality named")
+        assert js(window, "medway.labelClashes()") == 0
+        assert js(window, "medway.namesUnderHubs()") == 0
+    finally:
+        window.resize(size)
+        window.map.fit()

@@ -30,3 +30,17 @@ def test_real_2026_hubs_page_adds_nobody_and_says_why(real_2026):  # noqa: F811
     page = _hubs_page(Plan(load_folder(real_2026)))
     assert (page.table["Patients with growth"] == page.table["Patients now"]).all()
     assert any("already in the list" in n for n in page.notes)
+
+
+@pytest.mark.slow
+def test_real_report_says_which_housing_has_no_planning_permission(real_2026):  # noqa: F811
+    """Issue #24: the register's sites without permission are in projections and the PDF's
+    opening page says so, with their dwellings (as the Demand headline does)."""
+    from geo.canonical import load_folder
+    from models.plan import Plan
+    from rendering.report import board_report
+    intro = board_report(Plan(load_folder(real_2026)))[0].text
+    assert "without planning permission" in intro
+    assert "10 sites not permissioned (519 dwellings)" in intro
+    assert "4 sites pending decision (106 dwellings)" in intro
+    assert "untick" not in intro                       # no window hint in a board paper

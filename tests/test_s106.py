@@ -147,12 +147,19 @@ def test_a_postcode_is_placed_with_code_point_open(medway, tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_all_writes_one_pack_per_included_site_and_a_summary(tmp_path, capsys):
+def test_all_writes_one_pack_per_included_site_and_a_summary(sample_copy, tmp_path, capsys):
+    """Three of the sample's sites included (a pack takes seconds: three show the rule)."""
     import pandas as pd
+
+    from geo.canonical import load_folder
+    sites = pd.read_csv(sample_copy / "housing_sites.csv", dtype=str, keep_default_na=False)
+    sites["include"] = ["true" if i in (0, 4, 9) else "false" for i in range(len(sites))]
+    sites.to_csv(sample_copy / "housing_sites.csv", index=False)
     out = tmp_path / "packs"
-    assert cli_main(["s106", "--all", "--out", str(out)]) == 0
+    assert cli_main(["s106", "--data", str(sample_copy), "--all", "--out", str(out)]) == 0
     summary = pd.read_csv(out / "summary.csv")
-    included = load_sample().housing.query("include")
+    included = load_folder(sample_copy).housing.query("include")
+    assert len(included) == 3
     assert list(summary["site_id"]) == list(included["site_id"])
     assert len(list(out.glob("*.pdf"))) == len(included)
     assert all((out / name).exists() for name in summary["pack"])

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from cli import main as cli_main
-from tests.conftest import SHARED_MEDWAY
+from tests.conftest import SHARED_MEDWAY, imported
 from tests.test_supply_real import _args
 
 FTE = "gp_workforce_fte_medway_fy2023-2025.csv"
@@ -18,10 +18,9 @@ FTE = "gp_workforce_fte_medway_fy2023-2025.csv"
 def _import(out, *extra):
     if not SHARED_MEDWAY.is_dir():
         pytest.skip("real Medway data not found at ../shared/data/medway")
-    args = _args(SHARED_MEDWAY, out, "gp-reg-pat-prac-all_medway_2026-04.csv")
+    args = _args(SHARED_MEDWAY, out, "gp-reg-pat-prac-all_medway_2026-04.csv")[:-2]
     args[args.index("--workforce") + 1] = str(SHARED_MEDWAY / FTE)
-    assert cli_main(args + list(extra)) == 0
-    return out
+    return imported(args + list(extra), out)
 
 
 @pytest.fixture(scope="module")

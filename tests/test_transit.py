@@ -281,3 +281,30 @@ def test_suggest_sites_on_public_transport_picks_the_site_the_bus_reaches(tmp_pa
     assert list(by_bus.added["candidate_id"]) == ["D"]
     assert by_bus.objective_after_minutes < 10
     assert "public-transport time" in by_bus.summary()
+
+
+def test_public_transport_catchments_have_line_borders_not_grid_steps(tmp_path, monkeypatch):
+    """Issue #24: catchment areas drawn from a grid of places follow a line between two
+    hubs, not the grid's staircase, and still cover the area once."""
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import box
+    from models.transit import layout
+    from tests.test_travel_access import axis_parallel_share
+    feed = write_feed(tmp_path / "f.zip", [("T1", "S", [("A", "09:00:00"),
+                                                         ("B", "09:10:00")])])
+    net = network(feed)
+    hubs = pd.DataFrame({"hub_id": ["SW", "NE"], "name": ["South-west", "North-east"],
+                         "status": "existing", "latitude": [LAT - 0.02, LAT + 0.02],
+                         "longitude": [-1.53, -1.47]})
+    area = gpd.GeoDataFrame({"name": ["Area"]}, geometry=[box(-1.57, LAT - 0.05, -1.43,
+                                                               LAT + 0.05)], crs=4326)
+    smooth = layout.transit_catchments(net, hubs, area).to_crs(27700)
+    monkeypatch.setattr(layout, "smooth_borders", lambda areas, spacing: areas)
+    raw = layout.transit_catchments(net, hubs, area).to_crs(27700)
+    border = [smooth.geometry.iloc[0].boundary.intersection(smooth.geometry.iloc[1].boundary)]
+    steps = [raw.geometry.iloc[0].boundary.intersection(raw.geometry.iloc[1].boundary)]
+    assert axis_parallel_share(steps) > 0.9 and axis_parallel_share(border) < 0.5
+    whole = area.to_crs(27700).union_all()
+    assert smooth.area.sum() == pytest.approx(whole.area, rel=1e-6)
+    assert smooth.union_all().symmetric_difference(whole).area < 1e-6 * whole.area

@@ -100,3 +100,16 @@ def test_real_openstreetmap_graph_gives_sensible_times():
     speed = default_assumptions().value("walk_speed_kmh") * 1000 / 60
     assert (t + 1e-3 >= straight / speed).all()           # never faster than a bee-line walk
     assert build_graph(layers.roads, "drive").edges > 10
+
+
+def test_a_search_limited_to_the_largest_band_gives_the_same_minutes_within_it(river):
+    """Time bands search only as far as their largest band: every node within it has the
+    same minutes as the full search, every node beyond reads inf (not a wrong time)."""
+    g = build_graph(river.roads, "walk", default_assumptions())
+    x, y = to_bng(np.array([POINT_NORTH[0]]), np.array([POINT_NORTH[1]]))
+    full = g.minutes_from(np.array([x[0], y[0]]))
+    cut = g.minutes_from(np.array([x[0], y[0]]), limit=10.0)
+    near = full <= 10.0
+    assert near.any() and (~near).any()
+    assert np.allclose(cut[near], full[near])
+    assert (cut[full > 10.0 + 1e-9] >= 10.0).all()

@@ -77,3 +77,69 @@ def test_time_bands_nest_around_a_hub(sample):
     assert areas[0] > areas[1] > areas[2] > 0
     assert bands.geometry.iloc[2].buffer(1e-6).contains(
         bands.geometry.iloc[2].representative_point())
+
+
+def axis_parallel_share(geoms) -> float:
+    """Share of the outline length running within 3° of east–west or north–south: near 1
+    for a staircase of junction cells, well below for a drawn boundary."""
+    import shapely
+    total = straight = 0.0
+    for line in geoms:
+        for part in shapely.get_parts(line):
+            d = np.diff(np.asarray(part.coords)[:, :2], axis=0)
+            length = np.hypot(d[:, 0], d[:, 1])
+            angle = np.degrees(np.arctan2(np.abs(d[:, 1]), np.abs(d[:, 0])))
+            total += length.sum()
+            straight += length[(angle < 3) | (angle > 87)].sum()
+    return straight / total
+
+
+def _borders(catchments):
+    """The lines two catchments share (the outer edge is the localities')."""
+    g = catchments.to_crs(27700).geometry.to_numpy()
+    return [g[i].boundary.intersection(g[j].boundary) for i in range(len(g))
+            for j in range(i + 1, len(g)) if g[i].boundary.intersects(g[j].boundary)]
+
+
+def test_drive_time_catchments_are_smooth_areas_covering_medway_once(sample, monkeypatch):
+    """Issue #24: on the sample's grid of streets the junctions' cells made stair-stepped
+    blocks; the borders are now lines, and every place is in exactly one catchment."""
+    import shapely
+    from models import travel_access as TA
+    ds, layers, demand = sample
+    g = graph_for(layers, "drive")
+    smooth = TA.time_catchments(g, ds.hubs, ds.localities)
+    monkeypatch.setattr(TA, "smooth_borders", lambda areas, spacing: areas)
+    raw = TA.time_catchments(g, ds.hubs, ds.localities)
+    assert axis_parallel_share(_borders(raw)) > 0.9            # the staircase it was
+    assert axis_parallel_share(_borders(smooth)) < 0.5
+    assert shapely.get_num_coordinates(smooth.geometry.to_numpy()).sum() < \
+        0.6 * shapely.get_num_coordinates(raw.geometry.to_numpy()).sum()
+    bng = smooth.to_crs(27700)
+    medway = ds.localities.to_crs(27700).union_all()
+    assert bng.area.sum() == pytest.approx(bng.union_all().area, rel=1e-6)   # no overlaps
+    assert bng.union_all().symmetric_difference(medway).area < 1e-6 * medway.area  # no gaps
+    # the places served: each practice site lies in its quickest hub's area (or within a
+    # junction spacing of it)
+    assigned = assign_by_time(demand, ds.hubs, g)
+    areas = dict(zip(bng["hub_id"], bng.geometry))
+    spacing = TA.junction_spacing(g.xy)
+    for hub, x, y in assigned[["hub_id", "x", "y"]].itertuples(index=False):
+        assert areas[hub].distance(shapely.Point(x, y)) <= spacing, hub
+
+
+def test_time_bands_are_smooth_and_stay_nested(sample, monkeypatch):
+    import shapely
+    from models import travel_access as TA
+    ds, layers, _ = sample
+    hub = ds.hubs.iloc[0]
+    bands = time_bands(graph_for(layers, "drive"), (hub.longitude, hub.latitude))
+    monkeypatch.setattr(TA, "_smooth_nested", lambda areas, spacing: areas)
+    raw = time_bands(graph_for(layers, "drive"), (hub.longitude, hub.latitude))
+    geoms = bands.to_crs(27700).geometry.to_numpy()
+    assert geoms[1].difference(geoms[0]).area < 1 and geoms[2].difference(geoms[1]).area < 1
+    rough = raw.to_crs(27700).geometry.to_numpy()
+    assert axis_parallel_share([g.boundary for g in geoms]) < \
+        0.8 * axis_parallel_share([g.boundary for g in rough])
+    assert shapely.get_num_coordinates(geoms).sum() < \
+        0.5 * shapely.get_num_coordinates(rough).sum()

@@ -4,7 +4,8 @@ Public API (plain Python; safe to run in a worker thread):
 
     group_practices(practices, min_size=None, max_size=None, n_groups=None, *,
                     within_localities=False, locks=None, seed=0, strict=False,
-                    contiguous=False, boundary=None, progress=None, cancel=None)
+                    contiguous=False, boundary=None, progress=None, cancel=None,
+                    starts=None)
         -> GroupingResult. Bounds default to the planning assumption (models/assumptions).
         n_groups=None picks, per area, the fewest groups that all fit the bounds.
         strict=True raises GroupingInfeasible where the bounds cannot all be met; otherwise
@@ -22,9 +23,11 @@ centre (EPSG:27700). Weighted k-means (scikit-learn) proposes centres; an intege
 (SciPy's HiGHS) assigns every practice to a nearby centre so that every group's list size is
 within the bounds at the least patient-km; practices are then moved or swapped between
 neighbouring groups while that helps; centres are recomputed and the assignment repeated
-until a round brings no improvement. Same input and seed → same groups.
-Modules: problem (set-up, locks, counting checks), solver and moves (the optimisation),
-naming, metrics, territories, compare, engine (the entry point).
+until a round brings no improvement. Further starts drawn from the seed are descended the
+same way and an exact set-partitioning pick (HiGHS) combines the best of all groups found
+(polish.py). Same input and seed → same groups.
+Modules: problem (set-up, locks, counting checks), solver, resplit, moves and polish (the
+optimisation), naming, metrics, territories, compare, engine (the entry point).
 """
 from models.grouping.compare import compare_groupings
 from models.grouping.engine import GroupingResult, default_bounds, group_practices
@@ -33,10 +36,11 @@ from models.grouping.metrics import (
     METRIC_COLUMNS, OVER_ALONE, as_mapping, group_metrics, group_sort_key, move_practice,
     overall_metrics, site_groups,
 )
+from models.grouping.polish import FURTHER_STARTS
 from models.grouping.problem import Locks, check_feasibility
 from models.grouping.territories import group_territories
 
-__all__ = ["Cancelled", "GroupingError", "GroupingInfeasible", "GroupingResult", "Locks",
+__all__ = ["FURTHER_STARTS", "Cancelled", "GroupingError", "GroupingInfeasible", "GroupingResult", "Locks",
            "METRIC_COLUMNS", "OVER_ALONE", "as_mapping", "check_feasibility",
            "compare_groupings", "default_bounds", "group_metrics", "group_practices",
            "group_sort_key", "group_territories", "move_practice", "overall_metrics",

@@ -16,6 +16,7 @@ from models.grouping.fewest import Dissolver, start_count
 from models.grouping.errors import GroupingInfeasible, patients as _n
 from models.grouping.metrics import OVER_ALONE, group_metrics, group_sort_key, overall_metrics
 from models.grouping.naming import name_groups
+from models.grouping.polish import polish
 from models.grouping.problem import (
     Area, Locks, allocate, area_problems, best_effort_k, build_areas, check_bounds, count_range,
 )
@@ -60,9 +61,10 @@ class _Solved:
     violation: float
     proven_infeasible: bool
     fixed_names: list[str]
+    solver: Solver | None = None
 
 
-def _solver(area: Area, k: int, lo, hi, seed, stop, contiguous, boundary):
+def _solver(area: Area, k: int, lo, hi, seed, stop, contiguous, boundary, starts=None):
     """The solver for ``area`` in k groups, and the fixed groups' names (first k indices)."""
     names = sorted({f for f in area.fixed if f}, key=group_sort_key)
     fixed = np.array([names.index(f) if f else -1 for f in area.fixed], int)
@@ -70,17 +72,28 @@ def _solver(area: Area, k: int, lo, hi, seed, stop, contiguous, boundary):
     if contiguous:
         from models.grouping.territories import adjacency
         adjacent = adjacency(area.xy, boundary)
-    return Solver(area.xy, area.w, k, lo, hi, fixed=fixed, apart=area.apart, seed=seed,
-                  stop=stop, adjacent=adjacent), names
+    solver = Solver(area.xy, area.w, k, lo, hi, fixed=fixed, apart=area.apart, seed=seed,
+                    stop=stop, adjacent=adjacent)
+    solver.starts = starts
+    return solver, names
 
 
-def _solve(area: Area, k: int, lo, hi, seed, stop, contiguous, boundary) -> _Solved:
-    solver, names = _solver(area, k, lo, hi, seed, stop, contiguous, boundary)
+def _solve(area: Area, k: int, lo, hi, seed, stop, contiguous, boundary, starts=None,
+           polished: bool = True) -> _Solved:
+    solver, names = _solver(area, k, lo, hi, seed, stop, contiguous, boundary, starts)
     assign, (viol, _) = solver.solve()
-    return _Solved(assign, k, viol, solver.proven_infeasible, names)
+    got = _Solved(assign, k, viol, solver.proven_infeasible, names, solver)
+    return _polished(got) if polished else got
 
 
-def _fewest(area: Area, lo, hi, seed, stop, contiguous, boundary) -> _Solved:
+def _polished(got: _Solved) -> _Solved:
+    """``got`` improved by further starts and set partitioning (polish.py)."""
+    got.assign = polish(got.solver, got.assign, got.solver.starts)
+    got.violation = got.solver.objective(got.assign)[0]
+    return got
+
+
+def _fewest(area: Area, lo, hi, seed, stop, contiguous, boundary, starts=None) -> _Solved:
     """The fewest groups that all fit: counting gives the floor, then one more at a time
     (small areas), or dissolving groups from a comfortable grouping (large areas, fewest.py)."""
     k_lo, k_hi = count_range(area, lo, hi)
@@ -89,7 +102,8 @@ def _fewest(area: Area, lo, hi, seed, stop, contiguous, boundary) -> _Solved:
     def attempt(k: int) -> _Solved:
         if k not in tried:
             stop.report(0.0, f"{area.label or 'all practices'}: trying {k} groups")
-            tried[k] = _solve(area, k, lo, hi, seed, stop, contiguous, boundary)
+            tried[k] = _solve(area, k, lo, hi, seed, stop, contiguous, boundary, starts,
+                              polished=False)
         return tried[k]
 
     def least_outside() -> _Solved:
@@ -98,7 +112,7 @@ def _fewest(area: Area, lo, hi, seed, stop, contiguous, boundary) -> _Solved:
     if len(area.w) <= DISSOLVE_FROM:
         for k in range(k_lo, k_hi + 1):
             if attempt(k).violation == 0:
-                return tried[k]
+                return _polished(tried[k])
         return least_outside()
     k0 = start_count(area.total, hi, k_lo, k_hi)
     stop.report(0.0, f"{area.label or 'all practices'}: trying {k0} groups")
@@ -112,7 +126,7 @@ def _fewest(area: Area, lo, hi, seed, stop, contiguous, boundary) -> _Solved:
     while bad < k_hi:
         k = min(bad + step, k_hi)
         if attempt(k).violation == 0:
-            return tried[k]
+            return _polished(tried[k])
         bad, step = k, step * 2
     return least_outside()
 
@@ -139,11 +153,14 @@ def group_practices(practices: pd.DataFrame, min_size: float | None = None,
                     within_localities: bool = False, locks: Locks | None = None,
                     seed: int = 0, strict: bool = False, contiguous: bool = False,
                     boundary=None, progress: ProgressFn | None = None,
-                    cancel: CancelFn | None = None) -> GroupingResult:
+                    cancel: CancelFn | None = None,
+                    starts: int | None = None) -> GroupingResult:
     """Group the main practices (branches follow) so each group's list size is in bounds.
 
     ``boundary``: the study area (shapely, EPSG:27700 metres; e.g. the localities' union)
     used to judge which practices' territories touch when ``contiguous`` is asked for.
+    ``starts``: further starts recombined by set partitioning (polish.py; default a few
+    on areas up to ``polish.POLISH_LIMIT`` practices, none above).
     """
     d_lo, d_hi = default_bounds()
     lo = float(d_lo if min_size is None else min_size)
@@ -176,7 +193,7 @@ def group_practices(practices: pd.DataFrame, min_size: float | None = None,
         rest = area.subset([b for b in range(len(area.w)) if area.w[b] <= hi])
         if len(rest.w):
             problems += _group_rest(rest, k, len(big), lo, hi, seed, stop, contiguous,
-                                    boundary, taken, mapping)
+                                    boundary, taken, mapping, starts)
         for b in big:  # over the maximum on its own: a group of its own, the rest grouped
             name = area.fixed[b] or _next_name(area.label, taken)
             taken.add(name)
@@ -199,19 +216,19 @@ def group_practices(practices: pd.DataFrame, min_size: float | None = None,
         feasible=not problems, problems=problems, table=table, summary=summary,
         settings={"min_size": lo, "max_size": hi, "n_groups": n_groups,
                   "within_localities": within_localities, "seed": seed,
-                  "contiguous": contiguous, "locks": locks or Locks()},
+                  "contiguous": contiguous, "locks": locks or Locks(), "starts": starts},
         over_alone=over_alone)
 
 
 def _group_rest(rest: Area, k, n_big, lo, hi, seed, stop, contiguous, boundary, taken,
-                mapping) -> list[str]:
+                mapping, starts=None) -> list[str]:
     """Group an area's practices that fit the maximum; returns the shortfalls explained."""
     k_rest = None if k is None else max(1, min(k - n_big, len(rest.w)))
     reasons = area_problems(rest, lo, hi, k_rest)
     if k_rest is None and reasons:
         k_rest = best_effort_k(rest, lo, hi)
-    got = (_fewest(rest, lo, hi, seed, stop, contiguous, boundary) if k_rest is None
-           else _solve(rest, k_rest, lo, hi, seed, stop, contiguous, boundary))
+    got = (_fewest(rest, lo, hi, seed, stop, contiguous, boundary, starts) if k_rest is None
+           else _solve(rest, k_rest, lo, hi, seed, stop, contiguous, boundary, starts))
     names = name_groups(rest.label, rest.xy, rest.w, got.assign, got.fixed_names, got.k, taken)
     taken |= set(names)
     for b, codes in enumerate(rest.codes):

@@ -115,6 +115,10 @@ class Solver:
             both[j].add(i)
         self.near = [sorted(r) for r in both]
         self.proven_infeasible = False
+        self.settled: set = set()   # pairs re-split with nothing better (resplit.py)
+        self.found: list[np.ndarray] = []   # groupings passed by the descents (polish.py)
+        self.starts: int | None = None      # further starts for the polish (polish.py)
+        self.fast = False   # faster split costs (further starts), not the first descent's
 
     # -------------------------------------------------------------- evaluation
     def conflicts(self, assign) -> int:
@@ -148,11 +152,19 @@ class Solver:
             spare = iter(g for g in range(k) if g not in set(self.fixed[self.fixed >= 0]))
             assign = np.array([f if f >= 0 else next(spare) for f in self.fixed], int)
             return assign, self.objective(assign)
-        best = self.capacitated(self.start())
+        return self.descend(self.start(), rounds)
+
+    def descend(self, centres, rounds: int = MAX_ROUNDS) -> tuple[np.ndarray,
+                                                                   tuple[float, float]]:
+        """Steps 2–5 of the module docstring from ``centres``; every grouping passed on the
+        way is kept in ``self.found`` (the pool the polish picks groups from, polish.py)."""
+        n, k = len(self.w), self.k
+        best = self.capacitated(self.order_fixed(centres))
         best_obj = self.objective(best)
         for rnd in range(rounds):
             self.stop.report(min(rnd, 5) / 6, f"improving {k} groups")
             assign = self.improve(Resplitter(self, best).run())
+            self.found.append(assign)
             obj = self.objective(assign)
             if not _better(obj, best_obj):
                 break
@@ -174,8 +186,7 @@ class Solver:
         return best, best_obj
 
     def start(self) -> np.ndarray:
-        """Centres of merged neighbouring practices (start.py), or weighted k-means ones;
-        the fixed groups take the centres nearest their blocks."""
+        """Centres of merged neighbouring practices (start.py), or weighted k-means ones."""
         if START == "merge":
             from models.grouping.start import merged_centres
             centres = merged_centres(self.X, self.w, self.cw, self.nbrs, self.k, self.hi)
@@ -187,6 +198,11 @@ class Solver:
             km = KMeans(n_clusters=self.k, n_init=3 if len(self.w) <= 2000 else 1,
                         random_state=self.seed)
             centres = km.fit(self.X, sample_weight=self.cw).cluster_centers_
+        return centres
+
+    def order_fixed(self, centres) -> np.ndarray:
+        """The centres reordered so the fixed groups (first indices) take those nearest
+        their blocks."""
         n_fixed = int(self.fixed.max()) + 1 if (self.fixed >= 0).any() else 0
         if n_fixed:
             cost = np.zeros((n_fixed, self.k))

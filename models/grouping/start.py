@@ -16,7 +16,10 @@ import numpy as np
 EXACT_MERGE = 1_500   # practices up to which each merger is costed exactly
 
 
-def merged_centres(X, w, cw, nbrs, k: int, hi: float) -> np.ndarray:
+def merged_centres(X, w, cw, nbrs, k: int, hi: float, rng=None,
+                   noise: float = 0.0) -> np.ndarray:
+    """``rng``, ``noise``: each merger's cost is scaled by a random factor (lognormal, sigma
+    ``noise``) so that further starts (polish.py) differ from the first."""
     n = len(w)
     members = {i: [i] for i in range(n)}
     W = {i: float(w[i]) for i in range(n)}
@@ -28,7 +31,7 @@ def merged_centres(X, w, cw, nbrs, k: int, hi: float) -> np.ndarray:
         for j in list(adj[i]):
             adj[j].add(i)
 
-    exact = n <= EXACT_MERGE
+    exact = n <= EXACT_MERGE and not noise   # further starts: first order is enough
 
     def merge_cost(a, b):
         """The merger's added patient-km: exact, or on large areas to first order
@@ -41,6 +44,12 @@ def merged_centres(X, w, cw, nbrs, k: int, hi: float) -> np.ndarray:
                 - cost[a] - cost[b]
         return (ca * math.hypot(P[a][0] / ca - cx, P[a][1] / ca - cy)
                 + cb * math.hypot(P[b][0] / cb - cx, P[b][1] / cb - cy))
+
+    if rng is not None and noise > 0:
+        plain = merge_cost
+
+        def merge_cost(a, b):  # noqa: F811 (the same cost, scaled at random)
+            return plain(a, b) * float(np.exp(noise * rng.standard_normal()))
 
     heap = [(merge_cost(a, b), a, b) for a in range(n) for b in adj[a]
             if a < b and W[a] + W[b] <= hi]

@@ -25,7 +25,7 @@ import shapely
 from geo.crs import BNG, WGS84, points_bng, to_bng
 from models.hubs.catchments import Layout, _wmean
 from models.transit.access import TRANSIT_BANDS_MIN, TransitNetwork
-from models.travel_access import evaluate_by_time
+from models.travel_access import evaluate_by_time, smooth_borders
 
 _MAX_CELLS = 15_000
 
@@ -124,9 +124,10 @@ def transit_catchments(net: TransitNetwork, hubs: pd.DataFrame,
     xy = xy[shapely.intersects_xy(area.buffer(spacing), xy[:, 0], xy[:, 1])]
     owner = np.argmin(net.times(xy, points_bng(hubs)), axis=1)
     cells = _cells(xy, spacing)
-    geoms = [shapely.intersection(shapely.coverage_union_all(cells[owner == h]), area)
-             .simplify(spacing / 4) if (owner == h).any() else shapely.Polygon()
-             for h in range(len(hubs))]
+    merged = np.array([shapely.coverage_union_all(cells[owner == h]) if (owner == h).any()
+                       else shapely.Polygon() for h in range(len(hubs))], dtype=object)
+    # the grid's steps taken out of the shared borders, as for drive-time catchments
+    geoms = shapely.intersection(smooth_borders(merged, spacing), area)
     out = gpd.GeoDataFrame({"hub_id": hubs["hub_id"].to_numpy(),
                             "name": hubs["name"].to_numpy(),
                             "status": hubs["status"].to_numpy()}, geometry=geoms, crs=BNG)

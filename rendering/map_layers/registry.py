@@ -66,11 +66,14 @@ _DECLARED = [
           tip=("Group", "Patients", "Practices", "Against bounds", "Mean distance"), legend=(
               (area("rgba(0,0,0,0.06)", GROUP_PALETTE[0]), "Outline of a group's practices"),
               (area("transparent", "#c62828", dash=True), "Group outside the size bounds"))),
+    # Off until asked (a grouping chosen to compare, the box ticked): the opening map reads
+    # as localities, practices, hubs and groups, not a tangle of overlapping areas.
     Layer("existing_groups", "Existing grouping (compared)", groups.existing_group_features,
-          interactive=False, tip=("Existing group",), legend=(
+          visible=False, interactive=False, tip=("Existing group",), legend=(
               (area("transparent", "#424242", dash=True),
                "An existing group, e.g. a Primary Care Network"),)),
-    Layer("catchments", "Hub catchments", hubs.catchment_features, interactive=False,
+    Layer("catchments", "Hub catchments", hubs.catchment_features, visible=False,
+          interactive=False,
           style=hubs.catchment_style, tip=("Catchment of", "Area", "Straight line"), legend=(
               (area("rgba(0,0,0,0.06)", "#616161", dash=True),
                "Nearest to the hub named in it"),)),

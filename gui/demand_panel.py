@@ -98,8 +98,9 @@ class DemandPanel(Panel):
         self.lodge.setEnabled(bool(names))
         # The names go to the tooltip: in the box they would widen the panel past a 1366 px
         # screen (the panel then scrolls sideways and cuts its labels).
-        self.lodge.setText(f"Include sites excluded by default ({len(names)})" if names else
-                           "Include sites excluded by default (none)")
+        more = f" +{len(names) - 1} more" if len(names) > 1 else ""
+        self.lodge.setText(f"Include excluded sites ({names[0]}{more})" if names else
+                           "Include excluded sites (none in this data)")
         self.lodge.setToolTip("Switch " + (", ".join(names) if names else "the excluded "
                               "housing sites") + " into the projections; each site can also "
                               "be ticked in the Housing sites table")

@@ -2,7 +2,8 @@
 the national case, 33,000 demand points x 6,500 sites.
 
 Run: .venv/bin/python benchmarks/hubs.py   (prints figures; not part of the test run)
-     .venv/bin/python benchmarks/hubs.py --national   (the national case alone)
+     .venv/bin/python benchmarks/hubs.py --national   (the national case alone;
+     --no-national: all but it)
 The large case places synthetic demand points and candidate sites uniformly at random inside
 the sample's locality polygons (seeded), keeps the sample's existing hubs and adds 10.
 The national case (goal: <= 30 s, <= 1.5 GB, bound within 5%) spreads 33,000 LSOA-like
@@ -88,9 +89,10 @@ def main() -> None:
     _report(f"  large K={k} (no bound)", plan, time.perf_counter() - t)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Peak memory: {peak:,.0f} MB")
-    print()
-    sys.stdout.flush()
-    subprocess.run([sys.executable, __file__, "--national"], check=False)
+    if "--no-national" not in sys.argv[1:]:
+        print()
+        sys.stdout.flush()
+        subprocess.run([sys.executable, __file__, "--national"], check=False)
 
 
 def _clustered(n, rng, towns, sizes, spread, box) -> np.ndarray:

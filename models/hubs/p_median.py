@@ -37,8 +37,8 @@ from scipy.spatial.distance import cdist
 
 from geo.errors import UserError
 from geo.progress import CancelCheck, Cancelled, Progress  # noqa: F401 (re-exported)
-from models.hubs.optimality import (BOUND_ITERATIONS, METRES, MINUTES, exact_milp,
-                                    lagrangian_bound)
+from models.hubs.optimality import (BOUND_ITERATIONS, FULL_BOUND_MAX_PAIRS, METRES,
+                                    MINUTES, exact_milp, lagrangian_bound)
 
 
 # Above this many (point, candidate) pairs a float32 matrix halves memory (35k x 1k = 140 MB).
@@ -194,8 +194,10 @@ def _solve(dist, w, base, k, before, exact, started, report, stop,
                                            stop, reach=second, max_iter=bound_iterations,
                                            unit=unit)
         method = "Lagrangian relaxation (subgradient)"
-        if pick is not None and sorted(pick) != sorted(chosen):
-            # Lagrangian heuristic: the sites the relaxation favours, polished by interchange.
+        if (pick is not None and sorted(pick) != sorted(chosen)
+                and dist.size <= FULL_BOUND_MAX_PAIRS):
+            # Lagrangian heuristic: the sites the relaxation favours, polished by interchange
+            # (not at national size, where a second interchange would double the time).
             report(0.9, "Trying the sites the lower bound favours")
             start = [int(j) for j in pick]
             alt, alt_obj, alt_swaps = _interchange(

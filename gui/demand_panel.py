@@ -96,9 +96,13 @@ class DemandPanel(Panel):
         housing = plan.dataset.housing.set_index("site_id")
         names = [str(housing.at[s, "name"]) for s in excluded if s in housing.index]
         self.lodge.setEnabled(bool(names))
-        self.lodge.setText("Include sites excluded by default"
-                           + (f" ({', '.join(names[:3])}{' …' if len(names) > 3 else ''})"
-                              if names else " (none in this data)"))
+        # The names go to the tooltip: in the box they would widen the panel past a 1366 px
+        # screen (the panel then scrolls sideways and cuts its labels).
+        self.lodge.setText(f"Include sites excluded by default ({len(names)})" if names else
+                           "Include sites excluded by default (none)")
+        self.lodge.setToolTip("Switch " + (", ".join(names) if names else "the excluded "
+                              "housing sites") + " into the projections; each site can also "
+                              "be ticked in the Housing sites table")
         on = bool(names) and all(bool(housing.at[s, "include"]) for s in excluded
                                  if s in housing.index)
         for box, value in ((self.lodge, on), (self.weighted, bool(
@@ -187,7 +191,7 @@ class DemandPanel(Panel):
         top = QGridLayout()
         for i, w in enumerate((self.by, self.shade, self.export_button, self.weighted,
                                self.trend, self.trend_method)):
-            top.addWidget(w, i // 3, i % 3)
+            top.addWidget(w, i // 2, i % 2)     # two a row: the panel fits 1366 px
         for w in (self.by, self.shade, self.trend_method, self.range_end):
             w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             w.setMinimumContentsLength(12)
@@ -240,10 +244,11 @@ class DemandPanel(Panel):
         for w in (self.range_end, self.start_year, self.build_years):
             signal = w.currentIndexChanged if isinstance(w, QComboBox) else w.editingFinished
             signal.connect(self._edit_phasing)
-        row = QHBoxLayout()
-        for w in (self.range_end, self.start_year, self.build_years):
-            row.addWidget(w)
-        return row
+        rows = QGridLayout()          # two a row, as the controls above: fits 1366 px
+        rows.addWidget(self.range_end, 0, 0, 1, 2)
+        rows.addWidget(self.start_year, 1, 0)
+        rows.addWidget(self.build_years, 1, 1)
+        return rows
 
     def _edit_phasing(self, *_):
         start = self.start_year.value()

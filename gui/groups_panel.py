@@ -151,9 +151,11 @@ class GroupsPanel(LockEditing, Panel):
         form.addRow(self.within)
         form.addRow(self.contiguous)
         form.addRow("Seed", self.seed)
-        row = QHBoxLayout()
+        row = QHBoxLayout()            # two rows of two: the panel fits a 1366 px screen
         row.addWidget(self.run_button)
         row.addWidget(self.optimise_button)
+        form.addRow(row)
+        row = QHBoxLayout()
         row.addWidget(self.clear_button)
         row.addWidget(self.export_button)
         form.addRow(row)
@@ -164,9 +166,13 @@ class GroupsPanel(LockEditing, Panel):
         r1.addWidget(self.target, 1)
         r1.addWidget(self.move_button)
         el.addLayout(r1)
+        r2 = QHBoxLayout()           # two short rows: the panel fits a 1366 px screen
+        r2.addWidget(self.lock_button)
+        r2.addStretch(1)
+        el.addLayout(r2)
         r2 = QHBoxLayout()
-        for b in (self.lock_button, self.together_button, self.apart_button):
-            r2.addWidget(b)
+        r2.addWidget(self.together_button)
+        r2.addWidget(self.apart_button)
         el.addLayout(r2)
         r3 = QHBoxLayout()
         r3.addWidget(self.locks_list, 1)

@@ -115,8 +115,9 @@ class HubsPanel(HubEditing, Panel):
         self.travel.window.changed.connect(self._travel_changed)
         self.travel.window.start_changed.connect(
             lambda h: self._set_assumption("transit_window_start_h", h))
-        self.bands_box = QCheckBox("Time bands around the selected hub (10/15/20 min by "
-                                   "road, 15/30/45 by public transport)", self)
+        self.bands_box = QCheckBox("Time bands around the selected hub", self)
+        self.bands_box.setToolTip("10, 15 and 20 minutes by road (15, 30 and 45 by public "
+                                  "transport) around the hub clicked on the map")
         self.bands_box.setChecked(True)
         self.bands_box.toggled.connect(lambda _: self._draw_bands())
         self.access = QLabel(self)

@@ -97,6 +97,9 @@ class TravelChoice(QComboBox):
         super().__init__(parent)
         for mode, label in MODES:
             self.addItem(label, mode)
+        # as wide as the room allows, not as the longest mode's name: the panel fits 1366 px
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(14)
         self.layers = None
         self.feed = None
         self.window = TransitWindow(parent)

@@ -7,8 +7,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget
 
 # Shares of the window the side and bottom panels get at most on Reset layout (the map
-# keeps the rest: ~half of a 1366×768 screen, more on larger ones).
-LEFT_SHARE, RIGHT_SHARE, BOTTOM_SHARE = 0.15, 0.28, 0.22
+# keeps the rest: ~half of a 1366×768 screen, more on larger ones; at 1366 px the right
+# panels get the width their controls need, so none scrolls sideways).
+LEFT_SHARE, RIGHT_SHARE, BOTTOM_SHARE = 0.14, 0.30, 0.22
 LEFT_PX, RIGHT_PX, BOTTOM_PX = 230, 460, 260
 RIGHT_DOCKS = ("details", "groups", "hubs", "demand")
 

@@ -104,3 +104,20 @@ def test_the_map_fits_medway_again_after_a_resize(laptop):
     w.resize(1500, 800)
     _settle(500)
     assert js(w, "medway.isFitted()") is False
+
+
+@pytest.mark.parametrize("panel", ["hubs", "groups", "demand", "capacity"])
+def test_no_panel_scrolls_sideways_on_a_1366_screen(laptop, panel):
+    """A panel wider than its dock scrolls sideways and, once a control on its right takes
+    the focus, cuts the labels on its left ('nsport on', 'uity factor')."""
+    from PySide6.QtWidgets import QScrollArea
+    w = laptop
+    w.resize(1366, 768)
+    menu_action(w, "View", "Reset layout").trigger()
+    w.show_panel(panel)
+    _settle(300)
+    widget = getattr(w, f"{panel}_panel")
+    area = next(a for a in w.findChildren(QScrollArea) if a.widget() is widget)
+    wait_until(lambda: area.viewport().width() > 200, 5, "the panel laid out")
+    assert area.horizontalScrollBar().maximum() == 0, \
+        (area.viewport().width(), widget.minimumSizeHint().width())

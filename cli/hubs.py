@@ -110,7 +110,7 @@ def run(args) -> int:
     import pandas as pd
 
     from geo.atomic import atomic_path
-    from geo.bounds import MAX_HUB_PAIRS, MAX_HUBS, MAX_PRACTICE_SITES
+    from geo.bounds import MAX_HUB_PAIRS, MAX_HUB_PAIRS_BY_TIME, MAX_HUBS, MAX_PRACTICE_SITES
     from geo.tables import spreadsheet_safe
     from geo.tables import read_csv_text
     from geo import canonical as dsmod
@@ -167,11 +167,13 @@ def run(args) -> int:
                                       with_growth=args.with_housing, travel=graph)
     candidates = problem.candidates
     pairs = int((demand[weight] > 0).sum()) * len(candidates)
-    if pairs > MAX_HUB_PAIRS:
+    most = MAX_HUB_PAIRS if graph is None else MAX_HUB_PAIRS_BY_TIME
+    if pairs > most:
         raise UserError(f"{label}: too many sites for the hub optimiser: "
                         f"{int((demand[weight] > 0).sum()):,} practice sites × "
                         f"{len(candidates):,} candidate sites (at most "
-                        f"{MAX_HUB_PAIRS:,} pairs); use one area's practices")
+                        f"{most:,} pairs{'' if graph is None else ' by travel time'}); "
+                        "use one area's practices")
     if args.add > len(candidates):
         raise UserError(f"--add {args.add}: there are only {len(candidates)} candidate sites")
     settings = plan.hub_settings() if not args.practices else {}

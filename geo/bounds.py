@@ -46,6 +46,11 @@ MAX_POLYGONS = 20_000         # features in a boundary file
 MAX_COLUMNS = 1_000
 MAX_CELL_CHARS = 10_000
 MAX_NAME_CHARS = 500
-# Demand points × candidate sites the hub optimiser may compare (about 16 bytes a pair:
-# 25 million pairs stay well inside 2 GB; all of Medway is about 4,000 pairs).
-MAX_HUB_PAIRS = 25_000_000
+# Demand points × candidate sites the hub optimiser may compare in straight lines: it holds
+# one float32 distance matrix (4 bytes a pair) and works beside it in blocks, so the cap is
+# the matrix at 1.5 GB (England's 33,000 LSOAs × 6,500 practices, 214 million pairs, is
+# 858 MB; all of Medway is about 4,000 pairs).
+MAX_HUB_PAIRS = 375_000_000
+# By travel time the matrix is float64 and copied while it is built (about 16 bytes a pair:
+# 25 million pairs stay well inside 2 GB).
+MAX_HUB_PAIRS_BY_TIME = 25_000_000

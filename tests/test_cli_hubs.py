@@ -103,3 +103,17 @@ def test_impossible_requests_exit_2(tmp_path, sample_dir, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["hubs", "--add", "-1"])
     assert exc.value.code == 2
+
+
+def test_too_many_sites_is_refused_in_one_line_naming_the_sizes(sample_dir, capsys,
+                                                                 monkeypatch):
+    """The cap is the float32 matrix's memory: England (33,000 LSOAs x 6,500 practices) is
+    accepted; past the cap (lowered here to stand for it) one line names both sizes."""
+    import geo.bounds as bounds
+    assert bounds.MAX_HUB_PAIRS >= 33_000 * 6_500
+    monkeypatch.setattr(bounds, "MAX_HUB_PAIRS", 100)
+    practices = str(sample_dir / "practices.csv")
+    assert main(["hubs", "--practices", practices, "--add", "1"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "too many sites for the hub optimiser" in err
+    assert re.search(r"\d+ practice sites × \d+ candidate sites \(at most 100 pairs\)", err)

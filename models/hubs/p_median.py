@@ -15,9 +15,10 @@ How it is solved, and why each step:
    swap helps.
 3. How far from optimal: a Lagrangian relaxation of "each point is served once", improved by
    subgradient steps, gives a certified lower bound (Beasley 1993, "Lagrangean heuristics
-   for location problems", EJOR 65:383-399); the sites it favours are also tried as a
-   second start for the interchange (the "Lagrangian heuristic"), which often closes the
-   gap. If a gap remains and the problem is small (up to EXACT_MAX_PAIRS useful
+   for location problems", EJOR 65:383-399; at national size over each point's candidates
+   nearer than its second-nearest open hub, optimality.py); below national size the sites
+   it favours are also tried as a second start for the interchange (the "Lagrangian
+   heuristic"), which often closes the gap. If a gap remains and the problem is small (up to EXACT_MAX_PAIRS useful
    point-site pairs: the sample's 51 x 73 easily), the integer programme is solved with
    HiGHS (scipy.optimize.milp, time-limited), which proves optimality or improves the
    answer. The true optimum lies between the bound and the answer.
@@ -37,16 +38,18 @@ from scipy.spatial.distance import cdist
 
 from geo.errors import UserError
 from geo.progress import CancelCheck, Cancelled, Progress  # noqa: F401 (re-exported)
-from models.hubs.optimality import (BOUND_ITERATIONS, METRES, MINUTES, exact_milp,
-                                    lagrangian_bound)
+from models.hubs.optimality import (BOUND_ITERATIONS, FULL_BOUND_MAX_PAIRS, METRES,
+                                    MINUTES, exact_milp, lagrangian_bound)
 
 
 # Above this many (point, candidate) pairs a float32 matrix halves memory (35k x 1k = 140 MB).
 FLOAT32_ABOVE = 5_000_000
 # The exact integer programme is attempted up to this many useful (point, candidate) pairs.
 EXACT_MAX_PAIRS = 50_000
-# Greedy and interchange sum over rows this many matrix entries at a time (16-32 MB a step).
-ROW_BLOCK_ELEMENTS = 4_000_000
+# Greedy and interchange sum over rows this many matrix entries at a time (1-2 MB a step:
+# small enough that each step's temporaries reuse memory rather than fault in fresh pages,
+# which made 16 MB steps 2-3x slower per entry).
+ROW_BLOCK_ELEMENTS = 262_144
 
 
 
@@ -121,11 +124,7 @@ def solve_p_median(demand_xy, weights, fixed_xy, candidate_xy, k: int, *,
     def exact(sites) -> float:
         return _exact_objective(xy, w, base, cand[list(sites)])
 
-    def nearest(near):
-        d, i = cKDTree(cand).query(xy, k=near)
-        return d.reshape(len(xy), near), i.reshape(len(xy), near)
-
-    return _solve(dist, w, base, k, before, exact, nearest, started, report, stop,
+    return _solve(dist, w, base, k, before, exact, started, report, stop,
                   exact_max_pairs, exact_seconds, bound_seconds, METRES, bound_iterations)
 
 
@@ -169,23 +168,15 @@ def solve_p_median_costs(costs, weights, fixed_costs, k: int, *,
         near = dist[:, sites].astype(float).min(axis=1) if sites else np.full(len(w), np.inf)
         return math.fsum(w * np.minimum(base, near))  # order-free: same bits every run
 
-    def nearest(near):
-        idx = (np.argpartition(dist, near - 1, axis=1)[:, :near] if near < m
-               else np.tile(np.arange(m), (len(w), 1)))
-        d = np.take_along_axis(dist, idx, axis=1).astype(float)
-        order = np.argsort(d, axis=1, kind="stable")
-        return np.take_along_axis(d, order, 1), np.take_along_axis(idx, order, 1)
-
-    return _solve(dist, w, base, k, before, exact, nearest, started, report, stop,
+    return _solve(dist, w, base, k, before, exact, started, report, stop,
                   exact_max_pairs, exact_seconds, bound_seconds, MINUTES, bound_iterations)
 
 
-def _solve(dist, w, base, k, before, exact, nearest, started, report, stop,
+def _solve(dist, w, base, k, before, exact, started, report, stop,
            exact_max_pairs, exact_seconds, bound_seconds, unit,
            bound_iterations=BOUND_ITERATIONS) -> PMedianResult:
     """Greedy, interchange, Lagrangian bound and (small problems) HiGHS on any cost matrix;
-    ``exact(sites)`` is the float64 objective sum, ``nearest(q)`` each point's q cheapest
-    candidates (costs ascending, indices)."""
+    ``exact(sites)`` is the float64 objective sum."""
     total = w.sum()
     wt = w.astype(dist.dtype)
 
@@ -199,13 +190,15 @@ def _solve(dist, w, base, k, before, exact, nearest, started, report, stop,
     lower_sum, method, proven = 0.0, "no bound computed", False
     if bound_seconds > 0 and bound_iterations > 0:
         report(0.62, "Computing a lower bound (Lagrangian relaxation)")
-        lam0 = w * np.minimum(base, dist[:, chosen].min(axis=1).astype(float))
-        lower_sum, pick = lagrangian_bound(dist, w, base, k, exact_obj, lam0, report, stop,
-                                           nearest=nearest, max_iter=bound_iterations,
+        near, _, second = _nearest_two(dist, base, chosen)
+        lower_sum, pick = lagrangian_bound(dist, w, base, k, exact_obj, w * near, report,
+                                           stop, reach=second, max_iter=bound_iterations,
                                            unit=unit)
         method = "Lagrangian relaxation (subgradient)"
-        if pick is not None and sorted(pick) != sorted(chosen):
-            # Lagrangian heuristic: the sites the relaxation favours, polished by interchange.
+        if (pick is not None and sorted(pick) != sorted(chosen)
+                and dist.size <= FULL_BOUND_MAX_PAIRS):
+            # Lagrangian heuristic: the sites the relaxation favours, polished by interchange
+            # (not at national size, where a second interchange would double the time).
             report(0.9, "Trying the sites the lower bound favours")
             start = [int(j) for j in pick]
             alt, alt_obj, alt_swaps = _interchange(
@@ -214,8 +207,9 @@ def _solve(dist, w, base, k, before, exact, nearest, started, report, stop,
                 chosen, exact_obj = _keep_order(chosen, alt), alt_obj
                 swaps += alt_swaps
         proven = lower_sum >= exact_obj * (1 - 1e-9)
-    pairs = int((dist < base[:, None]).sum())
-    if not proven and 0 < pairs <= exact_max_pairs and exact_seconds > 0:
+    pairs = (_count_below(dist, base) if not proven and exact_max_pairs > 0
+             and exact_seconds > 0 else 0)
+    if not proven and 0 < pairs <= exact_max_pairs:
         report(0.92, "Checking optimality with the exact solver (HiGHS)")
         found = exact_milp(dist, w, base, k, exact_seconds, unit[1])
         if found is not None:
@@ -238,8 +232,9 @@ def _solve(dist, w, base, k, before, exact, nearest, started, report, stop,
 
 # ---------------------------------------------------------------- building blocks
 
-def _distance_matrix(xy, cand, dtype, stop, block: int = 4096) -> np.ndarray:
+def _distance_matrix(xy, cand, dtype, stop) -> np.ndarray:
     out = np.empty((len(xy), len(cand)), dtype=dtype)
+    block = max(1, ROW_BLOCK_ELEMENTS // max(1, len(cand)))   # float64 blocks of 32 MB
     for start in range(0, len(xy), block):
         if stop():
             raise Cancelled()
@@ -257,22 +252,49 @@ def _exact_objective(xy, w, base, open_xy) -> float:
     return math.fsum(w * near)
 
 
-def _min_sums(dist, wt, cap, minus=None, rows=None) -> np.ndarray:
-    """Per candidate j: sum_i wt_i min(cap_i, D_ij) (less sum_i wt_i min(minus_i, D_ij)),
-    over ``rows`` (all by default), ROW_BLOCK_ELEMENTS at a time, so no step ever holds an
-    n x m temporary (33,000 x 6,500 would be 858 MB each)."""
+def _count_below(dist, base) -> int:
+    """Useful (point, candidate) pairs, nearer than the point's fixed hub, a block of rows
+    at a time (an n x m mask would be 214 MB at national size)."""
+    step = max(1, ROW_BLOCK_ELEMENTS // max(1, dist.shape[1]))
+    return sum(int((dist[s:s + step] < base[s:s + step, None]).sum())
+               for s in range(0, len(dist), step))
+
+
+def _min_sums(dist, wt, cap) -> np.ndarray:
+    """Per candidate j: sum_i wt_i min(cap_i, D_ij), ROW_BLOCK_ELEMENTS at a time, so no step
+    ever holds an n x m temporary (33,000 x 6,500 would be 858 MB each)."""
     n, m = dist.shape
     step = max(1, ROW_BLOCK_ELEMENTS // max(1, m))
     out = np.zeros(m)
-    for start in range(0, n if rows is None else len(rows), step):
-        # A slice of all rows is a view; a subset of rows is copied, one block at a time.
-        r = slice(start, start + step) if rows is None else rows[start:start + step]
-        sub = dist[r]
-        part = np.minimum(cap[r, None], sub)
-        if minus is not None:
-            part -= np.minimum(minus[r, None], sub)
-        out += (wt[r] @ part).astype(float)
+    for start in range(0, n, step):
+        r = slice(start, start + step)
+        out += (wt[r] @ np.minimum(cap[r, None], dist[r])).astype(float)
     return out
+
+
+def _swap_values(dist, wt, d1, d2, owner, k):
+    """In one pass over the matrix, in row blocks: with_j[j] = sum_i wt_i min(d1_i, D_ij)
+    (the objective with candidate j added) and loss[p, j] = sum over the points served by
+    chosen site p of wt_i (min(d2_i, D_ij) - min(d1_i, D_ij)) (what closing p then costs):
+    the swap (p, j) scores with_j[j] + loss[p, j]. Rows are visited site by site (blocks of
+    one site's points are copied, 1-2 MB at a time) so each block feeds one loss row."""
+    n, m = dist.shape
+    step = max(1, ROW_BLOCK_ELEMENTS // max(1, m))
+    with_j, loss = np.zeros(m), np.zeros((k, m))
+    order = np.argsort(owner, kind="stable")
+    edges = np.searchsorted(owner[order], np.arange(-1, k + 1))   # -1: a fixed hub
+    for p in range(-1, k):
+        rows = order[edges[p + 1]:edges[p + 2]]
+        for start in range(0, len(rows), step):
+            r = rows[start:start + step]
+            sub = dist[r]
+            near = np.minimum(d1[r, None], sub)
+            with_j += (wt[r] @ near).astype(float)
+            if p >= 0:
+                extra = np.minimum(d2[r, None], sub, out=sub)
+                extra -= near
+                loss[p] += (wt[r] @ extra).astype(float)
+    return with_j, loss
 
 
 def _greedy(dist, wt, cur, k, report, stop) -> list[int]:
@@ -316,16 +338,12 @@ def _interchange(dist, wt, w, base, exact, chosen, exact_obj, report, stop):
         if not closed.any():
             break
         d1, owner, d2 = _nearest_two(dist, base, chosen)
-        d1t = d1.astype(dist.dtype)
-        # Objective if candidate j is added to the current set: sum_i w_i min(d1_i, D_ij).
-        with_j = _min_sums(dist, wt, d1t)
+        with_j, loss = _swap_values(dist, wt, d1.astype(dist.dtype), d2.astype(dist.dtype),
+                                    owner, len(chosen))
         best_val, best = np.inf, None
         for pos in range(len(chosen)):
-            rows = np.flatnonzero(owner == pos)
-            value = with_j.copy()
-            if len(rows):
-                # Closing chosen[pos] sends its points to their second-nearest hub.
-                value += _min_sums(dist, wt, d2.astype(dist.dtype), d1t, rows)
+            # Closing chosen[pos] sends its points to their second-nearest hub.
+            value = with_j + loss[pos]
             value[~closed] = np.inf
             j = int(np.argmin(value))
             if value[j] < best_val:

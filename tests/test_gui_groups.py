@@ -105,18 +105,28 @@ def test_running_the_grouping_shows_labelled_territories_within_bounds(window):
     assert groups[branch["practice_code"]] == groups[branch["parent_code"]]
 
 
+def move_the_largest_practice(window) -> tuple[str, str, str]:
+    """Select the largest practice on the map and move it to another group with the panel's
+    Move button, as a lead does; (its code, its group before, the group it went to)."""
+    panel = window.groups_panel
+    mains = window.dataset.main_practices().set_index("practice_code")
+    mapping = dict(window.workspace.groups)
+    code = max(mapping, key=lambda c: mains.at[c, "list_size"])
+    source = mapping[code]
+    target = next(g for g in sorted(set(mapping.values())) if g != source)
+    select_on_map(window, code)
+    panel.target.setCurrentText(target)
+    click(panel.move_button)
+    return code, source, target
+
+
 def test_moving_a_practice_by_hand_updates_metrics_and_undo_restores(window):
     run_grouping(window)
     panel = window.groups_panel
     mapping = dict(window.workspace.groups)
     mains = window.dataset.main_practices().set_index("practice_code")
-    code = max(mapping, key=lambda c: mains.at[c, "list_size"])   # the largest practice
-    source = mapping[code]
-    target = next(g for g in sorted(set(mapping.values())) if g != source)
     before = panel.model.frame.set_index("group")["list_size"]
-    select_on_map(window, code)
-    panel.target.setCurrentText(target)
-    click(panel.move_button)
+    code, source, target = move_the_largest_practice(window)
     after = panel.model.frame.set_index("group")["list_size"]
     size = mains.at[code, "list_size"]
     assert after[source] == before[source] - size

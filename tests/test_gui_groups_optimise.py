@@ -10,7 +10,7 @@ import pytest
 
 from tests.gui_helpers import wait_until
 from tests.test_gui_groups import (  # noqa: F401 (clean: the same autouse fixture)
-    PANEL, clean, click, run_grouping, select_on_map,
+    PANEL, clean, click, move_the_largest_practice, run_grouping, select_on_map,
 )
 
 pytestmark = pytest.mark.gui
@@ -36,13 +36,7 @@ def optimise(window) -> None:
 def test_optimise_further_mends_a_spoiled_grouping_and_undo_restores_it(window):
     run_grouping(window)
     panel = window.groups_panel
-    mapping = dict(window.workspace.groups)
-    mains = window.dataset.main_practices().set_index("practice_code")
-    code = max(mapping, key=lambda c: mains.at[c, "list_size"])   # the largest practice
-    target = next(g for g in sorted(set(mapping.values())) if g != mapping[code])
-    select_on_map(window, code)
-    panel.target.setCurrentText(target)
-    click(panel.move_button)                     # a hand edit that breaks a bound
+    code, _, _ = move_the_largest_practice(window)   # a hand edit that breaks a bound
     spoiled, spoiled_km = dict(window.workspace.groups), shown_km(panel)
     assert panel.model.flag_rows
     depth = window.workspace.undo_stack.index()

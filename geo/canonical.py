@@ -372,12 +372,14 @@ def assign_localities(ds: Dataset) -> None:
             found = locality_of_points(ds.localities, frame.loc[blank, "longitude"],
                                        frame.loc[blank, "latitude"])
             frame.loc[blank, "locality"] = found
-        outside = frame.loc[frame["locality"] == "", id_col].tolist()
-        if outside:
+        out = frame.loc[frame["locality"] == ""]
+        if len(out):
             what = {"practices": "practice sites", "hubs": "hubs",
                     "housing": "housing sites"}[layer]
-            ds.warnings.append(f"{len(outside)} {what} lie outside every locality: "
-                               + ", ".join(outside[:10]) + (" …" if len(outside) > 10 else ""))
+            named = [f"{n} ({c})" if str(n).strip() and n != c else str(c)    # names first
+                     for c, n in zip(out[id_col], out.get("name", out[id_col]))]
+            ds.warnings.append(f"{len(out)} {what} lie outside every locality: "
+                               + ", ".join(named[:10]) + (" …" if len(named) > 10 else ""))
 
 
 # ---------------------------------------------------------------- saving

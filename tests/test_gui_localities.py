@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from gui.locality_target import SETTING
-from tests.gui_helpers import js, menu_action, wait_until
+from tests.gui_helpers import js, menu_action, status_text, wait_until
 
 pytestmark = pytest.mark.gui
 
@@ -86,3 +86,9 @@ def test_the_map_outlines_follow_the_registered_list_by_default(folder_opened):
     window = folder_opened
     wait_until(lambda: outline(window, "Lordswood") == RED, 5, "Lordswood outlined")
     assert outline(window, "Chatham") != RED
+
+
+def test_a_practice_outside_every_locality_is_named_in_the_status_bar(folder_opened):
+    window = folder_opened
+    first = pd.read_csv(window.dataset.folder / "practices.csv", dtype=str).iloc[0]
+    assert f"{first['name']} ({first['practice_code']})" in status_text(window)

@@ -2,8 +2,13 @@
 from __future__ import annotations
 
 import pandas as pd
+from matplotlib import patheffects
 
 from rendering.text import plain
+
+# A white halo keeps a locality's name readable where practice and housing symbols crowd it
+# (labels are drawn above the symbols, as on the window's map).
+HALO = [patheffects.withStroke(linewidth=3, foreground="white")]
 
 def draw_map(ds, groups: dict[str, str] | None = None, hubs: pd.DataFrame | None = None):
     """A static map of localities, practices (by list size, coloured by group), hubs and
@@ -22,7 +27,7 @@ def draw_map(ds, groups: dict[str, str] | None = None, hubs: pd.DataFrame | None
         for row in loc.itertuples():
             pt = row.geometry.representative_point()
             ax.annotate(row.name, (pt.x, pt.y), ha="center", fontsize=9, weight="bold",
-                        color="#333333")
+                        color="#333333", zorder=6, path_effects=HALO)
         from geo.crs import to_bng
         p = ds.practices
         px, py = to_bng(p["longitude"], p["latitude"])
@@ -96,7 +101,7 @@ def draw_deprivation_map(ds, prac: pd.DataFrame):
             pt = row.geometry.representative_point()
             value = "unknown" if row.imd != row.imd else f"{row.imd:.1f}"
             ax.annotate(f"{row.name}\n{value}", (pt.x, pt.y), ha="center", fontsize=9,
-                        weight="bold", color="#222222")
+                        weight="bold", color="#222222", zorder=6, path_effects=HALO)
         mains = ds.main_practices()
         px, py = to_bng(mains["longitude"], mains["latitude"])
         ax.scatter(px, py, s=14, c="#1a237e", zorder=3, label="Practice")

@@ -13,12 +13,8 @@ from tests.test_supply_real import _args
 
 @pytest.fixture(scope="module")
 def real_2026(tmp_path_factory):
-    if not SHARED_MEDWAY.is_dir():
-        pytest.skip("real Medway data not found at ../shared/data/medway (relative to the "
-                    "repository root)")
-    out = tmp_path_factory.mktemp("real") / "medway"
-    return imported(_args(SHARED_MEDWAY, out,
-                          lists="gp-reg-pat-prac-all_medway_2026-04.csv")[:-2], out)
+    return imported(_args(SHARED_MEDWAY, lists="gp-reg-pat-prac-all_medway_2026-04.csv"),
+                    tmp_path_factory.mktemp("real") / "medway")
 
 
 def test_sample_growth_is_unchanged(sample_dir):

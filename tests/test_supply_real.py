@@ -13,7 +13,8 @@ from tests.conftest import SHARED_MEDWAY, imported
 PAY = "nhs_payments_to_gp_medway_{}.csv"
 
 
-def _args(shared, out, lists="gp-reg-pat-prac-all_medway_2021-01.csv"):
+def _args(shared, lists="gp-reg-pat-prac-all_medway_2021-01.csv"):
+    """`import` of the real files plus payments, workforce and IMD (no --out)."""
     s = lambda name: str(shared / name)  # noqa: E731
     return ["import", "--epraccur", s("epraccur_medway.csv"), "--commissioner", "09W",
             "--sites", s("nhs_choices_gp_sites_medway_2017-02.json"),
@@ -24,16 +25,12 @@ def _args(shared, out, lists="gp-reg-pat-prac-all_medway_2021-01.csv"):
             "--payments", s(PAY.format("2017-18")), "--payments", s(PAY.format("2019-20")),
             "--payments", s(PAY.format("2022-23")),
             "--workforce", s("gp_workforce_headcount_medway_fy2016-2024.csv"),
-            "--deprivation", s("imd_practice_medway.csv"), "--out", str(out)]
+            "--deprivation", s("imd_practice_medway.csv")]
 
 
 def imported_folder(tmp_path_factory):
     """A data folder imported from the real files plus payments, workforce and IMD."""
-    if not SHARED_MEDWAY.is_dir():
-        pytest.skip("real Medway data not found at ../shared/data/medway (relative to the "
-                    "repository root)")
-    out = tmp_path_factory.mktemp("real") / "medway"
-    return imported(_args(SHARED_MEDWAY, out)[:-2], out)
+    return imported(_args(SHARED_MEDWAY), tmp_path_factory.mktemp("real") / "medway")
 
 
 @pytest.fixture(scope="module")
@@ -93,8 +90,8 @@ def test_phasing_options_change_the_dwellings(folder, capsys):
 def test_newest_list_sizes_warn_and_successor_attaches(tmp_path, capsys):
     if not SHARED_MEDWAY.is_dir():
         pytest.skip("real Medway data not found at ../shared/data/medway")
-    args = _args(SHARED_MEDWAY, tmp_path / "new", "gp-reg-pat-prac-all_medway_2026-04.csv")
-    assert cli_main(args + ["--successor", "G82109=G82014"]) == 0
+    args = _args(SHARED_MEDWAY, "gp-reg-pat-prac-all_medway_2026-04.csv")
+    assert cli_main(args + ["--out", str(tmp_path / "new"), "--successor", "G82109=G82014"]) == 0
     out = capsys.readouterr().out
     assert re.search(r"WARNING: List sizes .* 6\.\d years from the practice list", out)
     assert "11 practices of the practice list have no list size there" in out

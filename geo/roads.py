@@ -35,7 +35,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from geo.atomic import atomic_folder, copy_folder_with
+from geo.atomic import atomic_folder
 from geo.inputs import gdal_path
 from geo.crs import BNG
 from geo.errors import DataError
@@ -261,18 +261,6 @@ def import_roads(path, localities: gpd.GeoDataFrame, folder, *, margin_m: float,
     if progress:
         progress(0.95, "Writing roads.gpkg")
     save_roads(layers, folder)
-    return layers
-
-
-def copy_folder_with_roads(src, dst, road_file, localities, *, margin_m: float,
-                           progress=None, cancel=None) -> RoadLayers:
-    """`import --data DIR --roads F --out DIR2`: DIR copied to DIR2 with roads added, the
-    new folder swapped in whole (a crash or full disk leaves DIR2 as it was)."""
-    layers = read_roads_for(road_file, localities, margin_m, progress=progress,
-                            cancel=cancel)
-    copy_folder_with(src, dst, lambda tmp: write_roads(layers, tmp),
-                     replaces=(ROADS_FILE, ROADS_ABOUT))
-    forget_roads(dst)
     return layers
 
 

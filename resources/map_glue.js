@@ -664,6 +664,16 @@
   function overlap(a, b) {
     return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
   }
+  /* The hub symbols drawn over the box ``r`` (none while the hubs are hidden). */
+  function hubsOver(r) {
+    var out = [];
+    if (!map.hasLayer(layers.hubs)) { return out; }
+    layers.hubs.eachLayer(function (l) {
+      var b = l._path && l._path.getBoundingClientRect();
+      if (b && b.width && overlap(r, b)) { out.push(b); }
+    });
+    return out;
+  }
   /* A locality name under a hub symbol ("G●llingham") moves just below the hub. */
   function nudgeLabels() {
     if (!map.hasLayer(labels)) { return 0; }
@@ -674,12 +684,7 @@
       t.options.offset = L.point(0, 0);
       t.update();
       var r = el.getBoundingClientRect(), below = null;
-      if (map.hasLayer(layers.hubs)) {
-        layers.hubs.eachLayer(function (l) {
-          var b = l._path && l._path.getBoundingClientRect();
-          if (b && b.width && overlap(r, b)) { below = Math.max(below || 0, b.bottom - r.top + 2); }
-        });
-      }
+      hubsOver(r).forEach(function (b) { below = Math.max(below || 0, b.bottom - r.top + 2); });
       if (below) { t.options.offset = L.point(0, below); t.update(); moved += 1; }
     });
     return moved;
@@ -688,11 +693,7 @@
     var n = 0;
     document.querySelectorAll(".medway-label:not(.medway-group-label)").forEach(function (el) {
       if (el.style.visibility === "hidden" || el.style.opacity === "0") { return; }
-      var r = el.getBoundingClientRect();
-      layers.hubs.eachLayer(function (l) {
-        var b = l._path && l._path.getBoundingClientRect();
-        if (b && b.width && overlap(r, b)) { n += 1; }
-      });
+      n += hubsOver(el.getBoundingClientRect()).length;
     });
     return n;
   };
@@ -708,7 +709,7 @@
       var r = el.getBoundingClientRect();
       if (!r.width || !r.height) { return; }
       var name = el.textContent.trim().toLowerCase();
-      if (!said.has(name) && movable(el) && (!clear(r) || onHub(r))) {
+      if (!said.has(name) && movable(el) && (!clear(r) || hubsOver(r).length)) {
         r = shifted(el, r, clear);
       }
       if (said.has(name) || !clear(r)) {
@@ -733,19 +734,10 @@
       el.style.marginTop = tries[i][0] + "px";
       el.style.marginLeft = tries[i][1] + "px";
       var moved = el.getBoundingClientRect();
-      if (clear(moved) && !onHub(moved)) { return moved; }
+      if (clear(moved) && !hubsOver(moved).length) { return moved; }   /* not "G●llingham" */
     }
     el.style.marginTop = el.style.marginLeft = "";
     return el.getBoundingClientRect();
-  }
-  function onHub(r) {        /* "G●llingham" again: a moved name keeps clear of hubs */
-    var hit = false;
-    if (!map.hasLayer(layers.hubs)) { return false; }
-    layers.hubs.eachLayer(function (l) {
-      var b = !hit && l._path && l._path.getBoundingClientRect();
-      if (b && b.width && overlap(r, b)) { hit = true; }
-    });
-    return hit;
   }
   /* Pairs of labels both shown and printed over each other (the answer should be 0). */
   medway.labelClashes = function () {

@@ -13,9 +13,8 @@ from hypothesis import strategies as st
 
 from models.grouping import Locks, group_practices
 from models.grouping.polish import Pool, polish
-from models.grouping.resplit import (
-    FREE_MAX, FREE_MAX_CONTIGUOUS, Resplitter, _bitmasks, _one_patch,
-)
+from models.grouping.resplit import FREE_MAX, FREE_MAX_CONTIGUOUS, Resplitter, _compressed
+from models.grouping.splits import one_patch
 from models.grouping.solver import Solver, _cost
 from models.grouping.territories import adjacency, parts
 from tests.test_grouping import _towns
@@ -84,19 +83,21 @@ def test_a_pair_is_resplit_the_best_way_and_never_made_worse(case):
 @given(st.integers(1, 9).flatmap(lambda n: st.tuples(
     st.just(n), st.sets(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1))),
     st.lists(st.integers(0, 2 ** n - 1), min_size=1, max_size=20))))
-def test_bitmask_connectivity_agrees_with_a_plain_search(case):
+def test_the_compiled_connectivity_test_agrees_with_a_plain_search(case):
     n, edges, sets = case
     adjacent = [[] for _ in range(n)]
     for a, b in edges:
         if a != b and b not in adjacent[a]:
             adjacent[a].append(b)
             adjacent[b].append(a)
-    adj = [sum(1 << j for j in adjacent[p]) for p in range(n)]
-    sides = np.array([[(b >> p) & 1 for p in range(n)] for b in sets], float)
-    got = _one_patch(_bitmasks(sides), adj)
-    for row, ok in zip(sides, got):
-        members = np.flatnonzero(row).tolist()
-        assert ok == (len(members) <= 1 or len(parts(members, adjacent)) == 1)
+    ptr, ind = _compressed(adjacent)
+    stack, seen = np.empty(n, np.int64), np.empty(n, bool)
+    for bits in sets:
+        on = np.array([(bits >> p) & 1 for p in range(n)], bool)
+        for side in (True, False):
+            members = np.flatnonzero(on == side).tolist()
+            assert one_patch(on, side, ptr, ind, stack, seen) == (
+                len(members) <= 1 or len(parts(members, adjacent)) == 1)
 
 
 @pytest.fixture(scope="module")

@@ -124,12 +124,7 @@ def polish(solver, assign: np.ndarray, starts: int | None = None) -> np.ndarray:
     if starts <= 0 or s.k <= 1 or s.k >= len(s.w):
         return assign
     best, best_obj = np.asarray(assign, int), s.objective(assign)
-    rng = np.random.default_rng(s.seed)
-    s.fast = True
-    try:
-        return _polish(s, best, best_obj, starts, rng)
-    finally:
-        s.fast = False
+    return _polish(s, best, best_obj, starts, np.random.default_rng(s.seed))
 
 
 def _polish(s, best, best_obj, starts: int, rng) -> np.ndarray:

@@ -118,7 +118,6 @@ class Solver:
         self.settled: set = set()   # pairs re-split with nothing better (resplit.py)
         self.found: list[np.ndarray] = []   # groupings passed by the descents (polish.py)
         self.starts: int | None = None      # further starts for the polish (polish.py)
-        self.fast = False   # faster split costs (further starts), not the first descent's
 
     # -------------------------------------------------------------- evaluation
     def conflicts(self, assign) -> int:

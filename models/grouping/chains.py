@@ -30,6 +30,7 @@ class Chains:
         self.W = np.bincount(self.a, s.w, s.k).astype(float)
         self.centre = np.array([complex(*c) for c in s.centres(self.a)])
         self.members = [set(m.tolist()) for m in members(self.a, s.k)]
+        self.whole: dict[tuple[int, int], bool] = {}   # (p, its group): one patch without p
 
     def run(self) -> np.ndarray:
         """Repair every group outside the bounds that a chain can repair."""
@@ -67,8 +68,10 @@ class Chains:
             return True
         if not any(self.a[j] == dst for j in s.adjacent[p]):
             return False
-        rest = [i for i in self.members[src] if i != p]
-        return len(rest) <= 1 or len(parts(rest, s.adjacent)) == 1
+        if (p, src) not in self.whole:   # asked again and again while chains are searched
+            rest = [i for i in self.members[src] if i != p]
+            self.whole[p, src] = len(rest) <= 1 or len(parts(rest, s.adjacent)) == 1
+        return self.whole[p, src]
 
     def _find(self, g: int, push: bool):
         """The cheapest chain that brings group g within the bounds, or None."""
@@ -114,7 +117,9 @@ class Chains:
             self.members[dst].add(p)
             self.W[src] -= s.w[p]
             self.W[dst] += s.w[p]
-        for g in {m[1] for m in chain} | {m[2] for m in chain}:
+        changed = {m[1] for m in chain} | {m[2] for m in chain}
+        self.whole = {key: ok for key, ok in self.whole.items() if key[1] not in changed}
+        for g in changed:
             idx = sorted(self.members[g])
             if idx:
                 self.centre[g] = s.cw[idx] @ s.Z[idx] / s.cw[idx].sum()

@@ -14,6 +14,7 @@ import numpy as np
 from models.grouping.fewest import Dissolver, repair
 
 MAX_RELOCATIONS = 20   # groups moved at most in one repair
+MAX_RELOCATIONS_CONTIGUOUS = 5   # ... keeping groups contiguous (each repair costs far more)
 
 
 def _halve(solver, idx: np.ndarray) -> np.ndarray:
@@ -25,10 +26,13 @@ def _halve(solver, idx: np.ndarray) -> np.ndarray:
     return idx[along > np.median(along)] if len(idx) > 1 else idx[:0]
 
 
-def relocate(solver, assign: np.ndarray, attempts: int = MAX_RELOCATIONS) -> np.ndarray:
+def relocate(solver, assign: np.ndarray, attempts: int | None = None) -> np.ndarray:
     """``assign`` with groups moved from where there is room to where groups are over
-    (at most ``attempts`` tried)."""
+    (at most ``attempts`` tried; by default ``MAX_RELOCATIONS``, or
+    ``MAX_RELOCATIONS_CONTIGUOUS`` when groups must be contiguous)."""
     s = solver
+    if attempts is None:
+        attempts = MAX_RELOCATIONS if s.adjacent is None else MAX_RELOCATIONS_CONTIGUOUS
     a = np.asarray(assign, int).copy()
     hopeless: set[int] = set()
     for _ in range(attempts):

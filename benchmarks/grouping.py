@@ -92,10 +92,10 @@ def _child(args, queue) -> None:
     practices = make_set(spec)
     from models.grouping import group_practices
     group_practices(synthetic_practices(40, 0, 1), LO, HI)   # in-process: libraries loaded
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     result = group_practices(practices, **{"min_size": LO, "max_size": HI, "seed": 0, **kw})
-    seconds = time.perf_counter() - t0
-    queue.put((result.mapping, result.over_alone, seconds, _peak_mb()))
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    queue.put((result.mapping, result.over_alone, seconds, _peak_mb(), cpu))
 
 
 def _peak_mb() -> float:
@@ -107,7 +107,7 @@ def _peak_mb() -> float:
 
 
 def timed(make, **kw):
-    """Group in a fresh process: (mapping, over_alone, seconds, peak MB)."""
+    """Group in a fresh process: (mapping, over_alone, seconds, peak MB, CPU seconds)."""
     ctx = mp.get_context("spawn")   # forking after OpenMP/HiGHS threads can hang
     queue = ctx.Queue()
     proc = ctx.Process(target=_child, args=((make, kw), queue))
@@ -199,11 +199,11 @@ def p_median_cost(practices, mapping) -> float:
 # ---------------------------------------------------------------- the table
 
 def _row(label, n, got, practices, ref_km=None, lo=LO, hi=HI):
-    mapping, alone, seconds, mb = got
+    mapping, alone, seconds, mb, cpu = got
     q = measure(practices, mapping, alone, lo, hi)
     vs = f"{(q['km'] / ref_km - 1):+.1%}" if ref_km else "—"
     print(f"{label:<36} {n:>6} {q['groups']:>6} {q['alone']:>5} {q['within']:>7.0%} "
-          f"{q['km']:>8.3f} {vs:>8} {seconds:>8.2f} {mb:>7.0f}", flush=True)
+          f"{q['km']:>8.3f} {vs:>8} {seconds:>8.2f} {cpu:>6.2f} {mb:>7.0f}", flush=True)
     return q
 
 
@@ -223,7 +223,7 @@ def main() -> None:
           "'within' = share of the other groups within bounds; km = patient-weighted mean "
           "distance to group centre; 'vs ref' = against the exact reference's grouping\n")
     print(f"{'set / mode':<36} {'sites':>6} {'groups':>6} {'alone':>5} {'within':>7} "
-          f"{'km':>8} {'vs ref':>8} {'seconds':>8} {'peak MB':>7}")
+          f"{'km':>8} {'vs ref':>8} {'seconds':>8} {'cpu s':>6} {'peak MB':>7}")
     refs = []
     for label, make, n in sets:
         practices = make_set(make)

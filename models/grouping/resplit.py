@@ -18,7 +18,6 @@ import numpy as np
 
 FREE_MAX = 10   # practices that may change side in one pair (2^10 splits)
 SCREEN = 0.3     # "nearly as close": within 30% of the distance to its own centre
-FREE_MAX_LARGE, LARGE = 6, 2_000   # and on areas of over 2,000 practices (speed)
 FREE_MAX_CONTIGUOUS = 8   # fewer when each split's contiguity is checked too
 
 
@@ -93,8 +92,7 @@ class Resplitter:
         if key in s.settled:
             return False
         from models.grouping.splits import best_split
-        cap = (FREE_MAX_CONTIGUOUS if s.adjacent is not None else
-               FREE_MAX_LARGE if len(s.w) > LARGE else FREE_MAX)
+        cap = FREE_MAX_CONTIGUOUS if s.adjacent is not None else FREE_MAX
         adj, part, loc = _tables(s)
         better, side = best_split(idx, side_now, s.X, s.cw, s.w, s.fixed, cap, s.lo, s.hi,
                                   adj[0], adj[1], part[0], part[1], loc,

@@ -17,7 +17,6 @@ import heapq
 import numpy as np
 
 from models.grouping.resplit import members
-from models.grouping.territories import parts
 
 MAX_HOPS = 12          # groups a surplus or a shortfall may travel through
 MAX_EXPANDED = 2_000   # groups looked at for one chain (bounds the work, not a clock)
@@ -69,8 +68,9 @@ class Chains:
         if not any(self.a[j] == dst for j in s.adjacent[p]):
             return False
         if (p, src) not in self.whole:   # asked again and again while chains are searched
+            from models.grouping.splits import connected
             rest = [i for i in self.members[src] if i != p]
-            self.whole[p, src] = len(rest) <= 1 or len(parts(rest, s.adjacent)) == 1
+            self.whole[p, src] = connected(s, rest)
         return self.whole[p, src]
 
     def _find(self, g: int, push: bool):

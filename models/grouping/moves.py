@@ -44,7 +44,8 @@ class LocalSearch:
         return sum(1 for p in self.s.partners[i] if p != skip and self.assign[p] == g)
 
     def _connected(self, nodes: list[int]) -> bool:
-        return len(nodes) <= 1 or len(parts(nodes, self.s.adjacent)) == 1
+        from models.grouping.splits import connected
+        return connected(self.s, nodes)
 
     def _touches(self, i: int, g: int, skip: int = -1) -> bool:
         return any(self.assign[j] == g and j != skip for j in self.s.adjacent[i])

@@ -19,7 +19,6 @@ from sklearn.cluster import KMeans
 
 from models.grouping.resplit import Resplitter, members
 from models.grouping.solver import _better, _cost
-from models.grouping.territories import parts
 
 STARTS = 4             # further starts besides the default one
 FURTHER_STARTS = 16    # ... when the planner asks to "Optimise further" (a longer search)
@@ -60,8 +59,10 @@ class Pool:
         inside = set(idx.tolist())
         if any(i in inside and j in inside for i, j in s.apart):
             return False
-        return s.adjacent is None or len(idx) <= 1 or len(parts(idx.tolist(),
-                                                                s.adjacent)) == 1
+        if s.adjacent is None:
+            return True
+        from models.grouping.splits import connected
+        return connected(s, idx)
 
     def pick(self) -> np.ndarray | None:
         """The least patient-km K groups of the pool that cover every block once."""

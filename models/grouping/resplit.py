@@ -91,9 +91,9 @@ class Resplitter:
         key = (idx.tobytes(), (side_now ^ side_now[0]).tobytes())
         if key in s.settled:
             return False
-        from models.grouping.splits import best_split
+        from models.grouping.splits import best_split, tables
         cap = FREE_MAX_CONTIGUOUS if s.adjacent is not None else FREE_MAX
-        adj, part, loc = _tables(s)
+        adj, part, loc, _mark = tables(s)
         better, side = best_split(idx, side_now, s.X, s.cw, s.w, s.fixed, cap, s.lo, s.hi,
                                   adj[0], adj[1], part[0], part[1], loc,
                                   s.adjacent is not None, self.eps)
@@ -103,21 +103,3 @@ class Resplitter:
         a[idx] = np.where(side, h, g)
         self.members[g], self.members[h] = idx[~side], idx[side]
         return True
-
-
-def _compressed(rows: list) -> tuple[np.ndarray, np.ndarray]:
-    """Lists of neighbours as compressed rows (pointers, indices), for splits.py."""
-    ptr = np.zeros(len(rows) + 1, np.int64)
-    ptr[1:] = np.cumsum([len(r) for r in rows])
-    ind = np.array([j for r in rows for j in r], np.int64)
-    return ptr, ind
-
-
-def _tables(s):
-    """The solver's touching practices and apart partners as compressed rows, and a
-    scratch array (made once per solver)."""
-    if getattr(s, "_tables", None) is None:
-        n = len(s.w)
-        adj = _compressed(s.adjacent if s.adjacent is not None else [[]] * n)
-        s._tables = (adj, _compressed(s.partners), np.full(n, -1, np.int64))
-    return s._tables

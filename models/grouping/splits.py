@@ -55,6 +55,14 @@ def _split_cost(x, y, cw, on):
 
 
 @njit(cache=True)
+def _lowest_bit(i):
+    b = 0
+    while not (i >> b) & 1:
+        b += 1
+    return b
+
+
+@njit(cache=True)
 def one_patch(on, side, ptr, ind, stack, seen):
     """Whether the practices with ``on[p] == side`` are one patch through the local
     adjacency (``ptr``/``ind``: compressed rows); none or one practice is."""
@@ -195,19 +203,16 @@ def best_split(idx, side_now, X, cw_all, w_all, fixed, cap, lo, hi, adj_ptr, adj
     for p in range(n):
         if base[p]:
             cur += feat[p]
-    ax0, ay0, ax1, ay1 = ax[0], ay[0], ax[1], ay[1]
-    r = 0
-    for i in range(R):
-        if i > 0:               # Gray code: split r differs from the last by one practice
-            b = 0
-            while not (i >> b) & 1:
-                b += 1
+    w_base = 0.0
+    for p in range(n):
+        if base[p]:
+            w_base += w[p]
+    W1, r = w_base, 0
+    for i in range(R):       # the patients outside the bounds of every split
+        if i > 0:            # Gray code: split r differs from the last by one practice
+            b = _lowest_bit(i)
             r ^= 1 << b
-            if (r >> b) & 1:
-                cur += feat[F[b]]
-            else:
-                cur -= feat[F[b]]
-        W1 = cur[0]
+            W1 += w[F[b]] if (r >> b) & 1 else -w[F[b]]
         W0 = tot[0] - W1
         v = max(0.0, lo - W1) + max(0.0, W1 - hi) + max(0.0, lo - W0) + max(0.0, W0 - hi)
         for t in range(n_ap):
@@ -216,6 +221,29 @@ def best_split(idx, side_now, X, cw_all, w_all, fixed, cap, lo, hi, adj_ptr, adj
             if sp == sq:
                 v += hi
         viol[r] = v
+    if n_base == 0:
+        viol[0] = np.inf            # everything on g's side
+    if n_base + m == n:
+        viol[R - 1] = np.inf        # everything on h's side
+    now = 0
+    for b in range(m):
+        if side_now[F[b]]:
+            now |= 1 << b
+    # the lower bounds, only of the splits that may be chosen
+    worst = viol[now] + TOL if contiguous else viol.min() + TOL
+    ax0, ay0, ax1, ay1 = ax[0], ay[0], ax[1], ay[1]
+    r = 0
+    for i in range(R):
+        if i > 0:
+            b = _lowest_bit(i)
+            r ^= 1 << b
+            if (r >> b) & 1:
+                cur += feat[F[b]]
+            else:
+                cur -= feat[F[b]]
+        if viol[r] > worst:
+            bound[r] = np.inf
+            continue
         lbound = 0.0
         C = cur[1]             # h's side: the sums
         if C >= 1e-4:
@@ -230,14 +258,6 @@ def best_split(idx, side_now, X, cw_all, w_all, fixed, cap, lo, hi, adj_ptr, adj
                           tot[7] - cur[7] - (tot[8] - cur[8]) * (cx - ax1)
                           - (tot[9] - cur[9]) * (cy - ay1))
         bound[r] = lbound
-    if n_base == 0:
-        viol[0] = np.inf            # everything on g's side
-    if n_base + m == n:
-        viol[R - 1] = np.inf        # everything on h's side
-    now = 0
-    for b in range(m):
-        if side_now[F[b]]:
-            now |= 1 << b
     on = base.copy()
     v_now = viol[now]
     c_now = _split_cost(x, y, cw, side_now)
@@ -294,3 +314,59 @@ def best_split(idx, side_now, X, cw_all, w_all, fixed, cap, lo, hi, adj_ptr, adj
                 one_patch(on, False, lptr, lind, stack, seen):
             return True, on
     return False, side_now
+
+
+@njit(cache=True)
+def one_piece(nodes, ptr, ind, mark):
+    """Whether ``nodes`` (practice numbers) are one patch through the adjacency
+    (``ptr``/``ind``: compressed rows); ``mark``: a scratch array of False, left so."""
+    n = len(nodes)
+    if n <= 1:
+        return True
+    for p in nodes:
+        mark[p] = True              # a member not yet reached
+    stack = np.empty(n, np.int64)
+    stack[0] = nodes[0]
+    mark[nodes[0]] = False
+    top, reached = 1, 1
+    while top > 0:
+        top -= 1
+        p = stack[top]
+        for e in range(ptr[p], ptr[p + 1]):
+            q = ind[e]
+            if mark[q]:
+                mark[q] = False
+                reached += 1
+                stack[top] = q
+                top += 1
+    for p in nodes:
+        mark[p] = False
+    return reached == n
+
+
+def connected(solver, nodes) -> bool:
+    """Whether ``nodes`` are one patch through the solver's touching practices (compiled:
+    the moves, chains and pool ask this hundreds of thousands of times)."""
+    if len(nodes) <= 1:
+        return True
+    (ptr, ind), _part, _loc, mark = tables(solver)
+    return bool(one_piece(np.asarray(nodes, np.int64), ptr, ind, mark))
+
+
+def compressed(rows: list) -> tuple[np.ndarray, np.ndarray]:
+    """Lists of neighbours as compressed rows (pointers, indices)."""
+    ptr = np.zeros(len(rows) + 1, np.int64)
+    ptr[1:] = np.cumsum([len(r) for r in rows])
+    ind = np.array([j for r in rows for j in r], np.int64)
+    return ptr, ind
+
+
+def tables(solver):
+    """The solver's touching practices and apart partners as compressed rows, and two
+    scratch arrays (made once per solver)."""
+    if getattr(solver, "_tables", None) is None:
+        n = len(solver.w)
+        adj = compressed(solver.adjacent if solver.adjacent is not None else [[]] * n)
+        solver._tables = (adj, compressed(solver.partners), np.full(n, -1, np.int64),
+                          np.zeros(n, np.bool_))
+    return solver._tables

@@ -40,6 +40,13 @@ class Resplitter:
         self.eps = 1e-5
         # each group's practices, ascending: a pair costs its own size, not the area's
         self.members = members(self.assign, solver.k)
+        from models.grouping.splits import best_split, tables
+        (adj_ptr, adj_ind), (part_ptr, part_ind), loc, _mark = tables(solver)
+        contiguous = solver.adjacent is not None
+        self._split = best_split      # and what it is always given besides the pair
+        self._given = (solver.X, solver.cw, solver.w, solver.fixed,
+                       FREE_MAX_CONTIGUOUS if contiguous else FREE_MAX, solver.lo, solver.hi,
+                       adj_ptr, adj_ind, part_ptr, part_ind, loc, contiguous, self.eps)
 
     def group_pairs(self, dirty: np.ndarray) -> list[tuple[int, int]]:
         """Neighbouring groups worth re-splitting, one of them ``dirty`` (changed since it
@@ -91,12 +98,7 @@ class Resplitter:
         key = (idx.tobytes(), (side_now ^ side_now[0]).tobytes())
         if key in s.settled:
             return False
-        from models.grouping.splits import best_split, tables
-        cap = FREE_MAX_CONTIGUOUS if s.adjacent is not None else FREE_MAX
-        adj, part, loc, _mark = tables(s)
-        better, side = best_split(idx, side_now, s.X, s.cw, s.w, s.fixed, cap, s.lo, s.hi,
-                                  adj[0], adj[1], part[0], part[1], loc,
-                                  s.adjacent is not None, self.eps)
+        better, side = self._split(idx, side_now, *self._given)
         if not better:
             s.settled.add(key)
             return False

@@ -55,6 +55,20 @@ def _split_cost(x, y, cw, on):
 
 
 @njit(cache=True)
+def _smallest(values, count):
+    """The ``count`` smallest values, as a mask (ties to the lower index)."""
+    n = len(values)
+    out = np.zeros(n, np.bool_)
+    for _ in range(min(count, n)):
+        t = -1
+        for p in range(n):
+            if not out[p] and (t < 0 or values[p] < values[t]):
+                t = p
+        out[t] = True
+    return out
+
+
+@njit(cache=True)
 def _lowest_bit(i):
     b = 0
     while not (i >> b) & 1:
@@ -131,11 +145,17 @@ def best_split(idx, side_now, X, cw_all, w_all, fixed, cap, lo, hi, adj_ptr, adj
     Better: fewer patients outside the bounds, or as few and ``eps`` fewer patient-km;
     with ``contiguous``, the best such split whose sides are each one patch."""
     n = len(idx)
-    cw, w = cw_all[idx], w_all[idx]
-    x, y = X[idx, 0].copy(), X[idx, 1].copy()
-    ctot = cw.sum()
-    x -= (cw * x).sum() / ctot          # about the pair's centre: the sums stay exact
-    y -= (cw * y).sum() / ctot
+    cw, w, x, y = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    ctot = mx = my = 0.0
+    for p in range(n):
+        b = idx[p]
+        cw[p], w[p], x[p], y[p] = cw_all[b], w_all[b], X[b, 0], X[b, 1]
+        ctot += cw[p]
+        mx += cw[p] * x[p]
+        my += cw[p] * y[p]
+    for p in range(n):              # about the pair's centre: the sums stay exact
+        x[p] -= mx / ctot
+        y[p] -= my / ctot
     # each side's present centre: the anchors of the tangent bounds
     ax, ay = np.zeros(2), np.zeros(2)
     for s in range(2):
@@ -151,22 +171,32 @@ def best_split(idx, side_now, X, cw_all, w_all, fixed, cap, lo, hi, adj_ptr, adj
     for s in range(2):
         for p in range(n):
             d[s, p] = np.hypot(x[p] - ax[s], y[p] - ay[s])
-    free = fixed[idx] < 0
-    if n > cap or not free.all():     # the practices nearest the other group may move
+    free = np.empty(n, np.bool_)
+    n_fixed = 0
+    for p in range(n):
+        free[p] = fixed[idx[p]] < 0
+        n_fixed += not free[p]
+    if n > cap or n_fixed:     # the practices nearest the other group may move
         rel = np.empty(n)
         for p in range(n):
             own = d[1, p] if side_now[p] else d[0, p]
             rel[p] = (d[0, p] if side_now[p] else d[1, p]) - own
-        near = np.zeros(n, np.bool_)
-        near[np.argsort(rel, kind="mergesort")[:cap]] = True
-        free &= near
-    F = np.flatnonzero(free)
-    m = len(F)
+        near = _smallest(rel, cap)
+        for p in range(n):
+            free[p] = free[p] and near[p]
+    F = np.empty(n, np.int64)
+    m = 0
+    for p in range(n):
+        if free[p]:
+            F[m] = p
+            m += 1
     if m == 0:
         return False, side_now
     base = side_now.copy()
-    base[F] = False
-    n_base = int(base.sum())
+    n_base = 0
+    for p in range(n):
+        base[p] = base[p] and not free[p]
+        n_base += base[p]
     # per practice: w, cw, cw·x, cw·y, then per anchor cw·d, cw·ux, cw·uy
     feat = np.empty((n, 10))
     for p in range(n):
@@ -178,7 +208,10 @@ def best_split(idx, side_now, X, cw_all, w_all, fixed, cap, lo, hi, adj_ptr, adj
             feat[p, 4 + 3 * s] = cw[p] * dd
             feat[p, 5 + 3 * s] = cw[p] * (x[p] - ax[s]) * inv
             feat[p, 6 + 3 * s] = cw[p] * (y[p] - ay[s]) * inv
-    tot = feat.sum(axis=0)
+    tot = np.zeros(10)
+    for p in range(n):
+        for j in range(10):
+            tot[j] += feat[p, j]
     # apart locks inside the pair, numbered locally
     for p in range(n):
         loc[idx[p]] = p
@@ -202,7 +235,8 @@ def best_split(idx, side_now, X, cw_all, w_all, fixed, cap, lo, hi, adj_ptr, adj
     cur = np.zeros(10)
     for p in range(n):
         if base[p]:
-            cur += feat[p]
+            for j in range(10):
+                cur[j] += feat[p, j]
     w_base = 0.0
     for p in range(n):
         if base[p]:
@@ -237,10 +271,9 @@ def best_split(idx, side_now, X, cw_all, w_all, fixed, cap, lo, hi, adj_ptr, adj
         if i > 0:
             b = _lowest_bit(i)
             r ^= 1 << b
-            if (r >> b) & 1:
-                cur += feat[F[b]]
-            else:
-                cur -= feat[F[b]]
+            sign = 1.0 if (r >> b) & 1 else -1.0
+            for j in range(10):
+                cur[j] += sign * feat[F[b], j]
         if viol[r] > worst:
             bound[r] = np.inf
             continue
@@ -299,14 +332,16 @@ def best_split(idx, side_now, X, cw_all, w_all, fixed, cap, lo, hi, adj_ptr, adj
         if fewer or c < limit:
             rows[k], costs[k] = r, c
             k += 1
-    if k == 0:
-        return False, side_now
-    rows, costs = rows[:k], costs[:k]
-    order = np.argsort(costs, kind="mergesort")
-    order = order[np.argsort(viol[rows[order]], kind="mergesort")]
     lptr, lind = _local(idx, adj_ptr, adj_ind, loc)
     stack, seen = np.empty(n, np.int64), np.empty(n, np.bool_)
-    for t in order:
+    tried = np.zeros(k, np.bool_)
+    for _ in range(k):     # the next best (fewest outside, least km, lowest number)
+        t = -1
+        for u in range(k):
+            if not tried[u] and (t < 0 or viol[rows[u]] < viol[rows[t]] or (
+                    viol[rows[u]] == viol[rows[t]] and costs[u] < costs[t])):
+                t = u
+        tried[t] = True
         r = rows[t]
         for b in range(m):
             on[F[b]] = (r >> b) & 1

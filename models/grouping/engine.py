@@ -64,8 +64,10 @@ class _Solved:
     solver: Solver | None = None
 
 
-def _solver(area: Area, k: int, lo, hi, seed, stop, contiguous, boundary, starts=None):
-    """The solver for ``area`` in k groups, and the fixed groups' names (first k indices)."""
+def _solver(area: Area, k: int, lo, hi, seed, stop, contiguous, boundary, starts=None,
+            merges: dict | None = None):
+    """The solver for ``area`` in k groups, and the fixed groups' names (first k indices);
+    ``merges``: the starting mergers shared by tries at other numbers (start.py)."""
     names = sorted({f for f in area.fixed if f}, key=group_sort_key)
     fixed = np.array([names.index(f) if f else -1 for f in area.fixed], int)
     adjacent = None
@@ -74,13 +76,13 @@ def _solver(area: Area, k: int, lo, hi, seed, stop, contiguous, boundary, starts
         adjacent = adjacency(area.xy, boundary)
     solver = Solver(area.xy, area.w, k, lo, hi, fixed=fixed, apart=area.apart, seed=seed,
                     stop=stop, adjacent=adjacent)
-    solver.starts = starts
+    solver.starts, solver.merges = starts, merges
     return solver, names
 
 
 def _solve(area: Area, k: int, lo, hi, seed, stop, contiguous, boundary, starts=None,
-           polished: bool = True) -> _Solved:
-    solver, names = _solver(area, k, lo, hi, seed, stop, contiguous, boundary, starts)
+           polished: bool = True, merges: dict | None = None) -> _Solved:
+    solver, names = _solver(area, k, lo, hi, seed, stop, contiguous, boundary, starts, merges)
     assign, (viol, _) = solver.solve()
     got = _Solved(assign, k, viol, solver.proven_infeasible, names, solver)
     return _polished(got) if polished else got
@@ -98,12 +100,13 @@ def _fewest(area: Area, lo, hi, seed, stop, contiguous, boundary, starts=None) -
     (small areas), or dissolving groups from a comfortable grouping (large areas, fewest.py)."""
     k_lo, k_hi = count_range(area, lo, hi)
     tried: dict[int, _Solved] = {}
+    merges: dict = {}      # every try starts from the same mergers (start.py)
 
     def attempt(k: int) -> _Solved:
         if k not in tried:
             stop.report(0.0, f"{area.label or 'all practices'}: trying {k} groups")
             tried[k] = _solve(area, k, lo, hi, seed, stop, contiguous, boundary, starts,
-                              polished=False)
+                              polished=False, merges=merges)
         return tried[k]
 
     def least_outside() -> _Solved:

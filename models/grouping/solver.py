@@ -118,6 +118,7 @@ class Solver:
         self.settled: set = set()   # pairs re-split with nothing better (resplit.py)
         self.found: list[np.ndarray] = []   # groupings passed by the descents (polish.py)
         self.starts: int | None = None      # further starts for the polish (polish.py)
+        self.merges: dict | None = None     # mergers shared by tries at other counts (start.py)
 
     # -------------------------------------------------------------- evaluation
     def conflicts(self, assign) -> int:
@@ -188,7 +189,8 @@ class Solver:
         """Centres of merged neighbouring practices (start.py), or weighted k-means ones."""
         if START == "merge":
             from models.grouping.start import merged_centres
-            centres = merged_centres(self.X, self.w, self.cw, self.nbrs, self.k, self.hi)
+            centres = merged_centres(self.X, self.w, self.cw, self.nbrs, self.k, self.hi,
+                                     memo=self.merges)
             if len(centres) < self.k:
                 centres = None
         else:

@@ -17,9 +17,37 @@ EXACT_MERGE = 1_500   # practices up to which each merger is costed exactly
 
 
 def merged_centres(X, w, cw, nbrs, k: int, hi: float, rng=None,
-                   noise: float = 0.0) -> np.ndarray:
+                   noise: float = 0.0, memo: dict | None = None) -> np.ndarray:
     """``rng``, ``noise``: each merger's cost is scaled by a random factor (lognormal, sigma
-    ``noise``) so that further starts (polish.py) differ from the first."""
+    ``noise``) so that further starts (polish.py) differ from the first. ``memo``: shared
+    by tries at several numbers of groups of one area, which merge in the same order: the
+    mergers are found once (down to as few groups as they go) and replayed up to k."""
+    if memo is not None and not noise:
+        if "mergers" not in memo:
+            memo["mergers"] = []
+            _merge(X, w, cw, nbrs, 1, hi, history=memo["mergers"])
+        return _replay(memo["mergers"], X, w, cw, k)
+    return _merge(X, w, cw, nbrs, k, hi, rng, noise)
+
+
+def _replay(mergers: list[tuple[int, int]], X, w, cw, k: int) -> np.ndarray:
+    """The centres ``_merge`` gives for k groups, from its list of mergers."""
+    n = len(w)
+    W = {i: float(w[i]) for i in range(n)}
+    C = {i: float(cw[i]) for i in range(n)}
+    P = {i: (float(cw[i] * X[i, 0]), float(cw[i] * X[i, 1])) for i in range(n)}
+    for m, (a, b) in enumerate(mergers[:max(0, n - k)], start=n):
+        pa, pb = P.pop(a), P.pop(b)
+        W[m], C[m], P[m] = W.pop(a) + W.pop(b), C.pop(a) + C.pop(b), (pa[0] + pb[0],
+                                                                       pa[1] + pb[1])
+    keep = sorted(W, key=lambda g: (-W[g], g))[:k]
+    return np.array([(P[g][0] / C[g], P[g][1] / C[g]) for g in keep])
+
+
+def _merge(X, w, cw, nbrs, k: int, hi: float, rng=None, noise: float = 0.0,
+           history: list | None = None) -> np.ndarray:
+    """Neighbouring groups merged, cheapest first, until k are left or none fits
+    (``history``: each merger appended as it is made)."""
     n = len(w)
     members = {i: [i] for i in range(n)}
     W = {i: float(w[i]) for i in range(n)}
@@ -62,6 +90,8 @@ def merged_centres(X, w, cw, nbrs, k: int, hi: float, rng=None,
             continue
         m = next_id
         next_id += 1
+        if history is not None:
+            history.append((a, b))
         members[m] = members.pop(a) + members.pop(b)
         pa, pb = P.pop(a), P.pop(b)
         W[m], C[m], P[m] = W.pop(a) + W.pop(b), C.pop(a) + C.pop(b), (pa[0] + pb[0],

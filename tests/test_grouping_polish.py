@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from models.grouping import Locks, group_practices
 from models.grouping.polish import Pool, polish
 from models.grouping.resplit import FREE_MAX, FREE_MAX_CONTIGUOUS, Resplitter
-from models.grouping.splits import compressed, one_patch, one_piece
+from models.grouping.splits import compressed, one_piece
 from models.grouping.solver import Solver, _cost
 from models.grouping.territories import adjacency, parts
 from tests.test_grouping import _towns
@@ -91,13 +91,12 @@ def test_the_compiled_connectivity_test_agrees_with_a_plain_search(case):
             adjacent[a].append(b)
             adjacent[b].append(a)
     ptr, ind = compressed(adjacent)
-    stack, seen, mark = np.empty(n, np.int64), np.empty(n, bool), np.zeros(n, bool)
+    mark = np.zeros(n, bool)
     for bits in sets:
         on = np.array([(bits >> p) & 1 for p in range(n)], bool)
         for side in (True, False):
             members = np.flatnonzero(on == side)
             plain = len(members) <= 1 or len(parts(members.tolist(), adjacent)) == 1
-            assert one_patch(on, side, ptr, ind, stack, seen) == plain
             assert one_piece(members, ptr, ind, mark) == plain and not mark.any()
 
 

@@ -41,12 +41,12 @@ class Resplitter:
         # each group's practices, ascending: a pair costs its own size, not the area's
         self.members = members(self.assign, solver.k)
         from models.grouping.splits import best_split, tables
-        (adj_ptr, adj_ind), (part_ptr, part_ind), loc, _mark = tables(solver)
+        (adj_ptr, adj_ind), (part_ptr, part_ind), loc, mark = tables(solver)
         contiguous = solver.adjacent is not None
         self._split = best_split      # and what it is always given besides the pair
         self._given = (solver.X, solver.cw, solver.w, solver.fixed,
                        FREE_MAX_CONTIGUOUS if contiguous else FREE_MAX, solver.lo, solver.hi,
-                       adj_ptr, adj_ind, part_ptr, part_ind, loc, contiguous, self.eps)
+                       adj_ptr, adj_ind, part_ptr, part_ind, loc, mark, contiguous, self.eps)
 
     def group_pairs(self, dirty: np.ndarray) -> list[tuple[int, int]]:
         """Neighbouring groups worth re-splitting, one of them ``dirty`` (changed since it

@@ -77,68 +77,8 @@ def _lowest_bit(i):
 
 
 @njit(cache=True)
-def one_patch(on, side, ptr, ind, stack, seen):
-    """Whether the practices with ``on[p] == side`` are one patch through the local
-    adjacency (``ptr``/``ind``: compressed rows); none or one practice is."""
-    n = len(on)
-    start, count = -1, 0
-    for p in range(n):
-        if on[p] == side:
-            count += 1
-            if start < 0:
-                start = p
-    if count <= 1:
-        return True
-    for p in range(n):
-        seen[p] = False
-    seen[start] = True
-    stack[0] = start
-    top, reached = 1, 1
-    while top > 0:
-        top -= 1
-        p = stack[top]
-        for e in range(ptr[p], ptr[p + 1]):
-            q = ind[e]
-            if not seen[q] and on[q] == side:
-                seen[q] = True
-                reached += 1
-                stack[top] = q
-                top += 1
-    return reached == count
-
-
-@njit(cache=True)
-def _local(idx, ptr, ind, loc):
-    """The rows of a global compressed adjacency among ``idx`` only, numbered locally
-    (``loc``: a scratch array of -1, left as it was found)."""
-    n = len(idx)
-    for p in range(n):
-        loc[idx[p]] = p
-    lptr = np.zeros(n + 1, np.int64)
-    for p in range(n):
-        b = idx[p]
-        for e in range(ptr[b], ptr[b + 1]):
-            if loc[ind[e]] >= 0:
-                lptr[p + 1] += 1
-    for p in range(n):
-        lptr[p + 1] += lptr[p]
-    lind = np.empty(lptr[n], np.int64)
-    fill = lptr[:-1].copy()
-    for p in range(n):
-        b = idx[p]
-        for e in range(ptr[b], ptr[b + 1]):
-            q = loc[ind[e]]
-            if q >= 0:
-                lind[fill[p]] = q
-                fill[p] += 1
-    for p in range(n):
-        loc[idx[p]] = -1
-    return lptr, lind
-
-
-@njit(cache=True)
 def best_split(idx, side_now, X, cw_all, w_all, fixed, cap, lo, hi, adj_ptr, adj_ind,
-               part_ptr, part_ind, loc, contiguous, eps):
+               part_ptr, part_ind, loc, mark, contiguous, eps):
     """The best split of the pair ``idx`` (global practice numbers, ascending; ``side_now``:
     on h's side now) as (True, h's side) when it is better than now, else (False, now).
 
@@ -332,8 +272,7 @@ def best_split(idx, side_now, X, cw_all, w_all, fixed, cap, lo, hi, adj_ptr, adj
         if fewer or c < limit:
             rows[k], costs[k] = r, c
             k += 1
-    lptr, lind = _local(idx, adj_ptr, adj_ind, loc)
-    stack, seen = np.empty(n, np.int64), np.empty(n, np.bool_)
+    sides = (np.empty(n, np.int64), np.empty(n, np.int64))
     tried = np.zeros(k, np.bool_)
     for _ in range(k):     # the next best (fewest outside, least km, lowest number)
         t = -1
@@ -345,8 +284,15 @@ def best_split(idx, side_now, X, cw_all, w_all, fixed, cap, lo, hi, adj_ptr, adj
         r = rows[t]
         for b in range(m):
             on[F[b]] = (r >> b) & 1
-        if one_patch(on, True, lptr, lind, stack, seen) and \
-                one_patch(on, False, lptr, lind, stack, seen):
+        n1 = 0
+        for p in range(n):
+            if on[p]:
+                sides[1][n1] = idx[p]
+                n1 += 1
+            else:
+                sides[0][p - n1] = idx[p]
+        if one_piece(sides[1][:n1], adj_ptr, adj_ind, mark) and \
+                one_piece(sides[0][:n - n1], adj_ptr, adj_ind, mark):
             return True, on
     return False, side_now
 

@@ -80,7 +80,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="skip the 6,500-practice set")
     args = parser.parse_args()
     from models.grouping import group_practices
-    group_practices(synthetic_practices(40, 0, 1), LO, HI)   # libraries loaded (and compiled)
+    for contiguous in (False, True):    # libraries loaded, compiled code too
+        group_practices(synthetic_practices(40, 0, 1), LO, HI, contiguous=contiguous)
     goals = {}
 
     print(f"bounds {LO:,}–{HI:,}; km = patient-weighted mean distance to group centre; "
@@ -124,7 +125,7 @@ def main() -> None:
         n_big = 1 if n < 600 else 2 if n == 600 else 3
         practices = synthetic_practices(n, n_big, n)
         if n <= 600:   # in this process (libraries loaded); peak memory not its own
-            got, secs, cpu = run(practices, 1 if n > 200 else args.repeat)
+            got, secs, cpu = run(practices, args.repeat)
             groups, km, mb = got.n_groups, mean_km(practices, got.mapping), float("nan")
         else:          # a fresh process: its own time and peak memory (VmHWM)
             mapping, _alone, secs, mb, cpu = timed(("synthetic", n, n_big, n))
@@ -147,7 +148,7 @@ def main() -> None:
     for label, spec in SETS[:2] + SETS[3:4] + [("synthetic 600, fewest", (600, 2, 600))]:
         practices = sample_practices() if spec is None else synthetic_practices(*spec)
         kw = {} if "fewest" in label else {"n_groups": _rest_k(practices)}
-        rep = 1 if "fewest" in label else args.repeat
+        rep = args.repeat
         if "fewest" in label and free_600 is not None:
             fc, fs, free_km, _g = free_600     # the run above
         else:

@@ -90,7 +90,8 @@ def register(sub) -> None:
                    help="keep each group one patch of map (its territories touch)")
     p.add_argument("--starts", type=_starts, default=None, metavar="N",
                    help="further starts drawn from the seed, whose groups are recombined "
-                        "for the least distance (default: 4 on areas up to 1,000 practices, "
+                        "for the least distance (default: 8 on areas of up to ~160 practices, "
+                        "fewer on larger ones down to 4 from ~330 up to 1,000 practices, "
                         "none above; 0 = one start; more = slower, sometimes shorter)")
     p.add_argument("--strict", action="store_true",
                    help="refuse (exit 2) when the bounds cannot all be met, instead of "

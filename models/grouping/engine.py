@@ -163,7 +163,8 @@ def group_practices(practices: pd.DataFrame, min_size: float | None = None,
     ``boundary``: the study area (shapely, EPSG:27700 metres; e.g. the localities' union)
     used to judge which practices' territories touch when ``contiguous`` is asked for.
     ``starts``: further starts recombined by set partitioning (polish.py; default a few
-    on areas up to ``polish.POLISH_LIMIT`` practices, none above).
+    on areas up to ``polish.POLISH_LIMIT`` practices, more on small ones, none above:
+    ``polish.default_starts``).
     """
     d_lo, d_hi = default_bounds()
     lo = float(d_lo if min_size is None else min_size)

@@ -1,8 +1,9 @@
 """Several starts, then the best combination of every group they found (set partitioning).
 
 One descent (solver.py) stops in a local optimum that depends on where it started. So the
-area is also grouped from ``STARTS`` further starts drawn from the seed (weighted k-means
-from k-means++ centres, scikit-learn), each descended the same way; every group any descent
+area is also grouped from further starts drawn from the seed (``default_starts``: 4, up
+to 8 on small areas where they are cheap; weighted k-means from k-means++ centres,
+scikit-learn), each descended the same way; every group any descent
 passed through that is within the bounds (and one patch, with contiguity asked for) goes
 into a pool. An integer program (SciPy's HiGHS) then picks from the pool exactly K groups
 covering each practice once at the least patient-km; that grouping is descended again and
@@ -20,7 +21,9 @@ from sklearn.cluster import KMeans
 from models.grouping.resplit import Resplitter, members
 from models.grouping.solver import _better, _cost
 
-STARTS = 4             # further starts besides the default one
+STARTS = 4             # further starts besides the default one, at least
+STARTS_SMALL = 8       # ... and up to this many on small areas, where they are cheap,
+START_BUDGET = 1_300   # while practices × further starts stays within this
 FURTHER_STARTS = 16    # ... when the planner asks to "Optimise further" (a longer search)
 POLISH_LIMIT = 1_000   # practices up to which an area is polished unless told (speed)
 JITTER = 1.0           # ... and of the best centres, in group mean distances
@@ -115,13 +118,21 @@ def _start(s, t: int, rng, best) -> np.ndarray:
     return centres
 
 
+def default_starts(n: int) -> int:
+    """Further starts on an area of n practices: ``STARTS``, more on small areas (up to
+    ``STARTS_SMALL`` within ``START_BUDGET``), none above ``POLISH_LIMIT`` (speed)."""
+    if n > POLISH_LIMIT:
+        return 0
+    return max(STARTS, min(STARTS_SMALL, START_BUDGET // max(n, 1)))
+
+
 def polish(solver, assign: np.ndarray, starts: int | None = None) -> np.ndarray:
     """The best grouping from ``assign`` (one descent's answer) and ``starts`` further
     starts, recombined by set partitioning (see the module docstring); ``starts`` None:
-    ``STARTS`` on areas up to ``POLISH_LIMIT`` practices, none on larger ones."""
+    ``default_starts``."""
     s = solver
     if starts is None:
-        starts = STARTS if len(s.w) <= POLISH_LIMIT else 0
+        starts = default_starts(len(s.w))
     if starts <= 0 or s.k <= 1 or s.k >= len(s.w):
         return assign
     best, best_obj = np.asarray(assign, int), s.objective(assign)

@@ -175,3 +175,35 @@ def test_the_pick_covers_every_practice_once_and_numbers_fixed_groups_first():
     every = [g for g in itertools.chain.from_iterable(pool.groups)]
     assert sorted(set(every)) == [0, 1, 2, 3]
     assert polish(s, np.array([1, 0, 1, 0]), starts=0).tolist() == [1, 0, 1, 0]
+
+
+def test_a_resplit_separates_practices_that_must_be_apart():
+    """Two groups holding an "apart" pair together: the re-split separates them and is
+    the least patient-km split of all those that keep them apart (plain enumeration)."""
+    rng = np.random.default_rng(3)
+    X, w = rng.uniform(0, 10, (8, 2)), rng.integers(2_000, 9_000, 8).astype(float)
+    lo, hi = 0.2 * w.sum(), 0.8 * w.sum()
+    s = Solver(X, w, 2, lo, hi, apart=[(0, 1)])
+    start = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    r = Resplitter(s, start)
+    assert r.improve_pair(0, 1)
+    assert r.assign[0] != r.assign[1]
+    best = min(_cost(X, s.cw, np.flatnonzero(side)) + _cost(X, s.cw, np.flatnonzero(~side))
+               for bits in range(1, 2 ** 8 - 1)
+               for side in [np.array([(bits >> p) & 1 for p in range(8)], bool)]
+               if side[0] != side[1] and lo <= w[side].sum() <= hi
+               and lo <= w[~side].sum() <= hi)
+    assert s.objective(r.assign)[1] == pytest.approx(best, rel=1e-9)
+
+
+def test_tries_at_several_counts_start_from_the_same_mergers(towns):
+    """The mergers found once and replayed (the fewest-groups tries) give the same
+    starting centres as merging afresh for each number of groups."""
+    from geo.crs import points_bng
+    from models.grouping.start import merged_centres
+    X, w = points_bng(towns) / 1000.0, towns["list_size"].to_numpy(float)
+    s = Solver(X, w, 2, 30_000, 50_000)
+    memo: dict = {}
+    for k in (12, 9, 10, 30):
+        fresh = merged_centres(X, w, s.cw, s.nbrs, k, 50_000)
+        assert np.array_equal(merged_centres(X, w, s.cw, s.nbrs, k, 50_000, memo=memo), fresh)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import shapely
@@ -72,6 +73,12 @@ class RoadGraph:
         self._tree = cKDTree(self.xy[self.main])
         self._reverse = self.matrix.T.tocsr()
 
+    @cached_property
+    def spacing(self) -> float:
+        """Typical distance between neighbouring junctions (m), kept with the graph: band
+        and catchment outlines are smoothed at about this size."""
+        return junction_spacing(self.xy)
+
     @property
     def nodes(self) -> int:
         return self.matrix.shape[0]
@@ -117,6 +124,15 @@ class RoadGraph:
         d = csgraph.dijkstra(self.matrix, directed=True, indices=int(node[0]),
                              limit=np.inf if limit is None else float(limit))
         return d + leg[0] + self.end_minutes
+
+
+def junction_spacing(xy: np.ndarray) -> float:
+    """The typical distance between neighbouring junctions (m): the size of the steps a
+    boundary drawn from junctions' cells takes."""
+    if len(xy) < 2:
+        return 0.0
+    d, _ = cKDTree(xy).query(xy, k=2)
+    return float(np.median(d[:, 1]))
 
 
 def build_graph(roads, mode: str, assumptions: Assumptions | None = None) -> RoadGraph:

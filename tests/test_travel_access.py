@@ -143,3 +143,20 @@ def test_time_bands_are_smooth_and_stay_nested(sample, monkeypatch):
         0.8 * axis_parallel_share([g.boundary for g in rough])
     assert shapely.get_num_coordinates(geoms).sum() < \
         0.5 * shapely.get_num_coordinates(rough).sum()
+
+
+def test_time_bands_drawn_from_fewer_strips_cover_the_same_area(sample, monkeypatch):
+    """Issue #27: a band is drawn from the strips of a spanning forest of its short links
+    (and every long one), not of every link: a hub's bands keep their area (within 1%)."""
+    from models import travel_access as TA
+    ds, layers, _ = sample
+    g = graph_for(layers, "drive")
+    quick = [time_bands(g, (h.longitude, h.latitude)) for h in ds.hubs.itertuples()]
+    u, v, _ = TA._links_reached(g, g.minutes_from(g.xy[g.main[0]], 20))
+    assert 0 < len(TA._covering_links(g.xy, u, v)) < len(u)       # fewer strips to union
+    monkeypatch.setattr(TA, "_covering_links",
+                        lambda xy, u, v: np.stack([xy[u], xy[v]], axis=1))
+    every = [time_bands(g, (h.longitude, h.latitude)) for h in ds.hubs.itertuples()]
+    for q, e in zip(quick, every):
+        assert list(q["minutes"]) == list(e["minutes"])
+        assert np.allclose(q.to_crs(27700).area, e.to_crs(27700).area, rtol=0.01)

@@ -28,7 +28,8 @@ from scipy.sparse import csgraph
 HELPERS = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
               else (os.cpu_count() or 1))
 PARALLEL_FROM = 96       # Dijkstra sources: below this one process is quicker
-_pool: ProcessPoolExecutor | None = None
+_NONE = "unavailable"     # helpers failed once this session: not tried again
+_pool: ProcessPoolExecutor | str | None = None
 
 
 def fill(graph, sources, cols, which, origins, net, limit) -> None:
@@ -51,8 +52,8 @@ def run(graph: sparse.csr_matrix, steps, origins, shape, limit, report, stop, fi
     if pool is not None:
         try:
             return _run_on(pool, graph, steps, origins, shape, limit, report, stop, finish)
-        except BrokenProcessPool:
-            _pool = None
+        except BrokenProcessPool:      # a helper could not start or died: stay in-process
+            _pool = _NONE
     net = np.empty(shape, np.float32)
     for done, (sources, cols, which) in enumerate(steps, 1):
         stop()
@@ -112,13 +113,14 @@ def _fill_shared(a: dict, net, n, sources, cols, which, limit) -> None:
 
 def _helpers() -> ProcessPoolExecutor | None:
     global _pool
-    if HELPERS < 2:
+    if HELPERS < 2 or _pool is _NONE:
         return None
     if _pool is None:
         try:
             _pool = ProcessPoolExecutor(HELPERS, mp_context=get_context("spawn"))
             atexit.register(_pool.shutdown, cancel_futures=True)
         except (OSError, ValueError):
+            _pool = _NONE
             return None
     return _pool
 

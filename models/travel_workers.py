@@ -89,10 +89,13 @@ def _run_on(pool, graph, steps, origins, shape, limit, report, stop, finish):
         for f in pending:
             f.cancel()
         wait(pending)
-        for _ in range(HELPERS):
-            pool.submit(_forget)
         shared.release()
         result.release()
+        try:
+            for _ in range(HELPERS):
+                pool.submit(_forget)
+        except (BrokenProcessPool, RuntimeError):
+            pass
 
 
 def _step(shared_spec, result_spec, n, sources, cols, which, limit) -> float:
@@ -165,8 +168,8 @@ class _Shared:
             self.shm = shared_memory.SharedMemory(name=name)
             self.owner = False
         self.spec = (self.shm.name, layout)
-        self.arrays = {key: np.ndarray(shape, np.dtype(dt), self.shm.buf, offset)
-                       for key, dt, shape, offset in layout}
+        self.arrays = {key: np.ndarray(dims, np.dtype(dt), self.shm.buf, offset)
+                       for key, dt, dims, offset in layout}
         if name is None and shape is None:
             for key, arr in arrays.items():
                 self.arrays[key][...] = arr

@@ -153,3 +153,23 @@ def test_cancel_stops_a_matrix_on_helper_processes(sample_drive):
                 len(calls) > 2)
     assert set(glob.glob("/dev/shm/psm_*")) <= before          # shared memory released
     assert np.isfinite(g.times(_spread(g, 5), _spread(g, 2, 3))).all()   # still usable
+
+
+def test_helpers_that_cannot_start_leave_the_matrix_to_this_process(sample_drive, monkeypatch):
+    """A helper that dies (or cannot start) costs nothing but time: the same minutes come
+    from this process, and the helpers are not tried again this session."""
+    import sys
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+    from models import travel_workers as W
+    g = sample_drive
+    pts, sites = _spread(g, 300), _spread(g, 150, 3)
+    monkeypatch.setattr(W, "HELPERS", 1)
+    one = g.times(pts, sites)
+    broken = ProcessPoolExecutor(2, mp_context=get_context("spawn"), initializer=sys.exit,
+                                 initargs=(1,))
+    monkeypatch.setattr(W, "HELPERS", 2)
+    monkeypatch.setattr(W, "_pool", broken)
+    assert np.array_equal(g.times(pts, sites), one)
+    assert W._pool is W._NONE and W._helpers() is None
+    broken.shutdown()

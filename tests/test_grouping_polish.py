@@ -207,3 +207,15 @@ def test_tries_at_several_counts_start_from_the_same_mergers(towns):
     for k in (12, 9, 10, 30):
         fresh = merged_centres(X, w, s.cw, s.nbrs, k, 50_000)
         assert np.array_equal(merged_centres(X, w, s.cw, s.nbrs, k, 50_000, memo=memo), fresh)
+
+
+def test_an_assignment_that_cannot_fit_is_known_before_the_linear_program():
+    """Three practices of 10,000 offered only the centre beside them (capacity 20,000)
+    cannot fit; offered both centres they can (the maximum-flow check)."""
+    X = np.array([[0.0, 0], [0, 1], [0, 2], [10, 0]])
+    s = Solver(X, np.full(4, 10_000.0), 2, 10_000, 20_000)
+    centres = np.array([[0.0, 1], [10, 0]])
+    assert not s._may_fit(centres, 1)
+    assert s._may_fit(centres, 2)
+    got = s.capacitated(centres)
+    assert np.bincount(got, s.w, 2).max() <= 20_000

@@ -61,9 +61,9 @@ class Resplitter:
         d_own = np.hypot(*(x - centre[gi]).T)
         d_oth = np.hypot(*(x - centre[gj]).T)
         keen = (d_oth < d_own * (1 + SCREEN)) | bad[gi] | bad[gj]
-        pairs = np.unique(np.column_stack([np.minimum(gi, gj), np.maximum(gi, gj)])[keen],
-                          axis=0)
-        return [tuple(p) for p in pairs.tolist()]
+        k = s.k     # each pair (lower, higher) as one number: one sort, in the same order
+        pairs = np.unique(np.minimum(gi, gj)[keen] * k + np.maximum(gi, gj)[keen]).tolist()
+        return [(p // k, p % k) for p in pairs]
 
     def run(self, max_sweeps: int = 50, dirty=None, stall: int | None = None) -> np.ndarray:
         """Re-split pairs until none improves; ``dirty``: the groups changed (default all),

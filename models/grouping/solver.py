@@ -28,6 +28,7 @@ from collections.abc import Callable
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 from scipy.sparse import coo_matrix, csr_matrix, hstack
+from scipy.sparse.csgraph import maximum_flow
 from sklearn.cluster import KMeans
 from sklearn.neighbors import NearestNeighbors
 
@@ -224,7 +225,8 @@ class Solver:
         k = self.k
         m = min(CANDIDATES, k)
         while True:
-            got = self._program(centres, m, exact=False, soft=False)
+            got = (self._program(centres, m, exact=False, soft=False)
+                   if self._may_fit(centres, m) else None)
             if got is not None:
                 return got
             if m >= k:
@@ -232,6 +234,28 @@ class Solver:
             m = min(k, m * 2)
         got = self._program(centres, min(k, 3 * CANDIDATES), exact=False, soft=True)
         return got if got is not None else self._nearest(centres)
+
+    def _may_fit(self, centres, m: int) -> bool:
+        """False when practices offered only their m nearest centres cannot all fit under
+        the maximum: the largest flow of patients to centres (SciPy's maximum flow, whole
+        patients) falls short of the total, so the linear program is not tried (a tight
+        area's first try often is). True when unsure (sizes not whole numbers)."""
+        w, hi = self.w, self.hi
+        if not (np.all(w == np.round(w)) and hi == round(hi) and w.sum() < 2 ** 31):
+            return True
+        n, k = len(w), self.k
+        near = NearestNeighbors(n_neighbors=m).fit(centres).kneighbors(
+            self.X, return_distance=False)
+        free = self.fixed < 0
+        rows = np.r_[np.repeat(np.flatnonzero(free), m), np.flatnonzero(~free)]
+        cols = np.r_[near[free].ravel(), self.fixed[~free]]
+        sink = n + k + 1            # source 0, practices 1..n, centres n+1..n+k
+        tail = np.r_[np.zeros(n, int), rows + 1, n + 1 + np.arange(k)]
+        head = np.r_[np.arange(1, n + 1), cols + n + 1, np.full(k, sink)]
+        size = w.astype(np.int32)
+        cap = np.r_[size, size[rows], np.full(k, int(hi), np.int32)]
+        graph = csr_matrix((cap.astype(np.int32), (tail, head)), shape=(sink + 1, sink + 1))
+        return maximum_flow(graph, 0, sink).flow_value >= int(size.sum())
 
     def _nearest(self, centres) -> np.ndarray:
         near = NearestNeighbors(n_neighbors=1).fit(centres).kneighbors(

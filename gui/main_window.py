@@ -1,38 +1,81 @@
-"""The main window: the map in the middle, layers left, details right, tables below."""
+"""The main window: the map in the middle, layers left, details right, tables below.
+
+Importing this module needs Qt only: the panels, tables and plan (pandas, geopandas,
+folium…) are imported as the window is built, so that at start-up (gui/app.py) the window
+can show before the data and those libraries have loaded.
+"""
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget
 
-from gui.details_panel import DetailsPanel
 from gui.file_commands import FileCommands
-from gui.layers_panel import LayersPanel
 from gui.map_view import MapView
-from gui.panel import scrolling
 from gui.plan_views import PlanViews
-from gui.tables import (
-    HOUSING_COLUMNS, LOCALITY_COLUMNS, PRACTICE_COLUMNS, TablePanel, housing_frame,
-    practices_frame,
-)
-from gui.worker import cancel_tasks
-from gui.workspace import Workspace
 
 APP_NAME = "Medway Estates Planner"
+# The docks the window starts with (title, edge, name): shown empty while the data loads.
+FIRST_DOCKS = (("Layers", Qt.DockWidgetArea.LeftDockWidgetArea, "layers"),
+               ("Details", Qt.DockWidgetArea.RightDockWidgetArea, "details"),
+               ("Tables", Qt.DockWidgetArea.BottomDockWidgetArea, "tables"))
 
 
 class MainWindow(FileCommands, PlanViews, QMainWindow):
     mapReady = Signal(dict)
     panelsReady = Signal()
+    shown = Signal()             # first on screen (start-up measures it)
     APP_NAME = APP_NAME
 
-    def __init__(self, dataset, parent=None):
+    def __init__(self, dataset=None, parent=None, *, loading: str = ""):
+        """The window over ``dataset``. Without one (start-up, gui/app.py) it is only the
+        frame, to show at once: the map page warming, empty docks and ``loading`` in the
+        status bar; ``show_first_dataset`` then builds the rest."""
         super().__init__(parent)
-        self.workspace = Workspace(dataset, self)
-        self._site_groups: dict[str, str] = {}
+        self._first_shown = False
+        if dataset is None:
+            self._build_frame(loading)
+            return
+        self._build(dataset)
+
+    def _build_frame(self, loading: str) -> None:
         self.settings = QSettings()
         self.map = MapView(self)
         self.setCentralWidget(self.map)
+        self.map.warm_up()                  # the web engine starts while the data loads
+        self.setWindowTitle(f"{APP_NAME} — {loading}")
+        for title in ("&File", "&Edit", "&View", "&Help"):
+            self.menuBar().addMenu(title).setEnabled(False)
+        for title, area, name in FIRST_DOCKS:
+            dock = QDockWidget(title, self)
+            dock.setObjectName(name)
+            dock.setWidget(QLabel(loading, dock))
+            self.addDockWidget(area, dock)
+        self.statusBar().showMessage(loading)
+        self._place()
+        self.panels_ready = False
+
+    def _place(self) -> None:
+        """Where and how large the window was last time (else 1400 × 900)."""
+        self.resize(1400, 900)
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    def show_first_dataset(self, dataset) -> None:
+        """Fill the start-up frame in: the panels, menus and map of ``dataset``."""
+        self.statusBar().clearMessage()
+        self._build(dataset)
+
+    def _build(self, dataset) -> None:
+        from gui.workspace import Workspace
+        self.workspace = Workspace(dataset, self)
+        self._site_groups: dict[str, str] = {}
+        framed = hasattr(self, "map")           # the start-up frame is on screen already
+        if not framed:
+            self.settings = QSettings()
+            self.map = MapView(self)
+            self.setCentralWidget(self.map)
         self._build_panels()
         self._build_find()
         self._build_actions()
@@ -46,10 +89,8 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         self.workspace.refused.connect(self.show_status)
         self.workspace.undo_stack.indexChanged.connect(self._clear_stale_error)
         self.last_error = ""
-        self.resize(1400, 900)
-        geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        if not framed:
+            self._place()
         self._show_dataset()
         # The planning panels import scikit-learn, SciPy and matplotlib (over a second):
         # they are built just after the map first shows, so the planner sees Medway at once.
@@ -64,15 +105,24 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
     def _dock(self, title: str, widget, area, name: str, scroll: bool = False) -> QDockWidget:
         """A dock for ``widget``; ``scroll``: inside a scroll area, so a tall panel scrolls
         instead of making the window taller than a laptop screen."""
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)
-        dock.setWidget(scrolling(widget, dock) if scroll else widget)
+        from gui.panel import scrolling
         from gui.window_layout import keep_docked
+        dock = self.findChild(QDockWidget, name)     # shown empty while the data loaded
+        if dock is None:
+            dock = QDockWidget(title, self)
+            dock.setObjectName(name)
+            self.addDockWidget(area, dock)
+        placeholder = dock.widget()
+        dock.setWidget(scrolling(widget, dock) if scroll else widget)
+        if placeholder is not None:
+            placeholder.deleteLater()
         keep_docked(dock)
-        self.addDockWidget(area, dock)
         return dock
 
     def _build_panels(self) -> None:
+        from gui.details_panel import DetailsPanel
+        from gui.layers_panel import LayersPanel
+        from gui.tables import HOUSING_COLUMNS, LOCALITY_COLUMNS, PRACTICE_COLUMNS, TablePanel
         self.layers_panel = LayersPanel(self)
         self.layers_panel.toggled.connect(self.map.set_layer_visible)
         self.layers_dock = self._dock("Layers", self.layers_panel,
@@ -151,6 +201,7 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
 
     def _build_actions(self) -> None:
         menu = self.menuBar()
+        menu.clear()                        # the start-up frame's placeholders
         file_menu = menu.addMenu("&File")
         self.open_action = self._action(file_menu, "&Open data folder…", self.choose_folder,
                                         QKeySequence.StandardKey.Open,
@@ -261,6 +312,7 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
 
     # -------------------------------------------------------------- data
     def _show_dataset(self) -> None:
+        from gui.tables import housing_frame, practices_frame
         ds = self.dataset
         label = ds.label
         if hasattr(self, "scenarios"):
@@ -275,6 +327,9 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
             self.data_label.setText(f"Data: {label}")
         self.data_label.setToolTip("The data shown on the map and in every table")
         self.map_label.setText("Map loading…")
+        # The page first: the web engine lays it out on the other core while the tables fill.
+        target = getattr(self, "locality_target", None)
+        self.map.show_dataset(ds, band=target.map_band(self.workspace.plan) if target else None)
         self.practices_table.set_frame(practices_frame(ds, self._site_groups))
         self._show_localities()
         self.housing_table.set_frame(housing_frame(ds))
@@ -282,8 +337,6 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         self._refresh_find()
         for warning in ds.warnings:
             self.statusBar().showMessage(warning, 15000)
-        target = getattr(self, "locality_target", None)
-        self.map.show_dataset(ds, band=target.map_band(self.workspace.plan) if target else None)
 
     # -------------------------------------------------------------- edits
     def _on_map_ready(self, counts: dict) -> None:
@@ -373,8 +426,15 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
                           "no map tiles, no network.<br>Data shown: "
                           f"{self.dataset.label}")
 
+    def event(self, event):
+        if event.type() == QEvent.Type.Paint and not self._first_shown:
+            self._first_shown = True
+            QTimer.singleShot(0, self.shown.emit)     # once this first paint is done
+        return super().event(event)
+
     def closeEvent(self, event):  # noqa: N802
-        if not self.scenarios.closing():
+        from gui.worker import cancel_tasks
+        if hasattr(self, "scenarios") and not self.scenarios.closing():
             event.ignore()
             return
         self.settings.setValue("window/geometry", self.saveGeometry())

@@ -17,8 +17,8 @@ How it is solved, and why each step:
    subgradient steps, gives a certified lower bound (Beasley 1993, "Lagrangean heuristics
    for location problems", EJOR 65:383-399; at national size over each point's candidates
    nearer than its second-nearest open hub, optimality.py); below national size the sites
-   it favours are also tried as a second start for the interchange (the "Lagrangian
-   heuristic"), which often closes the gap. If a gap remains and the problem is small (up to EXACT_MAX_PAIRS useful
+   it favours are also tried as further starts for the interchange while it climbs (the
+   "Lagrangian heuristic"), which often closes the gap. If a gap remains and the problem is small (up to EXACT_MAX_PAIRS useful
    point-site pairs: the sample's 51 x 73 easily), the integer programme is solved with
    HiGHS (scipy.optimize.milp, time-limited), which proves optimality or improves the
    answer. The true optimum lies between the bound and the answer.
@@ -38,12 +38,15 @@ from scipy.spatial.distance import cdist
 
 from geo.errors import UserError
 from geo.progress import CancelCheck, Cancelled, Progress  # noqa: F401 (re-exported)
-from models.hubs.optimality import (BOUND_ITERATIONS, FULL_BOUND_MAX_PAIRS, METRES,
-                                    MINUTES, exact_milp, lagrangian_bound)
+from models.hubs.optimality import (BOUND_ITERATIONS, METRES, MINUTES, exact_milp,
+                                    lagrangian_bound)
 
 
 # Above this many (point, candidate) pairs a float32 matrix halves memory (35k x 1k = 140 MB).
 FLOAT32_ABOVE = 5_000_000
+# The Lagrangian heuristic (a further interchange from the relaxation's sites) runs up to
+# this many (point, candidate) pairs; above (national size) the first answer stands.
+HEURISTIC_MAX_PAIRS = 60_000_000
 # The exact integer programme is attempted up to this many useful (point, candidate) pairs.
 EXACT_MAX_PAIRS = 50_000
 # Greedy and interchange sum over rows this many matrix entries at a time (1-2 MB a step:
@@ -191,21 +194,27 @@ def _solve(dist, w, base, k, before, exact, started, report, stop,
     if bound_seconds > 0 and bound_iterations > 0:
         report(0.62, "Computing a lower bound (Lagrangian relaxation)")
         near, _, second = _nearest_two(dist, base, chosen)
-        lower_sum, pick = lagrangian_bound(dist, w, base, k, exact_obj, w * near, report,
-                                           stop, reach=second, max_iter=bound_iterations,
-                                           unit=unit)
-        method = "Lagrangian relaxation (subgradient)"
-        if (pick is not None and sorted(pick) != sorted(chosen)
-                and dist.size <= FULL_BOUND_MAX_PAIRS):
-            # Lagrangian heuristic: the sites the relaxation favours, polished by interchange
-            # (not at national size, where a second interchange would double the time).
-            report(0.9, "Trying the sites the lower bound favours")
+        best = {"chosen": chosen, "obj": exact_obj, "swaps": swaps}
+
+        def improve(pick) -> float:
+            """The Lagrangian heuristic: the sites the relaxation favours, polished."""
             start = [int(j) for j in pick]
+            if sorted(start) == sorted(best["chosen"]):
+                return best["obj"]
             alt, alt_obj, alt_swaps = _interchange(
                 dist, wt, w, base, exact, start, exact(start), lambda f, m: None, stop)
-            if alt_obj < exact_obj * (1 - 1e-12):
-                chosen, exact_obj = _keep_order(chosen, alt), alt_obj
-                swaps += alt_swaps
+            if alt_obj < best["obj"] * (1 - 1e-12):
+                best.update(chosen=_keep_order(best["chosen"], alt), obj=alt_obj,
+                            swaps=best["swaps"] + alt_swaps)
+            return best["obj"]
+
+        # Not at national size, where each further interchange would add a third to the time.
+        heuristic = improve if dist.size <= HEURISTIC_MAX_PAIRS else None
+        lower_sum, _pick = lagrangian_bound(dist, w, base, k, exact_obj, w * near, report,
+                                            stop, reach=second, max_iter=bound_iterations,
+                                            unit=unit, improve=heuristic)
+        chosen, exact_obj, swaps = best["chosen"], best["obj"], best["swaps"]
+        method = "Lagrangian relaxation (subgradient)"
         proven = lower_sum >= exact_obj * (1 - 1e-9)
     pairs = (_count_below(dist, base) if not proven and exact_max_pairs > 0
              and exact_seconds > 0 else 0)
@@ -234,11 +243,16 @@ def _solve(dist, w, base, k, before, exact, started, report, stop,
 
 def _distance_matrix(xy, cand, dtype, stop) -> np.ndarray:
     out = np.empty((len(xy), len(cand)), dtype=dtype)
-    block = max(1, ROW_BLOCK_ELEMENTS // max(1, len(cand)))   # float64 blocks of 32 MB
+    block = max(1, ROW_BLOCK_ELEMENTS // max(1, len(cand)))   # float64 blocks of 2 MB
+    # One float64 block reused: a fresh one per step faults in new pages each time, which
+    # made the national matrix five times slower.
+    buf = np.empty((min(block, len(xy)), len(cand)))
     for start in range(0, len(xy), block):
         if stop():
             raise Cancelled()
-        out[start:start + block] = cdist(xy[start:start + block], cand)
+        rows = xy[start:start + block]
+        cdist(rows, cand, out=buf[:len(rows)])
+        out[start:start + len(rows)] = buf[:len(rows)]
     return out
 
 
@@ -266,9 +280,11 @@ def _min_sums(dist, wt, cap) -> np.ndarray:
     n, m = dist.shape
     step = max(1, ROW_BLOCK_ELEMENTS // max(1, m))
     out = np.zeros(m)
+    buf = np.empty((min(step, n), m), dist.dtype)   # reused (fresh pages are slow)
     for start in range(0, n, step):
-        r = slice(start, start + step)
-        out += (wt[r] @ np.minimum(cap[r, None], dist[r])).astype(float)
+        rows = dist[start:start + step]
+        near = np.minimum(cap[start:start + step, None], rows, out=buf[:len(rows)])
+        out += (wt[start:start + step] @ near).astype(float)
     return out
 
 
@@ -283,12 +299,13 @@ def _swap_values(dist, wt, d1, d2, owner, k):
     with_j, loss = np.zeros(m), np.zeros((k, m))
     order = np.argsort(owner, kind="stable")
     edges = np.searchsorted(owner[order], np.arange(-1, k + 1))   # -1: a fixed hub
+    near_buf = np.empty((min(step, n), m), dist.dtype)   # reused (fresh pages are slow)
     for p in range(-1, k):
         rows = order[edges[p + 1]:edges[p + 2]]
         for start in range(0, len(rows), step):
             r = rows[start:start + step]
             sub = dist[r]
-            near = np.minimum(d1[r, None], sub)
+            near = np.minimum(d1[r, None], sub, out=near_buf[:len(r)])
             with_j += (wt[r] @ near).astype(float)
             if p >= 0:
                 extra = np.minimum(d2[r, None], sub, out=sub)

@@ -5,6 +5,11 @@ import os
 import sys
 
 
+# How long start-up waits for the window's first paint before loading the data anyway (a
+# window opened on another desktop may not paint until it is looked at).
+FIRST_PAINT_WAIT_MS = 500
+
+
 def prepare_environment() -> None:
     """Web-engine settings that must exist before Qt starts."""
     if hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -66,6 +71,21 @@ def _report(event: str, *details) -> None:
     print(event, f"cpu={time.process_time():.2f}", *details, flush=True)
 
 
+def _report_and_exit_when_ready(app, window) -> None:
+    """Under MEDWAY_EXIT_WHEN_READY (benchmarks/startup.py, tests/test_startup.py): a line
+    as the window shows, the map is ready (with what the status bar then says) and the
+    planning panels are built; then quit."""
+    window.shown.connect(lambda: _report("window-shown"))
+    window.mapReady.connect(lambda counts: _report("map-ready", counts, "|",
+                                                   window.map_label.text()))
+
+    def _panels():
+        _report("panels-ready")
+        window.close()
+        app.quit()
+    window.panelsReady.connect(_panels)
+
+
 def run_app(data_dir: str | None = None) -> int:
     """Window first, data after: the window (and its map page, warming) shows at once; the
     dataset loads off the GUI thread and the window then fills in. A bad --data folder
@@ -79,16 +99,8 @@ def run_app(data_dir: str | None = None) -> int:
     exit_when_ready = bool(os.environ.get("MEDWAY_EXIT_WHEN_READY"))
     window = MainWindow(loading=loading_text(data_dir))
     failure: list[BaseException] = []
-    if exit_when_ready:                   # benchmarks/startup.py and tests read these lines
-        window.shown.connect(lambda: _report("window-shown"))
-        window.mapReady.connect(lambda counts: _report("map-ready", counts, "|",
-                                                       window.map_label.text()))
-
-        def _panels():
-            _report("panels-ready")
-            window.close()
-            app.quit()
-        window.panelsReady.connect(_panels)
+    if exit_when_ready:
+        _report_and_exit_when_ready(app, window)
 
     def _loaded(outcome) -> None:
         dataset, error = outcome
@@ -100,15 +112,22 @@ def run_app(data_dir: str | None = None) -> int:
         if exit_when_ready:
             _report("data-loaded", dataset.label)
         window.show_first_dataset(dataset)
-        if not exit_when_ready:                             # recovery is offered once the data is in
+        if not exit_when_ready:           # recovery is offered once the data is in
             QTimer.singleShot(0, window.scenarios.offer_recovery)
 
     task = Task(lambda progress, cancelled: _load_in_background(data_dir, progress, cancelled),
                 window)
     task.done.connect(_loaded)
     task.failed.connect(lambda message: _loaded((None, RuntimeError(message))))
+    started = []
+
+    def _start_loading() -> None:         # after the first paint: the window comes first
+        if not started:
+            started.append(True)
+            task.start()
+    window.shown.connect(_start_loading)
+    QTimer.singleShot(FIRST_PAINT_WAIT_MS, _start_loading)    # a window never painted
     window.show()
-    task.start()
     code = app.exec()
     if failure:
         raise failure[0]

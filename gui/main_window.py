@@ -6,9 +6,11 @@ can show before the data and those libraries have loaded.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import (
+    QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget,
+)
 
 from gui.file_commands import FileCommands
 from gui.map_view import MapView
@@ -19,6 +21,16 @@ APP_NAME = "Medway Estates Planner"
 FIRST_DOCKS = (("Layers", Qt.DockWidgetArea.LeftDockWidgetArea, "layers"),
                ("Details", Qt.DockWidgetArea.RightDockWidgetArea, "details"),
                ("Tables", Qt.DockWidgetArea.BottomDockWidgetArea, "tables"))
+
+
+class _FirstPaint(QObject):
+    """Emits the window's ``shown`` once its first paint is done, then stops listening."""
+
+    def eventFilter(self, watched, event):  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, watched.shown.emit)
+        return False
 
 
 class MainWindow(FileCommands, PlanViews, QMainWindow):
@@ -32,7 +44,7 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         frame, to show at once: the map page warming, empty docks and ``loading`` in the
         status bar; ``show_first_dataset`` then builds the rest."""
         super().__init__(parent)
-        self._first_shown = False
+        self.installEventFilter(_FirstPaint(self))
         if dataset is None:
             self._build_frame(loading)
             return
@@ -42,17 +54,20 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         self.settings = QSettings()
         self.map = MapView(self)
         self.setCentralWidget(self.map)
-        self.map.warm_up()                  # the web engine starts while the data loads
+        self.map.warm_up(loading)           # the web engine starts while the data loads
         self.setWindowTitle(f"{APP_NAME} — {loading}")
         for title in ("&File", "&Edit", "&View", "&Help"):
             self.menuBar().addMenu(title).setEnabled(False)
-        for title, area, name in FIRST_DOCKS:
+        from gui.window_layout import keep_docked
+        for title, area, name in FIRST_DOCKS:       # empty: the map and status bar say why
             dock = QDockWidget(title, self)
             dock.setObjectName(name)
-            dock.setWidget(QLabel(loading, dock))
+            dock.setWidget(QWidget(dock))
+            keep_docked(dock)
             self.addDockWidget(area, dock)
         self.statusBar().showMessage(loading)
         self._place()
+        self._size_first_docks()            # where the panels will be: no jump when filled
         self.panels_ready = False
 
     def _place(self) -> None:
@@ -154,9 +169,13 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         self.tabs.addTab(self.estate_table, "Estate")
         self.tables_dock = self._dock("Tables", self.tabs,
                                       Qt.DockWidgetArea.BottomDockWidgetArea, "tables")
-        self.resizeDocks([self.layers_dock], [230], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.details_dock], [420], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.tables_dock], [260], Qt.Orientation.Vertical)
+        self._size_first_docks()
+
+    def _size_first_docks(self) -> None:
+        for name, size, orientation in (("layers", 230, Qt.Orientation.Horizontal),
+                                        ("details", 420, Qt.Orientation.Horizontal),
+                                        ("tables", 260, Qt.Orientation.Vertical)):
+            self.resizeDocks([self.findChild(QDockWidget, name)], [size], orientation)
 
     def _build_planning_panels(self) -> None:
         """Planning tools as tabs beside Details: each shows and edits one model."""
@@ -341,7 +360,7 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
     # -------------------------------------------------------------- edits
     def _on_map_ready(self, counts: dict) -> None:
         self._show_counts()
-        self._show_localities(restyle=True)
+        self._restyle_localities(self.localities_table.model.frame)   # the table's, as is
         if counts.get("wards"):
             self.layers_panel.add_declared("wards")
         else:
@@ -425,12 +444,6 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
                           "groups and GP demand from housing growth.<br><br>Works offline: "
                           "no map tiles, no network.<br>Data shown: "
                           f"{self.dataset.label}")
-
-    def event(self, event):
-        if event.type() == QEvent.Type.Paint and not self._first_shown:
-            self._first_shown = True
-            QTimer.singleShot(0, self.shown.emit)     # once this first paint is done
-        return super().event(event)
 
     def closeEvent(self, event):  # noqa: N802
         from gui.worker import cancel_tasks

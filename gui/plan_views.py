@@ -88,8 +88,14 @@ class PlanViews:
         flag_col = next(c for c in LOCALITY_COLUMNS if c.key == "flag")
         flag_col.header = self.locality_target.flag_header(plan)
         self.localities_table.set_frame(frame, flagged)
-        if restyle and self.map.is_ready:
-            styles, tips = self.locality_target.map_styles(plan, frame)
+        if restyle:
+            self._restyle_localities(frame)
+
+    def _restyle_localities(self, frame) -> None:
+        """The map's outlines and tips judged as the Localities table's ``frame`` is (every
+        plan change that moves a locality's figures has just worked it out again)."""
+        if self.map.is_ready:
+            styles, tips = self.locality_target.map_styles(self.workspace.plan, frame)
             self.map.restyle("localities", styles)
             self.map.call("retip", "localities", tips)
 

@@ -92,7 +92,8 @@ class FrameModel(QAbstractTableModel):
                 return value
             if pd.isna(value):
                 return ""
-            if isinstance(value, (int, float)) and float(value).is_integer():
+            if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                    and float(value).is_integer():
                 return f"{float(value):.0f}"
             return str(value)
         if role == Qt.ItemDataRole.CheckStateRole and col.check:

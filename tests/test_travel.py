@@ -113,3 +113,63 @@ def test_a_search_limited_to_the_largest_band_gives_the_same_minutes_within_it(r
     assert near.any() and (~near).any()
     assert np.allclose(cut[near], full[near])
     assert (cut[full > 10.0 + 1e-9] >= 10.0).all()
+
+
+@pytest.fixture(scope="module")
+def sample_drive():
+    from geo.canonical import load_sample
+    return build_graph(R.load_roads(load_sample().folder).roads, "drive")
+
+
+def _spread(g, n, offset=0):
+    return g.xy[g.main][offset::max(1, len(g.main) // n)][:n] + 7.0
+
+
+def test_a_large_matrix_on_helper_processes_has_the_same_minutes(sample_drive, monkeypatch):
+    """Issue #27: the chunks of sites run on two helper processes (SciPy's Dijkstra holds
+    the GIL); the minutes are the same, to the bit, as one process's, with progress."""
+    from models import travel_workers as W
+    g = sample_drive
+    pts, sites = _spread(g, 600), _spread(g, 150, 3)
+    seen, helper_cpu = [], g.helper_cpu_seconds
+    both = g.times(pts, sites, progress=lambda f, m: seen.append((f, m)))
+    assert W.HELPERS < 2 or g.helper_cpu_seconds > helper_cpu     # the helpers did it
+    monkeypatch.setattr(W, "HELPERS", 1)
+    one = g.times(pts, sites)
+    assert np.array_equal(both, one) and np.isfinite(one).all()
+    assert seen[-1][0] == pytest.approx(1.0) and "Travel times" in seen[-1][1]
+    capped = g.times(pts, sites, limit=5.0)         # a cap reads inf, never a wrong time
+    near = np.isfinite(capped)
+    assert near.any() and (~near).any() and np.array_equal(capped[near], one[near])
+
+
+def test_cancel_stops_a_matrix_on_helper_processes(sample_drive):
+    import glob
+    g = sample_drive
+    before = set(glob.glob("/dev/shm/psm_*"))
+    calls = []
+    with pytest.raises(Cancelled):
+        g.times(_spread(g, 600), _spread(g, 300, 3), cancel=lambda: calls.append(1) or
+                len(calls) > 2)
+    assert set(glob.glob("/dev/shm/psm_*")) <= before          # shared memory released
+    assert np.isfinite(g.times(_spread(g, 5), _spread(g, 2, 3))).all()   # still usable
+
+
+def test_helpers_that_cannot_start_leave_the_matrix_to_this_process(sample_drive, monkeypatch):
+    """A helper that dies (or cannot start) costs nothing but time: the same minutes come
+    from this process, and the helpers are not tried again this session."""
+    import sys
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+    from models import travel_workers as W
+    g = sample_drive
+    pts, sites = _spread(g, 300), _spread(g, 150, 3)
+    monkeypatch.setattr(W, "HELPERS", 1)
+    one = g.times(pts, sites)
+    broken = ProcessPoolExecutor(2, mp_context=get_context("spawn"), initializer=sys.exit,
+                                 initargs=(1,))
+    monkeypatch.setattr(W, "HELPERS", 2)
+    monkeypatch.setattr(W, "_pool", broken)
+    assert np.array_equal(g.times(pts, sites), one)
+    assert W._pool is W._NONE and W._helpers() is None
+    broken.shutdown()

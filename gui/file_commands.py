@@ -10,9 +10,10 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from rendering import webmap
-from geo.canonical import load_folder, load_sample
 from geo.errors import DataError
+
+# geopandas (reading data) and folium (writing a map) are imported where used: the window
+# is on screen before either is needed (start-up, gui/app.py).
 
 
 class FileCommands:
@@ -24,6 +25,7 @@ class FileCommands:
             return False
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
+            from geo.canonical import load_folder
             ds = load_folder(folder)
         except DataError as exc:
             QApplication.restoreOverrideCursor()
@@ -42,6 +44,7 @@ class FileCommands:
 
     def open_sample(self) -> None:
         if self.scenarios.maybe_save():
+            from geo.canonical import load_sample
             self.open_dataset(load_sample())
 
     def choose_folder(self) -> None:
@@ -162,6 +165,7 @@ class FileCommands:
         if not path:
             return False
         from geo.atomic import atomic_path
+        from rendering import webmap
         with atomic_path(path) as tmp:
             webmap.write_map_html(self.dataset, tmp, inline=True, bridge=False,
                                   band=self.locality_target.map_band(self.workspace.plan))

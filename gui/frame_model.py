@@ -45,6 +45,7 @@ class FrameModel(QAbstractTableModel):
         super().__init__(parent)
         self.columns = columns
         self.frame = pd.DataFrame(columns=[c.key for c in columns])
+        self._cells: dict[str, list] = {c.key: [] for c in columns}
         self.flag_rows: set[int] = set()
         self.flag_tip = ""
         self.on_edit: Callable[[int, str, object], bool] | None = None
@@ -52,6 +53,11 @@ class FrameModel(QAbstractTableModel):
     def set_frame(self, frame: pd.DataFrame, flag_rows: set[int] | None = None) -> None:
         self.beginResetModel()
         self.frame = frame.reset_index(drop=True)
+        # Each shown column as a plain list: a view asks for every cell's text, alignment,
+        # colour… many times (sizing the columns ~17,000 calls), and pandas' scalar lookup
+        # cost most of a second of start-up.
+        self._cells = {c.key: self.frame[c.key].tolist() for c in self.columns
+                       if c.key in self.frame.columns}
         self.flag_rows = flag_rows or set()
         self.endResetModel()
 
@@ -75,7 +81,7 @@ class FrameModel(QAbstractTableModel):
         if not index.isValid():
             return None
         col = self.columns[index.column()]
-        value = self.frame.iat[index.row(), self.frame.columns.get_loc(col.key)]
+        value = self._cells[col.key][index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return None if col.check else col.fmt(value)
         if role == Qt.ItemDataRole.EditRole:
@@ -86,7 +92,8 @@ class FrameModel(QAbstractTableModel):
                 return value
             if pd.isna(value):
                 return ""
-            if isinstance(value, (int, float)) and float(value).is_integer():
+            if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                    and float(value).is_integer():
                 return f"{float(value):.0f}"
             return str(value)
         if role == Qt.ItemDataRole.CheckStateRole and col.check:

@@ -1,38 +1,96 @@
-"""The main window: the map in the middle, layers left, details right, tables below."""
+"""The main window: the map in the middle, layers left, details right, tables below.
+
+Importing this module needs Qt only: the panels, tables and plan (pandas, geopandas,
+folium…) are imported as the window is built, so that at start-up (gui/app.py) the window
+can show before the data and those libraries have loaded.
+"""
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget
-
-from gui.details_panel import DetailsPanel
-from gui.file_commands import FileCommands
-from gui.layers_panel import LayersPanel
-from gui.map_view import MapView
-from gui.panel import scrolling
-from gui.plan_views import PlanViews
-from gui.tables import (
-    HOUSING_COLUMNS, LOCALITY_COLUMNS, PRACTICE_COLUMNS, TablePanel, housing_frame,
-    practices_frame,
+from PySide6.QtWidgets import (
+    QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget,
 )
-from gui.worker import cancel_tasks
-from gui.workspace import Workspace
+
+from gui.file_commands import FileCommands
+from gui.map_view import MapView
+from gui.plan_views import PlanViews
 
 APP_NAME = "Medway Estates Planner"
+# The docks the window starts with (title, edge, name): shown empty while the data loads.
+FIRST_DOCKS = (("Layers", Qt.DockWidgetArea.LeftDockWidgetArea, "layers"),
+               ("Details", Qt.DockWidgetArea.RightDockWidgetArea, "details"),
+               ("Tables", Qt.DockWidgetArea.BottomDockWidgetArea, "tables"))
+
+
+class _FirstPaint(QObject):
+    """Emits the window's ``shown`` once its first paint is done, then stops listening."""
+
+    def eventFilter(self, watched, event):  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, watched.shown.emit)
+        return False
 
 
 class MainWindow(FileCommands, PlanViews, QMainWindow):
     mapReady = Signal(dict)
     panelsReady = Signal()
+    shown = Signal()             # first on screen (start-up measures it)
     APP_NAME = APP_NAME
 
-    def __init__(self, dataset, parent=None):
+    def __init__(self, dataset=None, parent=None, *, loading: str = ""):
+        """The window over ``dataset``. Without one (start-up, gui/app.py) it is only the
+        frame, to show at once: the map page warming, empty docks and ``loading`` in the
+        status bar; ``show_first_dataset`` then builds the rest."""
         super().__init__(parent)
-        self.workspace = Workspace(dataset, self)
-        self._site_groups: dict[str, str] = {}
+        self.installEventFilter(_FirstPaint(self))
+        if dataset is None:
+            self._build_frame(loading)
+            return
+        self._build(dataset)
+
+    def _build_frame(self, loading: str) -> None:
         self.settings = QSettings()
         self.map = MapView(self)
         self.setCentralWidget(self.map)
+        self.map.warm_up(loading)           # the web engine starts while the data loads
+        self.setWindowTitle(f"{APP_NAME} — {loading}")
+        for title in ("&File", "&Edit", "&View", "&Help"):
+            self.menuBar().addMenu(title).setEnabled(False)
+        from gui.window_layout import keep_docked
+        for title, area, name in FIRST_DOCKS:       # empty: the map and status bar say why
+            dock = QDockWidget(title, self)
+            dock.setObjectName(name)
+            dock.setWidget(QWidget(dock))
+            keep_docked(dock)
+            self.addDockWidget(area, dock)
+        self.statusBar().showMessage(loading)
+        self._place()
+        self._size_first_docks()            # where the panels will be: no jump when filled
+        self.panels_ready = False
+
+    def _place(self) -> None:
+        """Where and how large the window was last time (else 1400 × 900)."""
+        self.resize(1400, 900)
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    def show_first_dataset(self, dataset) -> None:
+        """Fill the start-up frame in: the panels, menus and map of ``dataset``."""
+        self.statusBar().clearMessage()
+        self._build(dataset)
+
+    def _build(self, dataset) -> None:
+        from gui.workspace import Workspace
+        self.workspace = Workspace(dataset, self)
+        self._site_groups: dict[str, str] = {}
+        framed = hasattr(self, "map")           # the start-up frame is on screen already
+        if not framed:
+            self.settings = QSettings()
+            self.map = MapView(self)
+            self.setCentralWidget(self.map)
         self._build_panels()
         self._build_find()
         self._build_actions()
@@ -46,10 +104,8 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         self.workspace.refused.connect(self.show_status)
         self.workspace.undo_stack.indexChanged.connect(self._clear_stale_error)
         self.last_error = ""
-        self.resize(1400, 900)
-        geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        if not framed:
+            self._place()
         self._show_dataset()
         # The planning panels import scikit-learn, SciPy and matplotlib (over a second):
         # they are built just after the map first shows, so the planner sees Medway at once.
@@ -64,15 +120,24 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
     def _dock(self, title: str, widget, area, name: str, scroll: bool = False) -> QDockWidget:
         """A dock for ``widget``; ``scroll``: inside a scroll area, so a tall panel scrolls
         instead of making the window taller than a laptop screen."""
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)
-        dock.setWidget(scrolling(widget, dock) if scroll else widget)
+        from gui.panel import scrolling
         from gui.window_layout import keep_docked
+        dock = self.findChild(QDockWidget, name)     # shown empty while the data loaded
+        if dock is None:
+            dock = QDockWidget(title, self)
+            dock.setObjectName(name)
+            self.addDockWidget(area, dock)
+        placeholder = dock.widget()
+        dock.setWidget(scrolling(widget, dock) if scroll else widget)
+        if placeholder is not None:
+            placeholder.deleteLater()
         keep_docked(dock)
-        self.addDockWidget(area, dock)
         return dock
 
     def _build_panels(self) -> None:
+        from gui.details_panel import DetailsPanel
+        from gui.layers_panel import LayersPanel
+        from gui.tables import HOUSING_COLUMNS, LOCALITY_COLUMNS, PRACTICE_COLUMNS, TablePanel
         self.layers_panel = LayersPanel(self)
         self.layers_panel.toggled.connect(self.map.set_layer_visible)
         self.layers_dock = self._dock("Layers", self.layers_panel,
@@ -104,9 +169,13 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         self.tabs.addTab(self.estate_table, "Estate")
         self.tables_dock = self._dock("Tables", self.tabs,
                                       Qt.DockWidgetArea.BottomDockWidgetArea, "tables")
-        self.resizeDocks([self.layers_dock], [230], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.details_dock], [420], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.tables_dock], [260], Qt.Orientation.Vertical)
+        self._size_first_docks()
+
+    def _size_first_docks(self) -> None:
+        for name, size, orientation in (("layers", 230, Qt.Orientation.Horizontal),
+                                        ("details", 420, Qt.Orientation.Horizontal),
+                                        ("tables", 260, Qt.Orientation.Vertical)):
+            self.resizeDocks([self.findChild(QDockWidget, name)], [size], orientation)
 
     def _build_planning_panels(self) -> None:
         """Planning tools as tabs beside Details: each shows and edits one model."""
@@ -151,6 +220,7 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
 
     def _build_actions(self) -> None:
         menu = self.menuBar()
+        menu.clear()                        # the start-up frame's placeholders
         file_menu = menu.addMenu("&File")
         self.open_action = self._action(file_menu, "&Open data folder…", self.choose_folder,
                                         QKeySequence.StandardKey.Open,
@@ -261,6 +331,7 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
 
     # -------------------------------------------------------------- data
     def _show_dataset(self) -> None:
+        from gui.tables import housing_frame, practices_frame
         ds = self.dataset
         label = ds.label
         if hasattr(self, "scenarios"):
@@ -275,6 +346,9 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
             self.data_label.setText(f"Data: {label}")
         self.data_label.setToolTip("The data shown on the map and in every table")
         self.map_label.setText("Map loading…")
+        # The page first: the web engine lays it out on the other core while the tables fill.
+        target = getattr(self, "locality_target", None)
+        self.map.show_dataset(ds, band=target.map_band(self.workspace.plan) if target else None)
         self.practices_table.set_frame(practices_frame(ds, self._site_groups))
         self._show_localities()
         self.housing_table.set_frame(housing_frame(ds))
@@ -282,13 +356,11 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         self._refresh_find()
         for warning in ds.warnings:
             self.statusBar().showMessage(warning, 15000)
-        target = getattr(self, "locality_target", None)
-        self.map.show_dataset(ds, band=target.map_band(self.workspace.plan) if target else None)
 
     # -------------------------------------------------------------- edits
     def _on_map_ready(self, counts: dict) -> None:
         self._show_counts()
-        self._show_localities(restyle=True)
+        self._restyle_localities(self.localities_table.model.frame)   # the table's, as is
         if counts.get("wards"):
             self.layers_panel.add_declared("wards")
         else:
@@ -374,7 +446,8 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
                           f"{self.dataset.label}")
 
     def closeEvent(self, event):  # noqa: N802
-        if not self.scenarios.closing():
+        from gui.worker import cancel_tasks
+        if hasattr(self, "scenarios") and not self.scenarios.closing():
             event.ignore()
             return
         self.settings.setValue("window/geometry", self.saveGeometry())

@@ -19,8 +19,8 @@ from PySide6.QtWebEngineCore import (
 )
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
-from rendering import webmap
-from rendering.map_layers.registry import layer
+# rendering.webmap (folium, numpy) and the layer registry are imported where used: the map
+# view exists, and warms its page, before the data and those modules load (gui/app.py).
 
 NETWORK_SCHEMES = {"http", "https", "ws", "wss", "ftp"}
 
@@ -141,6 +141,17 @@ class MapView(QWebEngineView):
         self._overlays: dict[str, tuple[dict, bool]] = {}   # replayed on every reload
         self._hidden: set[str] = set()      # layers the user unticked; kept across reloads
         self._editing: str | None = None    # the layer being edited on the map, if any
+        self._warming = False               # the start-up page is loading (warm_up)
+        self._after_warming: QUrl | None = None
+
+    def warm_up(self, message: str = "") -> None:
+        """Load an empty Leaflet page now (start-up): the web engine starts and compiles
+        Leaflet while the data loads; the data's page loads once this one has."""
+        from rendering.warm_map import warm_page_html
+        path = Path(self._tmp.name) / "warm.html"
+        path.write_text(warm_page_html(message), encoding="utf-8")
+        self._warming = True
+        self.load(QUrl.fromLocalFile(str(path)))
 
     def show_dataset(self, ds, band=None) -> Path:
         """Write the page for ``ds`` and load it (localities judged on ``band``); ``ready``
@@ -148,8 +159,13 @@ class MapView(QWebEngineView):
         self.is_ready = False
         self._generation += 1
         self.html_path = Path(self._tmp.name) / f"map-{self._generation}.html"
+        from rendering import webmap
         webmap.write_map_html(ds, self.html_path, band=band)
-        self.load(QUrl.fromLocalFile(str(self.html_path)))
+        url = QUrl.fromLocalFile(str(self.html_path))
+        if self._warming:
+            self._after_warming = url       # one load at a time: see _on_load_finished
+        else:
+            self.load(url)
         return self.html_path
 
     def run_js(self, code: str, callback=None) -> None:
@@ -165,7 +181,8 @@ class MapView(QWebEngineView):
         """Call ``medway.<method>(*args)`` in the page with JSON-encoded arguments.
 
         Calls made while the page is (re)loading are queued and sent once it is ready."""
-        payload = ", ".join(json.dumps(a, default=webmap.json_default) for a in args)
+        from rendering.webmap import json_default
+        payload = ", ".join(json.dumps(a, default=json_default) for a in args)
         code = f"window.medway && medway.{method}({payload})"
         if not self.is_ready:
             self._pending.append((code, callback))
@@ -218,6 +235,7 @@ class MapView(QWebEngineView):
         """Draw a declared layer (rendering/map_layers/registry.py) over the base map with
         the features its builder gave; it obeys its tick box and gets its legend section
         (``legend`` when the rows depend on a mode, else the declaration's)."""
+        from rendering.map_layers.registry import layer
         spec = layer(name)
         self._overlays[name] = (geojson,
                                 spec.interactive if interactive is None else interactive,
@@ -248,6 +266,12 @@ class MapView(QWebEngineView):
     def _on_load_finished(self, ok: bool) -> None:
         # loadFinished(True) fires even when Leaflet failed to load (docs/design.md §7): check.
         self._in_flight = max(0, self._in_flight - 1)
+        if self._warming:       # the start-up page, not a map: load the data's, if it came
+            self._warming = False
+            url, self._after_warming = self._after_warming, None
+            if url is not None:
+                self.load(url)
+            return
         if self._in_flight:
             return      # a newer page was asked for: this one was replaced, not broken
         generation = self._generation

@@ -3,9 +3,8 @@ command; every change the plan announces refreshes the tables, restyles the map 
 Details panel; a click on the map or a table row selects the same item in both."""
 from __future__ import annotations
 
-from rendering import webmap
-from rendering.map_layers import registry
-from gui.tables import LOCALITY_COLUMNS, housing_frame, practices_frame
+# pandas, folium and the layer registry load with the data, not before the window shows
+# (gui/app.py): each method imports what it uses.
 
 
 class PlanViews:
@@ -57,6 +56,7 @@ class PlanViews:
 
     def _on_edited(self, layer: str, item_id: str, column: str) -> None:
         """Refresh the tables and restyle the map through the page (no reload)."""
+        from gui.tables import housing_frame, practices_frame
         ds = self.dataset
         self._show_counts()
         if layer == "practices":
@@ -70,6 +70,8 @@ class PlanViews:
             self.details.show_item(ds, *self.details.current)
 
     def _on_state(self, key: str) -> None:
+        from gui.tables import housing_frame
+        from rendering import webmap
         self._show_counts()
         if key == "housing":                      # a site added or removed
             self.housing_table.set_frame(housing_frame(self.dataset))
@@ -80,22 +82,32 @@ class PlanViews:
     def _show_localities(self, restyle: bool = False) -> None:
         """The Localities table (both measures, judged on the chosen one) and, once the map
         is up, its outlines and tips judged the same way."""
+        from gui.tables import LOCALITY_COLUMNS
         plan = self.workspace.plan
         frame, flagged = self.locality_target.summary(plan)
         flag_col = next(c for c in LOCALITY_COLUMNS if c.key == "flag")
         flag_col.header = self.locality_target.flag_header(plan)
         self.localities_table.set_frame(frame, flagged)
-        if restyle and self.map.is_ready:
-            styles, tips = self.locality_target.map_styles(plan, frame)
+        if restyle:
+            self._restyle_localities(frame)
+
+    def _restyle_localities(self, frame) -> None:
+        """The map's outlines and tips judged as the Localities table's ``frame`` is (every
+        plan change that moves a locality's figures has just worked it out again)."""
+        if self.map.is_ready:
+            styles, tips = self.locality_target.map_styles(self.workspace.plan, frame)
             self.map.restyle("localities", styles)
             self.map.call("retip", "localities", tips)
 
     def refresh_group_column(self, per_site: dict[str, str]) -> None:
         """The Groups panel tells the Practices table which group each site is in."""
+        from gui.tables import practices_frame
         self._site_groups = dict(per_site)
         self.practices_table.set_frame(practices_frame(self.dataset, self._site_groups))
 
     def _restyle_layer(self, layer: str) -> None:
+        from rendering import webmap
+        from rendering.map_layers import registry
         collection = registry.layer(layer).features(self.dataset)
         styles = {f["properties"]["id"]: f["properties"]["style"]
                   for f in collection["features"]}

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
 
 from geo import autosave_owner
 from geo.errors import DataError
-from gui.compare_dialog import CompareDialog
 from models import scenario as sc
 
 AUTOSAVE_DELAY_MS = 5000     # after the last change: a burst of edits is written once
@@ -346,6 +345,7 @@ class ScenarioController(QObject):
             label = scenario.name if scenario.name not in rows else f"{scenario.name} ({path})"
             rows[label] = key_measures(plan, travel=self._travel())
         table = sc.compare_scenarios(rows)
+        from gui.compare_dialog import CompareDialog   # scikit-learn and SciPy: on demand
         dialog = CompareDialog(table, self.window)
         dialog.show()
         self.last_comparison = table

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.grouping import group_metrics
 from models.localities import MEDWAY, locality_summary
 
 DEPRIVED_SHARE = 0.2          # the most deprived fifth of patients (by practice IMD score)
@@ -47,6 +46,7 @@ def key_measures(plan, travel: str = "straight") -> dict:
     out["dwellings in projections"] = int(included["dwellings"].sum())
     out.update(demand_measures(plan))
     if groups:
+        from models.grouping import group_metrics   # scikit-learn, SciPy: only when asked
         table = group_metrics(ds.practices, groups, min_size, max_size)
         out["extended groups"] = int(len(table))
         out[f"groups within {min_size:,}–{max_size:,}"] = int(table["within_bounds"].sum())

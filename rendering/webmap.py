@@ -19,8 +19,7 @@ from jinja2 import Template
 
 from geo.dataset import is_branch
 from rendering.map_layers.spec import collection, point
-
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+from rendering.warm_map import RESOURCES, leaflet_dir
 
 LOCALITY_COLOURS = ["#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462",
                     "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd"]
@@ -37,11 +36,6 @@ FIND_ZOOM = 15               # zoom the Find box shows a point at
 WARD_LABEL_ZOOM = 12.5       # ward names appear from this zoom in
 
 # Which layers the page draws, their titles, legends and tips: rendering/map_layers/registry.py.
-
-
-def leaflet_dir() -> Path:
-    import xstatic.pkg.leaflet as xl
-    return Path(xl.BASE_DIR)
 
 
 def _fmt(n) -> str:

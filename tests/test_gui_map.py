@@ -313,8 +313,8 @@ def test_a_broken_page_is_reported_and_a_replaced_one_is_not(monkeypatch):
     """A page without Leaflet tells the window (which says so); a page replaced by newer data
     before it finished (data opened twice in quick succession) is not taken for broken."""
     from geo.canonical import load_sample
-    from gui import map_view
     from gui.map_view import MapView
+    from rendering import webmap              # the map view imports it when it writes a page
     ds = load_sample()
     view = MapView()
     failures, ready = [], []
@@ -327,13 +327,13 @@ def test_a_broken_page_is_reported_and_a_replaced_one_is_not(monkeypatch):
         view.show_dataset(ds)                  # replaces the first before it finished
         wait_until(lambda: view.is_ready, 60, "the second page")
         assert failures == []
-        real = map_view.webmap.write_map_html
-        monkeypatch.setattr(map_view.webmap, "write_map_html",
+        real = webmap.write_map_html
+        monkeypatch.setattr(webmap, "write_map_html",
                             lambda ds, path, band=None: path.write_text("<html>no map</html>"))
         view.show_dataset(ds)
         wait_until(lambda: failures, 30, "the failure to be reported")
         assert "Leaflet did not load" in failures[0]
-        monkeypatch.setattr(map_view.webmap, "write_map_html", real)
+        monkeypatch.setattr(webmap, "write_map_html", real)
     finally:
         view.close()
         view.deleteLater()

@@ -360,7 +360,7 @@ def test_facilitator_compares_three_scenarios_side_by_side(app, dialogs, tmp_pat
     menu_action(w, "File", "Compare scenarios…").trigger()
     wait_until(lambda: getattr(w.scenarios, "last_comparison", None) is not None,
                what="the comparison")
-    from gui.scenarios import CompareDialog
+    from gui.compare_dialog import CompareDialog
     shown = [d for d in w.findChildren(CompareDialog) if d.isVisible()]
     assert shown and shown[-1].table.columnCount() == 4      # measure + three scenarios
     shown[-1].close()

@@ -30,9 +30,10 @@ assumption: file "assumptions", field = the key.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
-import pandas as pd
+if TYPE_CHECKING:       # pandas is imported by to_frame: `python main.py` shows its window
+    import pandas as pd  # before pandas loads (the command line reads this module first)
 
 from models.assumptions.entry import Assumption, AssumptionError  # noqa: F401 (the API)
 from models.assumptions.table import (  # noqa: F401 (the API)
@@ -205,6 +206,7 @@ class Assumptions:
 
     def to_frame(self, used_by: str | None = None) -> pd.DataFrame:
         """The table a report prints: one row per assumption with its source."""
+        import pandas as pd
         rows = [{"assumption": a.label, "unit": a.unit, "low": a.low, "central": a.central,
                  "high": a.high, "value used": a.used, "uncertain": a.uncertain,
                  "edited": a.user_edited, "used by": a.used_by, "source": a.source,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from models.hubs.straight_line import WARNING
 from rendering.map_layers.spec import collection, feature, line, point
 from rendering.webmap import GROUP_PALETTE, HUB_COLOUR
 
@@ -30,6 +29,7 @@ def catchment_style(index: int) -> dict:
 def catchment_features(cells, notes: dict[str, str] | None = None) -> dict:
     """Catchment cells (hub_id, name, area_km2, geometry), each labelled with its hub's
     name; ``notes`` (hub id → how many sites' straight lines mislead) adds a warning."""
+    from models.hubs.straight_line import WARNING   # models.hubs: SciPy, once hubs are drawn
     notes = notes or {}
     feats = []
     for i, row in enumerate(cells.itertuples()):
@@ -45,6 +45,7 @@ def catchment_features(cells, notes: dict[str, str] | None = None) -> dict:
 def straight_line_features(leaving: pd.DataFrame) -> dict:
     """Red dashed straight lines where the straight line crosses water or leaves the
     localities (models/hubs/straight_line.py), each saying so."""
+    from models.hubs.straight_line import WARNING
     return collection([
         feature(line((r.lon, r.lat), (r.hub_lon, r.hub_lat)), f"line-{r.point_id}",
                 STRAIGHT_LINE_STYLE,

@@ -31,6 +31,15 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]" 2>&1 | grep -v "^WARNING: Location" || true
-.venv/bin/python -c "import PySide6.QtWebEngineWidgets, geopandas, folium, sklearn, xstatic.pkg.leaflet" \
+.venv/bin/python -c "import PySide6.QtWebEngineWidgets, geopandas, folium, sklearn, numba, xstatic.pkg.leaflet" \
   || { echo "setup: the Python packages did not install" >&2; exit 1; }
+# The grouping's pair re-split is compiled (Numba) and cached beside its module: compile it
+# here, once, so the first grouping in the window does not wait for it.
+.venv/bin/python -c "
+from geo.canonical import load_sample
+from models.grouping import group_practices
+practices = load_sample().practices
+group_practices(practices)
+group_practices(practices, contiguous=True)" >/dev/null 2>&1 \
+  || echo "setup: the grouping kernel was not compiled now; the first grouping will compile it" >&2
 echo "setup: ready (.venv)"

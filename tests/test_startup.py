@@ -76,3 +76,16 @@ def test_the_window_needs_qt_only_before_it_shows(first):
                           text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip() == "", f"imported before the window shows: {proc.stdout}"
+
+
+def test_the_planning_tabs_load_scikit_learn_only_when_a_grouping_runs():
+    """The Groups, Hubs, Demand and Capacity tabs are built just after the map shows;
+    scikit-learn (~1.5 s to import) loads when a grouping first runs, on its worker, not
+    while the tabs are built."""
+    code = ("import sys, gui.app; gui.app.make_application(); "
+            "import gui.groups_panel, gui.hubs_panel, gui.demand_panel, gui.capacity_panel; "
+            "print('sklearn' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "False"

@@ -16,7 +16,6 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csc_matrix
-from sklearn.cluster import KMeans
 
 from models.grouping.resplit import Resplitter, members
 from models.grouping.solver import _better, _cost
@@ -113,6 +112,7 @@ def _start(s, t: int, rng, best) -> np.ndarray:
         return centres + rng.normal(0.0, JITTER * spread, centres.shape)
     centres = merged_centres(s.X, s.w, s.cw, s.nbrs, s.k, s.hi, rng, NOISE)
     if len(centres) < s.k:
+        from sklearn.cluster import KMeans  # imported on first use (~1.5 s)
         km = KMeans(n_clusters=s.k, n_init=1, random_state=int(rng.integers(2 ** 31)))
         centres = km.fit(s.X, sample_weight=s.cw).cluster_centers_
     return centres

@@ -29,8 +29,6 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 from scipy.sparse import coo_matrix, csr_matrix, hstack
 from scipy.sparse.csgraph import maximum_flow
-from sklearn.cluster import KMeans
-from sklearn.neighbors import NearestNeighbors
 
 from models.grouping.errors import Cancelled
 from models.grouping.resplit import Resplitter, members, violation
@@ -101,6 +99,7 @@ class Solver:
         self.stop = stop or Stop(None, None)
         self.adjacent = adjacent
         nn = min(NEIGHBOURS, n - 1)
+        from sklearn.neighbors import NearestNeighbors  # on first use (~1.5 s)
         nbrs = (NearestNeighbors(n_neighbors=nn + 1).fit(self.X).kneighbors(
             self.X, return_distance=False)[:, 1:] if nn > 0 else np.zeros((n, 0), int))
         if adjacent is not None:
@@ -197,6 +196,7 @@ class Solver:
         else:
             centres = None
         if centres is None:
+            from sklearn.cluster import KMeans
             km = KMeans(n_clusters=self.k, n_init=3 if len(self.w) <= 2000 else 1,
                         random_state=self.seed)
             centres = km.fit(self.X, sample_weight=self.cw).cluster_centers_
@@ -244,6 +244,7 @@ class Solver:
         if not (np.all(w == np.round(w)) and hi == round(hi) and w.sum() < 2 ** 31):
             return True
         n, k = len(w), self.k
+        from sklearn.neighbors import NearestNeighbors
         near = NearestNeighbors(n_neighbors=m).fit(centres).kneighbors(
             self.X, return_distance=False)
         free = self.fixed < 0
@@ -258,12 +259,14 @@ class Solver:
         return maximum_flow(graph, 0, sink).flow_value >= int(size.sum())
 
     def _nearest(self, centres) -> np.ndarray:
+        from sklearn.neighbors import NearestNeighbors
         near = NearestNeighbors(n_neighbors=1).fit(centres).kneighbors(
             self.X, return_distance=False)[:, 0]
         return np.where(self.fixed >= 0, self.fixed, near)
 
     def _program(self, centres, m: int, exact: bool, soft: bool):
         n, k = len(self.w), self.k
+        from sklearn.neighbors import NearestNeighbors
         nn = NearestNeighbors(n_neighbors=m).fit(centres)
         dist, near = nn.kneighbors(self.X)
         free = self.fixed < 0

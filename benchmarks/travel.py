@@ -32,7 +32,7 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.crs import to_bng, to_wgs84  # noqa: E402
+from geo.crs import to_wgs84  # noqa: E402
 from geo.roads import RoadLayers, frame  # noqa: E402
 from models import hubs as H  # noqa: E402
 from models.travel import build_graph  # noqa: E402
@@ -130,12 +130,6 @@ def main() -> None:
           f"CPU: {100 * fin.mean():.1f}% of entries within it, all identical: "
           f"{'yes' if np.array_equal(capped[2][fin], minutes[fin]) else 'NO'}; the rest "
           f"read inf (the optimiser keeps the full matrix)")
-    kept_xy = np.column_stack(to_bng(hubs["longitude"].to_numpy(), hubs["latitude"].to_numpy()))
-    sited = _timed(graph, lambda: graph.site_costs(from_xy, to_xy, kept_xy))
-    cap = sited[2][1].min(axis=1).max()
-    print(f"  site_costs, {len(hubs)} kept hubs     {sited[0]:7.2f} s wall {sited[1]:6.2f} s CPU: "
-          f"capped at {cap:.1f} min (each point's quickest kept hub at most), "
-          f"{100 * np.mean(sited[2][0] != minutes):.1f}% of entries read the cap")
     for bound in () if "--no-optimiser" in sys.argv else (0.0, 10.0):
         t = time.perf_counter()
         plan = H.optimise_hubs(demand, hubs, candidates, K, keep=("existing",),

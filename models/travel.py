@@ -21,8 +21,6 @@ RoadGraph.times(from_xy, to_xy, *, progress=None, cancel=None, limit=None)
     -> (n_from, n_to) minutes float32; unreachable pairs (and, with ``limit``, journeys
     whose road part is longer) are inf. xy arrays in BNG metres. Large matrices run on
     two helper processes (models/travel_workers.py).
-RoadGraph.site_costs(from_xy, site_xy, kept_xy) -> (costs, kept) for the site optimiser,
-    the candidates' search capped where no answer can change (see its docstring)
 RoadGraph.minutes_from(xy, limit=None) -> per-node minutes from one point (time bands)
 """
 from __future__ import annotations
@@ -151,23 +149,6 @@ class RoadGraph:
             np.inf if limit is None else float(limit), done, check, finish)
         self.helper_cpu_seconds += helper_cpu
         return out
-
-    def site_costs(self, from_xy, site_xy, kept_xy, *, progress=None, cancel=None):
-        """(minutes to each candidate site, minutes to each kept hub) for the site
-        optimiser, the candidates' search capped where no answer can change: at ``cap``,
-        the longest journey any point has to its quickest kept hub. A candidate further
-        than that from a point is never that point's quickest (its kept hub is nearer),
-        so its entry reads ``cap`` instead of its minutes: finite, at least the point's
-        kept-hub minutes, and therefore the same answer, objective and bound in
-        models/hubs (every use there is min(kept, candidate) or a comparison with the
-        kept hub; tests/test_travel.py checks it). Without kept hubs nothing is capped."""
-        kept = self.times(from_xy, kept_xy, cancel=cancel)
-        if kept.shape[1] == 0 or not np.isfinite(kept).all():
-            return self.times(from_xy, site_xy, progress=progress, cancel=cancel), kept
-        cap = float(kept.min(axis=1).max())
-        costs = self.times(from_xy, site_xy, progress=progress, cancel=cancel, limit=cap)
-        costs[~np.isfinite(costs)] = cap
-        return costs, kept
 
     def minutes_from(self, xy, limit: float | None = None) -> np.ndarray:
         """Minutes from one point to every node (for drawing time bands); with ``limit``,

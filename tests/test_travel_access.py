@@ -160,29 +160,3 @@ def test_time_bands_drawn_from_fewer_strips_cover_the_same_area(sample, monkeypa
     for q, e in zip(quick, every):
         assert list(q["minutes"]) == list(e["minutes"])
         assert np.allclose(q.to_crs(27700).area, e.to_crs(27700).area, rtol=0.01)
-
-
-@pytest.mark.slow
-def test_capped_site_costs_give_the_optimiser_the_same_answer_and_bound(sample):
-    """Issue #27: with kept hubs the candidates' search stops at the longest journey any
-    point has to its quickest kept hub; the capped entries read that cap, and the site
-    optimiser chooses the same sites with the same objective, bound and proof."""
-    from models.hubs.p_median import solve_p_median_costs
-    ds, layers, demand = sample
-    g = graph_for(layers, "drive")
-    xy = demand[["x", "y"]].to_numpy(float)
-    hubs_xy = H.catchments.points_bng(ds.hubs)
-    sites = g.xy[g.main][::max(1, len(g.main) // 300)] + 5.0
-    full, kept = g.times(xy, sites), g.times(xy, hubs_xy)
-    costs, kept2 = g.site_costs(xy, sites, hubs_xy)
-    assert np.array_equal(kept, kept2)
-    capped = costs != full
-    cap = kept.min(axis=1).max()
-    assert capped.any() and (costs[capped] == cap).all() and (full[capped] > cap).all()
-    w = demand["patients_now"].to_numpy(float)
-    for k in (1, 3):
-        a = solve_p_median_costs(full, w, kept.min(axis=1), k, bound_seconds=2)
-        b = solve_p_median_costs(costs, w, kept.min(axis=1), k, bound_seconds=2)
-        assert list(a.chosen) == list(b.chosen)
-        assert (a.objective, a.lower_bound, a.proven_optimal) == \
-            (b.objective, b.lower_bound, b.proven_optimal)

@@ -72,8 +72,8 @@ FULL_BOUND_MAX_PAIRS = 5_000_000
 # The sparse bound keeps, per point, every candidate closer than its second-nearest open
 # hub in the answer (multipliers are capped there, so the listed pairs are all that count:
 # the Lagrangian is exact for those multipliers, and on every instance tried the cap does
-# not bind at the best multipliers), at most SPARSE_MAX_PAIRS pairs (6 bytes each: 60
-# million is 360 MB beside the matrix; past that the radius shrinks toward the nearest).
+# not bind at the best multipliers), at most SPARSE_MAX_PAIRS pairs (8 bytes each: 60
+# million is 480 MB beside the matrix; past that the radius shrinks toward the nearest).
 SPARSE_MAX_PAIRS = 60_000_000
 # The sparse bound stops once it is within this share of the answer; where its sites feed
 # the Lagrangian heuristic it runs on to HEURISTIC_TARGET_GAP (on the 35,000 x 1,000
@@ -147,7 +147,8 @@ def lagrangian_bound(dist, w, base, k, upper, lam, report, stop, *, reach=None,
         # NumPy's pairwise sums (never a threaded BLAS): a fixed order for a given array,
         # so every run takes the same steps bit for bit.
         lam_sum = float(np.sum(lam))
-        value = lam_sum + float(np.sum(np.minimum(0.0, c0 - lam))) + math.fsum(np.sort(rho[pick]))
+        value = (lam_sum + float(np.sum(np.minimum(0.0, c0 - lam)))
+                 + math.fsum(np.sort(rho[pick])))
         value -= 1e-12 * abs(value) + eps * abs(lam_sum)
         if value > best + 1e-9 * abs(upper):
             best, best_pick, stall = value, np.sort(pick), 0
@@ -222,9 +223,9 @@ def _sparse_columns(dist, w, c0, near, reach, stop, max_pairs: int = SPARSE_MAX_
         fill += took
     cap = w * radius
     # Columns cut into runs of about ``block`` pairs: each run's temporaries stay small.
-    cuts = np.searchsorted(col_start, np.arange(0, count, block), "right") - 1
-    runs = list(zip(np.unique(np.r_[cuts, 0]).tolist(),
-                    np.r_[np.unique(np.r_[cuts, 0])[1:], m].tolist()))
+    firsts = np.unique(np.r_[0, np.searchsorted(col_start, np.arange(0, count, block),
+                                                "right") - 1])
+    runs = list(zip(firsts.tolist(), np.r_[firsts[1:], m].tolist()))
 
     def rho_of(lam):
         lam32 = lam.astype(np.float32)

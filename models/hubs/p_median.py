@@ -15,10 +15,11 @@ How it is solved, and why each step:
    swap helps.
 3. How far from optimal: a Lagrangian relaxation of "each point is served once", improved by
    subgradient steps, gives a certified lower bound (Beasley 1993, "Lagrangean heuristics
-   for location problems", EJOR 65:383-399; at national size over each point's candidates
+   for location problems", EJOR 65:383-399; on large matrices over each point's candidates
    nearer than its second-nearest open hub, optimality.py); below national size the sites
    it favours are also tried as further starts for the interchange while it climbs (the
-   "Lagrangian heuristic"), which often closes the gap. If a gap remains and the problem is small (up to EXACT_MAX_PAIRS useful
+   "Lagrangian heuristic"), which often closes the gap. If a gap remains and the problem
+   is small (up to EXACT_MAX_PAIRS useful
    point-site pairs: the sample's 51 x 73 easily), the integer programme is solved with
    HiGHS (scipy.optimize.milp, time-limited), which proves optimality or improves the
    answer. The true optimum lies between the bound and the answer.

@@ -308,6 +308,10 @@ class MapView(QWebEngineView):
     def _on_ready(self, counts: dict, generation: int) -> None:
         if generation != self._generation:
             return       # a page replaced since (data opened again) said it was ready
+        # The newest page is up, so no load is in flight: a replaced load that never
+        # reported its end (Chromium may drop it) must not make the next broken page look
+        # replaced too.
+        self._in_flight = 0
         self.counts = counts
         self.is_ready = True
         for name in self._hidden:

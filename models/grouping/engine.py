@@ -95,9 +95,40 @@ def _polished(got: _Solved) -> _Solved:
     return got
 
 
-def _fewest(area: Area, lo, hi, seed, stop, contiguous, boundary, starts=None) -> _Solved:
+def _contiguous(area: Area, k: int | None, lo, hi, seed, stop, boundary,
+                starts=None) -> _Solved:
+    """k groups (None: the fewest) each one patch, from the free search's answer
+    (contiguous.py): made contiguous; for the fewest, groups added while any is over the
+    maximum, then fewer tried while a free grouping made contiguous fits; polished with the
+    free search's groups in the pool."""
+    from models.grouping.contiguous import grow, made_contiguous
+    free = (_fewest(area, lo, hi, seed, stop, False, boundary, starts, polished=False)
+            if k is None else _solve(area, k, lo, hi, seed, stop, False, boundary, starts))
+    solver, names = _solver(area, free.k, lo, hi, seed, stop, True, boundary, starts)
+    solver.found += free.solver.found
+    assign, obj = made_contiguous(solver, free.assign, repair=k is not None)
+    if k is None:
+        assign, obj = grow(solver, assign, count_range(area, lo, hi)[1])
+        while obj[0] == 0 and solver.k > free.k:   # one fewer, while one fits
+            fewer, _ = _solver(area, solver.k - 1, lo, hi, seed, stop, False, boundary,
+                               merges=free.solver.merges)
+            stop.report(0.5, f"{area.label or 'all practices'}: trying {fewer.k} groups")
+            solver.k = fewer.k
+            got, got_obj = made_contiguous(solver, fewer.solve()[0], prove=False)
+            solver.found += fewer.found
+            if got_obj[0] > 0:
+                solver.k += 1
+                break
+            assign, obj = got, got_obj
+    got = _Solved(assign, solver.k, obj[0], free.proven_infeasible, names, solver)
+    return _polished(got)
+
+
+def _fewest(area: Area, lo, hi, seed, stop, contiguous, boundary, starts=None,
+            polished: bool = True) -> _Solved:
     """The fewest groups that all fit: counting gives the floor, then one more at a time
-    (small areas), or dissolving groups from a comfortable grouping (large areas, fewest.py)."""
+    (small areas), or dissolving groups from a comfortable grouping (large areas, fewest.py);
+    ``polished``: the answer of a small area polished (polish.py)."""
     k_lo, k_hi = count_range(area, lo, hi)
     tried: dict[int, _Solved] = {}
     merges: dict = {}      # every try starts from the same mergers (start.py)
@@ -115,7 +146,7 @@ def _fewest(area: Area, lo, hi, seed, stop, contiguous, boundary, starts=None) -
     if len(area.w) <= DISSOLVE_FROM:
         for k in range(k_lo, k_hi + 1):
             if attempt(k).violation == 0:
-                return _polished(tried[k])
+                return _polished(tried[k]) if polished else tried[k]
         return least_outside()
     k0 = start_count(area.total, hi, k_lo, k_hi)
     stop.report(0.0, f"{area.label or 'all practices'}: trying {k0} groups")
@@ -231,8 +262,12 @@ def _group_rest(rest: Area, k, n_big, lo, hi, seed, stop, contiguous, boundary, 
     reasons = area_problems(rest, lo, hi, k_rest)
     if k_rest is None and reasons:
         k_rest = best_effort_k(rest, lo, hi)
-    got = (_fewest(rest, lo, hi, seed, stop, contiguous, boundary, starts) if k_rest is None
-           else _solve(rest, k_rest, lo, hi, seed, stop, contiguous, boundary, starts))
+    if contiguous and len(rest.w) <= DISSOLVE_FROM:
+        got = _contiguous(rest, k_rest, lo, hi, seed, stop, boundary, starts)
+    elif k_rest is None:
+        got = _fewest(rest, lo, hi, seed, stop, contiguous, boundary, starts)
+    else:
+        got = _solve(rest, k_rest, lo, hi, seed, stop, contiguous, boundary, starts)
     names = name_groups(rest.label, rest.xy, rest.w, got.assign, got.fixed_names, got.k, taken)
     taken |= set(names)
     for b, codes in enumerate(rest.codes):

@@ -42,7 +42,9 @@ class Pool:
         self.fixed_size = np.bincount(fixed[fixed >= 0]) if (fixed >= 0).any() else []
 
     def add(self, assign: np.ndarray) -> None:
-        for idx in members(np.asarray(assign, int), self.s.k):
+        """The groups of ``assign`` (into any number of groups) that are allowed."""
+        assign = np.asarray(assign, int)
+        for idx in members(assign, max(self.s.k, int(assign.max()) + 1)):
             key = tuple(idx.tolist())
             if key and key not in self.groups and self._allowed(idx):
                 self.groups[key] = _cost(self.s.X, self.s.cw, idx)
@@ -142,7 +144,7 @@ def polish(solver, assign: np.ndarray, starts: int | None = None) -> np.ndarray:
 def _polish(s, best, best_obj, starts: int, rng) -> np.ndarray:
     for t in range(starts):
         s.stop.report(0.85, f"trying start {t + 2} of {starts + 1}")
-        got, obj = s.descend(_start(s, t, rng, best))
+        got, obj = s.descend(_start(s, t, rng, best), prove=False)
         s.found.append(got)
         if _better(obj, best_obj):
             best, best_obj = got, obj

@@ -154,12 +154,20 @@ class Solver:
             return assign, self.objective(assign)
         return self.descend(self.start(), rounds)
 
-    def descend(self, centres, rounds: int = MAX_ROUNDS) -> tuple[np.ndarray,
-                                                                   tuple[float, float]]:
-        """Steps 2–5 of the module docstring from ``centres``; every grouping passed on the
-        way is kept in ``self.found`` (the pool the polish picks groups from, polish.py)."""
+    def descend(self, centres, rounds: int = MAX_ROUNDS,
+                prove: bool = True) -> tuple[np.ndarray, tuple[float, float]]:
+        """Steps 2–5 of the module docstring from ``centres`` (step 5 only with ``prove``:
+        a further start of the polish need not prove again what the first descent did);
+        every grouping passed on the way is kept in ``self.found`` (the pool the polish
+        picks groups from, polish.py)."""
+        return self.refine(self.capacitated(self.order_fixed(centres)), rounds, prove=prove)
+
+    def refine(self, best: np.ndarray, rounds: int = MAX_ROUNDS, repair: bool = True,
+               prove: bool = True) -> tuple[np.ndarray, tuple[float, float]]:
+        """Steps 3–5 of the module docstring from the grouping ``best`` (the assignment's,
+        or one made without contiguity to be made contiguous, contiguous.py); step 4 only
+        with ``repair``, step 5 only with ``prove`` too."""
         n, k = len(self.w), self.k
-        best = self.capacitated(self.order_fixed(centres))
         best_obj = self.objective(best)
         for rnd in range(rounds):
             self.stop.report(min(rnd, 5) / 6, f"improving {k} groups")
@@ -169,13 +177,13 @@ class Solver:
             if not _better(obj, best_obj):
                 break
             best, best_obj = assign, obj
-        if best_obj[0] > 0:   # a town short of a group, or surplus boxed in by full groups
+        if best_obj[0] > 0 and repair:   # a town short of a group, or surplus boxed in by full groups
             from models.grouping.chains import pass_on
             from models.grouping.relocate import relocate
             assign = self.improve(Resplitter(self, pass_on(self, relocate(self, best))).run())
             if _better(self.objective(assign), best_obj):
                 best, best_obj = assign, self.objective(assign)
-        if best_obj[0] > 0 and n * k <= EXACT_LIMIT:  # can the bounds be met at all?
+        if best_obj[0] > 0 and repair and prove and n * k <= EXACT_LIMIT:  # can the bounds be met at all?
             got = self._program(self.centres(best), k, exact=True, soft=False)
             if got is None:
                 self.proven_infeasible = self.last_status == 2   # HiGHS: infeasible

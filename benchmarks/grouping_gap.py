@@ -19,7 +19,9 @@ Then "fewest groups" at 200, 600 and 6,500 practices beside the floor the totals
 and --contiguous beside the free run (the Voronoi adjacency of the practices, no study-area
 boundary). The last lines name each goal of issue 27 with its figure: within 3% of the exact
 optimum wherever HiGHS proves one, ≤ 0.5 s up to 200 practices with K given; "fewest"
-≤ 1.5 s up to 600 practices and ≤ 10 s for 6,500; --contiguous at most 2× the free run.
+≤ 1.5 s up to 600 practices and ≤ 10 s for 6,500; --contiguous at most 2× the free run;
+and the Done-when line, no result worse than the code before #27 (57e779b, the "groups/km"
+column: more groups, or as many and longer, is worse).
 """
 from __future__ import annotations
 
@@ -36,6 +38,28 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from grouping import HI, LO, _floor, _rest_k, _xy_w, p_median, sample_practices, \
     synthetic_practices, timed  # noqa: E402
+
+# (groups, km) of the code before issue 27's work began (commit 57e779b, measured with this
+# script's sets and bounds): no result may be worse (more groups, or as many and longer)
+BEFORE_27 = {"sample (illustrative)": (7, 1.2438), "synthetic 80": (18, 1.7678),
+             "synthetic 120": (25, 1.7967), "synthetic 160": (32, 1.6367),
+             "synthetic 200": (38, 2.2109), "fewest 200": (31, 3.0556),
+             "fewest 600": (98, 3.2219), "fewest 6500": (1084, 3.013),
+             "contiguous sample (illustrative)": (7, 1.2438),
+             "contiguous synthetic 80": (18, 1.8525),
+             "contiguous synthetic 160": (32, 1.6896),
+             "contiguous synthetic 600, fewest": (101, 2.9483)}
+
+
+def versus_before(label: str, groups: int, km: float, worse: list[str]) -> str:
+    """The 57e779b figure beside ours ("groups/km"), noting in ``worse`` a result that is
+    (km compared to the old figure's decimals)."""
+    old_groups, old_km = BEFORE_27[label]
+    rounding = 0.5 * 10.0 ** -len(str(old_km).split(".")[1])
+    if groups > old_groups or (groups == old_groups and km > old_km + rounding):
+        worse.append(f"{label} {groups}/{km:.4f} vs {old_groups}/{old_km}")
+    return f"{old_groups}/{old_km}"
+
 
 SETS = [("sample (illustrative)", None), ("synthetic 80", (80, 1, 80)),
         ("synthetic 120", (120, 1, 120)), ("synthetic 160", (160, 1, 160)),
@@ -87,8 +111,9 @@ def main() -> None:
     print(f"bounds {LO:,}–{HI:,}; km = patient-weighted mean distance to group centre; "
           "seconds = wall clock, cpu s = this process's CPU (the steadier on a shared "
           "machine)\n")
+    worse: list[str] = []
     print(f"{'K given':<24} {'n':>4} {'K':>3} {'seed':>4} {'ours km':>8} {'exact km':>9} "
-          f"{'status':>8} {'gap':>7} {'seconds':>8} {'cpu s':>6}")
+          f"{'status':>8} {'gap':>7} {'seconds':>8} {'cpu s':>6} {'57e779b':>12}")
     gaps, cpus = [], []
     for label, spec in SETS:
         practices = sample_practices() if spec is None else synthetic_practices(*spec)
@@ -108,8 +133,10 @@ def main() -> None:
             if status == "proven":
                 gaps.append((ours / ref_km - 1, label))
             cpus.append((cpu, secs, label))
+            before = versus_before(label, got.n_groups, ours, worse) if seed == 0 else ""
             print(f"{label:<24} {len(practices):>4} {k:>3} {seed:>4} {ours:>8.3f} "
-                  f"{ref_km:>9.3f} {status:>8} {gap:>7} {secs:>8.2f} {cpu:>6.2f}", flush=True)
+                  f"{ref_km:>9.3f} {status:>8} {gap:>7} {secs:>8.2f} {cpu:>6.2f} "
+                  f"{before:>12}", flush=True)
     if gaps:
         worst = max(gaps)
         goals["K given: within 3% of the exact optimum wherever HiGHS proves one"] = (
@@ -119,7 +146,7 @@ def main() -> None:
         worst[0] <= 0.5, f"slowest {worst[0]:.2f} CPU s, {worst[1]:.2f} s wall ({worst[2]})")
 
     print(f"\n{'fewest groups':<24} {'n':>4} {'groups':>6} {'floor':>5} {'ours km':>8} "
-          f"{'seconds':>8} {'cpu s':>6} {'peak MB':>7}")
+          f"{'seconds':>8} {'cpu s':>6} {'peak MB':>7} {'57e779b':>12}")
     free_600 = None
     for n in (200, 600) + (() if args.quick else (6500,)):
         n_big = 1 if n < 600 else 2 if n == 600 else 3
@@ -132,8 +159,9 @@ def main() -> None:
             groups, km = len(set(mapping.values())), mean_km(practices, mapping)
         if n == 600:
             free_600 = (cpu, secs, km, groups)
+        before = versus_before(f"fewest {n}", groups, km, worse)
         print(f"{'synthetic ' + str(n):<24} {n:>4} {groups:>6} {_floor(practices):>5} "
-              f"{km:>8.3f} {secs:>8.2f} {cpu:>6.2f} {mb:>7.0f}", flush=True)
+              f"{km:>8.3f} {secs:>8.2f} {cpu:>6.2f} {mb:>7.0f} {before:>12}", flush=True)
         if n <= 600:
             goals[f"fewest: <= 1.5 s at {n} practices"] = (
                 cpu <= 1.5, f"{cpu:.2f} CPU s, {secs:.2f} s wall; {groups} groups, floor "
@@ -144,7 +172,7 @@ def main() -> None:
                            f"{groups} groups, floor {_floor(practices)}")
 
     print(f"\n{'--contiguous vs free':<24} {'n':>4} {'K':>3} {'free km':>8} {'contig km':>9} "
-          f"{'free s':>7} {'contig s':>8} {'cpu':>5} {'cpu':>5} {'ratio':>5}")
+          f"{'free s':>7} {'contig s':>8} {'cpu':>5} {'cpu':>5} {'ratio':>5} {'57e779b':>12}")
     for label, spec in SETS[:2] + SETS[3:4] + [("synthetic 600, fewest", (600, 2, 600))]:
         practices = sample_practices() if spec is None else synthetic_practices(*spec)
         kw = {} if "fewest" in label else {"n_groups": _rest_k(practices)}
@@ -155,14 +183,18 @@ def main() -> None:
             free, fs, fc = run(practices, rep, **kw)
             free_km = mean_km(practices, free.mapping)
         cont, cs, cc = run(practices, rep, contiguous=True, **kw)
+        cont_km = mean_km(practices, cont.mapping)
+        before = versus_before("contiguous " + label, cont.n_groups, cont_km, worse)
         print(f"{label:<24} {len(practices):>4} {cont.n_groups:>3} {free_km:>8.3f} "
-              f"{mean_km(practices, cont.mapping):>9.3f} {fs:>7.2f} {cs:>8.2f} {fc:>5.2f} "
-              f"{cc:>5.2f} {cc / fc:>5.1f}", flush=True)
+              f"{cont_km:>9.3f} {fs:>7.2f} {cs:>8.2f} {fc:>5.2f} "
+              f"{cc:>5.2f} {cc / fc:>5.1f} {before:>12}", flush=True)
         if "fewest" in label:
             goals["--contiguous at most 2x the free run (600 practices, fewest)"] = (
                 cc <= 2 * fc, f"{cc / fc:.1f}x CPU ({cc:.2f} vs {fc:.2f} s), {cs / fs:.1f}x "
                               f"wall; {cont.n_groups} groups")
 
+    goals["Done when: no grouping result worse than before #27 (57e779b; groups/km)"] = (
+        not worse, "; ".join(worse) or f"none of {len(BEFORE_27)} worse")
     print("\ngoals (issue 27)")
     for goal, (ok, figures) in goals.items():
         print(f"  {'holds ' if ok else 'MISSES'}  {goal}: {figures}")

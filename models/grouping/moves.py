@@ -9,6 +9,8 @@ leaves.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from models.grouping.resplit import members
@@ -27,6 +29,10 @@ class LocalSearch:
     def __init__(self, solver, assign: np.ndarray):
         s = self.s = solver
         self.assign = np.asarray(assign, int).copy()
+        self.al = self.assign.tolist()   # the same, as a list: read once per neighbour
+        self.xl = s.X.tolist()
+        lo, hi = s.lo, s.hi       # patients outside the bounds of a list of x (a closure:
+        self.viol = lambda x: lo - x if x < lo else (x - hi if x > hi else 0.0)  # fast)
         k = s.k
         self.members = [m.tolist() for m in members(self.assign, k)]
         self.W = np.bincount(self.assign, s.w, k).astype(float)
@@ -36,19 +42,22 @@ class LocalSearch:
         self.eps = 1e-9 * max(1.0, float(self.cost.sum()))
 
     # -------------------------------------------------------------- helpers
-    def viol(self, x: float) -> float:
-        lo, hi = self.s.lo, self.s.hi
-        return lo - x if x < lo else (x - hi if x > hi else 0.0)
+    def _dist(self, i: int, g: int) -> float:
+        """Practice i to group g's centre (the arithmetic of numpy's, on floats: faster
+        one at a time)."""
+        dx, dy = self.xl[i][0] - self.centre[g, 0], self.xl[i][1] - self.centre[g, 1]
+        return math.sqrt(dx * dx + dy * dy)
 
     def conf(self, i: int, g: int, skip: int = -1) -> int:
-        return sum(1 for p in self.s.partners[i] if p != skip and self.assign[p] == g)
+        return sum(1 for p in self.s.partners[i] if p != skip and self.al[p] == g)
 
     def _connected(self, nodes: list[int]) -> bool:
         from models.grouping.splits import connected
         return connected(self.s, nodes)
 
     def _touches(self, i: int, g: int, skip: int = -1) -> bool:
-        return any(self.assign[j] == g and j != skip for j in self.s.adjacent[i])
+        al = self.al
+        return any(al[j] == g and j != skip for j in self.s.adjacent[i])
 
     def _apply(self, changes: list[tuple[int, int]]) -> None:
         s = self.s
@@ -60,6 +69,7 @@ class LocalSearch:
             self.W[src] -= s.w[i]
             self.W[dst] += s.w[i]
             self.assign[i] = dst
+            self.al[i] = int(dst)
             touched |= {src, dst}
         for g in touched:
             idx = self.members[g]
@@ -69,17 +79,17 @@ class LocalSearch:
 
     # -------------------------------------------------------------- moves
     def _move_pass(self) -> bool:
-        s, a = self.s, self.assign
+        s, a, al = self.s, self.assign, self.al
         out = bool((self.W < s.lo).any() or (self.W > s.hi).any())
-        d_own = np.sqrt(((s.X - self.centre[a]) ** 2).sum(1))
+        d_own = np.sqrt(((s.X - self.centre[a]) ** 2).sum(1)).tolist()
         improved = False
         for i in range(len(a)):
             if not self.free[i]:
                 continue
-            A = a[i]
+            A = al[i]
             if len(self.members[A]) <= 1:
                 continue
-            groups = {int(a[j]) for j in s.nbrs[i]} - {A}
+            groups = {al[j] for j in s.nbrs[i]} - {A}
             if not groups:
                 continue
             wi = s.w[i]
@@ -90,8 +100,9 @@ class LocalSearch:
                 dv = va + self.viol(self.W[B] + wi) - self.viol(self.W[B])
                 if s.partners[i]:
                     dv += s.hi * (self.conf(i, B) - ca)
-                if dv > 0 or (dv == 0 and not out and s.cw[i] * (
-                        np.sqrt(((s.X[i] - self.centre[B]) ** 2).sum()) - d_own[i]) > 0):
+                if dv > 0:
+                    continue
+                if dv == 0 and not out and s.cw[i] * (self._dist(i, B) - d_own[i]) > 0:
                     continue
                 if s.adjacent is not None and not self._touches(i, B):
                     continue
@@ -127,7 +138,7 @@ class LocalSearch:
 
     def _swap_pass(self) -> bool:
         s, a = self.s, self.assign
-        d = lambda i, g: float(np.sqrt(((s.X[i] - self.centre[g]) ** 2).sum()))  # noqa: E731
+        d = self._dist
         improved = False
         cand = self._swap_candidates()
         for i in sorted(cand):

@@ -24,16 +24,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.grouping.solver import Solver
+from models.grouping.solver import MAX_ROUNDS, Solver
 
 
 def made_contiguous(solver: Solver, assign: np.ndarray, repair: bool = True,
-                    prove: bool = True) -> tuple[np.ndarray, tuple[float, float]]:
+                    prove: bool = True, rounds: int = MAX_ROUNDS) -> tuple[np.ndarray,
+                                                                          tuple[float, float]]:
     """``assign`` (any grouping into ``solver.k``) with every group one patch, improved
     under that constraint; and its (patients outside the bounds, patient-km).
     ``repair``: groups still outside the bounds repaired; ``prove``: then, on a small
     area, whether the bounds can be met at all (solver.refine)."""
-    return solver.refine(solver.improve(np.asarray(assign, int)), repair=repair,
+    return solver.refine(solver.improve(np.asarray(assign, int)), rounds, repair=repair,
                          prove=prove)
 
 

@@ -20,7 +20,7 @@ from models.grouping.polish import polish
 from models.grouping.problem import (
     Area, Locks, allocate, area_problems, best_effort_k, build_areas, check_bounds, count_range,
 )
-from models.grouping.solver import CancelFn, ProgressFn, Solver, Stop
+from models.grouping.solver import MAX_ROUNDS, CancelFn, ProgressFn, Solver, Stop
 
 
 DISSOLVE_FROM = 1_000   # practices above which "fewest groups" dissolves groups (fewest.py)
@@ -106,7 +106,8 @@ def _contiguous(area: Area, k: int | None, lo, hi, seed, stop, boundary,
             if k is None else _solve(area, k, lo, hi, seed, stop, False, boundary, starts))
     solver, names = _solver(area, free.k, lo, hi, seed, stop, True, boundary, starts)
     solver.found += free.solver.found
-    assign, obj = made_contiguous(solver, free.assign, repair=k is not None)
+    assign, obj = made_contiguous(solver, free.assign, repair=k is not None,
+                                  rounds=MAX_ROUNDS if k is not None else 1)
     if k is None:
         assign, obj = grow(solver, assign, count_range(area, lo, hi)[1])
         while obj[0] == 0 and solver.k > free.k:   # one fewer, while one fits

@@ -224,13 +224,18 @@ def slow_check(monkeypatch):
     go.set()
 
 
-def test_suggested_sites_show_before_their_check_and_accept_waits_for_it(window, slow_check):
-    """Issue #27: the answer is shown at once; its bound is worked out after it."""
-    panel = window.hubs_panel
-    panel.k.setValue(2)
+def suggest_until_checking(panel, k: int) -> None:
+    """Suggest ``k`` sites and wait for them to show, before their check ends."""
+    panel.k.setValue(k)
     click(panel.suggest_button)
     wait_until(lambda: "Checking how close" in panel.plan_label.text(), timeout=60,
                what="the answer, before its check")
+
+
+def test_suggested_sites_show_before_their_check_and_accept_waits_for_it(window, slow_check):
+    """Issue #27: the answer is shown at once; its bound is worked out after it."""
+    panel = window.hubs_panel
+    suggest_until_checking(panel, 2)
     wait_until(lambda: js(window, "medway.counts().suggested") == 2, what="suggested drawn")
     assert not panel.accept_button.isEnabled()
     assert panel.taskbar.isVisible()                    # still working: the check
@@ -243,10 +248,7 @@ def test_suggested_sites_show_before_their_check_and_accept_waits_for_it(window,
 
 def test_cancelling_the_check_keeps_the_suggested_sites_unchecked(window, slow_check):
     panel = window.hubs_panel
-    panel.k.setValue(1)
-    click(panel.suggest_button)
-    wait_until(lambda: "Checking how close" in panel.plan_label.text(), timeout=60,
-               what="the answer, before its check")
+    suggest_until_checking(panel, 1)
     click(panel.taskbar.cancel_button)
     wait_until(lambda: panel.accept_button.isEnabled(), timeout=10, what="cancelled check")
     text = panel.plan_label.text()

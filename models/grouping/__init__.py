@@ -25,9 +25,10 @@ within the bounds at the least patient-km; practices are then moved or swapped b
 neighbouring groups while that helps; centres are recomputed and the assignment repeated
 until a round brings no improvement. Further starts drawn from the seed are descended the
 same way and an exact set-partitioning pick (HiGHS) combines the best of all groups found
-(polish.py). Same input and seed → same groups.
-Modules: problem (set-up, locks, counting checks), solver, resplit, moves and polish (the
-optimisation), naming, metrics, territories, compare, engine (the entry point).
+(polish.py). With contiguity asked for, the free grouping is found first and made
+contiguous (contiguous.py). Same input and seed → same groups.
+Modules: problem (set-up, locks, counting checks), solver, resplit, moves, polish and
+contiguous (the optimisation), naming, metrics, territories, compare, engine (the entry point).
 """
 from models.grouping.compare import compare_groupings
 from models.grouping.engine import GroupingResult, default_bounds, group_practices

@@ -26,6 +26,7 @@ class Chains:
     def __init__(self, solver, assign: np.ndarray):
         s = self.s = solver
         self.a = np.asarray(assign, int).copy()
+        self.al = self.a.tolist()   # the same, as a list: read once per neighbour
         self.W = np.bincount(self.a, s.w, s.k).astype(float)
         self.centre = np.array([complex(*c) for c in s.centres(self.a)])
         self.members = [set(m.tolist()) for m in members(self.a, s.k)]
@@ -45,11 +46,11 @@ class Chains:
     def _moves(self, A: int, push: bool):
         """(practice, from, to) for one hop: pushing, A's practices to the groups near
         them; pulling, nearby practices of other groups into A."""
-        s, a = self.s, self.a
+        s, a = self.s, self.al
         if push:
             for p in sorted(self.members[A]):
                 if s.fixed[p] < 0:
-                    for B in sorted({int(a[j]) for j in s.near[p]} - {A}):
+                    for B in sorted({a[j] for j in s.near[p]} - {A}):
                         yield p, A, B
             return
         seen: set[int] = set()
@@ -57,15 +58,15 @@ class Chains:
             for p in s.near[i]:
                 if a[p] != A and p not in seen and s.fixed[p] < 0:
                     seen.add(p)
-                    yield p, int(a[p]), A
+                    yield p, a[p], A
 
     def _allowed(self, p: int, src: int, dst: int) -> bool:
-        s = self.s
-        if any(self.a[q] == dst for q in s.partners[p]):
+        s, a = self.s, self.al
+        if any(a[q] == dst for q in s.partners[p]):
             return False
         if s.adjacent is None:
             return True
-        if not any(self.a[j] == dst for j in s.adjacent[p]):
+        if not any(a[j] == dst for j in s.adjacent[p]):
             return False
         if (p, src) not in self.whole:   # asked again and again while chains are searched
             from models.grouping.splits import connected
@@ -113,6 +114,7 @@ class Chains:
         s = self.s
         for p, src, dst in chain:
             self.a[p] = dst
+            self.al[p] = dst
             self.members[src].discard(p)
             self.members[dst].add(p)
             self.W[src] -= s.w[p]

@@ -36,7 +36,7 @@ class LocalSearch:
         k = s.k
         self.members = [m.tolist() for m in members(self.assign, k)]
         self.W = np.bincount(self.assign, s.w, k).astype(float)
-        self.cost = np.array([_cost(s.X, s.cw, m) for m in self.members])
+        self.cost = np.array([s.group_cost(m) for m in self.members])
         self.centre = s.centres(self.assign)
         self.free = s.fixed < 0
         self.eps = 1e-9 * max(1.0, float(self.cost.sum()))

@@ -44,6 +44,7 @@ MAX_ROUNDS = 30         # safety stop; rounds end as soon as one does not improv
 MAX_PASSES = 200        # safety stop for local improvement; it ends when nothing helps
 START = "merge"         # or "kmeans"
 SOLVER_SECONDS = 20.0   # safety stop for one HiGHS call (never reached in practice)
+COSTS_KEPT = 200_000    # group costs remembered (Solver.group_cost), then forgotten
 
 
 class Stop:
@@ -119,6 +120,7 @@ class Solver:
         self.found: list[np.ndarray] = []   # groupings passed by the descents (polish.py)
         self.starts: int | None = None      # further starts for the polish (polish.py)
         self.merges: dict | None = None     # mergers shared by tries at other counts (start.py)
+        self.costs: dict[tuple[int, ...], float] = {}   # group_cost's memory
 
     # -------------------------------------------------------------- evaluation
     def conflicts(self, assign) -> int:
@@ -131,8 +133,20 @@ class Solver:
 
     def objective(self, assign) -> tuple[float, float]:
         """(patients outside the bounds + apart conflicts × max, patient-km)."""
-        cost = sum(_cost(self.X, self.cw, idx) for idx in members(assign, self.k))
+        cost = sum(self.group_cost(idx.tolist()) for idx in members(assign, self.k))
         return self.outside(assign), cost
+
+    def group_cost(self, idx: list[int]) -> float:
+        """``_cost`` of the group ``idx``, remembered: most groups are costed again and
+        again as the descents pass (the same members in the same order give the same
+        figure, to the last bit)."""
+        key = tuple(idx)
+        got = self.costs.get(key)
+        if got is None:
+            if len(self.costs) >= COSTS_KEPT:
+                self.costs.clear()
+            got = self.costs[key] = _cost(self.X, self.cw, idx)
+        return got
 
     def centres(self, assign) -> np.ndarray:
         cw = np.bincount(assign, self.cw, self.k)

@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from models.grouping.resplit import members
-from models.grouping.solver import MAX_PASSES, _cost
+from models.grouping.solver import MAX_PASSES
 from models.grouping.territories import parts
 
 
@@ -73,7 +73,7 @@ class LocalSearch:
             touched |= {src, dst}
         for g in touched:
             idx = self.members[g]
-            self.cost[g] = _cost(s.X, s.cw, idx)
+            self.cost[g] = s.group_cost(idx)
             c = s.cw[idx]
             self.centre[g] = c @ s.X[idx] / c.sum() if len(idx) else self.centre[g]
 
@@ -110,8 +110,8 @@ class LocalSearch:
                     rest = [j for j in self.members[A] if j != i]
                     if s.adjacent is not None and not self._connected(rest):
                         break
-                    rest_cost = _cost(s.X, s.cw, rest)
-                ds = (rest_cost + _cost(s.X, s.cw, self.members[B] + [i])
+                    rest_cost = s.group_cost(rest)
+                ds = (rest_cost + s.group_cost(self.members[B] + [i])
                       - self.cost[A] - self.cost[B])
                 if _beats((dv, ds), best_key):
                     best, best_key = B, (dv, ds)
@@ -165,7 +165,7 @@ class LocalSearch:
                 if s.adjacent is not None and not (self._connected(new_a)
                                                    and self._connected(new_b)):
                     continue
-                ds = (_cost(s.X, s.cw, new_a) + _cost(s.X, s.cw, new_b)
+                ds = (s.group_cost(new_a) + s.group_cost(new_b)
                       - self.cost[A] - self.cost[B])
                 if _beats((dv, ds), best_key):
                     best, best_key = j, (dv, ds)

@@ -18,7 +18,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csc_matrix
 
 from models.grouping.resplit import Resplitter, members
-from models.grouping.solver import _better, _cost
+from models.grouping.solver import _better
 
 STARTS = 4             # further starts besides the default one, at least
 STARTS_SMALL = 8       # ... and up to this many on small areas, where they are cheap,
@@ -47,7 +47,7 @@ class Pool:
         for idx in members(assign, max(self.s.k, int(assign.max()) + 1)):
             key = tuple(idx.tolist())
             if key and key not in self.groups and self._allowed(idx):
-                self.groups[key] = _cost(self.s.X, self.s.cw, idx)
+                self.groups[key] = self.s.group_cost(list(key))
 
     def _allowed(self, idx: np.ndarray) -> bool:
         """Within the bounds, no apart pair, all or none of a fixed group, one patch."""

@@ -93,11 +93,18 @@ class LocalSearch:
             if not groups:
                 continue
             wi = s.w[i]
-            va = self.viol(self.W[A] - wi) - self.viol(self.W[A])
+            if out:
+                va = self.viol(self.W[A] - wi) - self.viol(self.W[A])
+            else:       # every group within the bounds (viol 0): the same sums, shorter
+                va = self.viol(self.W[A] - wi)
+                if va > 0 and not s.partners[i]:   # no destination can make up for it
+                    continue
             ca = self.conf(i, A) if s.partners[i] else 0
             best, best_key, rest_cost = -1, (0.0, -self.eps), None
             for B in sorted(groups):
-                dv = va + self.viol(self.W[B] + wi) - self.viol(self.W[B])
+                dv = va + self.viol(self.W[B] + wi)
+                if out:
+                    dv -= self.viol(self.W[B])
                 if s.partners[i]:
                     dv += s.hi * (self.conf(i, B) - ca)
                 if dv > 0:
@@ -140,6 +147,7 @@ class LocalSearch:
         s, a = self.s, self.assign
         d = self._dist
         improved = False
+        out = bool((self.W < s.lo).any() or (self.W > s.hi).any())
         cand = self._swap_candidates()
         for i in sorted(cand):
             best, best_key = -1, (0.0, -self.eps)
@@ -150,8 +158,11 @@ class LocalSearch:
                 if B == A or not self.free[j]:
                     continue
                 wj = s.w[j]
-                dv = (self.viol(self.W[A] - wi + wj) - self.viol(self.W[A])
-                      + self.viol(self.W[B] - wj + wi) - self.viol(self.W[B]))
+                if out:
+                    dv = (self.viol(self.W[A] - wi + wj) - self.viol(self.W[A])
+                          + self.viol(self.W[B] - wj + wi) - self.viol(self.W[B]))
+                else:   # every group within the bounds (viol 0): the same sums, shorter
+                    dv = self.viol(self.W[A] - wi + wj) + self.viol(self.W[B] - wj + wi)
                 if s.partners[i] or s.partners[j]:
                     dv += s.hi * (self.conf(i, B, j) - self.conf(i, A)
                                   + self.conf(j, A, i) - self.conf(j, B))
@@ -174,6 +185,7 @@ class LocalSearch:
                 B = a[j]
                 self._apply([(i, B), (j, A)])
                 improved = True
+                out = bool((self.W < s.lo).any() or (self.W > s.hi).any())
         return improved
 
     def run(self) -> np.ndarray:

@@ -92,7 +92,7 @@ class Chains:
             moved = {m[0] for m in path}
             for p, src, dst in self._moves(A, push):
                 other = dst if push else src
-                if p in moved or other in on_path or not self._allowed(p, src, dst):
+                if p in moved or other in on_path:
                     continue
                 wp = s.w[p]
                 if not lo <= (load - wp if push else load + wp) <= hi:
@@ -101,6 +101,8 @@ class Chains:
                 fits = lo <= there <= hi
                 if not fits and (there < lo if push else there > hi):
                     continue      # pushed below the minimum, or pulled from a group over
+                if not self._allowed(p, src, dst):   # last: the dearest test
+                    continue
                 step = s.cw[p] * (abs(s.Z[p] - self.centre[dst])
                                   - abs(s.Z[p] - self.centre[src]))
                 heapq.heappush(heap, (cost + step, tie, None if fits else other, there,

@@ -10,10 +10,10 @@ from the floor up is descended and repaired in full before it fails). Instead (e
 2. its grouping is made contiguous: each detached piece joins a touching group, then moves,
    swaps and pair re-splits that keep every group one patch (``made_contiguous``);
 3. "fewest": while a group is over the maximum, one more group is made by halving the group
-   furthest over and repairing around it (``grow``; a count the free search met but the
-   contiguous one cannot costs a local repair, not a descent), then a free grouping at the
-   count reached is made contiguous too (its room spread over the whole area) and the
-   better kept;
+   furthest over and repairing around it (``grow``: a count the free search met but the
+   contiguous one cannot costs a local repair, not a descent); from the count so reached,
+   one fewer is tried at a time (a free grouping at that count made contiguous, its room
+   spread over the whole area) while it fits;
 4. the polish (polish.py) descends further contiguous starts and picks from every one-patch
    group found, the free search's included.
 

@@ -36,7 +36,7 @@ from scipy.sparse import csgraph
 from scipy.spatial import cKDTree
 
 from geo.progress import Cancelled
-from models import travel_workers as workers
+from models import travel_paths as paths, travel_workers as workers
 from models.assumptions import Assumptions, default_assumptions
 
 MODES = ("drive", "walk")
@@ -143,10 +143,16 @@ class RoadGraph:
             out += (dst_leg + self.end_minutes)[None, :].astype(np.float32)
             return out
 
-        # Dijkstra from each site over reversed edges = time from every node TO the site.
+        # Dijkstra from each site over reversed edges = time from every node TO the site:
+        # compiled, on two threads (models/travel_paths.py); SciPy if that is unavailable.
+        cap = np.inf if limit is None else float(limit)
+        out = paths.run(self._reverse, steps, self._pos[src_node], src_leg,
+                        (dst_leg + self.end_minutes).astype(np.float32), cap, done, check)
+        if out is not None:
+            return out
         out, helper_cpu = workers.run(
             self._reverse, steps, self._pos[origins], (len(origins), len(dst_node)),
-            np.inf if limit is None else float(limit), done, check, finish)
+            cap, done, check, finish)
         self.helper_cpu_seconds += helper_cpu
         return out
 

@@ -3,9 +3,10 @@ matrix, the K = 10 site optimiser on it, time bands around a hub, and (with --ma
 the map takes to redraw the road context.
 
 Goals (issue #27, wall seconds on a quiet 2-core machine): the matrix <= 2 s, the bands of
-one hub <= 0.3 s. Each figure is printed with its goal, its CPU seconds (this process plus
-the helper processes) and the load average, beside its reference: the one-process matrix
-(same minutes) and bands drawn from every link's strip (areas).
+one hub <= 0.3 s. Each figure is printed with its goal, its CPU seconds (this process's
+threads plus any helper processes) and the load average, beside its reference: SciPy's
+one-process matrix (the same minutes: "identical" or the largest difference) and bands
+drawn from every link's strip (areas). The matrix is also printed with limit=60 minutes.
 
 Run: .venv/bin/python benchmarks/travel.py          graph, matrix, optimiser, bands
      .venv/bin/python benchmarks/travel.py --no-optimiser    the matrix and bands only

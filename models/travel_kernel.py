@@ -1,10 +1,12 @@
 """The compiled Dijkstra behind models/travel_paths.py (Numba; it releases the GIL).
 
-One call does one chunk of sites: a search from each site's junction over the reversed road
-graph (the time from every junction TO the site), each junction's float32 minutes kept
-junction by junction for the chunk, then every demand point's row of the chunk's sites
-written into the result with its access leg and the site's leg plus parking, in float32 in
-the order RoadGraph.times has always added them.
+One call does one chunk of sites (up to 32): a search from each site's junction over the
+reversed road graph (the time from every junction TO the site) into a row of float32
+minutes per site, then every demand point's minutes to the chunk's sites written into its
+row of the result, the chunk's columns side by side (sites in junction order; ``unsort``
+puts them back in the caller's order at the end), with the point's access leg and the
+site's leg plus parking added in float32 in the order RoadGraph.times has always used.
+Points come sorted by junction, so each site's row is read in one forward sweep.
 """
 from __future__ import annotations
 
@@ -66,10 +68,9 @@ def _search(indptr, indices, weights, source, limit, dist, keys, nodes):
 @njit(nogil=True, cache=True)
 def chunk(indptr, indices, weights, sources, limit, node_of, rows, leg_of, first, which,
           tail, out):
-    """Sites ``first``, ``first + 1``, ... of the result's columns (in junction order: site
-    c's junction is ``sources[which[c]]``): out[rows[i], first + c] = (float32 minutes
-    from junction ``node_of[i]`` to the site + leg_of[i]) + tail[c]. The points come
-    sorted by junction, so each site's minutes are read in one sweep."""
+    """Columns ``first``, ``first + 1``, ... of ``out`` (site c's junction is
+    ``sources[which[c]]``): out[rows[i], first + c] = (float32 minutes from junction
+    ``node_of[i]`` to the site + leg_of[i]) + tail[c]."""
     n = len(indptr) - 1
     width = len(sources)
     minutes = np.empty((width, n), np.float32)

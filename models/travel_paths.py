@@ -5,18 +5,19 @@ thread only waits), so two cores needed two spawned helper processes
 (models/travel_workers.py, about 1.6×), and its Fibonacci heap costs about 5 ms per site
 on the 33,000-junction benchmark graph. The maintained graph libraries were slower on that
 graph (measured 2026-12-03, CPU seconds for its 989 sites; SciPy 4.9): networkit 11.3's
-``SPSP`` 13 s plus 4 s to turn its nested vectors into an array, igraph 1.0's
-``distances`` 2.4× SciPy per site before its list of lists is converted, rustworkx 0.18 4×
-with one dict per site; scikit-network counts hops only. The search here is the textbook
-one (a 4-ary heap with stale entries skipped, about 1.5× SciPy's speed) and releases the
-GIL, so the chunks of sites run on two threads of this process and write straight into the
-result: nothing is copied between processes and no process is started.
+``SPSP`` 13 s (OpenMP) plus 4 s to turn its nested vectors into an array; igraph 1.0's
+``distances`` 2.4 times SciPy's time before its list of lists is converted; rustworkx
+0.18 4 times, one dict per site; scikit-network counts hops only. The search here is the
+textbook one (a 4-ary heap with stale entries skipped: about 1.4 times quicker than
+SciPy's; a decrease-key heap, aligned child groups and a radix heap were no quicker) and
+releases the GIL, so the chunks of sites run on two threads of this process and write
+straight into the result: nothing is copied between processes and no process is started.
 
 The minutes are SciPy's to the bit: each junction's time is the least of its neighbours'
 times plus the link (float64, summed in the same order, ``limit`` kept when ``<=`` as in
 SciPy), and the access legs and parking are added in float32 in the order RoadGraph.times
-always used. If Numba cannot compile (or is missing) the matrix falls back to SciPy
-(models/travel_workers.py) with the same minutes.
+always used. If Numba cannot compile (or is missing), or the search fails, the matrix
+falls back to SciPy (models/travel_workers.py) with the same minutes.
 
 run(graph, steps, node_of, leg_of, tail, limit, report, stop) -> (n_points, n_sites) float32
     or None when the compiled search is unavailable (the caller then uses SciPy)
@@ -102,6 +103,12 @@ def _on_threads(work, count, report, stop) -> None:
         finally:
             for f in pending:
                 f.cancel()
+
+
+def disable() -> None:
+    """Not tried again this session (it failed): SciPy makes the matrices."""
+    global _kernel
+    _kernel = False
 
 
 def _compiled():

@@ -266,3 +266,17 @@ def test_without_the_compiled_search_scipy_makes_the_same_matrix(sample_drive, m
     monkeypatch.setattr(travel_paths, "_kernel", None)
     assert np.array_equal(g.times(pts, sites), fast)
     assert travel_paths._kernel is False and travel_paths._compiled() is None
+
+
+def test_a_compiled_search_that_fails_leaves_the_matrix_to_scipy(sample_drive, monkeypatch):
+    from types import SimpleNamespace
+    from models import travel_paths
+    g = sample_drive
+    pts, sites = _spread(g, 200), _spread(g, 40, 3)
+    fast = g.times(pts, sites)
+
+    def broken(*args):
+        raise MemoryError("no room for the search")
+    monkeypatch.setattr(travel_paths, "_kernel", SimpleNamespace(chunk=broken, unsort=broken))
+    assert np.array_equal(g.times(pts, sites), fast)
+    assert travel_paths._compiled() is None                   # not tried again

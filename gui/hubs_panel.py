@@ -7,6 +7,7 @@ when the mouse is released.
 """
 from __future__ import annotations
 
+import dataclasses
 import html
 
 import pandas as pd
@@ -26,6 +27,7 @@ from gui.panel import Panel
 from gui.worker import TaskBar
 from models import hubs as hubmodel
 from models.hubs import straight_line
+from models.hubs.p_median import NO_BOUND
 
 HUB_TABLE = [   # the figures a planner reads first (in view on a laptop), codes last
     Column("name", "Name", tip="The hub's name (click the hub for its full details)"),
@@ -54,6 +56,9 @@ HUB_TABLE = [   # the figures a planner reads first (in view on a laptop), codes
     Column("status", "Status"),
     Column("hub_id", "Hub"),
 ]
+# Under a suggestion: while its bound is worked out (Accept waits), and once it may be taken.
+CHECKING_NOTE = " (Cancel keeps these sites, unchecked.)"
+ACCEPT_NOTE = "<br>Press <b>Accept suggestion</b> to add the sites."
 NAME_WIDTH = 130      # px: the Hubs table's name column at most (full name: Details)
 
 
@@ -384,12 +389,33 @@ class HubsPanel(HubEditing, Panel):
             self.k.value(), candidates=self.candidates.currentData(), keep=keep,
             used_ids=tuple(self.used_ids()), travel=self.road_graph())
 
-        def work(progress, cancel):
-            return problem.solve(progress=progress, cancel=cancel)
-        self.start_task(work, self._on_plan, title="Suggest sites",
-                        button=self.suggest_button, taskbar=self.taskbar)
+        def work(progress, cancel, found):
+            return problem.solve(progress=progress, cancel=cancel, on_answer=found)
+        self.plan = None                    # the last suggestion goes as a new one starts
+        self.accept_button.setEnabled(False)
+        self.plan_label.clear()
+        self.map.remove_overlay("suggested")
+        task = self.start_task(work, self._on_plan, title="Suggest sites",
+                               button=self.suggest_button, taskbar=self.taskbar,
+                               on_found=self._on_first_answer)
+        task.cancelled.connect(self._on_check_cancelled)
+
+    def _on_first_answer(self, plan) -> None:
+        """The sites are shown as soon as they are found; how close they are to the best
+        possible (the bound) is worked out after, and Accept waits for it."""
+        self._show_plan(plan, CHECKING_NOTE)
+
+    def _on_check_cancelled(self) -> None:
+        """Cancel while the answer was being checked keeps the answer, unchecked."""
+        if self.plan is not None and not self.accept_button.isEnabled():
+            result = dataclasses.replace(self.plan.result, bound_method=NO_BOUND)
+            self._show_plan(dataclasses.replace(self.plan, result=result),
+                            "<br>The check was cancelled. " + ACCEPT_NOTE)
 
     def _on_plan(self, plan) -> None:
+        self._show_plan(plan, ACCEPT_NOTE)
+
+    def _show_plan(self, plan, note: str) -> None:
         self.plan = plan
         self.map.set_overlay("suggested", layer("suggested").features(plan.added))
         # The table, catchments and "Access now" stay on the hubs in the plan: the
@@ -400,8 +426,8 @@ class HubsPanel(HubEditing, Panel):
         self.plan_label.setText(
             f"<b>Suggestion (not applied yet)</b> — if accepted, access would be: mean "
             f"{a[unit[1]]:.2f} {unit[0]}.<br>" + plan.summary().replace("\n", "<br>")
-            + "<br>Press <b>Accept suggestion</b> to add the sites.")
-        self.accept_button.setEnabled(True)
+            + note)
+        self.accept_button.setEnabled(note != CHECKING_NOTE)
 
     def _accepted(self, plan) -> pd.DataFrame:
         """Every hub on the map now (existing, planned and the user's own) plus the

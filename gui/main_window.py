@@ -71,8 +71,13 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         self.panels_ready = False
 
     def _place(self) -> None:
-        """Where and how large the window was last time (else 1400 × 900)."""
-        self.resize(1400, 900)
+        """Where and how large the window was last time (else 1400 × 900, or maximised on
+        a screen smaller than that)."""
+        from gui.window_layout import first_size, screen_room
+        size, shrunk = first_size(screen_room(self))
+        self.resize(size)
+        if shrunk:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)

@@ -42,13 +42,22 @@ class Panel(QWidget):
         view.horizontalHeader().setStretchLastSection(True)
         return view
 
-    def start_task(self, work, on_done, *, title: str, button, taskbar) -> Task:
+    def start_task(self, work, on_done, *, title: str, button, taskbar,
+                   on_found=None) -> Task:
         """Run ``work(progress, cancel)`` off the GUI thread; ``button`` is disabled
         meanwhile, ``taskbar`` shows progress and Cancel; failures are shown to the user.
         A result for a plan that has changed since (other data, or any edit) is dropped
-        with a status message, never applied."""
-        task = Task(work, self)
+        with a status message, never applied. With ``on_found`` the work is
+        ``work(progress, cancel, found)`` and a first answer it passes to ``found`` goes to
+        ``on_found`` (on the same terms) while the work goes on."""
+        task = Task(work, self, with_found=on_found is not None)
         stamp = self.ws.plan.stamp()        # the data and revision this work starts from
+
+        def found(first):
+            if self.ws.plan.is_current(stamp):
+                on_found(first)
+        if on_found is not None:
+            task.found.connect(found)
 
         def finished(result):
             if not self.ws.plan.is_current(stamp):

@@ -3,7 +3,8 @@ the map), the right-hand panels stay tabbed together, and View → Reset layout 
 panel back where it started, sized so the map keeps most of a laptop screen."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget
 
 # Shares of the window the side and bottom panels get at most on Reset layout (the map
@@ -12,6 +13,25 @@ from PySide6.QtWidgets import QDockWidget
 LEFT_SHARE, RIGHT_SHARE, BOTTOM_SHARE = 0.14, 0.30, 0.22
 LEFT_PX, RIGHT_PX, BOTTOM_PX = 230, 460, 260
 RIGHT_DOCKS = ("details", "groups", "hubs", "demand")
+FIRST_SIZE = QSize(1400, 900)      # the window's size the first time (no saved geometry)
+
+
+def first_size(room: QSize | None) -> tuple[QSize, bool]:
+    """The first window size and whether it had to shrink: 1400 × 900, or the screen's free
+    area where that is smaller (a 1366 × 768 laptop), so no edge starts off screen."""
+    if room is None or room.isEmpty():
+        return FIRST_SIZE, False
+    size = FIRST_SIZE.boundedTo(room)
+    return size, size != FIRST_SIZE
+
+
+def screen_room(window) -> QSize | None:
+    """The free area of the window's screen (without the task bar); None off screen (the
+    offscreen platform's pretend screen is not a size to fit)."""
+    screen = window.screen()
+    if screen is None or QGuiApplication.platformName() in ("offscreen", "minimal"):
+        return None
+    return screen.availableGeometry().size()
 
 
 def keep_docked(dock: QDockWidget) -> None:

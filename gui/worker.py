@@ -34,8 +34,9 @@ class _Job:
     running: set["_Job"] = set()
     lock = threading.Lock()
 
-    def __init__(self, fn):
+    def __init__(self, fn, with_found: bool = False):
         self.fn = fn
+        self.with_found = with_found
         self.events: queue.SimpleQueue = queue.SimpleQueue()
         self.cancel = threading.Event()
         self.last_progress = 0.0
@@ -49,9 +50,16 @@ class _Job:
             self.last_progress = now
             self.events.put(("progress", (float(fraction), str(message))))
 
+    def found(self, value) -> None:
+        """A first answer the window can show while the work goes on (e.g. checking it)."""
+        if not self.cancel.is_set():
+            self.events.put(("found", value))
+
     def run(self) -> None:
         try:
-            result = self.fn(self.progress, self.cancel.is_set)
+            args = (self.progress, self.cancel.is_set) + ((self.found,) if self.with_found
+                                                          else ())
+            result = self.fn(*args)
         except Exception as exc:  # reported to the user, never swallowed
             if self.cancel.is_set() or isinstance(exc, Cancelled):
                 self.events.put(("cancelled", None))
@@ -102,13 +110,15 @@ except (AttributeError, RuntimeError):   # pragma: no cover - other Pythons
 
 class Task(QObject):
     progress = Signal(float, str)
+    found = Signal(object)       # a first answer, before ``done`` (``with_found`` work)
     done = Signal(object)
     failed = Signal(str)
     cancelled = Signal()
 
-    def __init__(self, fn, parent=None):
+    def __init__(self, fn, parent=None, with_found: bool = False):
+        """``fn(progress, cancel)``, or ``fn(progress, cancel, found)`` ``with_found``."""
         super().__init__(parent)
-        self._job = _Job(fn)
+        self._job = _Job(fn, with_found)
         self._finished = False
         self.running = False
         self._timer = QTimer(self)
@@ -151,6 +161,9 @@ class Task(QObject):
                 break
             if kind == "progress":
                 latest = payload
+                continue
+            if kind == "found":
+                self.found.emit(payload)
                 continue
             if latest is not None:
                 self.progress.emit(*latest)

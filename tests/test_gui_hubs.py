@@ -78,13 +78,13 @@ def test_deleting_a_hub_reassigns_its_patients(window):
 def test_suggesting_two_sites_improves_access_and_can_be_accepted(window):
     panel = window.hubs_panel
     panel.k.setValue(2)
-    panel.suggest()
-    wait_until(lambda: panel.plan is not None, timeout=60, what="optimiser")
+    click(panel.suggest_button)
+    wait_until(lambda: panel.accept_button.isEnabled(), timeout=60, what="optimiser")
     plan = panel.plan
     assert len(plan.added) == 2
     assert plan.objective_after_km < plan.objective_before_km
     wait_until(lambda: js(window, "medway.counts().suggested") == 2, what="suggested drawn")
-    panel.accept_plan()
+    click(panel.accept_button)
     assert len(window.dataset.hubs) == 8          # 6 kept (existing + planned) + 2 new
     statuses = window.dataset.hubs["status"].value_counts()
     assert statuses.get("existing", 0) == 4
@@ -202,3 +202,57 @@ def test_suggested_sites_do_not_look_like_housing(window):
                          f"'{window.dataset.housing['site_id'].iloc[0]}')")
     assert style["radius"] > housing.get("radius", 0) or style["color"] != housing["color"]
     assert "Suggested new hub site" in js(window, "medway.legendText()")
+
+
+@pytest.fixture
+def slow_check(monkeypatch):
+    """The bound (how close the answer is to the best possible) waits for the test's word,
+    as it waits for seconds on a county-size problem."""
+    import threading
+    from models.hubs import p_median
+    go = threading.Event()
+    real = p_median.lagrangian_bound
+
+    def waiting(*args, **kw):
+        stop = args[7]
+        while not go.wait(0.02):
+            if stop():
+                raise p_median.Cancelled()
+        return real(*args, **kw)
+    monkeypatch.setattr(p_median, "lagrangian_bound", waiting)
+    yield go
+    go.set()
+
+
+def suggest_until_checking(panel, k: int) -> None:
+    """Suggest ``k`` sites and wait for them to show, before their check ends."""
+    panel.k.setValue(k)
+    click(panel.suggest_button)
+    wait_until(lambda: "Checking how close" in panel.plan_label.text(), timeout=60,
+               what="the answer, before its check")
+
+
+def test_suggested_sites_show_before_their_check_and_accept_waits_for_it(window, slow_check):
+    """Issue #27: the answer is shown at once; its bound is worked out after it."""
+    panel = window.hubs_panel
+    suggest_until_checking(panel, 2)
+    wait_until(lambda: js(window, "medway.counts().suggested") == 2, what="suggested drawn")
+    assert not panel.accept_button.isEnabled()
+    assert panel.taskbar.isVisible()                    # still working: the check
+    slow_check.set()
+    wait_until(lambda: panel.accept_button.isEnabled(), timeout=60, what="the check")
+    text = panel.plan_label.text()
+    assert "Checking" not in text and ("Proven optimal" in text or "within" in text)
+    assert "Accept suggestion" in text
+
+
+def test_cancelling_the_check_keeps_the_suggested_sites_unchecked(window, slow_check):
+    panel = window.hubs_panel
+    suggest_until_checking(panel, 1)
+    click(panel.taskbar.cancel_button)
+    wait_until(lambda: panel.accept_button.isEnabled(), timeout=10, what="cancelled check")
+    text = panel.plan_label.text()
+    assert "check was cancelled" in text and "No optimality bound was computed" in text
+    assert len(panel.plan.added) == 1
+    click(panel.accept_button)
+    assert len(window.dataset.hubs) == 7

@@ -42,3 +42,13 @@ def test_presenting_opens_the_legend_unblends_and_leaving_restores_it_all(groupe
     assert front_dock(w) is w.demand_dock                        # Demand still in front
     assert w.layers_panel.is_checked("catchments")
     wait_until(lambda: js(w, "medway.legendCollapsed()") is True, what="legend closed again")
+
+
+def test_the_first_window_fits_a_laptop_screen():
+    """1400 × 900 by default; on a 1366 × 768 screen (less its task bar) it shrinks to the
+    free area and the window starts maximised, so no edge is off screen."""
+    from PySide6.QtCore import QSize
+    from gui.window_layout import first_size
+    assert first_size(None) == (QSize(1400, 900), False)
+    assert first_size(QSize(1920, 1040)) == (QSize(1400, 900), False)
+    assert first_size(QSize(1366, 728)) == (QSize(1366, 728), True)

@@ -193,6 +193,21 @@ def test_optimiser_is_deterministic_reports_progress_and_cancels():
         solve_p_median(xy, w, fx, cand, 4, cancel=lambda: True)
 
 
+def test_the_answer_is_handed_out_before_its_bound_and_the_final_is_no_worse():
+    """Issue #27: a window shows the sites first; the bound (and the Lagrangian heuristic,
+    which may improve them) comes after."""
+    xy, w, fx, cand = _instance(8, n=200, m=50)
+    first = []
+    final = solve_p_median(xy, w, fx, cand, 4, exact_max_pairs=0, on_answer=first.append)
+    assert len(first) == 1 and first[0].bound_method == "bound not computed yet"
+    assert np.isnan(first[0].gap) and first[0].lower_bound == 0.0
+    assert final.objective <= first[0].objective and final.lower_bound > 0
+    none = []     # nothing to check afterwards: no early answer either
+    solve_p_median(xy, w, fx, cand, 4, exact_max_pairs=0, bound_seconds=0,
+                   on_answer=none.append)
+    assert none == []
+
+
 def test_optimiser_rejects_impossible_requests():
     xy, w, fx, cand = _instance(9, m=5)
     with pytest.raises(ValueError, match="candidates"):

@@ -54,6 +54,9 @@ EXACT_MAX_PAIRS = 50_000
 # small enough that each step's temporaries reuse memory rather than fault in fresh pages,
 # which made 16 MB steps 2-3x slower per entry).
 ROW_BLOCK_ELEMENTS = 262_144
+# The bound_method of a first answer handed out (``on_answer``) before its bound is known.
+NO_BOUND = "no bound computed"
+BOUND_PENDING = "bound not computed yet"
 
 
 
@@ -76,7 +79,7 @@ class PMedianResult:
     def gap(self) -> float:
         """Largest possible shortfall from the optimum, as a share of the answer (nan when
         no bound was computed)."""
-        if self.bound_method == "no bound computed":
+        if self.bound_method in (NO_BOUND, BOUND_PENDING):
             return float("nan")
         if not np.isfinite(self.objective) or self.objective <= 0:
             return 0.0
@@ -87,7 +90,8 @@ def solve_p_median(demand_xy, weights, fixed_xy, candidate_xy, k: int, *,
                    progress: Progress | None = None, cancel: CancelCheck | None = None,
                    exact_max_pairs: int = EXACT_MAX_PAIRS, exact_seconds: float = 10.0,
                    bound_seconds: float = 10.0,
-                   bound_iterations: int = BOUND_ITERATIONS) -> PMedianResult:
+                   bound_iterations: int = BOUND_ITERATIONS,
+                   on_answer=None) -> PMedianResult:
     """Open ``k`` of the candidates, keeping every fixed hub, to minimise weighted distance.
 
     Coordinates are (n, 2) arrays in BNG metres. ``exact_max_pairs=0`` skips the exact
@@ -96,6 +100,8 @@ def solve_p_median(demand_xy, weights, fixed_xy, candidate_xy, k: int, *,
     stops on ``bound_iterations`` subgradient steps, never on the clock, so the answer, the
     bound and the gap are the same on every run; any positive ``bound_seconds`` just turns
     it on (kept for callers; only the HiGHS step, ``exact_seconds``, is time-limited).
+    ``on_answer(result)``, if given, receives the interchange's answer before the bound is
+    worked out (its bound_method BOUND_PENDING), so a window can show it at once.
     """
     started = time.perf_counter()
     report = progress or (lambda f, m: None)
@@ -129,14 +135,16 @@ def solve_p_median(demand_xy, weights, fixed_xy, candidate_xy, k: int, *,
         return _exact_objective(xy, w, base, cand[list(sites)])
 
     return _solve(dist, w, base, k, before, exact, started, report, stop,
-                  exact_max_pairs, exact_seconds, bound_seconds, METRES, bound_iterations)
+                  exact_max_pairs, exact_seconds, bound_seconds, METRES, bound_iterations,
+                  on_answer)
 
 
 def solve_p_median_costs(costs, weights, fixed_costs, k: int, *,
                          progress: Progress | None = None, cancel: CancelCheck | None = None,
                          exact_max_pairs: int = EXACT_MAX_PAIRS, exact_seconds: float = 10.0,
                          bound_seconds: float = 10.0,
-                         bound_iterations: int = BOUND_ITERATIONS) -> PMedianResult:
+                         bound_iterations: int = BOUND_ITERATIONS,
+                         on_answer=None) -> PMedianResult:
     """The same problem on a cost matrix (e.g. travel minutes, models/travel.py):
     ``costs`` (n points, m candidates), ``fixed_costs`` (n,) each point's cost to its
     nearest fixed hub (None or inf = no fixed hub). Costs must be finite and not negative.
@@ -173,14 +181,15 @@ def solve_p_median_costs(costs, weights, fixed_costs, k: int, *,
         return math.fsum(w * np.minimum(base, near))  # order-free: same bits every run
 
     return _solve(dist, w, base, k, before, exact, started, report, stop,
-                  exact_max_pairs, exact_seconds, bound_seconds, MINUTES, bound_iterations)
+                  exact_max_pairs, exact_seconds, bound_seconds, MINUTES, bound_iterations,
+                  on_answer)
 
 
 def _solve(dist, w, base, k, before, exact, started, report, stop,
            exact_max_pairs, exact_seconds, bound_seconds, unit,
-           bound_iterations=BOUND_ITERATIONS) -> PMedianResult:
+           bound_iterations=BOUND_ITERATIONS, on_answer=None) -> PMedianResult:
     """Greedy, interchange, Lagrangian bound and (small problems) HiGHS on any cost matrix;
-    ``exact(sites)`` is the float64 objective sum."""
+    ``exact(sites)`` is the float64 objective sum; ``on_answer`` (solve_p_median)."""
     total = w.sum()
     wt = w.astype(dist.dtype)
 
@@ -190,9 +199,14 @@ def _solve(dist, w, base, k, before, exact, started, report, stop,
     chosen, exact_obj, swaps = _interchange(dist, wt, w, base, exact, chosen, exact_obj,
                                             report, stop)
     report(0.6, f"Interchange finished after {swaps} swaps")
+    bounding = bound_seconds > 0 and bound_iterations > 0
+    if on_answer is not None and (bounding or (exact_max_pairs > 0 and exact_seconds > 0)):
+        on_answer(PMedianResult(np.asarray(chosen, int), before, exact_obj / total, 0.0,
+                                BOUND_PENDING, False, greedy_obj, swaps,
+                                time.perf_counter() - started))
 
-    lower_sum, method, proven = 0.0, "no bound computed", False
-    if bound_seconds > 0 and bound_iterations > 0:
+    lower_sum, method, proven = 0.0, NO_BOUND, False
+    if bounding:
         report(0.62, "Computing a lower bound (Lagrangian relaxation)")
         near, _, second = _nearest_two(dist, base, chosen)
         best = {"chosen": chosen, "obj": exact_obj, "swaps": swaps}

@@ -17,7 +17,8 @@ import shapely
 from geo.crs import BNG, points_bng, to_wgs84
 from geo.dataset import HUB_COLUMNS
 from geo.errors import UserError
-from models.hubs.p_median import PMedianResult, solve_p_median, solve_p_median_costs
+from models.hubs.p_median import BOUND_PENDING, PMedianResult, solve_p_median, \
+    solve_p_median_costs
 
 # ---------------------------------------------------------------- optimiser
 
@@ -149,6 +150,8 @@ class HubPlan:
                 lines.append(f"No choice of these candidates can go below "
                              f"{r.lower_bound / scale:.3f} {unit}, so this is within "
                              f"{100 * r.gap:.2f}% of the best possible ({r.bound_method}).")
+            elif r.bound_method == BOUND_PENDING:
+                lines.append("Checking how close this is to the best possible…")
             else:
                 lines.append("No optimality bound was computed.")
         return "\n".join(lines)
@@ -164,12 +167,13 @@ def next_hub_ids(taken, count: int) -> list[str]:
 
 def optimise_hubs(demand: pd.DataFrame, hubs: pd.DataFrame, candidates: pd.DataFrame, k: int,
                   *, keep=("existing", "planned"), weight: str = "patients_now",
-                  used_ids=(), progress=None, cancel=None, travel=None,
+                  used_ids=(), progress=None, cancel=None, travel=None, on_answer=None,
                   **solver_kw) -> HubPlan:
     """Keep hubs whose status is in ``keep``; add ``k`` candidates minimising the
     ``weight``-weighted mean straight-line distance to the nearest hub, or with ``travel``
     (a models.travel.RoadGraph) the mean travel time by road. New hubs get ids unused by
-    any hub given and by ``used_ids`` (ids used earlier in the scenario)."""
+    any hub given and by ``used_ids`` (ids used earlier in the scenario).
+    ``on_answer(plan)``, if given, receives the answer before its bound is worked out."""
     if weight not in ("patients_now", "patients_with_growth"):
         raise UserError("weight must be 'patients_now' or 'patients_with_growth'")
     kept = hubs[hubs["status"].isin(keep)].reset_index(drop=True)
@@ -181,6 +185,12 @@ def optimise_hubs(demand: pd.DataFrame, hubs: pd.DataFrame, candidates: pd.DataF
                          "candidate sites")
     kept_xy = points_bng(kept) if len(kept) else np.empty((0, 2))
     cand_xy = points_bng(candidates) if len(candidates) else np.empty((0, 2))
+    mode = "straight" if travel is None else travel.mode
+
+    def plan_of(result: PMedianResult) -> HubPlan:
+        return _hub_plan(result, kept, hubs, candidates, used_ids, weight, mode)
+    if on_answer is not None:       # the answer first, its bound after (the window)
+        solver_kw["on_answer"] = lambda result: on_answer(plan_of(result))
     if travel is None:
         result = solve_p_median(demand[["x", "y"]].to_numpy(float),
                                 demand[weight].to_numpy(float), kept_xy, cand_xy,
@@ -188,6 +198,11 @@ def optimise_hubs(demand: pd.DataFrame, hubs: pd.DataFrame, candidates: pd.DataF
     else:
         result = _solve_by_time(travel, demand, weight, kept_xy, cand_xy, k, progress,
                                 cancel, solver_kw)
+    return plan_of(result)
+
+
+def _hub_plan(result, kept, hubs, candidates, used_ids, weight, mode) -> HubPlan:
+    """The kept hubs plus the chosen candidates as proposed hubs, under new ids."""
     added = candidates.iloc[result.chosen].reset_index(drop=True)
     taken = set(kept["hub_id"])
     used = taken | set(hubs["hub_id"]) | {str(t) for t in used_ids}
@@ -211,8 +226,7 @@ def optimise_hubs(demand: pd.DataFrame, hubs: pd.DataFrame, candidates: pd.DataF
     parts = [f for f in (kept[HUB_COLUMNS], new) if len(f)]
     all_hubs = (pd.concat(parts, ignore_index=True) if parts
                 else pd.DataFrame(columns=HUB_COLUMNS))
-    return HubPlan(all_hubs, added, result, weight,
-                   "straight" if travel is None else travel.mode)
+    return HubPlan(all_hubs, added, result, weight, mode)
 
 
 def _solve_by_time(graph, demand, weight, kept_xy, cand_xy, k, progress, cancel, solver_kw):

@@ -82,12 +82,14 @@ class SitingProblem:
         return cls(plan.demand_points(), ds.hubs.copy(), candidate_sites(**kw), int(k),
                    Objective(travel, weight), tuple(keep), tuple(used_ids))
 
-    def solve(self, *, progress=None, cancel=None, **solver_kw) -> HubPlan:
-        """The best ``k`` sites found, with the objective before and after and its bound."""
+    def solve(self, *, progress=None, cancel=None, on_answer=None, **solver_kw) -> HubPlan:
+        """The best ``k`` sites found, with the objective before and after and its bound;
+        ``on_answer(plan)`` hears the answer first, before its bound is worked out."""
         return optimise_hubs(self.demand, self.hubs, self.candidates, self.k,
                              keep=self.keep, weight=self.objective.weight,
                              used_ids=self.used_ids, progress=progress, cancel=cancel,
-                             travel=self.objective.travel, **solver_kw)
+                             travel=self.objective.travel, on_answer=on_answer,
+                             **solver_kw)
 
 
 def suggest_hubs(plan, k: int, *, progress=None, cancel=None, **problem_kw) -> HubPlan:

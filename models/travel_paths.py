@@ -46,6 +46,8 @@ def run(graph, steps, node_of, leg_of, tail, limit, report, stop):
     kernel = _compiled()
     if kernel is None:
         return None
+    if not steps:                                      # no sites
+        return np.empty((len(node_of), 0), np.float32)
     csr = (graph.indptr.astype(np.int32, copy=False), graph.indices.astype(np.int32, copy=False),
            graph.data.astype(np.float64, copy=False))
     rows = np.argsort(node_of, kind="stable")          # points in junction order

@@ -233,6 +233,14 @@ def test_the_compiled_matrix_has_scipys_minutes_on_one_way_streets(monkeypatch):
     assert (ref[~near] > cut).all()
 
 
+def test_no_points_or_no_sites_give_an_empty_matrix(sample_drive):
+    from models import travel_paths
+    g = sample_drive
+    assert g.times(_spread(g, 5), np.empty((0, 2))).shape == (5, 0)
+    assert g.times(np.empty((0, 2)), _spread(g, 40)).shape == (0, 40)
+    assert travel_paths._kernel not in (None, False)          # still the compiled search
+
+
 def test_cancel_stops_a_compiled_matrix_and_it_stays_usable(sample_drive):
     from models import travel_paths
     g = sample_drive

@@ -7,7 +7,9 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
 
-def wait_until(predicate, timeout: float = 10.0, what: str = "condition") -> None:
+def wait_until(predicate, timeout: float = 30.0, what: str = "condition") -> None:
+    """Process events until ``predicate()`` holds. The timeout only ends a failing test:
+    it is generous because two test workers (pytest -n 2) share CI's two cores."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         QApplication.processEvents()

@@ -3,9 +3,10 @@ matrix, the K = 10 site optimiser on it, time bands around a hub, and (with --ma
 the map takes to redraw the road context.
 
 Goals (issue #27, wall seconds on a quiet 2-core machine): the matrix <= 2 s, the bands of
-one hub <= 0.3 s. Each figure is printed with its goal, its CPU seconds (this process plus
-the helper processes) and the load average, beside its reference: the one-process matrix
-(same minutes) and bands drawn from every link's strip (areas).
+one hub <= 0.3 s. Each figure is printed with its goal, its CPU seconds (this process's
+threads plus any helper processes) and the load average, beside its reference: SciPy's
+one-process matrix (the same minutes: "identical" or the largest difference) and bands
+drawn from every link's strip (areas). The matrix is also printed with limit=60 minutes.
 
 Run: .venv/bin/python benchmarks/travel.py          graph, matrix, optimiser, bands
      .venv/bin/python benchmarks/travel.py --no-optimiser    the matrix and bands only
@@ -20,6 +21,7 @@ sites are placed at random over it.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import sys
@@ -36,7 +38,8 @@ from geo.crs import to_wgs84  # noqa: E402
 from geo.roads import RoadLayers, frame  # noqa: E402
 from models import hubs as H  # noqa: E402
 from models.travel import build_graph  # noqa: E402
-from models import travel_access as TA, travel_workers as workers  # noqa: E402
+from models import travel_access as TA, travel_paths as paths  # noqa: E402
+from models import travel_workers as workers  # noqa: E402
 from models.travel_access import time_bands  # noqa: E402
 
 ORIGIN = (565_000.0, 155_000.0)     # BNG, south-west of Medway
@@ -117,19 +120,24 @@ def main() -> None:
     print(f"travel-time matrix             {_median(runs)}  {minutes.shape[0]:,} x "
           f"{minutes.shape[1]:,} ({minutes.nbytes / 1e6:.0f} MB float32), "
           f"median {np.median(minutes):.1f} min   GOAL <= 2 s wall")
-    print(f"  first call (starts the {workers.HELPERS} helper processes) "
+    print(f"  first call (loads the compiled search: {paths.THREADS} threads) "
           f"{runs[0][0]:.2f} s wall")
-    helpers, workers.HELPERS = workers.HELPERS, 1
-    one = _timed(graph, lambda: graph.times(from_xy, to_xy))
-    workers.HELPERS = helpers
-    print(f"  reference: one process       {one[0]:7.2f} s wall {one[1]:6.2f} s CPU, same "
-          f"minutes: {'yes, identical' if np.array_equal(one[2], minutes) else 'NO'}")
+    with _scipy(helpers=1):
+        one = _timed(graph, lambda: graph.times(from_xy, to_xy))
+    print(f"  reference: SciPy, one process {one[0]:6.2f} s wall {one[1]:6.2f} s CPU; "
+          f"same minutes: {_same(minutes, one[2])}")
+    with _scipy(helpers=workers.HELPERS):
+        two = _timed(graph, lambda: graph.times(from_xy, to_xy))
+    print(f"  SciPy on {workers.HELPERS} helper processes (the fallback) {two[0]:5.2f} s wall "
+          f"{two[1]:6.2f} s CPU; same minutes: {_same(minutes, two[2])}")
     capped = _timed(graph, lambda: graph.times(from_xy, to_xy, limit=LIMIT_MIN))
     fin = np.isfinite(capped[2])
     print(f"  with limit={LIMIT_MIN:g} min            {capped[0]:7.2f} s wall {capped[1]:6.2f} s "
           f"CPU: {100 * fin.mean():.1f}% of entries within it, all identical: "
-          f"{'yes' if np.array_equal(capped[2][fin], minutes[fin]) else 'NO'}; the rest "
-          f"read inf (the optimiser keeps the full matrix)")
+          f"{'yes' if np.array_equal(capped[2][fin], one[2][fin]) else 'NO'}; beyond it "
+          f"{'all inf' if np.all(one[2][~fin] > LIMIT_MIN) else 'NOT ALL'} (the optimiser "
+          f"keeps the full matrix)")
+    del one, two, capped
     for bound in () if "--no-optimiser" in sys.argv else (0.0, 10.0):
         t = time.perf_counter()
         plan = H.optimise_hubs(demand, hubs, candidates, K, keep=("existing",),
@@ -150,6 +158,27 @@ def _timed(graph, make):
     out = make()
     return (time.perf_counter() - t,
             time.process_time() - cpu + graph.helper_cpu_seconds - helpers, out)
+
+
+@contextlib.contextmanager
+def _scipy(helpers: int):
+    """SciPy's Dijkstra (the compiled search off) on ``helpers`` processes (1: this one)."""
+    was = paths.ENABLED, workers.HELPERS
+    paths.ENABLED, workers.HELPERS = False, helpers
+    try:
+        yield
+    finally:
+        paths.ENABLED, workers.HELPERS = was
+
+
+def _same(a, b) -> str:
+    """Whether two matrices hold the same minutes, and their largest difference."""
+    if np.array_equal(a, b):
+        return "yes, identical"
+    both = np.isfinite(a) & np.isfinite(b)
+    if not np.array_equal(np.isfinite(a), np.isfinite(b)):
+        return "NO (different entries unreachable)"
+    return f"largest difference {np.max(np.abs(a[both] - b[both])):.2e} min"
 
 
 def _median(runs) -> str:

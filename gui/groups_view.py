@@ -17,20 +17,18 @@ from PySide6.QtWidgets import QComboBox, QGroupBox, QLabel, QTableView, QVBoxLay
 
 from rendering import webmap
 from rendering.map_layers.registry import layer
+from geo.identity_cache import IdentityCache
 from gui.frame_model import Column, FrameModel, one_dp, whole
 from models.grouping import compare_groupings, group_territories, site_groups
 from models.grouping.territories import study_area
 
-_AREAS: dict[int, object] = {}
+_AREAS = IdentityCache(1)
 
 
 def boundary_of(ds):
     """The study area (union of the localities, EPSG:27700), computed once per dataset."""
-    key = id(ds.localities)
-    if key not in _AREAS:
-        _AREAS.clear()
-        _AREAS[key] = study_area(ds.localities) if len(ds.localities) else None
-    return _AREAS[key]
+    return _AREAS.get((ds.localities,), None, lambda: study_area(ds.localities)
+                      if len(ds.localities) else None)
 
 
 class GroupModel(FrameModel):

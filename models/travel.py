@@ -1,4 +1,4 @@
-"""Travel time on the imported roads: a road graph and SciPy's Dijkstra (csgraph).
+"""Travel time on the imported roads: a road graph and Dijkstra's shortest times on it.
 
 Drive: each road's speed is its tagged maxspeed × ``limit_share`` where OpenStreetMap
 tags one, else the class speed (``speed_<class>_kmh``); ``junction_delay_s`` is added on
@@ -19,8 +19,9 @@ API
 build_graph(roads, mode, assumptions=None) -> RoadGraph     mode "drive" | "walk"
 RoadGraph.times(from_xy, to_xy, *, progress=None, cancel=None, limit=None)
     -> (n_from, n_to) minutes float32; unreachable pairs (and, with ``limit``, journeys
-    whose road part is longer) are inf. xy arrays in BNG metres. Large matrices run on
-    two helper processes (models/travel_workers.py).
+    whose road part is longer) are inf. xy arrays in BNG metres. A compiled Dijkstra on
+    two threads (models/travel_paths.py); SciPy's, large matrices on two helper processes
+    (models/travel_workers.py), where that is unavailable: the same minutes.
 RoadGraph.minutes_from(xy, limit=None) -> per-node minutes from one point (time bands)
 """
 from __future__ import annotations
@@ -36,7 +37,7 @@ from scipy.sparse import csgraph
 from scipy.spatial import cKDTree
 
 from geo.progress import Cancelled
-from models import travel_workers as workers
+from models import travel_paths as paths, travel_workers as workers
 from models.assumptions import Assumptions, default_assumptions
 
 MODES = ("drive", "walk")
@@ -108,7 +109,7 @@ class RoadGraph:
     def times(self, from_xy, to_xy, *, progress=None, cancel=None,
               limit: float | None = None) -> np.ndarray:
         """Minutes from every ``from`` point to every ``to`` point (float32), the chunks
-        of sites on both cores (models/travel_workers.py). With ``limit``, a journey whose
+        of sites on both cores (models/travel_paths.py). With ``limit``, a journey whose
         road part is longer than ``limit`` minutes reads inf (the search stops there);
         every finite entry is the same as without it."""
         report = progress or (lambda f, m: None)
@@ -143,10 +144,23 @@ class RoadGraph:
             out += (dst_leg + self.end_minutes)[None, :].astype(np.float32)
             return out
 
-        # Dijkstra from each site over reversed edges = time from every node TO the site.
+        # Dijkstra from each site over reversed edges = time from every node TO the site:
+        # compiled, on two threads (models/travel_paths.py); SciPy if that is unavailable.
+        cap = np.inf if limit is None else float(limit)
+        try:
+            out = paths.run(self._reverse, steps, self._pos[src_node], src_leg,
+                            (dst_leg + self.end_minutes).astype(np.float32), cap, done,
+                            check)
+        except Cancelled:
+            raise
+        except Exception:       # the compiled search failed: SciPy gives the same minutes
+            paths.disable()
+            out = None
+        if out is not None:
+            return out
         out, helper_cpu = workers.run(
             self._reverse, steps, self._pos[origins], (len(origins), len(dst_node)),
-            np.inf if limit is None else float(limit), done, check, finish)
+            cap, done, check, finish)
         self.helper_cpu_seconds += helper_cpu
         return out
 

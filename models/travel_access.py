@@ -27,12 +27,13 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from geo.crs import BNG, WGS84, points_bng, to_bng
+from geo.identity_cache import IdentityCache
 from models.assumptions import Assumptions, default_assumptions
 from models.hubs.catchments import Layout, _wmean, hub_summary
 from models.travel import (MODE_LABELS, TIME_BANDS_MIN, RoadGraph, build_graph,
                            junction_spacing)
 
-_GRAPHS: dict[tuple, RoadGraph] = {}
+_GRAPHS = IdentityCache(8)
 BAND_REACH_M = 200.0     # how far either side of a reached road a band is drawn
 
 
@@ -41,12 +42,8 @@ def graph_for(layers, mode: str, assumptions: Assumptions | None = None) -> Road
     same graph, so dragging a hub does not rebuild it)."""
     a = assumptions or default_assumptions()
     values = tuple(x.used for x in a if x.used_by == "travel")
-    key = (id(layers.roads), len(layers.roads), mode, values)
-    if key not in _GRAPHS:
-        if len(_GRAPHS) > 8:
-            _GRAPHS.clear()
-        _GRAPHS[key] = build_graph(layers.roads, mode, a)
-    return _GRAPHS[key]
+    return _GRAPHS.get((layers.roads,), (mode, values),
+                       lambda: build_graph(layers.roads, mode, a))
 
 
 def assign_by_time(demand: pd.DataFrame, hubs: pd.DataFrame, graph: RoadGraph,

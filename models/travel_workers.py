@@ -1,5 +1,6 @@
 """Travel-time matrices on both cores: SciPy's Dijkstra in chunks of sites, on helper
-processes.
+processes. The fallback: matrices come from the compiled search (models/travel_paths.py)
+wherever Numba works; this path gives the same minutes where it does not.
 
 SciPy's ``csgraph.dijkstra`` (1.17) holds the GIL for the whole call (its extension never
 releases it: threads run one after another), so the chunks go to two helper processes

@@ -125,7 +125,15 @@ def _spread(g, n, offset=0):
     return g.xy[g.main][offset::max(1, len(g.main) // n)][:n] + 7.0
 
 
-def test_a_large_matrix_on_helper_processes_has_the_same_minutes(sample_drive, monkeypatch):
+@pytest.fixture
+def scipy_only(monkeypatch):
+    """The compiled search off: matrices come from SciPy (the fallback path)."""
+    from models import travel_paths
+    monkeypatch.setattr(travel_paths, "ENABLED", False)
+
+
+def test_a_large_matrix_on_helper_processes_has_the_same_minutes(sample_drive, monkeypatch,
+                                                                  scipy_only):
     """Issue #27: the chunks of sites run on two helper processes (SciPy's Dijkstra holds
     the GIL); the minutes are the same, to the bit, as one process's, with progress."""
     from models import travel_workers as W
@@ -143,7 +151,7 @@ def test_a_large_matrix_on_helper_processes_has_the_same_minutes(sample_drive, m
     assert near.any() and (~near).any() and np.array_equal(capped[near], one[near])
 
 
-def test_cancel_stops_a_matrix_on_helper_processes(sample_drive):
+def test_cancel_stops_a_matrix_on_helper_processes(sample_drive, scipy_only):
     import glob
     g = sample_drive
     before = set(glob.glob("/dev/shm/psm_*"))
@@ -155,7 +163,8 @@ def test_cancel_stops_a_matrix_on_helper_processes(sample_drive):
     assert np.isfinite(g.times(_spread(g, 5), _spread(g, 2, 3))).all()   # still usable
 
 
-def test_helpers_that_cannot_start_leave_the_matrix_to_this_process(sample_drive, monkeypatch):
+def test_helpers_that_cannot_start_leave_the_matrix_to_this_process(sample_drive, monkeypatch,
+                                                                     scipy_only):
     """A helper that dies (or cannot start) costs nothing but time: the same minutes come
     from this process, and the helpers are not tried again this session."""
     import sys
@@ -173,3 +182,109 @@ def test_helpers_that_cannot_start_leave_the_matrix_to_this_process(sample_drive
     assert np.array_equal(g.times(pts, sites), one)
     assert W._pool is W._NONE and W._helpers() is None
     broken.shutdown()
+
+
+def _one_way_grid():
+    """A 12 x 12 street grid, 200 m apart, with every third street one way (alternating
+    directions) and two speeds: journeys differ by direction."""
+    import shapely
+    lines, oneway, cls = [], [], []
+    for j in range(12):
+        for i in range(11):
+            for a, b in (((i, j), (i + 1, j)), ((j, i), (j, i + 1))):
+                lines.append(shapely.LineString([(570000 + 200 * a[0], 160000 + 200 * a[1]),
+                                                 (570000 + 200 * b[0], 160000 + 200 * b[1])]))
+                oneway.append((1, -1)[len(lines) % 2] if len(lines) % 3 == 0 else 0)
+                cls.append("primary" if j % 5 == 2 else "residential")
+    n = len(lines)
+    roads = R.frame("roads", {"road_class": cls, "name": [""] * n,
+                              "maxspeed_kmh": [np.nan] * n, "oneway": oneway,
+                              "drive": [True] * n, "walk": [True] * n}, lines)
+    return build_graph(roads, "drive")
+
+
+def test_the_compiled_matrix_has_scipys_minutes_on_one_way_streets(monkeypatch):
+    """Issue #27: the matrix comes from a compiled search on two threads; its minutes are
+    SciPy's to the bit, one-way streets included (A to B is not B to A), and with a limit
+    every journey within it is the same and every one beyond reads inf, never a time."""
+    from models import travel_paths, travel_workers
+    g = _one_way_grid()
+    rng = np.random.default_rng(3)
+    pts = rng.uniform((569950, 159950), (572250, 162250), (300, 2))
+    sites = rng.uniform((569950, 159950), (572250, 162250), (150, 2))   # 3 chunks of sites
+    seen = []
+    fast = g.times(pts, sites, progress=lambda f, m: seen.append((f, m)))
+    assert travel_paths._kernel not in (None, False)          # the compiled search ran
+    monkeypatch.setattr(travel_paths, "ENABLED", False)
+    monkeypatch.setattr(travel_workers, "HELPERS", 1)
+    ref = g.times(pts, sites)
+    assert np.array_equal(fast, ref) and np.isfinite(ref).all()
+    assert len(seen) >= 3 and seen[-1][0] == pytest.approx(1.0)
+    assert "Travel times" in seen[-1][1]
+    there, back = g.times(pts[:50], pts[50:100]), g.times(pts[50:100], pts[:50]).T
+    assert np.abs(there - back).max() > 0.5                   # one-way streets matter
+    cut = float(np.median(ref))
+    scipy_capped = g.times(pts, sites, limit=cut)
+    monkeypatch.setattr(travel_paths, "ENABLED", True)
+    capped = g.times(pts, sites, limit=cut)
+    assert np.array_equal(capped, scipy_capped)               # inf in the same places
+    near = np.isfinite(capped)
+    assert near.any() and (~near).any() and np.array_equal(capped[near], ref[near])
+    assert (ref[~near] > cut).all()
+
+
+def test_no_points_or_no_sites_give_an_empty_matrix(sample_drive):
+    from models import travel_paths
+    g = sample_drive
+    assert g.times(_spread(g, 5), np.empty((0, 2))).shape == (5, 0)
+    assert g.times(np.empty((0, 2)), _spread(g, 40)).shape == (0, 40)
+    assert travel_paths._kernel not in (None, False)          # still the compiled search
+
+
+def test_cancel_stops_a_compiled_matrix_and_it_stays_usable(sample_drive):
+    from models import travel_paths
+    g = sample_drive
+    calls = []
+    with pytest.raises(Cancelled):
+        g.times(_spread(g, 600), _spread(g, 300, 3), cancel=lambda: calls.append(1) or
+                len(calls) > 2)
+    assert len(calls) == 3                                    # stopped at the third check
+    assert travel_paths._kernel not in (None, False)
+    assert np.isfinite(g.times(_spread(g, 5), _spread(g, 2, 3))).all()
+
+
+def test_without_the_compiled_search_scipy_makes_the_same_matrix(sample_drive, monkeypatch):
+    """If Numba cannot compile the search (or is missing), the matrix comes from SciPy,
+    with the same minutes, and the compiled search is not tried again this session."""
+    import builtins
+    from models import travel_paths
+    g = sample_drive
+    pts, sites = _spread(g, 200), _spread(g, 40, 3)
+    fast = g.times(pts, sites)
+    real_import = builtins.__import__
+
+    def no_numba(name, *args, **kwargs):
+        if name == "numba" or name.startswith("numba."):
+            raise ImportError("no numba here")
+        return real_import(name, *args, **kwargs)
+    monkeypatch.setattr(builtins, "__import__", no_numba)
+    import models
+    monkeypatch.delitem(__import__("sys").modules, "models.travel_kernel", raising=False)
+    monkeypatch.delattr(models, "travel_kernel", raising=False)
+    monkeypatch.setattr(travel_paths, "_kernel", None)
+    assert np.array_equal(g.times(pts, sites), fast)
+    assert travel_paths._kernel is False and travel_paths._compiled() is None
+
+
+def test_a_compiled_search_that_fails_leaves_the_matrix_to_scipy(sample_drive, monkeypatch):
+    from types import SimpleNamespace
+    from models import travel_paths
+    g = sample_drive
+    pts, sites = _spread(g, 200), _spread(g, 40, 3)
+    fast = g.times(pts, sites)
+
+    def broken(*args):
+        raise MemoryError("no room for the search")
+    monkeypatch.setattr(travel_paths, "_kernel", SimpleNamespace(chunk=broken, unsort=broken))
+    assert np.array_equal(g.times(pts, sites), fast)
+    assert travel_paths._compiled() is None                   # not tried again

@@ -42,4 +42,7 @@ practices = load_sample().practices
 group_practices(practices)
 group_practices(practices, contiguous=True)" >/dev/null 2>&1 \
   || echo "setup: the grouping kernel was not compiled now; the first grouping will compile it" >&2
+# The same for the travel-time search (models/travel_kernel.py).
+.venv/bin/python -c "from models import travel_kernel; travel_kernel.warm()" >/dev/null 2>&1 \
+  || echo "setup: the travel search was not compiled now; the first travel matrix will compile it" >&2
 echo "setup: ready (.venv)"

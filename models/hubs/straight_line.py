@@ -13,22 +13,20 @@ import pandas as pd
 import shapely
 
 from geo.crs import BNG, points_bng, to_wgs84
+from geo.identity_cache import IdentityCache
 
 # Segments outside the localities for less than this are digitising slivers, not water.
 OUTSIDE_TOLERANCE_M = 100.0
 WARNING = "straight line crosses the estuary or leaves the localities: import roads for " \
           "travel by road"
 
-_AREAS: dict[int, object] = {}
+_AREAS = IdentityCache(1)
 
 
 def locality_union(localities: gpd.GeoDataFrame):
     """The union of the localities in EPSG:27700 (computed once per locality layer)."""
-    key = id(localities)
-    if key not in _AREAS:
-        _AREAS.clear()
-        _AREAS[key] = localities.to_crs(BNG).union_all() if len(localities) else None
-    return _AREAS[key]
+    return _AREAS.get((localities,), None, lambda: localities.to_crs(BNG).union_all()
+                      if len(localities) else None)
 
 
 def leaving_lines(assigned: pd.DataFrame, hubs: pd.DataFrame,

@@ -33,6 +33,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from geo.crs import to_bng
+from geo.identity_cache import IdentityCache
 from geo.io_gtfs import Feed
 from models.transit.connections import changes, day_connections
 from models.transit.scan import Profile, profile
@@ -244,7 +245,7 @@ class TransitNetwork:
             block[has, :, k] = np.minimum(block[has, :, k], (first - t0) / 60.0)
 
 
-_NETWORKS: dict[tuple, TransitNetwork] = {}
+_NETWORKS = IdentityCache(4)
 
 
 def network_for(feed: Feed, assumptions, day: date | None = None,
@@ -256,9 +257,4 @@ def network_for(feed: Feed, assumptions, day: date | None = None,
     if roads is not None:
         from models.travel_access import graph_for
         walk = graph_for(roads, "walk", assumptions)
-    key = (id(feed), params, id(walk))
-    if key not in _NETWORKS:
-        if len(_NETWORKS) > 4:
-            _NETWORKS.clear()
-        _NETWORKS[key] = TransitNetwork(feed, params, walk)
-    return _NETWORKS[key]
+    return _NETWORKS.get((feed, walk), params, lambda: TransitNetwork(feed, params, walk))

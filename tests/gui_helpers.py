@@ -41,12 +41,26 @@ def open_window(dataset):
     from gui.main_window import MainWindow
     make_application()
     window = MainWindow(dataset)
+    release_modifiers(window)
     # Wide enough that the map keeps room beside the right-hand panels, whose smallest
     # width (~1,060 px with the Demand tab) would otherwise squeeze it to ~95 px.
     window.resize(2200, 1150)
     window.show()
     assert window.wait_for_map(60000), f"map not ready: {window.map.errors}"
     return window
+
+
+def release_modifiers(widget) -> None:
+    """Let go of Ctrl, Shift and Alt. The application keeps the modifiers of the last key
+    event it was sent: after a test's Ctrl+Y, a later test's ``selectRow`` in an extended-
+    selection table read as Ctrl+click and toggled the row off (seen when pytest's workers
+    ran test files in another order)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtTest import QTest
+    for key in (Qt.Key.Key_Control, Qt.Key.Key_Shift, Qt.Key.Key_Alt):
+        QTest.keyRelease(widget, key)
+    assert QGuiApplication.keyboardModifiers() == Qt.KeyboardModifier.NoModifier
 
 
 def close_window(window) -> None:

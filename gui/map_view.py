@@ -15,7 +15,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import (
-    QWebEnginePage, QWebEngineProfile, QWebEngineSettings, QWebEngineUrlRequestInterceptor,
+    QWebEngineLoadingInfo, QWebEnginePage, QWebEngineProfile, QWebEngineSettings,
+    QWebEngineUrlRequestInterceptor,
 )
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
@@ -128,9 +129,14 @@ class MapView(QWebEngineView):
         self.bridge.mapMenuAt.connect(self.mapContextMenu)
         self.bridge.ready.connect(self._on_ready)
         page.console.connect(self._on_console)
-        self.loadFinished.connect(self._on_load_finished)
-        self.loadStarted.connect(self._on_load_started)
-        self._in_flight = 0     # loads started and not finished: only the last one counts
+        # One load at a time, each judged by the page its end names: a load replaced mid-way
+        # may never report its end, and a page asked for just then was seen never to load.
+        page.loadingChanged.connect(self._on_loading)
+        # A renderer that died mid-load reports no end: the next page must still load.
+        page.renderProcessTerminated.connect(lambda *_: setattr(self, "_loading", None))
+        self._loading: QUrl | None = None       # the page loading now
+        self._queued: QUrl | None = None        # the newest page asked for meanwhile
+        self._warm_url: QUrl | None = None      # the start-up page (warm_up)
         self._tmp = tempfile.TemporaryDirectory(prefix="medway-map-")
         self.html_path: Path | None = None
         self.is_ready = False
@@ -141,8 +147,6 @@ class MapView(QWebEngineView):
         self._overlays: dict[str, tuple[dict, bool]] = {}   # replayed on every reload
         self._hidden: set[str] = set()      # layers the user unticked; kept across reloads
         self._editing: str | None = None    # the layer being edited on the map, if any
-        self._warming = False               # the start-up page is loading (warm_up)
-        self._after_warming: QUrl | None = None
 
     def warm_up(self, message: str = "") -> None:
         """Load an empty Leaflet page now (start-up): the web engine starts and compiles
@@ -150,8 +154,8 @@ class MapView(QWebEngineView):
         from rendering.warm_map import warm_page_html
         path = Path(self._tmp.name) / "warm.html"
         path.write_text(warm_page_html(message), encoding="utf-8")
-        self._warming = True
-        self.load(QUrl.fromLocalFile(str(path)))
+        self._warm_url = QUrl.fromLocalFile(str(path))
+        self._request(self._warm_url)
 
     def show_dataset(self, ds, band=None) -> Path:
         """Write the page for ``ds`` and load it (localities judged on ``band``); ``ready``
@@ -161,12 +165,17 @@ class MapView(QWebEngineView):
         self.html_path = Path(self._tmp.name) / f"map-{self._generation}.html"
         from rendering import webmap
         webmap.write_map_html(ds, self.html_path, band=band)
-        url = QUrl.fromLocalFile(str(self.html_path))
-        if self._warming:
-            self._after_warming = url       # one load at a time: see _on_load_finished
-        else:
-            self.load(url)
+        self._request(QUrl.fromLocalFile(str(self.html_path)))
         return self.html_path
+
+    def _request(self, url: QUrl) -> None:
+        """Load ``url`` now, or once the page loading now has ended (only the newest page
+        asked for meanwhile is loaded then)."""
+        if self._loading is not None:
+            self._queued = url
+            return
+        self._loading = url
+        self.load(url)
 
     def run_js(self, code: str, callback=None) -> None:
         """Run a JavaScript expression; ``callback`` gets its value, passed as JSON (PySide
@@ -263,22 +272,27 @@ class MapView(QWebEngineView):
         self.call("fit")
 
     # -------------------------------------------------------------- readiness
-    def _on_load_finished(self, ok: bool) -> None:
-        # loadFinished(True) fires even when Leaflet failed to load (docs/design.md §7): check.
-        self._in_flight = max(0, self._in_flight - 1)
-        if self._warming:       # the start-up page, not a map: load the data's, if it came
-            self._warming = False
-            url, self._after_warming = self._after_warming, None
-            if url is not None:
-                self.load(url)
+    def _on_loading(self, info) -> None:
+        """A load ended: load the page asked for meanwhile, if any; else judge this one."""
+        status = info.status()
+        if status == QWebEngineLoadingInfo.LoadStatus.LoadStartedStatus or \
+                info.url() != self._loading:
             return
-        if self._in_flight:
-            return      # a newer page was asked for: this one was replaced, not broken
+        self._loading = None
+        if self._queued is not None:        # newer data came while this page loaded
+            url, self._queued = self._queued, None
+            self._request(url)
+            return
+        if info.url() == self._warm_url:    # the start-up page, not a map
+            return
+        if status == QWebEngineLoadingInfo.LoadStatus.LoadStoppedStatus:
+            return              # stopped for a newer load of the same page
         generation = self._generation
         self._keyboard_skips_the_map()
-        if not ok:
-            self.failed.emit("the map page did not load")
+        if status == QWebEngineLoadingInfo.LoadStatus.LoadFailedStatus:
+            self.failed.emit(f"the map page did not load ({info.errorString()})")
             return
+        # A page that loaded may still lack Leaflet or its script (docs/design.md §7): check.
         self.run_js("document.readyState !== 'complete' ? 'loading' : "
                     "typeof L === 'undefined' ? 'no-leaflet' : "
                     "(window.medway ? 'ok' : 'no-glue')",
@@ -291,9 +305,6 @@ class MapView(QWebEngineView):
         proxy = self.focusProxy()
         if proxy is not None:
             proxy.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-
-    def _on_load_started(self) -> None:
-        self._in_flight += 1
 
     def _check_page(self, state, generation: int) -> None:
         """Tell the window when the page lacks Leaflet or its script; an answer about a
@@ -308,10 +319,6 @@ class MapView(QWebEngineView):
     def _on_ready(self, counts: dict, generation: int) -> None:
         if generation != self._generation:
             return       # a page replaced since (data opened again) said it was ready
-        # The newest page is up, so no load is in flight: a replaced load that never
-        # reported its end (Chromium may drop it) must not make the next broken page look
-        # replaced too.
-        self._in_flight = 0
         self.counts = counts
         self.is_ready = True
         for name in self._hidden:

@@ -30,6 +30,3 @@ class IdentityCache:
         value = make()
         self._items[key] = (tuple(objects), value)
         return value
-
-    def clear(self) -> None:
-        self._items.clear()

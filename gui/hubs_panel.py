@@ -27,7 +27,7 @@ from gui.panel import Panel
 from gui.worker import TaskBar
 from models import hubs as hubmodel
 from models.hubs import straight_line
-from models.hubs.p_median import NO_BOUND
+from models.hubs.p_median import BOUND_PENDING, NO_BOUND
 
 HUB_TABLE = [   # the figures a planner reads first (in view on a laptop), codes last
     Column("name", "Name", tip="The hub's name (click the hub for its full details)"),
@@ -403,11 +403,11 @@ class HubsPanel(HubEditing, Panel):
     def _on_first_answer(self, plan) -> None:
         """The sites are shown as soon as they are found; how close they are to the best
         possible (the bound) is worked out after, and Accept waits for it."""
-        self._show_plan(plan, CHECKING_NOTE)
+        self._show_plan(plan, CHECKING_NOTE, can_accept=False)
 
     def _on_check_cancelled(self) -> None:
         """Cancel while the answer was being checked keeps the answer, unchecked."""
-        if self.plan is not None and not self.accept_button.isEnabled():
+        if self.plan is not None and self.plan.bound_method == BOUND_PENDING:
             result = dataclasses.replace(self.plan.result, bound_method=NO_BOUND)
             self._show_plan(dataclasses.replace(self.plan, result=result),
                             "<br>The check was cancelled. " + ACCEPT_NOTE)
@@ -415,7 +415,7 @@ class HubsPanel(HubEditing, Panel):
     def _on_plan(self, plan) -> None:
         self._show_plan(plan, ACCEPT_NOTE)
 
-    def _show_plan(self, plan, note: str) -> None:
+    def _show_plan(self, plan, note: str, can_accept: bool = True) -> None:
         self.plan = plan
         self.map.set_overlay("suggested", layer("suggested").features(plan.added))
         # The table, catchments and "Access now" stay on the hubs in the plan: the
@@ -427,7 +427,7 @@ class HubsPanel(HubEditing, Panel):
             f"<b>Suggestion (not applied yet)</b> — if accepted, access would be: mean "
             f"{a[unit[1]]:.2f} {unit[0]}.<br>" + plan.summary().replace("\n", "<br>")
             + note)
-        self.accept_button.setEnabled(note != CHECKING_NOTE)
+        self.accept_button.setEnabled(can_accept)
 
     def _accepted(self, plan) -> pd.DataFrame:
         """Every hub on the map now (existing, planned and the user's own) plus the

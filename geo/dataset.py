@@ -15,6 +15,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from geo.sample_folder import SAMPLE_DIR  # noqa: F401  (its home; read here too)
 from geo.sources import folder_tables, optional_files
 
 PRACTICE_COLUMNS = ["practice_code", "name", "latitude", "longitude", "list_size",
@@ -46,7 +47,6 @@ OPTIONAL_FILES = {"groups": "groups.csv", "sources": "sources.csv",
 # Tables read back by their source's folder reader into ``Dataset.<key>`` (practice figures
 # joined by code: payments, workforce, deprivation, capacity, and any source declared since).
 PRACTICE_FIGURES = folder_tables()
-SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
 SAMPLE_LABEL = "Illustrative sample (not real data)"
 
 

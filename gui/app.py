@@ -73,9 +73,11 @@ def _report(event: str, *details) -> None:
 
 def _report_and_exit_when_ready(app, window) -> None:
     """Under MEDWAY_EXIT_WHEN_READY (benchmarks/startup.py, tests/test_startup.py): a line
-    as the window shows, the map is ready (with what the status bar then says) and the
+    as the window shows, the data's map is first drawn (the last start's page when kept:
+    gui/map_preview.py), the map is ready (with what the status bar then says) and the
     planning panels are built; then quit."""
     window.shown.connect(lambda: _report("window-shown"))
+    window.mapShown.connect(lambda: _report("map-shown"))
     window.mapReady.connect(lambda counts: _report("map-ready", counts, "|",
                                                    window.map_label.text()))
 
@@ -97,7 +99,8 @@ def run_app(data_dir: str | None = None) -> int:
     from gui.main_window import MainWindow
     from gui.worker import Task
     exit_when_ready = bool(os.environ.get("MEDWAY_EXIT_WHEN_READY"))
-    window = MainWindow(loading=loading_text(data_dir))
+    from gui.map_preview import lookup
+    window = MainWindow(loading=loading_text(data_dir), preview=lookup(data_dir))
     failure: list[BaseException] = []
     if exit_when_ready:
         _report_and_exit_when_ready(app, window)

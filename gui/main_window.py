@@ -37,14 +37,17 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
     mapReady = Signal(dict)
     panelsReady = Signal()
     shown = Signal()             # first on screen (start-up measures it)
+    mapShown = Signal()          # the data's layers first drawn (start-up measures it)
     APP_NAME = APP_NAME
 
-    def __init__(self, dataset=None, parent=None, *, loading: str = ""):
+    def __init__(self, dataset=None, parent=None, *, loading: str = "", preview=None):
         """The window over ``dataset``. Without one (start-up, gui/app.py) it is only the
-        frame, to show at once: the map page warming, empty docks and ``loading`` in the
-        status bar; ``show_first_dataset`` then builds the rest."""
+        frame, to show at once: the map page warming (or ``preview``'s page, the map the
+        last start with the same data drew: gui/map_preview.py), empty docks and
+        ``loading`` in the status bar; ``show_first_dataset`` then builds the rest."""
         super().__init__(parent)
         self.installEventFilter(_FirstPaint(self))
+        self._preview = preview
         if dataset is None:
             self._build_frame(loading)
             return
@@ -54,7 +57,9 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         self.settings = QSettings()
         self.map = MapView(self)
         self.setCentralWidget(self.map)
-        self.map.warm_up(loading)           # the web engine starts while the data loads
+        self.map.ready.connect(self._first_map_drawn)
+        # The web engine starts while the data loads (on the kept map, if there is one).
+        self.map.warm_up(loading, self._preview.page if self._preview else None)
         self.setWindowTitle(f"{APP_NAME} — {loading}")
         for title in ("&File", "&Edit", "&View", "&Help"):
             self.menuBar().addMenu(title).setEnabled(False)
@@ -69,6 +74,10 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         self._place()
         self._size_first_docks()            # where the panels will be: no jump when filled
         self.panels_ready = False
+
+    def _first_map_drawn(self, _counts) -> None:
+        self.map.ready.disconnect(self._first_map_drawn)
+        self.mapShown.emit()
 
     def _place(self) -> None:
         """Where and how large the window was last time (else 1400 × 900, or maximised on
@@ -353,7 +362,7 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         self.map_label.setText("Map loading…")
         # The page first: the web engine lays it out on the other core while the tables fill.
         target = getattr(self, "locality_target", None)
-        self.map.show_dataset(ds, band=target.map_band(self.workspace.plan) if target else None)
+        self._show_map(ds, target.map_band(self.workspace.plan) if target else None)
         self.practices_table.set_frame(practices_frame(ds, self._site_groups))
         self._show_localities()
         self.housing_table.set_frame(housing_frame(ds))
@@ -361,6 +370,17 @@ class MainWindow(FileCommands, PlanViews, QMainWindow):
         self._refresh_find()
         for warning in ds.warnings:
             self.statusBar().showMessage(warning, 15000)
+
+    def _show_map(self, ds, band) -> None:
+        """Draw ``ds``'s map; at start-up, keep the last start's page when it is this one
+        (same data, program and band), else keep this page for the next start."""
+        preview, self._preview = self._preview, None
+        if preview is not None and preview.fits(band) and self.map.keep_page():
+            return
+        self.map.show_dataset(ds, band=band)
+        if preview is not None:
+            from gui.map_preview import keep
+            keep(preview, self.map.html_path, band)
 
     # -------------------------------------------------------------- edits
     def _on_map_ready(self, counts: dict) -> None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import (
     QWebEngineLoadingInfo, QWebEnginePage, QWebEngineProfile, QWebEngineSettings,
@@ -148,9 +149,16 @@ class MapView(QWebEngineView):
         self._hidden: set[str] = set()      # layers the user unticked; kept across reloads
         self._editing: str | None = None    # the layer being edited on the map, if any
 
-    def warm_up(self, message: str = "") -> None:
+    def warm_up(self, message: str = "", page: Path | None = None) -> None:
         """Load an empty Leaflet page now (start-up): the web engine starts and compiles
-        Leaflet while the data loads; the data's page loads once this one has."""
+        Leaflet while the data loads; the data's page loads once this one has. ``page``:
+        the data's map kept from the last start (gui/map_preview.py), shown instead; it
+        says ``ready`` like any map, and ``keep_page`` keeps it when the data arrives."""
+        if page is not None:
+            self.html_path = Path(self._tmp.name) / f"map-{self._generation}.html"
+            shutil.copyfile(page, self.html_path)
+            self._request(QUrl.fromLocalFile(str(self.html_path)))
+            return
         from rendering.warm_map import warm_page_html
         path = Path(self._tmp.name) / "warm.html"
         path.write_text(warm_page_html(message), encoding="utf-8")
@@ -167,6 +175,20 @@ class MapView(QWebEngineView):
         webmap.write_map_html(ds, self.html_path, band=band)
         self._request(QUrl.fromLocalFile(str(self.html_path)))
         return self.html_path
+
+    def keep_page(self) -> bool:
+        """Keep the start-up page on screen as the data's map (the caller has checked it is
+        the page ``show_dataset`` would draw), without loading it again: the planner's pan
+        and zoom stay. ``ready`` is said again for those listening now; False (nothing
+        done) unless that page is up."""
+        if not self.is_ready or self._generation != 0 or self.html_path is None:
+            return False
+        QTimer.singleShot(0, lambda: self._say_ready_again(0))
+        return True
+
+    def _say_ready_again(self, generation: int) -> None:
+        if generation == self._generation and self.is_ready:    # not replaced meanwhile
+            self.ready.emit(self.counts)
 
     def _request(self, url: QUrl) -> None:
         """Load ``url`` now, or once the page loading now has ended (only the newest page

@@ -37,18 +37,21 @@ except ImportError:
 
 @pytest.fixture(autouse=True, scope="session")
 def _own_settings_dir():
-    """The autosave/recovery folder of this run only (gui.scenarios.settings_dir)."""
+    """The autosave/recovery folder and the kept map pages of this run only
+    (gui.scenarios.settings_dir, gui.map_preview.cache_folder)."""
     try:
+        import gui.map_preview as map_preview
         import gui.scenarios as scenarios
     except ImportError:          # pragma: no cover - a machine without Qt
         yield
         return
     folder = SESSION_DIR / "app-data"
     folder.mkdir(parents=True, exist_ok=True)
-    original = scenarios.settings_dir
+    original = scenarios.settings_dir, map_preview.cache_folder
     scenarios.settings_dir = lambda: folder
+    map_preview.cache_folder = lambda: SESSION_DIR / "map-pages"
     yield
-    scenarios.settings_dir = original
+    scenarios.settings_dir, map_preview.cache_folder = original
     shutil.rmtree(SESSION_DIR, ignore_errors=True)
 
 # The web engine must be imported before the QApplication exists (docs/design.md §7).

@@ -33,16 +33,56 @@ def test_the_window_shows_before_the_data_then_the_samples_practices(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     lines = [line for line in proc.stdout.splitlines() if line.strip()]
     events = [line.split()[0] for line in lines]
-    assert events == ["window-shown", "data-loaded", "map-ready", "panels-ready"], \
-        proc.stdout
+    assert events == ["window-shown", "data-loaded", "map-shown", "map-ready",
+                      "panels-ready"], proc.stdout
     assert "Illustrative sample" in lines[1]
     ds = load_sample()
-    map_ready = lines[2]
+    map_ready = lines[3]
     assert f"'practices': {len(ds.practices)}" in map_ready      # every site drawn
     assert f"'hubs': {len(ds.hubs)}" in map_ready
     status = map_ready.split("|", 1)[1].strip()                   # the status bar then
     assert status == (f"Map ready: {len(ds.localities)} localities, {len(ds.hubs)} hubs, "
                       f"{len(ds.practices)} practice sites, {len(ds.housing)} housing sites")
+
+
+def _events(proc) -> list[str]:
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return [line.split()[0] for line in proc.stdout.splitlines() if line.strip()]
+
+
+def _map_ready_line(proc) -> str:
+    return next(line for line in proc.stdout.splitlines() if line.startswith("map-ready"))
+
+
+@pytest.mark.gui
+@pytest.mark.slow
+def test_a_second_start_shows_the_last_starts_map_before_the_data_loads(tmp_path):
+    """The sample's map drawn at the first start is shown at once at the next (the same
+    data, the same program), then kept as the live map: the same features, counts and
+    status line as a start that drew it afresh."""
+    first = _start(tmp_path)
+    second = _start(tmp_path)
+    assert _events(first).index("map-shown") > _events(first).index("data-loaded")
+    events = _events(second)
+    assert events.index("map-shown") < events.index("data-loaded"), second.stdout
+    assert events[-2:] == ["map-ready", "panels-ready"], second.stdout
+    assert _map_ready_line(second).split(" ", 2)[2] == _map_ready_line(first).split(" ", 2)[2]
+
+
+@pytest.mark.gui
+@pytest.mark.slow
+def test_a_changed_data_file_is_never_shown_from_the_last_start(tmp_path):
+    """A data folder whose file changed since the last start is drawn afresh: the kept
+    page (of the old data) is not shown, even briefly."""
+    import shutil
+    from geo.sample_folder import SAMPLE_DIR
+    folder = tmp_path / "medway"
+    shutil.copytree(SAMPLE_DIR, folder)
+    assert "map-shown" in _events(_start(tmp_path, "--data", str(folder)))
+    practices = folder / "practices.csv"
+    practices.write_text(practices.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    events = _events(_start(tmp_path, "--data", str(folder)))
+    assert events.index("map-shown") > events.index("data-loaded"), events
 
 
 @pytest.mark.gui

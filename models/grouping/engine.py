@@ -16,7 +16,7 @@ from models.grouping.fewest import Dissolver, start_count
 from models.grouping.errors import GroupingInfeasible, patients as _n
 from models.grouping.metrics import OVER_ALONE, group_metrics, group_sort_key, overall_metrics
 from models.grouping.naming import name_groups
-from models.grouping.polish import polish
+from models.grouping.polish import contiguous_starts, polish
 from models.grouping.problem import (
     Area, Locks, allocate, area_problems, best_effort_k, build_areas, check_bounds, count_range,
 )
@@ -104,7 +104,8 @@ def _contiguous(area: Area, k: int | None, lo, hi, seed, stop, boundary,
     from models.grouping.contiguous import grow, made_contiguous
     free = (_fewest(area, lo, hi, seed, stop, False, boundary, starts, polished=False)
             if k is None else _solve(area, k, lo, hi, seed, stop, False, boundary, starts))
-    solver, names = _solver(area, free.k, lo, hi, seed, stop, True, boundary, starts)
+    solver, names = _solver(area, free.k, lo, hi, seed, stop, True, boundary,
+                            contiguous_starts(len(area.w)) if starts is None else starts)
     solver.found += free.solver.found
     assign, obj = made_contiguous(solver, free.assign, repair=k is not None,
                                   rounds=MAX_ROUNDS if k is not None else 1)
